@@ -1,0 +1,120 @@
+import { z } from 'zod';
+
+// GraphQL answers null for absent optional fields: every optional field accepts null or absence.
+const opt = <T extends z.ZodType>(schema: T) => schema.nullish();
+
+export const geoLocationSchema = z.object({
+  city: opt(z.string()),
+  state: opt(z.string()),
+  country: opt(z.string()),
+});
+
+export const signInInfoSchema = z.object({
+  timestamp: z.string(),
+  result: opt(z.string()),
+  reason: opt(z.string()),
+  ipAddress: opt(z.string()),
+  location: opt(geoLocationSchema),
+});
+
+export const deviceSchema = z.object({
+  deviceId: z.string(),
+  displayName: opt(z.string()),
+  os: opt(z.string()),
+  lastSeen: opt(z.string()),
+  deviceType: opt(z.string()),
+  provider: opt(z.string()),
+});
+
+export const endUserStateSchema = z.object({
+  id: z.string(),
+  displayName: z.string(),
+  login: z.string(),
+  employeeId: opt(z.array(z.string())),
+  status: z.string(),
+  userTypeClassification: opt(z.string()),
+  managerLogin: opt(z.string()),
+  ipAddresses: opt(z.array(z.object({ ipAddress: z.string(), location: opt(geoLocationSchema) }))),
+  phoneNumber: opt(z.string()),
+  usedFactors: opt(z.array(z.string())),
+  referenceUrl: opt(z.string()),
+  registeredLocationDetails: opt(geoLocationSchema),
+  workingLocationDetails: opt(
+    z.array(z.object({ location: geoLocationSchema, userLocationPrevalence: z.number() })),
+  ),
+});
+
+export const endUserDetailsSchema = z.object({
+  id: z.string(),
+  displayName: opt(z.string()),
+  login: z.string(),
+  status: z.string(),
+  emails: opt(z.array(z.string())),
+  company: opt(z.string()),
+  department: opt(z.string()),
+  title: opt(z.string()),
+  userTypeClassification: opt(z.string()),
+  groupNames: opt(z.array(z.string())),
+  managerLogin: opt(z.string()),
+  devices: opt(z.array(deviceSchema)),
+  mfaEnabled: opt(z.boolean()),
+  lastSignIn: opt(signInInfoSchema),
+  lastActive: opt(z.string()),
+  firstCreatedDate: opt(z.string()),
+  failingChecks: opt(z.array(z.string())),
+  referenceUrl: z.string(),
+});
+
+export const providerAccountSchema = z.object({
+  userId: z.string(),
+  provider: z.string(),
+  login: z.string(),
+  email: opt(z.string()),
+  status: z.string(),
+  displayName: opt(z.string()),
+  mfaEnabled: opt(z.boolean()),
+  lastSignIn: opt(signInInfoSchema),
+});
+
+export const endUserSchema = z.object({
+  endUserDetails: endUserDetailsSchema,
+  providerEndUserDetails: z.array(providerAccountSchema),
+});
+
+export const endUserRefSchema = z.object({
+  id: z.string(),
+  displayName: opt(z.string()),
+  login: z.string(),
+  referenceUrl: opt(z.string()),
+});
+
+export const endUsersByIpPageSchema = z.object({
+  items: z.array(endUserRefSchema),
+  pageToken: opt(z.string()),
+});
+
+// Dropped from CII's docs in 2024; the shape is our best reading of older schema versions.
+export const integrationStatusSchema = z.object({
+  name: z.string(),
+  provider: opt(z.string()),
+  status: z.string(),
+  lastSyncedAt: opt(z.string()),
+  message: opt(z.string()),
+});
+
+export type GeoLocation = z.infer<typeof geoLocationSchema>;
+export type SignInInfo = z.infer<typeof signInInfoSchema>;
+export type Device = z.infer<typeof deviceSchema>;
+export type EndUserState = z.infer<typeof endUserStateSchema>;
+export type EndUserDetails = z.infer<typeof endUserDetailsSchema>;
+export type ProviderAccount = z.infer<typeof providerAccountSchema>;
+export type EndUser = z.infer<typeof endUserSchema>;
+export type EndUserRef = z.infer<typeof endUserRefSchema>;
+export type IntegrationStatus = z.infer<typeof integrationStatusSchema>;
+
+/** The users seen on one IP address, followed across pages up to a cap. */
+export interface EndUsersByIp {
+  users: EndUserRef[];
+  /** True when more users exist than were fetched (the page cap was reached). */
+  truncated: boolean;
+}
