@@ -1,0 +1,159 @@
+import { z } from 'zod';
+
+const REGIONS = ['us', 'eu', 'au'] as const;
+
+const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const optionalString = z.preprocess(blankToUndefined, z.string().optional());
+const requiredString = (what: string) =>
+  z.preprocess(blankToUndefined, z.string({ error: `is required (${what})` }).min(1, `is required (${what})`));
+const optionalUrl = z.preprocess(blankToUndefined, z.url({ error: 'must be an http(s) URL' }).optional());
+const intInRange = (fallback: number, min: number, max: number) =>
+  z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ error: `must be a whole number from ${min} to ${max}` })
+      .int(`must be a whole number from ${min} to ${max}`)
+      .min(min, `must be a whole number from ${min} to ${max}`)
+      .max(max, `must be a whole number from ${min} to ${max}`)
+      .default(fallback),
+  );
+const idList = (pattern: RegExp, what: string) =>
+  z.preprocess(
+    (v) => (typeof v === 'string' ? v.split(/[\s,]+/).filter(Boolean) : []),
+    z.array(z.string().regex(pattern, `must list ${what}`)),
+  );
+const SLACK_PRINCIPAL = /^[UWS][A-Z0-9]{2,}$/;
+
+/** Environment variables, the app's public configuration contract. */
+const envSchema = z
+  .object({
+    SLACK_BOT_TOKEN: requiredString('the bot token, xoxb-…').pipe(z.string().startsWith('xoxb-', 'must start with xoxb-')),
+    SLACK_SIGNING_SECRET: optionalString,
+    SLACK_APP_TOKEN: z.preprocess(blankToUndefined, z.string().startsWith('xapp-', 'must start with xapp-').optional()),
+    SLACK_API_URL: optionalUrl,
+    CII_CLIENT_ID: requiredString('the CII API client id'),
+    CII_CLIENT_SECRET: requiredString('the CII API client secret'),
+    CII_AUDIENCE: optionalString,
+    CII_REGION: z.preprocess(
+      (v) => (typeof v === 'string' ? blankToUndefined(v.toLowerCase()) : v),
+      z.enum(REGIONS, { error: `must be one of ${REGIONS.join(', ')}` }).optional(),
+    ),
+    CII_TOKEN_URL: optionalUrl,
+    CII_API_URL: optionalUrl,
+    CII_LOOKUP_CACHE_TTL_SECONDS: intInRange(60, 0, 86_400),
+    CII_WEBHOOK_SECRET: z.preprocess(blankToUndefined, z.string().min(16, 'must be at least 16 characters').optional()),
+    CII_WEBHOOK_HEADER: z.preprocess(
+      blankToUndefined,
+      z
+        .string()
+        .regex(/^[A-Za-z0-9-]+$/, 'must be an HTTP header name')
+        .default('x-api-client-token')
+        .transform((h) => h.toLowerCase()),
+    ),
+    CII_ADMINS: idList(SLACK_PRINCIPAL, 'Slack user ids (U…/W…) or user-group ids (S…)'),
+    CII_ALERT_GROUP_THRESHOLD: intInRange(5, 1, 1000),
+    DATABASE_URL: optionalString,
+    PORT: intInRange(3000, 0, 65_535),
+    HOST: z.preprocess(blankToUndefined, z.string().default('127.0.0.1')),
+    LOG_LEVEL: z.preprocess(
+      (v) => (typeof v === 'string' ? blankToUndefined(v.toLowerCase()) : v),
+      z.enum(['debug', 'info', 'warn', 'error'], { error: 'must be one of debug, info, warn, error' }).default('info'),
+    ),
+  });
+
+/** Rules that span variables, checked on the raw environment so they are reported alongside field errors. */
+function crossFieldProblems(env: NodeJS.ProcessEnv): string[] {
+  const set = (key: string) => (env[key] ?? '').trim() !== '';
+  const problems: string[] = [];
+  if (!set('SLACK_APP_TOKEN') && !set('SLACK_SIGNING_SECRET')) {
+    problems.push('SLACK_SIGNING_SECRET is required (the app signing secret) unless SLACK_APP_TOKEN selects Socket Mode');
+  }
+  for (const key of ['CII_TOKEN_URL', 'CII_API_URL']) {
+    if (!set(key) && !set('CII_REGION')) problems.push(`${key} is required unless CII_REGION (us, eu, au) is set`);
+  }
+  return problems;
+}
+
+/** Region presets. Unverified defaults: CII documents the hosts but not the API path or regional token URLs. */
+export const CII_REGION_PRESETS: Record<(typeof REGIONS)[number], { apiUrl: string; tokenUrl: string }> = {
+  us: { apiUrl: 'https://api.oort.io/graphql', tokenUrl: 'https://login.oort.io/oauth/token' },
+  eu: { apiUrl: 'https://api.eu.oort.io/graphql', tokenUrl: 'https://login.oort.io/oauth/token' },
+  au: { apiUrl: 'https://api.au.oort.io/graphql', tokenUrl: 'https://login.oort.io/oauth/token' },
+};
+
+export interface Config {
+  slack: { botToken: string; signingSecret?: string; appToken?: string; apiUrl?: string };
+  cii: {
+    clientId: string;
+    clientSecret: string;
+    audience?: string;
+    tokenUrl: string;
+    apiUrl: string;
+    /** Which URLs came from a region preset rather than explicit configuration. */
+    presetUrls: Array<'tokenUrl' | 'apiUrl'>;
+    lookupCacheTtlSeconds: number;
+  };
+  webhook: { secret?: string; headerName: string };
+  alerts: { groupThreshold: number };
+  admins: string[];
+  databaseUrl?: string;
+  http: { port: number; host: string };
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+}
+
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+/** Parses the environment once. Messages name variables, never their values. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues.map(describeIssue)),
+    ...crossFieldProblems(env),
+  ];
+  if (!parsed.success || problems.length > 0) throw new ConfigError([...new Set(problems)]);
+  const e = parsed.data;
+  const preset = e.CII_REGION ? CII_REGION_PRESETS[e.CII_REGION] : undefined;
+  const presetUrls: Config['cii']['presetUrls'] = [];
+  if (!e.CII_TOKEN_URL) presetUrls.push('tokenUrl');
+  if (!e.CII_API_URL) presetUrls.push('apiUrl');
+  return {
+    slack: {
+      botToken: e.SLACK_BOT_TOKEN,
+      signingSecret: e.SLACK_SIGNING_SECRET,
+      appToken: e.SLACK_APP_TOKEN,
+      apiUrl: e.SLACK_API_URL ? withTrailingSlash(e.SLACK_API_URL) : undefined,
+    },
+    cii: {
+      clientId: e.CII_CLIENT_ID,
+      clientSecret: e.CII_CLIENT_SECRET,
+      audience: e.CII_AUDIENCE,
+      tokenUrl: e.CII_TOKEN_URL ?? preset!.tokenUrl,
+      apiUrl: e.CII_API_URL ?? preset!.apiUrl,
+      presetUrls,
+      lookupCacheTtlSeconds: e.CII_LOOKUP_CACHE_TTL_SECONDS,
+    },
+    webhook: { secret: e.CII_WEBHOOK_SECRET, headerName: e.CII_WEBHOOK_HEADER },
+    alerts: { groupThreshold: e.CII_ALERT_GROUP_THRESHOLD },
+    admins: e.CII_ADMINS,
+    databaseUrl: e.DATABASE_URL,
+    http: { port: e.PORT, host: e.HOST },
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const [name, index] = issue.path;
+  const where = typeof index === 'number' ? `${String(name)} (entry ${index + 1})` : String(name ?? 'environment');
+  return `${where} ${issue.message}`;
+}
+
+function withTrailingSlash(url: string): string {
+  return url.endsWith('/') ? url : `${url}/`;
+}

@@ -1,0 +1,107 @@
+import { LRUCache } from 'lru-cache';
+import type { CiiClient } from '../cii/client.ts';
+import type { EndUser, EndUserState, EndUsersByIp, IntegrationStatus } from '../cii/schemas.ts';
+import type { Logger } from '../logger.ts';
+
+export interface UserLookup {
+  user: EndUser;
+  /** The concise digest (factors used, locations); absent when CII could not answer it. */
+  state?: EndUserState;
+  fetchedAt: Date;
+}
+
+export interface IpLookup {
+  ip: string;
+  result: EndUsersByIp;
+  fetchedAt: Date;
+}
+
+export interface CiiHealth {
+  ping: { ok: true; latencyMs: number } | { ok: false; error: string };
+  token?: { obtainedAt: Date; expiresAt: Date };
+  integrations: { kind: 'ok'; items: IntegrationStatus[] } | { kind: 'unsupported' } | { kind: 'error'; error: string };
+}
+
+export interface LookupService {
+  user(login: string): Promise<UserLookup>;
+  usersByIp(ip: string): Promise<IpLookup>;
+  /** The digest alone, for enriching alert cards; shares the cache with nothing else. */
+  userState(login: string): Promise<EndUserState>;
+  health(): Promise<CiiHealth>;
+}
+
+interface LookupDeps {
+  cii: CiiClient;
+  ttlSeconds: number;
+  maxEntries?: number;
+  logger: Logger;
+  now?: () => number;
+}
+
+type Cached = UserLookup | IpLookup | EndUserState;
+
+/**
+ * Cached CII lookups. lru-cache's fetch() shares one in-flight CII call between concurrent callers of
+ * the same key and never caches a failure, so an outage is retried on the next lookup.
+ */
+export function createLookupService(deps: LookupDeps): LookupService {
+  const now = deps.now ?? Date.now;
+  const ttl = deps.ttlSeconds * 1000;
+  const cache = new LRUCache<string, Cached>({
+    max: deps.maxEntries ?? 1000,
+    ttl: ttl > 0 ? ttl : 1,
+    ttlAutopurge: false,
+    allowStale: false,
+    fetchMethod: async (key) => load(key),
+  });
+
+  async function load(key: string): Promise<Cached> {
+    const [kind, subject] = splitKey(key);
+    if (kind === 'user') {
+      const [user, state] = await Promise.all([
+        deps.cii.getEndUser(subject),
+        deps.cii.getEndUserState(subject).catch((err: unknown) => {
+          deps.logger.warn('CII user digest unavailable; showing the card without it', { err });
+          return undefined;
+        }),
+      ]);
+      return { user, state, fetchedAt: new Date(now()) };
+    }
+    if (kind === 'ip') return { ip: subject, result: await deps.cii.getEndUsersByIp(subject), fetchedAt: new Date(now()) };
+    return deps.cii.getEndUserState(subject);
+  }
+
+  async function cached<T extends Cached>(key: string): Promise<T> {
+    // A TTL of 0 disables caching but keeps single-flight for concurrent callers.
+    const value = await cache.fetch(key, ttl > 0 ? {} : { ttl: 1 });
+    if (value === undefined) throw new Error(`lookup of ${key} produced nothing`);
+    return value as T;
+  }
+
+  return {
+    user: (login) => cached<UserLookup>(`user\u0000${login.trim().toLowerCase()}`),
+    usersByIp: (ip) => cached<IpLookup>(`ip\u0000${ip.trim().toLowerCase()}`),
+    userState: (login) => cached<EndUserState>(`state\u0000${login.trim().toLowerCase()}`),
+    health: async () => {
+      const started = now();
+      const ping = await deps.cii.ping().then(
+        (ok) => (ok ? { ok: true as const, latencyMs: now() - started } : { ok: false as const, error: 'CII answered ping with false' }),
+        (err: unknown) => ({ ok: false as const, error: describe(err) }),
+      );
+      const integrations = await deps.cii.getIntegrationsStatus().then(
+        (items): CiiHealth['integrations'] => (items ? { kind: 'ok', items } : { kind: 'unsupported' }),
+        (err: unknown): CiiHealth['integrations'] => ({ kind: 'error', error: describe(err) }),
+      );
+      return { ping, token: deps.cii.tokenStatus(), integrations };
+    },
+  };
+}
+
+function splitKey(key: string): [string, string] {
+  const at = key.indexOf('\u0000');
+  return [key.slice(0, at), key.slice(at + 1)];
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,60 @@
+import type { Logger } from '../../logger.ts';
+import type { LookupService } from '../../services/lookup.ts';
+import { encodeShare } from '../share.ts';
+import { problemMessage } from '../problem.ts';
+import type { SlackMessage } from '../views/limits.ts';
+import { ipCard } from '../views/ip-card.ts';
+import { statusCard } from '../views/status-card.ts';
+import { userCard } from '../views/user-card.ts';
+
+export interface LookupAnswerDeps {
+  lookup: LookupService;
+  logger: Logger;
+  now: () => Date;
+  /** Facts the status card shows beyond CII itself (webhook tests, broken subscriptions). */
+  statusExtras?: () => Promise<{ lastWebhookTest?: Date; brokenSubscriptions?: number }>;
+}
+
+/** Ephemeral answers carry a Share button; a shared copy names who shared it instead. */
+export type Presentation = { shareable: true } | { shareable: false; sharedBy: string };
+const EPHEMERAL: Presentation = { shareable: true };
+
+/** `/cii user`: the card, or the words for why there is none. Never throws. */
+export async function answerUser(deps: LookupAnswerDeps, login: string, as: Presentation = EPHEMERAL): Promise<SlackMessage> {
+  try {
+    const found = await deps.lookup.user(login);
+    return userCard({
+      user: found.user,
+      state: found.state,
+      fetchedAt: found.fetchedAt,
+      now: deps.now(),
+      ...(as.shareable ? { share: { value: encodeShare({ kind: 'user', login }) } } : { sharedBy: as.sharedBy }),
+    });
+  } catch (err) {
+    return problemMessage(err, { login, logger: deps.logger, action: 'user lookup' });
+  }
+}
+
+export async function answerIp(deps: LookupAnswerDeps, ip: string, as: Presentation = EPHEMERAL): Promise<SlackMessage> {
+  try {
+    const found = await deps.lookup.usersByIp(ip);
+    return ipCard({
+      ip,
+      result: found.result,
+      fetchedAt: found.fetchedAt,
+      now: deps.now(),
+      ...(as.shareable ? { share: { value: encodeShare({ kind: 'ip', ip }) } } : { sharedBy: as.sharedBy }),
+    });
+  } catch (err) {
+    return problemMessage(err, { logger: deps.logger, action: 'IP lookup' });
+  }
+}
+
+export async function answerStatus(deps: LookupAnswerDeps): Promise<SlackMessage> {
+  try {
+    const [health, extras] = await Promise.all([deps.lookup.health(), deps.statusExtras?.() ?? {}]);
+    return statusCard({ now: deps.now(), ...health, ...extras });
+  } catch (err) {
+    return problemMessage(err, { logger: deps.logger, action: 'status' });
+  }
+}

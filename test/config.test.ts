@@ -1,0 +1,78 @@
+import { describe, expect, test } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.ts';
+
+const minimal = {
+  SLACK_BOT_TOKEN: 'xoxb-1-abc',
+  SLACK_SIGNING_SECRET: 'signing-secret-value',
+  CII_CLIENT_ID: 'client-id',
+  CII_CLIENT_SECRET: 'client-secret-value',
+  CII_TOKEN_URL: 'https://login.example.test/oauth/token',
+  CII_API_URL: 'https://api.example.test/graphql',
+};
+
+function problemsOf(env: NodeJS.ProcessEnv): string[] {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  throw new Error('expected the configuration to be rejected');
+}
+
+describe('configuration', () => {
+  test('an empty environment names every missing variable in one error', () => {
+    const problems = problemsOf({});
+    for (const name of ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'CII_CLIENT_ID', 'CII_CLIENT_SECRET', 'CII_TOKEN_URL', 'CII_API_URL']) {
+      expect(problems.some((p) => p.startsWith(name))).toBe(true);
+    }
+  });
+
+  test('never echoes a secret value in its messages', () => {
+    const err = (() => {
+      try {
+        loadConfig({ ...minimal, SLACK_BOT_TOKEN: 'not-a-bot-token-SECRET1', CII_WEBHOOK_SECRET: 'shortSECRET2', PORT: 'x' });
+      } catch (e) {
+        return e as Error;
+      }
+      throw new Error('expected rejection');
+    })();
+    expect(err.message).toContain('SLACK_BOT_TOKEN must start with xoxb-');
+    expect(err.message).toContain('CII_WEBHOOK_SECRET must be at least 16 characters');
+    expect(err.message).toContain('PORT must be a whole number');
+    expect(err.message).not.toMatch(/SECRET1|SECRET2/);
+  });
+
+  test('applies the documented defaults', () => {
+    const config = loadConfig(minimal);
+    expect(config.http).toEqual({ port: 3000, host: '127.0.0.1' });
+    expect(config.cii.lookupCacheTtlSeconds).toBe(60);
+    expect(config.webhook.headerName).toBe('x-api-client-token');
+    expect(config.alerts.groupThreshold).toBe(5);
+    expect(config.logLevel).toBe('info');
+    expect(config.cii.audience).toBeUndefined();
+  });
+
+  test('a region preset fills only the URLs that were not given', () => {
+    const config = loadConfig({ ...minimal, CII_API_URL: '', CII_REGION: 'EU' });
+    expect(config.cii.apiUrl).toBe('https://api.eu.oort.io/graphql');
+    expect(config.cii.tokenUrl).toBe(minimal.CII_TOKEN_URL);
+    expect(config.cii.presetUrls).toEqual(['apiUrl']);
+  });
+
+  test('Socket Mode needs an app token instead of the signing secret', () => {
+    const config = loadConfig({ ...minimal, SLACK_SIGNING_SECRET: undefined, SLACK_APP_TOKEN: 'xapp-1-abc' });
+    expect(config.slack.appToken).toBe('xapp-1-abc');
+    expect(problemsOf({ ...minimal, SLACK_APP_TOKEN: 'xoxb-wrong' })).toEqual(['SLACK_APP_TOKEN must start with xapp-']);
+  });
+
+  test('rejects an unknown region and a malformed admin list, naming the entry', () => {
+    const problems = problemsOf({ ...minimal, CII_REGION: 'mars', CII_ADMINS: 'U0123ABC, nobody' });
+    expect(problems).toContain('CII_REGION must be one of us, eu, au');
+    expect(problems.some((p) => p.startsWith('CII_ADMINS (entry 2)'))).toBe(true);
+  });
+
+  test('normalizes the Slack API URL to end with a slash', () => {
+    expect(loadConfig({ ...minimal, SLACK_API_URL: 'http://127.0.0.1:9/api' }).slack.apiUrl).toBe('http://127.0.0.1:9/api/');
+  });
+});
