@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { App, type CustomRoute } from '@slack/bolt';
-import { createCiiClient } from './cii/client.ts';
+import { createCiiClient, type CiiClientOptions } from './cii/client.ts';
 import type { Config } from './config.ts';
 import { createHealthRoute } from './http/health-route.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -15,6 +15,8 @@ export interface AppOptions {
   now?: () => Date;
   /** How long a slash command may wait for CII before Bolt acknowledges it empty (Slack allows 3 s). */
   ackBudgetMs?: number;
+  /** Timeouts and retry pacing of CII calls (tests shorten them). */
+  cii?: Pick<CiiClientOptions, 'timeoutMs' | 'maxRetries' | 'retryBaseMs' | 'retryMaxMs'>;
 }
 
 export interface RunningApp {
@@ -34,7 +36,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     clientId: config.cii.clientId,
     clientSecret: config.cii.clientSecret,
     audience: config.cii.audience,
-    logger: logger.child('cii'),
+    logger,
+    ...options.cii,
   });
   const lookup = createLookupService({ cii, ttlSeconds: config.cii.lookupCacheTtlSeconds, logger: logger.child('lookup') });
 

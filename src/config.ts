@@ -1,6 +1,5 @@
 import { z } from 'zod';
-
-const REGIONS = ['us', 'eu', 'au'] as const;
+import { CII_REGIONS, resolveCiiUrls } from './cii/regions.ts';
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optionalString = z.preprocess(blankToUndefined, z.string().optional());
@@ -36,7 +35,7 @@ const envSchema = z
     CII_AUDIENCE: optionalString,
     CII_REGION: z.preprocess(
       (v) => (typeof v === 'string' ? blankToUndefined(v.toLowerCase()) : v),
-      z.enum(REGIONS, { error: `must be one of ${REGIONS.join(', ')}` }).optional(),
+      z.enum(CII_REGIONS, { error: `must be one of ${CII_REGIONS.join(', ')}` }).optional(),
     ),
     CII_TOKEN_URL: optionalUrl,
     CII_API_URL: optionalUrl,
@@ -73,13 +72,6 @@ function crossFieldProblems(env: NodeJS.ProcessEnv): string[] {
   }
   return problems;
 }
-
-/** Region presets. Unverified defaults: CII documents the hosts but not the API path or regional token URLs. */
-export const CII_REGION_PRESETS: Record<(typeof REGIONS)[number], { apiUrl: string; tokenUrl: string }> = {
-  us: { apiUrl: 'https://api.oort.io/graphql', tokenUrl: 'https://login.oort.io/oauth/token' },
-  eu: { apiUrl: 'https://api.eu.oort.io/graphql', tokenUrl: 'https://login.oort.io/oauth/token' },
-  au: { apiUrl: 'https://api.au.oort.io/graphql', tokenUrl: 'https://login.oort.io/oauth/token' },
-};
 
 export interface Config {
   slack: { botToken: string; signingSecret?: string; appToken?: string; apiUrl?: string };
@@ -119,10 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   ];
   if (!parsed.success || problems.length > 0) throw new ConfigError([...new Set(problems)]);
   const e = parsed.data;
-  const preset = e.CII_REGION ? CII_REGION_PRESETS[e.CII_REGION] : undefined;
-  const presetUrls: Config['cii']['presetUrls'] = [];
-  if (!e.CII_TOKEN_URL) presetUrls.push('tokenUrl');
-  if (!e.CII_API_URL) presetUrls.push('apiUrl');
+  const urls = resolveCiiUrls({ region: e.CII_REGION, apiUrl: e.CII_API_URL, tokenUrl: e.CII_TOKEN_URL });
   return {
     slack: {
       botToken: e.SLACK_BOT_TOKEN,
@@ -134,9 +123,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       clientId: e.CII_CLIENT_ID,
       clientSecret: e.CII_CLIENT_SECRET,
       audience: e.CII_AUDIENCE,
-      tokenUrl: e.CII_TOKEN_URL ?? preset!.tokenUrl,
-      apiUrl: e.CII_API_URL ?? preset!.apiUrl,
-      presetUrls,
+      tokenUrl: urls.tokenUrl,
+      apiUrl: urls.apiUrl,
+      presetUrls: urls.presetUrls,
       lookupCacheTtlSeconds: e.CII_LOOKUP_CACHE_TTL_SECONDS,
     },
     webhook: { secret: e.CII_WEBHOOK_SECRET, headerName: e.CII_WEBHOOK_HEADER },

@@ -26,3 +26,12 @@ export class CiiUnavailableError extends CiiError {
 export class CiiUnexpectedResponseError extends CiiError {
   readonly kind = 'unexpected';
 }
+
+/** CII answered with a GraphQL `errors` array; the entries are kept so callers can recognise specific ones. */
+export class CiiGraphqlError extends CiiUnexpectedResponseError {
+  readonly errors: ReadonlyArray<{ message: string; errorType?: string }>;
+  constructor(message: string, errors: ReadonlyArray<{ message: string; errorType?: string }>, options?: { cause?: unknown }) {
+    super(message, options);
+    this.errors = errors;
+  }
+}

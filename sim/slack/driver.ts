@@ -1,0 +1,230 @@
+import type { FakeMessage, FakeSlack, RecordedCall } from './fake-slack.ts';
+import {
+  FORM_CONTENT_TYPE,
+  JSON_CONTENT_TYPE,
+  blockActionsPayload,
+  eventCallbackBody,
+  signSlackRequest,
+  slashCommandBody,
+  viewSubmissionPayload,
+} from './signer.ts';
+
+export interface SlackDriverDeps {
+  /** Base URL of the app; requests go to `${appUrl}/slack/events`. */
+  appUrl: string;
+  signingSecret: string;
+  fake: FakeSlack;
+}
+
+export interface AppAnswer {
+  status: number;
+  body: string;
+}
+
+export interface InteractionAnswer extends AppAnswer {
+  /** The response_url sent with the request (posts to it are recorded by the fake). */
+  responseUrl: string;
+}
+
+export interface ClickOptions {
+  userId: string;
+  channelId: string;
+  /** A live message, or the recorded call that produced it (chat.postMessage/update/postEphemeral, response_url). */
+  message: FakeMessage | RecordedCall;
+  actionId: string;
+  /** Default: the button's own value. */
+  value?: string;
+  responseUrl?: string;
+}
+
+export interface SlackDriver {
+  /** Sends a signed slash command; resolves with the app's HTTP answer (its ack). */
+  command(text: string, opts: { userId: string; channelId: string; command?: string }): Promise<InteractionAnswer>;
+  /** Clicks the element with this action_id in the message, as a signed block_actions interaction. */
+  click(opts: ClickOptions): Promise<InteractionAnswer>;
+  /** Submits a modal (the `view` of a views.open answer, or the recorded views.open call) with these state values. */
+  submitView(opts: { userId: string; view: Record<string, unknown> | RecordedCall; values: Record<string, Record<string, unknown>> }): Promise<AppAnswer>;
+  /** Delivers an Events API event; `retryNum` adds Slack's retry headers. */
+  event(event: Record<string, unknown>, opts?: { eventId?: string; retryNum?: number; retryReason?: string }): Promise<AppAnswer>;
+  /** Posts any body, signed (timestamp default now), to the app. */
+  post(body: string, contentType: string, opts?: { headers?: Record<string, string>; timestampSeconds?: number }): Promise<AppAnswer>;
+}
+
+type Json = Record<string, unknown>;
+
+interface ClickSource {
+  ts: string;
+  isEphemeral: boolean;
+  message: Json;
+  blocks: Json[];
+}
+
+function isRecordedCall(m: object): m is RecordedCall {
+  return 'method' in m && 'args' in m;
+}
+
+function asBlocks(v: unknown): Json[] {
+  return Array.isArray(v) ? (v as Json[]) : [];
+}
+
+/** Slack gives blocks without a block_id a generated one, and sends it back in interactions. */
+function withBlockIds(blocks: Json[]): Json[] {
+  return blocks.map((b, i) => (typeof b.block_id === 'string' ? b : { ...b, block_id: `fake-block-${i}` }));
+}
+
+/** An ephemeral message has no ts of its own in a response_url call: derive a stable one from its arrival. */
+function tsFromTime(ms: number): string {
+  return `${Math.floor(ms / 1000)}.${String(ms % 1000).padStart(3, '0')}000`;
+}
+
+function findElement(blocks: Json[], actionId: string): { element: Json; blockId: string } | undefined {
+  for (const block of blocks) {
+    const candidates = [...asBlocks(block.elements), block.accessory, block.element];
+    const element = candidates.find((el): el is Json => typeof el === 'object' && el !== null && (el as Json).action_id === actionId);
+    if (element !== undefined) return { element, blockId: String(block.block_id) };
+  }
+  return undefined;
+}
+
+function listActionIds(blocks: Json[]): string {
+  const ids = blocks.flatMap((b) =>
+    [...asBlocks(b.elements), b.accessory, b.element].flatMap((el) =>
+      typeof el === 'object' && el !== null && typeof (el as Json).action_id === 'string' ? [String((el as Json).action_id)] : [],
+    ),
+  );
+  return ids.length > 0 ? ids.join(', ') : 'none';
+}
+
+export function createSlackDriver(deps: SlackDriverDeps): SlackDriver {
+  const { fake, signingSecret } = deps;
+  const endpoint = `${deps.appUrl.replace(/\/+$/, '')}/slack/events`;
+
+  async function post(body: string, contentType: string, opts: { headers?: Record<string, string>; timestampSeconds?: number } = {}): Promise<AppAnswer> {
+    const res = await fetch(endpoint, {
+      method: 'POST',
+      headers: { 'content-type': contentType, ...signSlackRequest(signingSecret, body, opts.timestampSeconds), ...opts.headers },
+      body,
+    });
+    return { status: res.status, body: await res.text() };
+  }
+
+  function liveMessageJson(m: FakeMessage): Json {
+    return {
+      type: 'message',
+      user: m.user,
+      ...(m.bot_id === undefined ? {} : { bot_id: m.bot_id, app_id: fake.appId }),
+      team: fake.teamId,
+      text: m.text,
+      ts: m.ts,
+      ...(m.thread_ts === undefined ? {} : { thread_ts: m.thread_ts }),
+      ...(m.blocks === undefined ? {} : { blocks: withBlockIds(m.blocks) }),
+      ...(m.attachments === undefined ? {} : { attachments: m.attachments }),
+    };
+  }
+
+  function fromLive(m: FakeMessage): ClickSource {
+    return { ts: m.ts, isEphemeral: false, message: liveMessageJson(m), blocks: withBlockIds(m.blocks ?? []) };
+  }
+
+  function ephemeral(ts: string, args: Json): ClickSource {
+    const blocks = withBlockIds(asBlocks(args.blocks));
+    return { ts, isEphemeral: true, message: { type: 'message', text: args.text ?? '', ts, blocks }, blocks };
+  }
+
+  function clickSource(m: FakeMessage | RecordedCall): ClickSource {
+    if (!isRecordedCall(m)) return fromLive(fake.message(m.channel, m.ts) ?? m);
+    const response = (typeof m.response === 'object' && m.response !== null ? m.response : {}) as Json;
+    switch (m.method) {
+      case 'chat.postMessage':
+      case 'chat.update': {
+        const channel = String(response.channel ?? m.args.channel);
+        const ts = String(response.ts ?? m.args.ts);
+        const live = fake.message(channel, ts);
+        if (live === undefined) throw new Error(`click: message ${channel}/${ts} is not (or no longer) in the fake Slack`);
+        return fromLive(live);
+      }
+      case 'chat.postEphemeral':
+        return ephemeral(String(response.message_ts), m.args);
+      case 'response_url':
+        return ephemeral(tsFromTime(m.at), m.args);
+      default:
+        throw new Error(`click: cannot click in a message from ${m.method}`);
+    }
+  }
+
+  return {
+    post,
+
+    async command(text, opts) {
+      const responseUrl = fake.newResponseUrl({ channel: opts.channelId });
+      const body = slashCommandBody({
+        command: opts.command ?? '/cii',
+        text,
+        userId: opts.userId,
+        userName: fake.user(opts.userId)?.name,
+        channelId: opts.channelId,
+        channelName: fake.channel(opts.channelId)?.name,
+        teamId: fake.teamId,
+        apiAppId: fake.appId,
+        responseUrl,
+      });
+      return { ...(await post(body, FORM_CONTENT_TYPE)), responseUrl };
+    },
+
+    async click(opts) {
+      const source = clickSource(opts.message);
+      const found = findElement(source.blocks, opts.actionId);
+      if (found === undefined) {
+        throw new Error(`click: no element with action_id '${opts.actionId}' in the message; action_ids: ${listActionIds(source.blocks)}`);
+      }
+      const { element, blockId } = found;
+      const responseUrl = opts.responseUrl
+        ?? fake.newResponseUrl({ channel: opts.channelId, ...(source.isEphemeral ? {} : { ts: source.ts }) });
+      const value = opts.value ?? (typeof element.value === 'string' ? element.value : undefined);
+      const body = blockActionsPayload({
+        userId: opts.userId,
+        userName: fake.user(opts.userId)?.name,
+        teamId: fake.teamId,
+        apiAppId: fake.appId,
+        channelId: opts.channelId,
+        channelName: fake.channel(opts.channelId)?.name,
+        messageTs: source.ts,
+        isEphemeral: source.isEphemeral,
+        message: source.message,
+        actions: [{
+          actionId: opts.actionId,
+          blockId,
+          value,
+          type: typeof element.type === 'string' ? element.type : 'button',
+          text: element.text,
+          style: typeof element.style === 'string' ? element.style : undefined,
+        }],
+        responseUrl,
+      });
+      return { ...(await post(body, FORM_CONTENT_TYPE)), responseUrl };
+    },
+
+    submitView(opts) {
+      const view = isRecordedCall(opts.view)
+        ? ((opts.view.response as Json | undefined)?.view as Json | undefined) ?? (opts.view.args.view as Json)
+        : opts.view;
+      const body = viewSubmissionPayload({
+        userId: opts.userId,
+        userName: fake.user(opts.userId)?.name,
+        teamId: fake.teamId,
+        apiAppId: fake.appId,
+        view,
+        values: opts.values,
+      });
+      return post(body, FORM_CONTENT_TYPE);
+    },
+
+    event(event, opts = {}) {
+      const body = eventCallbackBody(event, { eventId: opts.eventId, teamId: fake.teamId, apiAppId: fake.appId, botUserId: fake.botUserId });
+      const headers: Record<string, string> = opts.retryNum === undefined
+        ? {}
+        : { 'x-slack-retry-num': String(opts.retryNum), 'x-slack-retry-reason': opts.retryReason ?? 'http_timeout' };
+      return post(body, JSON_CONTENT_TYPE, { headers });
+    },
+  };
+}

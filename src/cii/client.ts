@@ -1,0 +1,114 @@
+import { z } from 'zod';
+import { silentLogger, type Logger } from '../logger.ts';
+import { CiiGraphqlError } from './errors.ts';
+import * as q from './queries.ts';
+import type { RetryPolicy } from './retry.ts';
+import {
+  endUserSchema,
+  endUserStateSchema,
+  endUsersByIpPageSchema,
+  integrationStatusSchema,
+  type EndUser,
+  type EndUserRef,
+  type EndUsersByIp,
+  type EndUserState,
+  type IntegrationStatus,
+} from './schemas.ts';
+import { createTokenProvider, type TokenStatus } from './token-provider.ts';
+import { createCiiTransport } from './transport.ts';
+
+export interface CiiClientOptions {
+  tokenUrl: string;
+  apiUrl: string;
+  clientId: string;
+  clientSecret: string;
+  audience?: string;
+  /** Per HTTP request; default 10 s. */
+  timeoutMs?: number;
+  /** Retries after the first attempt on 429, 5xx, network errors and timeouts; default 3. */
+  maxRetries?: number;
+  /** Backoff ceiling of the first retry, doubling up to retryMaxMs; defaults 500 ms and 8 s. */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  logger?: Logger;
+}
+
+export interface CiiClient {
+  ping(): Promise<boolean>;
+  getEndUserState(login: string): Promise<EndUserState>;
+  getEndUser(login: string): Promise<EndUser>;
+  /** Follows pages until `maxUsers` (default 200; more → truncated: true). `pageSize` default 100, at most 500. */
+  getEndUsersByIp(ip: string, opts?: { maxUsers?: number; pageSize?: number }): Promise<EndUsersByIp>;
+  /** Undefined when this CII API no longer has the field (dropped from the docs in 2024). */
+  getIntegrationsStatus(): Promise<IntegrationStatus[] | undefined>;
+  registerWebhookWithApiKey(input: { name: string; endpoint: string; apiKeyName: string; apiKey: string; checkIds: string[] }): Promise<string>;
+  unregisterWebhook(id: string): Promise<boolean>;
+  tokenStatus(): TokenStatus | undefined;
+}
+
+const MAX_PAGE_SIZE = 500;
+
+export function createCiiClient(opts: CiiClientOptions): CiiClient {
+  const logger = (opts.logger ?? silentLogger).child('cii');
+  const retry: Partial<RetryPolicy> = { maxRetries: opts.maxRetries, baseMs: opts.retryBaseMs, maxMs: opts.retryMaxMs };
+  const tokens = createTokenProvider({
+    tokenUrl: opts.tokenUrl,
+    clientId: opts.clientId,
+    clientSecret: opts.clientSecret,
+    audience: opts.audience,
+    timeoutMs: opts.timeoutMs,
+    retry,
+    logger,
+  });
+  const transport = createCiiTransport({ apiUrl: opts.apiUrl, tokens, timeoutMs: opts.timeoutMs, retry, logger });
+
+  async function getEndUsersByIp(ip: string, options: { maxUsers?: number; pageSize?: number } = {}): Promise<EndUsersByIp> {
+    const maxUsers = Math.max(1, Math.floor(options.maxUsers ?? 200));
+    const pageSize = Math.min(MAX_PAGE_SIZE, Math.max(1, Math.floor(options.pageSize ?? 100)));
+    const users: EndUserRef[] = [];
+    let pageToken: string | undefined;
+    for (;;) {
+      const page = await transport.request(
+        q.GET_END_USERS_BY_IP,
+        { ipAddress: ip, pageSize, pageToken: pageToken ?? null },
+        endUsersByIpPageSchema,
+        'getEndUsersByIp',
+      );
+      users.push(...page.items);
+      const next = page.pageToken ?? undefined;
+      if (users.length > maxUsers) return { users: users.slice(0, maxUsers), truncated: true };
+      if (users.length === maxUsers) return { users, truncated: next !== undefined };
+      // An empty page or a repeated token would otherwise loop forever.
+      if (next === undefined || page.items.length === 0 || next === pageToken) return { users, truncated: false };
+      pageToken = next;
+    }
+  }
+
+  return {
+    ping: () => transport.request(q.PING, {}, z.boolean(), 'ping'),
+    getEndUserState: (login) => transport.request(q.GET_END_USER_STATE, { login }, endUserStateSchema, 'getEndUserState'),
+    getEndUser: (login) => transport.request(q.GET_END_USER, { login }, endUserSchema, 'getEndUser'),
+    getEndUsersByIp,
+    async getIntegrationsStatus() {
+      try {
+        return await transport.request(q.GET_INTEGRATIONS_STATUS, {}, z.array(integrationStatusSchema), 'getIntegrationsStatus');
+      } catch (err) {
+        if (err instanceof CiiGraphqlError && err.errors.some(isMissingFieldError)) {
+          logger.debug('this CII API has no getIntegrationsStatus');
+          return undefined;
+        }
+        throw err;
+      }
+    },
+    registerWebhookWithApiKey: (input) =>
+      transport.request(q.REGISTER_WEBHOOK_WITH_API_KEY, { input }, z.string().min(1), 'registerWebhookWithApiKey'),
+    unregisterWebhook: (id) => transport.request(q.UNREGISTER_WEBHOOK, { id }, z.boolean(), 'unregisterWebhook'),
+    tokenStatus: () => tokens.status(),
+  };
+}
+
+/** graphql-js says `Cannot query field "x"`, AppSync `Validation error of type FieldUndefined: Field 'x' ...`. */
+function isMissingFieldError(e: { message: string; errorType?: string }): boolean {
+  if (!e.message.includes('getIntegrationsStatus')) return false;
+  return /validation/i.test(e.errorType ?? '') || /cannot query field|fieldundefined|is undefined/i.test(e.message);
+}

@@ -1,0 +1,36 @@
+import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import { parseRetryAfterMs } from '../util/backoff.ts';
+import type { AttemptFailure } from './retry.ts';
+
+/** The axios instance both CII calls use: every status is an answer to inspect, never a throw. */
+export function createCiiHttp(timeoutMs: number): AxiosInstance {
+  return axios.create({
+    timeout: timeoutMs,
+    validateStatus: () => true,
+    headers: { Accept: 'application/json' },
+  });
+}
+
+/** A failure worth retrying (429, 408, 5xx), or undefined for any other answer. */
+export function transientFailure(res: AxiosResponse): AttemptFailure | undefined {
+  if (res.status === 429 || res.status === 408 || res.status >= 500) {
+    const header = res.headers['retry-after'];
+    return {
+      ok: false,
+      reason: `HTTP ${res.status}`,
+      retryAfterMs: res.status === 429 ? parseRetryAfterMs(typeof header === 'string' ? header : undefined) : undefined,
+    };
+  }
+  return undefined;
+}
+
+/**
+ * A request that got no answer (refused, reset, timed out). The cause is rebuilt from the code and message
+ * because axios errors carry the request config, whose headers and body hold the token or the client secret.
+ */
+export function networkFailure(err: unknown): AttemptFailure {
+  if (!axios.isAxiosError(err)) throw err;
+  const timedOut = err.code === 'ECONNABORTED' || err.code === 'ETIMEDOUT';
+  const reason = timedOut ? 'timed out' : `network error (${err.code ?? 'no code'})`;
+  return { ok: false, reason, cause: new Error(`${err.code ?? 'network error'}: ${err.message}`) };
+}

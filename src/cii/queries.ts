@@ -1,0 +1,58 @@
+// GraphQL documents, one root field each (a failing root field nulls the whole `data`). Every selection
+// lists exactly the fields of the matching schema in schemas.ts; test/cii/queries.test.ts keeps them in step.
+
+const GEO = 'city state country';
+const SIGN_IN = `timestamp result reason ipAddress location { ${GEO} }`;
+
+export const PING = /* GraphQL */ `query Ping { ping }`;
+
+export const GET_END_USER_STATE = /* GraphQL */ `
+  query GetEndUserState($login: String!) {
+    getEndUserState(login: $login) {
+      id displayName login employeeId status userTypeClassification managerLogin
+      ipAddresses { ipAddress location { ${GEO} } }
+      phoneNumber usedFactors referenceUrl
+      registeredLocationDetails { ${GEO} }
+      workingLocationDetails { location { ${GEO} } userLocationPrevalence }
+    }
+  }`;
+
+export const GET_END_USER = /* GraphQL */ `
+  query GetEndUser($login: String!) {
+    getEndUser(login: $login) {
+      endUserDetails {
+        id displayName login status emails company department title userTypeClassification groupNames managerLogin
+        devices { deviceId displayName os lastSeen deviceType provider }
+        mfaEnabled
+        lastSignIn { ${SIGN_IN} }
+        lastActive firstCreatedDate failingChecks referenceUrl
+      }
+      providerEndUserDetails {
+        userId provider login email status displayName mfaEnabled
+        lastSignIn { ${SIGN_IN} }
+      }
+    }
+  }`;
+
+export const GET_END_USERS_BY_IP = /* GraphQL */ `
+  query GetEndUsersByIp($ipAddress: String!, $pageSize: Int, $pageToken: String) {
+    getEndUsersByIp(ipAddress: $ipAddress, pageSize: $pageSize, pageToken: $pageToken) {
+      items { id displayName login referenceUrl }
+      pageToken
+    }
+  }`;
+
+export const GET_INTEGRATIONS_STATUS = /* GraphQL */ `
+  query GetIntegrationsStatus {
+    getIntegrationsStatus { name provider status lastSyncedAt message }
+  }`;
+
+export const REGISTER_WEBHOOK_WITH_API_KEY = /* GraphQL */ `
+  mutation RegisterWebhookWithApiKey($input: RegisterWebhookWithApiKeyInput!) {
+    registerWebhookWithApiKey(input: $input)
+  }`;
+
+export const UNREGISTER_WEBHOOK = /* GraphQL */ `
+  mutation UnregisterWebhook($id: ID!) {
+    unregisterWebhook(id: $id)
+  }`;

@@ -1,0 +1,26 @@
+/** CII's names for the identity providers, as found in `providerEndUserDetails[].provider`. */
+export const IDENTITY_PROVIDER_NAMES = ['DUO', 'OKTA', 'AZURE_AD'] as const;
+export type IdentityProviderName = (typeof IDENTITY_PROVIDER_NAMES)[number];
+
+export function isIdentityProviderName(value: string): value is IdentityProviderName {
+  return (IDENTITY_PROVIDER_NAMES as readonly string[]).includes(value);
+}
+
+/**
+ * What one block or unblock did at one provider. `steps` lists what succeeded, in order, even when a later
+ * step failed; `retryable` says whether running the whole action again may succeed (every step is safe to
+ * repeat). `error` is short, human and holds no credential.
+ */
+export type ProviderActionResult =
+  | { ok: true; steps: string[] }
+  | { ok: false; error: string; retryable: boolean; steps: string[] };
+
+export interface IdentityProviderClient {
+  readonly provider: IdentityProviderName;
+  /** The provider's product name for people: `Duo`, `Okta`, `Entra ID`. */
+  readonly label: string;
+  /** Stops the user signing in and ends their sessions where the provider can. Provider failures come back in the result. */
+  block(userId: string): Promise<ProviderActionResult>;
+  /** Lets the user sign in again. Provider failures come back in the result. */
+  unblock(userId: string): Promise<ProviderActionResult>;
+}

@@ -1,0 +1,8 @@
+/** The `action_id`s the views put on buttons; the interactivity handlers listen for these. */
+export const ACTION_IDS = {
+  /** Link button to the CII console; Slack still sends an action for it, which must be acknowledged. */
+  openInCii: 'open_in_cii',
+  shareCard: 'share_card',
+  alertApprove: 'alert_approve',
+  alertBlock: 'alert_block',
+} as const;

@@ -1,0 +1,48 @@
+import type { KnownBlock } from '@slack/types';
+import { buildMessage, clean, escapeMrkdwn, mrkdwn, type SlackMessage } from './limits.ts';
+
+/** What went wrong, as the views can tell it to the person who ran a command or clicked a button. */
+export type Problem =
+  | { kind: 'invalid_argument'; message: string; usage: string }
+  | { kind: 'unknown_user'; login: string }
+  | { kind: 'credentials' }
+  | { kind: 'unavailable' }
+  | { kind: 'unexpected' }
+  | { kind: 'forbidden'; message: string }
+  | { kind: 'internal' };
+
+/** [mrkdwn for the block, raw text for the notification] */
+function describe(problem: Problem): [string, string] {
+  switch (problem.kind) {
+    case 'invalid_argument': {
+      const message = clean(problem.message, 500);
+      return [`⚠️ ${message}\nUsage: \`${escapeMrkdwn(problem.usage)}\``, `${problem.message} — usage: ${problem.usage}`];
+    }
+    case 'unknown_user':
+      return [`⚠️ CII has no user \`${clean(problem.login, 200)}\`.`, `CII has no user ${problem.login}`];
+    case 'credentials': {
+      const text = 'CII rejected this app’s API credentials — ask a Slack/CII admin to check CII_CLIENT_ID/SECRET.';
+      return [`⚠️ ${text}`, text];
+    }
+    case 'unavailable': {
+      const text = 'CII is unreachable or too slow right now — try again in a minute.';
+      return [`⚠️ ${text}`, text];
+    }
+    case 'unexpected': {
+      const text = 'CII sent an answer this app did not expect; it was logged for the admins.';
+      return [`⚠️ ${text}`, text];
+    }
+    case 'forbidden':
+      return [`⛔ ${clean(problem.message, 500)}`, problem.message];
+    case 'internal': {
+      const text = 'Something went wrong inside the app; it was logged for the admins.';
+      return [`⚠️ ${text}`, text];
+    }
+  }
+}
+
+export function errorMessage(problem: Problem): SlackMessage {
+  const [text, fallback] = describe(problem);
+  const blocks: KnownBlock[] = [{ type: 'section', text: mrkdwn(text) }];
+  return buildMessage(fallback, blocks);
+}

@@ -1,0 +1,127 @@
+import type { Severity } from '../../alerts/finding.ts';
+import type { GeoLocation } from '../../cii/schemas.ts';
+
+// Everything here returns raw text: views escape external parts with `clean()` before putting them in mrkdwn.
+
+/** A valid Date from an ISO string or Date, or undefined for absent or unparseable values. */
+export function parseDate(value: string | Date | null | undefined): Date | undefined {
+  if (value === null || value === undefined || value === '') return undefined;
+  const date = value instanceof Date ? value : new Date(value);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+const UNITS: ReadonlyArray<readonly [string, number]> = [
+  ['year', 365 * 86_400],
+  ['month', 30 * 86_400],
+  ['day', 86_400],
+  ['hour', 3_600],
+  ['minute', 60],
+];
+
+/** "5 minutes ago", "3 days ago", "in 2 hours", "just now". */
+export function formatRelative(date: Date, now: Date): string {
+  const seconds = Math.round((date.getTime() - now.getTime()) / 1000);
+  const abs = Math.abs(seconds);
+  if (abs < 45) return 'just now';
+  const [unit, size] = UNITS.find(([, s]) => abs >= s) ?? ['minute', 60];
+  const n = Math.max(1, Math.floor(abs / size));
+  const amount = `${n} ${unit}${n === 1 ? '' : 's'}`;
+  return seconds < 0 ? `${amount} ago` : `in ${amount}`;
+}
+
+/** "2026-11-24 16:30 UTC". */
+export function formatUtc(date: Date): string {
+  const iso = date.toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
+/** "5 minutes ago · 2026-11-24 16:30 UTC". */
+export function formatWhen(date: Date, now: Date): string {
+  return `${formatRelative(date, now)} · ${formatUtc(date)}`;
+}
+
+function flagEmoji(country: string): string | undefined {
+  if (!/^[A-Za-z]{2}$/.test(country)) return undefined;
+  return String.fromCodePoint(...[...country.toUpperCase()].map((c) => 0x1f1e6 + c.charCodeAt(0) - 65));
+}
+
+/** "Lisbon, PT" (with the state when CII has one; "🇵🇹 Lisbon, PT" with `flag`); undefined when empty. */
+export function formatLocation(location: GeoLocation | null | undefined, options: { flag?: boolean } = {}): string | undefined {
+  if (!location) return undefined;
+  const parts = [location.city, location.state, location.country]
+    .map((p) => p?.trim())
+    .filter((p): p is string => !!p);
+  if (parts.length === 0) return undefined;
+  const flag = options.flag && location.country ? flagEmoji(location.country.trim()) : undefined;
+  return flag ? `${flag} ${parts.join(', ')}` : parts.join(', ');
+}
+
+const WORDS: Record<string, string> = {
+  AZURE_AD: 'Entra ID',
+  ENTRA: 'Entra ID',
+  ENTRA_ID: 'Entra ID',
+  DUO: 'Duo',
+  OKTA: 'Okta',
+  AUTH0: 'Auth0',
+  AWS: 'AWS',
+  HRIS: 'HRIS',
+  G_SUITE: 'Google Workspace',
+  GIT_HUB: 'GitHub',
+  ISE: 'ISE',
+  WEBEX_CI: 'Webex CI',
+  MACOS: 'macOS',
+  IOS: 'iOS',
+  CHROME_OS: 'ChromeOS',
+  SMS: 'SMS',
+  TOTP: 'TOTP',
+  U2F: 'U2F',
+  WEBAUTHN: 'WebAuthn',
+  MFA: 'MFA',
+};
+
+/** Enum words for people: `SERVICE_ACCOUNT` → "Service account", `AZURE_AD` → "Entra ID"; other text unchanged. */
+export function humanize(word: string): string {
+  const trimmed = word.trim();
+  const known = WORDS[trimmed.toUpperCase()];
+  if (known) return known;
+  const enumLike = /^[A-Z0-9_]+$/.test(trimmed) || /^[a-z0-9_]+$/.test(trimmed);
+  if (!enumLike) return trimmed;
+  const spaced = trimmed.toLowerCase().replace(/_+/g, ' ').trim();
+  return spaced.charAt(0).toUpperCase() + spaced.slice(1);
+}
+
+const GOOD_STATUSES = new Set(['ACTIVE', 'ENABLED']);
+const BAD_STATUSES = new Set(['SUSPENDED', 'DISABLED', 'BLOCKED', 'LOCKED_OUT', 'DEPROVISIONED', 'DELETED', 'DEACTIVATED']);
+
+/** An `EndUserStatus` as marker and word, readable without colour: "✅ Active", "⛔ Suspended", "⚪ Staged". */
+export function statusMarker(status: string | null | undefined): string {
+  const key = (status ?? '').trim().toUpperCase();
+  if (key === '') return '⚪ Unknown';
+  const word = humanize(key);
+  if (GOOD_STATUSES.has(key)) return `✅ ${word}`;
+  if (BAD_STATUSES.has(key)) return `⛔ ${word}`;
+  return `⚪ ${word}`;
+}
+
+export function yesNoUnknown(value: boolean | null | undefined): string {
+  return value === true ? 'Yes' : value === false ? 'No' : 'Unknown';
+}
+
+const SEVERITY_EMOJI: Record<Severity, string> = { critical: '🔴', high: '🟠', medium: '🟡', low: '🔵' };
+
+/** "Critical", "High", "Medium", "Low". */
+export function severityWord(severity: Severity): string {
+  return severity.charAt(0).toUpperCase() + severity.slice(1);
+}
+
+/** "🔴 Critical"; CII's own word is added when it differs ("🟡 Medium (moderate)"). */
+export function severityBadge(severity: Severity, label?: string): string {
+  const badge = `${SEVERITY_EMOJI[severity]} ${severityWord(severity)}`;
+  const raw = label?.trim().toLowerCase();
+  return raw && raw !== severity ? `${badge} (${raw})` : badge;
+}
+
+/** "*Label*\nvalue" for a section field, or undefined when there is no value; `value` must be escaped mrkdwn. */
+export function labeled(label: string, value: string | undefined): string | undefined {
+  return value && value.trim() !== '' ? `*${label}*\n${value}` : undefined;
+}

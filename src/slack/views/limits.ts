@@ -1,0 +1,184 @@
+import type { ContextBlock, KnownBlock, MrkdwnElement, PlainTextElement } from '@slack/types';
+
+/** Slack's Block Kit limits, in characters unless the name says otherwise. */
+export const LIMITS = {
+  blocksPerMessage: 50,
+  blocksPerModal: 100,
+  sectionText: 3000,
+  field: 2000,
+  fieldsPerSection: 10,
+  header: 150,
+  contextElements: 10,
+  actionsElements: 25,
+  buttonText: 75,
+  buttonValue: 2000,
+  buttonUrl: 3000,
+  actionId: 255,
+  blockId: 255,
+  confirmTitle: 100,
+  confirmText: 300,
+  confirmButton: 30,
+  modalTitle: 24,
+  privateMetadata: 3000,
+  /** Slack rejects a message (`msg_blocks_too_long`) past ~13,000 characters of text in all: keep a margin. */
+  messageText: 12_000,
+  /** Our own cap on the top-level `text`, which only feeds notifications and screen readers. */
+  fallbackText: 300,
+} as const;
+
+/** What every view returns: ready for `chat.postMessage`, `respond()` or `chat.update`. */
+export interface SlackMessage {
+  /** Short fallback for notifications and screen readers; never empty. */
+  text: string;
+  blocks: KnownBlock[];
+}
+
+const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
+
+/** Cuts `text` to at most `max` UTF-16 units, ending with `…`; never splits a surrogate pair. */
+export function truncate(text: string, max: number): string {
+  if (text.length <= max) return text;
+  if (max <= 0) return '';
+  let end = max - 1;
+  if (end > 0 && isHighSurrogate(text.charCodeAt(end - 1))) end -= 1;
+  return text.slice(0, end).trimEnd() + '…';
+}
+
+/** Escapes the three characters Slack's mrkdwn gives a meaning to. */
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Truncates mrkdwn without leaving half an entity (`&am…`) or half a link/mention (`<https://…`). */
+export function truncateMrkdwn(text: string, max: number): string {
+  if (text.length <= max) return text;
+  if (max <= 0) return '';
+  let body = truncate(text, max).slice(0, -1);
+  const amp = body.lastIndexOf('&');
+  if (amp >= 0 && !body.includes(';', amp)) body = body.slice(0, amp);
+  const open = body.lastIndexOf('<');
+  if (open > body.lastIndexOf('>')) body = body.slice(0, open);
+  return body.trimEnd() + '…';
+}
+
+/** External text (names, titles, logins...) made safe for mrkdwn: one line, escaped, at most `max` chars. */
+export function clean(text: string | null | undefined, max: number): string {
+  const oneLine = (text ?? '').replace(/\s+/g, ' ').trim();
+  return truncateMrkdwn(escapeMrkdwn(oneLine), max);
+}
+
+// Slack rejects empty text objects; views never build one on purpose, this only keeps a bug from failing a post.
+const nonEmpty = (text: string) => (text.trim() === '' ? '-' : text);
+
+export function plainText(text: string, max: number = LIMITS.sectionText): PlainTextElement {
+  return { type: 'plain_text', text: nonEmpty(truncate(text.replace(/\s+/g, ' ').trim(), max)), emoji: true };
+}
+
+/** A mrkdwn text object from already-escaped mrkdwn, truncated to `max`. */
+export function mrkdwn(text: string, max: number = LIMITS.sectionText): MrkdwnElement {
+  return { type: 'mrkdwn', text: nonEmpty(truncateMrkdwn(text, max)) };
+}
+
+/** Section fields from already-escaped mrkdwn: empty ones dropped, at most 10 of 2,000 chars each. */
+export function fieldsOf(...fields: Array<string | false | null | undefined>): MrkdwnElement[] {
+  return fields
+    .filter((f): f is string => typeof f === 'string' && f.trim() !== '')
+    .slice(0, LIMITS.fieldsPerSection)
+    .map((f) => mrkdwn(f, LIMITS.field));
+}
+
+/** "a, b, c +N more": the first `shown` items formatted, then how many were left out. */
+export function listWithMore<T>(items: readonly T[], shown: number, format: (item: T) => string): string {
+  const visible = items.slice(0, shown).map(format);
+  const hidden = items.length - visible.length;
+  return hidden > 0 ? `${visible.join(', ')} +${hidden} more` : visible.join(', ');
+}
+
+/** One bullet line per shown item, then a "+N more" line. */
+export function bulletsWithMore<T>(items: readonly T[], shown: number, format: (item: T) => string): string {
+  const visible = items.slice(0, shown).map((item) => `• ${format(item)}`);
+  const hidden = items.length - visible.length;
+  return hidden > 0 ? [...visible, `+${hidden} more`].join('\n') : visible.join('\n');
+}
+
+/**
+ * Groups lines into texts of at most `max` chars each (a longer line is truncated), so a long list
+ * can span several sections instead of being cut at 3,000 chars.
+ */
+export function chunkLines(lines: readonly string[], max: number = LIMITS.sectionText): string[] {
+  const chunks: string[] = [];
+  let current = '';
+  for (const raw of lines) {
+    const line = truncateMrkdwn(raw, max);
+    if (current !== '' && current.length + 1 + line.length > max) {
+      chunks.push(current);
+      current = '';
+    }
+    current = current === '' ? line : `${current}\n${line}`;
+  }
+  if (current !== '') chunks.push(current);
+  return chunks;
+}
+
+function isTextObject(value: object): value is { type: string; text: string } {
+  const v = value as { type?: unknown; text?: unknown };
+  return (v.type === 'plain_text' || v.type === 'mrkdwn') && typeof v.text === 'string';
+}
+
+/** Characters of text in the blocks, counted the way Slack's total-text limit counts them (every text object). */
+export function messageTextLength(blocks: readonly KnownBlock[]): number {
+  let total = 0;
+  const walk = (value: unknown): void => {
+    if (Array.isArray(value)) value.forEach(walk);
+    else if (value !== null && typeof value === 'object') {
+      if (isTextObject(value)) total += value.text.length;
+      else Object.values(value).forEach(walk);
+    }
+  };
+  walk(blocks);
+  return total;
+}
+
+const omittedNotice = (): ContextBlock => ({
+  type: 'context',
+  elements: [{ type: 'mrkdwn', text: '_Some details were left out to fit Slack’s message size limits._' }],
+});
+const MIN_CONDENSED = 200;
+
+function condense(block: KnownBlock, budget: number): KnownBlock | undefined {
+  if (block.type !== 'section' || !block.text || block.fields || block.accessory || budget < MIN_CONDENSED) {
+    return undefined;
+  }
+  return { ...block, text: block.text.type === 'mrkdwn' ? mrkdwn(block.text.text, budget) : plainText(block.text.text, budget) };
+}
+
+/**
+ * Keeps a message inside the 50-block cap and the total-text budget: trailing `blocks` are condensed
+ * or dropped and a context line says so; `footer` blocks (buttons, provenance) are always kept.
+ */
+export function fitMessage(blocks: readonly KnownBlock[], footer: readonly KnownBlock[] = []): KnownBlock[] {
+  const all = [...blocks, ...footer];
+  if (all.length <= LIMITS.blocksPerMessage && messageTextLength(all) <= LIMITS.messageText) return all;
+  const maxBlocks = LIMITS.blocksPerMessage - footer.length - 1;
+  const notice = omittedNotice();
+  let budget = LIMITS.messageText - messageTextLength(footer) - messageTextLength([notice]);
+  const kept: KnownBlock[] = [];
+  for (const block of blocks) {
+    if (kept.length >= maxBlocks) break;
+    const size = messageTextLength([block]);
+    if (size <= budget) {
+      kept.push(block);
+      budget -= size;
+      continue;
+    }
+    const condensed = condense(block, budget);
+    if (condensed) kept.push(condensed);
+    break;
+  }
+  return [...kept, notice, ...footer];
+}
+
+/** Assembles a message: `fallback` is raw text (escaped here), `blocks` are fitted to Slack's limits, `footer` always kept. */
+export function buildMessage(fallback: string, blocks: readonly KnownBlock[], footer: readonly KnownBlock[] = []): SlackMessage {
+  return { text: clean(fallback, LIMITS.fallbackText) || 'Cisco Identity Intelligence', blocks: fitMessage(blocks, footer) };
+}

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import {
+  formatLocation,
+  formatRelative,
+  formatUtc,
+  humanize,
+  parseDate,
+  severityBadge,
+  statusMarker,
+  yesNoUnknown,
+} from '../../../src/slack/views/format.ts';
+
+const NOW = new Date('2026-11-24T16:30:00Z');
+const ago = (seconds: number) => new Date(NOW.getTime() - seconds * 1000);
+
+describe('formatRelative', () => {
+  it.each([
+    [10, 'just now'],
+    [50, '1 minute ago'],
+    [5 * 60, '5 minutes ago'],
+    [3600, '1 hour ago'],
+    [3 * 86_400, '3 days ago'],
+    [65 * 86_400, '2 months ago'],
+    [800 * 86_400, '2 years ago'],
+    [-2 * 3600, 'in 2 hours'],
+  ])('%i seconds before now reads "%s"', (seconds, expected) => {
+    expect(formatRelative(ago(seconds), NOW)).toBe(expected);
+  });
+});
+
+describe('dates', () => {
+  it('formatUtc gives minutes in UTC', () => {
+    expect(formatUtc(new Date('2026-11-24T17:30:59+01:00'))).toBe('2026-11-24 16:30 UTC');
+  });
+
+  it('parseDate refuses absent and unparseable values', () => {
+    expect(parseDate('2026-11-24T16:30:00Z')?.toISOString()).toBe('2026-11-24T16:30:00.000Z');
+    expect(parseDate('not a date')).toBeUndefined();
+    expect(parseDate(null)).toBeUndefined();
+    expect(parseDate('')).toBeUndefined();
+  });
+});
+
+describe('formatLocation', () => {
+  it('joins city, state and country, skipping what is missing', () => {
+    expect(formatLocation({ city: 'Lisbon', state: null, country: 'PT' })).toBe('Lisbon, PT');
+    expect(formatLocation({ city: 'Austin', state: 'Texas', country: 'US' })).toBe('Austin, Texas, US');
+    expect(formatLocation({ country: 'DE' })).toBe('DE');
+  });
+
+  it('is undefined for an empty or absent location', () => {
+    expect(formatLocation({ city: ' ', state: null })).toBeUndefined();
+    expect(formatLocation(null)).toBeUndefined();
+  });
+
+  it('adds a flag for an ISO country code on request', () => {
+    expect(formatLocation({ city: 'Lisbon', country: 'PT' }, { flag: true })).toBe('🇵🇹 Lisbon, PT');
+    expect(formatLocation({ city: 'Somewhere', country: 'Narnia' }, { flag: true })).toBe('Somewhere, Narnia');
+  });
+});
+
+describe('words', () => {
+  it.each([
+    ['SERVICE_ACCOUNT', 'Service account'],
+    ['AZURE_AD', 'Entra ID'],
+    ['DUO', 'Duo'],
+    ['OKTA', 'Okta'],
+    ['okta', 'Okta'],
+    ['G_SUITE', 'Google Workspace'],
+    ['MACOS', 'macOS'],
+    ['LOCKED_OUT', 'Locked out'],
+    ['Duo Push', 'Duo Push'],
+  ])('humanize(%s) is "%s"', (word, expected) => {
+    expect(humanize(word)).toBe(expected);
+  });
+
+  it('marks statuses with an emoji and a word, good, bad or neutral', () => {
+    expect(statusMarker('ACTIVE')).toBe('✅ Active');
+    for (const bad of ['SUSPENDED', 'DISABLED', 'BLOCKED', 'LOCKED_OUT', 'DEPROVISIONED', 'DELETED']) {
+      expect(statusMarker(bad)).toMatch(/^⛔ \w/);
+    }
+    expect(statusMarker('STAGED')).toBe('⚪ Staged');
+    expect(statusMarker('PASSWORD_EXPIRED')).toBe('⚪ Password expired');
+    expect(statusMarker(undefined)).toBe('⚪ Unknown');
+  });
+
+  it('says yes, no or unknown', () => {
+    expect([true, false, null, undefined].map(yesNoUnknown)).toEqual(['Yes', 'No', 'Unknown', 'Unknown']);
+  });
+
+  it('shows severity as emoji and word, with CII’s word when it differs', () => {
+    expect(severityBadge('critical')).toBe('🔴 Critical');
+    expect(severityBadge('high', 'high')).toBe('🟠 High');
+    expect(severityBadge('medium', 'moderate')).toBe('🟡 Medium (moderate)');
+    expect(severityBadge('low')).toBe('🔵 Low');
+  });
+});

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { statusCard, type StatusCardInput } from '../../../src/slack/views/status-card.ts';
+import { allText, limitViolations } from './slack-limits.ts';
+
+const NOW = new Date('2026-11-24T16:30:00Z');
+const min = (m: number) => new Date(NOW.getTime() + m * 60_000);
+
+const healthy: StatusCardInput = {
+  now: NOW,
+  ping: { ok: true, latencyMs: 123.4 },
+  token: { obtainedAt: min(-5), expiresAt: min(55) },
+  integrations: {
+    kind: 'ok',
+    items: [
+      { name: 'Okta production', provider: 'OKTA', status: 'HEALTHY', lastSyncedAt: '2026-11-24T14:30:00Z' },
+      { name: 'Duo', provider: 'DUO', status: 'ERROR', message: 'Invalid integration key' },
+      { name: 'Workday', status: 'PENDING' },
+    ],
+  },
+  lastWebhookTest: min(-3 * 24 * 60),
+  brokenSubscriptions: 0,
+};
+
+describe('statusCard', () => {
+  it('shows CII reachable with latency, token age and expiry, and webhook test time', () => {
+    const message = statusCard(healthy);
+    const text = allText(message);
+    expect(text).toContain('✅ Reachable (123 ms)');
+    expect(text).toContain('obtained 5 minutes ago, expires in 55 minutes (2026-11-24 17:25 UTC)');
+    expect(text).toContain('*Last webhook test*\n3 days ago · 2026-11-21 16:30 UTC');
+    expect(text).toContain('✅ none broken');
+    expect(message.text).toBe('CII status: reachable (123 ms)');
+  });
+
+  it('marks each integration’s health in words and emoji', () => {
+    const text = allText(statusCard(healthy));
+    expect(text).toContain('• ✅ *Okta production* · Okta · Healthy · synced 2 hours ago');
+    expect(text).toContain('• ❌ *Duo* · Duo · Error · Invalid integration key');
+    expect(text).toContain('• ⚠️ *Workday* · Pending');
+  });
+
+  it('reports CII unreachable, no token, a never-tested webhook and broken subscriptions', () => {
+    const message = statusCard({
+      now: NOW,
+      ping: { ok: false, error: 'connect ECONNREFUSED <internal>' },
+      integrations: { kind: 'error', error: 'timeout' },
+      brokenSubscriptions: 2,
+    });
+    const text = allText(message);
+    expect(text).toContain('❌ Unreachable: connect ECONNREFUSED &lt;internal&gt;');
+    expect(text).toContain('none yet');
+    expect(text).toContain('*Last webhook test*\nnever');
+    expect(text).toContain('⚠️ 2 broken');
+    expect(text).toContain('could not be read: timeout');
+    expect(message.text).toBe('CII status: unreachable');
+    expect(text).not.toMatch(/undefined|null|NaN/);
+  });
+
+  it('says when the token has expired', () => {
+    expect(allText(statusCard({ ...healthy, token: { obtainedAt: min(-70), expiresAt: min(-10) } }))).toContain('⚠️ expired 10 minutes ago');
+  });
+
+  it('says when the tenant does not report integration health, and omits unknown subscription health', () => {
+    const text = allText(statusCard({ now: NOW, ping: { ok: true, latencyMs: 5 }, integrations: { kind: 'unsupported' } }));
+    expect(text).toContain('does not report integration health');
+    expect(text).not.toContain('Subscriptions');
+  });
+
+  it('stays within every Slack limit with hundreds of integrations and long errors', () => {
+    const long = 'e'.repeat(10_000);
+    const items = Array.from({ length: 300 }, (_, i) => ({ name: `${long}${i}`, provider: long, status: long, message: long }));
+    const message = statusCard({ ...healthy, ping: { ok: false, error: long }, integrations: { kind: 'ok', items } });
+    expect(limitViolations(message)).toEqual([]);
+    expect(allText(message)).toContain('+280 more');
+  });
+});

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { subscriptionsList, type SubscriptionView } from '../../../src/slack/views/subscriptions-list.ts';
+import { allText, limitViolations } from './slack-limits.ts';
+
+const sub = (overrides: Partial<SubscriptionView> = {}): SubscriptionView => ({
+  id: 'sub_1',
+  channelId: 'C0SECOPS',
+  checkIds: [],
+  minSeverity: 'medium',
+  createdBy: 'U0ALICE',
+  ...overrides,
+});
+
+describe('subscriptionsList', () => {
+  it('lists the channel’s subscriptions with checks, minimum severity and author', () => {
+    const message = subscriptionsList({
+      subscriptions: [sub(), sub({ id: 'sub_2', checkIds: ['no-mfa', 'impossible-travel'], minSeverity: 'critical' })],
+      scope: 'channel',
+    });
+    const text = allText(message);
+    expect(text).toContain('• `sub_1` · all checks · 🟡 Medium and above · by <@U0ALICE>');
+    expect(text).toContain('• `sub_2` · `no-mfa`, `impossible-travel` · 🔴 Critical and above · by <@U0ALICE>');
+    expect(text).not.toContain('<#C0SECOPS>');
+    expect(text).toContain('/cii unsubscribe &lt;id&gt;|all');
+    expect(message.text).toBe('2 CII alert subscriptions in this channel');
+  });
+
+  it('names the channel of each subscription when listing all, and flags broken ones', () => {
+    const text = allText(subscriptionsList({ subscriptions: [sub({ brokenReason: 'the app was removed from the channel' })], scope: 'all' }));
+    expect(text).toContain('in <#C0SECOPS>');
+    expect(text).toContain('⚠️ broken: the app was removed from the channel');
+  });
+
+  it('says when there are none and how to add one', () => {
+    const message = subscriptionsList({ subscriptions: [], scope: 'channel' });
+    expect(allText(message)).toContain('No CII alert subscriptions in this channel. Add one with `/cii subscribe');
+    expect(limitViolations(message)).toEqual([]);
+  });
+
+  it('shows the first checks then "+N more"', () => {
+    const checkIds = Array.from({ length: 8 }, (_, i) => `check-${i}`);
+    expect(allText(subscriptionsList({ subscriptions: [sub({ checkIds })], scope: 'channel' }))).toContain('`check-4` +3 more');
+  });
+
+  it('escapes what it shows and never prints "undefined"', () => {
+    const message = subscriptionsList({ subscriptions: [sub({ id: '<x>', createdBy: 'not an id <!here>', brokenReason: '' })], scope: 'all' });
+    const text = allText(message);
+    expect(text).toContain('`&lt;x&gt;`');
+    expect(text).toContain('by not an id &lt;!here&gt;');
+    expect(text).not.toMatch(/undefined|null/);
+    expect(limitViolations(message)).toEqual([]);
+  });
+
+  it('stays within every Slack limit with hundreds of subscriptions', () => {
+    const long = 'c'.repeat(5000);
+    const subscriptions = Array.from({ length: 400 }, (_, i) => sub({ id: `sub_${i}`, checkIds: Array.from({ length: 50 }, () => long), brokenReason: long }));
+    const message = subscriptionsList({ subscriptions, scope: 'all' });
+    expect(limitViolations(message)).toEqual([]);
+    expect(allText(message)).toContain('left out');
+    expect(allText(message)).toContain('/cii unsubscribe');
+  });
+});

@@ -1,0 +1,70 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startApp, type AppOptions, type RunningApp } from '../../src/app.ts';
+import { loadConfig } from '../../src/config.ts';
+import { createLogger } from '../../src/logger.ts';
+import { startCiiSimulator, type CiiSimulator, type CiiSimulatorOptions } from '../../sim/cii/server.ts';
+import { createSlackDriver } from '../../sim/slack/driver.ts';
+import { startFakeSlack, type FakeSlack, type FakeSlackOptions } from '../../sim/slack/fake-slack.ts';
+
+export const SIGNING_SECRET = 'e2e-signing-secret-0123456789abcdef';
+export const WEBHOOK_SECRET = 'e2e-webhook-secret-0123456789';
+
+export interface StackOptions {
+  env?: Record<string, string | undefined>;
+  cii?: CiiSimulatorOptions;
+  slack?: FakeSlackOptions;
+  app?: AppOptions;
+}
+
+export interface Stack {
+  slack: FakeSlack;
+  cii: CiiSimulator;
+  app: RunningApp;
+  driver: ReturnType<typeof createSlackDriver>;
+  /** Every line the app logged, for asserting what was (and was not) logged. */
+  logs: string[];
+  env: Record<string, string | undefined>;
+  stop(): Promise<void>;
+}
+
+/** The real app, on a loopback port, wired to the fake Slack and the CII simulator. */
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const slack = await startFakeSlack(options.slack);
+  const cii = await startCiiSimulator(options.cii);
+  const dataDir = mkdtempSync(join(tmpdir(), 'cii-slack-e2e-'));
+  const env = {
+    SLACK_BOT_TOKEN: 'xoxb-fake-token',
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: slack.apiUrl,
+    CII_CLIENT_ID: cii.credentials.clientId,
+    CII_CLIENT_SECRET: cii.credentials.clientSecret,
+    CII_AUDIENCE: cii.credentials.audience,
+    CII_TOKEN_URL: cii.tokenUrl,
+    CII_API_URL: cii.apiUrl,
+    CII_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    DATABASE_URL: `sqlite:${join(dataDir, 'cii-slack.db')}`,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'debug',
+    ...options.env,
+  };
+  const logs: string[] = [];
+  const logger = createLogger({ level: 'debug', write: (line) => logs.push(line) });
+  const app = await startApp(loadConfig(env), { logger, ...options.app });
+  const driver = createSlackDriver({ appUrl: app.url, signingSecret: SIGNING_SECRET, fake: slack });
+  return {
+    slack,
+    cii,
+    app,
+    driver,
+    logs,
+    env,
+    async stop() {
+      await app.stop();
+      await Promise.all([slack.close(), cii.close()]);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
