@@ -4,11 +4,21 @@ import { App, type CustomRoute } from '@slack/bolt';
 import { createCiiClient, type CiiClientOptions } from './cii/client.ts';
 import type { Config } from './config.ts';
 import { createHealthRoute } from './http/health-route.ts';
+import { createIdentityProviders } from './idp/registry.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { createAlertIngest } from './services/alerts/ingest.ts';
+import { createDeliveryWorker, type DeliveryWorkerDeps } from './services/delivery/worker.ts';
 import { createLookupService } from './services/lookup.ts';
+import { createSubscriptionService } from './services/subscriptions.ts';
 import { registerShareAction } from './slack/actions/share.ts';
+import { createCardRenderer } from './slack/alert-renderer.ts';
 import { createChannelPoster } from './slack/channel-poster.ts';
 import { registerCiiCommand } from './slack/commands/cii-command.ts';
+import { subscriptionAnswers } from './slack/commands/subscription-answers.ts';
+import { createPrincipalResolver } from './slack/principals.ts';
+import { createSlackPoster } from './slack/slack-poster.ts';
+import { openStore } from './store/open-store.ts';
+import { createWebhookRoute } from './webhook/route.ts';
 
 export interface AppOptions {
   logger?: Logger;
@@ -17,10 +27,12 @@ export interface AppOptions {
   ackBudgetMs?: number;
   /** Timeouts and retry pacing of CII calls (tests shorten them). */
   cii?: Pick<CiiClientOptions, 'timeoutMs' | 'maxRetries' | 'retryBaseMs' | 'retryMaxMs'>;
+  /** Pacing of the delivery worker (tests and benchmarks tune them). */
+  delivery?: Pick<DeliveryWorkerDeps, 'perChannelIntervalMs' | 'concurrency' | 'leaseMs' | 'pollIntervalMs' | 'backoff' | 'enrichTimeoutMs'>;
 }
 
 export interface RunningApp {
-  /** Base URL of the HTTP server (Slack requests at `/slack/events`, health at `/healthz`). */
+  /** Base URL of the HTTP server (Slack requests at `/slack/events`, health at `/healthz`, CII at `/cii/webhook`). */
   url: string;
   port: number;
   stop(): Promise<void>;
@@ -29,6 +41,9 @@ export interface RunningApp {
 export async function startApp(config: Config, options: AppOptions = {}): Promise<RunningApp> {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const now = options.now ?? (() => new Date());
+  for (const url of config.cii.presetUrls) {
+    logger.warn(`CII ${url} comes from the CII_REGION preset, an unverified default: check it with /cii status`);
+  }
 
   const cii = createCiiClient({
     tokenUrl: config.cii.tokenUrl,
@@ -40,8 +55,31 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     ...options.cii,
   });
   const lookup = createLookupService({ cii, ttlSeconds: config.cii.lookupCacheTtlSeconds, logger: logger.child('lookup') });
+  const identityProviders = createIdentityProviders(config.identityProviders, { logger: logger.child('idp') });
+
+  const store = await openStore(config.databaseUrl, { logger: logger.child('store') });
+  const subscriptions = createSubscriptionService({ store });
+  const ingest = createAlertIngest({ store, subscriptions, groupThreshold: config.alerts.groupThreshold, logger: logger.child('ingest') });
 
   const customRoutes: CustomRoute[] = [createHealthRoute()];
+  if (config.webhook.secret) {
+    customRoutes.push(
+      createWebhookRoute({
+        secret: config.webhook.secret,
+        headerName: config.webhook.headerName,
+        logger: logger.child('webhook'),
+        onFailedCheck: async (finding) => {
+          const result = await ingest.ingest(finding);
+          if (result.deliveriesCreated > 0) worker.kick();
+          return result;
+        },
+        onTest: (at) => ingest.recordWebhookTest(at),
+      }),
+    );
+  } else {
+    logger.warn('CII_WEBHOOK_SECRET is not set: the CII webhook (POST /cii/webhook) is off and no alerts will arrive');
+  }
+
   const socketMode = config.slack.appToken !== undefined;
   const app = new App({
     token: config.slack.botToken,
@@ -58,26 +96,59 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     },
   });
 
-  const answerDeps = { lookup, logger: logger.child('answers'), now };
-  registerCiiCommand(app, { ...answerDeps, ackBudgetMs: options.ackBudgetMs ?? 2_000 });
-  registerShareAction(app, { ...answerDeps, channels: createChannelPoster({ client: app.client, logger: logger.child('slack') }) });
+  const worker = createDeliveryWorker({
+    store,
+    poster: createSlackPoster(app.client),
+    render: createCardRenderer({ blockProviders: Object.values(identityProviders).map((p) => p.label), now }),
+    enrich: async (login) => {
+      const state = await lookup.userState(login);
+      return { displayName: state.displayName, referenceUrl: state.referenceUrl ?? undefined };
+    },
+    logger: logger.child('delivery'),
+    onSubscriptionBroken: (id, reason) => {
+      subscriptions.invalidate();
+      logger.warn('a subscription is broken: Slack refused to post its alerts', { subscriptionId: id, reason });
+    },
+    ...options.delivery,
+  });
+
+  const channels = createChannelPoster({ client: app.client, logger: logger.child('slack') });
+  const principals = createPrincipalResolver({ client: app.client, logger: logger.child('slack') });
+  const answerDeps = {
+    lookup,
+    logger: logger.child('answers'),
+    now,
+    statusExtras: async () => {
+      const [lastWebhookTest, subs] = await Promise.all([ingest.lastWebhookTest(), subscriptions.list()]);
+      return { lastWebhookTest, brokenSubscriptions: subs.filter((s) => s.brokenReason !== undefined).length };
+    },
+  };
+  registerCiiCommand(app, {
+    ...answerDeps,
+    ackBudgetMs: options.ackBudgetMs ?? 2_000,
+    extra: subscriptionAnswers({ subscriptions, channels, principals, admins: config.admins, logger: logger.child('subscriptions') }),
+  });
+  registerShareAction(app, { ...answerDeps, channels });
   app.error(async (err) => {
     logger.error('unhandled error in a Slack listener', err);
   });
 
+  const stop = async () => {
+    await app.stop();
+    await worker.stop();
+    await store.close();
+  };
+
   if (socketMode) {
     await app.start();
+    worker.start();
     logger.info('connected to Slack in Socket Mode', { healthPort: config.http.port });
-    return { url: `http://${config.http.host}:${config.http.port}`, port: config.http.port, stop: () => app.stop() as Promise<void> };
+    return { url: `http://127.0.0.1:${config.http.port}`, port: config.http.port, stop };
   }
   const server = (await app.start({ port: config.http.port, host: config.http.host })) as Server;
+  worker.start();
   const { port } = server.address() as AddressInfo;
   logger.info('listening for Slack requests', { url: `http://${config.http.host}:${port}/slack/events` });
-  return {
-    url: `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${port}`,
-    port,
-    stop: async () => {
-      await app.stop();
-    },
-  };
+  const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;
+  return { url: `http://${host}:${port}`, port, stop };
 }

@@ -51,6 +51,17 @@ const envSchema = z
     ),
     CII_ADMINS: idList(SLACK_PRINCIPAL, 'Slack user ids (U…/W…) or user-group ids (S…)'),
     CII_ALERT_GROUP_THRESHOLD: intInRange(5, 1, 1000),
+    CII_RESPONDERS: idList(SLACK_PRINCIPAL, 'Slack user ids (U…/W…) or user-group ids (S…)'),
+    DUO_API_URL: optionalUrl,
+    DUO_IKEY: optionalString,
+    DUO_SKEY: optionalString,
+    OKTA_ORG_URL: optionalUrl,
+    OKTA_API_TOKEN: optionalString,
+    ENTRA_TENANT_ID: optionalString,
+    ENTRA_CLIENT_ID: optionalString,
+    ENTRA_CLIENT_SECRET: optionalString,
+    ENTRA_LOGIN_URL: optionalUrl,
+    GRAPH_API_URL: optionalUrl,
     DATABASE_URL: optionalString,
     PORT: intInRange(3000, 0, 65_535),
     HOST: z.preprocess(blankToUndefined, z.string().default('127.0.0.1')),
@@ -59,6 +70,12 @@ const envSchema = z
       z.enum(['debug', 'info', 'warn', 'error'], { error: 'must be one of debug, info, warn, error' }).default('info'),
     ),
   });
+
+const PROVIDER_VARIABLES: Record<string, string[]> = {
+  Duo: ['DUO_API_URL', 'DUO_IKEY', 'DUO_SKEY'],
+  Okta: ['OKTA_ORG_URL', 'OKTA_API_TOKEN'],
+  'Entra ID': ['ENTRA_TENANT_ID', 'ENTRA_CLIENT_ID', 'ENTRA_CLIENT_SECRET'],
+};
 
 /** Rules that span variables, checked on the raw environment so they are reported alongside field errors. */
 function crossFieldProblems(env: NodeJS.ProcessEnv): string[] {
@@ -69,6 +86,13 @@ function crossFieldProblems(env: NodeJS.ProcessEnv): string[] {
   }
   for (const key of ['CII_TOKEN_URL', 'CII_API_URL']) {
     if (!set(key) && !set('CII_REGION')) problems.push(`${key} is required unless CII_REGION (us, eu, au) is set`);
+  }
+  // A provider is configured by all of its variables or none: half a configuration is a typo, not a choice.
+  for (const [provider, keys] of Object.entries(PROVIDER_VARIABLES)) {
+    const given = keys.filter(set);
+    if (given.length > 0 && given.length < keys.length) {
+      for (const key of keys.filter((k) => !set(k))) problems.push(`${key} is required to configure ${provider} (${given.join(', ')} given)`);
+    }
   }
   return problems;
 }
@@ -88,6 +112,13 @@ export interface Config {
   webhook: { secret?: string; headerName: string };
   alerts: { groupThreshold: number };
   admins: string[];
+  /** Who may Approve or Block (deny by default: empty means nobody). */
+  responders: string[];
+  identityProviders: {
+    duo?: { apiUrl: string; ikey: string; skey: string };
+    okta?: { orgUrl: string; apiToken: string };
+    entra?: { tenantId: string; clientId: string; clientSecret: string; loginUrl?: string; graphUrl?: string };
+  };
   databaseUrl?: string;
   http: { port: number; host: string };
   logLevel: 'debug' | 'info' | 'warn' | 'error';
@@ -131,6 +162,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhook: { secret: e.CII_WEBHOOK_SECRET, headerName: e.CII_WEBHOOK_HEADER },
     alerts: { groupThreshold: e.CII_ALERT_GROUP_THRESHOLD },
     admins: e.CII_ADMINS,
+    responders: e.CII_RESPONDERS,
+    identityProviders: {
+      ...(e.DUO_API_URL && e.DUO_IKEY && e.DUO_SKEY ? { duo: { apiUrl: e.DUO_API_URL, ikey: e.DUO_IKEY, skey: e.DUO_SKEY } } : {}),
+      ...(e.OKTA_ORG_URL && e.OKTA_API_TOKEN ? { okta: { orgUrl: e.OKTA_ORG_URL, apiToken: e.OKTA_API_TOKEN } } : {}),
+      ...(e.ENTRA_TENANT_ID && e.ENTRA_CLIENT_ID && e.ENTRA_CLIENT_SECRET
+        ? {
+            entra: {
+              tenantId: e.ENTRA_TENANT_ID,
+              clientId: e.ENTRA_CLIENT_ID,
+              clientSecret: e.ENTRA_CLIENT_SECRET,
+              loginUrl: e.ENTRA_LOGIN_URL,
+              graphUrl: e.GRAPH_API_URL,
+            },
+          }
+        : {}),
+    },
     databaseUrl: e.DATABASE_URL,
     http: { port: e.PORT, host: e.HOST },
     logLevel: e.LOG_LEVEL,

@@ -76,3 +76,21 @@ describe('configuration', () => {
     expect(loadConfig({ ...minimal, SLACK_API_URL: 'http://127.0.0.1:9/api' }).slack.apiUrl).toBe('http://127.0.0.1:9/api/');
   });
 });
+
+describe('identity-provider configuration', () => {
+  test('configures a provider only when all of its variables are set', () => {
+    const config = loadConfig({ ...minimal, OKTA_ORG_URL: 'https://example.okta.com', OKTA_API_TOKEN: 'okta-token' });
+    expect(config.identityProviders).toEqual({ okta: { orgUrl: 'https://example.okta.com', apiToken: 'okta-token' } });
+    expect(loadConfig(minimal).identityProviders).toEqual({});
+  });
+
+  test('names the missing half of a provider configuration', () => {
+    const problems = problemsOf({ ...minimal, DUO_API_URL: 'https://api-1.duosecurity.com', DUO_IKEY: 'DIXXXXXXXXXXXXXXXXXX' });
+    expect(problems).toEqual(['DUO_SKEY is required to configure Duo (DUO_API_URL, DUO_IKEY given)']);
+  });
+
+  test('responders are deny-by-default: none unless listed', () => {
+    expect(loadConfig(minimal).responders).toEqual([]);
+    expect(loadConfig({ ...minimal, CII_RESPONDERS: 'U0RESP1 S0TEAM' }).responders).toEqual(['U0RESP1', 'S0TEAM']);
+  });
+});

@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import { buildMessage, clean, escapeMrkdwn, mrkdwn, type SlackMessage } from './limits.ts';
+import { principalMention } from './links.ts';
 
 /** What went wrong, as the views can tell it to the person who ran a command or clicked a button. */
 export type Problem =
@@ -8,7 +9,8 @@ export type Problem =
   | { kind: 'credentials' }
   | { kind: 'unavailable' }
   | { kind: 'unexpected' }
-  | { kind: 'forbidden'; message: string }
+  /** `allowed`: Slack user and user-group ids of who may do it instead, shown as mentions. */
+  | { kind: 'forbidden'; message: string; allowed?: readonly string[] }
   | { kind: 'internal' };
 
 /** [mrkdwn for the block, raw text for the notification] */
@@ -32,8 +34,10 @@ function describe(problem: Problem): [string, string] {
       const text = 'CII sent an answer this app did not expect; it was logged for the admins.';
       return [`⚠️ ${text}`, text];
     }
-    case 'forbidden':
-      return [`⛔ ${clean(problem.message, 500)}`, problem.message];
+    case 'forbidden': {
+      const allowed = (problem.allowed ?? []).slice(0, 20).map(principalMention).join(', ');
+      return [`⛔ ${clean(problem.message, 500)}${allowed ? ` ${allowed}` : ''}`, problem.message];
+    }
     case 'internal': {
       const text = 'Something went wrong inside the app; it was logged for the admins.';
       return [`⚠️ ${text}`, text];

@@ -31,6 +31,11 @@ export function userMention(userId: string): string {
   return SLACK_ID.test(userId) ? `<@${userId}>` : clean(userId, 40);
 }
 
+/** A mention of a Slack user (`U…`/`W…`) or user group (`S…`), for lists of who may do something. */
+export function principalMention(id: string): string {
+  return /^S[A-Z0-9]{2,40}$/.test(id) ? `<!subteam^${id}>` : userMention(id);
+}
+
 /** `<#C…>` for a Slack channel id; anything else as escaped text. */
 export function channelMention(channelId: string): string {
   return SLACK_ID.test(channelId) ? `<#${channelId}>` : clean(channelId, 40);

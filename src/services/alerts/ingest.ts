@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import type { Finding } from '../../alerts/finding.ts';
+import type { Logger } from '../../logger.ts';
+import type { NewAlert, Store } from '../../store/types.ts';
+import type { SubscriptionService } from '../subscriptions.ts';
+import { planDeliveries, type Route } from './plan-deliveries.ts';
+
+export interface IngestResult {
+  duplicate: boolean;
+  alertsCreated: number;
+  deliveriesCreated: number;
+}
+
+export interface AlertIngest {
+  /** Persists a finding and queues its cards; no network. Safe to call again with the same envelope. */
+  ingest(finding: Finding): Promise<IngestResult>;
+  recordWebhookTest(at: Date): Promise<void>;
+  lastWebhookTest(): Promise<Date | undefined>;
+}
+
+const WEBHOOK_TEST_KEY = 'webhook_test_at';
+
+export function createAlertIngest(deps: {
+  store: Store;
+  subscriptions: Pick<SubscriptionService, 'matching'>;
+  groupThreshold?: number;
+  clock?: { now(): number };
+  logger: Logger;
+}): AlertIngest {
+  const { store, subscriptions, logger } = deps;
+  const groupThreshold = deps.groupThreshold ?? 5;
+  const clock = deps.clock ?? { now: () => Date.now() };
+
+  async function routesFor(finding: Finding): Promise<Route[]> {
+    const matches = await subscriptions.matching(finding.checkId, finding.severity);
+    const byChannel = new Map<string, Route>();
+    for (const s of [...matches].sort((a, b) => a.id - b.id)) {
+      if (!byChannel.has(s.channelId)) byChannel.set(s.channelId, { channelId: s.channelId, subscriptionId: s.id });
+    }
+    return [...byChannel.values()];
+  }
+
+  function alertsOf(finding: Finding): NewAlert[] {
+    const logins = new Set(finding.users.map((u) => u.login.trim()).filter((login) => login !== ''));
+    return [...logins].map((login) => ({
+      id: randomUUID(),
+      findingId: finding.findingId,
+      envelopeId: finding.envelopeId,
+      checkId: finding.checkId,
+      title: finding.title,
+      severity: finding.severity,
+      severityLabel: finding.severityLabel,
+      login,
+      description: finding.description,
+      recommendedActions: finding.recommendedActions,
+      published: finding.published,
+    }));
+  }
+
+  return {
+    async ingest(finding) {
+      const routes = await routesFor(finding);
+      const result = await store.recordFinding({
+        envelopeId: finding.envelopeId,
+        findingId: finding.findingId,
+        receivedAt: clock.now(),
+        alerts: alertsOf(finding),
+        planDeliveries: (created) => planDeliveries(created, routes, groupThreshold),
+      });
+      const summary = {
+        envelopeId: finding.envelopeId,
+        findingId: finding.findingId,
+        checkId: finding.checkId,
+        duplicate: result.duplicate,
+        alertsCreated: result.alertsCreated.length,
+        deliveriesCreated: result.deliveriesCreated,
+      };
+      if (result.alertsCreated.length > 0) logger.info('finding recorded', summary);
+      else logger.debug('finding brought nothing new', summary);
+      return { duplicate: result.duplicate, alertsCreated: result.alertsCreated.length, deliveriesCreated: result.deliveriesCreated };
+    },
+
+    recordWebhookTest: (at) => store.setState(WEBHOOK_TEST_KEY, at.toISOString()),
+
+    async lastWebhookTest() {
+      const value = await store.getState(WEBHOOK_TEST_KEY);
+      return value === undefined ? undefined : new Date(value);
+    },
+  };
+}

@@ -1,0 +1,186 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Logger } from '../../logger.ts';
+import type { ClaimedDelivery, Delivery, Store } from '../../store/types.ts';
+import { backoffDelayMs } from '../../util/backoff.ts';
+import { type CardRenderer, createComposer, type Enrichment } from './compose.ts';
+import { SlackPostError, type SlackPoster, SUBSCRIPTION_BREAKING_CODES } from './poster.ts';
+
+export interface DeliveryWorkerDeps {
+  store: Store;
+  poster: SlackPoster;
+  render: CardRenderer;
+  enrich?: (login: string) => Promise<Enrichment | undefined>;
+  enrichTimeoutMs?: number;
+  clock?: { now(): number };
+  logger: Logger;
+  /** Minimum time between two posts to one channel, across every worker on the database. */
+  perChannelIntervalMs?: number;
+  /** Posts in flight at once. */
+  concurrency?: number;
+  /** How long a claimed delivery stays ours; after a crash it is posted by another worker once this passes. */
+  leaseMs?: number;
+  /** How often to look for work nobody told us about (other replicas, retries). */
+  pollIntervalMs?: number;
+  backoff?: { baseMs: number; maxMs: number };
+  /** Claims of one delivery before a transient failure becomes final. */
+  maxAttempts?: number;
+  /** Identifies this worker in leases. */
+  owner?: string;
+  random?: () => number;
+  onSubscriptionBroken?: (subscriptionId: number, reason: string) => void;
+}
+
+export interface DeliveryWorker {
+  start(): void;
+  /** Stops claiming and waits for the posts in flight. */
+  stop(): Promise<void>;
+  /** New work arrived: look now instead of at the next poll. */
+  kick(): void;
+}
+
+export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
+  const { store, poster, logger } = deps;
+  const clock = deps.clock ?? { now: () => Date.now() };
+  const perChannelIntervalMs = deps.perChannelIntervalMs ?? 1_000;
+  const concurrency = deps.concurrency ?? 4;
+  const leaseMs = deps.leaseMs ?? 30_000;
+  const pollIntervalMs = deps.pollIntervalMs ?? 500;
+  const backoff = deps.backoff ?? { baseMs: 1_000, maxMs: 5 * 60_000 };
+  const maxAttempts = deps.maxAttempts ?? 10;
+  const owner = deps.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const compose = createComposer({
+    store,
+    render: deps.render,
+    enrich: deps.enrich,
+    enrichTimeoutMs: deps.enrichTimeoutMs ?? 1_500,
+    logger,
+  });
+
+  let running = false;
+  let loopDone: Promise<void> | undefined;
+  const inFlight = new Set<Promise<void>>();
+  // Times at which something we know of becomes claimable (a channel's pacing gate, a retry).
+  let wakeTimes: number[] = [];
+  let pendingWake = false;
+  let wake: (() => void) | undefined;
+
+  function signal(): void {
+    pendingWake = true;
+    wake?.();
+  }
+
+  function sleep(): Promise<void> {
+    if (pendingWake) {
+      pendingWake = false;
+      return Promise.resolve();
+    }
+    const now = clock.now();
+    wakeTimes = wakeTimes.filter((t) => t > now);
+    const ms = Math.min(pollIntervalMs, ...wakeTimes.map((t) => t - now));
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        wake = undefined;
+        pendingWake = false;
+        resolve();
+      }
+      wake = done;
+    });
+  }
+
+  async function loop(): Promise<void> {
+    while (running) {
+      const free = concurrency - inFlight.size;
+      if (free > 0) {
+        const now = clock.now();
+        let claimed: ClaimedDelivery[] = [];
+        try {
+          claimed = await store.claimDueDeliveries({ now, limit: free, leaseMs, owner, channelIntervalMs: perChannelIntervalMs });
+        } catch (err) {
+          logger.error('could not claim deliveries', err);
+        }
+        for (const c of claimed) {
+          wakeTimes.push(now + perChannelIntervalMs);
+          const task = deliver(c).finally(() => {
+            inFlight.delete(task);
+            signal();
+          });
+          inFlight.add(task);
+        }
+      }
+      if (running) await sleep();
+    }
+  }
+
+  async function deliver(claimed: ClaimedDelivery): Promise<void> {
+    const { delivery } = claimed;
+    let ts: string;
+    try {
+      ({ ts } = await poster.post(await compose(claimed)));
+    } catch (err) {
+      try {
+        await recordFailure(delivery, err);
+      } catch (recordErr) {
+        logger.error('could not record a failed delivery; it is retried when its lease expires', { deliveryId: delivery.id, err: recordErr });
+      }
+      return;
+    }
+    try {
+      await store.markDelivered(delivery.id, { ts });
+      logger.debug('card posted', { deliveryId: delivery.id, channelId: delivery.channelId, ts });
+    } catch (err) {
+      logger.error('card posted but not recorded as sent: it may be posted again', { deliveryId: delivery.id, err });
+    }
+  }
+
+  async function recordFailure(delivery: Delivery, err: unknown): Promise<void> {
+    const now = clock.now();
+    const context = { deliveryId: delivery.id, channelId: delivery.channelId, attempts: delivery.attempts };
+    if (err instanceof SlackPostError && err.kind === 'rate_limited') {
+      const until = now + Math.max(err.retryAfterMs ?? 0, perChannelIntervalMs);
+      await store.holdChannel(delivery.channelId, until);
+      await store.reschedule(delivery.id, { nextAttemptAt: until, error: 'rate_limited' });
+      wakeTimes.push(until);
+      logger.warn('Slack rate-limited a channel; holding it', { ...context, retryAfterMs: err.retryAfterMs });
+      return;
+    }
+    if (err instanceof SlackPostError && err.kind === 'permanent') {
+      const code = err.code ?? 'permanent_error';
+      await store.markFailed(delivery.id, code);
+      const breaks = delivery.subscriptionId !== undefined && SUBSCRIPTION_BREAKING_CODES.has(code);
+      if (breaks && delivery.subscriptionId !== undefined) {
+        await store.markSubscriptionBroken(delivery.subscriptionId, code, now);
+        deps.onSubscriptionBroken?.(delivery.subscriptionId, code);
+      }
+      logger.error('Slack refused a card for good', { ...context, code, subscriptionBroken: breaks, err });
+      return;
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    if (delivery.attempts >= maxAttempts) {
+      await store.markFailed(delivery.id, `gave up after ${delivery.attempts} attempts: ${message}`);
+      logger.error('giving up on a card', { ...context, err });
+      return;
+    }
+    const nextAttemptAt = now + backoffDelayMs(delivery.attempts - 1, { ...backoff, random: deps.random });
+    await store.reschedule(delivery.id, { nextAttemptAt, error: message });
+    wakeTimes.push(nextAttemptAt);
+    logger.warn('card not posted; retrying later', { ...context, retryInMs: nextAttemptAt - now, err });
+  }
+
+  return {
+    start() {
+      if (running) return;
+      running = true;
+      loopDone = loop();
+    },
+    async stop() {
+      running = false;
+      signal();
+      await loopDone;
+      await Promise.all(inFlight);
+    },
+    kick: signal,
+  };
+}

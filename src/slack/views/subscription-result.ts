@@ -1,0 +1,57 @@
+import type { KnownBlock } from '@slack/types';
+import type { Severity } from '../../alerts/finding.ts';
+import { severityBadge } from './format.ts';
+import { buildMessage, clean, listWithMore, mrkdwn, type SlackMessage } from './limits.ts';
+import { channelMention } from './links.ts';
+
+export interface SubscriptionSummary {
+  id: string;
+  channelId: string;
+  checkIds: string[];
+  minSeverity: Severity;
+}
+
+export type SubscriptionChange =
+  | { kind: 'subscribed'; subscription: SubscriptionSummary }
+  | { kind: 'already_subscribed'; subscription: SubscriptionSummary; repaired: boolean }
+  | { kind: 'unsubscribed'; channelId: string; count: number; target: string }
+  | { kind: 'nothing_to_unsubscribe'; channelId: string; target: string };
+
+function filterText(s: SubscriptionSummary): string {
+  const checks = s.checkIds.length === 0 ? 'every check' : listWithMore(s.checkIds, 5, (c) => `\`${clean(c, 100)}\``);
+  return `${checks}, ${severityBadge(s.minSeverity)} and above`;
+}
+
+/** The answer to `/cii subscribe` and `/cii unsubscribe`. */
+export function subscriptionResult(change: SubscriptionChange): SlackMessage {
+  let text: string;
+  let fallback: string;
+  switch (change.kind) {
+    case 'subscribed':
+      text = `✅ ${channelMention(change.subscription.channelId)} now gets CII alerts for ${filterText(change.subscription)} (subscription \`${change.subscription.id}\`).`;
+      fallback = `Subscribed this channel to CII alerts (subscription ${change.subscription.id})`;
+      break;
+    case 'already_subscribed':
+      text = change.repaired
+        ? `🔧 Subscription \`${change.subscription.id}\` (${filterText(change.subscription)}) was broken and is active again.`
+        : `ℹ️ This channel already has subscription \`${change.subscription.id}\` for ${filterText(change.subscription)}: nothing changed.`;
+      fallback = change.repaired ? `Subscription ${change.subscription.id} is active again` : `Already subscribed (subscription ${change.subscription.id}): nothing changed`;
+      break;
+    case 'unsubscribed':
+      text =
+        change.target === 'all'
+          ? `✅ Removed all ${change.count} subscription${change.count === 1 ? '' : 's'} of ${channelMention(change.channelId)}.`
+          : `✅ Removed subscription \`${clean(change.target, 100)}\` from ${channelMention(change.channelId)}.`;
+      fallback = `Removed ${change.count} subscription${change.count === 1 ? '' : 's'}`;
+      break;
+    case 'nothing_to_unsubscribe':
+      text =
+        change.target === 'all'
+          ? `ℹ️ ${channelMention(change.channelId)} has no subscriptions: nothing changed.`
+          : `⚠️ This channel has no subscription \`${clean(change.target, 100)}\` (see \`/cii subscriptions\`): nothing changed.`;
+      fallback = 'No such subscription: nothing changed';
+      break;
+  }
+  const blocks: KnownBlock[] = [{ type: 'section', text: mrkdwn(text) }];
+  return buildMessage(fallback, blocks);
+}

@@ -1,0 +1,27 @@
+import { resolve } from 'node:path';
+import type { Logger } from '../logger.ts';
+import { openSqliteStore } from './sqlite/sqlite-store.ts';
+import type { Store } from './types.ts';
+
+export const DEFAULT_SQLITE_PATH = './data/cii-slack.db';
+
+export type DatabaseTarget = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
+
+/** Unset → the default SQLite file; `sqlite:<path>` or a plain path → SQLite; `postgres(ql)://` → PostgreSQL. */
+export function parseDatabaseUrl(databaseUrl: string | undefined): DatabaseTarget {
+  const value = databaseUrl?.trim() ?? '';
+  if (value === '') return { kind: 'sqlite', path: resolve(DEFAULT_SQLITE_PATH) };
+  if (/^postgres(ql)?:\/\//i.test(value)) return { kind: 'postgres', url: value };
+  const path = value.replace(/^sqlite:(\/\/)?/i, '');
+  if (path === '') throw new Error('DATABASE_URL "sqlite:" needs a file path, e.g. sqlite:./data/cii-slack.db');
+  return { kind: 'sqlite', path: path === ':memory:' ? path : resolve(path) };
+}
+
+export async function openStore(databaseUrl: string | undefined, options: { logger: Logger }): Promise<Store> {
+  const target = parseDatabaseUrl(databaseUrl);
+  if (target.kind === 'postgres') {
+    throw new Error('PostgreSQL is not supported yet: set DATABASE_URL to a SQLite path (sqlite:<path>) or leave it unset');
+  }
+  options.logger.info('opening SQLite store', { path: target.path });
+  return openSqliteStore(target.path, options);
+}

@@ -1,0 +1,81 @@
+import type { Severity } from '../alerts/finding.ts';
+import type { AlertState, Delivery, DeliveryKind, DeliveryState, StoredAlert, Subscription, WebhookRegistration } from './types.ts';
+
+// Row shapes as both backends return them (snake_case; PostgreSQL returns BIGINT as a string).
+type Num = number | string;
+type Row = Record<string, unknown>;
+
+const num = (v: unknown): number => Number(v as Num);
+const optNum = (v: unknown): number | undefined => (v === null || v === undefined ? undefined : Number(v as Num));
+const optStr = (v: unknown): string | undefined => (v === null || v === undefined ? undefined : String(v));
+
+export function toAlert(row: Row): StoredAlert {
+  return {
+    id: String(row.id),
+    findingId: String(row.finding_id),
+    envelopeId: String(row.envelope_id),
+    checkId: String(row.check_id),
+    title: String(row.title),
+    severity: row.severity as Severity,
+    severityLabel: String(row.severity_label),
+    login: String(row.login),
+    displayName: optStr(row.display_name),
+    referenceUrl: optStr(row.reference_url),
+    description: JSON.parse(String(row.description)) as string[],
+    recommendedActions: JSON.parse(String(row.recommended_actions)) as string[],
+    published: String(row.published),
+    createdAt: num(row.created_at),
+    state: row.state as AlertState,
+    decidedBy: optStr(row.decided_by),
+    decidedAt: optNum(row.decided_at),
+    version: num(row.version),
+  };
+}
+
+export function toDelivery(row: Row): Delivery {
+  return {
+    id: num(row.id),
+    kind: row.kind as DeliveryKind,
+    alertId: optStr(row.alert_id),
+    findingId: String(row.finding_id),
+    channelId: String(row.channel_id),
+    subscriptionId: optNum(row.subscription_id),
+    parentId: optNum(row.parent_id),
+    state: row.state as DeliveryState,
+    attempts: num(row.attempts),
+    nextAttemptAt: num(row.next_attempt_at),
+    leaseUntil: optNum(row.lease_until),
+    leaseOwner: optStr(row.lease_owner),
+    lastError: optStr(row.last_error),
+    postedTs: optStr(row.posted_ts),
+    createdAt: num(row.created_at),
+    updatedAt: num(row.updated_at),
+  };
+}
+
+/** Subscriptions keep their check filter as one normalized comma-joined column, so it can be UNIQUE. */
+export const joinCheckIds = (checkIds: string[]): string => checkIds.join(',');
+const splitCheckIds = (value: string): string[] => (value === '' ? [] : value.split(','));
+
+export function toSubscription(row: Row): Subscription {
+  return {
+    id: num(row.id),
+    channelId: String(row.channel_id),
+    checkIds: splitCheckIds(String(row.check_ids)),
+    minSeverity: row.min_severity as Severity,
+    createdBy: String(row.created_by),
+    createdAt: num(row.created_at),
+    brokenReason: optStr(row.broken_reason),
+    brokenAt: optNum(row.broken_at),
+  };
+}
+
+export function toRegistration(row: Row): WebhookRegistration {
+  return {
+    id: String(row.id),
+    name: String(row.name),
+    endpoint: String(row.endpoint),
+    checkIds: JSON.parse(String(row.check_ids)) as string[],
+    createdAt: num(row.created_at),
+  };
+}

@@ -1,0 +1,347 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
+import type { Logger } from '../../logger.ts';
+import { joinCheckIds, toAlert, toDelivery, toRegistration, toSubscription } from '../rows.ts';
+import type { ClaimedDelivery, Delivery, DeliveryState, FindingRecord, NewAlert, RecordFindingResult, Store } from '../types.ts';
+import { sqliteMigrations } from './migrations.ts';
+
+type Row = Record<string, unknown>;
+
+// Per channel with pending work and an open gate, its oldest claimable delivery. Channels come first so
+// a large backlog costs one index probe per channel rather than a scan of every pending row.
+const CLAIM_CANDIDATES = `
+  SELECT channel_id, id FROM (
+    SELECT c.channel_id, (
+      SELECT d.id FROM deliveries d
+      LEFT JOIN deliveries p ON p.id = d.parent_id
+      WHERE d.channel_id = c.channel_id
+        AND d.state = 'pending'
+        AND d.next_attempt_at <= :now
+        AND (d.lease_until IS NULL OR d.lease_until <= :now)
+        AND (d.parent_id IS NULL OR p.state = 'sent')
+      ORDER BY d.id
+      LIMIT 1
+    ) AS id
+    FROM (SELECT DISTINCT channel_id FROM deliveries WHERE state = 'pending') c
+    LEFT JOIN channel_gates g ON g.channel_id = c.channel_id
+    WHERE (g.not_before IS NULL OR g.not_before <= :now)
+      AND NOT EXISTS (
+        SELECT 1 FROM deliveries l
+        WHERE l.channel_id = c.channel_id AND l.lease_until > :now AND l.state = 'pending'
+      )
+  ) due
+  WHERE id IS NOT NULL
+  ORDER BY id
+  LIMIT :limit`;
+
+function applyMigrations(db: DatabaseSync, logger: Logger): void {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`);
+  for (const migration of sqliteMigrations) {
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      // Checked inside the write lock: another process may have just applied it.
+      const done = db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?').get(migration.version);
+      if (!done) {
+        db.exec(migration.sql);
+        db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+          migration.version,
+          migration.name,
+          Date.now(),
+        );
+        logger.info('applied migration', { version: migration.version, name: migration.name });
+      }
+      db.exec('COMMIT');
+    } catch (err) {
+      db.exec('ROLLBACK');
+      throw err;
+    }
+  }
+}
+
+/** A store in one SQLite file (`:memory:` for a private in-memory database). */
+export function openSqliteStore(path: string, options: { logger: Logger }): Store {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new DatabaseSync(path, { timeout: 5000 });
+  db.exec('PRAGMA journal_mode = WAL');
+  db.exec('PRAGMA synchronous = NORMAL');
+  db.exec('PRAGMA foreign_keys = ON');
+  applyMigrations(db, options.logger);
+
+  const stmt = (sql: string) => db.prepare(sql);
+  const q = {
+    insertSeen: stmt('INSERT INTO seen_events (id, received_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING'),
+    insertAlert: stmt(`INSERT INTO alerts (id, finding_id, envelope_id, check_id, title, severity, severity_label,
+        login, display_name, reference_url, description, recommended_actions, published, created_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (finding_id, login) DO NOTHING`),
+    insertDelivery: stmt(`INSERT INTO deliveries (kind, alert_id, finding_id, channel_id, subscription_id, parent_id,
+        next_attempt_at, created_at, updated_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+    getAlert: stmt('SELECT * FROM alerts WHERE id = ?'),
+    enrichAlert: stmt(`UPDATE alerts SET display_name = COALESCE(?, display_name),
+        reference_url = COALESCE(?, reference_url) WHERE id = ?`),
+    claimCandidates: stmt(CLAIM_CANDIDATES),
+    lease: stmt(`UPDATE deliveries SET lease_until = ?, lease_owner = ?, attempts = attempts + 1, updated_at = ?
+      WHERE id = ? AND state = 'pending' AND (lease_until IS NULL OR lease_until <= ?)`),
+    gate: stmt(`INSERT INTO channel_gates (channel_id, not_before) VALUES (?, ?)
+      ON CONFLICT (channel_id) DO UPDATE SET not_before = MAX(not_before, excluded.not_before)`),
+    getDelivery: stmt('SELECT * FROM deliveries WHERE id = ?'),
+    summaryUsers: stmt(`SELECT a.* FROM deliveries c JOIN alerts a ON a.id = c.alert_id
+      WHERE c.parent_id = ? ORDER BY c.id`),
+    delivered: stmt(`UPDATE deliveries SET state = 'sent', posted_ts = ?, lease_until = NULL, lease_owner = NULL,
+      last_error = NULL, updated_at = ? WHERE id = ?`),
+    reschedule: stmt(`UPDATE deliveries SET next_attempt_at = ?, last_error = ?, lease_until = NULL,
+      lease_owner = NULL, updated_at = ? WHERE id = ? AND state = 'pending'`),
+    fail: stmt(`UPDATE deliveries SET state = 'failed', last_error = ?, lease_until = NULL, lease_owner = NULL,
+      updated_at = ? WHERE id = ? AND state = 'pending'`),
+    failChildren: stmt(`UPDATE deliveries SET state = 'failed', last_error = ?, updated_at = ?
+      WHERE parent_id = ? AND state = 'pending'`),
+    postedCopies: stmt(`SELECT id, channel_id, posted_ts FROM deliveries
+      WHERE alert_id = ? AND state = 'sent' ORDER BY id`),
+    insertSubscription: stmt(`INSERT INTO subscriptions (channel_id, check_ids, min_severity, created_by, created_at)
+      VALUES (?, ?, ?, ?, ?) ON CONFLICT (channel_id, check_ids, min_severity) DO NOTHING RETURNING *`),
+    findSubscription: stmt('SELECT * FROM subscriptions WHERE channel_id = ? AND check_ids = ? AND min_severity = ?'),
+    brokenSubscription: stmt('UPDATE subscriptions SET broken_reason = ?, broken_at = ? WHERE id = ?'),
+    repairSubscription: stmt('UPDATE subscriptions SET broken_reason = NULL, broken_at = NULL WHERE id = ?'),
+    saveRegistration: stmt(`INSERT INTO webhook_registrations (id, name, endpoint, check_ids, created_at)
+      VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name, endpoint = excluded.endpoint,
+        check_ids = excluded.check_ids`),
+    listRegistrations: stmt('SELECT * FROM webhook_registrations ORDER BY created_at, id'),
+    deleteRegistration: stmt('DELETE FROM webhook_registrations WHERE id = ?'),
+    getState: stmt('SELECT value FROM app_state WHERE key = ?'),
+    setState: stmt('INSERT INTO app_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+    schemaVersion: stmt('SELECT MAX(version) AS version FROM schema_migrations'),
+  };
+
+  // Every operation runs synchronously, so a transaction never spans an await.
+  function tx<T>(fn: () => T): T {
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      const result = fn();
+      db.exec('COMMIT');
+      return result;
+    } catch (err) {
+      db.exec('ROLLBACK');
+      throw err;
+    }
+  }
+  const run = <T>(fn: () => T): Promise<T> => {
+    try {
+      return Promise.resolve(fn());
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  };
+
+  function insertAlert(alert: NewAlert, createdAt: number): boolean {
+    const { changes } = q.insertAlert.run(
+      alert.id,
+      alert.findingId,
+      alert.envelopeId,
+      alert.checkId,
+      alert.title,
+      alert.severity,
+      alert.severityLabel,
+      alert.login,
+      alert.displayName ?? null,
+      alert.referenceUrl ?? null,
+      JSON.stringify(alert.description),
+      JSON.stringify(alert.recommendedActions),
+      alert.published,
+      createdAt,
+    );
+    return changes > 0;
+  }
+
+  function insertDelivery(values: {
+    kind: 'alert' | 'summary';
+    alertId: string | null;
+    findingId: string;
+    channelId: string;
+    subscriptionId: number | undefined;
+    parentId: number | null;
+    at: number;
+  }): number {
+    const row = q.insertDelivery.get(
+      values.kind,
+      values.alertId,
+      values.findingId,
+      values.channelId,
+      values.subscriptionId ?? null,
+      values.parentId,
+      values.at,
+      values.at,
+      values.at,
+    ) as Row;
+    return Number(row.id);
+  }
+
+  function recordFinding(record: FindingRecord): RecordFindingResult {
+    return tx(() => {
+      if (q.insertSeen.run(record.envelopeId, record.receivedAt).changes === 0) {
+        return { duplicate: true, alertsCreated: [], deliveriesCreated: 0 };
+      }
+      const created = record.alerts.filter((alert) => insertAlert(alert, record.receivedAt));
+      let deliveriesCreated = 0;
+      const base = { findingId: record.findingId, at: record.receivedAt };
+      for (const planned of record.planDeliveries(created)) {
+        if (planned.kind === 'alert') {
+          insertDelivery({ ...base, kind: 'alert', alertId: planned.alertId, channelId: planned.channelId,
+            subscriptionId: planned.subscriptionId, parentId: null });
+          deliveriesCreated += 1;
+          continue;
+        }
+        const parentId = insertDelivery({ ...base, kind: 'summary', alertId: null, channelId: planned.channelId,
+          subscriptionId: planned.subscriptionId, parentId: null });
+        for (const alertId of planned.childAlertIds) {
+          insertDelivery({ ...base, kind: 'alert', alertId, channelId: planned.channelId,
+            subscriptionId: planned.subscriptionId, parentId });
+        }
+        deliveriesCreated += 1 + planned.childAlertIds.length;
+      }
+      return { duplicate: false, alertsCreated: created, deliveriesCreated };
+    });
+  }
+
+  function loadClaimed(delivery: Delivery): ClaimedDelivery {
+    if (delivery.kind === 'summary') {
+      const alerts = (q.summaryUsers.all(delivery.id) as Row[]).map(toAlert);
+      const first = alerts[0];
+      if (!first) throw new Error(`summary delivery ${delivery.id} has no thread cards`);
+      return {
+        kind: 'summary',
+        delivery,
+        summary: {
+          findingId: first.findingId,
+          checkId: first.checkId,
+          title: first.title,
+          severity: first.severity,
+          severityLabel: first.severityLabel,
+          published: first.published,
+          users: alerts.map((a) => ({ login: a.login, displayName: a.displayName })),
+        },
+      };
+    }
+    const alert = toAlert(q.getAlert.get(delivery.alertId ?? null) as Row);
+    const parent = delivery.parentId === undefined ? undefined : (q.getDelivery.get(delivery.parentId) as Row);
+    return { kind: 'alert', delivery, alert, threadTs: parent ? String(parent.posted_ts) : undefined };
+  }
+
+  const store: Store = {
+    recordFinding: (record) => run(() => recordFinding(record)),
+    getAlert: (id) => run(() => {
+      const row = q.getAlert.get(id) as Row | undefined;
+      return row ? toAlert(row) : undefined;
+    }),
+    updateAlertEnrichment: (id, e) => run(() => {
+      q.enrichAlert.run(e.displayName ?? null, e.referenceUrl ?? null, id);
+    }),
+
+    claimDueDeliveries: ({ now, limit, leaseMs, owner, channelIntervalMs }) => run(() => {
+      const leased = tx(() => {
+        const ids: number[] = [];
+        for (const candidate of q.claimCandidates.all({ now, limit }) as Row[]) {
+          const id = Number(candidate.id);
+          if (q.lease.run(now + leaseMs, owner, now, id, now).changes === 0) continue;
+          q.gate.run(String(candidate.channel_id), now + channelIntervalMs);
+          ids.push(id);
+        }
+        return ids;
+      });
+      return leased.map((id) => loadClaimed(toDelivery(q.getDelivery.get(id) as Row)));
+    }),
+    markDelivered: (id, { ts }) => run(() => {
+      q.delivered.run(ts, Date.now(), id);
+    }),
+    reschedule: (id, { nextAttemptAt, error }) => run(() => {
+      q.reschedule.run(nextAttemptAt, error, Date.now(), id);
+    }),
+    markFailed: (id, error) => run(() => {
+      tx(() => {
+        q.fail.run(error, Date.now(), id);
+        q.failChildren.run(`thread parent failed: ${error}`, Date.now(), id);
+      });
+    }),
+    holdChannel: (channelId, until) => run(() => {
+      q.gate.run(channelId, until);
+    }),
+    getDelivery: (id) => run(() => {
+      const row = q.getDelivery.get(id) as Row | undefined;
+      return row ? toDelivery(row) : undefined;
+    }),
+    listDeliveries: (filter = {}) => run(() => {
+      const where: string[] = [];
+      const params: SQLInputValue[] = [];
+      const add = (column: string, value: string | DeliveryState | undefined) => {
+        if (value === undefined) return;
+        where.push(`${column} = ?`);
+        params.push(value);
+      };
+      add('finding_id', filter.findingId);
+      add('channel_id', filter.channelId);
+      add('state', filter.state);
+      const sql = `SELECT * FROM deliveries ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id`;
+      return (db.prepare(sql).all(...params) as Row[]).map(toDelivery);
+    }),
+    postedCopiesOf: (alertId) => run(() =>
+      (q.postedCopies.all(alertId) as Row[]).map((row) => ({
+        deliveryId: Number(row.id),
+        channelId: String(row.channel_id),
+        ts: String(row.posted_ts),
+      })),
+    ),
+
+    addSubscription: (input) => run(() => {
+      const checkIds = joinCheckIds(input.checkIds);
+      const inserted = q.insertSubscription.get(input.channelId, checkIds, input.minSeverity, input.createdBy,
+        input.createdAt) as Row | undefined;
+      if (inserted) return { created: true, subscription: toSubscription(inserted) };
+      const existing = q.findSubscription.get(input.channelId, checkIds, input.minSeverity) as Row;
+      return { created: false, subscription: toSubscription(existing) };
+    }),
+    listSubscriptions: (filter = {}) => run(() => {
+      const rows = filter.channelId === undefined
+        ? db.prepare('SELECT * FROM subscriptions ORDER BY id').all()
+        : db.prepare('SELECT * FROM subscriptions WHERE channel_id = ? ORDER BY id').all(filter.channelId);
+      return (rows as Row[]).map(toSubscription);
+    }),
+    removeSubscriptions: ({ channelId, id }) => run(() =>
+      tx(() => {
+        const byId = id === undefined ? '' : ' AND id = ?';
+        const params: SQLInputValue[] = id === undefined ? [channelId] : [channelId, id];
+        db.prepare(`UPDATE deliveries SET state = 'failed', last_error = 'unsubscribed', lease_until = NULL,
+            lease_owner = NULL, updated_at = ?
+          WHERE state = 'pending' AND subscription_id IN (SELECT id FROM subscriptions WHERE channel_id = ?${byId})`)
+          .run(Date.now(), ...params);
+        return Number(db.prepare(`DELETE FROM subscriptions WHERE channel_id = ?${byId}`).run(...params).changes);
+      }),
+    ),
+    markSubscriptionBroken: (id, reason, at) => run(() => {
+      q.brokenSubscription.run(reason, at, id);
+    }),
+    clearSubscriptionBroken: (id) => run(() => {
+      q.repairSubscription.run(id);
+    }),
+
+    saveRegistration: (r) => run(() => {
+      q.saveRegistration.run(r.id, r.name, r.endpoint, JSON.stringify(r.checkIds), r.createdAt);
+    }),
+    listRegistrations: () => run(() => (q.listRegistrations.all() as Row[]).map(toRegistration)),
+    deleteRegistration: (id) => run(() => q.deleteRegistration.run(id).changes > 0),
+
+    getState: (key) => run(() => {
+      const row = q.getState.get(key) as Row | undefined;
+      return row ? String(row.value) : undefined;
+    }),
+    setState: (key, value) => run(() => {
+      q.setState.run(key, value);
+    }),
+
+    schemaVersion: () => run(() => Number((q.schemaVersion.get() as Row).version ?? 0)),
+    close: () => run(() => {
+      if (db.isOpen) db.close();
+    }),
+  };
+  return store;
+}

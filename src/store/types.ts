@@ -1,0 +1,183 @@
+import type { Severity } from '../alerts/finding.ts';
+
+/** All times are epoch milliseconds. */
+
+export type AlertState = 'open' | 'approved' | 'blocked' | 'dismissed';
+
+/** One user failing one CII finding. */
+export interface NewAlert {
+  id: string;
+  findingId: string;
+  envelopeId: string;
+  checkId: string;
+  title: string;
+  severity: Severity;
+  severityLabel: string;
+  login: string;
+  displayName?: string;
+  referenceUrl?: string;
+  description: string[];
+  recommendedActions: string[];
+  published: string;
+}
+
+export interface StoredAlert extends NewAlert {
+  createdAt: number;
+  state: AlertState;
+  decidedBy?: string;
+  decidedAt?: number;
+  /** Bumped on every decision, so stale buttons can be detected. */
+  version: number;
+}
+
+export interface Subscription {
+  id: number;
+  channelId: string;
+  /** Normalized (lower-case, unique, sorted); empty means every check. */
+  checkIds: string[];
+  minSeverity: Severity;
+  createdBy: string;
+  createdAt: number;
+  /** Set when Slack refused to post for good (e.g. `channel_not_found`); broken subscriptions get nothing. */
+  brokenReason?: string;
+  brokenAt?: number;
+}
+
+export interface NewSubscription {
+  channelId: string;
+  checkIds: string[];
+  minSeverity: Severity;
+  createdBy: string;
+}
+
+export type DeliveryKind = 'alert' | 'summary';
+export type DeliveryState = 'pending' | 'sent' | 'failed';
+
+/** One card to post to one channel (the outbox). */
+export interface Delivery {
+  id: number;
+  kind: DeliveryKind;
+  /** Set for `alert` deliveries, absent for `summary` ones. */
+  alertId?: string;
+  findingId: string;
+  channelId: string;
+  subscriptionId?: number;
+  /** The summary delivery this card is threaded under. */
+  parentId?: number;
+  state: DeliveryState;
+  /** How many times the delivery was claimed (a crash mid-post counts). */
+  attempts: number;
+  nextAttemptAt: number;
+  leaseUntil?: number;
+  leaseOwner?: string;
+  lastError?: string;
+  postedTs?: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** What a summary card shows: the finding and the users threaded under it in this channel. */
+export interface FindingSummary {
+  findingId: string;
+  checkId: string;
+  title: string;
+  severity: Severity;
+  severityLabel: string;
+  published: string;
+  users: Array<{ login: string; displayName?: string }>;
+}
+
+export type ClaimedDelivery =
+  | { kind: 'alert'; delivery: Delivery; alert: StoredAlert; /** The summary's ts for thread cards. */ threadTs?: string }
+  | { kind: 'summary'; delivery: Delivery; summary: FindingSummary };
+
+export type PlannedDelivery =
+  | { kind: 'alert'; alertId: string; channelId: string; subscriptionId?: number }
+  | { kind: 'summary'; channelId: string; subscriptionId?: number; childAlertIds: string[] };
+
+export interface FindingRecord {
+  envelopeId: string;
+  findingId: string;
+  receivedAt: number;
+  alerts: NewAlert[];
+  /**
+   * Called inside the transaction with the alerts actually created (an existing (finding, login) is
+   * skipped), in the order given; returns the deliveries to enqueue. Must be synchronous and pure.
+   */
+  planDeliveries(created: NewAlert[]): PlannedDelivery[];
+}
+
+export interface RecordFindingResult {
+  /** The envelope id was already seen: nothing was written. */
+  duplicate: boolean;
+  alertsCreated: NewAlert[];
+  deliveriesCreated: number;
+}
+
+export interface ClaimOptions {
+  now: number;
+  limit: number;
+  leaseMs: number;
+  owner: string;
+  /**
+   * Per-channel pacing shared by every worker on the database: a channel gets at most one claim per
+   * interval, and none while one of its deliveries is leased.
+   */
+  channelIntervalMs: number;
+}
+
+export interface PostedCopy {
+  deliveryId: number;
+  channelId: string;
+  ts: string;
+}
+
+export interface WebhookRegistration {
+  /** CII's id of the registration. */
+  id: string;
+  name: string;
+  endpoint: string;
+  checkIds: string[];
+  createdAt: number;
+}
+
+export interface Store {
+  /** Records a webhook delivery in one transaction: seen envelope, new alerts, their deliveries. */
+  recordFinding(record: FindingRecord): Promise<RecordFindingResult>;
+  getAlert(id: string): Promise<StoredAlert | undefined>;
+  /** Fills in what enrichment found; leaves fields it did not find untouched. */
+  updateAlertEnrichment(id: string, enrichment: { displayName?: string; referenceUrl?: string }): Promise<void>;
+
+  /** Atomically leases due pending deliveries (children only once their summary is sent). */
+  claimDueDeliveries(options: ClaimOptions): Promise<ClaimedDelivery[]>;
+  markDelivered(id: number, result: { ts: string }): Promise<void>;
+  /** Releases the lease and retries at `nextAttemptAt`. */
+  reschedule(id: number, retry: { nextAttemptAt: number; error: string }): Promise<void>;
+  /** Gives up on a delivery; its pending thread children fail with it. */
+  markFailed(id: number, error: string): Promise<void>;
+  /** No claim for the channel before `until` (Slack said to wait). */
+  holdChannel(channelId: string, until: number): Promise<void>;
+  getDelivery(id: number): Promise<Delivery | undefined>;
+  listDeliveries(filter?: { findingId?: string; channelId?: string; state?: DeliveryState }): Promise<Delivery[]>;
+  /** Channel and ts of every posted card of an alert (to update them after a decision). */
+  postedCopiesOf(alertId: string): Promise<PostedCopy[]>;
+
+  /** Adds a subscription unless the channel already has the same filter (then returns that one). */
+  addSubscription(input: NewSubscription & { createdAt: number }): Promise<{ created: boolean; subscription: Subscription }>;
+  listSubscriptions(filter?: { channelId?: string }): Promise<Subscription[]>;
+  /** Removes one subscription of the channel (or all of them); their pending deliveries are cancelled. */
+  removeSubscriptions(filter: { channelId: string; id?: number }): Promise<number>;
+  markSubscriptionBroken(id: number, reason: string, at: number): Promise<void>;
+  clearSubscriptionBroken(id: number): Promise<void>;
+
+  saveRegistration(registration: WebhookRegistration): Promise<void>;
+  listRegistrations(): Promise<WebhookRegistration[]>;
+  deleteRegistration(id: string): Promise<boolean>;
+
+  getState(key: string): Promise<string | undefined>;
+  setState(key: string, value: string): Promise<void>;
+
+  /** Highest applied migration version. */
+  schemaVersion(): Promise<number>;
+  close(): Promise<void>;
+}

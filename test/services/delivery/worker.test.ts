@@ -1,0 +1,325 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { silentLogger } from '../../../src/logger.ts';
+import { createAlertIngest } from '../../../src/services/alerts/ingest.ts';
+import type { CardRenderer } from '../../../src/services/delivery/compose.ts';
+import { SlackPostError, type SlackPoster } from '../../../src/services/delivery/poster.ts';
+import { createDeliveryWorker, type DeliveryWorker, type DeliveryWorkerDeps } from '../../../src/services/delivery/worker.ts';
+import { createSubscriptionService } from '../../../src/services/subscriptions.ts';
+import type { Store } from '../../../src/store/types.ts';
+import { finding, tempDatabase, userLogins } from '../alerts/fixtures.ts';
+
+type Message = Parameters<SlackPoster['post']>[0];
+interface Post { at: number; message: Message; ts: string }
+
+const T0 = Date.UTC(2026, 0, 5, 9);
+
+/** Records every call; `fail` decides per call whether (and how) it throws. */
+function recordingPoster(fail: (message: Message, call: number) => Error | undefined = () => undefined) {
+  const calls: Array<{ at: number; message: Message }> = [];
+  const posts: Post[] = [];
+  const poster: SlackPoster = {
+    async post(message) {
+      calls.push({ at: Date.now(), message });
+      const error = fail(message, calls.length);
+      if (error) throw error;
+      const ts = `${Math.floor(Date.now() / 1000)}.${String(calls.length).padStart(6, '0')}`;
+      posts.push({ at: Date.now(), message, ts });
+      return { ts };
+    },
+  };
+  return { poster, calls, posts };
+}
+
+const render: CardRenderer = {
+  alert: (alert, enrichment) => ({ text: `alert ${alert.login} ${enrichment?.displayName ?? '-'}`, blocks: [{ type: 'section' }] }),
+  summary: (s) => ({ text: `summary ${s.checkId} ${s.userCount}: ${s.names.join(',')}`, blocks: [{ type: 'header' }] }),
+};
+
+const alertIdOf = (m: Message) => m.metadata?.event_payload.alert_id;
+
+async function advanceUntil(done: () => boolean, maxMs = 120_000, stepMs = 50): Promise<void> {
+  for (let waited = 0; !done(); waited += stepMs) {
+    if (waited > maxMs) throw new Error(`condition not met after ${maxMs} ms of simulated time`);
+    await vi.advanceTimersByTimeAsync(stepMs);
+  }
+}
+
+describe('delivery worker', () => {
+  let db: Awaited<ReturnType<typeof tempDatabase>>;
+  let store: Store;
+  const workers: DeliveryWorker[] = [];
+
+  beforeEach(async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'], now: T0 });
+    db = await tempDatabase();
+    store = await db.open();
+  });
+  afterEach(async () => {
+    await Promise.all(workers.splice(0).map((w) => w.stop()));
+    vi.useRealTimers();
+    await db.cleanup();
+  });
+
+  async function setup(channels: Array<{ id: string; checkIds?: string[]; minSeverity?: 'low' | 'high' }>, s: Store = store) {
+    const subscriptions = createSubscriptionService({ store: s });
+    const ids: Record<string, number> = {};
+    for (const c of channels) {
+      const r = await subscriptions.subscribe({ channelId: c.id, checkIds: c.checkIds ?? [], minSeverity: c.minSeverity ?? 'low', userId: 'U1' });
+      ids[c.id] = r.created ? r.subscription.id : r.existing.id;
+    }
+    const ingest = createAlertIngest({ store: s, subscriptions, logger: silentLogger });
+    return { subscriptions, ingest, ids };
+  }
+
+  function startWorker(deps: Partial<DeliveryWorkerDeps> & Pick<DeliveryWorkerDeps, 'poster'>, s: Store = store): DeliveryWorker {
+    const worker = createDeliveryWorker({
+      store: s,
+      render,
+      logger: silentLogger,
+      pollIntervalMs: 200,
+      backoff: { baseMs: 1_000, maxMs: 60_000 },
+      random: () => 1,
+      ...deps,
+    });
+    workers.push(worker);
+    worker.start();
+    return worker;
+  }
+
+  it('posts each card once to the routed channels and records its ts', async () => {
+    const { ingest } = await setup([{ id: 'C-mfa', checkIds: ['no-mfa'] }, { id: 'C-high', minSeverity: 'high' }, { id: 'C-travel', checkIds: ['impossible-travel'] }]);
+    await ingest.ingest(finding({ checkId: 'no-mfa', severity: 'high', logins: ['a@example.com', 'b@example.com'] }));
+    await ingest.ingest(finding({ checkId: 'inactive-users', severity: 'low', logins: ['c@example.com'] }));
+    const slack = recordingPoster();
+    startWorker({ poster: slack.poster });
+    await advanceUntil(() => slack.posts.length === 4);
+    await vi.advanceTimersByTimeAsync(5_000);
+
+    expect(slack.posts.map((p) => `${p.message.channel} ${p.message.text}`).sort()).toEqual([
+      'C-high alert a@example.com -', 'C-high alert b@example.com -', 'C-mfa alert a@example.com -', 'C-mfa alert b@example.com -',
+    ]);
+    const sent = await store.listDeliveries({ state: 'sent' });
+    expect(sent.map((d) => d.postedTs).sort()).toEqual(slack.posts.map((p) => p.ts).sort());
+    expect(await store.listDeliveries({ state: 'pending' })).toEqual([]);
+  });
+
+  it('posts a summary first and then every user card in its thread', async () => {
+    const { ingest } = await setup([{ id: 'C1' }]);
+    await ingest.ingest(finding({ logins: userLogins(30) }));
+    const slack = recordingPoster();
+    startWorker({ poster: slack.poster });
+    await advanceUntil(() => slack.posts.length === 31);
+
+    const [summary, ...cards] = slack.posts;
+    expect(summary?.message.text).toBe(`summary no-mfa 30: ${userLogins(30).join(',')}`);
+    expect(summary?.message.threadTs).toBeUndefined();
+    expect(cards).toHaveLength(30);
+    expect(cards.every((c) => c.message.threadTs === summary?.ts)).toBe(true);
+    expect(cards.map((c) => c.message.text)).toEqual(userLogins(30).map((l) => `alert ${l} -`));
+  });
+
+  it('waits at least Retry-After before posting to a rate-limited channel again', async () => {
+    const { ingest } = await setup([{ id: 'C1' }]);
+    await ingest.ingest(finding());
+    const slack = recordingPoster((_, call) =>
+      call === 1 ? new SlackPostError('ratelimited', { kind: 'rate_limited', retryAfterMs: 2_000 }) : undefined,
+    );
+    startWorker({ poster: slack.poster });
+    await advanceUntil(() => slack.posts.length === 1);
+
+    expect(slack.calls).toHaveLength(2);
+    expect(slack.calls[1]!.at - slack.calls[0]!.at).toBeGreaterThanOrEqual(2_000);
+    expect((await store.listDeliveries())[0]).toMatchObject({ state: 'sent', attempts: 2 });
+  });
+
+  it('fails the card and breaks the subscription on a permanent error, without retrying', async () => {
+    const { ingest, subscriptions, ids } = await setup([{ id: 'C-gone' }, { id: 'C-ok' }]);
+    await ingest.ingest(finding());
+    const slack = recordingPoster((m) =>
+      m.channel === 'C-gone' ? new SlackPostError('channel_not_found', { kind: 'permanent', code: 'channel_not_found' }) : undefined,
+    );
+    const broken: Array<[number, string]> = [];
+    startWorker({ poster: slack.poster, onSubscriptionBroken: (id, reason) => broken.push([id, reason]) });
+    await vi.advanceTimersByTimeAsync(120_000);
+
+    expect(slack.calls.filter((c) => c.message.channel === 'C-gone')).toHaveLength(1);
+    expect(slack.posts.map((p) => p.message.channel)).toEqual(['C-ok']);
+    expect(await store.listDeliveries({ channelId: 'C-gone' })).toEqual([
+      expect.objectContaining({ state: 'failed', lastError: 'channel_not_found' }),
+    ]);
+    expect(broken).toEqual([[ids['C-gone'], 'channel_not_found']]);
+    const gone = (await subscriptions.list({ channelId: 'C-gone' }))[0];
+    expect(gone).toMatchObject({ brokenReason: 'channel_not_found', brokenAt: expect.any(Number) });
+  });
+
+  it('fails a card Slack finds invalid without breaking its subscription', async () => {
+    const { ingest } = await setup([{ id: 'C1' }]);
+    await ingest.ingest(finding());
+    const slack = recordingPoster(() => new SlackPostError('invalid_blocks', { kind: 'permanent', code: 'invalid_blocks' }));
+    startWorker({ poster: slack.poster });
+    await vi.advanceTimersByTimeAsync(30_000);
+
+    expect(slack.calls).toHaveLength(1);
+    expect((await store.listDeliveries())[0]).toMatchObject({ state: 'failed', lastError: 'invalid_blocks' });
+    expect((await store.listSubscriptions())[0]?.brokenReason).toBeUndefined();
+  });
+
+  it('backs off exponentially on transient errors and then posts', async () => {
+    const { ingest } = await setup([{ id: 'C1' }]);
+    await ingest.ingest(finding());
+    const slack = recordingPoster((_, call) => (call <= 2 ? new SlackPostError('socket hang up', { kind: 'transient' }) : undefined));
+    startWorker({ poster: slack.poster });
+    await advanceUntil(() => slack.posts.length === 1);
+
+    const at = slack.calls.map((c) => c.at);
+    expect(at).toHaveLength(3);
+    expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(1_000);
+    expect(at[2]! - at[1]!).toBeGreaterThanOrEqual(2_000);
+    expect((await store.listDeliveries())[0]).toMatchObject({ state: 'sent', attempts: 3 });
+  });
+
+  it('gives up after the maximum number of attempts', async () => {
+    const { ingest } = await setup([{ id: 'C1' }]);
+    await ingest.ingest(finding());
+    const slack = recordingPoster(() => new Error('ECONNRESET'));
+    startWorker({ poster: slack.poster, maxAttempts: 3 });
+    await vi.advanceTimersByTimeAsync(120_000);
+
+    expect(slack.calls).toHaveLength(3);
+    expect((await store.listDeliveries())[0]).toMatchObject({ state: 'failed', lastError: expect.stringContaining('ECONNRESET') });
+  });
+
+  it('posts at most one card per second to a channel while channels interleave', async () => {
+    const { ingest } = await setup([{ id: 'C-a', checkIds: ['check-a'] }, { id: 'C-b', checkIds: ['check-b'] }]);
+    for (let i = 0; i < 10; i += 1) {
+      await ingest.ingest(finding({ checkId: 'check-a', logins: [`a${i}@example.com`] }));
+      await ingest.ingest(finding({ checkId: 'check-b', logins: [`b${i}@example.com`] }));
+    }
+    const slack = recordingPoster();
+    startWorker({ poster: slack.poster, perChannelIntervalMs: 1_000 });
+    await advanceUntil(() => slack.posts.length === 20);
+
+    for (const channel of ['C-a', 'C-b']) {
+      const times = slack.posts.filter((p) => p.message.channel === channel).map((p) => p.at);
+      expect(times).toHaveLength(10);
+      expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual(9_000);
+      for (let i = 1; i < times.length; i += 1) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(1_000);
+    }
+    const channels = slack.posts.map((p) => p.message.channel);
+    expect(channels.slice(0, 2).sort()).toEqual(['C-a', 'C-b']);
+    // Both channels done in about 10 s, not 20 s: they were served side by side.
+    expect(slack.posts.at(-1)!.at - slack.posts[0]!.at).toBeLessThan(15_000);
+  });
+
+  it('keeps no more posts in flight than its concurrency', async () => {
+    const { ingest } = await setup(Array.from({ length: 10 }, (_, i) => ({ id: `C${i}` })));
+    await ingest.ingest(finding());
+    let inFlight = 0;
+    let peak = 0;
+    let done = 0;
+    const poster: SlackPoster = {
+      async post() {
+        inFlight += 1;
+        peak = Math.max(peak, inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 3_000));
+        inFlight -= 1;
+        done += 1;
+        return { ts: `1.${done}` };
+      },
+    };
+    startWorker({ poster, concurrency: 3 });
+    await advanceUntil(() => done === 10);
+    expect(peak).toBe(3);
+  });
+
+  it('never double-posts with two workers on one database', async () => {
+    const other = await db.open();
+    const { ingest } = await setup(Array.from({ length: 5 }, (_, i) => ({ id: `C${i}` })));
+    for (let i = 0; i < 4; i += 1) await ingest.ingest(finding({ logins: [`u${i}@example.com`] }));
+    const one = recordingPoster();
+    const two = recordingPoster();
+    startWorker({ poster: one.poster, owner: 'replica-1' });
+    startWorker({ poster: two.poster, owner: 'replica-2' }, other);
+    await advanceUntil(() => one.posts.length + two.posts.length >= 20);
+    await vi.advanceTimersByTimeAsync(40_000);
+
+    const posted = [...one.posts, ...two.posts].map((p) => `${p.message.channel}/${alertIdOf(p.message)}`);
+    expect(posted).toHaveLength(20);
+    expect(new Set(posted).size).toBe(20);
+    expect(one.posts.length).toBeGreaterThan(0);
+    expect(two.posts.length).toBeGreaterThan(0);
+  });
+
+  it('posts without waiting for an enrichment that does not answer', async () => {
+    const { ingest } = await setup([{ id: 'C1' }]);
+    await ingest.ingest(finding({ logins: ['slow@example.com'] }));
+    const slack = recordingPoster();
+    startWorker({ poster: slack.poster, enrich: () => new Promise(() => {}), enrichTimeoutMs: 1_500 });
+    await advanceUntil(() => slack.posts.length === 1, 10_000);
+
+    expect(slack.posts[0]!.message.text).toBe('alert slow@example.com -');
+    expect(slack.posts[0]!.at - T0).toBeGreaterThanOrEqual(1_500);
+  });
+
+  it('uses and stores what enrichment found, and survives an enrichment that throws', async () => {
+    const { ingest } = await setup([{ id: 'C1' }]);
+    await ingest.ingest(finding({ logins: ['ann@example.com', 'bad@example.com'] }));
+    const slack = recordingPoster();
+    const enrich = async (login: string) => {
+      if (login === 'bad@example.com') throw new Error('CII down');
+      return { displayName: 'Ann Example', referenceUrl: 'https://cii.example/u/ann' };
+    };
+    startWorker({ poster: slack.poster, enrich });
+    await advanceUntil(() => slack.posts.length === 2);
+
+    expect(slack.posts.map((p) => p.message.text)).toEqual(['alert ann@example.com Ann Example', 'alert bad@example.com -']);
+    const alertId = alertIdOf(slack.posts[0]!.message);
+    expect(await store.getAlert(String(alertId))).toMatchObject({ displayName: 'Ann Example', referenceUrl: 'https://cii.example/u/ann' });
+  });
+
+  it('has a new worker on the same database file post what a crashed one left, exactly once', async () => {
+    const { ingest } = await setup([{ id: 'C1' }, { id: 'C2' }]);
+    await ingest.ingest(finding({ logins: ['a@example.com', 'b@example.com'] }));
+    // The crashed replica had leased one card per channel and never posted them.
+    const crashed = await db.open();
+    const leased = await crashed.claimDueDeliveries({ now: Date.now(), limit: 10, leaseMs: 30_000, owner: 'crashed', channelIntervalMs: 1_000 });
+    expect(leased).toHaveLength(2);
+    await crashed.close();
+    await store.close();
+
+    const fresh = await db.open();
+    const slack = recordingPoster();
+    startWorker({ poster: slack.poster, leaseMs: 30_000 }, fresh);
+    await advanceUntil(() => slack.posts.length === 4, 60_000);
+    await vi.advanceTimersByTimeAsync(60_000);
+
+    expect(slack.posts).toHaveLength(4);
+    const posted = slack.posts.map((p) => `${p.message.channel}/${alertIdOf(p.message)}`);
+    expect(new Set(posted).size).toBe(4);
+    const leasedKeys = leased.map((c) => `${c.delivery.channelId}/${c.delivery.alertId}`);
+    for (const post of slack.posts.filter((p) => leasedKeys.includes(`${p.message.channel}/${alertIdOf(p.message)}`))) {
+      expect(post.at - T0).toBeGreaterThanOrEqual(30_000);
+    }
+    expect(await fresh.listDeliveries({ state: 'sent' })).toHaveLength(4);
+  });
+
+  it('stops after the posts in flight finish', async () => {
+    const { ingest } = await setup([{ id: 'C1' }]);
+    await ingest.ingest(finding());
+    let finished = false;
+    const poster: SlackPoster = {
+      async post() {
+        await new Promise((resolve) => setTimeout(resolve, 2_000));
+        finished = true;
+        return { ts: '1.1' };
+      },
+    };
+    const worker = startWorker({ poster });
+    await vi.advanceTimersByTimeAsync(100);
+    const stopped = worker.stop();
+    await vi.advanceTimersByTimeAsync(2_000);
+    await stopped;
+    expect(finished).toBe(true);
+    expect((await store.listDeliveries())[0]?.state).toBe('sent');
+  });
+});

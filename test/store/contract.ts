@@ -1,0 +1,336 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { FindingRecord, NewAlert, PlannedDelivery, Store } from '../../src/store/types.ts';
+
+/** Opens stores on one database (every call → a new connection to the same data). */
+export interface StoreHarness {
+  open(): Promise<Store>;
+  cleanup(): Promise<void>;
+}
+
+const T0 = Date.UTC(2026, 0, 1);
+const LEASE = { leaseMs: 30_000, channelIntervalMs: 1_000, owner: 'w1' };
+
+export function alertFor(findingId: string, login: string, overrides: Partial<NewAlert> = {}): NewAlert {
+  return {
+    id: randomUUID(),
+    findingId,
+    envelopeId: `env-${findingId}`,
+    checkId: 'no-mfa',
+    title: 'No MFA Configured',
+    severity: 'high',
+    severityLabel: 'high',
+    login,
+    description: ['User has no MFA'],
+    recommendedActions: ['Enrol a factor'],
+    published: '2026-01-01T00:00:00.000Z',
+    ...overrides,
+  };
+}
+
+/** A finding whose new alerts each get one card in each channel, or a thread under a summary when `threaded`. */
+export function record(
+  envelopeId: string,
+  findingId: string,
+  logins: string[],
+  options: { channels?: string[]; threaded?: boolean; subscriptionId?: number; receivedAt?: number } = {},
+): FindingRecord & { planned: NewAlert[][] } {
+  const planned: NewAlert[][] = [];
+  return {
+    envelopeId,
+    findingId,
+    receivedAt: options.receivedAt ?? T0,
+    alerts: logins.map((login) => alertFor(findingId, login, { envelopeId })),
+    planned,
+    planDeliveries(created) {
+      planned.push(created);
+      return (options.channels ?? ['C1']).flatMap((channelId): PlannedDelivery[] =>
+        options.threaded
+          ? [{ kind: 'summary', channelId, subscriptionId: options.subscriptionId, childAlertIds: created.map((a) => a.id) }]
+          : created.map((a) => ({ kind: 'alert', alertId: a.id, channelId, subscriptionId: options.subscriptionId })),
+      );
+    },
+  };
+}
+
+export function runStoreContract(name: string, setup: () => Promise<StoreHarness>): void {
+  describe(`store contract: ${name}`, () => {
+    let harness: StoreHarness;
+    let store: Store;
+    const opened: Store[] = [];
+    const open = async () => {
+      const s = await harness.open();
+      opened.push(s);
+      return s;
+    };
+
+    beforeEach(async () => {
+      harness = await setup();
+      store = await open();
+    });
+    afterEach(async () => {
+      for (const s of opened.splice(0)) await s.close();
+      await harness.cleanup();
+    });
+
+    const claim = (s: Store, now: number, limit = 10, owner = LEASE.owner) =>
+      s.claimDueDeliveries({ ...LEASE, owner, now, limit });
+
+    describe('recording findings', () => {
+      it('stores the alerts and their deliveries in one go', async () => {
+        const result = await store.recordFinding(record('e1', 'f1', ['a@x.com', 'b@x.com'], { channels: ['C1', 'C2'] }));
+        expect(result.duplicate).toBe(false);
+        expect(result.alertsCreated.map((a) => a.login)).toEqual(['a@x.com', 'b@x.com']);
+        expect(result.deliveriesCreated).toBe(4);
+        const deliveries = await store.listDeliveries({ findingId: 'f1' });
+        expect(deliveries.map((d) => [d.channelId, d.kind, d.state])).toEqual([
+          ['C1', 'alert', 'pending'], ['C1', 'alert', 'pending'], ['C2', 'alert', 'pending'], ['C2', 'alert', 'pending'],
+        ]);
+        const alert = await store.getAlert(result.alertsCreated[0]!.id);
+        expect(alert).toMatchObject({
+          login: 'a@x.com', findingId: 'f1', state: 'open', version: 1, createdAt: T0,
+          description: ['User has no MFA'], recommendedActions: ['Enrol a factor'],
+        });
+      });
+
+      it('reports a seen envelope id as a duplicate and writes nothing', async () => {
+        await store.recordFinding(record('e1', 'f1', ['a@x.com']));
+        const again = record('e1', 'f2', ['z@x.com']);
+        const result = await store.recordFinding(again);
+        expect(result).toEqual({ duplicate: true, alertsCreated: [], deliveriesCreated: 0 });
+        expect(again.planned).toEqual([]);
+        expect(await store.listDeliveries()).toHaveLength(1);
+      });
+
+      it('creates one alert per (finding, login) even across envelopes', async () => {
+        await store.recordFinding(record('e1', 'f1', ['a@x.com']));
+        const later = record('e2', 'f1', ['a@x.com', 'b@x.com']);
+        const result = await store.recordFinding(later);
+        expect(result.duplicate).toBe(false);
+        expect(later.planned).toEqual([[expect.objectContaining({ login: 'b@x.com' })]]);
+        expect(result.deliveriesCreated).toBe(1);
+        expect(await store.listDeliveries({ findingId: 'f1' })).toHaveLength(2);
+      });
+
+      it('rolls everything back when planning fails, so a retry of the envelope is processed', async () => {
+        const failing = record('e1', 'f1', ['a@x.com']);
+        failing.planDeliveries = () => {
+          throw new Error('boom');
+        };
+        await expect(store.recordFinding(failing)).rejects.toThrow('boom');
+        const retry = await store.recordFinding(record('e1', 'f1', ['a@x.com']));
+        expect(retry.duplicate).toBe(false);
+        expect(retry.alertsCreated).toHaveLength(1);
+      });
+
+      it('fills in enrichment without erasing what it did not find', async () => {
+        const { alertsCreated } = await store.recordFinding(record('e1', 'f1', ['a@x.com']));
+        const id = alertsCreated[0]!.id;
+        await store.updateAlertEnrichment(id, { displayName: 'Ann', referenceUrl: 'https://cii/u/1' });
+        await store.updateAlertEnrichment(id, { displayName: 'Ann B.' });
+        expect(await store.getAlert(id)).toMatchObject({ displayName: 'Ann B.', referenceUrl: 'https://cii/u/1' });
+        expect(await store.getAlert(randomUUID())).toBeUndefined();
+      });
+    });
+
+    describe('claiming deliveries', () => {
+      it('leases a due delivery with its alert and counts the attempt', async () => {
+        await store.recordFinding(record('e1', 'f1', ['a@x.com']));
+        const [claimed] = await claim(store, T0);
+        expect(claimed?.kind).toBe('alert');
+        if (claimed?.kind !== 'alert') return;
+        expect(claimed.alert.login).toBe('a@x.com');
+        expect(claimed.threadTs).toBeUndefined();
+        expect(claimed.delivery).toMatchObject({ attempts: 1, leaseUntil: T0 + LEASE.leaseMs, leaseOwner: 'w1' });
+      });
+
+      it('does not claim deliveries scheduled in the future', async () => {
+        await store.recordFinding(record('e1', 'f1', ['a@x.com'], { receivedAt: T0 + 5_000 }));
+        expect(await claim(store, T0)).toEqual([]);
+        expect(await claim(store, T0 + 5_000)).toHaveLength(1);
+      });
+
+      it('never gives the same row to two concurrent claimers', async () => {
+        const other = await open();
+        const channels = Array.from({ length: 20 }, (_, i) => `C${i}`);
+        await store.recordFinding(record('e1', 'f1', ['a@x.com'], { channels }));
+        const seen: number[] = [];
+        for (let round = 0; round < 5; round += 1) {
+          const batches = await Promise.all([
+            claim(store, T0, 3, 'w1'), claim(other, T0, 3, 'w2'), claim(store, T0, 3, 'w1'), claim(other, T0, 3, 'w2'),
+          ]);
+          seen.push(...batches.flat().map((c) => c.delivery.id));
+        }
+        expect(seen).toHaveLength(20);
+        expect(new Set(seen).size).toBe(20);
+      });
+
+      it('lets an expired lease be claimed again', async () => {
+        await store.recordFinding(record('e1', 'f1', ['a@x.com']));
+        const [first] = await claim(store, T0);
+        expect(await claim(store, T0 + LEASE.leaseMs - 1, 10, 'w2')).toEqual([]);
+        const [again] = await claim(store, T0 + LEASE.leaseMs, 10, 'w2');
+        expect(again?.delivery.id).toBe(first?.delivery.id);
+        expect(again?.delivery).toMatchObject({ attempts: 2, leaseOwner: 'w2' });
+      });
+
+      it('hands out one delivery per channel per interval, and none while one is in flight', async () => {
+        await store.recordFinding(record('e1', 'f1', ['a@x.com', 'b@x.com', 'c@x.com'], { channels: ['C1', 'C2'] }));
+        const first = await claim(store, T0);
+        expect(first.map((c) => c.delivery.channelId).sort()).toEqual(['C1', 'C2']);
+        // Still leased: nothing more for these channels even after the interval.
+        expect(await claim(store, T0 + 5_000)).toEqual([]);
+        for (const c of first) await store.markDelivered(c.delivery.id, { ts: `ts-${c.delivery.id}` });
+        const second = await claim(store, T0 + 5_000);
+        expect(second).toHaveLength(2);
+        for (const c of second) await store.markDelivered(c.delivery.id, { ts: `ts-${c.delivery.id}` });
+        expect(await claim(store, T0 + 5_000 + LEASE.channelIntervalMs - 1)).toEqual([]);
+        expect(await claim(store, T0 + 5_000 + LEASE.channelIntervalMs)).toHaveLength(2);
+      });
+
+      it('keeps thread cards waiting until their summary is posted, then gives them its ts', async () => {
+        await store.recordFinding(record('e1', 'f1', ['a@x.com', 'b@x.com'], { threaded: true }));
+        const [summary] = await claim(store, T0);
+        expect(summary?.kind).toBe('summary');
+        if (summary?.kind !== 'summary') return;
+        expect(summary.summary).toMatchObject({
+          findingId: 'f1', checkId: 'no-mfa', title: 'No MFA Configured', severity: 'high',
+          users: [{ login: 'a@x.com' }, { login: 'b@x.com' }],
+        });
+        await store.reschedule(summary.delivery.id, { nextAttemptAt: T0 + 2_000, error: 'transient' });
+        expect(await claim(store, T0 + 1_500)).toEqual([]);
+        const [again] = await claim(store, T0 + 2_000);
+        expect(again?.kind).toBe('summary');
+        await store.markDelivered(summary.delivery.id, { ts: '111.222' });
+        const [child] = await claim(store, T0 + 3_000);
+        expect(child).toMatchObject({ kind: 'alert', threadTs: '111.222', delivery: { parentId: summary.delivery.id } });
+      });
+
+      it('retries a rescheduled delivery only from its next attempt time and keeps the error', async () => {
+        await store.recordFinding(record('e1', 'f1', ['a@x.com']));
+        const [c] = await claim(store, T0);
+        await store.reschedule(c!.delivery.id, { nextAttemptAt: T0 + 4_000, error: 'socket hang up' });
+        expect(await store.getDelivery(c!.delivery.id)).toMatchObject({
+          state: 'pending', lastError: 'socket hang up', nextAttemptAt: T0 + 4_000, leaseUntil: undefined,
+        });
+        expect(await claim(store, T0 + 3_999)).toEqual([]);
+        expect(await claim(store, T0 + 4_000)).toHaveLength(1);
+      });
+
+      it('holds a channel until the given time without blocking other channels', async () => {
+        await store.recordFinding(record('e1', 'f1', ['a@x.com'], { channels: ['C1', 'C2'] }));
+        await store.holdChannel('C1', T0 + 2_000);
+        expect((await claim(store, T0)).map((c) => c.delivery.channelId)).toEqual(['C2']);
+        expect((await claim(store, T0 + 2_000)).map((c) => c.delivery.channelId)).toEqual(['C1']);
+      });
+
+      it('fails a summary together with its waiting thread cards', async () => {
+        await store.recordFinding(record('e1', 'f1', ['a@x.com', 'b@x.com'], { threaded: true }));
+        const [summary] = await claim(store, T0);
+        await store.markFailed(summary!.delivery.id, 'channel_not_found');
+        const deliveries = await store.listDeliveries({ findingId: 'f1' });
+        expect(deliveries.map((d) => d.state)).toEqual(['failed', 'failed', 'failed']);
+        expect(deliveries[0]?.lastError).toBe('channel_not_found');
+        expect(await claim(store, T0 + 60_000)).toEqual([]);
+      });
+
+      it('lists the channel and ts of every posted card of an alert', async () => {
+        const { alertsCreated } = await store.recordFinding(record('e1', 'f1', ['a@x.com'], { channels: ['C1', 'C2', 'C3'] }));
+        const claimed = await claim(store, T0);
+        await store.markDelivered(claimed[0]!.delivery.id, { ts: '1.1' });
+        await store.markDelivered(claimed[1]!.delivery.id, { ts: '2.2' });
+        await store.markFailed(claimed[2]!.delivery.id, 'is_archived');
+        const copies = await store.postedCopiesOf(alertsCreated[0]!.id);
+        expect(copies.map(({ channelId, ts }) => ({ channelId, ts })).sort((a, b) => a.ts.localeCompare(b.ts))).toEqual([
+          { channelId: claimed[0]!.delivery.channelId, ts: '1.1' },
+          { channelId: claimed[1]!.delivery.channelId, ts: '2.2' },
+        ]);
+      });
+    });
+
+    describe('subscriptions', () => {
+      const sub = { channelId: 'C1', checkIds: ['impossible-travel', 'no-mfa'], minSeverity: 'high' as const, createdBy: 'U1', createdAt: T0 };
+
+      it('adds a filter once per channel and returns the existing one after', async () => {
+        const first = await store.addSubscription(sub);
+        expect(first.created).toBe(true);
+        expect(first.subscription).toMatchObject({ channelId: 'C1', checkIds: ['impossible-travel', 'no-mfa'], minSeverity: 'high' });
+        const second = await store.addSubscription({ ...sub, createdBy: 'U2' });
+        expect(second).toEqual({ created: false, subscription: first.subscription });
+        expect((await store.addSubscription({ ...sub, channelId: 'C2' })).created).toBe(true);
+        expect((await store.addSubscription({ ...sub, checkIds: [] })).created).toBe(true);
+        expect(await store.listSubscriptions({ channelId: 'C1' })).toHaveLength(2);
+        expect(await store.listSubscriptions()).toHaveLength(3);
+      });
+
+      it('removes only subscriptions of the given channel', async () => {
+        const { subscription: s1 } = await store.addSubscription(sub);
+        const { subscription: s2 } = await store.addSubscription({ ...sub, channelId: 'C2' });
+        expect(await store.removeSubscriptions({ channelId: 'C1', id: s2.id })).toBe(0);
+        expect(await store.removeSubscriptions({ channelId: 'C1', id: s1.id })).toBe(1);
+        await store.addSubscription({ ...sub, checkIds: [] });
+        await store.addSubscription({ ...sub, minSeverity: 'low' });
+        expect(await store.removeSubscriptions({ channelId: 'C1' })).toBe(2);
+        expect((await store.listSubscriptions()).map((s) => s.id)).toEqual([s2.id]);
+      });
+
+      it('cancels pending deliveries of a removed subscription', async () => {
+        const { subscription } = await store.addSubscription(sub);
+        await store.recordFinding(record('e1', 'f1', ['a@x.com'], { subscriptionId: subscription.id }));
+        await store.removeSubscriptions({ channelId: 'C1', id: subscription.id });
+        const [delivery] = await store.listDeliveries();
+        expect(delivery).toMatchObject({ state: 'failed', lastError: 'unsubscribed' });
+        expect(await claim(store, T0)).toEqual([]);
+      });
+
+      it('marks a subscription broken with a reason and can repair it', async () => {
+        const { subscription } = await store.addSubscription(sub);
+        await store.markSubscriptionBroken(subscription.id, 'channel_not_found', T0 + 1);
+        expect((await store.listSubscriptions())[0]).toMatchObject({ brokenReason: 'channel_not_found', brokenAt: T0 + 1 });
+        await store.clearSubscriptionBroken(subscription.id);
+        const [repaired] = await store.listSubscriptions();
+        expect(repaired?.brokenReason).toBeUndefined();
+        expect(repaired?.brokenAt).toBeUndefined();
+      });
+    });
+
+    describe('registrations and state', () => {
+      it('saves, updates, lists and deletes webhook registrations', async () => {
+        await store.saveRegistration({ id: 'r1', name: 'slack', endpoint: 'https://a/hook', checkIds: ['no-mfa'], createdAt: T0 });
+        await store.saveRegistration({ id: 'r1', name: 'slack-2', endpoint: 'https://b/hook', checkIds: [], createdAt: T0 + 9 });
+        expect(await store.listRegistrations()).toEqual([
+          { id: 'r1', name: 'slack-2', endpoint: 'https://b/hook', checkIds: [], createdAt: T0 },
+        ]);
+        expect(await store.deleteRegistration('r1')).toBe(true);
+        expect(await store.deleteRegistration('r1')).toBe(false);
+        expect(await store.listRegistrations()).toEqual([]);
+      });
+
+      it('keeps key/value state', async () => {
+        expect(await store.getState('k')).toBeUndefined();
+        await store.setState('k', 'v1');
+        await store.setState('k', 'v2');
+        expect(await store.getState('k')).toBe('v2');
+      });
+    });
+
+    describe('durability', () => {
+      it('applies migrations once and keeps the data across reopening', async () => {
+        const version = await store.schemaVersion();
+        expect(version).toBeGreaterThan(0);
+        const { alertsCreated } = await store.recordFinding(record('e1', 'f1', ['a@x.com']));
+        const { subscription } = await store.addSubscription({ channelId: 'C1', checkIds: [], minSeverity: 'low', createdBy: 'U1', createdAt: T0 });
+        await store.setState('k', 'v');
+        await store.close();
+
+        const reopened = await open();
+        expect(await reopened.schemaVersion()).toBe(version);
+        expect(await reopened.getAlert(alertsCreated[0]!.id)).toMatchObject({ login: 'a@x.com' });
+        expect(await reopened.listSubscriptions()).toEqual([subscription]);
+        expect(await reopened.getState('k')).toBe('v');
+        expect((await reopened.recordFinding(record('e1', 'f1', ['a@x.com']))).duplicate).toBe(true);
+        expect(await claim(reopened, T0)).toHaveLength(1);
+      });
+    });
+  });
+}
