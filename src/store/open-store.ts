@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { Logger } from '../logger.ts';
+import { openPostgresStore } from './postgres/postgres-store.ts';
 import { openSqliteStore } from './sqlite/sqlite-store.ts';
 import type { Store } from './types.ts';
 
@@ -20,7 +21,8 @@ export function parseDatabaseUrl(databaseUrl: string | undefined): DatabaseTarge
 export async function openStore(databaseUrl: string | undefined, options: { logger: Logger }): Promise<Store> {
   const target = parseDatabaseUrl(databaseUrl);
   if (target.kind === 'postgres') {
-    throw new Error('PostgreSQL is not supported yet: set DATABASE_URL to a SQLite path (sqlite:<path>) or leave it unset');
+    options.logger.info('opening PostgreSQL store');
+    return openPostgresStore(target.url, options);
   }
   options.logger.info('opening SQLite store', { path: target.path });
   return openSqliteStore(target.path, options);

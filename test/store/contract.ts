@@ -53,8 +53,8 @@ export function record(
   };
 }
 
-export function runStoreContract(name: string, setup: () => Promise<StoreHarness>): void {
-  describe(`store contract: ${name}`, () => {
+export function runStoreContract(name: string, setup: () => Promise<StoreHarness>, options: { skip?: boolean } = {}): void {
+  describe.skipIf(options.skip ?? false)(`store contract: ${name}`, () => {
     let harness: StoreHarness;
     let store: Store;
     const opened: Store[] = [];

@@ -23,7 +23,10 @@ export interface DeliveryWorkerDeps {
   /** How often to look for work nobody told us about (other replicas, retries). */
   pollIntervalMs?: number;
   backoff?: { baseMs: number; maxMs: number };
-  /** Claims of one delivery before a transient failure becomes final. */
+  /**
+   * Claims of one delivery before a transient failure becomes final. The default outlasts a day-long Slack
+   * outage at the backoff cap: an alert is given up only when Slack is gone for good.
+   */
   maxAttempts?: number;
   /** Identifies this worker in leases. */
   owner?: string;
@@ -47,7 +50,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
   const leaseMs = deps.leaseMs ?? 30_000;
   const pollIntervalMs = deps.pollIntervalMs ?? 500;
   const backoff = deps.backoff ?? { baseMs: 1_000, maxMs: 5 * 60_000 };
-  const maxAttempts = deps.maxAttempts ?? 10;
+  const maxAttempts = deps.maxAttempts ?? 300;
   const owner = deps.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const compose = createComposer({
     store,

@@ -2,38 +2,14 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
 import type { Logger } from '../../logger.ts';
+import { claimCandidatesSql } from '../claim-sql.ts';
 import { joinCheckIds, toAlert, toDelivery, toRegistration, toSubscription } from '../rows.ts';
 import type { ClaimedDelivery, Delivery, DeliveryState, FindingRecord, NewAlert, RecordFindingResult, Store } from '../types.ts';
 import { sqliteMigrations } from './migrations.ts';
 
 type Row = Record<string, unknown>;
 
-// Per channel with pending work and an open gate, its oldest claimable delivery. Channels come first so
-// a large backlog costs one index probe per channel rather than a scan of every pending row.
-const CLAIM_CANDIDATES = `
-  SELECT channel_id, id FROM (
-    SELECT c.channel_id, (
-      SELECT d.id FROM deliveries d
-      LEFT JOIN deliveries p ON p.id = d.parent_id
-      WHERE d.channel_id = c.channel_id
-        AND d.state = 'pending'
-        AND d.next_attempt_at <= :now
-        AND (d.lease_until IS NULL OR d.lease_until <= :now)
-        AND (d.parent_id IS NULL OR p.state = 'sent')
-      ORDER BY d.id
-      LIMIT 1
-    ) AS id
-    FROM (SELECT DISTINCT channel_id FROM deliveries WHERE state = 'pending') c
-    LEFT JOIN channel_gates g ON g.channel_id = c.channel_id
-    WHERE (g.not_before IS NULL OR g.not_before <= :now)
-      AND NOT EXISTS (
-        SELECT 1 FROM deliveries l
-        WHERE l.channel_id = c.channel_id AND l.lease_until > :now AND l.state = 'pending'
-      )
-  ) due
-  WHERE id IS NOT NULL
-  ORDER BY id
-  LIMIT :limit`;
+const CLAIM_CANDIDATES = claimCandidatesSql({ now: ':now', limit: ':limit' });
 
 function applyMigrations(db: DatabaseSync, logger: Logger): void {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (

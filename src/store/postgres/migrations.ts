@@ -1,0 +1,84 @@
+/** PostgreSQL schema (same tables as SQLite), one entry per version; append only, never edit an applied migration. */
+export const postgresMigrations: Array<{ version: number; name: string; sql: string }> = [
+  {
+    version: 1,
+    name: 'alerts, subscriptions and the delivery outbox',
+    sql: `
+      CREATE TABLE alerts (
+        id TEXT PRIMARY KEY,
+        finding_id TEXT NOT NULL,
+        envelope_id TEXT NOT NULL,
+        check_id TEXT NOT NULL,
+        title TEXT NOT NULL,
+        severity TEXT NOT NULL,
+        severity_label TEXT NOT NULL,
+        login TEXT NOT NULL,
+        display_name TEXT,
+        reference_url TEXT,
+        description TEXT NOT NULL,
+        recommended_actions TEXT NOT NULL,
+        published TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'open',
+        decided_by TEXT,
+        decided_at BIGINT,
+        version INTEGER NOT NULL DEFAULT 1,
+        UNIQUE (finding_id, login)
+      );
+      CREATE TABLE seen_events (
+        id TEXT PRIMARY KEY,
+        received_at BIGINT NOT NULL
+      );
+      CREATE TABLE subscriptions (
+        id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        channel_id TEXT NOT NULL,
+        check_ids TEXT NOT NULL,
+        min_severity TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        broken_reason TEXT,
+        broken_at BIGINT,
+        UNIQUE (channel_id, check_ids, min_severity)
+      );
+      CREATE TABLE deliveries (
+        id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('alert', 'summary')),
+        alert_id TEXT REFERENCES alerts (id) ON DELETE CASCADE,
+        finding_id TEXT NOT NULL,
+        channel_id TEXT NOT NULL,
+        subscription_id BIGINT REFERENCES subscriptions (id) ON DELETE SET NULL,
+        parent_id BIGINT REFERENCES deliveries (id) ON DELETE CASCADE,
+        state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sent', 'failed')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at BIGINT NOT NULL,
+        lease_until BIGINT,
+        lease_owner TEXT,
+        last_error TEXT,
+        posted_ts TEXT,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL
+      );
+      CREATE INDEX deliveries_pending ON deliveries (channel_id, id) WHERE state = 'pending';
+      CREATE INDEX deliveries_leased ON deliveries (channel_id) WHERE lease_until IS NOT NULL;
+      CREATE INDEX deliveries_alert ON deliveries (alert_id);
+      CREATE INDEX deliveries_parent ON deliveries (parent_id);
+      CREATE INDEX deliveries_subscription ON deliveries (subscription_id);
+      CREATE INDEX deliveries_finding ON deliveries (finding_id);
+      CREATE TABLE channel_gates (
+        channel_id TEXT PRIMARY KEY,
+        not_before BIGINT NOT NULL
+      );
+      CREATE TABLE webhook_registrations (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        endpoint TEXT NOT NULL,
+        check_ids TEXT NOT NULL,
+        created_at BIGINT NOT NULL
+      );
+      CREATE TABLE app_state (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      );
+    `,
+  },
+];

@@ -1,0 +1,310 @@
+import pg from 'pg';
+import type { Logger } from '../../logger.ts';
+import { claimCandidatesSql } from '../claim-sql.ts';
+import { joinCheckIds, toAlert, toDelivery, toRegistration, toSubscription } from '../rows.ts';
+import type { ClaimedDelivery, Delivery, FindingRecord, NewAlert, RecordFindingResult, Store } from '../types.ts';
+import { postgresMigrations } from './migrations.ts';
+
+type Row = Record<string, unknown>;
+type Db = Pick<pg.PoolClient, 'query'>;
+
+const CLAIM_CANDIDATES = claimCandidatesSql({ now: '$1', limit: '$2' });
+// Advisory lock keys (per schema): one for migrations, one serializing claims across replicas.
+const MIGRATION_LOCK = `SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':cii-slack:migrations'))`;
+const CLAIM_LOCK = `SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':cii-slack:claim'))`;
+
+const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+export interface PostgresStoreOptions {
+  logger: Logger;
+  /** Tables live in this schema (created if missing); default: the server's search_path. */
+  schema?: string;
+  poolSize?: number;
+}
+
+export async function openPostgresStore(connectionString: string, options: PostgresStoreOptions): Promise<Store> {
+  const { logger, schema } = options;
+  if (schema !== undefined) {
+    const setup = new pg.Client({ connectionString });
+    await setup.connect();
+    try {
+      await setup.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
+    } finally {
+      await setup.end();
+    }
+  }
+  const pool = new pg.Pool({
+    connectionString,
+    max: options.poolSize ?? 10,
+    ...(schema === undefined ? {} : { options: `-c search_path=${quoteIdent(schema)}` }),
+  });
+  pool.on('error', (err) => logger.error('idle PostgreSQL connection failed', err));
+
+  async function tx<T>(fn: (db: Db) => Promise<T>): Promise<T> {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await fn(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+  const rows = async (db: Db, sql: string, params: unknown[] = []) => (await db.query(sql, params)).rows as Row[];
+  const changed = async (db: Db, sql: string, params: unknown[] = []) => (await db.query(sql, params)).rowCount ?? 0;
+
+  try {
+    await tx(async (db) => {
+      await db.query(MIGRATION_LOCK);
+      await db.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+        version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`);
+    });
+    for (const migration of postgresMigrations) {
+      await tx(async (db) => {
+        await db.query(MIGRATION_LOCK);
+        if ((await rows(db, 'SELECT 1 FROM schema_migrations WHERE version = $1', [migration.version])).length > 0) return;
+        await db.query(migration.sql);
+        await db.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
+          migration.version, migration.name, Date.now(),
+        ]);
+        logger.info('applied migration', { version: migration.version, name: migration.name });
+      });
+    }
+  } catch (err) {
+    await pool.end();
+    throw err;
+  }
+
+  async function insertAlert(db: Db, alert: NewAlert, createdAt: number): Promise<boolean> {
+    const count = await changed(db, `INSERT INTO alerts (id, finding_id, envelope_id, check_id, title, severity,
+        severity_label, login, display_name, reference_url, description, recommended_actions, published, created_at)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT (finding_id, login) DO NOTHING`, [
+      alert.id, alert.findingId, alert.envelopeId, alert.checkId, alert.title, alert.severity, alert.severityLabel,
+      alert.login, alert.displayName ?? null, alert.referenceUrl ?? null, JSON.stringify(alert.description),
+      JSON.stringify(alert.recommendedActions), alert.published, createdAt,
+    ]);
+    return count > 0;
+  }
+
+  async function insertDelivery(db: Db, values: {
+    kind: 'alert' | 'summary';
+    alertId: string | null;
+    findingId: string;
+    channelId: string;
+    subscriptionId: number | undefined;
+    parentId: number | null;
+    at: number;
+  }): Promise<number> {
+    const [row] = await rows(db, `INSERT INTO deliveries (kind, alert_id, finding_id, channel_id, subscription_id,
+        parent_id, next_attempt_at, created_at, updated_at)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $7) RETURNING id`, [
+      values.kind, values.alertId, values.findingId, values.channelId, values.subscriptionId ?? null, values.parentId, values.at,
+    ]);
+    return Number(row!.id);
+  }
+
+  function recordFinding(record: FindingRecord): Promise<RecordFindingResult> {
+    return tx(async (db) => {
+      const fresh = await changed(db, 'INSERT INTO seen_events (id, received_at) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING', [
+        record.envelopeId, record.receivedAt,
+      ]);
+      if (fresh === 0) return { duplicate: true, alertsCreated: [], deliveriesCreated: 0 };
+      const created: NewAlert[] = [];
+      for (const alert of record.alerts) if (await insertAlert(db, alert, record.receivedAt)) created.push(alert);
+      let deliveriesCreated = 0;
+      const base = { findingId: record.findingId, at: record.receivedAt };
+      for (const planned of record.planDeliveries(created)) {
+        if (planned.kind === 'alert') {
+          await insertDelivery(db, { ...base, kind: 'alert', alertId: planned.alertId, channelId: planned.channelId,
+            subscriptionId: planned.subscriptionId, parentId: null });
+          deliveriesCreated += 1;
+          continue;
+        }
+        const parentId = await insertDelivery(db, { ...base, kind: 'summary', alertId: null, channelId: planned.channelId,
+          subscriptionId: planned.subscriptionId, parentId: null });
+        for (const alertId of planned.childAlertIds) {
+          await insertDelivery(db, { ...base, kind: 'alert', alertId, channelId: planned.channelId,
+            subscriptionId: planned.subscriptionId, parentId });
+        }
+        deliveriesCreated += 1 + planned.childAlertIds.length;
+      }
+      return { duplicate: false, alertsCreated: created, deliveriesCreated };
+    });
+  }
+
+  async function loadClaimed(db: Db, delivery: Delivery): Promise<ClaimedDelivery> {
+    if (delivery.kind === 'summary') {
+      const alerts = (await rows(db, `SELECT a.* FROM deliveries c JOIN alerts a ON a.id = c.alert_id
+        WHERE c.parent_id = $1 ORDER BY c.id`, [delivery.id])).map(toAlert);
+      const first = alerts[0];
+      if (!first) throw new Error(`summary delivery ${delivery.id} has no thread cards`);
+      return {
+        kind: 'summary',
+        delivery,
+        summary: {
+          findingId: first.findingId,
+          checkId: first.checkId,
+          title: first.title,
+          severity: first.severity,
+          severityLabel: first.severityLabel,
+          published: first.published,
+          users: alerts.map((a) => ({ login: a.login, displayName: a.displayName })),
+        },
+      };
+    }
+    const [alert] = await rows(db, 'SELECT * FROM alerts WHERE id = $1', [delivery.alertId ?? null]);
+    const [parent] = delivery.parentId === undefined
+      ? []
+      : await rows(db, 'SELECT posted_ts FROM deliveries WHERE id = $1', [delivery.parentId]);
+    return { kind: 'alert', delivery, alert: toAlert(alert!), threadTs: parent ? String(parent.posted_ts) : undefined };
+  }
+
+  let closed = false;
+  return {
+    recordFinding,
+    async getAlert(id) {
+      const [row] = await rows(pool, 'SELECT * FROM alerts WHERE id = $1', [id]);
+      return row ? toAlert(row) : undefined;
+    },
+    async updateAlertEnrichment(id, e) {
+      await pool.query(`UPDATE alerts SET display_name = COALESCE($1, display_name),
+        reference_url = COALESCE($2, reference_url) WHERE id = $3`, [e.displayName ?? null, e.referenceUrl ?? null, id]);
+    },
+
+    claimDueDeliveries: ({ now, limit, leaseMs, owner, channelIntervalMs }) =>
+      tx(async (db) => {
+        // Claims are short; serializing them keeps the per-channel checks exact across replicas.
+        await db.query(CLAIM_LOCK);
+        const claimed: ClaimedDelivery[] = [];
+        for (const candidate of await rows(db, CLAIM_CANDIDATES, [now, limit])) {
+          const [leased] = await rows(db, `UPDATE deliveries SET lease_until = $1, lease_owner = $2,
+              attempts = attempts + 1, updated_at = $3
+            WHERE id = $4 AND state = 'pending' AND (lease_until IS NULL OR lease_until <= $3) RETURNING *`, [
+            now + leaseMs, owner, now, candidate.id,
+          ]);
+          if (!leased) continue;
+          await db.query(`INSERT INTO channel_gates (channel_id, not_before) VALUES ($1, $2)
+            ON CONFLICT (channel_id) DO UPDATE SET not_before = GREATEST(channel_gates.not_before, EXCLUDED.not_before)`, [
+            candidate.channel_id, now + channelIntervalMs,
+          ]);
+          claimed.push(await loadClaimed(db, toDelivery(leased)));
+        }
+        return claimed;
+      }),
+    async markDelivered(id, { ts }) {
+      await pool.query(`UPDATE deliveries SET state = 'sent', posted_ts = $1, lease_until = NULL, lease_owner = NULL,
+        last_error = NULL, updated_at = $2 WHERE id = $3`, [ts, Date.now(), id]);
+    },
+    async reschedule(id, { nextAttemptAt, error }) {
+      await pool.query(`UPDATE deliveries SET next_attempt_at = $1, last_error = $2, lease_until = NULL,
+        lease_owner = NULL, updated_at = $3 WHERE id = $4 AND state = 'pending'`, [nextAttemptAt, error, Date.now(), id]);
+    },
+    markFailed: (id, error) =>
+      tx(async (db) => {
+        await db.query(`UPDATE deliveries SET state = 'failed', last_error = $1, lease_until = NULL, lease_owner = NULL,
+          updated_at = $2 WHERE id = $3 AND state = 'pending'`, [error, Date.now(), id]);
+        await db.query(`UPDATE deliveries SET state = 'failed', last_error = $1, updated_at = $2
+          WHERE parent_id = $3 AND state = 'pending'`, [`thread parent failed: ${error}`, Date.now(), id]);
+      }),
+    async holdChannel(channelId, until) {
+      await pool.query(`INSERT INTO channel_gates (channel_id, not_before) VALUES ($1, $2)
+        ON CONFLICT (channel_id) DO UPDATE SET not_before = GREATEST(channel_gates.not_before, EXCLUDED.not_before)`, [
+        channelId, until,
+      ]);
+    },
+    async getDelivery(id) {
+      const [row] = await rows(pool, 'SELECT * FROM deliveries WHERE id = $1', [id]);
+      return row ? toDelivery(row) : undefined;
+    },
+    async listDeliveries(filter = {}) {
+      const where: string[] = [];
+      const params: unknown[] = [];
+      for (const [column, value] of [['finding_id', filter.findingId], ['channel_id', filter.channelId], ['state', filter.state]]) {
+        if (value === undefined) continue;
+        params.push(value);
+        where.push(`${column} = $${params.length}`);
+      }
+      const sql = `SELECT * FROM deliveries ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id`;
+      return (await rows(pool, sql, params)).map(toDelivery);
+    },
+    async postedCopiesOf(alertId) {
+      return (await rows(pool, `SELECT id, channel_id, posted_ts FROM deliveries
+        WHERE alert_id = $1 AND state = 'sent' ORDER BY id`, [alertId])).map((row) => ({
+        deliveryId: Number(row.id),
+        channelId: String(row.channel_id),
+        ts: String(row.posted_ts),
+      }));
+    },
+
+    async addSubscription(input) {
+      const checkIds = joinCheckIds(input.checkIds);
+      const [inserted] = await rows(pool, `INSERT INTO subscriptions (channel_id, check_ids, min_severity, created_by, created_at)
+        VALUES ($1, $2, $3, $4, $5) ON CONFLICT (channel_id, check_ids, min_severity) DO NOTHING RETURNING *`, [
+        input.channelId, checkIds, input.minSeverity, input.createdBy, input.createdAt,
+      ]);
+      if (inserted) return { created: true, subscription: toSubscription(inserted) };
+      const [existing] = await rows(pool, 'SELECT * FROM subscriptions WHERE channel_id = $1 AND check_ids = $2 AND min_severity = $3', [
+        input.channelId, checkIds, input.minSeverity,
+      ]);
+      return { created: false, subscription: toSubscription(existing!) };
+    },
+    async listSubscriptions(filter = {}) {
+      const result = filter.channelId === undefined
+        ? await rows(pool, 'SELECT * FROM subscriptions ORDER BY id')
+        : await rows(pool, 'SELECT * FROM subscriptions WHERE channel_id = $1 ORDER BY id', [filter.channelId]);
+      return result.map(toSubscription);
+    },
+    removeSubscriptions: ({ channelId, id }) =>
+      tx(async (db) => {
+        const byId = id === undefined ? '' : ' AND id = $2';
+        const params: unknown[] = id === undefined ? [channelId] : [channelId, id];
+        await db.query(`UPDATE deliveries SET state = 'failed', last_error = 'unsubscribed', lease_until = NULL,
+            lease_owner = NULL, updated_at = $${params.length + 1}
+          WHERE state = 'pending' AND subscription_id IN (SELECT id FROM subscriptions WHERE channel_id = $1${byId})`,
+        [...params, Date.now()]);
+        return changed(db, `DELETE FROM subscriptions WHERE channel_id = $1${byId}`, params);
+      }),
+    async markSubscriptionBroken(id, reason, at) {
+      await pool.query('UPDATE subscriptions SET broken_reason = $1, broken_at = $2 WHERE id = $3', [reason, at, id]);
+    },
+    async clearSubscriptionBroken(id) {
+      await pool.query('UPDATE subscriptions SET broken_reason = NULL, broken_at = NULL WHERE id = $1', [id]);
+    },
+
+    async saveRegistration(r) {
+      await pool.query(`INSERT INTO webhook_registrations (id, name, endpoint, check_ids, created_at)
+        VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, endpoint = EXCLUDED.endpoint,
+          check_ids = EXCLUDED.check_ids`, [r.id, r.name, r.endpoint, JSON.stringify(r.checkIds), r.createdAt]);
+    },
+    async listRegistrations() {
+      return (await rows(pool, 'SELECT * FROM webhook_registrations ORDER BY created_at, id')).map(toRegistration);
+    },
+    async deleteRegistration(id) {
+      return (await changed(pool, 'DELETE FROM webhook_registrations WHERE id = $1', [id])) > 0;
+    },
+
+    async getState(key) {
+      const [row] = await rows(pool, 'SELECT value FROM app_state WHERE key = $1', [key]);
+      return row ? String(row.value) : undefined;
+    },
+    async setState(key, value) {
+      await pool.query('INSERT INTO app_state (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value', [
+        key, value,
+      ]);
+    },
+
+    async schemaVersion() {
+      const [row] = await rows(pool, 'SELECT MAX(version) AS version FROM schema_migrations');
+      return Number(row?.version ?? 0);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await pool.end();
+    },
+  };
+}
