@@ -158,6 +158,17 @@ async function deliver(target: RegisteredWebhook, envelope: CiiEnvelope): Promis
   }
 }
 
+/** Clients send the same few documents over and over: parse and validate each text once. */
+const parsed = new Map<string, DocumentNode>();
+function parseCached(query: string): DocumentNode {
+  let document = parsed.get(query);
+  if (!document) {
+    document = parse(query);
+    if (parsed.size < 500) parsed.set(query, document);
+  }
+  return document;
+}
+
 export async function startCiiSimulator(options: CiiSimulatorOptions = {}): Promise<CiiSimulator> {
   const credentials = {
     clientId: options.clientId ?? 'sim-client',
@@ -166,6 +177,15 @@ export async function startCiiSimulator(options: CiiSimulatorOptions = {}): Prom
   };
   const users = options.users ?? seedUsers;
   const schema = buildCiiSchema({ withIntegrationsStatus: options.withIntegrationsStatus ?? true });
+  const validated = new WeakMap<DocumentNode, readonly GraphQLError[]>();
+  const validateCached = (document: DocumentNode): readonly GraphQLError[] => {
+    let errors = validated.get(document);
+    if (!errors) {
+      errors = validate(schema, document);
+      validated.set(document, errors);
+    }
+    return errors;
+  };
   const tokens = createTokenIssuer({ ...credentials, ttlSeconds: options.tokenTtlSeconds ?? 36000 });
   const faults = createFaultQueue();
   const registry = createWebhookRegistry();
@@ -196,7 +216,7 @@ export async function startCiiSimulator(options: CiiSimulatorOptions = {}): Prom
     let syntaxError: GraphQLError | undefined;
     if (typeof payload.query === 'string') {
       try {
-        document = parse(payload.query);
+        document = parseCached(payload.query);
         record.rootFields = rootFieldsOf(document, payload.operationName);
       } catch (error) {
         if (!(error instanceof GraphQLError)) throw error;
@@ -211,7 +231,7 @@ export async function startCiiSimulator(options: CiiSimulatorOptions = {}): Prom
       return { status: 400, body: { errors: [{ errorType: 'MalformedHttpRequestException', message: 'Expected a JSON body with a query' }] } };
     }
     if (!document) return requestErrors(syntaxError ? [syntaxError] : [], 'InvalidSyntax');
-    const invalid = validate(schema, document);
+    const invalid = validateCached(document);
     if (invalid.length > 0) return requestErrors(invalid, 'ValidationError');
 
     const result = await execute({

@@ -49,6 +49,12 @@ export interface RecordedCall {
   warnings: string[];
 }
 
+/** What changed in the fake: a call was recorded, or everything was reset. */
+export type FakeSlackChange = { kind: 'call'; call: RecordedCall } | { kind: 'reset' };
+
+/** An extra HTTP route on the fake's server (e.g. the demo console); resolves true when it answered the request. */
+export type ExtraRoute = (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
+
 export interface FakeSlack {
   url: string;
   /** `${url}/api/`: what the app passes as slackApiUrl. */
@@ -74,6 +80,10 @@ export interface FakeSlack {
   channel(id: string): FakeChannel | undefined;
   /** Clears calls, messages, views, response URLs and channel-membership changes; keeps the seed and scripts. */
   reset(): void;
+  /** Calls the listener after every recorded call and every reset; returns the unsubscribe function. */
+  subscribe(listener: (change: FakeSlackChange) => void): () => void;
+  /** Serves more routes beside /api and /response (tried in order); returns the function that removes the route. */
+  addRoute(route: ExtraRoute): () => void;
   close(): Promise<void>;
 }
 
@@ -120,6 +130,12 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   const responseUrls = createResponseUrls(ws);
   const calls: RecordedCall[] = [];
   let waiters: Waiter[] = [];
+  let listeners: Array<(change: FakeSlackChange) => void> = [];
+  let routes: ExtraRoute[] = [];
+
+  function notify(change: FakeSlackChange): void {
+    for (const listener of listeners) listener(change);
+  }
 
   const callsTo = (method: string) => calls.filter((c) => c.method === method);
 
@@ -128,6 +144,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     const done = waiters.filter((w) => callsTo(w.method).length >= w.count);
     waiters = waiters.filter((w) => !done.includes(w));
     for (const w of done) w.resolve(callsTo(w.method));
+    notify({ kind: 'call', call });
   }
 
   /** The scripted answer, if any, after its delay; undefined to go on normally. */
@@ -179,6 +196,11 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const apiMatch = /^\/api\/([\w.]+)$/.exec(url.pathname);
     const responseMatch = /^\/response\/(\w+)$/.exec(url.pathname);
+    if (apiMatch === null && responseMatch === null) {
+      for (const route of routes) {
+        if (await route(req, res)) return;
+      }
+    }
     if ((apiMatch === null && responseMatch === null) || (req.method !== 'POST' && req.method !== 'GET')) {
       send(res, { status: 404, body: 'not_found' });
       return;
@@ -285,6 +307,19 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       calls.length = 0;
       ws.reset();
       responseUrls.clear();
+      notify({ kind: 'reset' });
+    },
+    subscribe(listener) {
+      listeners.push(listener);
+      return () => {
+        listeners = listeners.filter((l) => l !== listener);
+      };
+    },
+    addRoute(route) {
+      routes.push(route);
+      return () => {
+        routes = routes.filter((r) => r !== route);
+      };
     },
     close() {
       return new Promise((resolve, reject) => {

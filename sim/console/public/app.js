@@ -1,0 +1,346 @@
+// The demo console page: renders /console/state, re-renders on /console/events, sends what the user does.
+import { escapeHtml, renderConfirm, renderMessageBody, renderModal } from './render.js';
+
+const ui = {
+  viewer: undefined,
+  channel: undefined,
+  thread: undefined,
+  snapshot: undefined,
+  /** What the dialog shows: 'confirm' (a button's confirm object) or the id of the open modal. */
+  dialog: undefined,
+  pendingConfirm: undefined,
+};
+
+const $ = (id) => document.getElementById(id);
+
+async function post(path, body) {
+  try {
+    const res = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const json = await res.json().catch(() => ({}));
+    return { httpStatus: res.status, ...json };
+  } catch (err) {
+    return { ok: false, error: String(err) };
+  }
+}
+
+let toastTimer;
+function toast(message, kind = 'info') {
+  const el = $('toast');
+  el.textContent = message;
+  el.className = `toast toast-${kind}`;
+  el.hidden = false;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => (el.hidden = true), 5000);
+}
+
+function failure(answer) {
+  if (answer.error) return answer.error;
+  return `the app answered HTTP ${answer.status}${answer.body ? `: ${answer.body}` : ''}`;
+}
+
+function lookup() {
+  const { names } = ui.snapshot;
+  return { user: (id) => names.users[id], channel: (id) => names.channels[id] };
+}
+
+function time(ts) {
+  const seconds = Number(String(ts).split('.')[0]);
+  return new Date(seconds * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+}
+
+function initials(name) {
+  return name.split(/\s+/).filter(Boolean).slice(0, 2).map((w) => w[0].toUpperCase()).join('') || '?';
+}
+
+function renderMessage(item, inThread) {
+  const ctx = { lookup: lookup() };
+  const replies =
+    !inThread && item.replies.length > 0
+      ? `<button type="button" class="replies" data-thread="${escapeHtml(item.ts)}">${item.replies.length} ${item.replies.length === 1 ? 'reply' : 'replies'}</button>`
+      : '';
+  return (
+    `<div class="message${item.ephemeral ? ' ephemeral' : ''}" data-ref="${escapeHtml(item.ref)}">` +
+    `<div class="avatar${item.isBot ? ' avatar-app' : ''}">${escapeHtml(initials(item.userName))}</div>` +
+    '<div class="message-main"><div class="message-meta">' +
+    `<span class="author">${escapeHtml(item.userName)}</span>${item.isBot ? '<span class="app-badge">APP</span>' : ''}` +
+    `<span class="time">${escapeHtml(time(item.ts))}</span>${item.edited ? '<span class="edited">(edited)</span>' : ''}</div>` +
+    (item.ephemeral ? '<div class="ephemeral-note">👁 Only visible to you</div>' : '') +
+    `<div class="message-body">${renderMessageBody(item, ctx)}</div>${replies}</div></div>`
+  );
+}
+
+function renderSidebar() {
+  const { channels, actors } = ui.snapshot;
+  $('channels').innerHTML = channels
+    .map((c) => {
+      const count = (ui.snapshot.messages[c.id] ?? []).length;
+      const current = c.id === ui.channel ? ' class="current" aria-current="page"' : '';
+      return `<li${current}><button type="button" data-channel="${escapeHtml(c.id)}"># ${escapeHtml(c.name)}<span class="count">${count || ''}</span></button></li>`;
+    })
+    .join('');
+  $('acting').innerHTML = [
+    ['Responder', actors.responder],
+    ['Non-responder', actors.nonResponder],
+  ]
+    .map(
+      ([role, user]) =>
+        `<label class="acting-option${user.id === ui.viewer ? ' current' : ''}"><input type="radio" name="acting" value="${escapeHtml(user.id)}"${user.id === ui.viewer ? ' checked' : ''}>` +
+        `<span class="avatar small">${escapeHtml(initials(user.name))}</span><span><b>${escapeHtml(user.name)}</b><br><small>${role}</small></span></label>`,
+    )
+    .join('');
+}
+
+function isNearBottom(el) {
+  return el.scrollHeight - el.scrollTop - el.clientHeight < 80;
+}
+
+function renderChannel(channelChanged) {
+  const channel = ui.snapshot.channels.find((c) => c.id === ui.channel);
+  $('channel-name').textContent = `# ${channel?.name ?? ui.channel}`;
+  $('composer-input').placeholder = `Message #${channel?.name ?? ''} — /cii help`;
+  const list = $('messages');
+  const stick = channelChanged || isNearBottom(list);
+  const items = ui.snapshot.messages[ui.channel] ?? [];
+  list.innerHTML =
+    items.length === 0
+      ? '<div class="empty">No messages yet. Send <code>/cii help</code>, or fire a detection from the CII panel.</div>'
+      : items.map((item) => renderMessage(item, false)).join('');
+  if (stick) list.scrollTop = list.scrollHeight;
+}
+
+function renderThread() {
+  const parent = (ui.snapshot.messages[ui.channel] ?? []).find((m) => m.ts === ui.thread);
+  $('thread-pane').hidden = parent === undefined;
+  $('cii-pane').hidden = parent !== undefined;
+  if (parent === undefined) {
+    ui.thread = undefined;
+    return;
+  }
+  $('thread').innerHTML =
+    renderMessage(parent, true) +
+    `<div class="thread-divider">${parent.replies.length} ${parent.replies.length === 1 ? 'reply' : 'replies'}</div>` +
+    parent.replies.map((r) => renderMessage(r, true)).join('');
+}
+
+function showDialog(html, kind) {
+  $('dialog').innerHTML = html;
+  $('dialog').className = `dialog dialog-${kind === 'confirm' ? 'confirm' : 'modal'}`;
+  $('overlay').hidden = false;
+  ui.dialog = kind;
+}
+
+function hideDialog() {
+  $('overlay').hidden = true;
+  $('dialog').innerHTML = '';
+  ui.dialog = undefined;
+  ui.pendingConfirm = undefined;
+}
+
+function renderModalState() {
+  const modal = ui.snapshot.modal;
+  if (ui.dialog === 'confirm') return;
+  if (modal === null) {
+    if (ui.dialog !== undefined) hideDialog();
+    return;
+  }
+  // Re-render only a new or updated view: typing in an open modal must survive live updates.
+  const key = `${modal.viewId}:${modal.view.hash ?? JSON.stringify(modal.view.blocks)}`;
+  if (ui.dialog === key) return;
+  showDialog(renderModal(modal.view, { lookup: lookup() }), 'modal');
+  ui.dialog = key;
+}
+
+function render(channelChanged = false) {
+  renderSidebar();
+  renderChannel(channelChanged);
+  renderThread();
+  renderModalState();
+}
+
+async function refresh(channelChanged = false) {
+  const res = await fetch(`/console/state?user=${encodeURIComponent(ui.viewer ?? '')}`);
+  ui.snapshot = await res.json();
+  ui.viewer = ui.snapshot.viewer;
+  if (!ui.snapshot.channels.some((c) => c.id === ui.channel)) ui.channel = ui.snapshot.channels[0]?.id;
+  render(channelChanged);
+}
+
+let refreshTimer;
+function scheduleRefresh() {
+  clearTimeout(refreshTimer);
+  refreshTimer = setTimeout(() => {
+    refresh().catch((err) => toast(`Could not load the state: ${err}`, 'error'));
+    refreshCii().catch(() => {});
+  }, 40);
+}
+
+async function sendClick(button) {
+  const message = button.closest('.message');
+  const answer = await post('/console/click', {
+    channelId: ui.channel,
+    userId: ui.viewer,
+    messageRef: message.dataset.ref,
+    actionId: button.dataset.actionId,
+  });
+  if (!answer.ok) toast(`Click not delivered: ${failure(answer)}`, 'error');
+}
+
+function onMessageButton(button, event) {
+  if (button.dataset.confirm === undefined) {
+    sendClick(button);
+    return;
+  }
+  // As in Slack, the confirm dialog comes first; a link opens only once confirmed.
+  event.preventDefault();
+  ui.pendingConfirm = button;
+  showDialog(renderConfirm(JSON.parse(button.dataset.confirm), { lookup: lookup() }), 'confirm');
+}
+
+function onConfirmAnswer(answer) {
+  const button = ui.pendingConfirm;
+  hideDialog();
+  if (answer === 'confirm' && button !== undefined) {
+    if (button.tagName === 'A') window.open(button.href, '_blank', 'noopener');
+    sendClick(button);
+  }
+  renderModalState();
+}
+
+function modalValues() {
+  const values = {};
+  for (const el of $('dialog').querySelectorAll('[data-type]')) {
+    const { blockId, actionId, type } = el.dataset;
+    const option = (input) => ({ value: input.value, text: { type: 'plain_text', text: input.closest('label')?.textContent.trim() ?? input.value } });
+    let state;
+    if (type === 'plain_text_input') state = { type, value: el.value === '' ? null : el.value };
+    else if (type === 'static_select') {
+      const selected = el.selectedOptions[0];
+      state = { type, selected_option: selected && selected.value !== '' ? { value: selected.value, text: { type: 'plain_text', text: selected.textContent } } : null };
+    } else if (type === 'radio_buttons') {
+      const checked = el.querySelector('input:checked');
+      state = { type, selected_option: checked ? option(checked) : null };
+    } else if (type === 'checkboxes') state = { type, selected_options: [...el.querySelectorAll('input:checked')].map(option) };
+    else continue;
+    values[blockId] = { ...values[blockId], [actionId]: state };
+  }
+  return values;
+}
+
+async function onModalButton(which) {
+  const modal = ui.snapshot.modal;
+  if (modal === null) return;
+  if (which === 'close') {
+    await post('/console/view-close', { userId: ui.viewer, viewId: modal.viewId });
+    return;
+  }
+  for (const el of $('dialog').querySelectorAll('.input-error')) el.textContent = '';
+  const answer = await post('/console/view-submit', { userId: ui.viewer, viewId: modal.viewId, values: modalValues() });
+  if (!answer.ok) toast(`Submission failed: ${failure(answer)}`, 'error');
+  for (const [blockId, message] of Object.entries(answer.errors ?? {})) {
+    const slot = [...$('dialog').querySelectorAll('.input-error')].find((e) => e.dataset.errorFor === blockId);
+    if (slot) slot.textContent = String(message);
+  }
+}
+
+async function onCommand(event) {
+  event.preventDefault();
+  const input = $('composer-input');
+  const text = input.value.trim();
+  if (text === '') return;
+  if (!text.startsWith('/cii')) {
+    toast('The console sends slash commands to the app: start with /cii', 'error');
+    return;
+  }
+  input.value = '';
+  const answer = await post('/console/command', { channelId: ui.channel, userId: ui.viewer, text });
+  if (!answer.ok) toast(`/cii failed: ${failure(answer)}`, 'error');
+}
+
+async function refreshCii() {
+  const res = await fetch('/console/cii');
+  const cii = await res.json();
+  const hooks = cii.webhooks;
+  $('webhooks').innerHTML =
+    hooks.length === 0
+      ? 'No webhook registered with CII yet.'
+      : `Webhooks registered: ${hooks.map((h) => `<span title="${escapeHtml(h.endpoint)}">${escapeHtml(h.name)} (${h.checkIds.length} checks)</span>`).join(', ')}`;
+  return cii;
+}
+
+async function setUpCiiPanel() {
+  const cii = await refreshCii();
+  $('check').innerHTML = cii.checks
+    .map((c) => `<option value="${escapeHtml(c.id)}">${escapeHtml(c.title)} (${escapeHtml(c.severity)})</option>`)
+    .join('');
+  $('severity').innerHTML =
+    '<option value="">the check\'s own</option>' + cii.severities.map((s) => `<option value="${escapeHtml(s)}">${escapeHtml(s)}</option>`).join('');
+  $('logins').innerHTML = cii.users
+    .map((u, i) => `<option value="${escapeHtml(u.login)}"${i === 0 ? ' selected' : ''}>${escapeHtml(u.displayName)} — ${escapeHtml(u.login)}</option>`)
+    .join('');
+}
+
+async function onDetection(event) {
+  event.preventDefault();
+  const logins = [...$('logins').selectedOptions].map((o) => o.value);
+  const result = $('detection-result');
+  if (logins.length === 0) {
+    result.textContent = 'Pick at least one user.';
+    return;
+  }
+  const severity = $('severity').value;
+  const answer = await post('/console/detection', {
+    checkId: $('check').value,
+    logins,
+    ...(severity === '' ? {} : { severity }),
+    ...($('single').checked ? { shape: 'single' } : {}),
+  });
+  if (answer.error) result.textContent = answer.error;
+  else if (answer.deliveries.length === 0) result.textContent = 'No webhook is registered for this check: nothing was delivered.';
+  else result.textContent = `Delivered ${answer.deliveries.length} webhook(s): ${answer.deliveries.map((d) => (d.status === 0 ? `failed (${d.body})` : `HTTP ${d.status}`)).join(', ')}`;
+}
+
+document.addEventListener('click', (event) => {
+  const target = event.target instanceof Element ? event.target : null;
+  if (target === null) return;
+  const confirmAnswer = target.closest('[data-confirm-answer]');
+  if (confirmAnswer) return onConfirmAnswer(confirmAnswer.dataset.confirmAnswer);
+  const modalButton = target.closest('[data-modal]');
+  if (modalButton) return onModalButton(modalButton.dataset.modal);
+  const actionButton = target.closest('.message [data-action-id]');
+  if (actionButton) return onMessageButton(actionButton, event);
+  const channel = target.closest('[data-channel]');
+  if (channel) {
+    ui.channel = channel.dataset.channel;
+    ui.thread = undefined;
+    return render(true);
+  }
+  const thread = target.closest('[data-thread]');
+  if (thread) {
+    ui.thread = thread.dataset.thread;
+    return renderThread();
+  }
+  if (target.closest('#thread-close')) {
+    ui.thread = undefined;
+    renderThread();
+  }
+});
+
+document.addEventListener('change', (event) => {
+  if (event.target instanceof HTMLInputElement && event.target.name === 'acting') {
+    ui.viewer = event.target.value;
+    hideDialog();
+    refresh(true);
+  }
+});
+
+document.addEventListener('keydown', (event) => {
+  if (event.key !== 'Escape' || ui.dialog === undefined) return;
+  if (ui.dialog === 'confirm') onConfirmAnswer('deny');
+  else onModalButton('close');
+});
+
+$('composer').addEventListener('submit', onCommand);
+$('detection').addEventListener('submit', onDetection);
+new EventSource('/console/events').addEventListener('change', scheduleRefresh);
+setUpCiiPanel().catch((err) => toast(`Could not load the CII catalogue: ${err}`, 'error'));
+refresh(true).catch((err) => toast(`Could not load the state: ${err}`, 'error'));
