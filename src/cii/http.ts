@@ -1,6 +1,11 @@
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { parseRetryAfterMs } from '../util/backoff.ts';
 import type { AttemptFailure } from './retry.ts';
+
+/** CII documents no rate limit: stay polite with a bounded number of connections, kept alive between calls. */
+const MAX_CONNECTIONS = 128;
 
 /** The axios instance both CII calls use: every status is an answer to inspect, never a throw. */
 export function createCiiHttp(timeoutMs: number): AxiosInstance {
@@ -8,6 +13,10 @@ export function createCiiHttp(timeoutMs: number): AxiosInstance {
     timeout: timeoutMs,
     validateStatus: () => true,
     headers: { Accept: 'application/json' },
+    // A redirect would resend the bearer token or the client secret elsewhere: CII's endpoints do not redirect.
+    maxRedirects: 0,
+    httpAgent: new HttpAgent({ keepAlive: true, maxSockets: MAX_CONNECTIONS }),
+    httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: MAX_CONNECTIONS }),
   });
 }
 
