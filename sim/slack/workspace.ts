@@ -63,7 +63,6 @@ export interface Workspace {
   reset(): void;
 }
 
-const TS_BASE_SECONDS = 1_764_000_000;
 
 function channelState(c: FakeChannel, users: FakeUser[]): ChannelState {
   return {
@@ -78,7 +77,7 @@ function channelState(c: FakeChannel, users: FakeUser[]): ChannelState {
 }
 
 export function createWorkspace(seed: WorkspaceSeed): Workspace {
-  let tsCounter = 0;
+  let lastTsMicros = 0;
   let idCounter = 0;
   const ws: Workspace = {
     seed,
@@ -93,11 +92,10 @@ export function createWorkspace(seed: WorkspaceSeed): Workspace {
       const userId = seed.userTokens[token];
       return userId === undefined ? undefined : { token, userId };
     },
+    // Like Slack's: the posting time in microseconds, unique and increasing within the workspace.
     nextTs() {
-      tsCounter += 1;
-      const micros = tsCounter * 100;
-      const seconds = TS_BASE_SECONDS + Math.floor(micros / 1_000_000);
-      return `${seconds}.${String(micros % 1_000_000).padStart(6, '0')}`;
+      lastTsMicros = Math.max(Date.now() * 1000, lastTsMicros + 100);
+      return `${Math.floor(lastTsMicros / 1_000_000)}.${String(lastTsMicros % 1_000_000).padStart(6, '0')}`;
     },
     nextId(prefix) {
       idCounter += 1;
