@@ -9,14 +9,22 @@ import { createLogger, type Logger } from './logger.ts';
 import { createAlertIngest } from './services/alerts/ingest.ts';
 import { createDeliveryWorker, type DeliveryWorkerDeps } from './services/delivery/worker.ts';
 import { createLookupService } from './services/lookup.ts';
+import { createResponseService } from './services/responses/response-service.ts';
 import { createSubscriptionService } from './services/subscriptions.ts';
+import { registerAlertApproveAction } from './slack/actions/alert-approve.ts';
+import { registerAlertBlockAction } from './slack/actions/alert-block.ts';
+import { registerAlertRetryAction } from './slack/actions/alert-retry.ts';
+import { registerAlertUnblockAction } from './slack/actions/alert-unblock.ts';
 import { registerShareAction } from './slack/actions/share.ts';
+import { createAlertCards } from './slack/alert-cards.ts';
 import { createCardRenderer } from './slack/alert-renderer.ts';
 import { createChannelPoster } from './slack/channel-poster.ts';
+import { auditAnswers } from './slack/commands/audit-answers.ts';
 import { registerCiiCommand } from './slack/commands/cii-command.ts';
 import { subscriptionAnswers } from './slack/commands/subscription-answers.ts';
 import { createPrincipalResolver } from './slack/principals.ts';
 import { createSlackPoster } from './slack/slack-poster.ts';
+import { createUserEmails } from './slack/user-emails.ts';
 import { openStore } from './store/open-store.ts';
 import { createWebhookRoute } from './webhook/route.ts';
 
@@ -96,10 +104,16 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     },
   });
 
+  const render = createCardRenderer({
+    blockProviders: Object.values(identityProviders).map((p) => p.label),
+    now,
+    responders: config.responders,
+    admins: config.admins,
+  });
   const worker = createDeliveryWorker({
     store,
     poster: createSlackPoster(app.client),
-    render: createCardRenderer({ blockProviders: Object.values(identityProviders).map((p) => p.label), now }),
+    render,
     enrich: async (login) => {
       const state = await lookup.userState(login);
       return { displayName: state.displayName, referenceUrl: state.referenceUrl ?? undefined };
@@ -114,6 +128,19 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
 
   const channels = createChannelPoster({ client: app.client, logger: logger.child('slack') });
   const principals = createPrincipalResolver({ client: app.client, logger: logger.child('slack') });
+  // Deny by default: with no responders configured nobody may act on alerts.
+  const isResponder = (userId: string) =>
+    config.responders.length === 0 ? Promise.resolve(false) : principals.includes(userId, config.responders);
+  const responses = createResponseService({
+    store,
+    cii,
+    providers: identityProviders,
+    isResponder,
+    emailOf: createUserEmails({ client: app.client }),
+    cards: createAlertCards({ client: app.client, store, render, logger: logger.child('cards') }),
+    clock: { now: () => now().getTime() },
+    logger: logger.child('responses'),
+  });
   const answerDeps = {
     lookup,
     logger: logger.child('answers'),
@@ -126,9 +153,17 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   registerCiiCommand(app, {
     ...answerDeps,
     ackBudgetMs: options.ackBudgetMs ?? 2_000,
-    extra: subscriptionAnswers({ subscriptions, channels, principals, admins: config.admins, logger: logger.child('subscriptions') }),
+    extra: {
+      ...subscriptionAnswers({ subscriptions, channels, principals, admins: config.admins, logger: logger.child('subscriptions') }),
+      ...auditAnswers({ listAudit: (filter) => store.listAudit(filter), isResponder, responders: config.responders, logger: logger.child('audit') }),
+    },
   });
   registerShareAction(app, { ...answerDeps, channels });
+  const alertActionDeps = { responses, responders: config.responders, admins: config.admins, logger: logger.child('responses') };
+  registerAlertApproveAction(app, alertActionDeps);
+  registerAlertBlockAction(app, alertActionDeps);
+  registerAlertRetryAction(app, alertActionDeps);
+  registerAlertUnblockAction(app, alertActionDeps);
   app.error(async (err) => {
     logger.error('unhandled error in a Slack listener', err);
   });

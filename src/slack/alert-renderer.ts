@@ -1,10 +1,49 @@
 import type { CardRenderer } from '../services/delivery/compose.ts';
-import type { StoredAlert } from '../store/types.ts';
-import { alertCard, type AlertActions } from './views/alert-card.ts';
+import { currentResults } from '../services/responses/provider-results.ts';
+import type { AlertActionResult, StoredAlert } from '../store/types.ts';
+import { alertCard, type AlertActions, type AlertCardInput } from './views/alert-card.ts';
+import type { DecisionView } from './views/alert-decision.ts';
 import { alertSummaryCard } from './views/alert-summary-card.ts';
+import type { SlackMessage } from './views/limits.ts';
 
-/** Renders queued alert cards with the views; the delivery worker stays free of Block Kit. */
-export function createCardRenderer(deps: { blockProviders: readonly string[]; now: () => Date }): CardRenderer {
+export interface AlertCardRenderer extends CardRenderer {
+  /** The card of an alert as it is now: its decision, with the provider results of that decision. */
+  decided(alert: StoredAlert, actions: readonly AlertActionResult[]): SlackMessage;
+}
+
+export interface CardRendererDeps {
+  /** Labels of the configured identity providers (`Duo`, `Okta`, `Entra ID`). */
+  blockProviders: readonly string[];
+  now: () => Date;
+  /** CII_RESPONDERS; when empty the card says whom to ask. */
+  responders?: readonly string[];
+  /** CII_ADMINS: whom the card tells to ask when nobody may respond yet. */
+  admins?: readonly string[];
+}
+
+/** The decision the card shows for an alert; undefined while it is open. */
+export function decisionView(alert: StoredAlert, actions: readonly AlertActionResult[] = []): DecisionView | undefined {
+  const by = alert.decidedBy ?? 'unknown';
+  const at = new Date(alert.decidedAt ?? alert.createdAt);
+  const action = alert.decisionAction ?? 'block';
+  switch (alert.state) {
+    case 'open':
+      return undefined;
+    case 'in_progress':
+      return { state: 'in_progress', action, by, at };
+    case 'approved':
+      return { state: 'approved', by, at };
+    case 'blocked':
+      return { state: 'blocked', by, at, results: currentResults(actions, 'block') };
+    case 'unblocked':
+      return { state: 'unblocked', by, at, results: currentResults(actions, 'unblock') };
+    case 'failed':
+      return { state: 'failed', action, by, at, results: currentResults(actions, action), ...(alert.decisionError ? { error: alert.decisionError } : {}) };
+  }
+}
+
+/** Renders alert cards with the views; the delivery worker and the response service stay free of Block Kit. */
+export function createCardRenderer(deps: CardRendererDeps): AlertCardRenderer {
   const actions: AlertActions = {
     approve: true,
     block:
@@ -12,17 +51,20 @@ export function createCardRenderer(deps: { blockProviders: readonly string[]; no
         ? { providers: [...deps.blockProviders] }
         : { unavailableReason: 'Block needs an identity provider (Duo, Okta or Entra ID) configured for this app.' },
   };
+  const noResponders = (deps.responders ?? []).length === 0 ? { askWhom: deps.admins ?? [] } : undefined;
+
+  function card(alert: StoredAlert, decision: DecisionView | undefined): SlackMessage {
+    const input: AlertCardInput = { alert, now: deps.now(), actions, ...(decision ? { decision } : {}), ...(noResponders ? { noResponders } : {}) };
+    return alertCard(input);
+  }
+
   return {
-    alert: (alert: StoredAlert, enrichment) =>
-      alertCard({
-        alert: {
-          ...alert,
-          displayName: enrichment?.displayName ?? alert.displayName,
-          referenceUrl: enrichment?.referenceUrl ?? alert.referenceUrl,
-        },
-        now: deps.now(),
-        actions,
-      }),
+    alert: (alert, enrichment) =>
+      card(
+        { ...alert, displayName: enrichment?.displayName ?? alert.displayName, referenceUrl: enrichment?.referenceUrl ?? alert.referenceUrl },
+        decisionView(alert),
+      ),
     summary: (summary) => alertSummaryCard({ ...summary, now: deps.now() }),
+    decided: (alert, results) => card(alert, decisionView(alert, results)),
   };
 }

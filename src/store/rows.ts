@@ -1,5 +1,16 @@
 import type { Severity } from '../alerts/finding.ts';
-import type { AlertState, Delivery, DeliveryKind, DeliveryState, StoredAlert, Subscription, WebhookRegistration } from './types.ts';
+import type {
+  AlertActionResult,
+  AlertState,
+  AuditEntry,
+  Delivery,
+  DeliveryKind,
+  DeliveryState,
+  ResponseAction,
+  StoredAlert,
+  Subscription,
+  WebhookRegistration,
+} from './types.ts';
 
 // Row shapes as both backends return them (snake_case; PostgreSQL returns BIGINT as a string).
 type Num = number | string;
@@ -28,6 +39,8 @@ export function toAlert(row: Row): StoredAlert {
     state: row.state as AlertState,
     decidedBy: optStr(row.decided_by),
     decidedAt: optNum(row.decided_at),
+    decisionAction: optStr(row.decision_action) as ResponseAction | undefined,
+    decisionError: optStr(row.decision_error),
     version: num(row.version),
   };
 }
@@ -77,5 +90,36 @@ export function toRegistration(row: Row): WebhookRegistration {
     endpoint: String(row.endpoint),
     checkIds: JSON.parse(String(row.check_ids)) as string[],
     createdAt: num(row.created_at),
+  };
+}
+
+export function toAlertAction(row: Row): AlertActionResult {
+  return {
+    id: num(row.id),
+    alertId: String(row.alert_id),
+    action: row.action as ResponseAction,
+    provider: String(row.provider),
+    providerUserId: String(row.provider_user_id),
+    ok: num(row.ok) === 1,
+    steps: JSON.parse(String(row.steps)) as string[],
+    error: optStr(row.error),
+    actor: String(row.actor),
+    at: num(row.at),
+  };
+}
+
+export function toAuditEntry(row: Row): AuditEntry {
+  return {
+    id: num(row.id),
+    at: num(row.at),
+    userId: String(row.user_id),
+    userName: optStr(row.user_name),
+    teamId: optStr(row.team_id),
+    channelId: optStr(row.channel_id),
+    alertId: optStr(row.alert_id),
+    login: optStr(row.login),
+    action: String(row.action),
+    outcome: String(row.outcome),
+    detail: optStr(row.detail),
   };
 }

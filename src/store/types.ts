@@ -2,7 +2,14 @@ import type { Severity } from '../alerts/finding.ts';
 
 /** All times are epoch milliseconds. */
 
-export type AlertState = 'open' | 'approved' | 'blocked' | 'dismissed';
+/**
+ * An alert's decision: `open` → `approved`, or `open` → `in_progress` → `blocked` | `failed`; `failed` → `in_progress`
+ * (retry); `blocked` → `in_progress` → `unblocked` | `failed`. Every move is a compare-and-set (`transitionAlert`).
+ */
+export type AlertState = 'open' | 'in_progress' | 'approved' | 'blocked' | 'failed' | 'unblocked';
+
+/** What an alert's provider work does: `block` disables the user, `unblock` reverses it. */
+export type ResponseAction = 'block' | 'unblock';
 
 /** One user failing one CII finding. */
 export interface NewAlert {
@@ -26,8 +33,75 @@ export interface StoredAlert extends NewAlert {
   state: AlertState;
   decidedBy?: string;
   decidedAt?: number;
+  /** The provider work of `in_progress` and `failed` (and the last one done otherwise). */
+  decisionAction?: ResponseAction;
+  /** Why the last action failed when it failed before any provider answered (e.g. CII unreachable). */
+  decisionError?: string;
   /** Bumped on every decision, so stale buttons can be detected. */
   version: number;
+}
+
+export interface AlertTransition {
+  /** The move happens only while the alert is in one of these states. */
+  from: AlertState[];
+  to: AlertState;
+  /** Slack user id recorded as `decidedBy`. */
+  actor: string;
+  at: number;
+  /** Recorded as `decisionAction`; kept as it is when omitted. */
+  action?: ResponseAction;
+  /** Recorded as `decisionError` (cleared when omitted). */
+  error?: string;
+  /** Provider results stored in the same transaction, only when the move happens. */
+  results?: NewAlertActionResult[];
+}
+
+export type TransitionResult =
+  /** The move happened: the alert as it is now. */
+  | { moved: true; alert: StoredAlert }
+  /** Another move came first (or the alert does not exist): the alert as it is now. */
+  | { moved: false; alert?: StoredAlert };
+
+/** What one block or unblock did at one provider for one account. */
+export interface NewAlertActionResult {
+  action: ResponseAction;
+  /** CII's provider name (`DUO`, `OKTA`, `AZURE_AD`). */
+  provider: string;
+  /** The provider's own id of the account. */
+  providerUserId: string;
+  ok: boolean;
+  /** What succeeded, in order, even when a later step failed. */
+  steps: string[];
+  error?: string;
+  actor: string;
+  at: number;
+}
+
+export interface AlertActionResult extends NewAlertActionResult {
+  id: number;
+  alertId: string;
+}
+
+/** One click on an alert's buttons, whatever came of it. */
+export interface NewAuditEntry {
+  at: number;
+  userId: string;
+  userName?: string;
+  teamId?: string;
+  channelId?: string;
+  alertId?: string;
+  /** The alert's user, so decisions about one user can be listed. */
+  login?: string;
+  /** `approve`, `block`, `retry`, `unblock`. */
+  action: string;
+  /** `approved`, `blocked`, `failed`, `refused_…`, `already_…`, … */
+  outcome: string;
+  /** Provider results summarised; never a secret. */
+  detail?: string;
+}
+
+export interface AuditEntry extends NewAuditEntry {
+  id: number;
 }
 
 export interface Subscription {
@@ -130,6 +204,8 @@ export interface PostedCopy {
   deliveryId: number;
   channelId: string;
   ts: string;
+  /** The summary's ts when this card was posted in its thread. */
+  threadTs?: string;
 }
 
 export interface WebhookRegistration {
@@ -161,6 +237,15 @@ export interface Store {
   listDeliveries(filter?: { findingId?: string; channelId?: string; state?: DeliveryState }): Promise<Delivery[]>;
   /** Channel and ts of every posted card of an alert (to update them after a decision). */
   postedCopiesOf(alertId: string): Promise<PostedCopy[]>;
+
+  /** Compare-and-set of an alert's decision: of concurrent moves from the same state, exactly one happens. */
+  transitionAlert(id: string, transition: AlertTransition): Promise<TransitionResult>;
+  /** Every provider result of an alert, oldest first. */
+  listAlertActions(alertId: string): Promise<AlertActionResult[]>;
+
+  recordAudit(entry: NewAuditEntry): Promise<void>;
+  /** Newest first; `login` matches the alert's user case-insensitively. */
+  listAudit(filter: { login?: string; limit: number }): Promise<AuditEntry[]>;
 
   /** Adds a subscription unless the channel already has the same filter (then returns that one). */
   addSubscription(input: NewSubscription & { createdAt: number }): Promise<{ created: boolean; subscription: Subscription }>;

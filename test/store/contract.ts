@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { FindingRecord, NewAlert, PlannedDelivery, Store } from '../../src/store/types.ts';
+import type { FindingRecord, NewAlert, NewAlertActionResult, NewAuditEntry, PlannedDelivery, Store } from '../../src/store/types.ts';
 
 /** Opens stores on one database (every call → a new connection to the same data). */
 export interface StoreHarness {
@@ -245,6 +245,87 @@ export function runStoreContract(name: string, setup: () => Promise<StoreHarness
           { channelId: claimed[0]!.delivery.channelId, ts: '1.1' },
           { channelId: claimed[1]!.delivery.channelId, ts: '2.2' },
         ]);
+      });
+    });
+
+    describe('alert decisions', () => {
+      const newAlert = async (channels: string[] = ['C1']) =>
+        (await store.recordFinding(record(`e-${randomUUID()}`, `f-${randomUUID()}`, ['a@x.com'], { channels }))).alertsCreated[0]!.id;
+      const result = (overrides: Partial<NewAlertActionResult> = {}): NewAlertActionResult => ({
+        action: 'block', provider: 'DUO', providerUserId: 'DU1', ok: true, steps: ['Duo user disabled'], actor: 'U1', at: T0 + 2, ...overrides,
+      });
+
+      it('moves an alert only from the given states, recording who, when and what, and bumping the version', async () => {
+        const id = await newAlert();
+        const started = await store.transitionAlert(id, { from: ['open'], to: 'in_progress', actor: 'U1', at: T0 + 1, action: 'block' });
+        expect(started).toMatchObject({ moved: true, alert: { state: 'in_progress', decidedBy: 'U1', decidedAt: T0 + 1, decisionAction: 'block', version: 2 } });
+        const late = await store.transitionAlert(id, { from: ['open'], to: 'approved', actor: 'U2', at: T0 + 2 });
+        expect(late).toMatchObject({ moved: false, alert: { state: 'in_progress', decidedBy: 'U1', version: 2 } });
+        const failed = await store.transitionAlert(id, { from: ['in_progress'], to: 'failed', actor: 'U1', at: T0 + 3, error: 'CII is unreachable' });
+        expect(failed.alert).toMatchObject({ state: 'failed', decisionAction: 'block', decisionError: 'CII is unreachable', version: 3 });
+        const retried = await store.transitionAlert(id, { from: ['failed'], to: 'in_progress', actor: 'U2', at: T0 + 4 });
+        expect(retried.alert).toMatchObject({ state: 'in_progress', decidedBy: 'U2', decisionAction: 'block', version: 4 });
+        expect(retried.alert?.decisionError).toBeUndefined();
+        expect(await store.getAlert(id)).toEqual(retried.alert);
+      });
+
+      it('reports a missing alert as not moved', async () => {
+        expect(await store.transitionAlert(randomUUID(), { from: ['open'], to: 'approved', actor: 'U1', at: T0 })).toEqual({ moved: false, alert: undefined });
+      });
+
+      it('lets exactly one of many concurrent moves from the same state happen, across connections', async () => {
+        const id = await newAlert();
+        const other = await open();
+        const attempts = Array.from({ length: 10 }, (_, i) =>
+          (i % 2 === 0 ? store : other).transitionAlert(id, { from: ['open'], to: 'in_progress', actor: `U${i}`, at: T0 + i, action: 'block' }));
+        const outcomes = await Promise.all(attempts);
+        expect(outcomes.filter((o) => o.moved)).toHaveLength(1);
+        const winner = outcomes.find((o) => o.moved)!.alert!.decidedBy;
+        expect(outcomes.every((o) => o.alert?.state === 'in_progress' && o.alert.decidedBy === winner)).toBe(true);
+        expect((await store.getAlert(id))?.version).toBe(2);
+      });
+
+      it('stores provider results with the move that wins, and none with one that loses', async () => {
+        const id = await newAlert();
+        await store.transitionAlert(id, { from: ['open'], to: 'in_progress', actor: 'U1', at: T0 + 1, action: 'block' });
+        const results = [result(), result({ provider: 'OKTA', providerUserId: '00u1', ok: false, steps: ['Okta user suspended'], error: 'Okta is unavailable (HTTP 503)' })];
+        await store.transitionAlert(id, { from: ['in_progress'], to: 'failed', actor: 'U1', at: T0 + 2, results });
+        await store.transitionAlert(id, { from: ['in_progress'], to: 'blocked', actor: 'U1', at: T0 + 3, results: [result({ provider: 'AZURE_AD' })] });
+        const stored = await store.listAlertActions(id);
+        expect(stored.map(({ id: _id, ...rest }) => rest)).toEqual(results.map((r) => ({ ...r, alertId: id, error: r.error })));
+        expect(await store.listAlertActions(randomUUID())).toEqual([]);
+      });
+
+      it('gives the summary ts of cards posted in a thread', async () => {
+        const { alertsCreated } = await store.recordFinding(record('e1', 'f1', ['a@x.com', 'b@x.com'], { threaded: true }));
+        const [summary] = await claim(store, T0);
+        await store.markDelivered(summary!.delivery.id, { ts: '100.1' });
+        const [child] = await claim(store, T0 + 5_000);
+        await store.markDelivered(child!.delivery.id, { ts: '100.2' });
+        const alertId = child!.kind === 'alert' ? child!.alert.id : '';
+        expect(alertsCreated.map((a) => a.id)).toContain(alertId);
+        expect(await store.postedCopiesOf(alertId)).toEqual([{ deliveryId: child!.delivery.id, channelId: 'C1', ts: '100.2', threadTs: '100.1' }]);
+      });
+    });
+
+    describe('audit log', () => {
+      const entry = (overrides: Partial<NewAuditEntry> = {}): NewAuditEntry => ({
+        at: T0, userId: 'U1', userName: 'bob', teamId: 'T1', channelId: 'C1', alertId: 'al1', login: 'Ann@X.com',
+        action: 'block', outcome: 'blocked', detail: 'Duo: ok', ...overrides,
+      });
+
+      it('lists entries newest first, all of them or those about one user (any case), up to a limit', async () => {
+        await store.recordAudit(entry());
+        await store.recordAudit(entry({ at: T0 + 1, login: 'bob@x.com', action: 'approve', outcome: 'refused_not_responder', detail: undefined }));
+        await store.recordAudit(entry({ at: T0 + 2, action: 'unblock', outcome: 'unblocked' }));
+        await store.recordAudit({ at: T0 + 3, userId: 'U9', action: 'retry', outcome: 'not_found' });
+        const all = await store.listAudit({ limit: 10 });
+        expect(all.map((e) => e.at)).toEqual([T0 + 3, T0 + 2, T0 + 1, T0]);
+        expect(all[3]).toEqual({ ...entry(), id: all[3]!.id });
+        expect(all[0]).toMatchObject({ userId: 'U9', userName: undefined, login: undefined, detail: undefined });
+        expect((await store.listAudit({ login: 'ann@x.COM', limit: 10 })).map((e) => e.outcome)).toEqual(['unblocked', 'blocked']);
+        expect(await store.listAudit({ limit: 2 })).toHaveLength(2);
+        expect(await store.listAudit({ login: 'nobody@x.com', limit: 10 })).toEqual([]);
       });
     });
 

@@ -5,6 +5,7 @@ import { startApp, type AppOptions, type RunningApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
 import { startCiiSimulator, type CiiSimulator, type CiiSimulatorOptions } from '../../sim/cii/server.ts';
+import { startIdpSimulators, type IdpSimulatorOptions, type IdpSimulators } from '../../sim/idp/simulators.ts';
 import { createSlackDriver } from '../../sim/slack/driver.ts';
 import { startFakeSlack, type FakeSlack, type FakeSlackOptions } from '../../sim/slack/fake-slack.ts';
 
@@ -16,6 +17,8 @@ export interface StackOptions {
   cii?: CiiSimulatorOptions;
   slack?: FakeSlackOptions;
   app?: AppOptions;
+  /** Starts the Duo/Okta/Entra ID simulators and configures the app to use all three (DUO_*, OKTA_*, ENTRA_* env). */
+  idp?: IdpSimulatorOptions;
 }
 
 export interface Stack {
@@ -23,6 +26,8 @@ export interface Stack {
   cii: CiiSimulator;
   app: RunningApp;
   driver: ReturnType<typeof createSlackDriver>;
+  /** Present when the stack was started with `idp`. */
+  idp?: IdpSimulators;
   /** Every line the app logged, for asserting what was (and was not) logged. */
   logs: string[];
   env: Record<string, string | undefined>;
@@ -33,6 +38,7 @@ export interface Stack {
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const slack = await startFakeSlack(options.slack);
   const cii = await startCiiSimulator(options.cii);
+  const idp = options.idp ? await startIdpSimulators(options.idp) : undefined;
   const dataDir = mkdtempSync(join(tmpdir(), 'cii-slack-e2e-'));
   const env = {
     SLACK_BOT_TOKEN: 'xoxb-fake-token',
@@ -48,6 +54,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'debug',
+    ...(idp ? idpEnv(idp) : {}),
     ...options.env,
   };
   const logs: string[] = [];
@@ -59,12 +66,28 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     cii,
     app,
     driver,
+    ...(idp ? { idp } : {}),
     logs,
     env,
     async stop() {
       await app.stop();
-      await Promise.all([slack.close(), cii.close()]);
+      await Promise.all([slack.close(), cii.close(), idp?.close()]);
       rmSync(dataDir, { recursive: true, force: true });
     },
+  };
+}
+
+function idpEnv({ config }: IdpSimulators): Record<string, string> {
+  return {
+    DUO_API_URL: config.duo.apiUrl,
+    DUO_IKEY: config.duo.ikey,
+    DUO_SKEY: config.duo.skey,
+    OKTA_ORG_URL: config.okta.orgUrl,
+    OKTA_API_TOKEN: config.okta.apiToken,
+    ENTRA_TENANT_ID: config.entra.tenantId,
+    ENTRA_CLIENT_ID: config.entra.clientId,
+    ENTRA_CLIENT_SECRET: config.entra.clientSecret,
+    ENTRA_LOGIN_URL: config.entra.loginUrl,
+    GRAPH_API_URL: config.entra.graphUrl,
   };
 }

@@ -5,4 +5,6 @@ export const ACTION_IDS = {
   shareCard: 'share_card',
   alertApprove: 'alert_approve',
   alertBlock: 'alert_block',
+  alertRetry: 'alert_retry',
+  alertUnblock: 'alert_unblock',
 } as const;

@@ -1,10 +1,11 @@
 import type { ActionsBlock, Button, KnownBlock } from '@slack/types';
 import type { Severity } from '../../alerts/finding.ts';
 import { ACTION_IDS } from './action-ids.ts';
+import { decisionText, type DecisionView } from './alert-decision.ts';
 import { hidePlaceholders, providerList, publishedText } from './alert-text.ts';
 import { labeled, severityBadge, severityWord } from './format.ts';
 import { buildMessage, bulletsWithMore, chunkLines, clean, fieldsOf, LIMITS, mrkdwn, plainText, type SlackMessage, truncate } from './limits.ts';
-import { safeUrl } from './links.ts';
+import { principalMention, safeUrl } from './links.ts';
 
 /** One user failing one check, as the alert card shows it. */
 export interface AlertView {
@@ -33,36 +34,102 @@ export interface AlertCardInput {
   alert: AlertView;
   now: Date;
   actions: AlertActions;
+  /** Absent for an open alert: then the card offers Approve and Block. */
+  decision?: DecisionView;
+  /** Set when CII_RESPONDERS is empty: nobody may act yet, the card says whom to ask (user/group ids, may be empty). */
+  noResponders?: { askWhom: readonly string[] };
 }
 
 const SHOWN_RECOMMENDATIONS = 10;
 const MAX_DESCRIPTION = 2500;
 
-function blockButton(alert: AlertView, providers: string[]): Button {
-  const who = alert.displayName?.trim() || alert.login;
+function confirmed(button: Button, dialog: { title: string; text: string; confirm: string; danger?: boolean }): Button {
   return {
-    type: 'button',
-    action_id: ACTION_IDS.alertBlock,
-    text: plainText('Block'),
-    style: 'danger',
-    value: alert.id,
+    ...button,
     confirm: {
-      title: plainText(`Block ${who}?`, LIMITS.confirmTitle),
-      // Each part capped so the provider names always fit in the 300-char dialog.
-      text: plainText(
-        `This disables ${truncate(who, 60)} (${truncate(alert.login, 80)}) in ${truncate(providerList(providers), 120)}.`,
-        LIMITS.confirmText,
-      ),
-      confirm: plainText('Block', LIMITS.confirmButton),
+      title: plainText(dialog.title, LIMITS.confirmTitle),
+      text: plainText(dialog.text, LIMITS.confirmText),
+      confirm: plainText(dialog.confirm, LIMITS.confirmButton),
       deny: plainText('Cancel', LIMITS.confirmButton),
-      style: 'danger',
+      ...(dialog.danger ? { style: 'danger' as const } : {}),
     },
   };
 }
 
-/** The card posted for one user failing a CII check, with Approve/Block buttons. */
+const whoOf = (alert: AlertView) => alert.displayName?.trim() || alert.login;
+
+// Each part of a dialog text is capped so the provider names always fit in the 300-char dialog.
+
+function blockButton(alert: AlertView, providers: string[]): Button {
+  const who = whoOf(alert);
+  return confirmed(
+    { type: 'button', action_id: ACTION_IDS.alertBlock, text: plainText('Block'), style: 'danger', value: alert.id },
+    {
+      title: `Block ${who}?`,
+      text: `This disables ${truncate(who, 60)} (${truncate(alert.login, 80)}) in ${truncate(providerList(providers), 120)}.`,
+      confirm: 'Block',
+      danger: true,
+    },
+  );
+}
+
+function unblockButton(alert: AlertView, providers: string[]): Button {
+  const who = whoOf(alert);
+  const where = providers.length > 0 ? ` in ${truncate(providerList(providers), 120)}` : '';
+  return confirmed(
+    { type: 'button', action_id: ACTION_IDS.alertUnblock, text: plainText('Unblock'), value: alert.id },
+    { title: `Unblock ${who}?`, text: `This lets ${truncate(who, 60)} (${truncate(alert.login, 80)}) sign in again${where}.`, confirm: 'Unblock' },
+  );
+}
+
+function retryButton(alert: AlertView, decision: Extract<DecisionView, { state: 'failed' }>): Button {
+  const failed = [...new Set(decision.results.filter((r) => !r.ok).map((r) => r.label))];
+  const what = failed.length > 0 ? `, only in ${truncate(providerList(failed), 150)}` : '';
+  return confirmed(
+    { type: 'button', action_id: ACTION_IDS.alertRetry, text: plainText('Retry'), style: 'primary', value: alert.id },
+    { title: `Retry the ${decision.action}?`, text: `This tries the ${decision.action} of ${truncate(alert.login, 80)} again${what}.`, confirm: 'Retry' },
+  );
+}
+
+function noRespondersNote(askWhom: readonly string[]): KnownBlock {
+  const whom = askWhom.length > 0 ? askWhom.slice(0, 10).map(principalMention).join(', ') : 'a Slack admin';
+  return { type: 'context', elements: [mrkdwn(`No responders configured — ask ${whom} to set CII_RESPONDERS so someone can act on this alert.`)] };
+}
+
+/** What the card offers below its details: the buttons of an open alert, or the decision and what may follow it. */
+function footerOf(input: AlertCardInput): KnownBlock[] {
+  const { alert, actions, decision } = input;
+  const buttons: Button[] = [];
+  const url = safeUrl(alert.referenceUrl);
+  if (url) buttons.push({ type: 'button', action_id: ACTION_IDS.openInCii, text: plainText('Open in CII'), url });
+  const actionsBlock = (): KnownBlock[] => (buttons.length > 0 ? [{ type: 'actions', elements: buttons } satisfies ActionsBlock] : []);
+  const note = input.noResponders ? [noRespondersNote(input.noResponders.askWhom)] : [];
+
+  if (decision) {
+    if (decision.state === 'failed') buttons.push(retryButton(alert, decision));
+    if (decision.state === 'blocked') buttons.push(unblockButton(alert, [...new Set(decision.results.filter((r) => r.ok).map((r) => r.label))]));
+    return [{ type: 'section', text: mrkdwn(decisionText(decision)) }, ...actionsBlock(), ...note];
+  }
+
+  const providers = 'providers' in actions.block ? actions.block.providers : [];
+  const unavailable =
+    'unavailableReason' in actions.block
+      ? actions.block.unavailableReason
+      : providers.length === 0
+        ? 'no identity provider account to act on'
+        : undefined;
+  if (actions.approve) {
+    buttons.push({ type: 'button', action_id: ACTION_IDS.alertApprove, text: plainText('Approve'), style: 'primary', value: alert.id });
+  }
+  if (!unavailable) buttons.push(blockButton(alert, providers));
+  const footer = actionsBlock();
+  if (unavailable) footer.push({ type: 'context', elements: [mrkdwn(`Block unavailable: ${clean(unavailable, 300)}`)] });
+  return [...footer, ...note];
+}
+
+/** The card posted for one user failing a CII check: Approve/Block buttons while open, the decision after. */
 export function alertCard(input: AlertCardInput): SlackMessage {
-  const { alert, now, actions } = input;
+  const { alert, now } = input;
   const badge = severityBadge(alert.severity, alert.severityLabel);
   const name = alert.displayName?.trim();
   const login = clean(alert.login, 150);
@@ -87,23 +154,6 @@ export function alertCard(input: AlertCardInput): SlackMessage {
     for (const text of chunkLines(lines)) blocks.push({ type: 'section', text: mrkdwn(text) });
   }
 
-  const providers = 'providers' in actions.block ? actions.block.providers : [];
-  const unavailable =
-    'unavailableReason' in actions.block
-      ? actions.block.unavailableReason
-      : providers.length === 0
-        ? 'no identity provider account to act on'
-        : undefined;
-  const buttons: Button[] = [];
-  const url = safeUrl(alert.referenceUrl);
-  if (url) buttons.push({ type: 'button', action_id: ACTION_IDS.openInCii, text: plainText('Open in CII'), url });
-  if (actions.approve) {
-    buttons.push({ type: 'button', action_id: ACTION_IDS.alertApprove, text: plainText('Approve'), style: 'primary', value: alert.id });
-  }
-  if (!unavailable) buttons.push(blockButton(alert, providers));
-  const footer: KnownBlock[] = buttons.length > 0 ? [{ type: 'actions', elements: buttons } satisfies ActionsBlock] : [];
-  if (unavailable) footer.push({ type: 'context', elements: [mrkdwn(`Block unavailable: ${clean(unavailable, 300)}`)] });
-
   const who = name ? `${name} (${alert.login})` : alert.login;
-  return buildMessage(`CII alert (${severityWord(alert.severity)}): ${alert.title} — ${who}`, blocks, footer);
+  return buildMessage(`CII alert (${severityWord(alert.severity)}): ${alert.title} — ${who}`, blocks, footerOf(input));
 }

@@ -81,4 +81,39 @@ export const postgresMigrations: Array<{ version: number; name: string; sql: str
       );
     `,
   },
+  {
+    version: 2,
+    name: 'analyst responses: decision action and error, provider results, audit log',
+    sql: `
+      ALTER TABLE alerts ADD COLUMN decision_action TEXT;
+      ALTER TABLE alerts ADD COLUMN decision_error TEXT;
+      CREATE TABLE alert_actions (
+        id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        alert_id TEXT NOT NULL REFERENCES alerts (id) ON DELETE CASCADE,
+        action TEXT NOT NULL CHECK (action IN ('block', 'unblock')),
+        provider TEXT NOT NULL,
+        provider_user_id TEXT NOT NULL,
+        ok INTEGER NOT NULL CHECK (ok IN (0, 1)),
+        steps TEXT NOT NULL,
+        error TEXT,
+        actor TEXT NOT NULL,
+        at BIGINT NOT NULL
+      );
+      CREATE INDEX alert_actions_alert ON alert_actions (alert_id, id);
+      CREATE TABLE audit_log (
+        id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        at BIGINT NOT NULL,
+        user_id TEXT NOT NULL,
+        user_name TEXT,
+        team_id TEXT,
+        channel_id TEXT,
+        alert_id TEXT,
+        login TEXT,
+        action TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        detail TEXT
+      );
+      CREATE INDEX audit_log_login ON audit_log (lower(login), id);
+    `,
+  },
 ];

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { Logger } from '../../logger.ts';
 import { claimCandidatesSql } from '../claim-sql.ts';
-import { joinCheckIds, toAlert, toDelivery, toRegistration, toSubscription } from '../rows.ts';
+import { joinCheckIds, toAlert, toAlertAction, toAuditEntry, toDelivery, toRegistration, toSubscription } from '../rows.ts';
 import type { ClaimedDelivery, Delivery, FindingRecord, NewAlert, RecordFindingResult, Store } from '../types.ts';
 import { postgresMigrations } from './migrations.ts';
 
@@ -232,12 +232,52 @@ export async function openPostgresStore(connectionString: string, options: Postg
       return (await rows(pool, sql, params)).map(toDelivery);
     },
     async postedCopiesOf(alertId) {
-      return (await rows(pool, `SELECT id, channel_id, posted_ts FROM deliveries
-        WHERE alert_id = $1 AND state = 'sent' ORDER BY id`, [alertId])).map((row) => ({
+      return (await rows(pool, `SELECT d.id, d.channel_id, d.posted_ts, p.posted_ts AS thread_ts FROM deliveries d
+        LEFT JOIN deliveries p ON p.id = d.parent_id
+        WHERE d.alert_id = $1 AND d.state = 'sent' ORDER BY d.id`, [alertId])).map((row) => ({
         deliveryId: Number(row.id),
         channelId: String(row.channel_id),
         ts: String(row.posted_ts),
+        ...(row.thread_ts === null || row.thread_ts === undefined ? {} : { threadTs: String(row.thread_ts) }),
       }));
+    },
+
+    transitionAlert: (id, t) =>
+      tx(async (db) => {
+        const states = t.from.map((_, i) => `$${i + 7}`).join(', ');
+        // Under READ COMMITTED a concurrent UPDATE re-checks the WHERE clause once the row lock is released: one wins.
+        const [moved] = await rows(db, `UPDATE alerts SET state = $1, decided_by = $2, decided_at = $3,
+            decision_action = COALESCE($4, decision_action), decision_error = $5, version = version + 1
+          WHERE id = $6 AND state IN (${states}) RETURNING *`, [
+          t.to, t.actor, t.at, t.action ?? null, t.error ?? null, id, ...t.from,
+        ]);
+        if (!moved) {
+          const [current] = await rows(db, 'SELECT * FROM alerts WHERE id = $1', [id]);
+          return { moved: false, alert: current ? toAlert(current) : undefined };
+        }
+        for (const r of t.results ?? []) {
+          await db.query(`INSERT INTO alert_actions (alert_id, action, provider, provider_user_id, ok, steps, error, actor, at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, [
+            id, r.action, r.provider, r.providerUserId, r.ok ? 1 : 0, JSON.stringify(r.steps), r.error ?? null, r.actor, r.at,
+          ]);
+        }
+        return { moved: true, alert: toAlert(moved) };
+      }),
+    async listAlertActions(alertId) {
+      return (await rows(pool, 'SELECT * FROM alert_actions WHERE alert_id = $1 ORDER BY id', [alertId])).map(toAlertAction);
+    },
+    async recordAudit(e) {
+      await pool.query(`INSERT INTO audit_log (at, user_id, user_name, team_id, channel_id, alert_id, login, action, outcome, detail)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, [
+        e.at, e.userId, e.userName ?? null, e.teamId ?? null, e.channelId ?? null, e.alertId ?? null, e.login ?? null,
+        e.action, e.outcome, e.detail ?? null,
+      ]);
+    },
+    async listAudit({ login, limit }) {
+      const found = login === undefined
+        ? await rows(pool, 'SELECT * FROM audit_log ORDER BY id DESC LIMIT $1', [limit])
+        : await rows(pool, 'SELECT * FROM audit_log WHERE lower(login) = lower($1) ORDER BY id DESC LIMIT $2', [login, limit]);
+      return found.map(toAuditEntry);
     },
 
     async addSubscription(input) {

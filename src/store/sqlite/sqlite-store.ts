@@ -3,8 +3,18 @@ import { dirname } from 'node:path';
 import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
 import type { Logger } from '../../logger.ts';
 import { claimCandidatesSql } from '../claim-sql.ts';
-import { joinCheckIds, toAlert, toDelivery, toRegistration, toSubscription } from '../rows.ts';
-import type { ClaimedDelivery, Delivery, DeliveryState, FindingRecord, NewAlert, RecordFindingResult, Store } from '../types.ts';
+import { joinCheckIds, toAlert, toAlertAction, toAuditEntry, toDelivery, toRegistration, toSubscription } from '../rows.ts';
+import type {
+  AlertTransition,
+  ClaimedDelivery,
+  Delivery,
+  DeliveryState,
+  FindingRecord,
+  NewAlert,
+  RecordFindingResult,
+  Store,
+  TransitionResult,
+} from '../types.ts';
 import { sqliteMigrations } from './migrations.ts';
 
 type Row = Record<string, unknown>;
@@ -73,8 +83,16 @@ export function openSqliteStore(path: string, options: { logger: Logger }): Stor
       updated_at = ? WHERE id = ? AND state = 'pending'`),
     failChildren: stmt(`UPDATE deliveries SET state = 'failed', last_error = ?, updated_at = ?
       WHERE parent_id = ? AND state = 'pending'`),
-    postedCopies: stmt(`SELECT id, channel_id, posted_ts FROM deliveries
-      WHERE alert_id = ? AND state = 'sent' ORDER BY id`),
+    postedCopies: stmt(`SELECT d.id, d.channel_id, d.posted_ts, p.posted_ts AS thread_ts FROM deliveries d
+      LEFT JOIN deliveries p ON p.id = d.parent_id
+      WHERE d.alert_id = ? AND d.state = 'sent' ORDER BY d.id`),
+    insertAction: stmt(`INSERT INTO alert_actions (alert_id, action, provider, provider_user_id, ok, steps, error, actor, at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    listActions: stmt('SELECT * FROM alert_actions WHERE alert_id = ? ORDER BY id'),
+    insertAudit: stmt(`INSERT INTO audit_log (at, user_id, user_name, team_id, channel_id, alert_id, login, action, outcome, detail)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    listAudit: stmt('SELECT * FROM audit_log ORDER BY id DESC LIMIT ?'),
+    listAuditFor: stmt('SELECT * FROM audit_log WHERE lower(login) = lower(?) ORDER BY id DESC LIMIT ?'),
     insertSubscription: stmt(`INSERT INTO subscriptions (channel_id, check_ids, min_severity, created_by, created_at)
       VALUES (?, ?, ?, ?, ?) ON CONFLICT (channel_id, check_ids, min_severity) DO NOTHING RETURNING *`),
     findSubscription: stmt('SELECT * FROM subscriptions WHERE channel_id = ? AND check_ids = ? AND min_severity = ?'),
@@ -180,6 +198,24 @@ export function openSqliteStore(path: string, options: { logger: Logger }): Stor
     });
   }
 
+  function transitionAlert(id: string, t: AlertTransition): TransitionResult {
+    return tx(() => {
+      const states = t.from.map(() => '?').join(', ');
+      const moved = db.prepare(`UPDATE alerts SET state = ?, decided_by = ?, decided_at = ?,
+          decision_action = COALESCE(?, decision_action), decision_error = ?, version = version + 1
+        WHERE id = ? AND state IN (${states}) RETURNING *`)
+        .get(t.to, t.actor, t.at, t.action ?? null, t.error ?? null, id, ...t.from) as Row | undefined;
+      if (!moved) {
+        const current = q.getAlert.get(id) as Row | undefined;
+        return { moved: false, alert: current ? toAlert(current) : undefined };
+      }
+      for (const r of t.results ?? []) {
+        q.insertAction.run(id, r.action, r.provider, r.providerUserId, r.ok ? 1 : 0, JSON.stringify(r.steps), r.error ?? null, r.actor, r.at);
+      }
+      return { moved: true, alert: toAlert(moved) };
+    });
+  }
+
   function loadClaimed(delivery: Delivery): ClaimedDelivery {
     if (delivery.kind === 'summary') {
       const alerts = (q.summaryUsers.all(delivery.id) as Row[]).map(toAlert);
@@ -265,8 +301,20 @@ export function openSqliteStore(path: string, options: { logger: Logger }): Stor
         deliveryId: Number(row.id),
         channelId: String(row.channel_id),
         ts: String(row.posted_ts),
+        ...(row.thread_ts === null || row.thread_ts === undefined ? {} : { threadTs: String(row.thread_ts) }),
       })),
     ),
+
+    transitionAlert: (id, transition) => run(() => transitionAlert(id, transition)),
+    listAlertActions: (alertId) => run(() => (q.listActions.all(alertId) as Row[]).map(toAlertAction)),
+    recordAudit: (e) => run(() => {
+      q.insertAudit.run(e.at, e.userId, e.userName ?? null, e.teamId ?? null, e.channelId ?? null, e.alertId ?? null,
+        e.login ?? null, e.action, e.outcome, e.detail ?? null);
+    }),
+    listAudit: ({ login, limit }) => run(() => {
+      const found = login === undefined ? q.listAudit.all(limit) : q.listAuditFor.all(login, limit);
+      return (found as Row[]).map(toAuditEntry);
+    }),
 
     addSubscription: (input) => run(() => {
       const checkIds = joinCheckIds(input.checkIds);

@@ -1,0 +1,34 @@
+import type { NewAlertActionResult, ResponseAction } from '../../store/types.ts';
+import type { ProviderOutcome } from './types.ts';
+
+const LABELS: Record<string, string> = { DUO: 'Duo', OKTA: 'Okta', AZURE_AD: 'Entra ID' };
+
+export const providerLabel = (provider: string): string => LABELS[provider] ?? provider;
+
+export const targetKey = (t: { provider: string; providerUserId: string }): string => `${t.provider}\u0000${t.providerUserId}`;
+
+export function toOutcome(r: NewAlertActionResult): ProviderOutcome {
+  return {
+    provider: r.provider,
+    label: providerLabel(r.provider),
+    providerUserId: r.providerUserId,
+    ok: r.ok,
+    steps: r.steps,
+    ...(r.error === undefined ? {} : { error: r.error }),
+  };
+}
+
+/** The latest result of `action` for each provider account, in the order the accounts were first acted on. */
+export function currentResults(actions: readonly NewAlertActionResult[], action: ResponseAction): ProviderOutcome[] {
+  const latest = new Map<string, ProviderOutcome>();
+  // Map.set keeps a key's first position: the accounts stay in the order they were first acted on.
+  for (const a of actions) if (a.action === action) latest.set(targetKey(a), toOutcome(a));
+  return [...latest.values()];
+}
+
+/** One line for the audit log: what each provider did, never a credential (clients keep those out of errors). */
+export function summarizeResults(results: readonly ProviderOutcome[], error?: string): string | undefined {
+  const parts = results.map((r) => (r.ok ? `${r.label} ${r.providerUserId}: ok` : `${r.label} ${r.providerUserId}: failed: ${r.error ?? 'unknown error'}`));
+  if (error) parts.unshift(error);
+  return parts.length > 0 ? parts.join('; ') : undefined;
+}

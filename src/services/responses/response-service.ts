@@ -1,0 +1,247 @@
+import type { CiiClient } from '../../cii/client.ts';
+import { CiiError } from '../../cii/errors.ts';
+import type { IdentityProviders } from '../../idp/registry.ts';
+import { isIdentityProviderName, type ProviderActionResult } from '../../idp/types.ts';
+import type { Logger } from '../../logger.ts';
+import type { AlertActionResult, AlertState, NewAlertActionResult, ResponseAction, Store, StoredAlert, TransitionResult } from '../../store/types.ts';
+import { currentResults, providerLabel, summarizeResults, targetKey, toOutcome } from './provider-results.ts';
+import type { Actor, AlertCards, RefusalReason, ResponseOutcome, ResponseService } from './types.ts';
+
+export interface ResponseServiceDeps {
+  store: Store;
+  cii: Pick<CiiClient, 'getEndUser'>;
+  providers: IdentityProviders;
+  /** CII_RESPONDERS membership (user ids and user groups); deny by default. */
+  isResponder(userId: string): Promise<boolean>;
+  /** The Slack profile email of a user; undefined when Slack has none. */
+  emailOf(userId: string): Promise<string | undefined>;
+  cards: AlertCards;
+  clock?: { now(): number };
+  logger: Logger;
+}
+
+type Verb = 'approve' | 'block' | 'retry' | 'unblock';
+
+interface Target {
+  provider: string;
+  providerUserId: string;
+}
+
+/** Approve / Block / Retry / Unblock of an alert: authorized, exactly once (compare-and-set in the store), audited. */
+export function createResponseService(deps: ResponseServiceDeps): ResponseService {
+  const { store, cii, providers, cards, logger } = deps;
+  const now = () => (deps.clock ?? Date).now();
+
+  /** Runs `work` for an authorized responder who is not the alert's user; audits whatever comes of the click. */
+  async function respond(verb: Verb, alertId: string, actor: Actor, work: (alert: StoredAlert) => Promise<ResponseOutcome>): Promise<ResponseOutcome> {
+    let alert: StoredAlert | undefined;
+    let outcome: ResponseOutcome;
+    try {
+      alert = await store.getAlert(alertId);
+      outcome = alert ? ((await refusal(verb, alert, actor)) ?? (await work(alert))) : { kind: 'not_found' };
+    } catch (err) {
+      await audit(verb, actor, alertId, alert, { outcome: 'error', detail: 'internal error (see the app log)' });
+      throw err;
+    }
+    await audit(verb, actor, alertId, alert, auditOutcome(outcome));
+    return outcome;
+  }
+
+  async function refusal(verb: Verb, alert: StoredAlert, actor: Actor): Promise<ResponseOutcome | undefined> {
+    const refuse = (reason: RefusalReason): ResponseOutcome => ({ kind: 'refused', reason });
+    if (!(await deps.isResponder(actor.userId))) return refuse('not_responder');
+    let email: string | undefined;
+    try {
+      email = await deps.emailOf(actor.userId);
+    } catch (err) {
+      logger.warn('could not read the Slack email of a responder; refusing the action', { userId: actor.userId, err });
+      return refuse('unverified');
+    }
+    if (email === undefined || email.trim() === '') return refuse('unverified');
+    if (email.trim().toLowerCase() === alert.login.trim().toLowerCase()) return refuse('self');
+    if ((verb === 'block' || verb === 'unblock') && Object.keys(providers).length === 0) return refuse('no_providers');
+    return undefined;
+  }
+
+  async function audit(verb: Verb, actor: Actor, alertId: string, alert: StoredAlert | undefined, what: { outcome: string; detail?: string }) {
+    try {
+      await store.recordAudit({
+        at: now(),
+        userId: actor.userId,
+        userName: actor.userName,
+        teamId: actor.teamId,
+        channelId: actor.channelId,
+        alertId,
+        login: alert?.login,
+        action: verb,
+        ...what,
+      });
+    } catch (err) {
+      logger.error('could not write an audit entry', { verb, alertId, userId: actor.userId, outcome: what.outcome, err });
+    }
+  }
+
+  const already = (alert: StoredAlert | undefined): ResponseOutcome => (alert ? { kind: 'already', alert } : { kind: 'not_found' });
+
+  async function move(alert: StoredAlert, from: AlertState[], to: AlertState, actor: Actor, action?: ResponseAction) {
+    return store.transitionAlert(alert.id, { from, to, actor: actor.userId, at: now(), ...(action ? { action } : {}) });
+  }
+
+  /** Starts provider work: the CAS into `in_progress`, then every card loses its buttons. */
+  async function start(alert: StoredAlert, from: AlertState[], actor: Actor, action?: ResponseAction): Promise<TransitionResult> {
+    const started = await move(alert, from, 'in_progress', actor, action);
+    if (started.moved) await cards.refresh(alert.id);
+    return started;
+  }
+
+  async function act(target: Target, action: ResponseAction, actor: Actor): Promise<NewAlertActionResult> {
+    const client = isIdentityProviderName(target.provider) ? providers[target.provider] : undefined;
+    let result: ProviderActionResult;
+    if (!client) {
+      result = { ok: false, error: `${providerLabel(target.provider)} is not configured in this app any more`, retryable: false, steps: [] };
+    } else {
+      try {
+        result = await client[action](target.providerUserId);
+      } catch (err) {
+        logger.error(`${client.label}: ${action} failed unexpectedly`, { err });
+        result = { ok: false, error: `${client.label}: unexpected error (see the app log)`, retryable: true, steps: [] };
+      }
+    }
+    return {
+      action,
+      provider: target.provider,
+      providerUserId: target.providerUserId,
+      ok: result.ok,
+      steps: result.steps,
+      ...(result.ok ? {} : { error: result.error }),
+      actor: actor.userId,
+      at: now(),
+    };
+  }
+
+  /** Records the results with the move out of `in_progress`, then updates every card and replies in its thread. */
+  async function finish(
+    alert: StoredAlert,
+    action: ResponseAction,
+    actor: Actor,
+    done: { results: NewAlertActionResult[]; complete: boolean; error?: string },
+  ): Promise<ResponseOutcome> {
+    const succeeded = action === 'block' ? 'blocked' : 'unblocked';
+    const to = done.complete ? succeeded : 'failed';
+    const at = now();
+    const finished = await store.transitionAlert(alert.id, {
+      from: ['in_progress'],
+      to,
+      actor: actor.userId,
+      at,
+      action,
+      ...(done.error ? { error: done.error } : {}),
+      results: done.results,
+    });
+    if (!finished.moved) {
+      logger.error('an alert left in_progress while this process was acting on it', { alertId: alert.id });
+      return already(finished.alert);
+    }
+    const results = done.results.map(toOutcome);
+    const error = done.error ? { error: done.error } : {};
+    await cards.refresh(alert.id);
+    await cards.threadReply(alert.id, { action, state: to, actor: actor.userId, at, results, ...error });
+    if (to === 'failed') return { kind: 'failed', alert: finished.alert, action, results, ...error };
+    return { kind: succeeded, alert: finished.alert, results };
+  }
+
+  /** Blocks every configured provider account CII lists for the user, except those a previous attempt already blocked. */
+  async function performBlock(alert: StoredAlert, actor: Actor, previous: AlertActionResult[]): Promise<ResponseOutcome> {
+    let targets: Target[];
+    try {
+      const user = await cii.getEndUser(alert.login);
+      targets = user.providerEndUserDetails
+        .filter((account) => isIdentityProviderName(account.provider) && providers[account.provider] !== undefined)
+        .map((account) => ({ provider: account.provider, providerUserId: account.userId }));
+    } catch (err) {
+      logger.warn('could not read the user from CII to block them', { alertId: alert.id, err });
+      return finish(alert, 'block', actor, { results: [], complete: false, error: `Could not read the user’s accounts from CII: ${ciiFailure(err, alert.login)}` });
+    }
+    if (targets.length === 0) {
+      const configured = Object.values(providers).map((p) => p.label).join(', ');
+      return finish(alert, 'block', actor, { results: [], complete: false, error: `CII lists no account of this user in ${configured}` });
+    }
+    const blocked = new Set(currentResults(previous, 'block').filter((r) => r.ok).map(targetKey));
+    const results = await Promise.all(targets.filter((t) => !blocked.has(targetKey(t))).map((t) => act(t, 'block', actor)));
+    return finish(alert, 'block', actor, { results, complete: results.every((r) => r.ok) });
+  }
+
+  /** Reverses each block that succeeded, except the reversals a previous attempt already did. */
+  async function performUnblock(alert: StoredAlert, actor: Actor, previous: AlertActionResult[]): Promise<ResponseOutcome> {
+    const unblocked = new Set(currentResults(previous, 'unblock').filter((r) => r.ok).map(targetKey));
+    const targets = currentResults(previous, 'block').filter((r) => r.ok && !unblocked.has(targetKey(r)));
+    const results = await Promise.all(targets.map((t) => act(t, 'unblock', actor)));
+    return finish(alert, 'unblock', actor, { results, complete: results.every((r) => r.ok) });
+  }
+
+  return {
+    approve: (alertId, actor) =>
+      respond('approve', alertId, actor, async (alert) => {
+        const approved = await move(alert, ['open'], 'approved', actor);
+        if (!approved.moved) return already(approved.alert);
+        await cards.refresh(alert.id);
+        return { kind: 'approved', alert: approved.alert };
+      }),
+
+    block: (alertId, actor) =>
+      respond('block', alertId, actor, async (alert) => {
+        const started = await start(alert, ['open'], actor, 'block');
+        if (!started.moved) return already(started.alert);
+        return performBlock(started.alert, actor, []);
+      }),
+
+    unblock: (alertId, actor) =>
+      respond('unblock', alertId, actor, async (alert) => {
+        const started = await start(alert, ['blocked'], actor, 'unblock');
+        if (!started.moved) return already(started.alert);
+        return performUnblock(started.alert, actor, await store.listAlertActions(alert.id));
+      }),
+
+    retry: (alertId, actor) =>
+      respond('retry', alertId, actor, async (alert) => {
+        const started = await start(alert, ['failed'], actor);
+        if (!started.moved) return already(started.alert);
+        const previous = await store.listAlertActions(alert.id);
+        const action = started.alert.decisionAction === 'unblock' ? performUnblock : performBlock;
+        return action(started.alert, actor, previous);
+      }),
+  };
+}
+
+function ciiFailure(err: unknown, login: string): string {
+  if (!(err instanceof CiiError)) return 'unexpected error (see the app log)';
+  switch (err.kind) {
+    case 'not_found':
+      return `CII has no user ${login}`;
+    case 'credentials':
+      return 'CII rejected this app’s API credentials';
+    case 'unavailable':
+      return 'CII is unreachable or too slow right now';
+    case 'unexpected':
+      return 'CII sent an answer this app did not expect';
+  }
+}
+
+/** The audit outcome and detail of a click. */
+function auditOutcome(outcome: ResponseOutcome): { outcome: string; detail?: string } {
+  switch (outcome.kind) {
+    case 'not_found':
+      return { outcome: 'not_found' };
+    case 'refused':
+      return { outcome: `refused_${outcome.reason}` };
+    case 'already':
+      return { outcome: `already_${outcome.alert.state}`, detail: `by ${outcome.alert.decidedBy ?? 'unknown'}` };
+    case 'approved':
+      return { outcome: 'approved' };
+    case 'blocked':
+    case 'unblocked':
+      return { outcome: outcome.kind, detail: summarizeResults(outcome.results) };
+    case 'failed':
+      return { outcome: `${outcome.action}_failed`, detail: summarizeResults(outcome.results, outcome.error) };
+  }
+}

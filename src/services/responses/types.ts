@@ -1,0 +1,69 @@
+import type { AlertState, ResponseAction, StoredAlert } from '../../store/types.ts';
+
+/** Who clicked, where: every click is audited with it. */
+export interface Actor {
+  userId: string;
+  userName?: string;
+  teamId?: string;
+  channelId?: string;
+}
+
+/** What one block or unblock did at one provider account, for people. */
+export interface ProviderOutcome {
+  /** CII's provider name (`DUO`, `OKTA`, `AZURE_AD`). */
+  provider: string;
+  /** `Duo`, `Okta`, `Entra ID`. */
+  label: string;
+  providerUserId: string;
+  ok: boolean;
+  steps: string[];
+  error?: string;
+}
+
+export type RefusalReason =
+  /** Not listed in CII_RESPONDERS (directly or through a user group). */
+  | 'not_responder'
+  /** The alert is about the clicker's own account. */
+  | 'self'
+  /** The clicker's Slack email could not be read, so the self check could not be made. */
+  | 'unverified'
+  /** Block needs at least one identity provider configured. */
+  | 'no_providers';
+
+export type ResponseOutcome =
+  | { kind: 'not_found' }
+  | { kind: 'refused'; reason: RefusalReason }
+  /** Someone else's move came first: the alert as it is now. */
+  | { kind: 'already'; alert: StoredAlert }
+  | { kind: 'approved'; alert: StoredAlert }
+  | { kind: 'blocked' | 'unblocked'; alert: StoredAlert; results: ProviderOutcome[] }
+  | { kind: 'failed'; alert: StoredAlert; action: ResponseAction; error?: string; results: ProviderOutcome[] };
+
+/** What a finished block or unblock did, for the reply under each card. */
+export interface ResponseReport {
+  action: ResponseAction;
+  state: Extract<AlertState, 'blocked' | 'unblocked' | 'failed'>;
+  actor: string;
+  at: number;
+  /** A failure before any provider was called (e.g. CII unreachable). */
+  error?: string;
+  /** This attempt's results; a retry lists only what it redid. */
+  results: ProviderOutcome[];
+}
+
+/** The posted cards of an alert, implemented over Slack; errors are logged there, never thrown. */
+export interface AlertCards {
+  /** Re-renders every posted copy of the alert's card from the store. */
+  refresh(alertId: string): Promise<void>;
+  /** Posts the report in the thread of every posted copy. */
+  threadReply(alertId: string, report: ResponseReport): Promise<void>;
+}
+
+export interface ResponseService {
+  approve(alertId: string, actor: Actor): Promise<ResponseOutcome>;
+  block(alertId: string, actor: Actor): Promise<ResponseOutcome>;
+  /** Redoes only what failed in the last block or unblock. */
+  retry(alertId: string, actor: Actor): Promise<ResponseOutcome>;
+  /** Reverses each provider action of the block that succeeded. */
+  unblock(alertId: string, actor: Actor): Promise<ResponseOutcome>;
+}

@@ -1,0 +1,42 @@
+import type { App, BlockButtonAction } from '@slack/bolt';
+import type { Logger } from '../../logger.ts';
+import type { Actor, ResponseOutcome, ResponseService } from '../../services/responses/types.ts';
+import { errorMessage } from '../views/error-message.ts';
+import { outcomeAnswer, type AnswerContext } from './alert-answers.ts';
+
+export interface AlertActionDeps extends AnswerContext {
+  responses: ResponseService;
+  logger: Logger;
+}
+
+/**
+ * One alert button: acknowledged at once (Slack's 3 seconds), then the service does the work; refusals and
+ * "already" answers go to the clicker alone, the cards themselves are updated by the service.
+ */
+export function registerAlertButton(
+  app: App,
+  actionId: string,
+  deps: AlertActionDeps,
+  run: (alertId: string, actor: Actor) => Promise<ResponseOutcome>,
+): void {
+  app.action<BlockButtonAction>(actionId, async ({ ack, body, action, respond }) => {
+    await ack();
+    const actor: Actor = {
+      userId: body.user.id,
+      userName: body.user.username ?? body.user.name,
+      teamId: body.team?.id ?? body.user.team_id,
+      channelId: body.channel?.id,
+    };
+    let answer;
+    try {
+      answer = outcomeAnswer(await run(action.value ?? '', actor), deps);
+    } catch (err) {
+      deps.logger.error(`${actionId} failed`, { alertId: action.value, userId: actor.userId, err });
+      answer = errorMessage({ kind: 'internal' });
+    }
+    if (!answer) return;
+    await respond({ response_type: 'ephemeral', replace_original: false, ...answer }).catch((err: unknown) => {
+      deps.logger.warn('could not answer an alert button through response_url', { actionId, err });
+    });
+  });
+}

@@ -1,0 +1,214 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CiiUnavailableError } from '../../../src/cii/errors.ts';
+import type { EndUser } from '../../../src/cii/schemas.ts';
+import type { IdentityProviders } from '../../../src/idp/registry.ts';
+import type { IdentityProviderClient, IdentityProviderName, ProviderActionResult } from '../../../src/idp/types.ts';
+import { silentLogger } from '../../../src/logger.ts';
+import { createResponseService, type ResponseServiceDeps } from '../../../src/services/responses/response-service.ts';
+import type { AlertCards, ResponseReport } from '../../../src/services/responses/types.ts';
+import { openSqliteStore } from '../../../src/store/sqlite/sqlite-store.ts';
+import type { Store } from '../../../src/store/types.ts';
+import { record } from '../../store/contract.ts';
+
+const LOGIN = 'ann@example.com';
+const ANALYST = { userId: 'UANALYST', userName: 'bob', teamId: 'T1', channelId: 'C1' };
+const OTHER = { userId: 'UOTHER', userName: 'dan', teamId: 'T1', channelId: 'C2' };
+
+type Script = Array<ProviderActionResult | Error>;
+
+/** A provider client that answers from a script (default: success) and records every call. */
+function fakeProvider(provider: IdentityProviderName, label: string) {
+  const calls: Array<{ action: 'block' | 'unblock'; userId: string }> = [];
+  const scripts: Record<'block' | 'unblock', Script> = { block: [], unblock: [] };
+  const answer = (action: 'block' | 'unblock') => async (userId: string): Promise<ProviderActionResult> => {
+    calls.push({ action, userId });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const next = scripts[action].shift();
+    if (next instanceof Error) throw next;
+    return next ?? { ok: true, steps: [`${label} ${action}ed`] };
+  };
+  const client: IdentityProviderClient = { provider, label, block: answer('block'), unblock: answer('unblock') };
+  return { client, calls, scripts };
+}
+
+function endUser(accounts: Array<{ provider: string; userId: string }>): EndUser {
+  return {
+    endUserDetails: { id: 'u1', displayName: 'Ann', login: LOGIN, status: 'ACTIVE', referenceUrl: 'https://cii/u1' },
+    providerEndUserDetails: accounts.map((a) => ({ ...a, login: LOGIN, status: 'ACTIVE' })),
+  } as EndUser;
+}
+
+describe('response service', () => {
+  let store: Store;
+  let alertId: string;
+  let duo: ReturnType<typeof fakeProvider>;
+  let okta: ReturnType<typeof fakeProvider>;
+  let refreshes: string[];
+  let reports: ResponseReport[];
+  let ciiAnswers: Array<EndUser | Error>;
+  let deps: ResponseServiceDeps;
+
+  beforeEach(async () => {
+    store = openSqliteStore(':memory:', { logger: silentLogger });
+    const finding = record('e1', 'f1', [LOGIN]);
+    alertId = (await store.recordFinding(finding)).alertsCreated[0]!.id;
+    duo = fakeProvider('DUO', 'Duo');
+    okta = fakeProvider('OKTA', 'Okta');
+    refreshes = [];
+    reports = [];
+    ciiAnswers = [];
+    const cards: AlertCards = {
+      refresh: async (id) => {
+        refreshes.push((await store.getAlert(id))!.state);
+      },
+      threadReply: async (_id, report) => {
+        reports.push(report);
+      },
+    };
+    const providers: IdentityProviders = { DUO: duo.client, OKTA: okta.client };
+    deps = {
+      store,
+      cii: {
+        getEndUser: async () => {
+          const next = ciiAnswers.shift() ?? endUser([{ provider: 'DUO', userId: 'DU1' }, { provider: 'OKTA', userId: '00u1' }, { provider: 'AZURE_AD', userId: 'e1' }]);
+          if (next instanceof Error) throw next;
+          return next;
+        },
+      },
+      providers,
+      isResponder: async (userId) => userId !== 'UVIEWER',
+      emailOf: async (userId) => `${userId.toLowerCase()}@example.com`,
+      cards,
+      clock: { now: () => 1_000 },
+      logger: silentLogger,
+    };
+  });
+  afterEach(() => store.close());
+
+  const audit = async () => (await store.listAudit({ limit: 100 })).reverse().map((e) => [e.userId, e.action, e.outcome]);
+
+  it('refuses a click from someone who is not a responder: nothing moves, no provider is called, the refusal is audited', async () => {
+    const service = createResponseService(deps);
+    expect(await service.block(alertId, { ...ANALYST, userId: 'UVIEWER' })).toEqual({ kind: 'refused', reason: 'not_responder' });
+    expect((await store.getAlert(alertId))?.state).toBe('open');
+    expect([...duo.calls, ...okta.calls, ...refreshes]).toEqual([]);
+    expect(await store.listAudit({ limit: 5 })).toMatchObject([
+      { userId: 'UVIEWER', userName: 'bob', teamId: 'T1', channelId: 'C1', alertId, login: LOGIN, action: 'block', outcome: 'refused_not_responder' },
+    ]);
+  });
+
+  it('refuses an action on the clicker’s own account, comparing emails without case', async () => {
+    const service = createResponseService({ ...deps, emailOf: async () => 'ANN@Example.com' });
+    expect(await service.approve(alertId, ANALYST)).toEqual({ kind: 'refused', reason: 'self' });
+    expect((await store.getAlert(alertId))?.state).toBe('open');
+  });
+
+  it('refuses when the clicker’s Slack email cannot be read, since the self check cannot be made', async () => {
+    const failing = createResponseService({ ...deps, emailOf: async () => Promise.reject(new Error('ratelimited')) });
+    expect(await failing.approve(alertId, ANALYST)).toEqual({ kind: 'refused', reason: 'unverified' });
+    const missing = createResponseService({ ...deps, emailOf: async () => undefined });
+    expect(await missing.block(alertId, ANALYST)).toEqual({ kind: 'refused', reason: 'unverified' });
+    expect(await audit()).toEqual([['UANALYST', 'approve', 'refused_unverified'], ['UANALYST', 'block', 'refused_unverified']]);
+  });
+
+  it('refuses Block when no identity provider is configured', async () => {
+    const service = createResponseService({ ...deps, providers: {} });
+    expect(await service.block(alertId, ANALYST)).toEqual({ kind: 'refused', reason: 'no_providers' });
+    expect((await store.getAlert(alertId))?.state).toBe('open');
+  });
+
+  it('answers not_found for an unknown alert and audits it', async () => {
+    expect(await createResponseService(deps).retry('nope', ANALYST)).toEqual({ kind: 'not_found' });
+    expect(await audit()).toEqual([['UANALYST', 'retry', 'not_found']]);
+  });
+
+  it('approves once: the decision is stored with who and when, later clicks hear the current state', async () => {
+    const service = createResponseService(deps);
+    const approved = await service.approve(alertId, ANALYST);
+    expect(approved).toMatchObject({ kind: 'approved', alert: { state: 'approved', decidedBy: 'UANALYST', decidedAt: 1_000 } });
+    expect(await service.block(alertId, OTHER)).toMatchObject({ kind: 'already', alert: { state: 'approved', decidedBy: 'UANALYST' } });
+    expect(refreshes).toEqual(['approved']);
+    expect(duo.calls).toEqual([]);
+  });
+
+  it('blocks in each configured provider where CII lists an account, skipping the others, and reports per provider', async () => {
+    const outcome = await createResponseService(deps).block(alertId, ANALYST);
+    expect(outcome).toMatchObject({ kind: 'blocked', alert: { state: 'blocked', decisionAction: 'block' } });
+    expect(duo.calls).toEqual([{ action: 'block', userId: 'DU1' }]);
+    expect(okta.calls).toEqual([{ action: 'block', userId: '00u1' }]);
+    expect(refreshes).toEqual(['in_progress', 'blocked']);
+    expect(reports).toEqual([{
+      action: 'block', state: 'blocked', actor: 'UANALYST', at: 1_000,
+      results: [
+        { provider: 'DUO', label: 'Duo', providerUserId: 'DU1', ok: true, steps: ['Duo blocked'] },
+        { provider: 'OKTA', label: 'Okta', providerUserId: '00u1', ok: true, steps: ['Okta blocked'] },
+      ],
+    }]);
+    expect((await store.listAlertActions(alertId)).map((a) => [a.provider, a.ok])).toEqual([['DUO', true], ['OKTA', true]]);
+    expect((await store.listAudit({ limit: 1 }))[0]).toMatchObject({ outcome: 'blocked', detail: 'Duo DU1: ok; Okta 00u1: ok' });
+  });
+
+  it('lets one of ten concurrent Block clicks act: one call per provider, nine "already"', async () => {
+    const service = createResponseService(deps);
+    const outcomes = await Promise.all(Array.from({ length: 10 }, (_, i) => service.block(alertId, i % 2 ? ANALYST : OTHER)));
+    expect(outcomes.filter((o) => o.kind === 'blocked')).toHaveLength(1);
+    expect(outcomes.filter((o) => o.kind === 'already')).toHaveLength(9);
+    expect(duo.calls).toHaveLength(1);
+    expect(okta.calls).toHaveLength(1);
+  });
+
+  it('fails a partial block plainly and retries only what failed', async () => {
+    okta.scripts.block.push({ ok: false, error: 'Okta is unavailable (HTTP 503)', retryable: true, steps: ['Okta user suspended'] });
+    const service = createResponseService(deps);
+    const failed = await service.block(alertId, ANALYST);
+    expect(failed).toMatchObject({ kind: 'failed', action: 'block', alert: { state: 'failed' } });
+    expect(reports[0]).toMatchObject({ state: 'failed', results: [{ label: 'Duo', ok: true }, { label: 'Okta', ok: false, error: 'Okta is unavailable (HTTP 503)', steps: ['Okta user suspended'] }] });
+
+    const retried = await service.retry(alertId, OTHER);
+    expect(retried).toMatchObject({ kind: 'blocked', alert: { state: 'blocked', decidedBy: 'UOTHER' }, results: [{ label: 'Okta', ok: true }] });
+    expect(duo.calls).toHaveLength(1);
+    expect(okta.calls).toHaveLength(2);
+    expect(await audit()).toEqual([['UANALYST', 'block', 'block_failed'], ['UOTHER', 'retry', 'blocked']]);
+  });
+
+  it('fails cleanly when CII cannot be read, calls no provider, and a retry starts from CII again', async () => {
+    ciiAnswers.push(new CiiUnavailableError('timeout'));
+    const service = createResponseService(deps);
+    expect(await service.block(alertId, ANALYST)).toMatchObject({
+      kind: 'failed', error: 'Could not read the user’s accounts from CII: CII is unreachable or too slow right now', results: [],
+    });
+    expect((await store.getAlert(alertId))?.decisionError).toContain('CII is unreachable');
+    expect([...duo.calls, ...okta.calls]).toEqual([]);
+    expect(await service.retry(alertId, ANALYST)).toMatchObject({ kind: 'blocked' });
+    expect((await store.getAlert(alertId))?.decisionError).toBeUndefined();
+  });
+
+  it('fails when CII lists no account in a configured provider, and when a provider client throws', async () => {
+    ciiAnswers.push(endUser([{ provider: 'AZURE_AD', userId: 'e1' }]));
+    const service = createResponseService(deps);
+    expect(await service.block(alertId, ANALYST)).toMatchObject({ kind: 'failed', error: 'CII lists no account of this user in Duo, Okta' });
+    duo.scripts.block.push(new Error('boom'));
+    expect(await service.retry(alertId, ANALYST)).toMatchObject({
+      kind: 'failed', results: [{ label: 'Duo', ok: false, error: 'Duo: unexpected error (see the app log)' }, { label: 'Okta', ok: true }],
+    });
+  });
+
+  it('unblocks each account the block disabled, and retries a failed unblock only where it failed', async () => {
+    okta.scripts.block.push({ ok: false, error: 'Okta refused', retryable: false, steps: [] });
+    const service = createResponseService(deps);
+    await service.block(alertId, ANALYST);
+    expect(await service.unblock(alertId, ANALYST)).toMatchObject({ kind: 'already', alert: { state: 'failed' } });
+    await service.retry(alertId, ANALYST);
+
+    duo.scripts.unblock.push({ ok: false, error: 'Duo is unavailable (HTTP 503)', retryable: true, steps: [] });
+    expect(await service.unblock(alertId, OTHER)).toMatchObject({ kind: 'failed', action: 'unblock', alert: { state: 'failed', decisionAction: 'unblock' } });
+    expect(await service.retry(alertId, OTHER)).toMatchObject({ kind: 'unblocked', results: [{ label: 'Duo', ok: true }] });
+    expect(duo.calls.filter((c) => c.action === 'unblock')).toHaveLength(2);
+    expect(okta.calls.filter((c) => c.action === 'unblock')).toEqual([{ action: 'unblock', userId: '00u1' }]);
+    expect(await service.unblock(alertId, OTHER)).toMatchObject({ kind: 'already', alert: { state: 'unblocked' } });
+  });
+
+  it('says "already" to a Retry of an alert that has not failed', async () => {
+    expect(await createResponseService(deps).retry(alertId, ANALYST)).toMatchObject({ kind: 'already', alert: { state: 'open' } });
+  });
+});
