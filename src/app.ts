@@ -53,15 +53,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     logger.warn(`CII ${url} comes from the CII_REGION preset, an unverified default: check it with /cii status`);
   }
 
-  const cii = createCiiClient({
-    tokenUrl: config.cii.tokenUrl,
-    apiUrl: config.cii.apiUrl,
-    clientId: config.cii.clientId,
-    clientSecret: config.cii.clientSecret,
-    audience: config.cii.audience,
-    logger,
-    ...options.cii,
-  });
+  const cii = createCiiClient({ ...config.cii, logger, ...options.cii });
   const lookup = createLookupService({ cii, ttlSeconds: config.cii.lookupCacheTtlSeconds, logger: logger.child('lookup') });
   const identityProviders = createIdentityProviders(config.identityProviders, { logger: logger.child('idp') });
 
@@ -168,7 +160,18 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     logger.error('unhandled error in a Slack listener', err);
   });
 
+  // Background work of every replica: the outbox, and actions a crashed replica left in progress.
+  const recoverInterrupted = () =>
+    responses.recoverInterrupted().catch((err: unknown) => logger.error('could not recover interrupted actions', err));
+  let sweeper: NodeJS.Timeout | undefined;
+  const startBackground = () => {
+    worker.start();
+    void recoverInterrupted();
+    sweeper = setInterval(recoverInterrupted, 60_000);
+    sweeper.unref();
+  };
   const stop = async () => {
+    clearInterval(sweeper);
     await app.stop();
     await worker.stop();
     await store.close();
@@ -176,12 +179,12 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
 
   if (socketMode) {
     await app.start();
-    worker.start();
+    startBackground();
     logger.info('connected to Slack in Socket Mode', { healthPort: config.http.port });
     return { url: `http://127.0.0.1:${config.http.port}`, port: config.http.port, stop };
   }
   const server = (await app.start({ port: config.http.port, host: config.http.host })) as Server;
-  worker.start();
+  startBackground();
   const { port } = server.address() as AddressInfo;
   logger.info('listening for Slack requests', { url: `http://${config.http.host}:${port}/slack/events` });
   const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;

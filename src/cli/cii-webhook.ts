@@ -10,14 +10,7 @@ async function main(): Promise<number> {
   const logger = createLogger({ level: config.logLevel === 'debug' ? 'debug' : 'warn' });
   const store = await openStore(config.databaseUrl, { logger });
   try {
-    const cii = createCiiClient({
-      tokenUrl: config.cii.tokenUrl,
-      apiUrl: config.cii.apiUrl,
-      clientId: config.cii.clientId,
-      clientSecret: config.cii.clientSecret,
-      audience: config.cii.audience,
-      logger,
-    });
+    const cii = createCiiClient({ ...config.cii, logger });
     return await runWebhookCli(process.argv.slice(2), { cii, store, webhook: config.webhook, out: (line) => console.log(line) });
   } finally {
     await store.close();

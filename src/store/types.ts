@@ -242,6 +242,8 @@ export interface Store {
   transitionAlert(id: string, transition: AlertTransition): Promise<TransitionResult>;
   /** Every provider result of an alert, oldest first. */
   listAlertActions(alertId: string): Promise<AlertActionResult[]>;
+  /** Alerts left `in_progress` since before `before` (the process acting on them died). */
+  listStuckAlerts(before: number): Promise<StoredAlert[]>;
 
   recordAudit(entry: NewAuditEntry): Promise<void>;
   /** Newest first; `login` matches the alert's user case-insensitively. */

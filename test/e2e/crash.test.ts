@@ -7,7 +7,7 @@ import { seedUsers } from '../../sim/cii/seed.ts';
 import { createSlackDriver } from '../../sim/slack/driver.ts';
 import { startFakeSlack, type FakeSlack } from '../../sim/slack/fake-slack.ts';
 import { startChildApp, type ChildApp } from '../support/child-app.ts';
-import { SIGNING_SECRET, WEBHOOK_SECRET } from '../support/stack.ts';
+import { SIGNING_SECRET, simulatorEnv, WEBHOOK_SECRET } from '../support/stack.ts';
 import { countRows } from '../support/webhook.ts';
 import { createCiiClient } from '../../src/cii/client.ts';
 
@@ -23,14 +23,7 @@ describe('delivery after a crash', () => {
     cii = await startCiiSimulator();
     dir = mkdtempSync(join(tmpdir(), 'cii-slack-crash-'));
     env = {
-      SLACK_BOT_TOKEN: slack.botToken,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_API_URL: slack.apiUrl,
-      CII_CLIENT_ID: cii.credentials.clientId,
-      CII_CLIENT_SECRET: cii.credentials.clientSecret,
-      CII_TOKEN_URL: cii.tokenUrl,
-      CII_API_URL: cii.apiUrl,
-      CII_WEBHOOK_SECRET: WEBHOOK_SECRET,
+      ...simulatorEnv(slack, cii),
       DATABASE_URL: `sqlite:${join(dir, 'cii-slack.db')}`,
       LOG_LEVEL: 'info',
     };

@@ -8,7 +8,7 @@ import { buildFailedCheckEnvelope, startCiiSimulator, type CiiSimulator } from '
 import { seedUsers } from '../../sim/cii/seed.ts';
 import { createSlackDriver } from '../../sim/slack/driver.ts';
 import { startFakeSlack, type FakeSlack } from '../../sim/slack/fake-slack.ts';
-import { SIGNING_SECRET, WEBHOOK_SECRET } from '../support/stack.ts';
+import { SIGNING_SECRET, simulatorEnv, WEBHOOK_SECRET } from '../support/stack.ts';
 
 const SERVER = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const probe = new pg.Client({ connectionString: SERVER, connectionTimeoutMillis: 2_000 });
@@ -31,14 +31,7 @@ describe.skipIf(!reachable && !process.env.TEST_POSTGRES_URL)('two replicas shar
     const url = new URL(SERVER);
     url.searchParams.set('schema', schema);
     const env = {
-      SLACK_BOT_TOKEN: slack.botToken,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_API_URL: slack.apiUrl,
-      CII_CLIENT_ID: cii.credentials.clientId,
-      CII_CLIENT_SECRET: cii.credentials.clientSecret,
-      CII_TOKEN_URL: cii.tokenUrl,
-      CII_API_URL: cii.apiUrl,
-      CII_WEBHOOK_SECRET: WEBHOOK_SECRET,
+      ...simulatorEnv(slack, cii),
       DATABASE_URL: url.toString(),
       PORT: '0',
     };

@@ -269,6 +269,14 @@ export function runStoreContract(name: string, setup: () => Promise<StoreHarness
         expect(await store.getAlert(id)).toEqual(retried.alert);
       });
 
+      it('lists the alerts left in progress since before a time, and only those', async () => {
+        const [stuck, recent, approved] = [await newAlert(), await newAlert(), await newAlert()];
+        await store.transitionAlert(stuck, { from: ['open'], to: 'in_progress', actor: 'U1', at: T0 + 1, action: 'block' });
+        await store.transitionAlert(recent, { from: ['open'], to: 'in_progress', actor: 'U1', at: T0 + 100, action: 'block' });
+        await store.transitionAlert(approved, { from: ['open'], to: 'approved', actor: 'U1', at: T0 + 1 });
+        expect((await store.listStuckAlerts(T0 + 50)).map((a) => a.id)).toEqual([stuck]);
+      });
+
       it('reports a missing alert as not moved', async () => {
         expect(await store.transitionAlert(randomUUID(), { from: ['open'], to: 'approved', actor: 'U1', at: T0 })).toEqual({ moved: false, alert: undefined });
       });

@@ -34,14 +34,10 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-/** The real app, on a loopback port, wired to the fake Slack and the CII simulator. */
-export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const slack = await startFakeSlack(options.slack);
-  const cii = await startCiiSimulator(options.cii);
-  const idp = options.idp ? await startIdpSimulators(options.idp) : undefined;
-  const dataDir = mkdtempSync(join(tmpdir(), 'cii-slack-e2e-'));
-  const env = {
-    SLACK_BOT_TOKEN: 'xoxb-fake-token',
+/** The app's environment for the fake Slack and the CII simulator (add DATABASE_URL, PORT...). */
+export function simulatorEnv(slack: FakeSlack, cii: CiiSimulator): Record<string, string | undefined> {
+  return {
+    SLACK_BOT_TOKEN: slack.botToken,
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_API_URL: slack.apiUrl,
     CII_CLIENT_ID: cii.credentials.clientId,
@@ -50,6 +46,17 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     CII_TOKEN_URL: cii.tokenUrl,
     CII_API_URL: cii.apiUrl,
     CII_WEBHOOK_SECRET: WEBHOOK_SECRET,
+  };
+}
+
+/** The real app, on a loopback port, wired to the fake Slack and the CII simulator. */
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const slack = await startFakeSlack(options.slack);
+  const cii = await startCiiSimulator(options.cii);
+  const idp = options.idp ? await startIdpSimulators(options.idp) : undefined;
+  const dataDir = mkdtempSync(join(tmpdir(), 'cii-slack-e2e-'));
+  const env = {
+    ...simulatorEnv(slack, cii),
     DATABASE_URL: `sqlite:${join(dataDir, 'cii-slack.db')}`,
     PORT: '0',
     HOST: '127.0.0.1',

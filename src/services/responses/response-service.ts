@@ -17,8 +17,13 @@ export interface ResponseServiceDeps {
   emailOf(userId: string): Promise<string | undefined>;
   cards: AlertCards;
   clock?: { now(): number };
+  /** How long an action may stay in progress before it is taken for interrupted (default 10 min). */
+  interruptedAfterMs?: number;
   logger: Logger;
 }
+
+const INTERRUPTED =
+  'Interrupted: the app stopped while acting, so what the providers did is not confirmed. Retry redoes it (every step is safe to repeat).';
 
 type Verb = 'approve' | 'block' | 'retry' | 'unblock';
 
@@ -201,6 +206,27 @@ export function createResponseService(deps: ResponseServiceDeps): ResponseServic
         if (!started.moved) return already(started.alert);
         return performUnblock(started.alert, actor, await store.listAlertActions(alert.id));
       }),
+
+    async recoverInterrupted() {
+      // Provider calls time out within about a minute: anything in progress this long has nobody working on it.
+      const stuck = await store.listStuckAlerts(now() - (deps.interruptedAfterMs ?? 10 * 60_000));
+      let recovered = 0;
+      for (const alert of stuck) {
+        const moved = await store.transitionAlert(alert.id, {
+          from: ['in_progress'],
+          to: 'failed',
+          actor: alert.decidedBy ?? 'system',
+          at: now(),
+          ...(alert.decisionAction ? { action: alert.decisionAction } : {}),
+          error: INTERRUPTED,
+        });
+        if (!moved.moved) continue;
+        recovered += 1;
+        logger.warn('an action was interrupted by a restart; its alert can be retried', { alertId: alert.id, action: alert.decisionAction });
+        await cards.refresh(alert.id);
+      }
+      return recovered;
+    },
 
     retry: (alertId, actor) =>
       respond('retry', alertId, actor, async (alert) => {

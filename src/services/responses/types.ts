@@ -66,4 +66,9 @@ export interface ResponseService {
   retry(alertId: string, actor: Actor): Promise<ResponseOutcome>;
   /** Reverses each provider action of the block that succeeded. */
   unblock(alertId: string, actor: Actor): Promise<ResponseOutcome>;
+  /**
+   * Fails the alerts left `in_progress` for longer than any action takes (the process acting on them died),
+   * so their cards offer Retry again. Returns how many were recovered.
+   */
+  recoverInterrupted(): Promise<number>;
 }

@@ -170,6 +170,9 @@ export async function openPostgresStore(connectionString: string, options: Postg
       const [row] = await rows(pool, 'SELECT * FROM alerts WHERE id = $1', [id]);
       return row ? toAlert(row) : undefined;
     },
+    async listStuckAlerts(before) {
+      return (await rows(pool, "SELECT * FROM alerts WHERE state = 'in_progress' AND decided_at < $1 ORDER BY decided_at", [before])).map(toAlert);
+    },
     async updateAlertEnrichment(id, e) {
       await pool.query(`UPDATE alerts SET display_name = COALESCE($1, display_name),
         reference_url = COALESCE($2, reference_url) WHERE id = $3`, [e.displayName ?? null, e.referenceUrl ?? null, id]);

@@ -65,6 +65,7 @@ export function openSqliteStore(path: string, options: { logger: Logger }): Stor
         next_attempt_at, created_at, updated_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
     getAlert: stmt('SELECT * FROM alerts WHERE id = ?'),
+    stuckAlerts: stmt("SELECT * FROM alerts WHERE state = 'in_progress' AND decided_at < ? ORDER BY decided_at"),
     enrichAlert: stmt(`UPDATE alerts SET display_name = COALESCE(?, display_name),
         reference_url = COALESCE(?, reference_url) WHERE id = ?`),
     claimCandidates: stmt(CLAIM_CANDIDATES),
@@ -307,6 +308,7 @@ export function openSqliteStore(path: string, options: { logger: Logger }): Stor
 
     transitionAlert: (id, transition) => run(() => transitionAlert(id, transition)),
     listAlertActions: (alertId) => run(() => (q.listActions.all(alertId) as Row[]).map(toAlertAction)),
+    listStuckAlerts: (before) => run(() => (q.stuckAlerts.all(before) as Row[]).map(toAlert)),
     recordAudit: (e) => run(() => {
       q.insertAudit.run(e.at, e.userId, e.userName ?? null, e.teamId ?? null, e.channelId ?? null, e.alertId ?? null,
         e.login ?? null, e.action, e.outcome, e.detail ?? null);

@@ -87,6 +87,19 @@ describe('response service', () => {
 
   const audit = async () => (await store.listAudit({ limit: 100 })).reverse().map((e) => [e.userId, e.action, e.outcome]);
 
+  it('fails an action a crashed process left in progress, so its cards offer Retry, which then completes it', async () => {
+    await store.transitionAlert(alertId, { from: ['open'], to: 'in_progress', actor: 'UANALYST', at: 1_000, action: 'block' });
+    const early = createResponseService({ ...deps, clock: { now: () => 1_000 + 60_000 } });
+    expect(await early.recoverInterrupted()).toBe(0);
+    const later = createResponseService({ ...deps, clock: { now: () => 1_000 + 11 * 60_000 } });
+    expect(await later.recoverInterrupted()).toBe(1);
+    expect(await store.getAlert(alertId)).toMatchObject({ state: 'failed', decisionAction: 'block', decisionError: expect.stringContaining('Interrupted') });
+    expect(refreshes).toEqual(['failed']);
+    expect(await later.recoverInterrupted()).toBe(0);
+    expect(await later.retry(alertId, OTHER)).toMatchObject({ kind: 'blocked' });
+    expect(duo.calls).toEqual([{ action: 'block', userId: 'DU1' }]);
+  });
+
   it('refuses a click from someone who is not a responder: nothing moves, no provider is called, the refusal is audited', async () => {
     const service = createResponseService(deps);
     expect(await service.block(alertId, { ...ANALYST, userId: 'UVIEWER' })).toEqual({ kind: 'refused', reason: 'not_responder' });

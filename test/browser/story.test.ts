@@ -1,0 +1,169 @@
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { seedUser } from '../../sim/cii/seed.ts';
+import { startDemo, type Demo } from '../../sim/demo/start-demo.ts';
+import { silentLogger } from '../../src/logger.ts';
+import { launchChromium, skipBrowserTests } from './support/chromium.ts';
+
+const SCREENSHOTS = fileURLToPath(new URL('../../test-results/screenshots/', import.meta.url));
+const LOOKED_UP = 'marcus.chen@example.com';
+const BLOCKED = 'james.whitaker@example.com';
+const OTHER = 'ethan.brooks@example.com';
+const CHANNELS = { secAlerts: { id: 'C0SECALERT', name: 'sec-alerts' }, soc: { id: 'C0SOC', name: 'soc' } };
+const BOB = 'UANALYST';
+const CAROL = 'UVIEWER';
+const WAIT = { timeout: 15_000 };
+
+const accountOf = (login: string, provider: 'DUO' | 'OKTA' | 'AZURE_AD') => seedUser(login).accounts.find((a) => a.provider === provider)!.userId;
+
+describe.skipIf(skipBrowserTests)('the demo console in a real browser', () => {
+  let demo: Demo;
+  let browser: Browser;
+  let page: Page;
+  let shots = 0;
+  const pageErrors: string[] = [];
+
+  async function screenshot(name: string): Promise<void> {
+    shots += 1;
+    await page.screenshot({ path: `${SCREENSHOTS}${String(shots).padStart(2, '0')}-${name}.png` });
+  }
+
+  async function send(text: string): Promise<void> {
+    await page.locator('#composer-input').fill(text);
+    await page.locator('#composer-input').press('Enter');
+  }
+
+  async function openChannel(channel: { id: string; name: string }): Promise<void> {
+    await page.locator(`[data-channel="${channel.id}"]`).click();
+    await expect.poll(() => page.locator('#channel-name').textContent(), WAIT).toBe(`# ${channel.name}`);
+  }
+
+  async function actAs(userId: string): Promise<void> {
+    await page.locator(`input[name="acting"][value="${userId}"]`).check();
+    await expect.poll(() => page.locator('input[name="acting"]:checked').getAttribute('value'), WAIT).toBe(userId);
+  }
+
+  /** The alert card about `login` in the channel shown (a channel message, not an ephemeral one). */
+  const card = (login: string): Locator => page.locator('#messages .message:not(.ephemeral)').filter({ hasText: `CII alert` }).filter({ hasText: login });
+  const ephemerals = (): Locator => page.locator('#messages .message.ephemeral');
+
+  /** Clicks a card's button and answers its confirm dialog as a person would. */
+  async function clickAndConfirm(target: Locator, actionId: string, confirmLabel: string, shot?: string): Promise<void> {
+    await target.locator(`[data-action-id="${actionId}"]`).click();
+    const dialog = page.locator('#dialog');
+    await dialog.waitFor({ state: 'visible', ...WAIT });
+    const confirm = dialog.locator('[data-confirm-answer="confirm"]');
+    await expect.poll(() => confirm.textContent(), WAIT).toBe(confirmLabel);
+    if (shot !== undefined) await screenshot(shot);
+    await confirm.click();
+    await page.locator('#overlay').waitFor({ state: 'hidden', ...WAIT });
+  }
+
+  const idpRequests = (provider: string, method: string): Locator =>
+    page.locator(`#idp-activity .idp-request[data-provider="${provider}"][data-method="${method}"]`);
+
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    browser = await launchChromium();
+    demo = await startDemo({ port: 0, perChannelIntervalMs: 100, logger: silentLogger });
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+    await page.goto(demo.url);
+    await page.locator('#check option').first().waitFor({ state: 'attached', ...WAIT });
+  }, 60_000);
+
+  afterEach(() => {
+    expect(pageErrors, 'errors thrown in the page').toEqual([]);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await demo?.stop();
+  });
+
+  it('looks a user up from the composer: the card shows only to the sender', async () => {
+    await expect.poll(() => page.locator('#channel-name').textContent(), WAIT).toBe('# sec-alerts');
+    await send(`/cii user ${LOOKED_UP}`);
+    const answer = ephemerals().filter({ hasText: 'Marcus Chen' });
+    await answer.waitFor(WAIT);
+    expect(await answer.textContent()).toContain('Only visible to you');
+    await screenshot('user-lookup');
+  });
+
+  it('subscribes #sec-alerts and #soc with /cii subscribe', async () => {
+    for (const channel of [CHANNELS.soc, CHANNELS.secAlerts]) {
+      await openChannel(channel);
+      await send('/cii subscribe');
+      await page.locator('#messages .message').filter({ hasText: `#${channel.name} now gets CII alerts` }).waitFor(WAIT);
+    }
+    await screenshot('subscribed');
+  });
+
+  it('fires a detection for two users from the CII panel: each channel gets a card per user', async () => {
+    await page.locator('#check').selectOption('impossible-travel');
+    await page.locator('#severity').selectOption('critical');
+    await page.locator('#logins').selectOption([BLOCKED, OTHER]);
+    await page.getByRole('button', { name: 'Fire detection' }).click();
+    await expect.poll(() => page.locator('#detection-result').textContent(), WAIT).toMatch(/^Delivered 1 webhook\(s\): HTTP 2\d\d$/);
+    for (const channel of [CHANNELS.soc, CHANNELS.secAlerts]) {
+      await openChannel(channel);
+      for (const login of [BLOCKED, OTHER]) {
+        await card(login).waitFor(WAIT);
+        expect(await card(login).locator('[data-action-id="alert_block"]').count()).toBe(1);
+      }
+    }
+    await screenshot('alert-cards');
+  });
+
+  it('refuses Block from the non-responder, in a message only she sees, and calls no identity provider', async () => {
+    await actAs(CAROL);
+    await clickAndConfirm(card(BLOCKED), 'alert_block', 'Block', 'block-confirm');
+    const refusal = ephemerals().filter({ hasText: 'Only CII responders' });
+    await refusal.waitFor(WAIT);
+    await screenshot('refused-non-responder');
+    expect(await card(BLOCKED).locator('[data-action-id="alert_block"]').count()).toBe(1);
+    expect(demo.idp.requests).toEqual([]);
+    expect(await page.locator('#idp-activity').textContent()).toContain('No calls yet');
+    await actAs(BOB);
+    expect(await refusal.count()).toBe(0);
+  });
+
+  it('blocks as the responder: every copy of the card turns to "Blocked by", and the panel shows each provider called', async () => {
+    await clickAndConfirm(card(BLOCKED), 'alert_block', 'Block');
+    for (const channel of [CHANNELS.soc, CHANNELS.secAlerts]) {
+      await openChannel(channel);
+      await expect.poll(() => card(BLOCKED).textContent(), WAIT).toContain('Blocked by @Bob Analyst');
+      expect(await card(BLOCKED).locator('[data-action-id="alert_block"]').count()).toBe(0);
+      expect(await card(OTHER).locator('[data-action-id="alert_block"]').count()).toBe(1);
+    }
+
+    const duoCall = idpRequests('DUO', 'POST').filter({ hasText: `/admin/v1/users/${accountOf(BLOCKED, 'DUO')}` });
+    await expect.poll(() => duoCall.first().textContent(), WAIT).toContain('status=disabled');
+    await expect.poll(() => idpRequests('OKTA', 'POST').filter({ hasText: 'lifecycle/suspend' }).count(), WAIT).toBe(1);
+    await expect.poll(() => idpRequests('AZURE_AD', 'PATCH').first().textContent(), WAIT).toContain('accountEnabled=false');
+    const states = page.locator(`#idp-activity .idp-account[data-login="${BLOCKED}"]`);
+    await expect.poll(() => states.textContent(), WAIT).toMatch(/Duo: disabled.*Okta: SUSPENDED.*Entra ID: disabled/);
+    await screenshot('blocked-by-responder');
+
+    // The panel shows what the simulators recorded.
+    const duo = demo.idp.requestsTo('DUO').filter((r) => r.method === 'POST');
+    expect(duo.map((r) => [r.path, r.status])).toEqual([[`/admin/v1/users/${accountOf(BLOCKED, 'DUO')}`, 200]]);
+    expect(demo.idp.duo.users.get(accountOf(BLOCKED, 'DUO'))?.status).toBe('disabled');
+  });
+
+  it('unblocks (after confirming): the card says so and the panel shows the reversal', async () => {
+    await clickAndConfirm(card(BLOCKED), 'alert_unblock', 'Unblock', 'unblock-confirm');
+    await expect.poll(() => card(BLOCKED).textContent(), WAIT).toContain('Unblocked by @Bob Analyst');
+    await expect.poll(() => idpRequests('DUO', 'POST').first().textContent(), WAIT).toContain('status=active');
+    await expect.poll(() => idpRequests('OKTA', 'POST').filter({ hasText: 'lifecycle/unsuspend' }).count(), WAIT).toBe(1);
+    await expect.poll(() => idpRequests('AZURE_AD', 'PATCH').first().textContent(), WAIT).toContain('accountEnabled=true');
+    const states = page.locator(`#idp-activity .idp-account[data-login="${BLOCKED}"]`);
+    await expect.poll(() => states.textContent(), WAIT).toMatch(/Duo: active.*Okta: ACTIVE.*Entra ID: enabled/);
+    await screenshot('unblocked');
+    await openChannel(CHANNELS.soc);
+    await expect.poll(() => card(BLOCKED).textContent(), WAIT).toContain('Unblocked by @Bob Analyst');
+    expect(demo.idp.duo.users.get(accountOf(BLOCKED, 'DUO'))?.status).toBe('active');
+  });
+});
