@@ -28,6 +28,9 @@ import { createUserEmails } from './slack/user-emails.ts';
 import { openStore } from './store/open-store.ts';
 import { createWebhookRoute } from './webhook/route.ts';
 
+/** Users per finding whose CII digest is fetched as soon as the finding is stored. */
+const PREFETCHED_USERS = 10;
+
 export interface AppOptions {
   logger?: Logger;
   now?: () => Date;
@@ -70,7 +73,12 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
         logger: logger.child('webhook'),
         onFailedCheck: async (finding) => {
           const result = await ingest.ingest(finding);
-          if (result.deliveriesCreated > 0) worker.kick();
+          if (result.deliveriesCreated > 0) {
+            worker.kick();
+            // Warm the lookup cache for the first cards, so posting them does not wait on CII. Bounded: the
+            // rest are enriched when their turn comes, at Slack's pace, not all at once against CII.
+            for (const user of finding.users.slice(0, PREFETCHED_USERS)) lookup.userState(user.login).catch(() => undefined);
+          }
           return result;
         },
         onTest: (at) => ingest.recordWebhookTest(at),

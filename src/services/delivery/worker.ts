@@ -42,6 +42,9 @@ export interface DeliveryWorker {
   kick(): void;
 }
 
+/** Floor between two claims of one worker, so a burst of webhooks does not turn into a burst of claims. */
+const MIN_CLAIM_SPACING_MS = 25;
+
 export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
   const { store, poster, logger } = deps;
   const clock = deps.clock ?? { now: () => Date.now() };
@@ -67,6 +70,8 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
   let wakeTimes: number[] = [];
   let pendingWake = false;
   let wake: (() => void) | undefined;
+  let lastClaimAt = Number.NEGATIVE_INFINITY;
+  let stopWait: (() => void) | undefined;
 
   function signal(): void {
     pendingWake = true;
@@ -74,22 +79,33 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
   }
 
   function sleep(): Promise<void> {
-    if (pendingWake) {
-      pendingWake = false;
-      return Promise.resolve();
-    }
     const now = clock.now();
+    // A kick, or a channel that reopened (a retry that fell due) while the last claim ran: due now.
+    const due = pendingWake || wakeTimes.some((t) => t <= now);
+    pendingWake = false;
     wakeTimes = wakeTimes.filter((t) => t > now);
-    const ms = Math.min(pollIntervalMs, ...wakeTimes.map((t) => t - now));
+    // Kicks arrive with every ingested webhook: claim at most once per MIN_CLAIM_SPACING_MS, not per kick.
+    const spacing = Math.max(0, lastClaimAt + MIN_CLAIM_SPACING_MS - now);
+    if (due && spacing === 0) return Promise.resolve();
+    const ms = due ? spacing : Math.max(spacing, Math.min(pollIntervalMs, ...wakeTimes.map((t) => t - now)));
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
+      let timer = setTimeout(done, ms);
       function done() {
         clearTimeout(timer);
         wake = undefined;
+        stopWait = undefined;
         pendingWake = false;
         resolve();
       }
-      wake = done;
+      // A kick ends the wait, but never sooner than the claim spacing; stop() ends it at once.
+      wake = due
+        ? undefined
+        : () => {
+            clearTimeout(timer);
+            wake = undefined;
+            timer = setTimeout(done, Math.max(0, lastClaimAt + MIN_CLAIM_SPACING_MS - clock.now()));
+          };
+      stopWait = done;
     });
   }
 
@@ -98,6 +114,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
       const free = concurrency - inFlight.size;
       if (free > 0) {
         const now = clock.now();
+        lastClaimAt = now;
         let claimed: ClaimedDelivery[] = [];
         try {
           claimed = await store.claimDueDeliveries({ now, limit: free, leaseMs, owner, channelIntervalMs: perChannelIntervalMs });
@@ -131,6 +148,10 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
       return;
     }
     try {
+      // Pace from when Slack took the post, not from the claim: preparing a card takes a varying time.
+      const postedAt = clock.now();
+      await store.holdChannel(delivery.channelId, postedAt + perChannelIntervalMs);
+      wakeTimes.push(postedAt + perChannelIntervalMs);
       await store.markDelivered(delivery.id, { ts });
       logger.debug('card posted', { deliveryId: delivery.id, channelId: delivery.channelId, ts });
     } catch (err) {
@@ -181,6 +202,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
     async stop() {
       running = false;
       signal();
+      stopWait?.();
       await loopDone;
       await Promise.all(inFlight);
     },

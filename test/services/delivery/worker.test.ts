@@ -103,6 +103,40 @@ describe('delivery worker', () => {
     expect(await store.listDeliveries({ state: 'pending' })).toEqual([]);
   });
 
+  it('turns a burst of webhook kicks into a few claims, not one claim per kick', async () => {
+    const { ingest } = await setup([{ id: 'C1' }]);
+    let claims = 0;
+    const counted: Store = { ...store, claimDueDeliveries: (o) => ((claims += 1), store.claimDueDeliveries(o)) };
+    const worker = startWorker({ poster: recordingPoster().poster, pollIntervalMs: 10_000 }, counted);
+    await vi.advanceTimersByTimeAsync(10);
+    const before = claims;
+    for (let i = 0; i < 100; i++) {
+      await ingest.ingest(finding({ logins: [`u${i}@example.com`] }));
+      worker.kick();
+      await vi.advanceTimersByTimeAsync(1);
+    }
+    // 100 kicks over ~100 ms of simulated time: one claim per 25 ms at most.
+    expect(claims - before).toBeLessThanOrEqual(6);
+    expect(claims - before).toBeGreaterThan(0);
+  });
+
+  it('paces a channel from when Slack took the previous post, not from when it was claimed', async () => {
+    const { ingest } = await setup([{ id: 'C1' }]);
+    await ingest.ingest(finding({ logins: userLogins(3) }));
+    const slow: SlackPoster = {
+      async post(message) {
+        await new Promise((r) => setTimeout(r, 400));
+        return slack.poster.post(message);
+      },
+    };
+    const slack = recordingPoster();
+    startWorker({ poster: slow });
+    await advanceUntil(() => slack.posts.length === 3);
+    const gaps = slack.posts.slice(1).map((p, i) => p.at - slack.posts[i]!.at);
+    // Each post takes 400 ms to be accepted; the next one starts at least 1 s after acceptance.
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(1_400);
+  });
+
   it('posts a summary first and then every user card in its thread', async () => {
     const { ingest } = await setup([{ id: 'C1' }]);
     await ingest.ingest(finding({ logins: userLogins(30) }));
