@@ -185,16 +185,23 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     await store.close();
   };
 
-  if (socketMode) {
-    await app.start();
+  try {
+    if (socketMode) {
+      await app.start();
+      startBackground();
+      logger.info('connected to Slack in Socket Mode', { healthPort: config.http.port });
+      return { url: `http://127.0.0.1:${config.http.port}`, port: config.http.port, stop };
+    }
+    const server = (await app.start({ port: config.http.port, host: config.http.host })) as Server;
     startBackground();
-    logger.info('connected to Slack in Socket Mode', { healthPort: config.http.port });
-    return { url: `http://127.0.0.1:${config.http.port}`, port: config.http.port, stop };
+    const { port } = server.address() as AddressInfo;
+    logger.info('listening for Slack requests', { url: `http://${config.http.host}:${port}/slack/events` });
+    const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;
+    return { url: `http://${host}:${port}`, port, stop };
+  } catch (err) {
+    // A failed start (port taken, Slack refusing the app token...) must not leave a server or the database open.
+    await app.stop().catch(() => undefined);
+    await store.close().catch(() => undefined);
+    throw err;
   }
-  const server = (await app.start({ port: config.http.port, host: config.http.host })) as Server;
-  startBackground();
-  const { port } = server.address() as AddressInfo;
-  logger.info('listening for Slack requests', { url: `http://${config.http.host}:${port}/slack/events` });
-  const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;
-  return { url: `http://${host}:${port}`, port, stop };
 }

@@ -4,12 +4,15 @@ import { z } from 'zod';
 import { checks } from '../cii/checks.ts';
 import { seedUsers, type SimUser } from '../cii/seed.ts';
 import type { CiiSimulator } from '../cii/server.ts';
+import type { IdpSimulators } from '../idp/simulators.ts';
 import { BodyTooLargeError, readBody } from '../slack/decode-request.ts';
 import { createSlackDriver } from '../slack/driver.ts';
 import type { FakeSlack, RecordedCall } from '../slack/fake-slack.ts';
 import { createConsoleState, type InteractionOrigin } from './console-state.ts';
+import { idpActivity } from './idp-activity.ts';
 
 export type { ConsoleItem, ConsoleSnapshot, ConsoleView } from './console-state.ts';
+export type { IdpAccountView, IdpActivity, IdpRequestView } from './idp-activity.ts';
 
 export interface ConsoleOptions {
   fake: FakeSlack;
@@ -25,6 +28,8 @@ export interface ConsoleOptions {
   appName?: string;
   /** Users the CII panel offers; default the simulator's seed. */
   ciiUsers?: readonly SimUser[];
+  /** The identity-provider simulators the app calls: their requests show in the page's panel. */
+  idp?: IdpSimulators;
 }
 
 export interface ConsoleHandle {
@@ -43,6 +48,7 @@ const STATIC_FILES: Record<string, { file: string; type: string }> = {
   '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
   '/console/assets/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
   '/console/assets/render.js': { file: 'render.js', type: 'text/javascript; charset=utf-8' },
+  '/console/assets/idp-panel.js': { file: 'idp-panel.js', type: 'text/javascript; charset=utf-8' },
   '/console/assets/style.css': { file: 'style.css', type: 'text/css; charset=utf-8' },
 };
 
@@ -122,10 +128,12 @@ export function mountConsole(opts: ConsoleOptions): ConsoleHandle {
   const streams = new Set<ServerResponse>();
   let version = 0;
   const stopWatchingFake = fake.subscribe((change) => state.apply(change));
-  const stopWatchingState = state.onChange(() => {
+  const notify = () => {
     version += 1;
     for (const res of streams) res.write(`event: change\ndata: ${version}\n\n`);
-  });
+  };
+  const stopWatchingState = state.onChange(notify);
+  const stopWatchingIdp = opts.idp?.onRequest(notify);
 
   async function command(req: IncomingMessage): Promise<Json> {
     const input = await readInput(req, commandInput);
@@ -268,6 +276,10 @@ export function mountConsole(opts: ConsoleOptions): ConsoleHandle {
       sendJson(res, 200, catalogue());
       return true;
     }
+    if (path === '/console/idp') {
+      sendJson(res, 200, idpActivity(opts.idp, ciiUsers));
+      return true;
+    }
     if (path === '/console/events') {
       openStream(req, res);
       return true;
@@ -282,6 +294,7 @@ export function mountConsole(opts: ConsoleOptions): ConsoleHandle {
       removeRoute();
       stopWatchingFake();
       stopWatchingState();
+      stopWatchingIdp?.();
       for (const res of streams) res.end();
       streams.clear();
     },

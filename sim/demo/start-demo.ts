@@ -88,7 +88,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     checkIds: checks.map((c) => c.id),
   });
 
-  const console = mountConsole({ fake: slack, appUrl: app.url, signingSecret: DEMO_SIGNING_SECRET, cii, users: DEMO_USERS });
+  const console = mountConsole({ fake: slack, appUrl: app.url, signingSecret: DEMO_SIGNING_SECRET, cii, idp, users: DEMO_USERS });
 
   let stopped: Promise<void> | undefined;
   return {

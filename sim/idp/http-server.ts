@@ -29,6 +29,8 @@ export interface RecordedRequest {
   headers: IncomingHttpHeaders;
   body: string;
   status: number;
+  /** When the reply was made, epoch milliseconds. */
+  at: number;
 }
 
 export interface ScriptedFailure {
@@ -81,6 +83,7 @@ export async function startProviderServer(options: ProviderServerOptions): Promi
         headers: req.headers,
         body: request.body,
         status: reply.status,
+        at: Date.now(),
       });
       const headers: Record<string, string> = { ...reply.headers };
       if (reply.body !== undefined) headers['content-type'] = 'application/json';

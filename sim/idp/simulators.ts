@@ -38,6 +38,8 @@ export interface IdpSimulators {
   /** Every request, in arrival order, with the status it got. */
   requests: RecordedRequest[];
   requestsTo(provider: SimProvider): RecordedRequest[];
+  /** Calls `listener` after each request is recorded; returns the unsubscribe function. */
+  onRequest(listener: (request: RecordedRequest) => void): () => void;
   /** The next `times` requests to `provider` (optionally only those whose path contains `path`) fail with `status`. */
   fail(provider: SimProvider, failure: ScriptedFailure): void;
   addUser(provider: SimProvider, userId: string): void;
@@ -49,7 +51,11 @@ export async function startIdpSimulators(options: IdpSimulatorOptions = {}): Pro
   const now = options.now ?? Date.now;
   const autoCreateUsers = options.autoCreateUsers ?? false;
   const requests: RecordedRequest[] = [];
-  const record = (r: RecordedRequest) => requests.push(r);
+  let listeners: Array<(request: RecordedRequest) => void> = [];
+  const record = (r: RecordedRequest) => {
+    requests.push(r);
+    for (const listener of listeners) listener(r);
+  };
   const failures: Record<SimProvider, ScriptedFailure[]> = { DUO: [], OKTA: [], AZURE_AD: [] };
 
   const duoCreds = { ikey: 'DISIMULATEDINTEGRATN', skey: 'sim-duo-secret-key-0123456789abcdefghijk' };
@@ -84,6 +90,12 @@ export async function startIdpSimulators(options: IdpSimulatorOptions = {}): Pro
     config,
     requests,
     requestsTo: (provider) => requests.filter((r) => r.provider === provider),
+    onRequest: (listener) => {
+      listeners.push(listener);
+      return () => {
+        listeners = listeners.filter((l) => l !== listener);
+      };
+    },
     fail: (provider, failure) => {
       failures[provider].push(failure);
     },

@@ -1,4 +1,5 @@
 import type { FakeMessage, FakeSlack, RecordedCall } from './fake-slack.ts';
+import type { SocketAck } from './socket-mode.ts';
 import {
   FORM_CONTENT_TYPE,
   JSON_CONTENT_TYPE,
@@ -37,9 +38,16 @@ export interface ClickOptions {
   responseUrl?: string;
 }
 
+export interface CommandOptions {
+  userId: string;
+  channelId: string;
+  /** Default '/cii'. */
+  command?: string;
+}
+
 export interface SlackDriver {
   /** Sends a signed slash command; resolves with the app's HTTP answer (its ack). */
-  command(text: string, opts: { userId: string; channelId: string; command?: string }): Promise<InteractionAnswer>;
+  command(text: string, opts: CommandOptions): Promise<InteractionAnswer>;
   /** Clicks the element with this action_id in the message, as a signed block_actions interaction. */
   click(opts: ClickOptions): Promise<InteractionAnswer>;
   /** Submits a modal (the `view` of a views.open answer, or the recorded views.open call) with these state values. */
@@ -50,7 +58,34 @@ export interface SlackDriver {
   post(body: string, contentType: string, opts?: { headers?: Record<string, string>; timestampSeconds?: number }): Promise<AppAnswer>;
 }
 
+export interface SocketModeDriverDeps {
+  /** A fake started with an `appToken`, the app connected to it in Socket Mode. */
+  fake: FakeSlack;
+}
+
+export interface SocketAnswer {
+  /** The app's ack payload: the message when it answered in the ack, `{}` for an empty ack. */
+  payload?: Record<string, unknown>;
+  ack: SocketAck;
+  /** The response_url sent in the payload (posts to it are recorded by the fake). */
+  responseUrl: string;
+}
+
+/** The same requests as SlackDriver's, sent over the app's Socket Mode connection instead of to its request URL. */
+export interface SocketModeDriver {
+  /** Sends a `slash_commands` envelope; resolves with the app's ack. */
+  socketCommand(text: string, opts: CommandOptions): Promise<SocketAnswer>;
+  /** Clicks the element with this action_id in the message, as an `interactive` block_actions envelope. */
+  socketClick(opts: ClickOptions): Promise<SocketAnswer>;
+}
+
 type Json = Record<string, unknown>;
+
+/** A request as Slack would POST it (form-encoded), with the response_url it carries. */
+interface SlackRequest {
+  body: string;
+  responseUrl: string;
+}
 
 interface ClickSource {
   ts: string;
@@ -95,19 +130,8 @@ function listActionIds(blocks: Json[]): string {
   return ids.length > 0 ? ids.join(', ') : 'none';
 }
 
-export function createSlackDriver(deps: SlackDriverDeps): SlackDriver {
-  const { fake, signingSecret } = deps;
-  const endpoint = `${deps.appUrl.replace(/\/+$/, '')}/slack/events`;
-
-  async function post(body: string, contentType: string, opts: { headers?: Record<string, string>; timestampSeconds?: number } = {}): Promise<AppAnswer> {
-    const res = await fetch(endpoint, {
-      method: 'POST',
-      headers: { 'content-type': contentType, ...signSlackRequest(signingSecret, body, opts.timestampSeconds), ...opts.headers },
-      body,
-    });
-    return { status: res.status, body: await res.text() };
-  }
-
+/** Builds slash commands and clicks from the fake's live state, for either transport. */
+function createRequests(fake: FakeSlack) {
   function liveMessageJson(m: FakeMessage): Json {
     return {
       type: 'message',
@@ -153,9 +177,7 @@ export function createSlackDriver(deps: SlackDriverDeps): SlackDriver {
   }
 
   return {
-    post,
-
-    async command(text, opts) {
+    command(text: string, opts: CommandOptions): SlackRequest {
       const responseUrl = fake.newResponseUrl({ channel: opts.channelId });
       const body = slashCommandBody({
         command: opts.command ?? '/cii',
@@ -168,10 +190,10 @@ export function createSlackDriver(deps: SlackDriverDeps): SlackDriver {
         apiAppId: fake.appId,
         responseUrl,
       });
-      return { ...(await post(body, FORM_CONTENT_TYPE)), responseUrl };
+      return { body, responseUrl };
     },
 
-    async click(opts) {
+    click(opts: ClickOptions): SlackRequest {
       const source = clickSource(opts.message);
       const found = findElement(source.blocks, opts.actionId);
       if (found === undefined) {
@@ -201,6 +223,35 @@ export function createSlackDriver(deps: SlackDriverDeps): SlackDriver {
         }],
         responseUrl,
       });
+      return { body, responseUrl };
+    },
+  };
+}
+
+export function createSlackDriver(deps: SlackDriverDeps): SlackDriver {
+  const { fake, signingSecret } = deps;
+  const endpoint = `${deps.appUrl.replace(/\/+$/, '')}/slack/events`;
+  const requests = createRequests(fake);
+
+  async function post(body: string, contentType: string, opts: { headers?: Record<string, string>; timestampSeconds?: number } = {}): Promise<AppAnswer> {
+    const res = await fetch(endpoint, {
+      method: 'POST',
+      headers: { 'content-type': contentType, ...signSlackRequest(signingSecret, body, opts.timestampSeconds), ...opts.headers },
+      body,
+    });
+    return { status: res.status, body: await res.text() };
+  }
+
+  return {
+    post,
+
+    async command(text, opts) {
+      const { body, responseUrl } = requests.command(text, opts);
+      return { ...(await post(body, FORM_CONTENT_TYPE)), responseUrl };
+    },
+
+    async click(opts) {
+      const { body, responseUrl } = requests.click(opts);
       return { ...(await post(body, FORM_CONTENT_TYPE)), responseUrl };
     },
 
@@ -225,6 +276,31 @@ export function createSlackDriver(deps: SlackDriverDeps): SlackDriver {
         ? {}
         : { 'x-slack-retry-num': String(opts.retryNum), 'x-slack-retry-reason': opts.retryReason ?? 'http_timeout' };
       return post(body, JSON_CONTENT_TYPE, { headers });
+    },
+  };
+}
+
+/** In Socket Mode Slack sends the same fields as objects: a slash command's form fields, an interaction's `payload`. */
+export function createSocketModeDriver(deps: SocketModeDriverDeps): SocketModeDriver {
+  const { fake } = deps;
+  const requests = createRequests(fake);
+
+  function answer(ack: SocketAck, responseUrl: string): SocketAnswer {
+    return { ...(ack.payload === undefined ? {} : { payload: ack.payload }), ack, responseUrl };
+  }
+
+  return {
+    async socketCommand(text, opts) {
+      const { body, responseUrl } = requests.command(text, opts);
+      const ack = await fake.socketMode.send('slash_commands', Object.fromEntries(new URLSearchParams(body)));
+      return answer(ack, responseUrl);
+    },
+
+    async socketClick(opts) {
+      const { body, responseUrl } = requests.click(opts);
+      const payload = JSON.parse(new URLSearchParams(body).get('payload') ?? '{}') as Json;
+      const ack = await fake.socketMode.send('interactive', payload);
+      return answer(ack, responseUrl);
     },
   };
 }

@@ -1,9 +1,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BodyTooLargeError, bearerToken, decodeApiArgs, readBody } from './decode-request.ts';
 import { createResponseUrls, type ResponseUrlSource } from './response-urls.ts';
 import { createScriptedBehaviours, type ScriptedBehaviour } from './scripted-behaviours.ts';
+import { createSocketMode, type SocketModeFake } from './socket-mode.ts';
 import { DEFAULT_CHANNELS, DEFAULT_USERGROUPS, DEFAULT_USERS, type FakeChannel, type FakeUser, type FakeUsergroup } from './seed.ts';
 import { createWebApiMethods } from './web-api-methods.ts';
 import { createWorkspace, type FakeMessage, type Json } from './workspace.ts';
@@ -12,6 +14,7 @@ export type { FakeChannel, FakeUser, FakeUsergroup } from './seed.ts';
 export type { FakeMessage } from './workspace.ts';
 export type { ScriptedBehaviour } from './scripted-behaviours.ts';
 export type { ResponseUrlSource } from './response-urls.ts';
+export type { SocketAck, SocketConnection, SocketEnvelope, SocketModeFake } from './socket-mode.ts';
 
 export interface FakeSlackOptions {
   port?: number;
@@ -25,6 +28,8 @@ export interface FakeSlackOptions {
   botId?: string;
   /** Default 'A0FAKEAPP'. */
   appId?: string;
+  /** An app-level token (xapp-…): with it the app may call apps.connections.open and connect in Socket Mode. */
+  appToken?: string;
   /** Extra user tokens (token → user id), e.g. to post a message the bot may not update. */
   userTokens?: Record<string, string>;
   /** With the chat:write.public scope the bot may post in public channels it is not in. Default false. */
@@ -64,6 +69,9 @@ export interface FakeSlack {
   botUserId: string;
   botId: string;
   appId: string;
+  appToken?: string;
+  /** Socket Mode: connections, envelopes sent to the app and its acks (see also createSocketModeDriver). */
+  socketMode: SocketModeFake;
   /** Every Web API call and every response_url post, in the order they were answered. */
   calls: RecordedCall[];
   callsTo(method: string): RecordedCall[];
@@ -78,7 +86,7 @@ export interface FakeSlack {
   user(id: string): FakeUser | undefined;
   /** Live state of a channel (membership after conversations.join). */
   channel(id: string): FakeChannel | undefined;
-  /** Clears calls, messages, views, response URLs and channel-membership changes; keeps the seed and scripts. */
+  /** Clears calls, messages, views, response URLs, channel-membership changes and Socket Mode envelopes and acks; keeps the seed and scripts. */
   reset(): void;
   /** Calls the listener after every recorded call and every reset; returns the unsubscribe function. */
   subscribe(listener: (change: FakeSlackChange) => void): () => void;
@@ -128,6 +136,12 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   const methods = createWebApiMethods(ws);
   const scripts = createScriptedBehaviours();
   const responseUrls = createResponseUrls(ws);
+  const socketMode = createSocketMode({
+    appToken: opts.appToken,
+    appId: ws.seed.appId,
+    isKnownToken: (token) => ws.identify(token) !== undefined,
+    baseUrl: () => fake.url,
+  });
   const calls: RecordedCall[] = [];
   let waiters: Waiter[] = [];
   let listeners: Array<(change: FakeSlackChange) => void> = [];
@@ -167,6 +181,8 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   async function webApi(method: string, args: Json, token: string | undefined): Promise<Answer> {
     const forced = await scripted(method, args.channel);
     if (forced !== undefined) return forced;
+    const appLevel = socketMode.answer(method, token);
+    if (appLevel !== undefined) return { status: 200, body: appLevel };
     const handler = methods[method];
     if (handler === undefined) return { status: 200, body: { ok: false, error: 'unknown_method', req_method: method } };
     if (token === undefined) return { status: 200, body: { ok: false, error: 'not_authed' } };
@@ -240,6 +256,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       send(res, { status: tooLarge ? 413 : 500, body: tooLarge ? 'request_too_large' : `fake slack error: ${String(err)}` });
     });
   });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => socketMode.upgrade(req, socket, head));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
@@ -255,6 +272,8 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     botUserId: ws.seed.botUserId,
     botId: ws.seed.botId,
     appId: ws.seed.appId,
+    appToken: opts.appToken,
+    socketMode,
     calls,
     callsTo,
     waitForCalls(method, count, timeoutMs = 5000) {
@@ -307,6 +326,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       calls.length = 0;
       ws.reset();
       responseUrls.clear();
+      socketMode.reset();
       notify({ kind: 'reset' });
     },
     subscribe(listener) {
@@ -321,7 +341,9 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
         routes = routes.filter((r) => r !== route);
       };
     },
-    close() {
+    async close() {
+      // Upgraded sockets are no longer the HTTP server's: close them first.
+      await socketMode.close();
       return new Promise((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
         server.closeAllConnections();

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { seedUser } from '../../sim/cii/seed.ts';
 import { startDemo, type Demo } from '../../sim/demo/start-demo.ts';
 import { silentLogger } from '../../src/logger.ts';
@@ -42,11 +42,16 @@ describe.skipIf(skipBrowserTests)('the demo console in a real browser', () => {
 
   async function actAs(userId: string): Promise<void> {
     await page.locator(`input[name="acting"][value="${userId}"]`).check();
-    await expect.poll(() => page.locator('input[name="acting"]:checked').getAttribute('value'), WAIT).toBe(userId);
+    // The sidebar marks the user once the page has loaded what they see.
+    await page.locator(`.acting-option.current input[value="${userId}"]`).waitFor({ state: 'attached', ...WAIT });
   }
 
   /** The alert card about `login` in the channel shown (a channel message, not an ephemeral one). */
-  const card = (login: string): Locator => page.locator('#messages .message:not(.ephemeral)').filter({ hasText: `CII alert` }).filter({ hasText: login });
+  const card = (login: string): Locator =>
+    page
+      .locator('#messages .message:not(.ephemeral)')
+      .filter({ has: page.locator('[data-action-id="open_in_cii"]') })
+      .filter({ hasText: login });
   const ephemerals = (): Locator => page.locator('#messages .message.ephemeral');
 
   /** Clicks a card's button and answers its confirm dialog as a person would. */
@@ -73,6 +78,10 @@ describe.skipIf(skipBrowserTests)('the demo console in a real browser', () => {
     await page.goto(demo.url);
     await page.locator('#check option').first().waitFor({ state: 'attached', ...WAIT });
   }, 60_000);
+
+  beforeEach(({ task, onTestFailed }) => {
+    onTestFailed(() => page.screenshot({ path: `${SCREENSHOTS}failed-${task.name.replace(/\W+/g, '-').slice(0, 60)}.png` }).then(() => undefined));
+  });
 
   afterEach(() => {
     expect(pageErrors, 'errors thrown in the page').toEqual([]);
@@ -145,6 +154,7 @@ describe.skipIf(skipBrowserTests)('the demo console in a real browser', () => {
     await expect.poll(() => idpRequests('AZURE_AD', 'PATCH').first().textContent(), WAIT).toContain('accountEnabled=false');
     const states = page.locator(`#idp-activity .idp-account[data-login="${BLOCKED}"]`);
     await expect.poll(() => states.textContent(), WAIT).toMatch(/Duo: disabled.*Okta: SUSPENDED.*Entra ID: disabled/);
+    await card(BLOCKED).scrollIntoViewIfNeeded();
     await screenshot('blocked-by-responder');
 
     // The panel shows what the simulators recorded.
@@ -161,6 +171,7 @@ describe.skipIf(skipBrowserTests)('the demo console in a real browser', () => {
     await expect.poll(() => idpRequests('AZURE_AD', 'PATCH').first().textContent(), WAIT).toContain('accountEnabled=true');
     const states = page.locator(`#idp-activity .idp-account[data-login="${BLOCKED}"]`);
     await expect.poll(() => states.textContent(), WAIT).toMatch(/Duo: active.*Okta: ACTIVE.*Entra ID: enabled/);
+    await card(BLOCKED).scrollIntoViewIfNeeded();
     await screenshot('unblocked');
     await openChannel(CHANNELS.soc);
     await expect.poll(() => card(BLOCKED).textContent(), WAIT).toContain('Unblocked by @Bob Analyst');

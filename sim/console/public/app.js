@@ -1,4 +1,5 @@
 // The demo console page: renders /console/state, re-renders on /console/events, sends what the user does.
+import { renderIdpActivity } from './idp-panel.js';
 import { escapeHtml, renderConfirm, renderMessageBody, renderModal } from './render.js';
 
 const ui = {
@@ -171,6 +172,7 @@ function scheduleRefresh() {
   refreshTimer = setTimeout(() => {
     refresh().catch((err) => toast(`Could not load the state: ${err}`, 'error'));
     refreshCii().catch(() => {});
+    refreshIdp().catch(() => {});
   }, 40);
 }
 
@@ -267,6 +269,13 @@ async function refreshCii() {
   return cii;
 }
 
+async function refreshIdp() {
+  const res = await fetch('/console/idp');
+  const activity = await res.json();
+  $('idp-panel').hidden = !activity.available;
+  if (activity.available) $('idp-activity').innerHTML = renderIdpActivity(activity);
+}
+
 async function setUpCiiPanel() {
   const cii = await refreshCii();
   $('check').innerHTML = cii.checks
@@ -344,3 +353,4 @@ $('detection').addEventListener('submit', onDetection);
 new EventSource('/console/events').addEventListener('change', scheduleRefresh);
 setUpCiiPanel().catch((err) => toast(`Could not load the CII catalogue: ${err}`, 'error'));
 refresh(true).catch((err) => toast(`Could not load the state: ${err}`, 'error'));
+refreshIdp().catch((err) => toast(`Could not load the identity-provider calls: ${err}`, 'error'));
