@@ -94,6 +94,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     signingSecret: config.slack.signingSecret,
     ...(socketMode ? { socketMode: true, appToken: config.slack.appToken, installerOptions: { port: config.http.port } } : {}),
     customRoutes,
+    // The app keeps no per-conversation state: skip Bolt's conversation store on every request.
+    convoStore: false,
     logger: logger.child('bolt'),
     clientOptions: {
       ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),

@@ -1,6 +1,6 @@
 import type { Severity } from '../../alerts/finding.ts';
 import type { Logger } from '../../logger.ts';
-import type { ClaimedDelivery, Store, StoredAlert } from '../../store/types.ts';
+import type { ClaimedDelivery, FindingSummary, Store, StoredAlert } from '../../store/types.ts';
 import type { SlackPoster } from './poster.ts';
 
 export interface Enrichment {
@@ -40,6 +40,9 @@ export interface ComposeDeps {
   enrichTimeoutMs: number;
   logger: Logger;
 }
+
+/** How many users a summary card names (the rest are counted). */
+const SUMMARY_NAMES = 10;
 
 /** Resolves to undefined when `promise` fails or takes longer than `ms`. */
 async function settleWithin<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
@@ -82,6 +85,19 @@ export function createComposer(deps: ComposeDeps): (claimed: ClaimedDelivery) =>
     return { displayName: found.displayName ?? alert.displayName, referenceUrl: found.referenceUrl ?? alert.referenceUrl };
   }
 
+  /** Display names for the summary's first users: those the card shows, looked up within the same bound. */
+  async function summaryNames(users: FindingSummary['users']): Promise<string[]> {
+    const enrich = deps.enrich;
+    const first = users.slice(0, SUMMARY_NAMES);
+    const found = enrich
+      ? await settleWithin(
+          Promise.all(first.map((u) => (u.displayName !== undefined ? undefined : enrich(u.login).catch(() => undefined)))),
+          deps.enrichTimeoutMs,
+        )
+      : undefined;
+    return users.map((u, i) => u.displayName ?? found?.[i]?.displayName ?? u.login);
+  }
+
   return async (claimed): Promise<PostMessage> => {
     const { delivery } = claimed;
     if (claimed.kind === 'summary') {
@@ -92,7 +108,7 @@ export function createComposer(deps: ComposeDeps): (claimed: ClaimedDelivery) =>
         severity: summary.severity,
         severityLabel: summary.severityLabel,
         userCount: summary.users.length,
-        names: summary.users.map((u) => u.displayName ?? u.login),
+        names: await summaryNames(summary.users),
         published: summary.published,
       });
       return {

@@ -152,6 +152,16 @@ describe('delivery worker', () => {
     expect(cards.map((c) => c.message.text)).toEqual(userLogins(30).map((l) => `alert ${l} -`));
   });
 
+  it('names the first users of a summary card from the enrichment, and counts the rest', async () => {
+    const { ingest } = await setup([{ id: 'C1' }]);
+    await ingest.ingest(finding({ logins: userLogins(12) }));
+    const slack = recordingPoster();
+    startWorker({ poster: slack.poster, enrich: async (login) => ({ displayName: `Name of ${login}` }) });
+    await advanceUntil(() => slack.posts.length >= 1);
+    const names = userLogins(12).map((l, i) => (i < 10 ? `Name of ${l}` : l));
+    expect(slack.posts[0]?.message.text).toBe(`summary no-mfa 12: ${names.join(',')}`);
+  });
+
   it('waits at least Retry-After before posting to a rate-limited channel again', async () => {
     const { ingest } = await setup([{ id: 'C1' }]);
     await ingest.ingest(finding());
