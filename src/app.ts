@@ -30,9 +30,6 @@ import { createWebhookRoute } from './webhook/route.ts';
 
 /** Users per finding whose CII digest is fetched as soon as the finding is stored. */
 const PREFETCHED_USERS = 10;
-/** Prefetches in flight at once: a burst of webhooks must not become a burst of CII calls. */
-const MAX_PREFETCHES = 8;
-const MAX_PREFETCH_QUEUE = 200;
 
 export interface AppOptions {
   logger?: Logger;
@@ -61,26 +58,6 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
 
   const cii = createCiiClient({ ...config.cii, logger, ...options.cii });
   const lookup = createLookupService({ cii, ttlSeconds: config.cii.lookupCacheTtlSeconds, logger: logger.child('lookup') });
-  // Bounded both ways: a few CII calls at a time, and a short queue that drops what a burst adds beyond it
-  // (those cards are enriched when their turn comes).
-  let prefetching = 0;
-  const prefetchQueue: string[] = [];
-  const prefetchNext = () => {
-    while (prefetching < MAX_PREFETCHES && prefetchQueue.length > 0) {
-      prefetching += 1;
-      lookup
-        .userState(prefetchQueue.shift()!)
-        .catch(() => undefined)
-        .finally(() => {
-          prefetching -= 1;
-          prefetchNext();
-        });
-    }
-  };
-  const prefetch = (login: string) => {
-    if (prefetchQueue.length < MAX_PREFETCH_QUEUE) prefetchQueue.push(login);
-    prefetchNext();
-  };
   const identityProviders = createIdentityProviders(config.identityProviders, { logger: logger.child('idp') });
 
   const store = await openStore(config.databaseUrl, { logger: logger.child('store') });
@@ -100,7 +77,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
             worker.kick();
             // Warm the lookup cache for the first cards, so posting them does not wait on CII. Bounded: the
             // rest are enriched when their turn comes, at Slack's pace, not all at once against CII.
-            for (const user of finding.users.slice(0, PREFETCHED_USERS)) prefetch(user.login);
+            lookup.prefetchStates(finding.users.slice(0, PREFETCHED_USERS).map((u) => u.login));
           }
           return result;
         },

@@ -27,8 +27,16 @@ export interface LookupService {
   usersByIp(ip: string): Promise<IpLookup>;
   /** The digest alone, for enriching alert cards; shares the cache with nothing else. */
   userState(login: string): Promise<EndUserState>;
+  /**
+   * Warms `userState` for these logins in the background. Bounded both ways: a few CII calls at a time, and a
+   * short queue that drops what a burst adds beyond it (those are looked up when they are needed).
+   */
+  prefetchStates(logins: readonly string[]): void;
   health(): Promise<CiiHealth>;
 }
+
+const MAX_PREFETCHES = 8;
+const MAX_PREFETCH_QUEUE = 200;
 
 interface LookupDeps {
   cii: CiiClient;
@@ -78,7 +86,25 @@ export function createLookupService(deps: LookupDeps): LookupService {
     return value as T;
   }
 
+  let prefetching = 0;
+  const prefetchQueue: string[] = [];
+  const prefetchNext = () => {
+    while (prefetching < MAX_PREFETCHES && prefetchQueue.length > 0) {
+      prefetching += 1;
+      cached(`state\u0000${prefetchQueue.shift()!.trim().toLowerCase()}`)
+        .catch(() => undefined)
+        .finally(() => {
+          prefetching -= 1;
+          prefetchNext();
+        });
+    }
+  };
+
   return {
+    prefetchStates(logins) {
+      for (const login of logins) if (prefetchQueue.length < MAX_PREFETCH_QUEUE) prefetchQueue.push(login);
+      prefetchNext();
+    },
     user: (login) => cached<UserLookup>(`user\u0000${login.trim().toLowerCase()}`),
     usersByIp: (ip) => cached<IpLookup>(`ip\u0000${ip.trim().toLowerCase()}`),
     userState: (login) => cached<EndUserState>(`state\u0000${login.trim().toLowerCase()}`),

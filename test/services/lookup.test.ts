@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import type { CiiClient } from '../../src/cii/client.ts';
+import { CiiUnavailableError } from '../../src/cii/errors.ts';
+import type { EndUser, EndUserState } from '../../src/cii/schemas.ts';
+import { silentLogger } from '../../src/logger.ts';
+import { createLookupService } from '../../src/services/lookup.ts';
+
+/** A CII client whose digest calls wait until released, counting calls and how many run at once. */
+function fakeCii() {
+  const calls: string[] = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const waiting: Array<() => void> = [];
+  let failNext = false;
+  const state = (login: string): EndUserState => ({ id: login, displayName: `Name ${login}`, login, status: 'ACTIVE' });
+  const client = {
+    async getEndUserState(login: string) {
+      calls.push(login);
+      inFlight += 1;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      await new Promise<void>((resolve) => waiting.push(resolve));
+      inFlight -= 1;
+      if (failNext) {
+        failNext = false;
+        throw new CiiUnavailableError('down');
+      }
+      return state(login);
+    },
+    async getEndUser(login: string) {
+      return { endUserDetails: { id: login, login, status: 'ACTIVE', referenceUrl: 'https://cii' }, providerEndUserDetails: [] } as EndUser;
+    },
+  } as unknown as CiiClient;
+  const releaseAll = async () => {
+    while (waiting.length > 0) {
+      waiting.splice(0).forEach((r) => r());
+      await new Promise((r) => setTimeout(r, 0));
+    }
+  };
+  return { client, calls, releaseAll, maxInFlight: () => maxInFlight, failNext: () => (failNext = true) };
+}
+
+describe('lookup service', () => {
+  it('shares one CII call between concurrent lookups of a login and reuses the answer within the TTL', async () => {
+    const cii = fakeCii();
+    const lookup = createLookupService({ cii: cii.client, ttlSeconds: 60, logger: silentLogger });
+    const all = Promise.all([lookup.userState('A@example.com'), lookup.userState('a@example.com'), lookup.userState('a@example.com ')]);
+    await cii.releaseAll();
+    expect((await all).map((s) => s.displayName)).toEqual(['Name a@example.com', 'Name a@example.com', 'Name a@example.com']);
+    expect((await lookup.userState('a@example.com')).displayName).toBe('Name a@example.com');
+    expect(cii.calls).toHaveLength(1);
+  });
+
+  it('never caches a failure: the next lookup asks CII again', async () => {
+    const cii = fakeCii();
+    const lookup = createLookupService({ cii: cii.client, ttlSeconds: 60, logger: silentLogger });
+    cii.failNext();
+    const failing = lookup.userState('b@example.com').then(() => undefined, (err: unknown) => err);
+    await cii.releaseAll();
+    expect(await failing).toBeInstanceOf(CiiUnavailableError);
+    const retry = lookup.userState('b@example.com');
+    await cii.releaseAll();
+    expect((await retry).login).toBe('b@example.com');
+    expect(cii.calls).toEqual(['b@example.com', 'b@example.com']);
+  });
+
+  it('prefetches a few digests at a time, drops what overflows its queue, and serves later lookups from the cache', async () => {
+    const cii = fakeCii();
+    const lookup = createLookupService({ cii: cii.client, ttlSeconds: 60, logger: silentLogger });
+    const logins = Array.from({ length: 500 }, (_, i) => `user${i}@example.com`);
+    lookup.prefetchStates(logins);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(cii.calls).toHaveLength(8);
+    await cii.releaseAll();
+    expect(cii.maxInFlight()).toBe(8);
+    expect(cii.calls).toHaveLength(200);
+    await lookup.userState('user0@example.com');
+    expect(cii.calls).toHaveLength(200);
+  });
+});
