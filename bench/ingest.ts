@@ -9,9 +9,11 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { simulatorEnv } from '../sim/app-env.ts';
 import { buildFailedCheckEnvelope, startCiiSimulator, type CiiSimulator } from '../sim/cii/server.ts';
 import type { SimUser } from '../sim/cii/seed.ts';
 import { startFakeSlack, type FakeChannel, type FakeSlack, type RecordedCall } from '../sim/slack/fake-slack.ts';
+import { guardRun } from './support/run-guard.ts';
 import { launchApp, REPO_ROOT, type ChildApp } from './support/child-app.ts';
 import { runClosedLoop } from './support/closed-loop.ts';
 import { byArea, byFunction, selfTimes, type SelfTime } from './support/cpu-profile.ts';
@@ -242,15 +244,7 @@ async function runIngestPhase(spec: IngestSpec, app: ChildApp, db: BenchDatabase
 
 function appEnv(cii: CiiSimulator, slack: FakeSlack, db: BenchDatabase): Record<string, string> {
   return {
-    SLACK_BOT_TOKEN: slack.botToken,
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_API_URL: slack.apiUrl,
-    CII_CLIENT_ID: cii.credentials.clientId,
-    CII_CLIENT_SECRET: cii.credentials.clientSecret,
-    ...(cii.credentials.audience === undefined ? {} : { CII_AUDIENCE: cii.credentials.audience }),
-    CII_TOKEN_URL: cii.tokenUrl,
-    CII_API_URL: cii.apiUrl,
-    CII_WEBHOOK_SECRET: WEBHOOK.secret,
+    ...simulatorEnv({ slack, cii, signingSecret: SIGNING_SECRET, webhookSecret: WEBHOOK.secret }),
     CII_WEBHOOK_HEADER: WEBHOOK.headerName,
     CII_ALERT_GROUP_THRESHOLD: String(GROUP_THRESHOLD),
     DATABASE_URL: db.url,
@@ -418,35 +412,22 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cii-slack-bench-ingest-'));
   const children = new Set<ChildApp>();
   const databases: BenchDatabase[] = [];
-  let stopping = false;
   let slack: FakeSlack | undefined;
   let cii: CiiSimulator | undefined;
 
-  let cleaned: Promise<void> | undefined;
-  const cleanup = () =>
-    (cleaned ??= (async () => {
-      await Promise.all([...children].map((c) => c.stop()));
-      await Promise.all([slack?.close(), cii?.close()]);
-      await Promise.all(databases.map((db) => dropDatabase(db).catch((err: unknown) => {
-        process.stderr.write(`could not drop ${db.url}: ${String(err)}\n`);
-      })));
-      rmSync(dataDir, { recursive: true, force: true });
-    })());
-  const interrupt = (signal: string) => {
-    process.stderr.write(`\n${signal}: stopping the app and the simulators\n`);
-    stopping = true;
-    setTimeout(() => process.exit(130), HARD_STOP_MS).unref();
-    void cleanup().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', () => interrupt('SIGINT'));
-  process.once('SIGTERM', () => interrupt('SIGTERM'));
-  const deadline = setTimeout(() => {
-    process.stderr.write(`\nDeadline of ${DEADLINE_MS / 1000} s reached: no new events; results are partial\n`);
-    stopping = true;
-    // The process-exit hook of each child kills it.
-    setTimeout(() => process.exit(2), HARD_STOP_MS).unref();
-  }, DEADLINE_MS);
-  deadline.unref();
+  const guard = guardRun({
+    deadlineMs: DEADLINE_MS,
+    hardStopMs: HARD_STOP_MS,
+    what: 'events',
+    cleanup: async () => {
+        await Promise.all([...children].map((c) => c.stop()));
+        await Promise.all([slack?.close(), cii?.close()]);
+        await Promise.all(databases.map((db) => dropDatabase(db).catch((err: unknown) => {
+          process.stderr.write(`could not drop ${db.url}: ${String(err)}\n`);
+        })));
+        rmSync(dataDir, { recursive: true, force: true });
+    },
+  });
 
   try {
     slack = await startFakeSlack({ botToken: 'xoxb-bench-token', channels: CHANNELS });
@@ -456,7 +437,7 @@ async function main(): Promise<void> {
     const h: Harness = {
       slack,
       cii,
-      stopping: () => stopping,
+      stopping: guard.stopping,
       database(kind) {
         const db = kind === 'sqlite' ? sqliteDatabase(dataDir, `run-${++sqliteCount}`) : postgresDatabase(POSTGRES_SERVER);
         databases.push(db);
@@ -481,19 +462,19 @@ async function main(): Promise<void> {
     }
     for (const kind of kinds) {
       for (const channels of [0, 1] as const) {
-        if (!stopping) runs.push(await ingestRun(kind, channels, h));
+        if (!guard.stopping()) runs.push(await ingestRun(kind, channels, h));
       }
     }
     const deliveries: DeliveryResult[] = [];
     if (ONLY !== 'ingest') {
-      if (!stopping) deliveries.push(await deliveryRun('1 channel', ['C0SECALERT'], ONE_CHANNEL_CARDS, h));
-      if (!stopping) deliveries.push(await deliveryRun('10 channels', CHANNELS.map((c) => c.id), TEN_CHANNEL_CARDS, h));
+      if (!guard.stopping()) deliveries.push(await deliveryRun('1 channel', ['C0SECALERT'], ONE_CHANNEL_CARDS, h));
+      if (!guard.stopping()) deliveries.push(await deliveryRun('10 channels', CHANNELS.map((c) => c.id), TEN_CHANNEL_CARDS, h));
     }
 
     printReport(runs, deliveries);
     const ingest = ingestGoal(runs);
     const delivery = deliveryGoals(deliveries);
-    const marks = `${CPU_PROFILE ? ' [profiled run: timings inflated by the profiler]' : ''}${stopping ? ' [PARTIAL: stopped early by the deadline or a signal]' : ''}`;
+    const marks = `${CPU_PROFILE ? ' [profiled run: timings inflated by the profiler]' : ''}${guard.stopping() ? ' [PARTIAL: stopped early by the deadline or a signal]' : ''}`;
     const verdict = (ran: boolean, met: boolean) => (!ran ? 'NOT RUN' : met ? 'MET' : 'MISSED');
     process.stdout.write(
       `\nGoal: ≥ ${GOAL_EVENTS_PER_SECOND} single-user events/s persisted with SQLite: ${verdict(runs.length > 0, ingest.met)} (${ingest.figures.join(', ')})${marks}\n` +
@@ -511,7 +492,7 @@ async function main(): Promise<void> {
           cpus: cpus().length,
           cpuModel: cpus()[0]?.model,
           profiled: CPU_PROFILE,
-          partial: stopping,
+          partial: guard.stopping(),
           logLevel: LOG_LEVEL,
           phaseSeconds: PHASE_SECONDS,
           ciiLatencyMs: CII_LATENCY_MS,
@@ -529,8 +510,7 @@ async function main(): Promise<void> {
     process.stdout.write(`Results: ${outFile}\n`);
     process.exitCode = (ONLY === 'delivery' || ingest.met) && (ONLY === 'ingest' || (delivery.rate && delivery.no429)) ? 0 : 1;
   } finally {
-    clearTimeout(deadline);
-    await cleanup();
+    await guard.cleanup();
   }
 }
 

@@ -7,9 +7,11 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } 
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { simulatorEnv } from '../sim/app-env.ts';
 import { startCiiSimulator, type CiiSimulator, type SimRequest } from '../sim/cii/server.ts';
 import { startFakeSlack, type FakeSlack } from '../sim/slack/fake-slack.ts';
 import { FORM_CONTENT_TYPE, signSlackRequest, slashCommandBody } from '../sim/slack/signer.ts';
+import { guardRun } from './support/run-guard.ts';
 import { launchApp, REPO_ROOT, type ChildApp } from './support/child-app.ts';
 import { runClosedLoop } from './support/closed-loop.ts';
 import { byArea, byFunction, selfTimes, type SelfTime } from './support/cpu-profile.ts';
@@ -230,14 +232,7 @@ async function runPhase(spec: PhaseSpec, ctx: { slack: FakeSlack; cii: CiiSimula
 
 function appEnv(cii: CiiSimulator, slack: FakeSlack, dataDir: string, cacheTtlSeconds: number): Record<string, string> {
   return {
-    SLACK_BOT_TOKEN: slack.botToken,
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_API_URL: slack.apiUrl,
-    CII_CLIENT_ID: cii.credentials.clientId,
-    CII_CLIENT_SECRET: cii.credentials.clientSecret,
-    ...(cii.credentials.audience === undefined ? {} : { CII_AUDIENCE: cii.credentials.audience }),
-    CII_TOKEN_URL: cii.tokenUrl,
-    CII_API_URL: cii.apiUrl,
+    ...simulatorEnv({ slack, cii, signingSecret: SIGNING_SECRET, webhookSecret: 'bench-webhook-secret-0123456789' }),
     CII_LOOKUP_CACHE_TTL_SECONDS: String(cacheTtlSeconds),
     DATABASE_URL: `sqlite:${join(dataDir, 'cii-slack.db')}`,
     LOG_LEVEL: 'info',
@@ -297,32 +292,19 @@ async function main(): Promise<void> {
   if (cpuProfile) mkdirSync(PROFILE_DIR, { recursive: true });
   const dataDir = mkdtempSync(join(tmpdir(), 'cii-slack-bench-'));
   const children = new Set<ChildApp>();
-  let stopping = false;
   let slack: FakeSlack | undefined;
   let cii: CiiSimulator | undefined;
 
-  let cleaned: Promise<void> | undefined;
-  const cleanup = () =>
-    (cleaned ??= (async () => {
-      await Promise.all([...children].map((c) => c.stop()));
-      await Promise.all([slack?.close(), cii?.close()]);
-      rmSync(dataDir, { recursive: true, force: true });
-    })());
-  const interrupt = (signal: string) => {
-    process.stderr.write(`\n${signal}: stopping the app and the simulators\n`);
-    stopping = true;
-    setTimeout(() => process.exit(130), HARD_STOP_MS).unref();
-    void cleanup().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', () => interrupt('SIGINT'));
-  process.once('SIGTERM', () => interrupt('SIGTERM'));
-  const deadline = setTimeout(() => {
-    process.stderr.write(`\nDeadline of ${DEADLINE_MS / 1000} s reached: no new requests; results are partial\n`);
-    stopping = true;
-    // The process-exit hook of each child kills it.
-    setTimeout(() => process.exit(2), HARD_STOP_MS).unref();
-  }, DEADLINE_MS);
-  deadline.unref();
+  const guard = guardRun({
+    deadlineMs: DEADLINE_MS,
+    hardStopMs: HARD_STOP_MS,
+    what: 'requests',
+    cleanup: async () => {
+        await Promise.all([...children].map((c) => c.stop()));
+        await Promise.all([slack?.close(), cii?.close()]);
+        rmSync(dataDir, { recursive: true, force: true });
+    },
+  });
 
   try {
     slack = await startFakeSlack({ botToken: 'xoxb-bench-token' });
@@ -336,9 +318,9 @@ async function main(): Promise<void> {
 
     const runOn = async (app: ChildApp, specs: PhaseSpec[]) => {
       for (const spec of specs) {
-        if (stopping) return;
+        if (guard.stopping()) return;
         process.stderr.write(`${spec.name}: ${spec.requests} requests at concurrency ${spec.concurrency}...\n`);
-        const result = await runPhase(spec, { slack: slack!, cii: cii!, app, stopping: () => stopping });
+        const result = await runPhase(spec, { slack: slack!, cii: cii!, app, stopping: guard.stopping });
         (spec.warmUp ? warmUps : phases).push(result);
       }
     };
@@ -365,7 +347,7 @@ async function main(): Promise<void> {
       profile = { file: profileFile, area: selfTimes(profileFile, REPO_ROOT, byArea, 15), functions: selfTimes(profileFile, REPO_ROOT, byFunction, 20) };
     }
 
-    if (!cpuProfile && !stopping) {
+    if (!cpuProfile && !guard.stopping()) {
       const cached = await launchApp({ env: appEnv(cii, slack, dataDir, 600), logFile: join(RESULTS_DIR, 'lookup-app-cached.log') });
       children.add(cached);
       startupMemory.cached = cached.memory();
@@ -384,7 +366,7 @@ async function main(): Promise<void> {
     process.stdout.write(
       `\nGoal: overhead p99 < ${GOAL_OVERHEAD_P99_MS} ms at 50 concurrent, without errors: ${goalMet ? 'MET' : 'MISSED'}` +
         `${goalPhase ? ` (${ms(goalPhase.overheadMs.p99)} ms, ${goalPhase.requests - goalPhase.ok} errors)` : ' (phase did not run)'}` +
-        `${cpuProfile ? ' [profiled run: timings inflated by the profiler]' : ''}${stopping ? ' [PARTIAL: the deadline cut the run short]' : ''}\n`,
+        `${cpuProfile ? ' [profiled run: timings inflated by the profiler]' : ''}${guard.stopping() ? ' [PARTIAL: the deadline cut the run short]' : ''}\n`,
     );
     const outFile = join(RESULTS_DIR, 'lookup.json');
     writeFileSync(
@@ -396,7 +378,7 @@ async function main(): Promise<void> {
           cpus: cpus().length,
           cpuModel: cpus()[0]?.model,
           profiled: cpuProfile,
-          partial: stopping,
+          partial: guard.stopping(),
           syntheticUsers: USER_COUNT,
           goal: { overheadP99Ms: GOAL_OVERHEAD_P99_MS, concurrency: 50, met: goalMet },
           ciiLatencyMs: CII_LATENCY_MS,
@@ -412,8 +394,7 @@ async function main(): Promise<void> {
     process.stdout.write(`Results: ${outFile}\n`);
     process.exitCode = goalMet ? 0 : 1;
   } finally {
-    clearTimeout(deadline);
-    await cleanup();
+    await guard.cleanup();
   }
 }
 

@@ -5,6 +5,7 @@ import { startApp, type RunningApp } from '../../src/app.ts';
 import { createCiiClient } from '../../src/cii/client.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger, type Logger } from '../../src/logger.ts';
+import { simulatorEnv } from '../app-env.ts';
 import { checks } from '../cii/checks.ts';
 import { startCiiSimulator, type CiiSimulator } from '../cii/server.ts';
 import { seedUsers } from '../cii/seed.ts';
@@ -50,25 +51,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const cii = await startCiiSimulator();
   const idp = await startIdpSimulators({ users: { duo: accountIds('DUO'), okta: accountIds('OKTA'), entra: accountIds('AZURE_AD') } });
   const config = loadConfig({
-    SLACK_BOT_TOKEN: slack.botToken,
-    SLACK_SIGNING_SECRET: DEMO_SIGNING_SECRET,
-    SLACK_API_URL: slack.apiUrl,
-    CII_CLIENT_ID: cii.credentials.clientId,
-    CII_CLIENT_SECRET: cii.credentials.clientSecret,
-    CII_TOKEN_URL: cii.tokenUrl,
-    CII_API_URL: cii.apiUrl,
-    CII_WEBHOOK_SECRET: DEMO_WEBHOOK_SECRET,
+    ...simulatorEnv({ slack, cii, idp, signingSecret: DEMO_SIGNING_SECRET, webhookSecret: DEMO_WEBHOOK_SECRET }),
     CII_RESPONDERS: DEMO_USERS.responder,
-    DUO_API_URL: idp.config.duo.apiUrl,
-    DUO_IKEY: idp.config.duo.ikey,
-    DUO_SKEY: idp.config.duo.skey,
-    OKTA_ORG_URL: idp.config.okta.orgUrl,
-    OKTA_API_TOKEN: idp.config.okta.apiToken,
-    ENTRA_TENANT_ID: idp.config.entra.tenantId,
-    ENTRA_CLIENT_ID: idp.config.entra.clientId,
-    ENTRA_CLIENT_SECRET: idp.config.entra.clientSecret,
-    ENTRA_LOGIN_URL: idp.config.entra.loginUrl,
-    GRAPH_API_URL: idp.config.entra.graphUrl,
     DATABASE_URL: `sqlite:${join(dir, 'cii-slack.db')}`,
     PORT: '0',
     HOST: '127.0.0.1',

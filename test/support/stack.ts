@@ -6,6 +6,7 @@ import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
 import { startCiiSimulator, type CiiSimulator, type CiiSimulatorOptions } from '../../sim/cii/server.ts';
 import { startIdpSimulators, type IdpSimulatorOptions, type IdpSimulators } from '../../sim/idp/simulators.ts';
+import { simulatorEnv as worldEnv } from '../../sim/app-env.ts';
 import { createSlackDriver } from '../../sim/slack/driver.ts';
 import { startFakeSlack, type FakeSlack, type FakeSlackOptions } from '../../sim/slack/fake-slack.ts';
 
@@ -35,18 +36,8 @@ export interface Stack {
 }
 
 /** The app's environment for the fake Slack and the CII simulator (add DATABASE_URL, PORT...). */
-export function simulatorEnv(slack: FakeSlack, cii: CiiSimulator): Record<string, string | undefined> {
-  return {
-    SLACK_BOT_TOKEN: slack.botToken,
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_API_URL: slack.apiUrl,
-    CII_CLIENT_ID: cii.credentials.clientId,
-    CII_CLIENT_SECRET: cii.credentials.clientSecret,
-    CII_AUDIENCE: cii.credentials.audience,
-    CII_TOKEN_URL: cii.tokenUrl,
-    CII_API_URL: cii.apiUrl,
-    CII_WEBHOOK_SECRET: WEBHOOK_SECRET,
-  };
+export function simulatorEnv(slack: FakeSlack, cii: CiiSimulator, idp?: IdpSimulators): Record<string, string | undefined> {
+  return worldEnv({ slack, cii, ...(idp ? { idp } : {}), signingSecret: SIGNING_SECRET, webhookSecret: WEBHOOK_SECRET });
 }
 
 /** The real app, on a loopback port, wired to the fake Slack and the CII simulator. */
@@ -56,12 +47,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const idp = options.idp ? await startIdpSimulators(options.idp) : undefined;
   const dataDir = mkdtempSync(join(tmpdir(), 'cii-slack-e2e-'));
   const env = {
-    ...simulatorEnv(slack, cii),
+    ...simulatorEnv(slack, cii, idp),
     DATABASE_URL: `sqlite:${join(dataDir, 'cii-slack.db')}`,
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'debug',
-    ...(idp ? idpEnv(idp) : {}),
     ...options.env,
   };
   const logs: string[] = [];
@@ -81,20 +71,5 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await Promise.all([slack.close(), cii.close(), idp?.close()]);
       rmSync(dataDir, { recursive: true, force: true });
     },
-  };
-}
-
-function idpEnv({ config }: IdpSimulators): Record<string, string> {
-  return {
-    DUO_API_URL: config.duo.apiUrl,
-    DUO_IKEY: config.duo.ikey,
-    DUO_SKEY: config.duo.skey,
-    OKTA_ORG_URL: config.okta.orgUrl,
-    OKTA_API_TOKEN: config.okta.apiToken,
-    ENTRA_TENANT_ID: config.entra.tenantId,
-    ENTRA_CLIENT_ID: config.entra.clientId,
-    ENTRA_CLIENT_SECRET: config.entra.clientSecret,
-    ENTRA_LOGIN_URL: config.entra.loginUrl,
-    GRAPH_API_URL: config.entra.graphUrl,
   };
 }
