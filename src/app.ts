@@ -64,7 +64,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const subscriptions = createSubscriptionService({ store });
   const ingest = createAlertIngest({ store, subscriptions, groupThreshold: config.alerts.groupThreshold, logger: logger.child('ingest') });
 
-  const customRoutes: CustomRoute[] = [createHealthRoute()];
+  // Healthy means the database answers: a replica that lost it should be restarted, not sent traffic.
+  const customRoutes: CustomRoute[] = [createHealthRoute(() => store.schemaVersion().then(() => ({ ok: true })))];
   if (config.webhook.secret) {
     customRoutes.push(
       createWebhookRoute({
@@ -112,6 +113,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     responders: config.responders,
     admins: config.admins,
   });
+  const cards = createAlertCards({ client: app.client, store, render, logger: logger.child('cards') });
   const worker = createDeliveryWorker({
     store,
     poster: createSlackPoster(app.client),
@@ -121,6 +123,12 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       return { displayName: state.displayName, referenceUrl: state.referenceUrl ?? undefined };
     },
     logger: logger.child('delivery'),
+    // A decision taken while this card was being posted: bring the new copy up to date with the others.
+    afterPost: async (claimed) => {
+      if (claimed.kind !== 'alert') return;
+      const current = await store.getAlert(claimed.alert.id);
+      if (current && (current.state !== 'open' || current.version !== claimed.alert.version)) await cards.refresh(current.id);
+    },
     onSubscriptionBroken: (id, reason) => {
       subscriptions.invalidate();
       logger.warn('a subscription is broken: Slack refused to post its alerts', { subscriptionId: id, reason });
@@ -139,7 +147,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     providers: identityProviders,
     isResponder,
     emailOf: createUserEmails({ client: app.client }),
-    cards: createAlertCards({ client: app.client, store, render, logger: logger.child('cards') }),
+    cards,
     clock: { now: () => now().getTime() },
     logger: logger.child('responses'),
   });

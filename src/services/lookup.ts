@@ -91,7 +91,7 @@ export function createLookupService(deps: LookupDeps): LookupService {
   const prefetchNext = () => {
     while (prefetching < MAX_PREFETCHES && prefetchQueue.length > 0) {
       prefetching += 1;
-      cached(`state\u0000${prefetchQueue.shift()!.trim().toLowerCase()}`)
+      cached(stateKey(prefetchQueue.shift()!))
         .catch(() => undefined)
         .finally(() => {
           prefetching -= 1;
@@ -107,7 +107,7 @@ export function createLookupService(deps: LookupDeps): LookupService {
     },
     user: (login) => cached<UserLookup>(`user\u0000${login.trim().toLowerCase()}`),
     usersByIp: (ip) => cached<IpLookup>(`ip\u0000${ip.trim().toLowerCase()}`),
-    userState: (login) => cached<EndUserState>(`state\u0000${login.trim().toLowerCase()}`),
+    userState: (login) => cached<EndUserState>(stateKey(login)),
     health: async () => {
       const started = now();
       const ping = await deps.cii.ping().then(
@@ -121,6 +121,10 @@ export function createLookupService(deps: LookupDeps): LookupService {
       return { ping, token: deps.cii.tokenStatus(), integrations };
     },
   };
+}
+
+function stateKey(login: string): string {
+  return `state\u0000${login.trim().toLowerCase()}`;
 }
 
 function splitKey(key: string): [string, string] {

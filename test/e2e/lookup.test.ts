@@ -128,6 +128,18 @@ describe('/cii lookups end to end', () => {
     expect(removed!.args.delete_original).toBe(true);
   });
 
+  test('Share tells only the sharer when the lookup fails, and posts nothing in the channel', async () => {
+    const ack = await stack.driver.command('user grace.kim@example.com', ANALYST);
+    const card = { method: 'response_url', args: ackMessage(ack.body), at: Date.now() } as unknown as RecordedCall;
+    stack.cii.inject({ status: 503, times: Infinity });
+    // The card is cached: make the shared lookup go to CII again by asking for another user's card.
+    await stack.driver.click({ ...ANALYST, message: card, actionId: 'share_card', value: JSON.stringify({ k: 'user', q: 'walter.grant@example.com' }), responseUrl: ack.responseUrl });
+    const [answer] = await stack.slack.waitForCalls('response_url', 1, 10_000);
+    expect(answer!.args.response_type).toBe('ephemeral');
+    expect(String(answer!.args.text).toLowerCase()).toMatch(/unreachable|unavailable/);
+    expect(stack.slack.callsTo('chat.postMessage')).toHaveLength(0);
+  });
+
   test('Share joins a public channel it is not in, and refuses a private one with an invitation hint', async () => {
     const ack = await stack.driver.command('user grace.kim@example.com', { userId: 'UANALYST', channelId: 'C0NOTMEMBER' });
     // The card came back in the acknowledgement: click it as Slack shows it, an ephemeral message.

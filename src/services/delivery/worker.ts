@@ -32,6 +32,8 @@ export interface DeliveryWorkerDeps {
   owner?: string;
   random?: () => number;
   onSubscriptionBroken?: (subscriptionId: number, reason: string) => void;
+  /** Runs once a card is posted and recorded (e.g. to catch up with a decision taken meanwhile). */
+  afterPost?: (claimed: ClaimedDelivery) => Promise<void>;
 }
 
 export interface DeliveryWorker {
@@ -147,16 +149,21 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
       }
       return;
     }
+    const postedAt = clock.now();
     try {
-      // Pace from when Slack took the post, not from the claim: preparing a card takes a varying time.
-      const postedAt = clock.now();
-      await store.holdChannel(delivery.channelId, postedAt + perChannelIntervalMs);
-      wakeTimes.push(postedAt + perChannelIntervalMs);
       await store.markDelivered(delivery.id, { ts });
       logger.debug('card posted', { deliveryId: delivery.id, channelId: delivery.channelId, ts });
     } catch (err) {
       logger.error('card posted but not recorded as sent: it may be posted again', { deliveryId: delivery.id, err });
+      return;
     }
+    // Pace from when Slack took the post, not from the claim: preparing a card takes a varying time. Best
+    // effort: the claim already closed the channel for one interval.
+    wakeTimes.push(postedAt + perChannelIntervalMs);
+    await store.holdChannel(delivery.channelId, postedAt + perChannelIntervalMs).catch((err: unknown) => {
+      logger.warn('could not hold a channel after a post', { channelId: delivery.channelId, err });
+    });
+    await deps.afterPost?.(claimed).catch((err: unknown) => logger.warn('after-post step failed', { deliveryId: delivery.id, err }));
   }
 
   async function recordFailure(delivery: Delivery, err: unknown): Promise<void> {

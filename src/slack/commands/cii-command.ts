@@ -33,9 +33,9 @@ export function answerCommand(deps: CiiCommandDeps, command: ParsedCommand, cont
     case 'invalid':
       return Promise.resolve(errorMessage({ kind: 'invalid_argument', message: command.message, usage: USAGE[command.subcommand] }));
     case 'user':
-      return answerUser(deps, command.login);
+      return answerUser(deps, command.login).then((a) => a.message);
     case 'ip':
-      return answerIp(deps, command.ip);
+      return answerIp(deps, command.ip).then((a) => a.message);
     case 'status':
       return answerStatus(deps);
     default: {

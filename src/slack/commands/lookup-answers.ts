@@ -19,34 +19,43 @@ export interface LookupAnswerDeps {
 export type Presentation = { shareable: true } | { shareable: false; sharedBy: string };
 const EPHEMERAL: Presentation = { shareable: true };
 
-/** `/cii user`: the card, or the words for why there is none. Never throws. */
-export async function answerUser(deps: LookupAnswerDeps, login: string, as: Presentation = EPHEMERAL): Promise<SlackMessage> {
+/** A card (`found`), or the words for why there is none: only a card may be shared in a channel. */
+export interface LookupAnswer {
+  found: boolean;
+  message: SlackMessage;
+}
+
+/** `/cii user`. Never throws. */
+export async function answerUser(deps: LookupAnswerDeps, login: string, as: Presentation = EPHEMERAL): Promise<LookupAnswer> {
   try {
     const found = await deps.lookup.user(login);
-    return userCard({
+    const message = userCard({
       user: found.user,
       state: found.state,
       fetchedAt: found.fetchedAt,
       now: deps.now(),
       ...(as.shareable ? { share: { value: encodeShare({ kind: 'user', login }) } } : { sharedBy: as.sharedBy }),
     });
+    return { found: true, message };
   } catch (err) {
-    return problemMessage(err, { login, logger: deps.logger, action: 'user lookup' });
+    return { found: false, message: problemMessage(err, { login, logger: deps.logger, action: 'user lookup' }) };
   }
 }
 
-export async function answerIp(deps: LookupAnswerDeps, ip: string, as: Presentation = EPHEMERAL): Promise<SlackMessage> {
+/** `/cii ip`. Never throws. */
+export async function answerIp(deps: LookupAnswerDeps, ip: string, as: Presentation = EPHEMERAL): Promise<LookupAnswer> {
   try {
     const found = await deps.lookup.usersByIp(ip);
-    return ipCard({
+    const message = ipCard({
       ip,
       result: found.result,
       fetchedAt: found.fetchedAt,
       now: deps.now(),
       ...(as.shareable ? { share: { value: encodeShare({ kind: 'ip', ip }) } } : { sharedBy: as.sharedBy }),
     });
+    return { found: true, message };
   } catch (err) {
-    return problemMessage(err, { logger: deps.logger, action: 'IP lookup' });
+    return { found: false, message: problemMessage(err, { logger: deps.logger, action: 'IP lookup' }) };
   }
 }
 

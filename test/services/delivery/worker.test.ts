@@ -152,6 +152,22 @@ describe('delivery worker', () => {
     expect(cards.map((c) => c.message.text)).toEqual(userLogins(30).map((l) => `alert ${l} -`));
   });
 
+  it('runs the after-post step once per card, after the card is recorded as sent', async () => {
+    const { ingest } = await setup([{ id: 'C1' }]);
+    await ingest.ingest(finding({ logins: userLogins(2) }));
+    const seen: string[] = [];
+    const slack = recordingPoster();
+    startWorker({
+      poster: slack.poster,
+      afterPost: async (claimed) => {
+        seen.push(`${claimed.kind}:${(await store.getDelivery(claimed.delivery.id))?.state}`);
+      },
+    });
+    await advanceUntil(() => seen.length === 2);
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(seen).toEqual(['alert:sent', 'alert:sent']);
+  });
+
   it('names the first users of a summary card from the enrichment, and counts the rest', async () => {
     const { ingest } = await setup([{ id: 'C1' }]);
     await ingest.ingest(finding({ logins: userLogins(12) }));
