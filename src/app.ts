@@ -139,8 +139,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const channels = createChannelPoster({ client: app.client, logger: logger.child('slack') });
   const principals = createPrincipalResolver({ client: app.client, logger: logger.child('slack') });
   // Deny by default: with no responders configured nobody may act on alerts.
-  const isResponder = (userId: string) =>
-    config.responders.length === 0 ? Promise.resolve(false) : principals.includes(userId, config.responders);
+  const isResponder = (userId: string) => principals.includes(userId, config.responders);
   const responses = createResponseService({
     store,
     cii,

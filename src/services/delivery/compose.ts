@@ -1,4 +1,5 @@
 import type { Severity } from '../../alerts/finding.ts';
+import { within } from '../../util/within.ts';
 import type { Logger } from '../../logger.ts';
 import type { ClaimedDelivery, FindingSummary, Store, StoredAlert } from '../../store/types.ts';
 import type { SlackPoster } from './poster.ts';
@@ -44,19 +45,6 @@ export interface ComposeDeps {
 /** How many users a summary card names (the rest are counted). */
 const SUMMARY_NAMES = 10;
 
-/** Resolves to undefined when `promise` fails or takes longer than `ms`. */
-async function settleWithin<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), ms);
-  });
-  try {
-    return await Promise.race([promise.catch(() => undefined), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 /** Builds the message for a claimed delivery, enriching an alert card first when its user is not known yet. */
 export function createComposer(deps: ComposeDeps): (claimed: ClaimedDelivery) => Promise<PostMessage> {
   const { store, render, logger } = deps;
@@ -72,7 +60,7 @@ export function createComposer(deps: ComposeDeps): (claimed: ClaimedDelivery) =>
     } catch (err) {
       lookup = Promise.reject(err);
     }
-    const found = await settleWithin(lookup, deps.enrichTimeoutMs);
+    const found = await within(lookup.catch(() => undefined), deps.enrichTimeoutMs);
     if (!found || (found.displayName === undefined && found.referenceUrl === undefined)) {
       logger.debug('posting without enrichment', { alertId: alert.id });
       return known;
@@ -90,7 +78,7 @@ export function createComposer(deps: ComposeDeps): (claimed: ClaimedDelivery) =>
     const enrich = deps.enrich;
     const first = users.slice(0, SUMMARY_NAMES);
     const found = enrich
-      ? await settleWithin(
+      ? await within(
           Promise.all(first.map((u) => (u.displayName !== undefined ? undefined : enrich(u.login).catch(() => undefined)))),
           deps.enrichTimeoutMs,
         )

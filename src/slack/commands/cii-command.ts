@@ -1,4 +1,5 @@
 import type { App } from '@slack/bolt';
+import { within } from '../../util/within.ts';
 import { errorMessage } from '../views/error-message.ts';
 import { helpMessage, USAGE } from '../views/help.ts';
 import type { SlackMessage } from '../views/limits.ts';
@@ -49,7 +50,7 @@ export function registerCiiCommand(app: App, deps: CiiCommandDeps): void {
   app.command('/cii', async ({ command, ack, respond, logger }) => {
     const context = { userId: command.user_id, channelId: command.channel_id, teamId: command.team_id };
     const work = answerCommand(deps, parseCommand(command.text ?? ''), context);
-    const quick = await settlesWithin(work, deps.ackBudgetMs);
+    const quick = await within(work, deps.ackBudgetMs);
     if (quick) {
       await ack({ response_type: 'ephemeral', ...quick });
       return;
@@ -60,16 +61,4 @@ export function registerCiiCommand(app: App, deps: CiiCommandDeps): void {
       logger.error('could not deliver the /cii answer through response_url', err);
     });
   });
-}
-
-async function settlesWithin<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), ms);
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -24,7 +24,7 @@ function summary(s: Subscription): SubscriptionSummary {
 }
 
 export function subscriptionAnswers(deps: SubscriptionAnswerDeps): ExtraAnswers {
-  const isAdmin = (userId: string) => (deps.admins.length === 0 ? Promise.resolve(false) : deps.principals.includes(userId, deps.admins));
+  const isAdmin = (userId: string) => deps.principals.includes(userId, deps.admins);
   const mayManage = async (userId: string) => deps.admins.length === 0 || (await isAdmin(userId));
   const refusal = (): SlackMessage =>
     errorMessage({ kind: 'forbidden', message: 'Only CII admins can manage alert subscriptions:', allowed: deps.admins });
