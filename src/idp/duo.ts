@@ -1,7 +1,7 @@
 import { createIdpSend, type IdpHttpOptions } from './http.ts';
 import { formatDuoDate, signDuoRequest } from './duo-signature.ts';
 import { brief, describeFailure, failed, isRecord, succeeded } from './outcome.ts';
-import type { IdentityProviderClient, ProviderActionResult } from './types.ts';
+import { IDENTITY_PROVIDER_LABELS, type IdentityProviderClient, type ProviderActionResult } from './types.ts';
 
 export interface DuoClientOptions extends IdpHttpOptions {
   /** The Admin API hostname, `https://api-xxxxxxxx.duosecurity.com` (a bare hostname means https). */
@@ -13,7 +13,7 @@ export interface DuoClientOptions extends IdpHttpOptions {
   now?: () => Date;
 }
 
-const LABEL = 'Duo';
+const LABEL = IDENTITY_PROVIDER_LABELS.DUO;
 
 /** Blocks by setting the Duo user's status to `disabled` (Duo ends nothing else: it refuses their next authentication). */
 export function createDuoClient(options: DuoClientOptions): IdentityProviderClient {

@@ -1,7 +1,7 @@
 import type { Method } from 'axios';
 import { createIdpSend, type IdpHttpOptions, type SendOutcome } from './http.ts';
 import { brief, describeFailure, failed, isRecord, succeeded, type Failure } from './outcome.ts';
-import type { IdentityProviderClient, ProviderActionResult } from './types.ts';
+import { IDENTITY_PROVIDER_LABELS, type IdentityProviderClient, type ProviderActionResult } from './types.ts';
 
 export interface EntraClientOptions extends IdpHttpOptions {
   tenantId: string;
@@ -18,7 +18,7 @@ export interface EntraClientOptions extends IdpHttpOptions {
   now?: () => number;
 }
 
-const LABEL = 'Entra ID';
+const LABEL = IDENTITY_PROVIDER_LABELS.AZURE_AD;
 const GRAPH_PERMISSIONS = 'the app needs the Graph application permissions User.EnableDisableAccount.All and User.RevokeSessions.All';
 
 type TokenOutcome = { ok: true; token: string } | { ok: false; failure: Failure };

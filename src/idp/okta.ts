@@ -1,7 +1,7 @@
 import type { AxiosResponse, Method } from 'axios';
 import { createIdpSend, headerValue, type IdpHttpOptions, type SendOutcome } from './http.ts';
 import { brief, describeFailure, failed, isRecord, succeeded, type Failure } from './outcome.ts';
-import type { IdentityProviderClient, ProviderActionResult } from './types.ts';
+import { IDENTITY_PROVIDER_LABELS, type IdentityProviderClient, type ProviderActionResult } from './types.ts';
 
 export interface OktaClientOptions extends IdpHttpOptions {
   /** `https://your-org.okta.com`. */
@@ -12,7 +12,7 @@ export interface OktaClientOptions extends IdpHttpOptions {
   now?: () => number;
 }
 
-const LABEL = 'Okta';
+const LABEL = IDENTITY_PROVIDER_LABELS.OKTA;
 /** Okta's "API validation failed": for the lifecycle calls, the user is not in a state the transition starts from. */
 const NOT_IN_STATE = 'E0000001';
 

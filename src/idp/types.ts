@@ -2,6 +2,9 @@
 export const IDENTITY_PROVIDER_NAMES = ['DUO', 'OKTA', 'AZURE_AD'] as const;
 export type IdentityProviderName = (typeof IDENTITY_PROVIDER_NAMES)[number];
 
+/** The providers' product names, for people. */
+export const IDENTITY_PROVIDER_LABELS: Record<IdentityProviderName, string> = { DUO: 'Duo', OKTA: 'Okta', AZURE_AD: 'Entra ID' };
+
 export function isIdentityProviderName(value: string): value is IdentityProviderName {
   return (IDENTITY_PROVIDER_NAMES as readonly string[]).includes(value);
 }

@@ -1,7 +1,7 @@
 import type { CardRenderer } from '../services/delivery/compose.ts';
 import { currentResults } from '../services/responses/provider-results.ts';
 import type { AlertActionResult, StoredAlert } from '../store/types.ts';
-import { alertCard, type AlertActions, type AlertCardInput } from './views/alert-card.ts';
+import { alertCard, BLOCK_NEEDS_PROVIDER, type AlertActions, type AlertCardInput } from './views/alert-card.ts';
 import type { DecisionView } from './views/alert-decision.ts';
 import { alertSummaryCard } from './views/alert-summary-card.ts';
 import type { SlackMessage } from './views/limits.ts';
@@ -49,7 +49,7 @@ export function createCardRenderer(deps: CardRendererDeps): AlertCardRenderer {
     block:
       deps.blockProviders.length > 0
         ? { providers: [...deps.blockProviders] }
-        : { unavailableReason: 'Block needs an identity provider (Duo, Okta or Entra ID) configured for this app.' },
+        : { unavailableReason: BLOCK_NEEDS_PROVIDER },
   };
   const noResponders = (deps.responders ?? []).length === 0 ? { askWhom: deps.admins ?? [] } : undefined;
 

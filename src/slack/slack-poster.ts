@@ -5,6 +5,28 @@ import type { SlackMessage } from './views/limits.ts';
 /** `ok:false` codes that mean "try again later" rather than "this will never work". */
 const TRANSIENT_PLATFORM_CODES = new Set(['ratelimited', 'internal_error', 'fatal_error', 'service_unavailable', 'request_timeout']);
 
+/**
+ * Permanent codes that mean the channel (or the whole install) cannot receive cards until someone acts:
+ * the subscription is marked broken. Other permanent codes (e.g. `invalid_blocks`) fail only the card.
+ */
+const SUBSCRIPTION_BREAKING_CODES: ReadonlySet<string> = new Set([
+  'channel_not_found',
+  'not_in_channel',
+  'is_archived',
+  'invalid_auth',
+  'account_inactive',
+  'token_revoked',
+  'token_expired',
+  'not_authed',
+  'missing_scope',
+  'restricted_action',
+  'restricted_action_read_only_channel',
+  'restricted_action_thread_only_channel',
+  'restricted_action_non_threadable_channel',
+  'team_access_not_granted',
+  'ekm_access_denied',
+]);
+
 /** The delivery worker's poster over the Web API client, with Slack's failures classified once, here. */
 export function createSlackPoster(client: WebClient): SlackPoster {
   return {
@@ -37,7 +59,7 @@ export function classifySlackError(err: unknown): SlackPostError {
     case ErrorCode.PlatformError: {
       const code = e.data?.error ?? 'unknown_error';
       if (TRANSIENT_PLATFORM_CODES.has(code)) return new SlackPostError(`Slack error ${code}`, { kind: 'transient' }, { cause: err });
-      return new SlackPostError(`Slack refused the post: ${code}`, { kind: 'permanent', code }, { cause: err });
+      return new SlackPostError(`Slack refused the post: ${code}`, { kind: 'permanent', code, breaksSubscription: SUBSCRIPTION_BREAKING_CODES.has(code) }, { cause: err });
     }
     case ErrorCode.HTTPError:
       return new SlackPostError(`Slack answered HTTP ${e.statusCode ?? '?'}`, { kind: 'transient' }, { cause: err });

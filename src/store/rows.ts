@@ -1,6 +1,7 @@
 import type { Severity } from '../alerts/finding.ts';
 import type {
   AlertActionResult,
+  ClaimedDelivery,
   AlertState,
   AuditEntry,
   Delivery,
@@ -121,5 +122,24 @@ export function toAuditEntry(row: Row): AuditEntry {
     action: String(row.action),
     outcome: String(row.outcome),
     detail: optStr(row.detail),
+  };
+}
+
+/** A claimed summary card: the finding, from its first thread card, and the users threaded under it. */
+export function toClaimedSummary(delivery: Delivery, threadAlerts: StoredAlert[]): ClaimedDelivery {
+  const first = threadAlerts[0];
+  if (!first) throw new Error(`summary delivery ${delivery.id} has no thread cards`);
+  return {
+    kind: 'summary',
+    delivery,
+    summary: {
+      findingId: first.findingId,
+      checkId: first.checkId,
+      title: first.title,
+      severity: first.severity,
+      severityLabel: first.severityLabel,
+      published: first.published,
+      users: threadAlerts.map((a) => ({ login: a.login, displayName: a.displayName })),
+    },
   };
 }

@@ -4,7 +4,7 @@ import type { Logger } from '../../logger.ts';
 import type { ClaimedDelivery, Delivery, Store } from '../../store/types.ts';
 import { backoffDelayMs } from '../../util/backoff.ts';
 import { type CardRenderer, createComposer, type Enrichment } from './compose.ts';
-import { SlackPostError, type SlackPoster, SUBSCRIPTION_BREAKING_CODES } from './poster.ts';
+import { SlackPostError, type SlackPoster } from './poster.ts';
 
 export interface DeliveryWorkerDeps {
   store: Store;
@@ -180,7 +180,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
     if (err instanceof SlackPostError && err.kind === 'permanent') {
       const code = err.code ?? 'permanent_error';
       await store.markFailed(delivery.id, code);
-      const breaks = delivery.subscriptionId !== undefined && SUBSCRIPTION_BREAKING_CODES.has(code);
+      const breaks = delivery.subscriptionId !== undefined && err.breaksSubscription;
       if (breaks && delivery.subscriptionId !== undefined) {
         await store.markSubscriptionBroken(delivery.subscriptionId, code, now);
         deps.onSubscriptionBroken?.(delivery.subscriptionId, code);

@@ -1,9 +1,10 @@
+import { IDENTITY_PROVIDER_LABELS, isIdentityProviderName } from '../../idp/types.ts';
 import type { NewAlertActionResult, ResponseAction } from '../../store/types.ts';
 import type { ProviderOutcome } from './types.ts';
 
-const LABELS: Record<string, string> = { DUO: 'Duo', OKTA: 'Okta', AZURE_AD: 'Entra ID' };
 
-export const providerLabel = (provider: string): string => LABELS[provider] ?? provider;
+export const providerLabel = (provider: string): string =>
+  isIdentityProviderName(provider) ? IDENTITY_PROVIDER_LABELS[provider] : provider;
 
 export const targetKey = (t: { provider: string; providerUserId: string }): string => `${t.provider}\u0000${t.providerUserId}`;
 

@@ -1,5 +1,6 @@
 import type { RefusalReason, ResponseOutcome } from '../../services/responses/types.ts';
 import { decisionView } from '../alert-renderer.ts';
+import { BLOCK_NEEDS_PROVIDER } from '../views/alert-card.ts';
 import { alreadyText } from '../views/alert-decision.ts';
 import { errorMessage } from '../views/error-message.ts';
 import { buildMessage, mrkdwn, type SlackMessage } from '../views/limits.ts';
@@ -49,6 +50,6 @@ function refusal(reason: RefusalReason, context: AnswerContext): SlackMessage {
         message: 'Slack did not give your profile email, so the app cannot check that this alert is not about you; nothing was done. Try again later.',
       });
     case 'no_providers':
-      return errorMessage({ kind: 'forbidden', message: 'Block needs an identity provider (Duo, Okta or Entra ID) configured for this app.' });
+      return errorMessage({ kind: 'forbidden', message: BLOCK_NEEDS_PROVIDER });
   }
 }

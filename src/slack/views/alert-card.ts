@@ -7,6 +7,9 @@ import { labeled, severityBadge, severityWord } from './format.ts';
 import { buildMessage, bulletsWithMore, chunkLines, clean, fieldsOf, LIMITS, mrkdwn, plainText, type SlackMessage, truncate } from './limits.ts';
 import { principalMention, safeUrl } from './links.ts';
 
+/** Why Block is not offered when no identity provider is configured. */
+export const BLOCK_NEEDS_PROVIDER = 'Block needs an identity provider (Duo, Okta or Entra ID) configured for this app.';
+
 /** One user failing one check, as the alert card shows it. */
 export interface AlertView {
   /** Our stored alert's id: the only thing the buttons carry. */

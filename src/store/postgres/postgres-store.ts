@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { Logger } from '../../logger.ts';
 import { claimCandidatesSql } from '../claim-sql.ts';
-import { joinCheckIds, toAlert, toAlertAction, toAuditEntry, toDelivery, toRegistration, toSubscription } from '../rows.ts';
+import { joinCheckIds, toAlert, toClaimedSummary, toAlertAction, toAuditEntry, toDelivery, toRegistration, toSubscription } from '../rows.ts';
 import type { ClaimedDelivery, Delivery, FindingRecord, NewAlert, RecordFindingResult, Store } from '../types.ts';
 import { postgresMigrations } from './migrations.ts';
 
@@ -140,21 +140,7 @@ export async function openPostgresStore(connectionString: string, options: Postg
     if (delivery.kind === 'summary') {
       const alerts = (await rows(db, `SELECT a.* FROM deliveries c JOIN alerts a ON a.id = c.alert_id
         WHERE c.parent_id = $1 ORDER BY c.id`, [delivery.id])).map(toAlert);
-      const first = alerts[0];
-      if (!first) throw new Error(`summary delivery ${delivery.id} has no thread cards`);
-      return {
-        kind: 'summary',
-        delivery,
-        summary: {
-          findingId: first.findingId,
-          checkId: first.checkId,
-          title: first.title,
-          severity: first.severity,
-          severityLabel: first.severityLabel,
-          published: first.published,
-          users: alerts.map((a) => ({ login: a.login, displayName: a.displayName })),
-        },
-      };
+      return toClaimedSummary(delivery, alerts);
     }
     const [alert] = await rows(db, 'SELECT * FROM alerts WHERE id = $1', [delivery.alertId ?? null]);
     const [parent] = delivery.parentId === undefined

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
 import type { Logger } from '../../logger.ts';
 import { claimCandidatesSql } from '../claim-sql.ts';
-import { joinCheckIds, toAlert, toAlertAction, toAuditEntry, toDelivery, toRegistration, toSubscription } from '../rows.ts';
+import { joinCheckIds, toAlert, toClaimedSummary, toAlertAction, toAuditEntry, toDelivery, toRegistration, toSubscription } from '../rows.ts';
 import type {
   AlertTransition,
   ClaimedDelivery,
@@ -220,21 +220,7 @@ export function openSqliteStore(path: string, options: { logger: Logger }): Stor
   function loadClaimed(delivery: Delivery): ClaimedDelivery {
     if (delivery.kind === 'summary') {
       const alerts = (q.summaryUsers.all(delivery.id) as Row[]).map(toAlert);
-      const first = alerts[0];
-      if (!first) throw new Error(`summary delivery ${delivery.id} has no thread cards`);
-      return {
-        kind: 'summary',
-        delivery,
-        summary: {
-          findingId: first.findingId,
-          checkId: first.checkId,
-          title: first.title,
-          severity: first.severity,
-          severityLabel: first.severityLabel,
-          published: first.published,
-          users: alerts.map((a) => ({ login: a.login, displayName: a.displayName })),
-        },
-      };
+      return toClaimedSummary(delivery, alerts);
     }
     const alert = toAlert(q.getAlert.get(delivery.alertId ?? null) as Row);
     const parent = delivery.parentId === undefined ? undefined : (q.getDelivery.get(delivery.parentId) as Row);

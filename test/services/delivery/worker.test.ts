@@ -196,7 +196,7 @@ describe('delivery worker', () => {
     const { ingest, subscriptions, ids } = await setup([{ id: 'C-gone' }, { id: 'C-ok' }]);
     await ingest.ingest(finding());
     const slack = recordingPoster((m) =>
-      m.channel === 'C-gone' ? new SlackPostError('channel_not_found', { kind: 'permanent', code: 'channel_not_found' }) : undefined,
+      m.channel === 'C-gone' ? new SlackPostError('channel_not_found', { kind: 'permanent', code: 'channel_not_found', breaksSubscription: true }) : undefined,
     );
     const broken: Array<[number, string]> = [];
     startWorker({ poster: slack.poster, onSubscriptionBroken: (id, reason) => broken.push([id, reason]) });
@@ -215,7 +215,7 @@ describe('delivery worker', () => {
   it('fails a card Slack finds invalid without breaking its subscription', async () => {
     const { ingest } = await setup([{ id: 'C1' }]);
     await ingest.ingest(finding());
-    const slack = recordingPoster(() => new SlackPostError('invalid_blocks', { kind: 'permanent', code: 'invalid_blocks' }));
+    const slack = recordingPoster(() => new SlackPostError('invalid_blocks', { kind: 'permanent', code: 'invalid_blocks', breaksSubscription: false }));
     startWorker({ poster: slack.poster });
     await vi.advanceTimersByTimeAsync(30_000);
 
