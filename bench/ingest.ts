@@ -5,7 +5,7 @@
 // rate measured from the fake's arrival times against Slack's ceiling of 1 message per second per channel.
 // Run by hand: `npm run bench:ingest [-- --seconds=8] [-- --no-postgres] [-- --only=ingest|delivery] [-- --cpu-prof]
 // [-- --log-level=info] [-- --cii-latency-ms=50]`.
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -13,6 +13,7 @@ import { simulatorEnv } from '../sim/app-env.ts';
 import { buildFailedCheckEnvelope, startCiiSimulator, type CiiSimulator } from '../sim/cii/server.ts';
 import type { SimUser } from '../sim/cii/seed.ts';
 import { startFakeSlack, type FakeChannel, type FakeSlack, type RecordedCall } from '../sim/slack/fake-slack.ts';
+import { writeResults } from './support/results.ts';
 import { guardRun } from './support/run-guard.ts';
 import { launchApp, REPO_ROOT, type ChildApp } from './support/child-app.ts';
 import { runClosedLoop } from './support/closed-loop.ts';
@@ -482,32 +483,17 @@ async function main(): Promise<void> {
         `Goal: no 429 provoked (no post under ${CHANNEL_INTERVAL_MS} ms after the channel's previous one): ${verdict(deliveries.length > 0, delivery.no429)}` +
         ` (shortest gap ${ms(delivery.minGapMs)} ms)${marks}\n`,
     );
-    const outFile = join(RESULTS_DIR, 'ingest.json');
-    writeFileSync(
-      outFile,
-      `${JSON.stringify(
-        {
-          at: new Date().toISOString(),
-          node: process.version,
-          cpus: cpus().length,
-          cpuModel: cpus()[0]?.model,
-          profiled: CPU_PROFILE,
-          partial: guard.stopping(),
-          logLevel: LOG_LEVEL,
-          phaseSeconds: PHASE_SECONDS,
-          ciiLatencyMs: CII_LATENCY_MS,
-          goals: {
-            ingest: { eventsPerSecond: GOAL_EVENTS_PER_SECOND, db: 'SQLite', met: ingest.met },
-            delivery: { ratePerChannel: GOAL_RATE_SHARE * (1000 / CHANNEL_INTERVAL_MS), rateMet: delivery.rate, no429Met: delivery.no429 },
-          },
-          ingest: runs,
-          delivery: deliveries,
-        },
-        null,
-        2,
-      )}\n`,
-    );
-    process.stdout.write(`Results: ${outFile}\n`);
+    writeResults(RESULTS_DIR, 'ingest', { profiled: CPU_PROFILE, partial: guard.stopping() }, {
+      logLevel: LOG_LEVEL,
+      phaseSeconds: PHASE_SECONDS,
+      ciiLatencyMs: CII_LATENCY_MS,
+      goals: {
+        ingest: { eventsPerSecond: GOAL_EVENTS_PER_SECOND, db: 'SQLite', met: ingest.met },
+        delivery: { ratePerChannel: GOAL_RATE_SHARE * (1000 / CHANNEL_INTERVAL_MS), rateMet: delivery.rate, no429Met: delivery.no429 },
+      },
+      ingest: runs,
+      delivery: deliveries,
+    });
     process.exitCode = (ONLY === 'delivery' || ingest.met) && (ONLY === 'ingest' || (delivery.rate && delivery.no429)) ? 0 : 1;
   } finally {
     await guard.cleanup();

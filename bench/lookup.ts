@@ -3,7 +3,7 @@
 // the simulator's time) and the child's memory. Run by hand: `npm run bench:lookup [-- --cpu-prof] [-- --cii-latency-ms=50]`.
 // CII answers after a set latency (default 50 ms, a fast real tenant): with an instant simulator, 50 requests
 // in flight only measure how fast two cores saturate, not the app's own overhead.
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -11,6 +11,7 @@ import { simulatorEnv } from '../sim/app-env.ts';
 import { startCiiSimulator, type CiiSimulator, type SimRequest } from '../sim/cii/server.ts';
 import { startFakeSlack, type FakeSlack } from '../sim/slack/fake-slack.ts';
 import { FORM_CONTENT_TYPE, signSlackRequest, slashCommandBody } from '../sim/slack/signer.ts';
+import { writeResults } from './support/results.ts';
 import { guardRun } from './support/run-guard.ts';
 import { launchApp, REPO_ROOT, type ChildApp } from './support/child-app.ts';
 import { runClosedLoop } from './support/closed-loop.ts';
@@ -368,30 +369,15 @@ async function main(): Promise<void> {
         `${goalPhase ? ` (${ms(goalPhase.overheadMs.p99)} ms, ${goalPhase.requests - goalPhase.ok} errors)` : ' (phase did not run)'}` +
         `${cpuProfile ? ' [profiled run: timings inflated by the profiler]' : ''}${guard.stopping() ? ' [PARTIAL: the deadline cut the run short]' : ''}\n`,
     );
-    const outFile = join(RESULTS_DIR, 'lookup.json');
-    writeFileSync(
-      outFile,
-      `${JSON.stringify(
-        {
-          at: new Date().toISOString(),
-          node: process.version,
-          cpus: cpus().length,
-          cpuModel: cpus()[0]?.model,
-          profiled: cpuProfile,
-          partial: guard.stopping(),
-          syntheticUsers: USER_COUNT,
-          goal: { overheadP99Ms: GOAL_OVERHEAD_P99_MS, concurrency: 50, met: goalMet },
-          ciiLatencyMs: CII_LATENCY_MS,
-          phases,
-          warmUps,
-          startupMemory,
-          ...(profile ? { profile } : {}),
-        },
-        null,
-        2,
-      )}\n`,
-    );
-    process.stdout.write(`Results: ${outFile}\n`);
+    writeResults(RESULTS_DIR, 'lookup', { profiled: cpuProfile, partial: guard.stopping() }, {
+      syntheticUsers: USER_COUNT,
+      goal: { overheadP99Ms: GOAL_OVERHEAD_P99_MS, concurrency: 50, met: goalMet },
+      ciiLatencyMs: CII_LATENCY_MS,
+      phases,
+      warmUps,
+      startupMemory,
+      ...(profile ? { profile } : {}),
+    });
     process.exitCode = goalMet ? 0 : 1;
   } finally {
     await guard.cleanup();
