@@ -18,7 +18,15 @@ import { guardRun } from './support/run-guard.ts';
 import { launchApp, REPO_ROOT, type ChildApp } from './support/child-app.ts';
 import { runClosedLoop } from './support/closed-loop.ts';
 import { byArea, byFunction, selfTimes, type SelfTime } from './support/cpu-profile.ts';
-import { countRows, dropDatabase, postgresDatabase, postgresReachable, sqliteDatabase, type BenchDatabase, type RowCounts } from './support/db-target.ts';
+import {
+  countRows,
+  dropDatabase,
+  postgresDatabase,
+  postgresReachable,
+  sqliteDatabase,
+  type BenchDatabase,
+  type RowCounts,
+} from './support/db-target.ts';
 import { resetPeakRss } from './support/peak-rss.ts';
 import { summarize, type Summary } from './support/percentiles.ts';
 import { channelPacing, combinedRate, type ChannelPacing } from './support/post-pacing.ts';
@@ -151,7 +159,9 @@ function takeUsers(count: number): SimUser[] {
 /** A distinct high-severity no-mfa finding (new envelope and finding ids) for `count` users. */
 function envelopeBody(count: number): string {
   const users = takeUsers(count);
-  return JSON.stringify(buildFailedCheckEnvelope({ checkId: CHECK_ID, severity: 'high', logins: users.map((u) => u.login), users }));
+  return JSON.stringify(
+    buildFailedCheckEnvelope({ checkId: CHECK_ID, severity: 'high', logins: users.map((u) => u.login), users }),
+  );
 }
 
 function countInto(counts: Record<string, number>, key: string): void {
@@ -159,11 +169,16 @@ function countInto(counts: Record<string, number>, key: string): void {
 }
 
 function okPosts(calls: readonly RecordedCall[]): RecordedCall[] {
-  return calls.filter((c) => c.method === 'chat.postMessage' && c.status === 200 && (c.response as { ok?: boolean }).ok === true);
+  return calls.filter(
+    (c) => c.method === 'chat.postMessage' && c.status === 200 && (c.response as { ok?: boolean }).ok === true,
+  );
 }
 
 function pacingOf(calls: readonly RecordedCall[]): ChannelPacing[] {
-  return channelPacing(okPosts(calls).map((c) => ({ channel: String(c.args.channel), at: c.at })), CHANNEL_INTERVAL_MS);
+  return channelPacing(
+    okPosts(calls).map((c) => ({ channel: String(c.args.channel), at: c.at })),
+    CHANNEL_INTERVAL_MS,
+  );
 }
 
 function deliveriesPerEvent(usersPerEvent: number, channels: number): number {
@@ -176,7 +191,13 @@ interface Ctx {
   stopping: () => boolean;
 }
 
-async function runIngestPhase(spec: IngestSpec, app: ChildApp, db: BenchDatabase, channels: number, ctx: Ctx): Promise<IngestResult> {
+async function runIngestPhase(
+  spec: IngestSpec,
+  app: ChildApp,
+  db: BenchDatabase,
+  channels: number,
+  ctx: Ctx,
+): Promise<IngestResult> {
   const before = await countRows(db);
   const firstCall = ctx.slack.calls.length;
   const latencies: number[] = [];
@@ -193,7 +214,12 @@ async function runIngestPhase(spec: IngestSpec, app: ChildApp, db: BenchDatabase
     CONCURRENCY,
     async () => {
       sent += 1;
-      const answer = await postEnvelope(`${app.url}/cii/webhook`, WEBHOOK, envelopeBody(spec.usersPerEvent), REQUEST_TIMEOUT_MS);
+      const answer = await postEnvelope(
+        `${app.url}/cii/webhook`,
+        WEBHOOK,
+        envelopeBody(spec.usersPerEvent),
+        REQUEST_TIMEOUT_MS,
+      );
       if (answer.status === 202) latencies.push(answer.ms);
       else countInto(errors, answer.error ?? `HTTP ${answer.status}`);
     },
@@ -208,7 +234,11 @@ async function runIngestPhase(spec: IngestSpec, app: ChildApp, db: BenchDatabase
   const after = await countRows(db);
 
   const accepted = latencies.length;
-  const stored = { seenEvents: after.seenEvents - before.seenEvents, alerts: after.alerts - before.alerts, deliveries: after.deliveries - before.deliveries };
+  const stored = {
+    seenEvents: after.seenEvents - before.seenEvents,
+    alerts: after.alerts - before.alerts,
+    deliveries: after.deliveries - before.deliveries,
+  };
   const expectedAlerts = accepted * spec.usersPerEvent;
   const expectedDeliveries = accepted * deliveriesPerEvent(spec.usersPerEvent, channels);
   const posts = pacingOf(ctx.slack.calls.slice(firstCall));
@@ -229,7 +259,8 @@ async function runIngestPhase(spec: IngestSpec, app: ChildApp, db: BenchDatabase
       expectedAlerts,
       expectedDeliveries,
       stored,
-      ok: stored.seenEvents === accepted && stored.alerts === expectedAlerts && stored.deliveries === expectedDeliveries,
+      ok:
+        stored.seenEvents === accepted && stored.alerts === expectedAlerts && stored.deliveries === expectedDeliveries,
     },
     posts: posts.reduce((n, p) => n + p.posts, 0),
     postsTooSoon: posts.reduce((n, p) => n + p.tooSoon, 0),
@@ -254,7 +285,11 @@ function appEnv(cii: CiiSimulator, slack: FakeSlack, db: BenchDatabase): Record<
 }
 
 async function subscribe(app: ChildApp, slack: FakeSlack, channelId: string): Promise<void> {
-  const ack = await ciiCommand({ url: app.url, signingSecret: SIGNING_SECRET }, slack, { text: 'subscribe', channelId, userId: ANALYST });
+  const ack = await ciiCommand({ url: app.url, signingSecret: SIGNING_SECRET }, slack, {
+    text: 'subscribe',
+    channelId,
+    userId: ANALYST,
+  });
   if (!ack.includes('now gets')) throw new Error(`could not subscribe ${channelId}: ${ack}`);
 }
 
@@ -303,7 +338,12 @@ async function until(check: () => boolean, timeoutMs: number, stopping: () => bo
   while (!check() && Date.now() < deadline && !stopping()) await sleep(50);
 }
 
-async function deliveryRun(name: string, channelIds: string[], cardsPerChannel: number, h: Harness): Promise<DeliveryResult> {
+async function deliveryRun(
+  name: string,
+  channelIds: string[],
+  cardsPerChannel: number,
+  h: Harness,
+): Promise<DeliveryResult> {
   const db = h.database('sqlite');
   const app = await h.launch(db, `delivery-${channelIds.length}ch`);
   const startupMemory = app.memory();
@@ -318,7 +358,8 @@ async function deliveryRun(name: string, channelIds: string[], cardsPerChannel: 
     const answer = await postEnvelope(`${app.url}/cii/webhook`, WEBHOOK, envelopeBody(1), REQUEST_TIMEOUT_MS);
     if (answer.status !== 202) refused.push(answer.error ?? `HTTP ${answer.status}`);
   });
-  if (refused.length > 0) throw new Error(`${refused.length} finding(s) could not be queued: ${[...new Set(refused)].join(', ')}`);
+  if (refused.length > 0)
+    throw new Error(`${refused.length} finding(s) could not be queued: ${[...new Set(refused)].join(', ')}`);
   const expected = cardsPerChannel * channelIds.length;
   const posted = () => okPosts(h.slack.calls).length;
   await until(() => posted() >= expected, cardsPerChannel * CHANNEL_INTERVAL_MS + 20_000, h.stopping);
@@ -348,7 +389,9 @@ async function deliveryRun(name: string, channelIds: string[], cardsPerChannel: 
 
 function ingestGoal(runs: AppRun[]): { met: boolean; figures: string[] } {
   const single = runs.filter((r) => r.db === 'SQLite').flatMap((r) => r.phases.filter((p) => p.usersPerEvent === 1));
-  const met = single.length === 2 && single.every((p) => p.eventsPerSecond >= GOAL_EVENTS_PER_SECOND && p.persisted.ok && p.sent === p.accepted);
+  const met =
+    single.length === 2 &&
+    single.every((p) => p.eventsPerSecond >= GOAL_EVENTS_PER_SECOND && p.persisted.ok && p.sent === p.accepted);
   return { met, figures: single.map((p) => `${p.channels} channel(s): ${p.eventsPerSecond.toFixed(0)} events/s`) };
 }
 
@@ -357,7 +400,9 @@ function deliveryGoals(results: DeliveryResult[]): { rate: boolean; no429: boole
   const ran = results.length === 2;
   const channels = results.flatMap((r) => r.channels);
   return {
-    rate: ran && results.every((r) => r.allPostedOnce && r.failedPosts === 0) &&
+    rate:
+      ran &&
+      results.every((r) => r.allPostedOnce && r.failedPosts === 0) &&
       channels.every((c) => c.ratePerSecond >= GOAL_RATE_SHARE * (1000 / CHANNEL_INTERVAL_MS)),
     no429: ran && results.every((r) => r.http429 === 0) && channels.every((c) => c.tooSoon === 0),
     minGapMs: Math.min(...channels.map((c) => c.minGapMs)),
@@ -365,45 +410,140 @@ function deliveryGoals(results: DeliveryResult[]): { rate: boolean; no429: boole
 }
 
 function printReport(runs: AppRun[], deliveries: DeliveryResult[]): void {
-  const ingestRows = runs.flatMap((r) => r.phases.map((p) => [
-    p.db, String(p.channels), p.name, String(p.accepted), String(p.sent - p.accepted),
-    p.eventsPerSecond.toFixed(0), p.usersPerSecond.toFixed(0),
-    ms(p.latencyMs.p50), ms(p.latencyMs.p99), ms(p.latencyMs.max),
-    p.persisted.ok ? 'yes' : `NO (${p.persisted.stored.alerts}/${p.persisted.expectedAlerts} alerts)`,
-    String(p.posts), String(p.postsTooSoon),
-    p.cpu.appPercent.toFixed(0), ms(p.cpu.appMsPerEvent), p.cpu.benchPercent.toFixed(0), p.cpu.othersPercent.toFixed(0),
-    mb(p.memory.peakRssBytes),
-  ]));
-  const ingestHeader = ['db', 'ch', 'events', 'ok(202)', 'err', 'events/s', 'alerts/s', 'p50 ms', 'p99 ms', 'max ms', 'rows match', 'posts', '<1s apart', 'app cpu %', 'app cpu ms/ev', 'bench cpu %', 'others cpu %', 'peak RSS MB'];
-  process.stdout.write(`\nIngest (concurrency ${CONCURRENCY}, ${PHASE_SECONDS} s per phase, LOG_LEVEL=${LOG_LEVEL}):\n${formatTable(ingestHeader, ingestRows)}\n`);
-  process.stdout.write(`(cpu % is of one core, the machine has ${cpus().length}; peak RSS is the app's VmHWM over the phase alone)\n`);
-  process.stdout.write(`App RSS when first healthy: ${runs.map((r) => `${r.db} ${r.channels}ch ${mb(r.startupMemory.rssBytes)} MB`).join(', ')}\n`);
+  const ingestRows = runs.flatMap((r) =>
+    r.phases.map((p) => [
+      p.db,
+      String(p.channels),
+      p.name,
+      String(p.accepted),
+      String(p.sent - p.accepted),
+      p.eventsPerSecond.toFixed(0),
+      p.usersPerSecond.toFixed(0),
+      ms(p.latencyMs.p50),
+      ms(p.latencyMs.p99),
+      ms(p.latencyMs.max),
+      p.persisted.ok ? 'yes' : `NO (${p.persisted.stored.alerts}/${p.persisted.expectedAlerts} alerts)`,
+      String(p.posts),
+      String(p.postsTooSoon),
+      p.cpu.appPercent.toFixed(0),
+      ms(p.cpu.appMsPerEvent),
+      p.cpu.benchPercent.toFixed(0),
+      p.cpu.othersPercent.toFixed(0),
+      mb(p.memory.peakRssBytes),
+    ]),
+  );
+  const ingestHeader = [
+    'db',
+    'ch',
+    'events',
+    'ok(202)',
+    'err',
+    'events/s',
+    'alerts/s',
+    'p50 ms',
+    'p99 ms',
+    'max ms',
+    'rows match',
+    'posts',
+    '<1s apart',
+    'app cpu %',
+    'app cpu ms/ev',
+    'bench cpu %',
+    'others cpu %',
+    'peak RSS MB',
+  ];
+  process.stdout.write(
+    `\nIngest (concurrency ${CONCURRENCY}, ${PHASE_SECONDS} s per phase, LOG_LEVEL=${LOG_LEVEL}):\n${formatTable(ingestHeader, ingestRows)}\n`,
+  );
+  process.stdout.write(
+    `(cpu % is of one core, the machine has ${cpus().length}; peak RSS is the app's VmHWM over the phase alone)\n`,
+  );
+  process.stdout.write(
+    `App RSS when first healthy: ${runs.map((r) => `${r.db} ${r.channels}ch ${mb(r.startupMemory.rssBytes)} MB`).join(', ')}\n`,
+  );
 
   const deliveryRows = deliveries.flatMap((d) => [
-    ...d.channels.map((c) => [d.name, c.channel, String(c.posts), c.ratePerSecond.toFixed(3), ms(c.minGapMs), String(c.tooSoon), '', '', '']),
-    [d.name, 'all', String(d.channels.reduce((n, c) => n + c.posts, 0)), d.combinedRatePerSecond.toFixed(3), '',
-      String(d.channels.reduce((n, c) => n + c.tooSoon, 0)), String(d.http429), ms(d.firstPostAfterMs), mb(d.memory.peakRssBytes)],
+    ...d.channels.map((c) => [
+      d.name,
+      c.channel,
+      String(c.posts),
+      c.ratePerSecond.toFixed(3),
+      ms(c.minGapMs),
+      String(c.tooSoon),
+      '',
+      '',
+      '',
+    ]),
+    [
+      d.name,
+      'all',
+      String(d.channels.reduce((n, c) => n + c.posts, 0)),
+      d.combinedRatePerSecond.toFixed(3),
+      '',
+      String(d.channels.reduce((n, c) => n + c.tooSoon, 0)),
+      String(d.http429),
+      ms(d.firstPostAfterMs),
+      mb(d.memory.peakRssBytes),
+    ],
   ]);
-  const deliveryHeader = ['phase', 'channel', 'posts', 'msg/s', 'min gap ms', '<1s apart', '429s', 'first post ms', 'peak RSS MB'];
-  process.stdout.write(`\nDelivery (SQLite; ceiling 1 msg/s/channel; the fake never answers 429, so "<1s apart" counts posts a strict limiter would have refused):\n${formatTable(deliveryHeader, deliveryRows)}\n`);
+  const deliveryHeader = [
+    'phase',
+    'channel',
+    'posts',
+    'msg/s',
+    'min gap ms',
+    '<1s apart',
+    '429s',
+    'first post ms',
+    'peak RSS MB',
+  ];
+  process.stdout.write(
+    `\nDelivery (SQLite; ceiling 1 msg/s/channel; the fake never answers 429, so "<1s apart" counts posts a strict limiter would have refused):\n${formatTable(deliveryHeader, deliveryRows)}\n`,
+  );
 
   const issues = [
-    ...runs.flatMap((r) => [...r.warmUps, ...r.phases].flatMap((p) => [
-      ...Object.entries(p.errors).map(([why, n]) => `  ${p.db} ${p.channels}ch ${p.name}: ${n} × ${why}`),
-      ...(p.persisted.ok ? [] : [`  ${p.db} ${p.channels}ch ${p.name}: rows ${JSON.stringify(p.persisted.stored)}, expected ${p.accepted} events, ${p.persisted.expectedAlerts} alerts, ${p.persisted.expectedDeliveries} deliveries`]),
-    ])),
+    ...runs.flatMap((r) =>
+      [...r.warmUps, ...r.phases].flatMap((p) => [
+        ...Object.entries(p.errors).map(([why, n]) => `  ${p.db} ${p.channels}ch ${p.name}: ${n} × ${why}`),
+        ...(p.persisted.ok
+          ? []
+          : [
+              `  ${p.db} ${p.channels}ch ${p.name}: rows ${JSON.stringify(p.persisted.stored)}, expected ${p.accepted} events, ${p.persisted.expectedAlerts} alerts, ${p.persisted.expectedDeliveries} deliveries`,
+            ]),
+      ]),
+    ),
     ...deliveries.flatMap((d) => [
-      ...(d.allPostedOnce ? [] : [`  ${d.name}: posted ${d.channels.map((c) => `${c.channel}=${c.posts}`).join(' ')}, expected ${d.cardsPerChannel} each`]),
+      ...(d.allPostedOnce
+        ? []
+        : [
+            `  ${d.name}: posted ${d.channels.map((c) => `${c.channel}=${c.posts}`).join(' ')}, expected ${d.cardsPerChannel} each`,
+          ]),
       ...(d.failedPosts > 0 ? [`  ${d.name}: ${d.failedPosts} post(s) refused`] : []),
     ]),
   ];
-  process.stdout.write(issues.length > 0 ? `\nIssues:\n${issues.join('\n')}\n` : '\nEvery 202 matched the committed rows; every card was posted exactly once.\n');
+  process.stdout.write(
+    issues.length > 0
+      ? `\nIssues:\n${issues.join('\n')}\n`
+      : '\nEvery 202 matched the committed rows; every card was posted exactly once.\n',
+  );
 
   for (const run of runs) {
     if (!run.profile) continue;
-    process.stdout.write(`\nCPU profile of the ${run.db} ${run.channels}-channel ingest app (warm-ups included), self time by area:\n`);
-    process.stdout.write(`${formatTable(['area', 'ms', '%'], run.profile.area.map((s) => [s.key, s.selfMs.toFixed(0), s.percent.toFixed(1)]))}\n`);
-    process.stdout.write(`Hottest functions:\n${formatTable(['function', 'ms', '%'], run.profile.functions.map((s) => [s.key, s.selfMs.toFixed(0), s.percent.toFixed(1)]))}\n`);
+    process.stdout.write(
+      `\nCPU profile of the ${run.db} ${run.channels}-channel ingest app (warm-ups included), self time by area:\n`,
+    );
+    process.stdout.write(
+      `${formatTable(
+        ['area', 'ms', '%'],
+        run.profile.area.map((s) => [s.key, s.selfMs.toFixed(0), s.percent.toFixed(1)]),
+      )}\n`,
+    );
+    process.stdout.write(
+      `Hottest functions:\n${formatTable(
+        ['function', 'ms', '%'],
+        run.profile.functions.map((s) => [s.key, s.selfMs.toFixed(0), s.percent.toFixed(1)]),
+      )}\n`,
+    );
   }
 }
 
@@ -421,12 +561,16 @@ async function main(): Promise<void> {
     hardStopMs: HARD_STOP_MS,
     what: 'events',
     cleanup: async () => {
-        await Promise.all([...children].map((c) => c.stop()));
-        await Promise.all([slack?.close(), cii?.close()]);
-        await Promise.all(databases.map((db) => dropDatabase(db).catch((err: unknown) => {
-          process.stderr.write(`could not drop ${db.url}: ${String(err)}\n`);
-        })));
-        rmSync(dataDir, { recursive: true, force: true });
+      await Promise.all([...children].map((c) => c.stop()));
+      await Promise.all([slack?.close(), cii?.close()]);
+      await Promise.all(
+        databases.map((db) =>
+          dropDatabase(db).catch((err: unknown) => {
+            process.stderr.write(`could not drop ${db.url}: ${String(err)}\n`);
+          }),
+        ),
+      );
+      rmSync(dataDir, { recursive: true, force: true });
     },
   });
 
@@ -440,12 +584,17 @@ async function main(): Promise<void> {
       cii,
       stopping: guard.stopping,
       database(kind) {
-        const db = kind === 'sqlite' ? sqliteDatabase(dataDir, `run-${++sqliteCount}`) : postgresDatabase(POSTGRES_SERVER);
+        const db =
+          kind === 'sqlite' ? sqliteDatabase(dataDir, `run-${++sqliteCount}`) : postgresDatabase(POSTGRES_SERVER);
         databases.push(db);
         return db;
       },
       async launch(db, logName) {
-        const app = await launchApp({ env: appEnv(cii!, slack!, db), nodeArgs: appArgs(), logFile: join(RESULTS_DIR, `${logName}.log`) });
+        const app = await launchApp({
+          env: appEnv(cii!, slack!, db),
+          nodeArgs: appArgs(),
+          logFile: join(RESULTS_DIR, `${logName}.log`),
+        });
         children.add(app);
         return app;
       },
@@ -469,7 +618,15 @@ async function main(): Promise<void> {
     const deliveries: DeliveryResult[] = [];
     if (ONLY !== 'ingest') {
       if (!guard.stopping()) deliveries.push(await deliveryRun('1 channel', ['C0SECALERT'], ONE_CHANNEL_CARDS, h));
-      if (!guard.stopping()) deliveries.push(await deliveryRun('10 channels', CHANNELS.map((c) => c.id), TEN_CHANNEL_CARDS, h));
+      if (!guard.stopping())
+        deliveries.push(
+          await deliveryRun(
+            '10 channels',
+            CHANNELS.map((c) => c.id),
+            TEN_CHANNEL_CARDS,
+            h,
+          ),
+        );
     }
 
     printReport(runs, deliveries);
@@ -483,18 +640,28 @@ async function main(): Promise<void> {
         `Goal: no 429 provoked (no post under ${CHANNEL_INTERVAL_MS} ms after the channel's previous one): ${verdict(deliveries.length > 0, delivery.no429)}` +
         ` (shortest gap ${ms(delivery.minGapMs)} ms)${marks}\n`,
     );
-    writeResults(RESULTS_DIR, 'ingest', { profiled: CPU_PROFILE, partial: guard.stopping() }, {
-      logLevel: LOG_LEVEL,
-      phaseSeconds: PHASE_SECONDS,
-      ciiLatencyMs: CII_LATENCY_MS,
-      goals: {
-        ingest: { eventsPerSecond: GOAL_EVENTS_PER_SECOND, db: 'SQLite', met: ingest.met },
-        delivery: { ratePerChannel: GOAL_RATE_SHARE * (1000 / CHANNEL_INTERVAL_MS), rateMet: delivery.rate, no429Met: delivery.no429 },
+    writeResults(
+      RESULTS_DIR,
+      'ingest',
+      { profiled: CPU_PROFILE, partial: guard.stopping() },
+      {
+        logLevel: LOG_LEVEL,
+        phaseSeconds: PHASE_SECONDS,
+        ciiLatencyMs: CII_LATENCY_MS,
+        goals: {
+          ingest: { eventsPerSecond: GOAL_EVENTS_PER_SECOND, db: 'SQLite', met: ingest.met },
+          delivery: {
+            ratePerChannel: GOAL_RATE_SHARE * (1000 / CHANNEL_INTERVAL_MS),
+            rateMet: delivery.rate,
+            no429Met: delivery.no429,
+          },
+        },
+        ingest: runs,
+        delivery: deliveries,
       },
-      ingest: runs,
-      delivery: deliveries,
-    });
-    process.exitCode = (ONLY === 'delivery' || ingest.met) && (ONLY === 'ingest' || (delivery.rate && delivery.no429)) ? 0 : 1;
+    );
+    process.exitCode =
+      (ONLY === 'delivery' || ingest.met) && (ONLY === 'ingest' || (delivery.rate && delivery.no429)) ? 0 : 1;
   } finally {
     await guard.cleanup();
   }

@@ -24,7 +24,9 @@ import { formatTable, mb, ms } from './support/table.ts';
 const SIGNING_SECRET = 'bench-signing-secret-0123456789abcdef';
 const USER_COUNT = 5_000;
 const GOAL_OVERHEAD_P99_MS = 25;
-const CII_LATENCY_MS = Number(/^--cii-latency-ms=(\d+)$/.exec(process.argv.find((a) => a.startsWith('--cii-latency-ms=')) ?? '')?.[1] ?? 50);
+const CII_LATENCY_MS = Number(
+  /^--cii-latency-ms=(\d+)$/.exec(process.argv.find((a) => a.startsWith('--cii-latency-ms=')) ?? '')?.[1] ?? 50,
+);
 /** The whole run stops by itself: new requests stop here, and the process exits HARD_STOP_MS later regardless. */
 const DEADLINE_MS = 110_000;
 const HARD_STOP_MS = 15_000;
@@ -104,7 +106,12 @@ async function lookUp(slack: FakeSlack, appUrl: string, login: string): Promise<
   const started = performance.now();
   let error: string | undefined;
   try {
-    const res = await fetch(`${appUrl}/slack/events`, { method: 'POST', headers, body, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+    const res = await fetch(`${appUrl}/slack/events`, {
+      method: 'POST',
+      headers,
+      body,
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
     const text = await res.text();
     error = res.status === 200 ? notACard(text, login) : `HTTP ${res.status}`;
   } catch (err) {
@@ -124,7 +131,8 @@ function notACard(text: string, login: string): string | undefined {
   if (message.response_type !== 'ephemeral') return 'ack is not ephemeral';
   if (!Array.isArray(message.blocks) || message.blocks.length === 0) return 'ack has no blocks';
   const name = displayNames.get(login);
-  if (typeof message.text !== 'string' || name === undefined || !message.text.includes(name)) return 'ack is not the user card';
+  if (typeof message.text !== 'string' || name === undefined || !message.text.includes(name))
+    return 'ack is not the user card';
   return undefined;
 }
 
@@ -133,11 +141,17 @@ function countInto(counts: Record<string, number>, key: string): void {
 }
 
 /** The simulator's share of one answered request, or why its CII calls do not pair up exactly. */
-function ciiShare(sample: Sample, calls: SimRequest[] | undefined, tokens: SimRequest[]): { ms: number } | { unmatched: string } {
+function ciiShare(
+  sample: Sample,
+  calls: SimRequest[] | undefined,
+  tokens: SimRequest[],
+): { ms: number } | { unmatched: string } {
   const user = calls?.filter((c) => c.rootFields.length === 1 && c.rootFields[0] === 'getEndUser') ?? [];
   const state = calls?.filter((c) => c.rootFields.length === 1 && c.rootFields[0] === 'getEndUserState') ?? [];
   if (calls === undefined || calls.length !== 2 || user.length !== 1 || state.length !== 1) {
-    return { unmatched: `CII calls were not one getEndUser + one getEndUserState (${calls?.map((c) => c.rootFields.join('+')).join(', ') || 'none'})` };
+    return {
+      unmatched: `CII calls were not one getEndUser + one getEndUserState (${calls?.map((c) => c.rootFields.join('+')).join(', ') || 'none'})`,
+    };
   }
   if (calls.some((c) => c.status !== 200)) return { unmatched: 'a CII call failed' };
   // A token fetch runs before the two parallel calls, so it adds to them.
@@ -147,7 +161,10 @@ function ciiShare(sample: Sample, calls: SimRequest[] | undefined, tokens: SimRe
   return { ms: token + Math.max(user[0]!.durationMs, state[0]!.durationMs) };
 }
 
-async function runPhase(spec: PhaseSpec, ctx: { slack: FakeSlack; cii: CiiSimulator; app: ChildApp; stopping: () => boolean }): Promise<PhaseResult> {
+async function runPhase(
+  spec: PhaseSpec,
+  ctx: { slack: FakeSlack; cii: CiiSimulator; app: ChildApp; stopping: () => boolean },
+): Promise<PhaseResult> {
   const firstSimRequest = ctx.cii.requests.length;
   const samples: Sample[] = [];
   const loopDelay = monitorEventLoopDelay({ resolution: 1 });
@@ -207,7 +224,9 @@ async function runPhase(spec: PhaseSpec, ctx: { slack: FakeSlack; cii: CiiSimula
     cii.push(share.ms);
     overhead.push(sample.totalMs - share.ms);
   }
-  const strayCiiCalls = [...callsByLogin].filter(([login]) => !claimed.has(login)).reduce((n, [, calls]) => n + calls.length, 0);
+  const strayCiiCalls = [...callsByLogin]
+    .filter(([login]) => !claimed.has(login))
+    .reduce((n, [, calls]) => n + calls.length, 0);
 
   return {
     name: spec.name,
@@ -241,49 +260,111 @@ function appEnv(cii: CiiSimulator, slack: FakeSlack, dataDir: string, cacheTtlSe
 }
 
 function newestProfile(): string | undefined {
-  const files = readdirSync(PROFILE_DIR).filter((f) => f.endsWith('.cpuprofile')).map((f) => join(PROFILE_DIR, f));
+  const files = readdirSync(PROFILE_DIR)
+    .filter((f) => f.endsWith('.cpuprofile'))
+    .map((f) => join(PROFILE_DIR, f));
   return files.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
 }
 
 function describeIssues(phase: PhaseResult): string[] {
   const lines = Object.entries(phase.errors).map(([why, n]) => `  ${phase.name}: ${n} error(s): ${why}`);
-  lines.push(...Object.entries(phase.unmatched).map(([why, n]) => `  ${phase.name}: ${n} answer(s) left out of overhead: ${why}`));
-  if (phase.strayCiiCalls > 0) lines.push(`  ${phase.name}: ${phase.strayCiiCalls} CII call(s) matching no answered lookup`);
-  if (phase.tokenRequests > 0) lines.push(`  ${phase.name}: ${phase.tokenRequests} token request(s), counted as CII time`);
+  lines.push(
+    ...Object.entries(phase.unmatched).map(
+      ([why, n]) => `  ${phase.name}: ${n} answer(s) left out of overhead: ${why}`,
+    ),
+  );
+  if (phase.strayCiiCalls > 0)
+    lines.push(`  ${phase.name}: ${phase.strayCiiCalls} CII call(s) matching no answered lookup`);
+  if (phase.tokenRequests > 0)
+    lines.push(`  ${phase.name}: ${phase.tokenRequests} token request(s), counted as CII time`);
   return lines;
 }
 
-function printReport(phases: PhaseResult[], warmUps: PhaseResult[], profile?: { area: SelfTime[]; functions: SelfTime[] }): void {
-  const header = ['phase', 'n', 'err', 'req/s', 'total p50', 'p90', 'p99', 'max', 'CII p50', 'p99', 'overhead p50', 'p90', 'p99', 'max', 'app cpu ms/req', 'app cpu %', 'bench cpu ms/req', 'others cpu %', 'peak RSS MB', 'RSS MB', 'bench lag p99'];
+function printReport(
+  phases: PhaseResult[],
+  warmUps: PhaseResult[],
+  profile?: { area: SelfTime[]; functions: SelfTime[] },
+): void {
+  const header = [
+    'phase',
+    'n',
+    'err',
+    'req/s',
+    'total p50',
+    'p90',
+    'p99',
+    'max',
+    'CII p50',
+    'p99',
+    'overhead p50',
+    'p90',
+    'p99',
+    'max',
+    'app cpu ms/req',
+    'app cpu %',
+    'bench cpu ms/req',
+    'others cpu %',
+    'peak RSS MB',
+    'RSS MB',
+    'bench lag p99',
+  ];
   const rows = phases.map((p) => [
     p.name,
     String(p.requests),
     String(p.requests - p.ok),
     p.throughputPerSecond.toFixed(0),
-    ms(p.totalMs.p50), ms(p.totalMs.p90), ms(p.totalMs.p99), ms(p.totalMs.max),
-    ms(p.ciiMs.p50), ms(p.ciiMs.p99),
-    ms(p.overheadMs.p50), ms(p.overheadMs.p90), ms(p.overheadMs.p99), ms(p.overheadMs.max),
+    ms(p.totalMs.p50),
+    ms(p.totalMs.p90),
+    ms(p.totalMs.p99),
+    ms(p.totalMs.max),
+    ms(p.ciiMs.p50),
+    ms(p.ciiMs.p99),
+    ms(p.overheadMs.p50),
+    ms(p.overheadMs.p90),
+    ms(p.overheadMs.p99),
+    ms(p.overheadMs.max),
     ms(p.childCpuMsPerRequest),
     p.childCpuPercent.toFixed(0),
     ms(p.benchCpuMsPerRequest),
     p.othersCpuPercent.toFixed(0),
-    mb(p.childMemory.peakRssBytes), mb(p.childMemory.rssBytes),
+    mb(p.childMemory.peakRssBytes),
+    mb(p.childMemory.rssBytes),
     ms(p.benchLoopDelayP99Ms),
   ]);
-  process.stdout.write(`\n${formatTable(header, rows)}\n(latencies in ms; cpu % is of one core, the machine has ${cpus().length}; peak RSS is the app's VmHWM since it started)\n`);
+  process.stdout.write(
+    `\n${formatTable(header, rows)}\n(latencies in ms; cpu % is of one core, the machine has ${cpus().length}; peak RSS is the app's VmHWM since it started)\n`,
+  );
   // In a closed loop the mean latency is concurrency / throughput (Little's law): at c=50 it measures how many
   // requests per second the whole machine (app, simulators, load generator) sustains, not one request's path.
-  const loops = phases.filter((p) => p.concurrency > 1).map((p) => {
-    const cpuPerRequest = p.childCpuMsPerRequest + p.benchCpuMsPerRequest;
-    return `  ${p.name}: ${p.concurrency} in flight / ${p.throughputPerSecond.toFixed(0)} req/s = ${ms((1000 * p.concurrency) / p.throughputPerSecond)} ms mean latency; ` +
-      `app + bench use ${ms(cpuPerRequest)} ms CPU per request, at most ~${((1000 * cpus().length) / cpuPerRequest).toFixed(0)} req/s on ${cpus().length} cores`;
-  });
+  const loops = phases
+    .filter((p) => p.concurrency > 1)
+    .map((p) => {
+      const cpuPerRequest = p.childCpuMsPerRequest + p.benchCpuMsPerRequest;
+      return (
+        `  ${p.name}: ${p.concurrency} in flight / ${p.throughputPerSecond.toFixed(0)} req/s = ${ms((1000 * p.concurrency) / p.throughputPerSecond)} ms mean latency; ` +
+        `app + bench use ${ms(cpuPerRequest)} ms CPU per request, at most ~${((1000 * cpus().length) / cpuPerRequest).toFixed(0)} req/s on ${cpus().length} cores`
+      );
+    });
   if (loops.length > 0) process.stdout.write(`\nQueueing (closed loop):\n${loops.join('\n')}\n`);
   const issues = [...warmUps, ...phases].flatMap(describeIssues);
-  process.stdout.write(issues.length > 0 ? `\nIssues:\n${issues.join('\n')}\n` : '\nNo errors, every answer was the user card and every CII call paired up.\n');
+  process.stdout.write(
+    issues.length > 0
+      ? `\nIssues:\n${issues.join('\n')}\n`
+      : '\nNo errors, every answer was the user card and every CII call paired up.\n',
+  );
   if (profile) {
-    process.stdout.write(`\nChild CPU profile (warm-up included), self time by area:\n${formatTable(['area', 'ms', '%'], profile.area.map((s) => [s.key, s.selfMs.toFixed(0), s.percent.toFixed(1)]))}\n`);
-    process.stdout.write(`\nHottest functions (self time):\n${formatTable(['function', 'ms', '%'], profile.functions.map((s) => [s.key, s.selfMs.toFixed(0), s.percent.toFixed(1)]))}\n`);
+    process.stdout.write(
+      `\nChild CPU profile (warm-up included), self time by area:\n${formatTable(
+        ['area', 'ms', '%'],
+        profile.area.map((s) => [s.key, s.selfMs.toFixed(0), s.percent.toFixed(1)]),
+      )}\n`,
+    );
+    process.stdout.write(
+      `\nHottest functions (self time):\n${formatTable(
+        ['function', 'ms', '%'],
+        profile.functions.map((s) => [s.key, s.selfMs.toFixed(0), s.percent.toFixed(1)]),
+      )}\n`,
+    );
   }
 }
 
@@ -301,9 +382,9 @@ async function main(): Promise<void> {
     hardStopMs: HARD_STOP_MS,
     what: 'requests',
     cleanup: async () => {
-        await Promise.all([...children].map((c) => c.stop()));
-        await Promise.all([slack?.close(), cii?.close()]);
-        rmSync(dataDir, { recursive: true, force: true });
+      await Promise.all([...children].map((c) => c.stop()));
+      await Promise.all([slack?.close(), cii?.close()]);
+      rmSync(dataDir, { recursive: true, force: true });
     },
   });
 
@@ -345,39 +426,61 @@ async function main(): Promise<void> {
     let profile: { file: string; area: SelfTime[]; functions: SelfTime[] } | undefined;
     const profileFile = cpuProfile ? newestProfile() : undefined;
     if (profileFile) {
-      profile = { file: profileFile, area: selfTimes(profileFile, REPO_ROOT, byArea, 15), functions: selfTimes(profileFile, REPO_ROOT, byFunction, 20) };
+      profile = {
+        file: profileFile,
+        area: selfTimes(profileFile, REPO_ROOT, byArea, 15),
+        functions: selfTimes(profileFile, REPO_ROOT, byFunction, 20),
+      };
     }
 
     if (!cpuProfile && !guard.stopping()) {
-      const cached = await launchApp({ env: appEnv(cii, slack, dataDir, 600), logFile: join(RESULTS_DIR, 'lookup-app-cached.log') });
+      const cached = await launchApp({
+        env: appEnv(cii, slack, dataDir, 600),
+        logFile: join(RESULTS_DIR, 'lookup-app-cached.log'),
+      });
       children.add(cached);
       startupMemory.cached = cached.memory();
       const hot = takeLogins(500);
       await runOn(cached, [
-        { name: 'warm-up (fills the cache)', concurrency: 50, requests: hot.length, logins: hot, expectCii: true, warmUp: true },
+        {
+          name: 'warm-up (fills the cache)',
+          concurrency: 50,
+          requests: hot.length,
+          logins: hot,
+          expectCii: true,
+          warmUp: true,
+        },
         { name: 'cached c=50', concurrency: 50, requests: 2_000, logins: hot, expectCii: false },
       ]);
     }
 
     printReport(phases, warmUps, profile);
-    const atStartup = Object.entries(startupMemory).map(([app, m]) => `${app} ${mb(m.rssBytes)} MB`).join(', ');
+    const atStartup = Object.entries(startupMemory)
+      .map(([app, m]) => `${app} ${mb(m.rssBytes)} MB`)
+      .join(', ');
     process.stdout.write(`App RSS when first healthy: ${atStartup}\n`);
     const goalPhase = phases.find((p) => p.name === 'uncached c=50');
-    const goalMet = goalPhase !== undefined && goalPhase.ok === goalPhase.requests && goalPhase.overheadMs.p99 < GOAL_OVERHEAD_P99_MS;
+    const goalMet =
+      goalPhase !== undefined && goalPhase.ok === goalPhase.requests && goalPhase.overheadMs.p99 < GOAL_OVERHEAD_P99_MS;
     process.stdout.write(
       `\nGoal: overhead p99 < ${GOAL_OVERHEAD_P99_MS} ms at 50 concurrent, without errors: ${goalMet ? 'MET' : 'MISSED'}` +
         `${goalPhase ? ` (${ms(goalPhase.overheadMs.p99)} ms, ${goalPhase.requests - goalPhase.ok} errors)` : ' (phase did not run)'}` +
         `${cpuProfile ? ' [profiled run: timings inflated by the profiler]' : ''}${guard.stopping() ? ' [PARTIAL: the deadline cut the run short]' : ''}\n`,
     );
-    writeResults(RESULTS_DIR, 'lookup', { profiled: cpuProfile, partial: guard.stopping() }, {
-      syntheticUsers: USER_COUNT,
-      goal: { overheadP99Ms: GOAL_OVERHEAD_P99_MS, concurrency: 50, met: goalMet },
-      ciiLatencyMs: CII_LATENCY_MS,
-      phases,
-      warmUps,
-      startupMemory,
-      ...(profile ? { profile } : {}),
-    });
+    writeResults(
+      RESULTS_DIR,
+      'lookup',
+      { profiled: cpuProfile, partial: guard.stopping() },
+      {
+        syntheticUsers: USER_COUNT,
+        goal: { overheadP99Ms: GOAL_OVERHEAD_P99_MS, concurrency: 50, met: goalMet },
+        ciiLatencyMs: CII_LATENCY_MS,
+        phases,
+        warmUps,
+        startupMemory,
+        ...(profile ? { profile } : {}),
+      },
+    );
     process.exitCode = goalMet ? 0 : 1;
   } finally {
     await guard.cleanup();

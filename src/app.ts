@@ -39,7 +39,10 @@ export interface AppOptions {
   /** Timeouts and retry pacing of CII calls (tests shorten them). */
   cii?: Pick<CiiClientOptions, 'timeoutMs' | 'maxRetries' | 'retryBaseMs' | 'retryMaxMs'>;
   /** Pacing of the delivery worker (tests and benchmarks tune them). */
-  delivery?: Pick<DeliveryWorkerDeps, 'perChannelIntervalMs' | 'concurrency' | 'leaseMs' | 'pollIntervalMs' | 'backoff' | 'enrichTimeoutMs'>;
+  delivery?: Pick<
+    DeliveryWorkerDeps,
+    'perChannelIntervalMs' | 'concurrency' | 'leaseMs' | 'pollIntervalMs' | 'backoff' | 'enrichTimeoutMs'
+  >;
 }
 
 export interface RunningApp {
@@ -57,12 +60,21 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   }
 
   const cii = createCiiClient({ ...config.cii, logger, ...options.cii });
-  const lookup = createLookupService({ cii, ttlSeconds: config.cii.lookupCacheTtlSeconds, logger: logger.child('lookup') });
+  const lookup = createLookupService({
+    cii,
+    ttlSeconds: config.cii.lookupCacheTtlSeconds,
+    logger: logger.child('lookup'),
+  });
   const identityProviders = createIdentityProviders(config.identityProviders, { logger: logger.child('idp') });
 
   const store = await openStore(config.databaseUrl, { logger: logger.child('store') });
   const subscriptions = createSubscriptionService({ store });
-  const ingest = createAlertIngest({ store, subscriptions, groupThreshold: config.alerts.groupThreshold, logger: logger.child('ingest') });
+  const ingest = createAlertIngest({
+    store,
+    subscriptions,
+    groupThreshold: config.alerts.groupThreshold,
+    logger: logger.child('ingest'),
+  });
 
   // Healthy means the database answers: a replica that lost it should be restarted, not sent traffic.
   const customRoutes: CustomRoute[] = [createHealthRoute(() => store.schemaVersion().then(() => ({ ok: true })))];
@@ -93,7 +105,9 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const app = new App({
     token: config.slack.botToken,
     signingSecret: config.slack.signingSecret,
-    ...(socketMode ? { socketMode: true, appToken: config.slack.appToken, installerOptions: { port: config.http.port } } : {}),
+    ...(socketMode
+      ? { socketMode: true, appToken: config.slack.appToken, installerOptions: { port: config.http.port } }
+      : {}),
     customRoutes,
     // The app keeps no per-conversation state: skip Bolt's conversation store on every request.
     convoStore: false,
@@ -127,7 +141,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     afterPost: async (claimed) => {
       if (claimed.kind !== 'alert') return;
       const current = await store.getAlert(claimed.alert.id);
-      if (current && (current.state !== 'open' || current.version !== claimed.alert.version)) await cards.refresh(current.id);
+      if (current && (current.state !== 'open' || current.version !== claimed.alert.version))
+        await cards.refresh(current.id);
     },
     onSubscriptionBroken: (id, reason) => {
       subscriptions.invalidate();
@@ -163,12 +178,28 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     ...answerDeps,
     ackBudgetMs: options.ackBudgetMs ?? 2_000,
     extra: {
-      ...subscriptionAnswers({ subscriptions, channels, principals, admins: config.admins, logger: logger.child('subscriptions') }),
-      ...auditAnswers({ listAudit: (filter) => store.listAudit(filter), isResponder, responders: config.responders, logger: logger.child('audit') }),
+      ...subscriptionAnswers({
+        subscriptions,
+        channels,
+        principals,
+        admins: config.admins,
+        logger: logger.child('subscriptions'),
+      }),
+      ...auditAnswers({
+        listAudit: (filter) => store.listAudit(filter),
+        isResponder,
+        responders: config.responders,
+        logger: logger.child('audit'),
+      }),
     },
   });
   registerShareAction(app, { ...answerDeps, channels });
-  const alertActionDeps = { responses, responders: config.responders, admins: config.admins, logger: logger.child('responses') };
+  const alertActionDeps = {
+    responses,
+    responders: config.responders,
+    admins: config.admins,
+    logger: logger.child('responses'),
+  };
   registerAlertApproveAction(app, alertActionDeps);
   registerAlertBlockAction(app, alertActionDeps);
   registerAlertRetryAction(app, alertActionDeps);

@@ -24,52 +24,53 @@ const idList = (pattern: RegExp, what: string) =>
 const SLACK_PRINCIPAL = /^[UWS][A-Z0-9]{2,}$/;
 
 /** Environment variables, the app's public configuration contract. */
-const envSchema = z
-  .object({
-    SLACK_BOT_TOKEN: requiredString('the bot token, xoxb-…').pipe(z.string().startsWith('xoxb-', 'must start with xoxb-')),
-    SLACK_SIGNING_SECRET: optionalString,
-    SLACK_APP_TOKEN: z.preprocess(blankToUndefined, z.string().startsWith('xapp-', 'must start with xapp-').optional()),
-    SLACK_API_URL: optionalUrl,
-    CII_CLIENT_ID: requiredString('the CII API client id'),
-    CII_CLIENT_SECRET: requiredString('the CII API client secret'),
-    CII_AUDIENCE: optionalString,
-    CII_REGION: z.preprocess(
-      (v) => (typeof v === 'string' ? blankToUndefined(v.toLowerCase()) : v),
-      z.enum(CII_REGIONS, { error: `must be one of ${CII_REGIONS.join(', ')}` }).optional(),
-    ),
-    CII_TOKEN_URL: optionalUrl,
-    CII_API_URL: optionalUrl,
-    CII_LOOKUP_CACHE_TTL_SECONDS: intInRange(60, 0, 86_400),
-    CII_WEBHOOK_SECRET: z.preprocess(blankToUndefined, z.string().min(16, 'must be at least 16 characters').optional()),
-    CII_WEBHOOK_HEADER: z.preprocess(
-      blankToUndefined,
-      z
-        .string()
-        .regex(/^[A-Za-z0-9-]+$/, 'must be an HTTP header name')
-        .default('x-api-client-token')
-        .transform((h) => h.toLowerCase()),
-    ),
-    CII_ADMINS: idList(SLACK_PRINCIPAL, 'Slack user ids (U…/W…) or user-group ids (S…)'),
-    CII_ALERT_GROUP_THRESHOLD: intInRange(5, 1, 1000),
-    CII_RESPONDERS: idList(SLACK_PRINCIPAL, 'Slack user ids (U…/W…) or user-group ids (S…)'),
-    DUO_API_URL: optionalUrl,
-    DUO_IKEY: optionalString,
-    DUO_SKEY: optionalString,
-    OKTA_ORG_URL: optionalUrl,
-    OKTA_API_TOKEN: optionalString,
-    ENTRA_TENANT_ID: optionalString,
-    ENTRA_CLIENT_ID: optionalString,
-    ENTRA_CLIENT_SECRET: optionalString,
-    ENTRA_LOGIN_URL: optionalUrl,
-    GRAPH_API_URL: optionalUrl,
-    DATABASE_URL: optionalString,
-    PORT: intInRange(3000, 0, 65_535),
-    HOST: z.preprocess(blankToUndefined, z.string().default('127.0.0.1')),
-    LOG_LEVEL: z.preprocess(
-      (v) => (typeof v === 'string' ? blankToUndefined(v.toLowerCase()) : v),
-      z.enum(['debug', 'info', 'warn', 'error'], { error: 'must be one of debug, info, warn, error' }).default('info'),
-    ),
-  });
+const envSchema = z.object({
+  SLACK_BOT_TOKEN: requiredString('the bot token, xoxb-…').pipe(
+    z.string().startsWith('xoxb-', 'must start with xoxb-'),
+  ),
+  SLACK_SIGNING_SECRET: optionalString,
+  SLACK_APP_TOKEN: z.preprocess(blankToUndefined, z.string().startsWith('xapp-', 'must start with xapp-').optional()),
+  SLACK_API_URL: optionalUrl,
+  CII_CLIENT_ID: requiredString('the CII API client id'),
+  CII_CLIENT_SECRET: requiredString('the CII API client secret'),
+  CII_AUDIENCE: optionalString,
+  CII_REGION: z.preprocess(
+    (v) => (typeof v === 'string' ? blankToUndefined(v.toLowerCase()) : v),
+    z.enum(CII_REGIONS, { error: `must be one of ${CII_REGIONS.join(', ')}` }).optional(),
+  ),
+  CII_TOKEN_URL: optionalUrl,
+  CII_API_URL: optionalUrl,
+  CII_LOOKUP_CACHE_TTL_SECONDS: intInRange(60, 0, 86_400),
+  CII_WEBHOOK_SECRET: z.preprocess(blankToUndefined, z.string().min(16, 'must be at least 16 characters').optional()),
+  CII_WEBHOOK_HEADER: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^[A-Za-z0-9-]+$/, 'must be an HTTP header name')
+      .default('x-api-client-token')
+      .transform((h) => h.toLowerCase()),
+  ),
+  CII_ADMINS: idList(SLACK_PRINCIPAL, 'Slack user ids (U…/W…) or user-group ids (S…)'),
+  CII_ALERT_GROUP_THRESHOLD: intInRange(5, 1, 1000),
+  CII_RESPONDERS: idList(SLACK_PRINCIPAL, 'Slack user ids (U…/W…) or user-group ids (S…)'),
+  DUO_API_URL: optionalUrl,
+  DUO_IKEY: optionalString,
+  DUO_SKEY: optionalString,
+  OKTA_ORG_URL: optionalUrl,
+  OKTA_API_TOKEN: optionalString,
+  ENTRA_TENANT_ID: optionalString,
+  ENTRA_CLIENT_ID: optionalString,
+  ENTRA_CLIENT_SECRET: optionalString,
+  ENTRA_LOGIN_URL: optionalUrl,
+  GRAPH_API_URL: optionalUrl,
+  DATABASE_URL: optionalString,
+  PORT: intInRange(3000, 0, 65_535),
+  HOST: z.preprocess(blankToUndefined, z.string().default('127.0.0.1')),
+  LOG_LEVEL: z.preprocess(
+    (v) => (typeof v === 'string' ? blankToUndefined(v.toLowerCase()) : v),
+    z.enum(['debug', 'info', 'warn', 'error'], { error: 'must be one of debug, info, warn, error' }).default('info'),
+  ),
+});
 
 const PROVIDER_VARIABLES: Record<string, string[]> = {
   Duo: ['DUO_API_URL', 'DUO_IKEY', 'DUO_SKEY'],
@@ -82,7 +83,9 @@ function crossFieldProblems(env: NodeJS.ProcessEnv): string[] {
   const set = (key: string) => (env[key] ?? '').trim() !== '';
   const problems: string[] = [];
   if (!set('SLACK_APP_TOKEN') && !set('SLACK_SIGNING_SECRET')) {
-    problems.push('SLACK_SIGNING_SECRET is required (the app signing secret) unless SLACK_APP_TOKEN selects Socket Mode');
+    problems.push(
+      'SLACK_SIGNING_SECRET is required (the app signing secret) unless SLACK_APP_TOKEN selects Socket Mode',
+    );
   }
   for (const key of ['CII_TOKEN_URL', 'CII_API_URL']) {
     if (!set(key) && !set('CII_REGION')) problems.push(`${key} is required unless CII_REGION (us, eu, au) is set`);
@@ -91,7 +94,8 @@ function crossFieldProblems(env: NodeJS.ProcessEnv): string[] {
   for (const [provider, keys] of Object.entries(PROVIDER_VARIABLES)) {
     const given = keys.filter(set);
     if (given.length > 0 && given.length < keys.length) {
-      for (const key of keys.filter((k) => !set(k))) problems.push(`${key} is required to configure ${provider} (${given.join(', ')} given)`);
+      for (const key of keys.filter((k) => !set(k)))
+        problems.push(`${key} is required to configure ${provider} (${given.join(', ')} given)`);
     }
   }
   return problems;
@@ -136,10 +140,7 @@ export class ConfigError extends Error {
 /** Parses the environment once. Messages name variables, never their values. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(env);
-  const problems = [
-    ...(parsed.success ? [] : parsed.error.issues.map(describeIssue)),
-    ...crossFieldProblems(env),
-  ];
+  const problems = [...(parsed.success ? [] : parsed.error.issues.map(describeIssue)), ...crossFieldProblems(env)];
   if (!parsed.success || problems.length > 0) throw new ConfigError([...new Set(problems)]);
   const e = parsed.data;
   const urls = resolveCiiUrls({ region: e.CII_REGION, apiUrl: e.CII_API_URL, tokenUrl: e.CII_TOKEN_URL });
@@ -164,7 +165,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     admins: e.CII_ADMINS,
     responders: e.CII_RESPONDERS,
     identityProviders: {
-      ...(e.DUO_API_URL && e.DUO_IKEY && e.DUO_SKEY ? { duo: { apiUrl: e.DUO_API_URL, ikey: e.DUO_IKEY, skey: e.DUO_SKEY } } : {}),
+      ...(e.DUO_API_URL && e.DUO_IKEY && e.DUO_SKEY
+        ? { duo: { apiUrl: e.DUO_API_URL, ikey: e.DUO_IKEY, skey: e.DUO_SKEY } }
+        : {}),
       ...(e.OKTA_ORG_URL && e.OKTA_API_TOKEN ? { okta: { orgUrl: e.OKTA_ORG_URL, apiToken: e.OKTA_API_TOKEN } } : {}),
       ...(e.ENTRA_TENANT_ID && e.ENTRA_CLIENT_ID && e.ENTRA_CLIENT_SECRET
         ? {

@@ -20,10 +20,20 @@ function importsOf(file: string): string[] {
 }
 
 const rules: Array<{ layer: string; must_not_import: RegExp[]; why: string }> = [
-  { layer: 'src/', must_not_import: [/^(sim|test|bench)\//], why: 'production code never depends on simulators, tests or benchmarks' },
+  {
+    layer: 'src/',
+    must_not_import: [/^(sim|test|bench)\//],
+    why: 'production code never depends on simulators, tests or benchmarks',
+  },
   {
     layer: 'src/slack/views/',
-    must_not_import: [/^src\/(services|store|idp|webhook|http)\//, /^src\/cii\/(client|transport|token-provider)/, /^@slack\/(bolt|web-api)$/, /^node:/, /^axios$/],
+    must_not_import: [
+      /^src\/(services|store|idp|webhook|http)\//,
+      /^src\/cii\/(client|transport|token-provider)/,
+      /^@slack\/(bolt|web-api)$/,
+      /^node:/,
+      /^axios$/,
+    ],
     why: 'views are pure functions of their input',
   },
   {
@@ -31,9 +41,21 @@ const rules: Array<{ layer: string; must_not_import: RegExp[]; why: string }> = 
     must_not_import: [/^src\/slack\//, /^@slack\/(bolt|web-api|types)$/],
     why: 'services know nothing of Slack or Block Kit; adapters are passed in',
   },
-  { layer: 'src/cii/', must_not_import: [/^src\/(slack|services|store|idp)\//, /^@slack\//], why: 'the CII client stands alone' },
-  { layer: 'src/idp/', must_not_import: [/^src\/(slack|services|store|cii)\//, /^@slack\//], why: 'identity-provider clients stand alone' },
-  { layer: 'src/store/', must_not_import: [/^src\/(slack|services|cii|idp)\//, /^@slack\//], why: 'the store holds data, not behaviour' },
+  {
+    layer: 'src/cii/',
+    must_not_import: [/^src\/(slack|services|store|idp)\//, /^@slack\//],
+    why: 'the CII client stands alone',
+  },
+  {
+    layer: 'src/idp/',
+    must_not_import: [/^src\/(slack|services|store|cii)\//, /^@slack\//],
+    why: 'identity-provider clients stand alone',
+  },
+  {
+    layer: 'src/store/',
+    must_not_import: [/^src\/(slack|services|cii|idp)\//, /^@slack\//],
+    why: 'the store holds data, not behaviour',
+  },
 ];
 
 describe('layer boundaries', () => {
@@ -46,7 +68,9 @@ describe('layer boundaries', () => {
   test.each(rules)('$layer: $why', ({ layer, must_not_import }) => {
     const violations = sources
       .filter((s) => s.path.startsWith(layer))
-      .flatMap((s) => s.imports.filter((i) => must_not_import.some((re) => re.test(i))).map((i) => `${s.path} imports ${i}`));
+      .flatMap((s) =>
+        s.imports.filter((i) => must_not_import.some((re) => re.test(i))).map((i) => `${s.path} imports ${i}`),
+      );
     expect(violations).toEqual([]);
   });
 });

@@ -23,7 +23,14 @@ function problemsOf(env: NodeJS.ProcessEnv): string[] {
 describe('configuration', () => {
   test('an empty environment names every missing variable in one error', () => {
     const problems = problemsOf({});
-    for (const name of ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'CII_CLIENT_ID', 'CII_CLIENT_SECRET', 'CII_TOKEN_URL', 'CII_API_URL']) {
+    for (const name of [
+      'SLACK_BOT_TOKEN',
+      'SLACK_SIGNING_SECRET',
+      'CII_CLIENT_ID',
+      'CII_CLIENT_SECRET',
+      'CII_TOKEN_URL',
+      'CII_API_URL',
+    ]) {
       expect(problems.some((p) => p.startsWith(name))).toBe(true);
     }
   });
@@ -31,7 +38,12 @@ describe('configuration', () => {
   test('never echoes a secret value in its messages', () => {
     const err = (() => {
       try {
-        loadConfig({ ...minimal, SLACK_BOT_TOKEN: 'not-a-bot-token-SECRET1', CII_WEBHOOK_SECRET: 'shortSECRET2', PORT: 'x' });
+        loadConfig({
+          ...minimal,
+          SLACK_BOT_TOKEN: 'not-a-bot-token-SECRET1',
+          CII_WEBHOOK_SECRET: 'shortSECRET2',
+          PORT: 'x',
+        });
       } catch (e) {
         return e as Error;
       }
@@ -63,7 +75,9 @@ describe('configuration', () => {
   test('Socket Mode needs an app token instead of the signing secret', () => {
     const config = loadConfig({ ...minimal, SLACK_SIGNING_SECRET: undefined, SLACK_APP_TOKEN: 'xapp-1-abc' });
     expect(config.slack.appToken).toBe('xapp-1-abc');
-    expect(problemsOf({ ...minimal, SLACK_APP_TOKEN: 'xoxb-wrong' })).toEqual(['SLACK_APP_TOKEN must start with xapp-']);
+    expect(problemsOf({ ...minimal, SLACK_APP_TOKEN: 'xoxb-wrong' })).toEqual([
+      'SLACK_APP_TOKEN must start with xapp-',
+    ]);
   });
 
   test('rejects an unknown region and a malformed admin list, naming the entry', () => {
@@ -73,7 +87,9 @@ describe('configuration', () => {
   });
 
   test('normalizes the Slack API URL to end with a slash', () => {
-    expect(loadConfig({ ...minimal, SLACK_API_URL: 'http://127.0.0.1:9/api' }).slack.apiUrl).toBe('http://127.0.0.1:9/api/');
+    expect(loadConfig({ ...minimal, SLACK_API_URL: 'http://127.0.0.1:9/api' }).slack.apiUrl).toBe(
+      'http://127.0.0.1:9/api/',
+    );
   });
 });
 
@@ -85,7 +101,11 @@ describe('identity-provider configuration', () => {
   });
 
   test('names the missing half of a provider configuration', () => {
-    const problems = problemsOf({ ...minimal, DUO_API_URL: 'https://api-1.duosecurity.com', DUO_IKEY: 'DIXXXXXXXXXXXXXXXXXX' });
+    const problems = problemsOf({
+      ...minimal,
+      DUO_API_URL: 'https://api-1.duosecurity.com',
+      DUO_IKEY: 'DIXXXXXXXXXXXXXXXXXX',
+    });
     expect(problems).toEqual(['DUO_SKEY is required to configure Duo (DUO_API_URL, DUO_IKEY given)']);
   });
 

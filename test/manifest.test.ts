@@ -8,7 +8,10 @@ const manifest = parse(readFileSync(join(root, 'manifest.yml'), 'utf8')) as {
   display_information: { name: string };
   features: { slash_commands: Array<{ command: string; url: string; should_escape?: boolean }> };
   oauth_config: { scopes: { bot: string[] } };
-  settings: { interactivity: { is_enabled: boolean; request_url: string }; event_subscriptions?: { request_url: string } };
+  settings: {
+    interactivity: { is_enabled: boolean; request_url: string };
+    event_subscriptions?: { request_url: string };
+  };
 };
 
 /** The bot scopes Slack requires for each Web API method the code may call. */
@@ -32,14 +35,20 @@ const SCOPES_BY_METHOD: Record<string, string[]> = {
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? sourceFiles(join(dir, entry.name)) : entry.name.endsWith('.ts') ? [join(dir, entry.name)] : [],
+    entry.isDirectory()
+      ? sourceFiles(join(dir, entry.name))
+      : entry.name.endsWith('.ts')
+        ? [join(dir, entry.name)]
+        : [],
   );
 }
 
 function webApiMethodsUsed(): string[] {
   const methods = new Set<string>();
   for (const file of sourceFiles(join(root, 'src'))) {
-    for (const m of readFileSync(file, 'utf8').matchAll(/\bclient\.(chat|conversations|users|usergroups|views|auth)\.(\w+(?:\.\w+)?)\(/g)) {
+    for (const m of readFileSync(file, 'utf8').matchAll(
+      /\bclient\.(chat|conversations|users|usergroups|views|auth)\.(\w+(?:\.\w+)?)\(/g,
+    )) {
       methods.add(`${m[1]}.${m[2]}`);
     }
   }
@@ -57,7 +66,8 @@ describe('manifest.yml', () => {
   test('enables interactivity at the events URL', () => {
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
     expect(manifest.settings.interactivity.request_url).toMatch(/\/slack\/events$/);
-    if (manifest.settings.event_subscriptions) expect(manifest.settings.event_subscriptions.request_url).toMatch(/\/slack\/events$/);
+    if (manifest.settings.event_subscriptions)
+      expect(manifest.settings.event_subscriptions.request_url).toMatch(/\/slack\/events$/);
   });
 
   test('grants a bot scope for every Web API method the code calls', () => {
@@ -71,7 +81,7 @@ describe('manifest.yml', () => {
     }
   });
 
-  test('keeps the display name within Slack\'s 35 characters', () => {
+  test("keeps the display name within Slack's 35 characters", () => {
     expect(manifest.display_information.name.length).toBeLessThanOrEqual(35);
   });
 });

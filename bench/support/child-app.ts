@@ -79,7 +79,10 @@ export async function launchApp(options: LaunchOptions): Promise<ChildApp> {
   const stop = async () => {
     if (exited === undefined) {
       child.kill('SIGTERM');
-      const lingering = await Promise.race([exitedPromise.then(() => false), sleep(options.stopTimeoutMs ?? 5_000).then(() => true)]);
+      const lingering = await Promise.race([
+        exitedPromise.then(() => false),
+        sleep(options.stopTimeoutMs ?? 5_000).then(() => true),
+      ]);
       if (lingering) {
         child.kill('SIGKILL');
         await exitedPromise;

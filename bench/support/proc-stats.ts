@@ -39,7 +39,9 @@ export interface MachineCpu {
 
 /** CPU time of all cores since boot, from /proc/stat: busy (everything but idle and iowait) and total. */
 export function readMachineCpu(): MachineCpu {
-  const line = readFileSync('/proc/stat', 'utf8').split('\n').find((l) => l.startsWith('cpu '));
+  const line = readFileSync('/proc/stat', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('cpu '));
   if (!line) throw new Error('/proc/stat has no cpu line');
   // user nice system idle iowait irq softirq steal (guest time is already inside user and nice).
   const ticks = line.trim().split(/\s+/).slice(1, 9).map(Number);

@@ -9,7 +9,12 @@ export interface RunGuard {
   cleanup(): Promise<void>;
 }
 
-export function guardRun(opts: { deadlineMs: number; hardStopMs: number; what: string; cleanup: () => Promise<void> }): RunGuard {
+export function guardRun(opts: {
+  deadlineMs: number;
+  hardStopMs: number;
+  what: string;
+  cleanup: () => Promise<void>;
+}): RunGuard {
   let stopping = false;
   let cleaned: Promise<void> | undefined;
   const cleanup = () => (cleaned ??= opts.cleanup());
@@ -22,7 +27,9 @@ export function guardRun(opts: { deadlineMs: number; hardStopMs: number; what: s
   process.once('SIGINT', () => interrupt('SIGINT'));
   process.once('SIGTERM', () => interrupt('SIGTERM'));
   setTimeout(() => {
-    process.stderr.write(`\nDeadline of ${opts.deadlineMs / 1000} s reached: no new ${opts.what}; results are partial\n`);
+    process.stderr.write(
+      `\nDeadline of ${opts.deadlineMs / 1000} s reached: no new ${opts.what}; results are partial\n`,
+    );
     stopping = true;
     // The process-exit hook of each child kills it.
     setTimeout(() => process.exit(2), opts.hardStopMs).unref();

@@ -23,6 +23,7 @@ export async function ciiCommand(
     signal: AbortSignal.timeout(10_000),
   });
   const text = await res.text();
-  if (res.status !== 200) throw new Error(`/cii ${input.text} in ${input.channelId} answered HTTP ${res.status}: ${text}`);
+  if (res.status !== 200)
+    throw new Error(`/cii ${input.text} in ${input.channelId} answered HTTP ${res.status}: ${text}`);
   return text;
 }

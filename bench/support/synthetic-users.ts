@@ -24,7 +24,11 @@ export function syntheticUsers(count: number, seed: readonly SimUser[] = seedUse
       id,
       login: suffixed(base.login, n),
       emails: base.emails.map((e) => suffixed(e, n)),
-      accounts: base.accounts.map((a) => ({ ...a, login: suffixed(a.login, n), email: a.email === null ? null : suffixed(a.email, n) })),
+      accounts: base.accounts.map((a) => ({
+        ...a,
+        login: suffixed(a.login, n),
+        email: a.email === null ? null : suffixed(a.email, n),
+      })),
       referenceUrl: base.referenceUrl.replace(base.id, id),
     };
   });

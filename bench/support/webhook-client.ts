@@ -24,6 +24,10 @@ export async function postEnvelope(
     await res.arrayBuffer();
     return { status: res.status, ms: performance.now() - started };
   } catch (err) {
-    return { status: 0, ms: performance.now() - started, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) };
+    return {
+      status: 0,
+      ms: performance.now() - started,
+      error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+    };
   }
 }

@@ -66,7 +66,10 @@ export const checks: readonly SimCheck[] = [
       'Recent sign-ins come from a country different from the user registered location.',
       'Registered location: {{registeredCountry}}; observed: {{observedCountry}}.',
     ],
-    recommendedActions: ['Verify the travel with the user or their manager.', 'Update the registered location in the HR system.'],
+    recommendedActions: [
+      'Verify the travel with the user or their manager.',
+      'Update the registered location in the HR system.',
+    ],
   },
   {
     id: 'user-lock-out-risk-detected',
@@ -83,7 +86,10 @@ export const checks: readonly SimCheck[] = [
     title: 'A Bypass Code Was Used To Successfully Sign In',
     severity: 'medium',
     description: ['A Duo bypass code was used instead of a regular second factor.'],
-    recommendedActions: ['Confirm with the user that a help-desk bypass code was issued.', 'Revoke unused bypass codes.'],
+    recommendedActions: [
+      'Confirm with the user that a help-desk bypass code was issued.',
+      'Revoke unused bypass codes.',
+    ],
   },
   {
     id: 'active-account-under-heavy-attack',

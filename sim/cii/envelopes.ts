@@ -58,7 +58,12 @@ function providersFailing(checkId: string, login: string, users: readonly SimUse
   return accounts.map((a) => a.provider);
 }
 
-function envelope(detailType: CiiEnvelope['detail-type'], id: string, now: Date, detail: FailedCheckDetail): CiiEnvelope {
+function envelope(
+  detailType: CiiEnvelope['detail-type'],
+  id: string,
+  now: Date,
+  detail: FailedCheckDetail,
+): CiiEnvelope {
   return {
     version: '0',
     id,

@@ -109,7 +109,16 @@ const publicEndUser = (user: SimUser) => ({
   failingChecks: user.failingChecks,
 });
 
-const SORTABLE = ['login', 'displayName', 'status', 'department', 'title', 'lastActive', 'userTypeClassification', 'managerLogin'];
+const SORTABLE = [
+  'login',
+  'displayName',
+  'status',
+  'department',
+  'title',
+  'lastActive',
+  'userTypeClassification',
+  'managerLogin',
+];
 type OrderBy = { name: string; order: 'asc' | 'desc' };
 
 function sortUsers(users: readonly SimUser[], orderBy: readonly OrderBy[]): SimUser[] {
@@ -169,18 +178,30 @@ export function createCiiRootValue(deps: CiiResolverDeps) {
       const users = byLoginOrder.filter((u) => u.signIns.some((s) => s.ipAddress.toLowerCase() === ip));
       return paginate(users.map(ref), `ip:${ip}`, args.pageSize, args.pageToken);
     },
-    listEndUsers: (args: { input: { orderBy?: OrderBy[] | null }; pageSize?: number | null; pageToken?: string | null }) => {
+    listEndUsers: (args: {
+      input: { orderBy?: OrderBy[] | null };
+      pageSize?: number | null;
+      pageToken?: string | null;
+    }) => {
       const orderBy = args.input.orderBy ?? [];
       const users = sortUsers(deps.users, orderBy);
       return paginate(users.map(publicEndUser), `list:${JSON.stringify(orderBy)}`, args.pageSize, args.pageToken);
     },
     getIntegrationsStatus: () => deps.integrations,
-    registerWebhookWithApiKey: ({ input }: { input: { name: string; endpoint: string; apiKeyName: string; apiKey: string; checkIds: string[] } }) => {
+    registerWebhookWithApiKey: ({
+      input,
+    }: {
+      input: { name: string; endpoint: string; apiKeyName: string; apiKey: string; checkIds: string[] };
+    }) => {
       checkEndpoint(input.endpoint);
       checkCheckIds(input.checkIds);
       return deps.webhooks.registerApiKey(input);
     },
-    registerWebhookWithDuoSecurityClient: ({ input }: { input: { name: string; duoIntegrationInstanceId: string; checkIds: string[] } }) => {
+    registerWebhookWithDuoSecurityClient: ({
+      input,
+    }: {
+      input: { name: string; duoIntegrationInstanceId: string; checkIds: string[] };
+    }) => {
       checkCheckIds(input.checkIds);
       return deps.webhooks.registerDuo(input);
     },

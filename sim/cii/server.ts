@@ -84,7 +84,10 @@ interface Answer {
 const MAX_BODY_BYTES = 1024 * 1024;
 /** EventBridge API destinations give up on a target after 5 s. */
 const DELIVERY_TIMEOUT_MS = 5000;
-const unauthorized: Answer = { status: 401, body: { errors: [{ errorType: 'UnauthorizedException', message: 'Unauthorized' }] } };
+const unauthorized: Answer = {
+  status: 401,
+  body: { errors: [{ errorType: 'UnauthorizedException', message: 'Unauthorized' }] },
+};
 
 async function readJson(req: IncomingMessage): Promise<{ ok: true; value: unknown } | { ok: false }> {
   const chunks: Buffer[] = [];
@@ -102,7 +105,8 @@ async function readJson(req: IncomingMessage): Promise<{ ok: true; value: unknow
 }
 
 function faultAnswer(fault: Fault, target: 'token' | 'graphql'): Answer | undefined {
-  const headers: Record<string, string> = fault.retryAfterSeconds === undefined ? {} : { 'retry-after': String(fault.retryAfterSeconds) };
+  const headers: Record<string, string> =
+    fault.retryAfterSeconds === undefined ? {} : { 'retry-after': String(fault.retryAfterSeconds) };
   if (fault.status !== undefined) {
     const status = fault.status;
     if (target === 'token') {
@@ -111,7 +115,11 @@ function faultAnswer(fault: Fault, target: 'token' | 'graphql'): Answer | undefi
     }
     if (status === 401) return { ...unauthorized, headers };
     const [errorType, message] =
-      status === 429 ? ['TooManyRequestsException', 'Rate exceeded'] : status >= 500 ? ['InternalFailure', 'Internal failure'] : ['BadRequestException', `Simulated HTTP ${status}`];
+      status === 429
+        ? ['TooManyRequestsException', 'Rate exceeded']
+        : status >= 500
+          ? ['InternalFailure', 'Internal failure']
+          : ['BadRequestException', `Simulated HTTP ${status}`];
     return { status, headers, body: { errors: [{ errorType, message }] } };
   }
   if (target === 'graphql' && fault.graphqlErrors) {
@@ -122,7 +130,8 @@ function faultAnswer(fault: Fault, target: 'token' | 'graphql'): Answer | undefi
 
 function rootFieldsOf(document: DocumentNode, operationName: unknown): string[] {
   const operations = document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
-  const operation = typeof operationName === 'string' ? operations.find((o) => o.name?.value === operationName) : operations[0];
+  const operation =
+    typeof operationName === 'string' ? operations.find((o) => o.name?.value === operationName) : operations[0];
   return (operation?.selectionSet.selections ?? []).flatMap((s) => (s.kind === Kind.FIELD ? [s.name.value] : []));
 }
 
@@ -208,8 +217,12 @@ export async function startCiiSimulator(options: CiiSimulatorOptions = {}): Prom
     const delay = latencyMs + (fault?.delayMs ?? 0);
     if (delay > 0) await sleep(delay);
     const body = await readJson(req);
-    const payload = (body.ok && body.value && typeof body.value === 'object' ? body.value : {}) as Record<string, unknown>;
-    const variables = payload.variables && typeof payload.variables === 'object' ? (payload.variables as Record<string, unknown>) : {};
+    const payload = (body.ok && body.value && typeof body.value === 'object' ? body.value : {}) as Record<
+      string,
+      unknown
+    >;
+    const variables =
+      payload.variables && typeof payload.variables === 'object' ? (payload.variables as Record<string, unknown>) : {};
     record.variables = variables;
 
     let document: DocumentNode | undefined;
@@ -228,7 +241,12 @@ export async function startCiiSimulator(options: CiiSimulatorOptions = {}): Prom
     if (faulty) return faulty;
     if (!tokens.isValid(req.headers.authorization)) return unauthorized;
     if (!body.ok || typeof payload.query !== 'string') {
-      return { status: 400, body: { errors: [{ errorType: 'MalformedHttpRequestException', message: 'Expected a JSON body with a query' }] } };
+      return {
+        status: 400,
+        body: {
+          errors: [{ errorType: 'MalformedHttpRequestException', message: 'Expected a JSON body with a query' }],
+        },
+      };
     }
     if (!document) return requestErrors(syntaxError ? [syntaxError] : [], 'InvalidSyntax');
     const invalid = validateCached(document);
@@ -250,7 +268,12 @@ export async function startCiiSimulator(options: CiiSimulatorOptions = {}): Prom
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
     const path = new URL(req.url ?? '/', 'http://sim').pathname;
-    const kind = req.method === 'POST' && path === '/oauth/token' ? 'token' : req.method === 'POST' && path === '/graphql' ? 'graphql' : undefined;
+    const kind =
+      req.method === 'POST' && path === '/oauth/token'
+        ? 'token'
+        : req.method === 'POST' && path === '/graphql'
+          ? 'graphql'
+          : undefined;
     if (!kind) {
       res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'Not found' }));
       return;
@@ -287,7 +310,8 @@ export async function startCiiSimulator(options: CiiSimulatorOptions = {}): Prom
     apiUrl: `${url}/graphql`,
     credentials,
     requests,
-    graphqlCalls: (rootField) => requests.filter((r) => r.kind === 'graphql' && (rootField === undefined || r.rootFields.includes(rootField))),
+    graphqlCalls: (rootField) =>
+      requests.filter((r) => r.kind === 'graphql' && (rootField === undefined || r.rootFields.includes(rootField))),
     tokensIssued: () => tokens.issuedCount(),
     inject: (fault) => faults.push(fault),
     setLatency: (ms) => {

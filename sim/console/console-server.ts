@@ -92,7 +92,8 @@ async function readInput<T>(req: IncomingMessage, schema: z.ZodType<T>): Promise
     throw new BadRequest('invalid JSON');
   }
   const result = schema.safeParse(parsed);
-  if (!result.success) throw new BadRequest(result.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+  if (!result.success)
+    throw new BadRequest(result.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
   return result.data;
 }
 
@@ -123,7 +124,11 @@ export function mountConsole(opts: ConsoleOptions): ConsoleHandle {
       return url;
     },
   };
-  const driver = createSlackDriver({ appUrl: opts.appUrl, signingSecret: opts.signingSecret, fake: originTrackingFake });
+  const driver = createSlackDriver({
+    appUrl: opts.appUrl,
+    signingSecret: opts.signingSecret,
+    fake: originTrackingFake,
+  });
 
   const streams = new Set<ServerResponse>();
   let version = 0;
@@ -146,15 +151,27 @@ export function mountConsole(opts: ConsoleOptions): ConsoleHandle {
       const payload = parseObject(body) ?? { text: body };
       // Slack posts an in_channel ack in the channel; the fake does that for a response_url post.
       if (payload.response_type === 'in_channel') {
-        await fetch(answer.responseUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) });
+        await fetch(answer.responseUrl, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(payload),
+        });
       } else {
         state.applyResponse(answer.responseUrl, payload);
       }
     }
-    return { ok: answer.status === 200, status: answer.status, ...(answer.status === 200 ? {} : { body: answer.body }) };
+    return {
+      ok: answer.status === 200,
+      status: answer.status,
+      ...(answer.status === 200 ? {} : { body: answer.body }),
+    };
   }
 
-  function clickTarget(input: z.infer<typeof clickInput>): { message: Parameters<typeof driver.click>[0]['message']; origin: InteractionOrigin; ts?: string } {
+  function clickTarget(input: z.infer<typeof clickInput>): {
+    message: Parameters<typeof driver.click>[0]['message'];
+    origin: InteractionOrigin;
+    ts?: string;
+  } {
     const id = input.messageRef.slice(2);
     if (input.messageRef.startsWith('m:')) {
       const message = fake.message(input.channelId, id);
@@ -162,7 +179,8 @@ export function mountConsole(opts: ConsoleOptions): ConsoleHandle {
       return { message, origin: { userId: input.userId, channelId: input.channelId, messageTs: id }, ts: id };
     }
     const e = state.ephemeral(id);
-    if (e === undefined || e.user !== input.userId || e.channel !== input.channelId) throw new BadRequest(`no ephemeral message ${id} for ${input.userId}`);
+    if (e === undefined || e.user !== input.userId || e.channel !== input.channelId)
+      throw new BadRequest(`no ephemeral message ${id} for ${input.userId}`);
     // The driver clicks in ephemeral messages given as the call that produced them.
     const message: RecordedCall = {
       method: 'chat.postEphemeral',
@@ -178,11 +196,20 @@ export function mountConsole(opts: ConsoleOptions): ConsoleHandle {
   async function click(req: IncomingMessage): Promise<Json> {
     const input = await readInput(req, clickInput);
     const target = clickTarget(input);
-    const responseUrl = fake.newResponseUrl({ channel: input.channelId, ...(target.ts === undefined ? {} : { ts: target.ts }) });
+    const responseUrl = fake.newResponseUrl({
+      channel: input.channelId,
+      ...(target.ts === undefined ? {} : { ts: target.ts }),
+    });
     state.noteOrigin(responseUrl, target.origin);
     state.noteActor(input.userId);
     try {
-      const answer = await driver.click({ userId: input.userId, channelId: input.channelId, message: target.message, actionId: input.actionId, responseUrl });
+      const answer = await driver.click({
+        userId: input.userId,
+        channelId: input.channelId,
+        message: target.message,
+        actionId: input.actionId,
+        responseUrl,
+      });
       return { ok: answer.status === 200, status: answer.status };
     } catch (err) {
       if (err instanceof Error && err.message.startsWith('click:')) throw new BadRequest(err.message);
@@ -193,7 +220,8 @@ export function mountConsole(opts: ConsoleOptions): ConsoleHandle {
   async function submitView(req: IncomingMessage): Promise<Json> {
     const input = await readInput(req, viewSubmitInput);
     const top = state.topView(input.userId);
-    if (top === undefined || top.viewId !== input.viewId) throw new BadRequest(`view ${input.viewId} is not open for ${input.userId}`);
+    if (top === undefined || top.viewId !== input.viewId)
+      throw new BadRequest(`view ${input.viewId} is not open for ${input.userId}`);
     state.noteActor(input.userId);
     const answer = await driver.submitView({ userId: input.userId, view: top.view, values: input.values });
     if (answer.status !== 200) return { ok: false, status: answer.status };
@@ -201,7 +229,8 @@ export function mountConsole(opts: ConsoleOptions): ConsoleHandle {
     const view = typeof reply.view === 'object' && reply.view !== null ? (reply.view as Json) : undefined;
     if (reply.response_action === 'errors') return { ok: true, status: answer.status, errors: reply.errors ?? {} };
     if (reply.response_action === 'clear') state.closeView(input.userId, true);
-    else if ((reply.response_action === 'update' || reply.response_action === 'push') && view !== undefined) state.showView(input.userId, view, reply.response_action);
+    else if ((reply.response_action === 'update' || reply.response_action === 'push') && view !== undefined)
+      state.showView(input.userId, view, reply.response_action);
     else state.closeView(input.userId);
     return { ok: true, status: answer.status };
   }

@@ -141,7 +141,11 @@ export function createConsoleState(deps: ConsoleStateDeps): ConsoleState {
   }
 
   function content(payload: Json): Pick<ConsoleEphemeral, 'text' | 'blocks' | 'attachments'> {
-    return { text: textOf(payload.text), blocks: asJsonList(payload.blocks), attachments: asJsonList(payload.attachments) };
+    return {
+      text: textOf(payload.text),
+      blocks: asJsonList(payload.blocks),
+      attachments: asJsonList(payload.attachments),
+    };
   }
 
   function applyResponse(responseUrl: string, payload: Json): void {
@@ -193,7 +197,10 @@ export function createConsoleState(deps: ConsoleStateDeps): ConsoleState {
         threadTs: textOf(call.args.thread_ts) || undefined,
         ...content(call.args),
       });
-    } else if ((call.method === 'views.open' || call.method === 'views.push' || call.method === 'views.update') && okApi) {
+    } else if (
+      (call.method === 'views.open' || call.method === 'views.push' || call.method === 'views.update') &&
+      okApi
+    ) {
       applyView(call);
     }
     catchUp();
@@ -312,7 +319,10 @@ export function createConsoleState(deps: ConsoleStateDeps): ConsoleState {
       const { responder, nonResponder } = deps.actors;
       return {
         viewer,
-        actors: { responder: { id: responder, name: userName(responder) }, nonResponder: { id: nonResponder, name: userName(nonResponder) } },
+        actors: {
+          responder: { id: responder, name: userName(responder) },
+          nonResponder: { id: nonResponder, name: userName(nonResponder) },
+        },
         appName: deps.appName,
         channels: deps.channels.map((id) => ({ id, name: fake.channel(id)?.name ?? id })),
         names: names(messages, [responder, nonResponder, viewer]),

@@ -59,7 +59,8 @@ function bodyFields(request: RecordedRequest): Record<string, unknown> {
   if (request.body === '') return {};
   try {
     const parsed: unknown = JSON.parse(request.body);
-    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed))
+      return parsed as Record<string, unknown>;
   } catch {
     // Duo's older signing sends form-encoded parameters.
   }
@@ -69,7 +70,9 @@ function bodyFields(request: RecordedRequest): Record<string, unknown> {
 function changeOf(request: RecordedRequest): string | undefined {
   if (accountIdOf(request.path) === undefined) return undefined;
   const fields = bodyFields(request);
-  const parts = CHANGE_FIELDS.filter((f) => ['string', 'boolean'].includes(typeof fields[f])).map((f) => `${f}=${String(fields[f])}`);
+  const parts = CHANGE_FIELDS.filter((f) => ['string', 'boolean'].includes(typeof fields[f])).map(
+    (f) => `${f}=${String(fields[f])}`,
+  );
   return parts.length === 0 ? undefined : parts.join(' ');
 }
 
@@ -84,7 +87,8 @@ function stateOf(idp: IdpSimulators, provider: SimProvider, accountId: string): 
 export function idpActivity(idp: IdpSimulators | undefined, users: readonly SimUser[], limit = 40): IdpActivity {
   if (idp === undefined) return { available: false, total: 0, requests: [], accounts: [] };
   const owners = new Map<string, SimUser>();
-  for (const user of users) for (const account of user.accounts) owners.set(`${account.provider}/${account.userId}`, user);
+  for (const user of users)
+    for (const account of user.accounts) owners.set(`${account.provider}/${account.userId}`, user);
 
   const requests: IdpRequestView[] = [];
   const touched: SimUser[] = [];

@@ -54,7 +54,13 @@ function alertBlocks(title: string, severity: string, login: string, id: string)
           style: 'danger',
           text: text('Block'),
           value: id,
-          confirm: { title: text(`Block ${login}?`), text: text('This disables the user in Duo.'), confirm: text('Block'), deny: text('Cancel'), style: 'danger' },
+          confirm: {
+            title: text(`Block ${login}?`),
+            text: text('This disables the user in Duo.'),
+            confirm: text('Block'),
+            deny: text('Cancel'),
+            style: 'danger',
+          },
         },
         { type: 'button', action_id: 'note', text: text('Add note'), value: id },
       ],
@@ -112,8 +118,16 @@ export async function startToyApp(opts: ToyAppOptions): Promise<ToyApp> {
       response_type: 'ephemeral',
       text: `Lookup: ${arg}`,
       blocks: [
-        { type: 'section', text: md(`*Lookup* for <@${command.user_id}>: \`${esc(arg)}\`\n_Nothing real here: this is the console's toy app._`) },
-        { type: 'actions', elements: [{ type: 'button', action_id: 'share', text: text('Share in channel'), value: arg }] },
+        {
+          type: 'section',
+          text: md(
+            `*Lookup* for <@${command.user_id}>: \`${esc(arg)}\`\n_Nothing real here: this is the console's toy app._`,
+          ),
+        },
+        {
+          type: 'actions',
+          elements: [{ type: 'button', action_id: 'share', text: text('Share in channel'), value: arg }],
+        },
       ],
     });
   });
@@ -143,7 +157,10 @@ export async function startToyApp(opts: ToyAppOptions): Promise<ToyApp> {
       text: `${verb} by ${body.user.id}`,
       blocks: [
         ...((body.message?.blocks as KnownBlock[] | undefined) ?? []).filter((b) => b.type !== 'actions'),
-        { type: 'context', elements: [md(`${action.action_id === 'block' ? '⛔' : '✅'} *${verb}* by <@${body.user.id}>`)] },
+        {
+          type: 'context',
+          elements: [md(`${action.action_id === 'block' ? '⛔' : '✅'} *${verb}* by <@${body.user.id}>`)],
+        },
       ],
     });
     await client.chat.postMessage({ channel, thread_ts: ts, text: `${verb} by <@${body.user.id}>.` });
@@ -160,7 +177,14 @@ export async function startToyApp(opts: ToyAppOptions): Promise<ToyApp> {
         title: text('Add a note'),
         submit: text('Save'),
         close: text('Cancel'),
-        blocks: [{ type: 'input', block_id: 'note', label: text('Note'), element: { type: 'plain_text_input', action_id: 'text', multiline: true } }],
+        blocks: [
+          {
+            type: 'input',
+            block_id: 'note',
+            label: text('Note'),
+            element: { type: 'plain_text_input', action_id: 'text', multiline: true },
+          },
+        ],
       },
     });
   });
@@ -173,7 +197,11 @@ export async function startToyApp(opts: ToyAppOptions): Promise<ToyApp> {
     }
     await ack();
     const where = JSON.parse(view.private_metadata) as { channel: string; ts: string };
-    await client.chat.postMessage({ channel: where.channel, thread_ts: where.ts, text: `<@${body.user.id}> noted: ${esc(note)}` });
+    await client.chat.postMessage({
+      channel: where.channel,
+      thread_ts: where.ts,
+      text: `<@${body.user.id}> noted: ${esc(note)}`,
+    });
   });
 
   const server = await app.start({ port: 0, host: '127.0.0.1' });
@@ -195,7 +223,12 @@ export async function registerToyWebhook(cii: CiiSimulator, toy: ToyApp, checkId
   const tokenAnswer = await fetch(cii.tokenUrl, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ client_id: clientId, client_secret: clientSecret, audience, grant_type: 'client_credentials' }),
+    body: JSON.stringify({
+      client_id: clientId,
+      client_secret: clientSecret,
+      audience,
+      grant_type: 'client_credentials',
+    }),
   });
   const { access_token: token } = (await tokenAnswer.json()) as { access_token: string };
   const query = 'mutation($input: RegisterWebhookWithApiKeyInput!) { registerWebhookWithApiKey(input: $input) }';

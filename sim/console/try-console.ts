@@ -12,7 +12,11 @@ const port = Number(process.argv[2] ?? 0);
 const fake = await startFakeSlack({ port });
 const cii = await startCiiSimulator();
 const toy = await startToyApp({ fake, signingSecret: SIGNING_SECRET, responder: 'UANALYST' });
-await registerToyWebhook(cii, toy, checks.map((c) => c.id));
+await registerToyWebhook(
+  cii,
+  toy,
+  checks.map((c) => c.id),
+);
 const consoleHandle = mountConsole({
   fake,
   appUrl: toy.url,

@@ -3,7 +3,10 @@ import { startDemo } from './start-demo.ts';
 
 // `npm run demo`: everything on loopback, one URL to open, Ctrl-C to stop it all.
 const port = Number(process.env.DEMO_PORT ?? 3030);
-const demo = await startDemo({ port, logger: createLogger({ level: process.env.LOG_LEVEL === 'debug' ? 'debug' : 'warn' }) });
+const demo = await startDemo({
+  port,
+  logger: createLogger({ level: process.env.LOG_LEVEL === 'debug' ? 'debug' : 'warn' }),
+});
 process.stdout.write(`\ncii-slack demo is running: open ${demo.url}\n\nCtrl-C stops everything.\n`);
 
 let stopping = false;

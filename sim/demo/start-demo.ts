@@ -49,7 +49,9 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const dir = mkdtempSync(join(tmpdir(), 'cii-slack-demo-'));
   const slack = await startFakeSlack({ port: options.port ?? 0 });
   const cii = await startCiiSimulator();
-  const idp = await startIdpSimulators({ users: { duo: accountIds('DUO'), okta: accountIds('OKTA'), entra: accountIds('AZURE_AD') } });
+  const idp = await startIdpSimulators({
+    users: { duo: accountIds('DUO'), okta: accountIds('OKTA'), entra: accountIds('AZURE_AD') },
+  });
   const config = loadConfig({
     ...simulatorEnv({ slack, cii, idp, signingSecret: DEMO_SIGNING_SECRET, webhookSecret: DEMO_WEBHOOK_SECRET }),
     CII_RESPONDERS: DEMO_USERS.responder,
@@ -59,11 +61,18 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   });
   const app = await startApp(config, {
     logger,
-    ...(options.perChannelIntervalMs !== undefined ? { delivery: { perChannelIntervalMs: options.perChannelIntervalMs } } : {}),
+    ...(options.perChannelIntervalMs !== undefined
+      ? { delivery: { perChannelIntervalMs: options.perChannelIntervalMs } }
+      : {}),
   });
 
   // Register the app with CII exactly as `npm run cii:webhook -- register` would.
-  const ciiClient = createCiiClient({ tokenUrl: cii.tokenUrl, apiUrl: cii.apiUrl, clientId: cii.credentials.clientId, clientSecret: cii.credentials.clientSecret });
+  const ciiClient = createCiiClient({
+    tokenUrl: cii.tokenUrl,
+    apiUrl: cii.apiUrl,
+    clientId: cii.credentials.clientId,
+    clientSecret: cii.credentials.clientSecret,
+  });
   await ciiClient.registerWebhookWithApiKey({
     name: 'cii-slack demo',
     endpoint: `${app.url}/cii/webhook`,
@@ -72,7 +81,14 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     checkIds: checks.map((c) => c.id),
   });
 
-  const console = mountConsole({ fake: slack, appUrl: app.url, signingSecret: DEMO_SIGNING_SECRET, cii, idp, users: DEMO_USERS });
+  const console = mountConsole({
+    fake: slack,
+    appUrl: app.url,
+    signingSecret: DEMO_SIGNING_SECRET,
+    cii,
+    idp,
+    users: DEMO_USERS,
+  });
 
   let stopped: Promise<void> | undefined;
   return {

@@ -35,7 +35,8 @@ export function createDuoSim(options: DuoSimOptions) {
       if (!params) return fail(400, 40002, 'Invalid request parameters', 'body');
       const status = params.status;
       if (status !== undefined) {
-        if (!['active', 'bypass', 'disabled'].includes(status)) return fail(400, 40003, 'Invalid request parameters', 'status');
+        if (!['active', 'bypass', 'disabled'].includes(status))
+          return fail(400, 40003, 'Invalid request parameters', 'status');
         user.status = status as DuoUserStatus;
       }
     } else if (req.method !== 'GET') {
@@ -45,7 +46,10 @@ export function createDuoSim(options: DuoSimOptions) {
   }
 
   function failureReply(failure: ScriptedFailure): SimReply {
-    return { ...fail(failure.status, failure.status * 100 + 1, `Simulated failure (HTTP ${failure.status})`), headers: retryAfterHeader(failure) };
+    return {
+      ...fail(failure.status, failure.status * 100 + 1, `Simulated failure (HTTP ${failure.status})`),
+      headers: retryAfterHeader(failure),
+    };
   }
 
   return { handle, failureReply };
@@ -79,7 +83,8 @@ function checkSignature(req: SimRequest, { ikey, skey }: { ikey: string; skey: s
 }
 
 function canonicalQuery(query: URLSearchParams): string {
-  const encode = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  const encode = (s: string) =>
+    encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   return [...query]
     .map(([k, v]) => [encode(k), encode(v)] as const)
     .sort(([ka, va], [kb, vb]) => (ka === kb ? (va < vb ? -1 : 1) : ka < kb ? -1 : 1))
@@ -90,7 +95,8 @@ function canonicalQuery(query: URLSearchParams): string {
 /** JSON (current signature scheme) or form-encoded parameters; undefined when the JSON is unreadable. */
 function bodyParams(req: SimRequest): Record<string, string> | undefined {
   if (req.body === '') return {};
-  if (!(header(req, 'content-type') ?? '').includes('application/json')) return Object.fromEntries(new URLSearchParams(req.body));
+  if (!(header(req, 'content-type') ?? '').includes('application/json'))
+    return Object.fromEntries(new URLSearchParams(req.body));
   try {
     const parsed: unknown = JSON.parse(req.body);
     return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, string>) : undefined;

@@ -55,14 +55,23 @@ export function createEntraSim(options: EntraSimOptions) {
       );
     }
     if (!(form.get('scope') ?? '').endsWith('/.default')) {
-      return tokenError(400, 'invalid_scope', 'AADSTS1002012: The provided value for scope is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier.');
+      return tokenError(
+        400,
+        'invalid_scope',
+        'AADSTS1002012: The provided value for scope is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier.',
+      );
     }
     const token = `sim-graph-${randomBytes(16).toString('hex')}`;
     tokens.set(token, options.now() + options.tokenTtlSeconds * 1000);
     tokensIssued++;
     return {
       status: 200,
-      body: { token_type: 'Bearer', expires_in: options.tokenTtlSeconds, ext_expires_in: options.tokenTtlSeconds, access_token: token },
+      body: {
+        token_type: 'Bearer',
+        expires_in: options.tokenTtlSeconds,
+        ext_expires_in: options.tokenTtlSeconds,
+        access_token: token,
+      },
     };
   }
 
@@ -70,8 +79,10 @@ export function createEntraSim(options: EntraSimOptions) {
     const auth = req.headers.authorization ?? '';
     if (!auth.startsWith('Bearer ')) return graphError(401, 'InvalidAuthenticationToken', 'Access token is empty.');
     const expiresAt = tokens.get(auth.slice(7));
-    if (expiresAt === undefined) return graphError(401, 'InvalidAuthenticationToken', 'Access token validation failure.');
-    if (options.now() >= expiresAt) return graphError(401, 'InvalidAuthenticationToken', 'Access token has expired or is not yet valid.');
+    if (expiresAt === undefined)
+      return graphError(401, 'InvalidAuthenticationToken', 'Access token validation failure.');
+    if (options.now() >= expiresAt)
+      return graphError(401, 'InvalidAuthenticationToken', 'Access token has expired or is not yet valid.');
     const [users, userId, action, ...rest] = path;
     if (users !== 'users' || userId === undefined || rest.length > 0) {
       return graphError(400, 'BadRequest', `Resource not found for the segment '${path[0] ?? ''}'.`);
@@ -79,7 +90,11 @@ export function createEntraSim(options: EntraSimOptions) {
     let user = options.users.get(userId);
     if (!user && options.autoCreateUsers) options.users.set(userId, (user = newEntraUser()));
     if (!user) {
-      return graphError(404, 'Request_ResourceNotFound', `Resource '${userId}' does not exist or one of its queried reference-property objects are not present.`);
+      return graphError(
+        404,
+        'Request_ResourceNotFound',
+        `Resource '${userId}' does not exist or one of its queried reference-property objects are not present.`,
+      );
     }
     const route = `${req.method} ${action ?? ''}`;
     switch (route) {
@@ -93,7 +108,10 @@ export function createEntraSim(options: EntraSimOptions) {
       }
       case 'POST revokeSignInSessions':
         user.sessionRevocations++;
-        return { status: 200, body: { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#Edm.Boolean', value: true } };
+        return {
+          status: 200,
+          body: { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#Edm.Boolean', value: true },
+        };
       default:
         return graphError(405, 'Request_BadRequest', 'The HTTP method is not allowed on this resource.');
     }
@@ -101,16 +119,22 @@ export function createEntraSim(options: EntraSimOptions) {
 
   function handle(req: SimRequest): SimReply {
     const [first, ...rest] = req.segments;
-    if (first === options.tenantId && rest.join('/') === 'oauth2/v2.0/token' && req.method === 'POST') return issueToken(req);
+    if (first === options.tenantId && rest.join('/') === 'oauth2/v2.0/token' && req.method === 'POST')
+      return issueToken(req);
     if (rest.join('/') === 'oauth2/v2.0/token') {
-      return tokenError(400, 'invalid_request', `AADSTS90002: Tenant '${first}' not found. Check to make sure you have the correct tenant ID.`);
+      return tokenError(
+        400,
+        'invalid_request',
+        `AADSTS90002: Tenant '${first}' not found. Check to make sure you have the correct tenant ID.`,
+      );
     }
     if (first === 'v1.0') return graph(req, rest);
     return graphError(404, 'NotFound', 'Not found');
   }
 
   function failureReply(failure: ScriptedFailure): SimReply {
-    const code = failure.status === 429 ? 'TooManyRequests' : failure.status === 503 ? 'ServiceUnavailable' : 'generalException';
+    const code =
+      failure.status === 429 ? 'TooManyRequests' : failure.status === 503 ? 'ServiceUnavailable' : 'generalException';
     return graphError(failure.status, code, `Simulated failure (HTTP ${failure.status})`, retryAfterHeader(failure));
   }
 
@@ -128,7 +152,9 @@ export function createEntraSim(options: EntraSimOptions) {
 function parseJson(text: string): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }

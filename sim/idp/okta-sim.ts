@@ -18,7 +18,13 @@ interface OktaSimOptions {
 
 const fail = (status: number, errorCode: string, errorSummary: string, headers?: Record<string, string>): SimReply => ({
   status,
-  body: { errorCode, errorSummary, errorLink: errorCode, errorId: `oae${randomUUID().replaceAll('-', '').slice(0, 20)}`, errorCauses: [] },
+  body: {
+    errorCode,
+    errorSummary,
+    errorLink: errorCode,
+    errorId: `oae${randomUUID().replaceAll('-', '').slice(0, 20)}`,
+    errorCauses: [],
+  },
   headers,
 });
 
@@ -27,7 +33,8 @@ export const newOktaUser = (): OktaSimUser => ({ status: 'ACTIVE', sessionClears
 /** Okta's user lifecycle (suspend, unsuspend) and session endpoints behind an SSWS API token. */
 export function createOktaSim(options: OktaSimOptions) {
   function handle(req: SimRequest): SimReply {
-    if (req.headers.authorization !== `SSWS ${options.apiToken}`) return fail(401, 'E0000011', 'Invalid token provided');
+    if (req.headers.authorization !== `SSWS ${options.apiToken}`)
+      return fail(401, 'E0000011', 'Invalid token provided');
     const [api, v1, users, userId, ...rest] = req.segments;
     if (api !== 'api' || v1 !== 'v1' || users !== 'users' || userId === undefined) {
       return fail(404, 'E0000022', 'The endpoint does not support the provided HTTP method');

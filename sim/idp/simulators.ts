@@ -60,7 +60,11 @@ export async function startIdpSimulators(options: IdpSimulatorOptions = {}): Pro
 
   const duoCreds = { ikey: 'DISIMULATEDINTEGRATN', skey: 'sim-duo-secret-key-0123456789abcdefghijk' };
   const oktaCreds = { apiToken: '00sim-okta-api-token-0123456789abcdef' };
-  const entraCreds = { tenantId: 'a1b2c3d4-0000-4000-8000-00000000e1d0', clientId: 'c0ffee00-0000-4000-8000-0000000000a1', clientSecret: 'sim~entra-client-secret-value' };
+  const entraCreds = {
+    tenantId: 'a1b2c3d4-0000-4000-8000-00000000e1d0',
+    clientId: 'c0ffee00-0000-4000-8000-0000000000a1',
+    clientSecret: 'sim~entra-client-secret-value',
+  };
 
   const duoUsers = new Map((options.users?.duo ?? []).map((id) => [id, { status: 'active' } as DuoSimUser]));
   const oktaUsers = new Map((options.users?.okta ?? []).map((id) => [id, newOktaUser()]));
@@ -68,12 +72,24 @@ export async function startIdpSimulators(options: IdpSimulatorOptions = {}): Pro
 
   const duoSim = createDuoSim({ ...duoCreds, users: duoUsers, autoCreateUsers });
   const oktaSim = createOktaSim({ ...oktaCreds, users: oktaUsers, autoCreateUsers, now });
-  const entraSim = createEntraSim({ ...entraCreds, tokenTtlSeconds: options.entraTokenTtlSeconds ?? 3599, users: entraUsers, autoCreateUsers, now });
+  const entraSim = createEntraSim({
+    ...entraCreds,
+    tokenTtlSeconds: options.entraTokenTtlSeconds ?? 3599,
+    users: entraUsers,
+    autoCreateUsers,
+    now,
+  });
 
   const servers = await Promise.all([
     startProviderServer({ provider: 'DUO', ...duoSim, failures: failures.DUO, record }),
     startProviderServer({ provider: 'OKTA', ...oktaSim, failures: failures.OKTA, record }),
-    startProviderServer({ provider: 'AZURE_AD', handle: entraSim.handle, failureReply: entraSim.failureReply, failures: failures.AZURE_AD, record }),
+    startProviderServer({
+      provider: 'AZURE_AD',
+      handle: entraSim.handle,
+      failureReply: entraSim.failureReply,
+      failures: failures.AZURE_AD,
+      record,
+    }),
   ]);
   const [duoServer, oktaServer, entraServer] = servers;
 
@@ -86,7 +102,12 @@ export async function startIdpSimulators(options: IdpSimulatorOptions = {}): Pro
   return {
     duo: { ...config.duo, users: duoUsers },
     okta: { ...config.okta, users: oktaUsers },
-    entra: { ...config.entra, users: entraUsers, expireTokens: entraSim.expireTokens, tokensIssued: entraSim.tokensIssued },
+    entra: {
+      ...config.entra,
+      users: entraUsers,
+      expireTokens: entraSim.expireTokens,
+      tokensIssued: entraSim.tokensIssued,
+    },
     config,
     requests,
     requestsTo: (provider) => requests.filter((r) => r.provider === provider),

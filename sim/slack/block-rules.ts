@@ -12,7 +12,17 @@ export type Surface = 'message' | 'modal';
 type Obj = Record<string, unknown>;
 
 const BLOCK_TYPES = new Set([
-  'section', 'header', 'context', 'actions', 'divider', 'image', 'input', 'rich_text', 'markdown', 'file', 'video',
+  'section',
+  'header',
+  'context',
+  'actions',
+  'divider',
+  'image',
+  'input',
+  'rich_text',
+  'markdown',
+  'file',
+  'video',
 ]);
 const BUTTON_STYLES = new Set(['primary', 'danger']);
 
@@ -77,9 +87,11 @@ function confirmDialog(ctx: Ctx, value: unknown, pointer: string): void {
 }
 
 function imageElement(ctx: Ctx, el: Obj, pointer: string): void {
-  if (typeof el.image_url !== 'string' && !isObj(el.slack_file)) fail(ctx, 'must provide image_url', `${pointer}/image_url`);
+  if (typeof el.image_url !== 'string' && !isObj(el.slack_file))
+    fail(ctx, 'must provide image_url', `${pointer}/image_url`);
   maxLength(ctx, el.image_url, 3000, `${pointer}/image_url`);
-  if (typeof el.alt_text !== 'string' || el.alt_text.length === 0) fail(ctx, 'must provide alt_text', `${pointer}/alt_text`);
+  if (typeof el.alt_text !== 'string' || el.alt_text.length === 0)
+    fail(ctx, 'must provide alt_text', `${pointer}/alt_text`);
   maxLength(ctx, el.alt_text, 2000, `${pointer}/alt_text`);
 }
 
@@ -105,7 +117,13 @@ function element(ctx: Ctx, el: unknown, pointer: string): void {
   }
 }
 
-function elementList(ctx: Ctx, list: unknown, max: number, pointer: string, check: (el: unknown, p: string) => void): void {
+function elementList(
+  ctx: Ctx,
+  list: unknown,
+  max: number,
+  pointer: string,
+  check: (el: unknown, p: string) => void,
+): void {
   if (!Array.isArray(list) || list.length === 0) {
     fail(ctx, 'must provide at least 1 item', pointer);
     return;
@@ -155,7 +173,8 @@ function block(ctx: Ctx, b: unknown, pointer: string): void {
       element(ctx, b.element, `${pointer}/element`);
       break;
     case 'markdown':
-      if (typeof b.text !== 'string' || b.text.length === 0) fail(ctx, 'must be more than 0 characters', `${pointer}/text`);
+      if (typeof b.text !== 'string' || b.text.length === 0)
+        fail(ctx, 'must be more than 0 characters', `${pointer}/text`);
       maxLength(ctx, b.text, 12_000, `${pointer}/text`);
       break;
     default:
@@ -219,6 +238,7 @@ export function checkView(view: unknown): string[] {
   maxLength(ctx, view.external_id, 255, '/view/external_id');
   checkBlockList(ctx, view.blocks, 'modal', '/view/blocks');
   const hasInput = Array.isArray(view.blocks) && view.blocks.some((b) => isObj(b) && b.type === 'input');
-  if (hasInput && view.submit === undefined) fail(ctx, 'must provide submit when the view has input blocks', '/view/submit');
+  if (hasInput && view.submit === undefined)
+    fail(ctx, 'must provide submit when the view has input blocks', '/view/submit');
   return ctx.errors;
 }

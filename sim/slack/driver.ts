@@ -51,11 +51,22 @@ export interface SlackDriver {
   /** Clicks the element with this action_id in the message, as a signed block_actions interaction. */
   click(opts: ClickOptions): Promise<InteractionAnswer>;
   /** Submits a modal (the `view` of a views.open answer, or the recorded views.open call) with these state values. */
-  submitView(opts: { userId: string; view: Record<string, unknown> | RecordedCall; values: Record<string, Record<string, unknown>> }): Promise<AppAnswer>;
+  submitView(opts: {
+    userId: string;
+    view: Record<string, unknown> | RecordedCall;
+    values: Record<string, Record<string, unknown>>;
+  }): Promise<AppAnswer>;
   /** Delivers an Events API event; `retryNum` adds Slack's retry headers. */
-  event(event: Record<string, unknown>, opts?: { eventId?: string; retryNum?: number; retryReason?: string }): Promise<AppAnswer>;
+  event(
+    event: Record<string, unknown>,
+    opts?: { eventId?: string; retryNum?: number; retryReason?: string },
+  ): Promise<AppAnswer>;
   /** Posts any body, signed (timestamp default now), to the app. */
-  post(body: string, contentType: string, opts?: { headers?: Record<string, string>; timestampSeconds?: number }): Promise<AppAnswer>;
+  post(
+    body: string,
+    contentType: string,
+    opts?: { headers?: Record<string, string>; timestampSeconds?: number },
+  ): Promise<AppAnswer>;
 }
 
 export interface SocketModeDriverDeps {
@@ -115,7 +126,9 @@ function tsFromTime(ms: number): string {
 function findElement(blocks: Json[], actionId: string): { element: Json; blockId: string } | undefined {
   for (const block of blocks) {
     const candidates = [...asBlocks(block.elements), block.accessory, block.element];
-    const element = candidates.find((el): el is Json => typeof el === 'object' && el !== null && (el as Json).action_id === actionId);
+    const element = candidates.find(
+      (el): el is Json => typeof el === 'object' && el !== null && (el as Json).action_id === actionId,
+    );
     if (element !== undefined) return { element, blockId: String(block.block_id) };
   }
   return undefined;
@@ -124,7 +137,9 @@ function findElement(blocks: Json[], actionId: string): { element: Json; blockId
 function listActionIds(blocks: Json[]): string {
   const ids = blocks.flatMap((b) =>
     [...asBlocks(b.elements), b.accessory, b.element].flatMap((el) =>
-      typeof el === 'object' && el !== null && typeof (el as Json).action_id === 'string' ? [String((el as Json).action_id)] : [],
+      typeof el === 'object' && el !== null && typeof (el as Json).action_id === 'string'
+        ? [String((el as Json).action_id)]
+        : [],
     ),
   );
   return ids.length > 0 ? ids.join(', ') : 'none';
@@ -164,7 +179,8 @@ function createRequests(fake: FakeSlack) {
         const channel = String(response.channel ?? m.args.channel);
         const ts = String(response.ts ?? m.args.ts);
         const live = fake.message(channel, ts);
-        if (live === undefined) throw new Error(`click: message ${channel}/${ts} is not (or no longer) in the fake Slack`);
+        if (live === undefined)
+          throw new Error(`click: message ${channel}/${ts} is not (or no longer) in the fake Slack`);
         return fromLive(live);
       }
       case 'chat.postEphemeral':
@@ -197,11 +213,14 @@ function createRequests(fake: FakeSlack) {
       const source = clickSource(opts.message);
       const found = findElement(source.blocks, opts.actionId);
       if (found === undefined) {
-        throw new Error(`click: no element with action_id '${opts.actionId}' in the message; action_ids: ${listActionIds(source.blocks)}`);
+        throw new Error(
+          `click: no element with action_id '${opts.actionId}' in the message; action_ids: ${listActionIds(source.blocks)}`,
+        );
       }
       const { element, blockId } = found;
-      const responseUrl = opts.responseUrl
-        ?? fake.newResponseUrl({ channel: opts.channelId, ...(source.isEphemeral ? {} : { ts: source.ts }) });
+      const responseUrl =
+        opts.responseUrl ??
+        fake.newResponseUrl({ channel: opts.channelId, ...(source.isEphemeral ? {} : { ts: source.ts }) });
       const value = opts.value ?? (typeof element.value === 'string' ? element.value : undefined);
       const body = blockActionsPayload({
         userId: opts.userId,
@@ -213,14 +232,16 @@ function createRequests(fake: FakeSlack) {
         messageTs: source.ts,
         isEphemeral: source.isEphemeral,
         message: source.message,
-        actions: [{
-          actionId: opts.actionId,
-          blockId,
-          value,
-          type: typeof element.type === 'string' ? element.type : 'button',
-          text: element.text,
-          style: typeof element.style === 'string' ? element.style : undefined,
-        }],
+        actions: [
+          {
+            actionId: opts.actionId,
+            blockId,
+            value,
+            type: typeof element.type === 'string' ? element.type : 'button',
+            text: element.text,
+            style: typeof element.style === 'string' ? element.style : undefined,
+          },
+        ],
         responseUrl,
       });
       return { body, responseUrl };
@@ -233,10 +254,18 @@ export function createSlackDriver(deps: SlackDriverDeps): SlackDriver {
   const endpoint = `${deps.appUrl.replace(/\/+$/, '')}/slack/events`;
   const requests = createRequests(fake);
 
-  async function post(body: string, contentType: string, opts: { headers?: Record<string, string>; timestampSeconds?: number } = {}): Promise<AppAnswer> {
+  async function post(
+    body: string,
+    contentType: string,
+    opts: { headers?: Record<string, string>; timestampSeconds?: number } = {},
+  ): Promise<AppAnswer> {
     const res = await fetch(endpoint, {
       method: 'POST',
-      headers: { 'content-type': contentType, ...signSlackRequest(signingSecret, body, opts.timestampSeconds), ...opts.headers },
+      headers: {
+        'content-type': contentType,
+        ...signSlackRequest(signingSecret, body, opts.timestampSeconds),
+        ...opts.headers,
+      },
       body,
     });
     return { status: res.status, body: await res.text() };
@@ -257,7 +286,7 @@ export function createSlackDriver(deps: SlackDriverDeps): SlackDriver {
 
     submitView(opts) {
       const view = isRecordedCall(opts.view)
-        ? ((opts.view.response as Json | undefined)?.view as Json | undefined) ?? (opts.view.args.view as Json)
+        ? (((opts.view.response as Json | undefined)?.view as Json | undefined) ?? (opts.view.args.view as Json))
         : opts.view;
       const body = viewSubmissionPayload({
         userId: opts.userId,
@@ -271,10 +300,16 @@ export function createSlackDriver(deps: SlackDriverDeps): SlackDriver {
     },
 
     event(event, opts = {}) {
-      const body = eventCallbackBody(event, { eventId: opts.eventId, teamId: fake.teamId, apiAppId: fake.appId, botUserId: fake.botUserId });
-      const headers: Record<string, string> = opts.retryNum === undefined
-        ? {}
-        : { 'x-slack-retry-num': String(opts.retryNum), 'x-slack-retry-reason': opts.retryReason ?? 'http_timeout' };
+      const body = eventCallbackBody(event, {
+        eventId: opts.eventId,
+        teamId: fake.teamId,
+        apiAppId: fake.appId,
+        botUserId: fake.botUserId,
+      });
+      const headers: Record<string, string> =
+        opts.retryNum === undefined
+          ? {}
+          : { 'x-slack-retry-num': String(opts.retryNum), 'x-slack-retry-reason': opts.retryReason ?? 'http_timeout' };
       return post(body, JSON_CONTENT_TYPE, { headers });
     },
   };

@@ -6,7 +6,14 @@ import { BodyTooLargeError, bearerToken, decodeApiArgs, readBody } from './decod
 import { createResponseUrls, type ResponseUrlSource } from './response-urls.ts';
 import { createScriptedBehaviours, type ScriptedBehaviour } from './scripted-behaviours.ts';
 import { createSocketMode, type SocketModeFake } from './socket-mode.ts';
-import { DEFAULT_CHANNELS, DEFAULT_USERGROUPS, DEFAULT_USERS, type FakeChannel, type FakeUser, type FakeUsergroup } from './seed.ts';
+import {
+  DEFAULT_CHANNELS,
+  DEFAULT_USERGROUPS,
+  DEFAULT_USERS,
+  type FakeChannel,
+  type FakeUser,
+  type FakeUsergroup,
+} from './seed.ts';
 import { createWebApiMethods } from './web-api-methods.ts';
 import { createWorkspace, type FakeMessage, type Json } from './workspace.ts';
 
@@ -227,13 +234,22 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       const { token: bodyToken, ...args } = decodeApiArgs(req.headers['content-type'], body, url.searchParams);
       const token = bearerToken(req.headers.authorization) ?? (typeof bodyToken === 'string' ? bodyToken : undefined);
       const answer = await webApi(method, args, token);
-      record({ method, args, token, at, status: answer.status, response: answer.body, warnings: answer.warnings ?? [] });
+      record({
+        method,
+        args,
+        token,
+        at,
+        status: answer.status,
+        response: answer.body,
+        warnings: answer.warnings ?? [],
+      });
       send(res, answer);
       return;
     }
     const id = responseMatch?.[1] ?? '';
     const payload = parseJsonObject(body);
-    const answer: Answer = payload !== undefined ? await responseUrl(id, payload) : { status: 400, body: 'invalid_payload' };
+    const answer: Answer =
+      payload !== undefined ? await responseUrl(id, payload) : { status: 400, body: 'invalid_payload' };
     record({
       method: 'response_url',
       args: payload ?? { raw: body },
@@ -253,7 +269,10 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
         return;
       }
       const tooLarge = err instanceof BodyTooLargeError;
-      send(res, { status: tooLarge ? 413 : 500, body: tooLarge ? 'request_too_large' : `fake slack error: ${String(err)}` });
+      send(res, {
+        status: tooLarge ? 413 : 500,
+        body: tooLarge ? 'request_too_large' : `fake slack error: ${String(err)}`,
+      });
     });
   });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => socketMode.upgrade(req, socket, head));
@@ -291,9 +310,11 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
         const timer = setTimeout(() => {
           waiters = waiters.filter((w) => w !== waiter);
           const seen = calls.map((c) => `${c.method}(${c.status})`).join(', ') || 'none';
-          reject(new Error(
-            `fake Slack: waited ${timeoutMs} ms for ${count} call(s) to ${method}, got ${callsTo(method).length}; recorded: ${seen}`,
-          ));
+          reject(
+            new Error(
+              `fake Slack: waited ${timeoutMs} ms for ${count} call(s) to ${method}, got ${callsTo(method).length}; recorded: ${seen}`,
+            ),
+          );
         }, timeoutMs);
         waiters.push(waiter);
       });

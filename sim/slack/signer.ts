@@ -199,7 +199,15 @@ export function eventCallbackBody(event: Record<string, unknown>, opts: EventCal
     type: 'event_callback',
     event_id: opts.eventId ?? `Ev${String(eventCounter).padStart(8, '0')}FAKE`,
     event_time: Math.floor(Date.now() / 1000),
-    authorizations: [{ enterprise_id: null, team_id: teamId, user_id: opts.botUserId ?? 'UBOT', is_bot: true, is_enterprise_install: false }],
+    authorizations: [
+      {
+        enterprise_id: null,
+        team_id: teamId,
+        user_id: opts.botUserId ?? 'UBOT',
+        is_bot: true,
+        is_enterprise_install: false,
+      },
+    ],
     is_ext_shared_channel: false,
   });
 }

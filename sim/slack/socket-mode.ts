@@ -156,7 +156,9 @@ export function createSocketMode(deps: SocketModeDeps): SocketModeServer {
     const at = Date.now();
     const ack: SocketAck = {
       envelopeId,
-      ...(typeof payload === 'object' && payload !== null && !Array.isArray(payload) ? { payload: payload as Json } : {}),
+      ...(typeof payload === 'object' && payload !== null && !Array.isArray(payload)
+        ? { payload: payload as Json }
+        : {}),
       at,
       afterMs: at - sent,
       late: at - sent > ACK_DEADLINE_MS,
@@ -178,7 +180,11 @@ export function createSocketMode(deps: SocketModeDeps): SocketModeServer {
       if (waiting.connectionId !== connection.id) continue;
       pending.delete(id);
       clearTimeout(waiting.timer);
-      waiting.reject(new Error(`fake Slack Socket Mode: the connection closed (code ${info.code}) before envelope ${id} was acknowledged`));
+      waiting.reject(
+        new Error(
+          `fake Slack Socket Mode: the connection closed (code ${info.code}) before envelope ${id} was acknowledged`,
+        ),
+      );
     }
     changed();
   }
@@ -191,12 +197,14 @@ export function createSocketMode(deps: SocketModeDeps): SocketModeServer {
     connections.push(connection);
     live.set(connection.id, { connection, peer });
     void peer.closed.then((info) => onClosed(connection, info));
-    peer.send(JSON.stringify({
-      type: 'hello',
-      num_connections: live.size,
-      debug_info: { host: FAKE_HOST, build_number: 1, approximate_connection_time: 18_060 },
-      connection_info: { app_id: deps.appId },
-    }));
+    peer.send(
+      JSON.stringify({
+        type: 'hello',
+        num_connections: live.size,
+        debug_info: { host: FAKE_HOST, build_number: 1, approximate_connection_time: 18_060 },
+        connection_info: { app_id: deps.appId },
+      }),
+    );
     changed();
   }
 
@@ -220,18 +228,25 @@ export function createSocketMode(deps: SocketModeDeps): SocketModeServer {
     },
 
     async waitForNoConnections(timeoutMs = 5_000) {
-      await waitUntil(() => (live.size === 0 ? true : undefined), timeoutMs, () => `for every connection to close, ${live.size} open`);
+      await waitUntil(
+        () => (live.size === 0 ? true : undefined),
+        timeoutMs,
+        () => `for every connection to close, ${live.size} open`,
+      );
     },
 
     send(type, payload, opts = {}) {
       const target = [...live.values()].at(-1);
-      if (target === undefined) return Promise.reject(new Error(`fake Slack Socket Mode: no open connection to send a ${type} envelope on`));
+      if (target === undefined)
+        return Promise.reject(new Error(`fake Slack Socket Mode: no open connection to send a ${type} envelope on`));
       const envelope: SocketEnvelope = {
         envelope_id: randomUUID(),
         type,
         payload,
         accepts_response_payload: opts.acceptsResponsePayload ?? type === 'slash_commands',
-        ...(type === 'events_api' ? { retry_attempt: opts.retryAttempt ?? 0, retry_reason: opts.retryReason ?? '' } : {}),
+        ...(type === 'events_api'
+          ? { retry_attempt: opts.retryAttempt ?? 0, retry_reason: opts.retryReason ?? '' }
+          : {}),
       };
       const timeoutMs = opts.timeoutMs ?? 10_000;
       envelopes.push(envelope);
@@ -239,7 +254,11 @@ export function createSocketMode(deps: SocketModeDeps): SocketModeServer {
       const acked = new Promise<SocketAck>((resolve, reject) => {
         const timer = setTimeout(() => {
           pending.delete(envelope.envelope_id);
-          reject(new Error(`fake Slack Socket Mode: ${type} envelope ${envelope.envelope_id} not acknowledged within ${timeoutMs} ms`));
+          reject(
+            new Error(
+              `fake Slack Socket Mode: ${type} envelope ${envelope.envelope_id} not acknowledged within ${timeoutMs} ms`,
+            ),
+          );
         }, timeoutMs);
         pending.set(envelope.envelope_id, { connectionId: target.connection.id, resolve, reject, timer });
       });
@@ -248,7 +267,8 @@ export function createSocketMode(deps: SocketModeDeps): SocketModeServer {
     },
 
     disconnect(reason = 'refresh_requested') {
-      for (const { peer } of live.values()) peer.send(JSON.stringify({ type: 'disconnect', reason, debug_info: { host: FAKE_HOST } }));
+      for (const { peer } of live.values())
+        peer.send(JSON.stringify({ type: 'disconnect', reason, debug_info: { host: FAKE_HOST } }));
     },
 
     answer(method, token) {

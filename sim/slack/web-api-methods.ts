@@ -52,7 +52,8 @@ function readContent(args: Json): Content | MethodResult {
     if (isMessageTooLong(blocks)) return fail('msg_blocks_too_long');
   }
   if (attachments !== undefined && !Array.isArray(attachments)) return fail('invalid_attachments');
-  if (metadata !== undefined && (typeof metadata !== 'object' || metadata === null)) return fail('invalid_metadata_format');
+  if (metadata !== undefined && (typeof metadata !== 'object' || metadata === null))
+    return fail('invalid_metadata_format');
   const text = typeof args.text === 'string' ? args.text : '';
   if (text.length > MAX_TEXT) return fail('msg_too_long');
   return {
@@ -195,13 +196,16 @@ export function createWebApiMethods(ws: Workspace): Record<string, MethodHandler
 
   function readView(args: Json): Json | MethodResult {
     const errors = checkView(args.view);
-    if (errors.length > 0) return fail('invalid_arguments', { response_metadata: { messages: errors.map((e) => `[ERROR] ${e}`) } });
+    if (errors.length > 0)
+      return fail('invalid_arguments', { response_metadata: { messages: errors.map((e) => `[ERROR] ${e}`) } });
     return args.view as Json;
   }
 
   function openView(args: Json): MethodResult {
     if (str(args.trigger_id) === undefined) {
-      return fail('invalid_arguments', { response_metadata: { messages: ['[ERROR] missing required field: trigger_id'] } });
+      return fail('invalid_arguments', {
+        response_metadata: { messages: ['[ERROR] missing required field: trigger_id'] },
+      });
     }
     const view = readView(args);
     if (isError(view)) return view;
@@ -213,15 +217,17 @@ export function createWebApiMethods(ws: Workspace): Record<string, MethodHandler
 
   return {
     'auth.test': (_args, caller) =>
-      ok(withoutUndefined({
-        url: WORKSPACE_URL,
-        team: 'Fake Workspace',
-        user: caller.botId !== undefined ? 'cii' : ws.users.get(caller.userId)?.name,
-        team_id: seed.teamId,
-        user_id: caller.userId,
-        bot_id: caller.botId,
-        is_enterprise_install: false,
-      })),
+      ok(
+        withoutUndefined({
+          url: WORKSPACE_URL,
+          team: 'Fake Workspace',
+          user: caller.botId !== undefined ? 'cii' : ws.users.get(caller.userId)?.name,
+          team_id: seed.teamId,
+          user_id: caller.userId,
+          bot_id: caller.botId,
+          is_enterprise_install: false,
+        }),
+      ),
 
     'chat.postMessage': (args, caller) => {
       const ch = postTarget(args.channel, caller);
@@ -326,7 +332,10 @@ export function createWebApiMethods(ws: Workspace): Record<string, MethodHandler
       const parent = findMessage(ch.id, args.ts);
       if (parent === undefined) return fail('thread_not_found');
       const replies = list(ch.id).filter((m) => m.thread_ts === parent.ts && m.ts !== parent.ts);
-      const head = replies.length > 0 ? messageJson(parent, { thread_ts: parent.ts, reply_count: replies.length }) : messageJson(parent);
+      const head =
+        replies.length > 0
+          ? messageJson(parent, { thread_ts: parent.ts, reply_count: replies.length })
+          : messageJson(parent);
       return ok({ messages: [head, ...replies.map((m) => messageJson(m))], has_more: false });
     },
 
@@ -368,14 +377,20 @@ export function createWebApiMethods(ws: Workspace): Record<string, MethodHandler
     'views.update': (args) => {
       const id = str(args.view_id);
       const externalId = str(args.external_id);
-      const current = id !== undefined
-        ? ws.views.get(id)
-        : [...ws.views.values()].find((v) => externalId !== undefined && v.external_id === externalId);
+      const current =
+        id !== undefined
+          ? ws.views.get(id)
+          : [...ws.views.values()].find((v) => externalId !== undefined && v.external_id === externalId);
       if (current === undefined) return fail('not_found');
       if (str(args.hash) !== undefined && args.hash !== current.hash) return fail('hash_conflict');
       const view = readView(args);
       if (isError(view)) return view;
-      const updated = viewJson(view, String(current.id), String(current.root_view_id), current.previous_view_id as string | null);
+      const updated = viewJson(
+        view,
+        String(current.id),
+        String(current.root_view_id),
+        current.previous_view_id as string | null,
+      );
       ws.views.set(String(current.id), updated);
       return ok({ view: updated });
     },

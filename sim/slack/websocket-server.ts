@@ -105,7 +105,9 @@ function readFrame(buffer: Buffer): { frame: Frame; size: number } | undefined {
 function handshakeKey(req: IncomingMessage): string | undefined {
   const key = req.headers['sec-websocket-key'];
   const isUpgrade = req.headers.upgrade?.toLowerCase() === 'websocket';
-  return isUpgrade && req.headers['sec-websocket-version'] === '13' && typeof key === 'string' && key !== '' ? key : undefined;
+  return isUpgrade && req.headers['sec-websocket-version'] === '13' && typeof key === 'string' && key !== ''
+    ? key
+    : undefined;
 }
 
 /** Refuses an upgrade request with a plain HTTP answer. */
@@ -115,13 +117,20 @@ export function refuseUpgrade(socket: Duplex, status: number, reason: string): v
 }
 
 /** Completes the handshake of an `upgrade` request; undefined (after answering 400) when it is not a WebSocket one. */
-export function acceptWebSocket(req: IncomingMessage, socket: Duplex, head: Buffer, handlers: WebSocketHandlers): WebSocketPeer | undefined {
+export function acceptWebSocket(
+  req: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+  handlers: WebSocketHandlers,
+): WebSocketPeer | undefined {
   const key = handshakeKey(req);
   if (key === undefined) {
     refuseUpgrade(socket, 400, 'Bad Request');
     return undefined;
   }
-  const accept = createHash('sha1').update(key + ACCEPT_GUID).digest('base64');
+  const accept = createHash('sha1')
+    .update(key + ACCEPT_GUID)
+    .digest('base64');
   socket.write(
     `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`,
   );
@@ -175,7 +184,8 @@ export function acceptWebSocket(req: IncomingMessage, socket: Duplex, head: Buff
       case OP_CONTINUATION: {
         if (state !== 'open') return;
         fragments.push(payload);
-        if (fragments.reduce((n, f) => n + f.length, 0) > MAX_MESSAGE_BYTES) throw new ProtocolError(1009, 'message too big');
+        if (fragments.reduce((n, f) => n + f.length, 0) > MAX_MESSAGE_BYTES)
+          throw new ProtocolError(1009, 'message too big');
         if (!fin) return;
         const message = Buffer.concat(fragments).toString('utf8');
         fragments = [];

@@ -63,7 +63,6 @@ export interface Workspace {
   reset(): void;
 }
 
-
 function channelState(c: FakeChannel, users: FakeUser[]): ChannelState {
   return {
     id: c.id,

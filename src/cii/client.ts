@@ -41,7 +41,13 @@ export interface CiiClient {
   getEndUsersByIp(ip: string, opts?: { maxUsers?: number; pageSize?: number }): Promise<EndUsersByIp>;
   /** Undefined when this CII API no longer has the field (dropped from the docs in 2024). */
   getIntegrationsStatus(): Promise<IntegrationStatus[] | undefined>;
-  registerWebhookWithApiKey(input: { name: string; endpoint: string; apiKeyName: string; apiKey: string; checkIds: string[] }): Promise<string>;
+  registerWebhookWithApiKey(input: {
+    name: string;
+    endpoint: string;
+    apiKeyName: string;
+    apiKey: string;
+    checkIds: string[];
+  }): Promise<string>;
   unregisterWebhook(id: string): Promise<boolean>;
   tokenStatus(): TokenStatus | undefined;
 }
@@ -62,7 +68,10 @@ export function createCiiClient(opts: CiiClientOptions): CiiClient {
   });
   const transport = createCiiTransport({ apiUrl: opts.apiUrl, tokens, timeoutMs: opts.timeoutMs, retry, logger });
 
-  async function getEndUsersByIp(ip: string, options: { maxUsers?: number; pageSize?: number } = {}): Promise<EndUsersByIp> {
+  async function getEndUsersByIp(
+    ip: string,
+    options: { maxUsers?: number; pageSize?: number } = {},
+  ): Promise<EndUsersByIp> {
     const maxUsers = Math.max(1, Math.floor(options.maxUsers ?? 200));
     const pageSize = Math.min(MAX_PAGE_SIZE, Math.max(1, Math.floor(options.pageSize ?? 100)));
     const users: EndUserRef[] = [];
@@ -86,12 +95,18 @@ export function createCiiClient(opts: CiiClientOptions): CiiClient {
 
   return {
     ping: () => transport.request(q.PING, {}, z.boolean(), 'ping'),
-    getEndUserState: (login) => transport.request(q.GET_END_USER_STATE, { login }, endUserStateSchema, 'getEndUserState'),
+    getEndUserState: (login) =>
+      transport.request(q.GET_END_USER_STATE, { login }, endUserStateSchema, 'getEndUserState'),
     getEndUser: (login) => transport.request(q.GET_END_USER, { login }, endUserSchema, 'getEndUser'),
     getEndUsersByIp,
     async getIntegrationsStatus() {
       try {
-        return await transport.request(q.GET_INTEGRATIONS_STATUS, {}, z.array(integrationStatusSchema), 'getIntegrationsStatus');
+        return await transport.request(
+          q.GET_INTEGRATIONS_STATUS,
+          {},
+          z.array(integrationStatusSchema),
+          'getIntegrationsStatus',
+        );
       } catch (err) {
         if (err instanceof CiiGraphqlError && err.errors.some(isMissingFieldError)) {
           logger.debug('this CII API has no getIntegrationsStatus');

@@ -30,7 +30,11 @@ export class CiiUnexpectedResponseError extends CiiError {
 /** CII answered with a GraphQL `errors` array; the entries are kept so callers can recognise specific ones. */
 export class CiiGraphqlError extends CiiUnexpectedResponseError {
   readonly errors: ReadonlyArray<{ message: string; errorType?: string }>;
-  constructor(message: string, errors: ReadonlyArray<{ message: string; errorType?: string }>, options?: { cause?: unknown }) {
+  constructor(
+    message: string,
+    errors: ReadonlyArray<{ message: string; errorType?: string }>,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.errors = errors;
   }

@@ -4,7 +4,11 @@
 const GEO = 'city state country';
 const SIGN_IN = `timestamp result reason ipAddress location { ${GEO} }`;
 
-export const PING = /* GraphQL */ `query Ping { ping }`;
+export const PING = /* GraphQL */ `
+  query Ping {
+    ping
+  }
+`;
 
 export const GET_END_USER_STATE = /* GraphQL */ `
   query GetEndUserState($login: String!) {
@@ -37,22 +41,37 @@ export const GET_END_USER = /* GraphQL */ `
 export const GET_END_USERS_BY_IP = /* GraphQL */ `
   query GetEndUsersByIp($ipAddress: String!, $pageSize: Int, $pageToken: String) {
     getEndUsersByIp(ipAddress: $ipAddress, pageSize: $pageSize, pageToken: $pageToken) {
-      items { id displayName login referenceUrl }
+      items {
+        id
+        displayName
+        login
+        referenceUrl
+      }
       pageToken
     }
-  }`;
+  }
+`;
 
 export const GET_INTEGRATIONS_STATUS = /* GraphQL */ `
   query GetIntegrationsStatus {
-    getIntegrationsStatus { name provider status lastSyncedAt message }
-  }`;
+    getIntegrationsStatus {
+      name
+      provider
+      status
+      lastSyncedAt
+      message
+    }
+  }
+`;
 
 export const REGISTER_WEBHOOK_WITH_API_KEY = /* GraphQL */ `
   mutation RegisterWebhookWithApiKey($input: RegisterWebhookWithApiKeyInput!) {
     registerWebhookWithApiKey(input: $input)
-  }`;
+  }
+`;
 
 export const UNREGISTER_WEBHOOK = /* GraphQL */ `
   mutation UnregisterWebhook($id: ID!) {
     unregisterWebhook(id: $id)
-  }`;
+  }
+`;

@@ -29,7 +29,9 @@ export function resolveCiiUrls(input: { region?: CiiRegion; apiUrl?: string; tok
   const tokenUrl = input.tokenUrl || preset?.tokenUrl;
   const missing = [!apiUrl && 'API URL', !tokenUrl && 'token URL'].filter(Boolean);
   if (!apiUrl || !tokenUrl) {
-    throw new Error(`No CII ${missing.join(' or ')}: give it explicitly or choose a region (${CII_REGIONS.join(', ')})`);
+    throw new Error(
+      `No CII ${missing.join(' or ')}: give it explicitly or choose a region (${CII_REGIONS.join(', ')})`,
+    );
   }
   const presetUrls: Array<keyof CiiUrls> = [];
   if (!input.apiUrl) presetUrls.push('apiUrl');

@@ -44,13 +44,18 @@ export async function withRetries<T>(
     const attempts = retry + 1;
     if (outcome.retryAfterMs !== undefined && outcome.retryAfterMs > MAX_RETRY_AFTER_MS) {
       logger.warn(`${what}: CII asked to retry after ${Math.ceil(outcome.retryAfterMs / 1000)} s; giving up`);
-      throw new CiiUnavailableError(`${what}: CII is rate limiting and asked to wait ${Math.ceil(outcome.retryAfterMs / 1000)} s`, {
-        cause: outcome.cause,
-      });
+      throw new CiiUnavailableError(
+        `${what}: CII is rate limiting and asked to wait ${Math.ceil(outcome.retryAfterMs / 1000)} s`,
+        {
+          cause: outcome.cause,
+        },
+      );
     }
     if (retry >= policy.maxRetries) {
       logger.warn(`${what}: giving up after ${attempts} attempts`, { reason: outcome.reason });
-      throw new CiiUnavailableError(`${what} failed after ${attempts} attempts (${outcome.reason})`, { cause: outcome.cause });
+      throw new CiiUnavailableError(`${what} failed after ${attempts} attempts (${outcome.reason})`, {
+        cause: outcome.cause,
+      });
     }
     const delayMs = outcome.retryAfterMs ?? backoffDelayMs(retry, policy);
     logger.debug(`${what}: ${outcome.reason}; retrying`, { attempt: attempts, delayMs });

@@ -39,9 +39,7 @@ export const endUserStateSchema = z.object({
   usedFactors: opt(z.array(z.string())),
   referenceUrl: opt(z.string()),
   registeredLocationDetails: opt(geoLocationSchema),
-  workingLocationDetails: opt(
-    z.array(z.object({ location: geoLocationSchema, userLocationPrevalence: z.number() })),
-  ),
+  workingLocationDetails: opt(z.array(z.object({ location: geoLocationSchema, userLocationPrevalence: z.number() }))),
 });
 
 export const endUserDetailsSchema = z.object({

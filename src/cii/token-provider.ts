@@ -79,7 +79,9 @@ export function createTokenProvider(opts: TokenProviderOptions): TokenProvider {
 
   function toCachedToken(res: AxiosResponse, requestedAt: number): CachedToken {
     if (res.status === 400 || res.status === 401 || res.status === 403) {
-      throw new CiiCredentialsError(`CII rejected the API client credentials (HTTP ${res.status}${describeTokenError(res.data)})`);
+      throw new CiiCredentialsError(
+        `CII rejected the API client credentials (HTTP ${res.status}${describeTokenError(res.data)})`,
+      );
     }
     if (res.status < 200 || res.status >= 300) {
       throw new CiiUnexpectedResponseError(`CII's token endpoint answered HTTP ${res.status}; check the token URL`);

@@ -30,7 +30,10 @@ const envelopeSchema = z.object({
     .array(
       z.object({
         message: z.string().catch('(no message)'),
-        errorType: z.string().nullish().transform((v) => v ?? undefined),
+        errorType: z
+          .string()
+          .nullish()
+          .transform((v) => v ?? undefined),
       }),
     )
     .nullish(),
@@ -45,7 +48,10 @@ export function createCiiTransport(opts: CiiTransportOptions): CiiTransport {
   const policy = retryPolicy(opts.retry);
 
   /** Posts with transient-failure retries; on a 401 gets a new token and tries once more. */
-  async function send(payload: { query: string; variables: Record<string, unknown> }, rootField: string): Promise<AxiosResponse> {
+  async function send(
+    payload: { query: string; variables: Record<string, unknown> },
+    rootField: string,
+  ): Promise<AxiosResponse> {
     for (let pass = 1; ; pass++) {
       const token = await opts.tokens.getToken();
       const res = await withRetries(`CII ${rootField}`, policy, logger, async () => {
@@ -59,21 +65,30 @@ export function createCiiTransport(opts: CiiTransportOptions): CiiTransport {
       if (res.status !== 401) return res;
       opts.tokens.invalidate(token);
       if (pass === 2) {
-        throw new CiiCredentialsError('CII rejected a freshly issued access token (HTTP 401); check the API client, its audience and the API URL');
+        throw new CiiCredentialsError(
+          'CII rejected a freshly issued access token (HTTP 401); check the API client, its audience and the API URL',
+        );
       }
       logger.info(`CII refused the access token for ${rootField} (HTTP 401); fetching a new one`);
     }
   }
 
   return {
-    async request<T>(query: string, variables: Record<string, unknown>, schema: z.ZodType<T>, rootField: string): Promise<T> {
+    async request<T>(
+      query: string,
+      variables: Record<string, unknown>,
+      schema: z.ZodType<T>,
+      rootField: string,
+    ): Promise<T> {
       const res = await send({ query, variables }, rootField);
       if (res.status === 403) {
         throw new CiiCredentialsError(`CII refused ${rootField} for this API client (HTTP 403)`);
       }
       const envelope = envelopeSchema.safeParse(res.data);
       if (!envelope.success) {
-        throw new CiiUnexpectedResponseError(`CII answered ${rootField} with HTTP ${res.status} and no GraphQL response`);
+        throw new CiiUnexpectedResponseError(
+          `CII answered ${rootField} with HTTP ${res.status} and no GraphQL response`,
+        );
       }
       const errors = envelope.data.errors ?? [];
       if (errors.length > 0) throw graphqlFailure(rootField, errors);
@@ -82,7 +97,9 @@ export function createCiiTransport(opts: CiiTransportOptions): CiiTransport {
       }
       const parsed = schema.safeParse(envelope.data.data?.[rootField]);
       if (!parsed.success) {
-        const issues = parsed.error.issues.slice(0, MAX_ISSUES_NAMED).map((i) => `${fieldPath(rootField, i.path)}: ${i.message}`);
+        const issues = parsed.error.issues
+          .slice(0, MAX_ISSUES_NAMED)
+          .map((i) => `${fieldPath(rootField, i.path)}: ${i.message}`);
         throw new CiiUnexpectedResponseError(`CII's answer does not have the expected shape (${issues.join('; ')})`);
       }
       return parsed.data;
@@ -99,5 +116,8 @@ function graphqlFailure(rootField: string, errors: GraphqlError[]): Error {
 
 /** `getEndUser.endUserDetails.devices[0].deviceId` */
 function fieldPath(rootField: string, path: readonly PropertyKey[]): string {
-  return path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : `${acc}.${String(key)}`), rootField);
+  return path.reduce<string>(
+    (acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : `${acc}.${String(key)}`),
+    rootField,
+  );
 }

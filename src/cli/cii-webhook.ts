@@ -11,7 +11,12 @@ async function main(): Promise<number> {
   const store = await openStore(config.databaseUrl, { logger });
   try {
     const cii = createCiiClient({ ...config.cii, logger });
-    return await runWebhookCli(process.argv.slice(2), { cii, store, webhook: config.webhook, out: (line) => console.log(line) });
+    return await runWebhookCli(process.argv.slice(2), {
+      cii,
+      store,
+      webhook: config.webhook,
+      out: (line) => console.log(line),
+    });
   } finally {
     await store.close();
   }

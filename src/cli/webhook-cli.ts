@@ -52,9 +52,14 @@ function endpointOf(raw: string): string {
 async function register(args: string[], deps: WebhookCliDeps): Promise<number> {
   const values = parseOptions(args);
   if (!values.url) throw new CliUsageError('register needs --url.');
-  const checkIds = (values.checks ?? '').split(',').map((c) => c.trim()).filter(Boolean);
-  if (checkIds.length === 0) throw new CliUsageError('register needs --checks with at least one check id (e.g. no-mfa).');
-  if (!deps.webhook.secret) throw new CliUsageError('Set CII_WEBHOOK_SECRET first: CII will send it with every delivery.');
+  const checkIds = (values.checks ?? '')
+    .split(',')
+    .map((c) => c.trim())
+    .filter(Boolean);
+  if (checkIds.length === 0)
+    throw new CliUsageError('register needs --checks with at least one check id (e.g. no-mfa).');
+  if (!deps.webhook.secret)
+    throw new CliUsageError('Set CII_WEBHOOK_SECRET first: CII will send it with every delivery.');
   const endpoint = endpointOf(values.url);
   const name = values.name ?? 'cii-slack';
   const id = await deps.cii.registerWebhookWithApiKey({
@@ -71,7 +76,11 @@ async function register(args: string[], deps: WebhookCliDeps): Promise<number> {
 
 function parseOptions(args: string[]): { url?: string; checks?: string; name?: string } {
   try {
-    return parseArgs({ args, options: { url: { type: 'string' }, checks: { type: 'string' }, name: { type: 'string' } }, strict: true }).values;
+    return parseArgs({
+      args,
+      options: { url: { type: 'string' }, checks: { type: 'string' }, name: { type: 'string' } },
+      strict: true,
+    }).values;
   } catch (err) {
     throw new CliUsageError(err instanceof Error ? err.message : String(err));
   }
@@ -81,7 +90,9 @@ async function list(deps: WebhookCliDeps): Promise<number> {
   const registrations = await deps.store.listRegistrations();
   if (registrations.length === 0) deps.out('No webhook registered from this app (CII has no API to list them).');
   for (const r of registrations) {
-    deps.out(`${r.id}  ${r.endpoint}  checks: ${r.checkIds.join(',')}  name: ${r.name}  registered: ${new Date(r.createdAt).toISOString()}`);
+    deps.out(
+      `${r.id}  ${r.endpoint}  checks: ${r.checkIds.join(',')}  name: ${r.name}  registered: ${new Date(r.createdAt).toISOString()}`,
+    );
   }
   return 0;
 }

@@ -20,13 +20,15 @@ export function createHealthRoute(check?: () => Promise<HealthCheckResult>): Cus
       }
       const run = check ?? (async () => ({ ok: true }));
       // Through a promise so a check that throws synchronously is caught too.
-      Promise.resolve().then(run).then(
-        (result) => {
-          const details = result.details ? { details: result.details } : {};
-          sendJson(res, result.ok ? 200 : 503, { status: result.ok ? 'ok' : 'unavailable', ...details });
-        },
-        () => sendJson(res, 503, { status: 'unavailable' }),
-      );
+      Promise.resolve()
+        .then(run)
+        .then(
+          (result) => {
+            const details = result.details ? { details: result.details } : {};
+            sendJson(res, result.ok ? 200 : 503, { status: result.ok ? 'ok' : 'unavailable', ...details });
+          },
+          () => sendJson(res, 503, { status: 'unavailable' }),
+        );
     },
   };
 }

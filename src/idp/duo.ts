@@ -34,7 +34,12 @@ export function createDuoClient(options: DuoClientOptions): IdentityProviderClie
         ikey: options.ikey,
         skey: options.skey,
       });
-      return { method: 'POST', url: `${base.origin}${path}`, data: signed.body, headers: { Accept: 'application/json', ...signed.headers } };
+      return {
+        method: 'POST',
+        url: `${base.origin}${path}`,
+        data: signed.body,
+        headers: { Accept: 'application/json', ...signed.headers },
+      };
     });
     if (!outcome.answered) return failed(`${LABEL} ${outcome.reason}`, true, []);
     const { status: httpStatus, data } = outcome.res;

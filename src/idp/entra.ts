@@ -19,7 +19,8 @@ export interface EntraClientOptions extends IdpHttpOptions {
 }
 
 const LABEL = IDENTITY_PROVIDER_LABELS.AZURE_AD;
-const GRAPH_PERMISSIONS = 'the app needs the Graph application permissions User.EnableDisableAccount.All and User.RevokeSessions.All';
+const GRAPH_PERMISSIONS =
+  'the app needs the Graph application permissions User.EnableDisableAccount.All and User.RevokeSessions.All';
 
 type TokenOutcome = { ok: true; token: string } | { ok: false; failure: Failure };
 
@@ -50,7 +51,8 @@ export function createEntraClient(options: EntraClientOptions): IdentityProvider
       data: form.toString(),
       headers: { Accept: 'application/json', 'Content-Type': 'application/x-www-form-urlencoded' },
     }));
-    if (!outcome.answered) return { ok: false, failure: failed(`${LABEL} sign-in endpoint ${outcome.reason}`, true, []) };
+    if (!outcome.answered)
+      return { ok: false, failure: failed(`${LABEL} sign-in endpoint ${outcome.reason}`, true, []) };
     const { status, data } = outcome.res;
     if (status === 200 && isRecord(data) && typeof data.access_token === 'string' && data.access_token !== '') {
       const expiresInS = Number(data.expires_in) > 0 ? Number(data.expires_in) : 3600;
@@ -61,13 +63,19 @@ export function createEntraClient(options: EntraClientOptions): IdentityProvider
     // Token errors are `{error, error_description: "AADSTS…: …\r\nTrace ID: …"}`.
     const detail = isRecord(data) ? (brief(data.error_description) ?? brief(data.error)) : undefined;
     if (status === 400 || status === 401) {
-      return { ok: false, failure: failed(`${LABEL} refused the app credentials${detail ? `: ${detail}` : ''}`, false, []) };
+      return {
+        ok: false,
+        failure: failed(`${LABEL} refused the app credentials${detail ? `: ${detail}` : ''}`, false, []),
+      };
     }
     if (status === 408 || status === 429 || status >= 500) {
       const { error, retryable } = describeFailure({ label: `${LABEL} sign-in endpoint`, status, detail, userId: '' });
       return { ok: false, failure: failed(error, retryable, []) };
     }
-    return { ok: false, failure: failed(`${LABEL} sign-in endpoint gave an unexpected answer (HTTP ${status})`, false, []) };
+    return {
+      ok: false,
+      failure: failed(`${LABEL} sign-in endpoint gave an unexpected answer (HTTP ${status})`, false, []),
+    };
   }
 
   function token(): Promise<TokenOutcome> {
@@ -114,9 +122,14 @@ export function createEntraClient(options: EntraClientOptions): IdentityProvider
   }
 
   async function setEnabled(userId: string, accountEnabled: boolean): Promise<SendOutcome | Failure> {
-    return graph(accountEnabled ? 'enable account' : 'disable account', 'PATCH', `/v1.0/users/${encodeURIComponent(userId)}`, {
-      accountEnabled,
-    });
+    return graph(
+      accountEnabled ? 'enable account' : 'disable account',
+      'PATCH',
+      `/v1.0/users/${encodeURIComponent(userId)}`,
+      {
+        accountEnabled,
+      },
+    );
   }
 
   async function block(userId: string): Promise<ProviderActionResult> {
@@ -124,7 +137,11 @@ export function createEntraClient(options: EntraClientOptions): IdentityProvider
     const disabled = await setEnabled(userId, false);
     if (!isSuccess(disabled)) return failure(disabled, userId, steps);
     steps.push('Entra ID account disabled');
-    const revoked = await graph('revoke sign-in sessions', 'POST', `/v1.0/users/${encodeURIComponent(userId)}/revokeSignInSessions`);
+    const revoked = await graph(
+      'revoke sign-in sessions',
+      'POST',
+      `/v1.0/users/${encodeURIComponent(userId)}/revokeSignInSessions`,
+    );
     if (!isSuccess(revoked)) return failure(revoked, userId, steps, 'could not revoke the sign-in sessions');
     steps.push('Entra ID sign-in sessions revoked');
     return succeeded(steps);

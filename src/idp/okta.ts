@@ -50,10 +50,18 @@ export function createOktaClient(options: OktaClientOptions): IdentityProviderCl
   }
 
   async function unblock(userId: string): Promise<ProviderActionResult> {
-    const unsuspended = await call('unsuspend user', 'POST', `/api/v1/users/${encodeURIComponent(userId)}/lifecycle/unsuspend`);
+    const unsuspended = await call(
+      'unsuspend user',
+      'POST',
+      `/api/v1/users/${encodeURIComponent(userId)}/lifecycle/unsuspend`,
+    );
     if (isSuccess(unsuspended)) return succeeded(['Okta user unsuspended']);
     if (oktaErrorCode(unsuspended) === NOT_IN_STATE) {
-      return failed(`${LABEL} did not unsuspend the user: ${oktaDetail(unsuspended) ?? 'the user is not suspended'}`, false, []);
+      return failed(
+        `${LABEL} did not unsuspend the user: ${oktaDetail(unsuspended) ?? 'the user is not suspended'}`,
+        false,
+        [],
+      );
     }
     return failure(unsuspended, userId, []);
   }

@@ -4,7 +4,12 @@ export type Failure = Extract<ProviderActionResult, { ok: false }>;
 
 export const succeeded = (steps: string[]): ProviderActionResult => ({ ok: true, steps });
 
-export const failed = (error: string, retryable: boolean, steps: string[]): Failure => ({ ok: false, error, retryable, steps });
+export const failed = (error: string, retryable: boolean, steps: string[]): Failure => ({
+  ok: false,
+  error,
+  retryable,
+  steps,
+});
 
 /** A provider's own wording, cut to one short line: error bodies can run long (Entra appends trace ids). */
 export function brief(text: unknown, max = 300): string | undefined {
@@ -29,8 +34,10 @@ export interface FailureContext {
 export function describeFailure(ctx: FailureContext): { error: string; retryable: boolean } {
   const { label, status, detail, userId } = ctx;
   const because = detail ? `: ${detail}` : '';
-  if (status === 429) return { error: `${label} is rate limiting requests; try again later${because}`, retryable: true };
-  if (status === 408 || status >= 500) return { error: `${label} is unavailable (HTTP ${status})${because}`, retryable: true };
+  if (status === 429)
+    return { error: `${label} is rate limiting requests; try again later${because}`, retryable: true };
+  if (status === 408 || status >= 500)
+    return { error: `${label} is unavailable (HTTP ${status})${because}`, retryable: true };
   if (status === 401) return { error: `${label} rejected the configured credentials${because}`, retryable: false };
   if (status === 403) {
     const hint = ctx.forbiddenHint ? ` (${ctx.forbiddenHint})` : '';

@@ -14,7 +14,10 @@ export interface IdentityProvidersConfig {
 export type IdentityProviders = Partial<Record<IdentityProviderName, IdentityProviderClient>>;
 
 /** `shared` (logger, timeout, retry policy) applies to every provider unless its own options say otherwise. */
-export function createIdentityProviders(config: IdentityProvidersConfig, shared: IdpHttpOptions = {}): IdentityProviders {
+export function createIdentityProviders(
+  config: IdentityProvidersConfig,
+  shared: IdpHttpOptions = {},
+): IdentityProviders {
   const providers: IdentityProviders = {};
   if (config.duo) providers.DUO = createDuoClient({ ...shared, ...config.duo });
   if (config.okta) providers.OKTA = createOktaClient({ ...shared, ...config.okta });

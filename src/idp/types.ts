@@ -3,7 +3,11 @@ export const IDENTITY_PROVIDER_NAMES = ['DUO', 'OKTA', 'AZURE_AD'] as const;
 export type IdentityProviderName = (typeof IDENTITY_PROVIDER_NAMES)[number];
 
 /** The providers' product names, for people. */
-export const IDENTITY_PROVIDER_LABELS: Record<IdentityProviderName, string> = { DUO: 'Duo', OKTA: 'Okta', AZURE_AD: 'Entra ID' };
+export const IDENTITY_PROVIDER_LABELS: Record<IdentityProviderName, string> = {
+  DUO: 'Duo',
+  OKTA: 'Okta',
+  AZURE_AD: 'Entra ID',
+};
 
 export function isIdentityProviderName(value: string): value is IdentityProviderName {
   return (IDENTITY_PROVIDER_NAMES as readonly string[]).includes(value);
@@ -15,8 +19,7 @@ export function isIdentityProviderName(value: string): value is IdentityProvider
  * repeat). `error` is short, human and holds no credential.
  */
 export type ProviderActionResult =
-  | { ok: true; steps: string[] }
-  | { ok: false; error: string; retryable: boolean; steps: string[] };
+  { ok: true; steps: string[] } | { ok: false; error: string; retryable: boolean; steps: string[] };
 
 export interface IdentityProviderClient {
   readonly provider: IdentityProviderName;

@@ -75,7 +75,8 @@ export function createLookupService(deps: LookupDeps): LookupService {
       ]);
       return { user, state, fetchedAt: new Date(now()) };
     }
-    if (kind === 'ip') return { ip: subject, result: await deps.cii.getEndUsersByIp(subject), fetchedAt: new Date(now()) };
+    if (kind === 'ip')
+      return { ip: subject, result: await deps.cii.getEndUsersByIp(subject), fetchedAt: new Date(now()) };
     return deps.cii.getEndUserState(subject);
   }
 
@@ -111,7 +112,10 @@ export function createLookupService(deps: LookupDeps): LookupService {
     health: async () => {
       const started = now();
       const ping = await deps.cii.ping().then(
-        (ok) => (ok ? { ok: true as const, latencyMs: now() - started } : { ok: false as const, error: 'CII answered ping with false' }),
+        (ok) =>
+          ok
+            ? { ok: true as const, latencyMs: now() - started }
+            : { ok: false as const, error: 'CII answered ping with false' },
         (err: unknown) => ({ ok: false as const, error: describe(err) }),
       );
       const integrations = await deps.cii.getIntegrationsStatus().then(

@@ -7,7 +7,12 @@ export type SubscribeResult =
   | { created: false; existing: Subscription; repaired: boolean };
 
 export interface SubscriptionService {
-  subscribe(input: { channelId: string; checkIds: string[]; minSeverity: Severity; userId: string }): Promise<SubscribeResult>;
+  subscribe(input: {
+    channelId: string;
+    checkIds: string[];
+    minSeverity: Severity;
+    userId: string;
+  }): Promise<SubscribeResult>;
   /** Removes one subscription of the channel, or all of them; returns how many were removed. */
   unsubscribe(input: { channelId: string; id: number | 'all' }): Promise<number>;
   list(filter?: { channelId?: string }): Promise<Subscription[]>;
@@ -62,7 +67,11 @@ export function createSubscriptionService(deps: {
       // Subscribing again is how a channel says "fixed it" (e.g. the bot was invited back).
       await store.clearSubscriptionBroken(existing.id);
       invalidate();
-      return { created: false, existing: { ...existing, brokenReason: undefined, brokenAt: undefined }, repaired: true };
+      return {
+        created: false,
+        existing: { ...existing, brokenReason: undefined, brokenAt: undefined },
+        repaired: true,
+      };
     },
 
     async unsubscribe({ channelId, id }) {

@@ -11,7 +11,12 @@ import { responseReport } from './views/alert-decision.ts';
  * under a summary included), replies go in each copy's thread. Slack failures are logged, never thrown:
  * the decision is already stored, and the next refresh renders it again.
  */
-export function createAlertCards(deps: { client: WebClient; store: Store; render: AlertCardRenderer; logger: Logger }): AlertCards {
+export function createAlertCards(deps: {
+  client: WebClient;
+  store: Store;
+  render: AlertCardRenderer;
+  logger: Logger;
+}): AlertCards {
   const { client, store, render, logger } = deps;
 
   const copiesOf = (alertId: string) =>
@@ -37,7 +42,13 @@ export function createAlertCards(deps: { client: WebClient; store: Store; render
           try {
             await client.chat.update({ channel: copy.channelId, ts: copy.ts, text, blocks });
           } catch (err) {
-            logger.warn('could not update a posted alert card', { alertId, channelId: copy.channelId, ts: copy.ts, code: platformCode(err), err });
+            logger.warn('could not update a posted alert card', {
+              alertId,
+              channelId: copy.channelId,
+              ts: copy.ts,
+              code: platformCode(err),
+              err,
+            });
           }
         }),
       );
@@ -48,9 +59,21 @@ export function createAlertCards(deps: { client: WebClient; store: Store; render
       await Promise.all(
         (await copiesOf(alertId)).map(async (copy) => {
           try {
-            await client.chat.postMessage({ channel: copy.channelId, thread_ts: copy.threadTs ?? copy.ts, text, blocks, unfurl_links: false, unfurl_media: false });
+            await client.chat.postMessage({
+              channel: copy.channelId,
+              thread_ts: copy.threadTs ?? copy.ts,
+              text,
+              blocks,
+              unfurl_links: false,
+              unfurl_media: false,
+            });
           } catch (err) {
-            logger.warn('could not reply under a posted alert card', { alertId, channelId: copy.channelId, code: platformCode(err), err });
+            logger.warn('could not reply under a posted alert card', {
+              alertId,
+              channelId: copy.channelId,
+              code: platformCode(err),
+              err,
+            });
           }
         }),
       );

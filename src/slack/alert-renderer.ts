@@ -38,7 +38,14 @@ export function decisionView(alert: StoredAlert, actions: readonly AlertActionRe
     case 'unblocked':
       return { state: 'unblocked', by, at, results: currentResults(actions, 'unblock') };
     case 'failed':
-      return { state: 'failed', action, by, at, results: currentResults(actions, action), ...(alert.decisionError ? { error: alert.decisionError } : {}) };
+      return {
+        state: 'failed',
+        action,
+        by,
+        at,
+        results: currentResults(actions, action),
+        ...(alert.decisionError ? { error: alert.decisionError } : {}),
+      };
   }
 }
 
@@ -54,14 +61,24 @@ export function createCardRenderer(deps: CardRendererDeps): AlertCardRenderer {
   const noResponders = (deps.responders ?? []).length === 0 ? { askWhom: deps.admins ?? [] } : undefined;
 
   function card(alert: StoredAlert, decision: DecisionView | undefined): SlackMessage {
-    const input: AlertCardInput = { alert, now: deps.now(), actions, ...(decision ? { decision } : {}), ...(noResponders ? { noResponders } : {}) };
+    const input: AlertCardInput = {
+      alert,
+      now: deps.now(),
+      actions,
+      ...(decision ? { decision } : {}),
+      ...(noResponders ? { noResponders } : {}),
+    };
     return alertCard(input);
   }
 
   return {
     alert: (alert, enrichment) =>
       card(
-        { ...alert, displayName: enrichment?.displayName ?? alert.displayName, referenceUrl: enrichment?.referenceUrl ?? alert.referenceUrl },
+        {
+          ...alert,
+          displayName: enrichment?.displayName ?? alert.displayName,
+          referenceUrl: enrichment?.referenceUrl ?? alert.referenceUrl,
+        },
         decisionView(alert),
       ),
     summary: (summary) => alertSummaryCard({ ...summary, now: deps.now() }),

@@ -21,14 +21,20 @@ export function createChannelPoster(deps: { client: WebClient; logger: Logger })
       if (channel?.is_archived) return refuse('is_archived', 'This channel is archived.');
       if (channel?.is_member) return { ok: true };
       if (channel?.is_private || channel?.is_im || channel?.is_mpim) {
-        return refuse('not_in_channel', 'I am not in this private conversation: invite me first (`/invite @CII`), then try again.');
+        return refuse(
+          'not_in_channel',
+          'I am not in this private conversation: invite me first (`/invite @CII`), then try again.',
+        );
       }
       await client.conversations.join({ channel: channelId });
       return { ok: true };
     } catch (err) {
       const code = platformCode(err);
       if (code === 'channel_not_found') {
-        return refuse(code, 'I cannot see this conversation: if it is private or a DM, invite me first (`/invite @CII`).');
+        return refuse(
+          code,
+          'I cannot see this conversation: if it is private or a DM, invite me first (`/invite @CII`).',
+        );
       }
       logger.warn('could not check or join the channel', { channelId, code, err });
       return refuse(code ?? 'slack_error', 'Slack did not let me check this channel; try again in a moment.');

@@ -10,7 +10,11 @@ export interface PrincipalResolver {
   includes(userId: string, principals: readonly string[]): Promise<boolean>;
 }
 
-export function createPrincipalResolver(deps: { client: WebClient; logger: Logger; ttlMs?: number }): PrincipalResolver {
+export function createPrincipalResolver(deps: {
+  client: WebClient;
+  logger: Logger;
+  ttlMs?: number;
+}): PrincipalResolver {
   const groups = new LRUCache<string, ReadonlySet<string>>({
     max: 200,
     ttl: deps.ttlMs ?? 60_000,

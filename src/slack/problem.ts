@@ -4,7 +4,10 @@ import { errorMessage } from './views/error-message.ts';
 import type { SlackMessage } from './views/limits.ts';
 
 /** Turns a failure into words for the analyst; the detail goes to the log, not to Slack. */
-export function problemMessage(err: unknown, context: { login?: string; logger: Logger; action: string }): SlackMessage {
+export function problemMessage(
+  err: unknown,
+  context: { login?: string; logger: Logger; action: string },
+): SlackMessage {
   if (err instanceof CiiError) {
     switch (err.kind) {
       case 'not_found':

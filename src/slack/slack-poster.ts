@@ -3,7 +3,13 @@ import { SlackPostError, type SlackPoster } from '../services/delivery/poster.ts
 import type { SlackMessage } from './views/limits.ts';
 
 /** `ok:false` codes that mean "try again later" rather than "this will never work". */
-const TRANSIENT_PLATFORM_CODES = new Set(['ratelimited', 'internal_error', 'fatal_error', 'service_unavailable', 'request_timeout']);
+const TRANSIENT_PLATFORM_CODES = new Set([
+  'ratelimited',
+  'internal_error',
+  'fatal_error',
+  'service_unavailable',
+  'request_timeout',
+]);
 
 /**
  * Permanent codes that mean the channel (or the whole install) cannot receive cards until someone acts:
@@ -52,18 +58,37 @@ export function createSlackPoster(client: WebClient): SlackPoster {
 
 export function classifySlackError(err: unknown): SlackPostError {
   if (err instanceof SlackPostError) return err;
-  const e = err as { code?: string; retryAfter?: number; data?: { error?: string }; statusCode?: number; message?: string };
+  const e = err as {
+    code?: string;
+    retryAfter?: number;
+    data?: { error?: string };
+    statusCode?: number;
+    message?: string;
+  };
   switch (e.code) {
     case ErrorCode.RateLimitedError:
-      return new SlackPostError('Slack rate limited the post', { kind: 'rate_limited', retryAfterMs: (e.retryAfter ?? 1) * 1000 }, { cause: err });
+      return new SlackPostError(
+        'Slack rate limited the post',
+        { kind: 'rate_limited', retryAfterMs: (e.retryAfter ?? 1) * 1000 },
+        { cause: err },
+      );
     case ErrorCode.PlatformError: {
       const code = e.data?.error ?? 'unknown_error';
-      if (TRANSIENT_PLATFORM_CODES.has(code)) return new SlackPostError(`Slack error ${code}`, { kind: 'transient' }, { cause: err });
-      return new SlackPostError(`Slack refused the post: ${code}`, { kind: 'permanent', code, breaksSubscription: SUBSCRIPTION_BREAKING_CODES.has(code) }, { cause: err });
+      if (TRANSIENT_PLATFORM_CODES.has(code))
+        return new SlackPostError(`Slack error ${code}`, { kind: 'transient' }, { cause: err });
+      return new SlackPostError(
+        `Slack refused the post: ${code}`,
+        { kind: 'permanent', code, breaksSubscription: SUBSCRIPTION_BREAKING_CODES.has(code) },
+        { cause: err },
+      );
     }
     case ErrorCode.HTTPError:
       return new SlackPostError(`Slack answered HTTP ${e.statusCode ?? '?'}`, { kind: 'transient' }, { cause: err });
     default:
-      return new SlackPostError(`Slack could not be reached: ${e.message ?? String(err)}`, { kind: 'transient' }, { cause: err });
+      return new SlackPostError(
+        `Slack could not be reached: ${e.message ?? String(err)}`,
+        { kind: 'transient' },
+        { cause: err },
+      );
   }
 }

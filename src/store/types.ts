@@ -162,7 +162,12 @@ export interface FindingSummary {
 }
 
 export type ClaimedDelivery =
-  | { kind: 'alert'; delivery: Delivery; alert: StoredAlert; /** The summary's ts for thread cards. */ threadTs?: string }
+  | {
+      kind: 'alert';
+      delivery: Delivery;
+      alert: StoredAlert;
+      /** The summary's ts for thread cards. */ threadTs?: string;
+    }
   | { kind: 'summary'; delivery: Delivery; summary: FindingSummary };
 
 export type PlannedDelivery =
@@ -250,7 +255,9 @@ export interface Store {
   listAudit(filter: { login?: string; limit: number }): Promise<AuditEntry[]>;
 
   /** Adds a subscription unless the channel already has the same filter (then returns that one). */
-  addSubscription(input: NewSubscription & { createdAt: number }): Promise<{ created: boolean; subscription: Subscription }>;
+  addSubscription(
+    input: NewSubscription & { createdAt: number },
+  ): Promise<{ created: boolean; subscription: Subscription }>;
   listSubscriptions(filter?: { channelId?: string }): Promise<Subscription[]>;
   /** Removes one subscription of the channel (or all of them); their pending deliveries are cancelled. */
   removeSubscriptions(filter: { channelId: string; id?: number }): Promise<number>;

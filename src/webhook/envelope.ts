@@ -55,9 +55,7 @@ export const failedCheckDetailSchema = z.object({
   published: isoDateTime().nullish(),
   usersFailing: z.array(z.string()).nullish(),
   login: z.string().nullish(),
-  loginDetails: z
-    .array(z.object({ login: z.string(), details: z.array(detailEntrySchema).nullish() }))
-    .nullish(),
+  loginDetails: z.array(z.object({ login: z.string(), details: z.array(detailEntrySchema).nullish() })).nullish(),
 });
 export type FailedCheckDetail = z.infer<typeof failedCheckDetailSchema>;
 
@@ -85,7 +83,10 @@ export function parseEnvelope(json: unknown, receivedAt: Date = new Date()): Par
 function toFinding(envelopeId: string, time: string, detail: FailedCheckDetail): Finding {
   const severity = normalizeSeverity(detail.severity);
   if (!severity) {
-    throw new EnvelopeValidationError('detail.severity', `unknown severity ${JSON.stringify(detail.severity.slice(0, 40))}`);
+    throw new EnvelopeValidationError(
+      'detail.severity',
+      `unknown severity ${JSON.stringify(detail.severity.slice(0, 40))}`,
+    );
   }
   const users = collectUsers(detail);
   if (users.length === 0) {

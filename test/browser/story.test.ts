@@ -16,7 +16,8 @@ const BOB = 'UANALYST';
 const CAROL = 'UVIEWER';
 const WAIT = { timeout: 15_000 };
 
-const accountOf = (login: string, provider: 'DUO' | 'OKTA' | 'AZURE_AD') => seedUser(login).accounts.find((a) => a.provider === provider)!.userId;
+const accountOf = (login: string, provider: 'DUO' | 'OKTA' | 'AZURE_AD') =>
+  seedUser(login).accounts.find((a) => a.provider === provider)!.userId;
 
 describe.skipIf(skipBrowserTests)('the demo console in a real browser', () => {
   let demo: Demo;
@@ -55,7 +56,12 @@ describe.skipIf(skipBrowserTests)('the demo console in a real browser', () => {
   const ephemerals = (): Locator => page.locator('#messages .message.ephemeral');
 
   /** Clicks a card's button and answers its confirm dialog as a person would. */
-  async function clickAndConfirm(target: Locator, actionId: string, confirmLabel: string, shot?: string): Promise<void> {
+  async function clickAndConfirm(
+    target: Locator,
+    actionId: string,
+    confirmLabel: string,
+    shot?: string,
+  ): Promise<void> {
     await target.locator(`[data-action-id="${actionId}"]`).click();
     const dialog = page.locator('#dialog');
     await dialog.waitFor({ state: 'visible', ...WAIT });
@@ -76,11 +82,18 @@ describe.skipIf(skipBrowserTests)('the demo console in a real browser', () => {
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.on('pageerror', (err) => pageErrors.push(err.message));
     await page.goto(demo.url);
-    await page.locator('#check option').first().waitFor({ state: 'attached', ...WAIT });
+    await page
+      .locator('#check option')
+      .first()
+      .waitFor({ state: 'attached', ...WAIT });
   }, 60_000);
 
   beforeEach(({ task, onTestFailed }) => {
-    onTestFailed(() => page.screenshot({ path: `${SCREENSHOTS}failed-${task.name.replace(/\W+/g, '-').slice(0, 60)}.png` }).then(() => undefined));
+    onTestFailed(() =>
+      page
+        .screenshot({ path: `${SCREENSHOTS}failed-${task.name.replace(/\W+/g, '-').slice(0, 60)}.png` })
+        .then(() => undefined),
+    );
   });
 
   afterEach(() => {
@@ -105,7 +118,10 @@ describe.skipIf(skipBrowserTests)('the demo console in a real browser', () => {
     for (const channel of [CHANNELS.soc, CHANNELS.secAlerts]) {
       await openChannel(channel);
       await send('/cii subscribe');
-      await page.locator('#messages .message').filter({ hasText: `#${channel.name} now gets CII alerts` }).waitFor(WAIT);
+      await page
+        .locator('#messages .message')
+        .filter({ hasText: `#${channel.name} now gets CII alerts` })
+        .waitFor(WAIT);
     }
     await screenshot('subscribed');
   });
@@ -115,7 +131,9 @@ describe.skipIf(skipBrowserTests)('the demo console in a real browser', () => {
     await page.locator('#severity').selectOption('critical');
     await page.locator('#logins').selectOption([BLOCKED, OTHER]);
     await page.getByRole('button', { name: 'Fire detection' }).click();
-    await expect.poll(() => page.locator('#detection-result').textContent(), WAIT).toMatch(/^Delivered 1 webhook\(s\): HTTP 2\d\d$/);
+    await expect
+      .poll(() => page.locator('#detection-result').textContent(), WAIT)
+      .toMatch(/^Delivered 1 webhook\(s\): HTTP 2\d\d$/);
     for (const channel of [CHANNELS.soc, CHANNELS.secAlerts]) {
       await openChannel(channel);
       for (const login of [BLOCKED, OTHER]) {
@@ -151,7 +169,9 @@ describe.skipIf(skipBrowserTests)('the demo console in a real browser', () => {
     const duoCall = idpRequests('DUO', 'POST').filter({ hasText: `/admin/v1/users/${accountOf(BLOCKED, 'DUO')}` });
     await expect.poll(() => duoCall.first().textContent(), WAIT).toContain('status=disabled');
     await expect.poll(() => idpRequests('OKTA', 'POST').filter({ hasText: 'lifecycle/suspend' }).count(), WAIT).toBe(1);
-    await expect.poll(() => idpRequests('AZURE_AD', 'PATCH').first().textContent(), WAIT).toContain('accountEnabled=false');
+    await expect
+      .poll(() => idpRequests('AZURE_AD', 'PATCH').first().textContent(), WAIT)
+      .toContain('accountEnabled=false');
     const states = page.locator(`#idp-activity .idp-account[data-login="${BLOCKED}"]`);
     await expect.poll(() => states.textContent(), WAIT).toMatch(/Duo: disabled.*Okta: SUSPENDED.*Entra ID: disabled/);
     await card(BLOCKED).scrollIntoViewIfNeeded();
@@ -167,8 +187,12 @@ describe.skipIf(skipBrowserTests)('the demo console in a real browser', () => {
     await clickAndConfirm(card(BLOCKED), 'alert_unblock', 'Unblock', 'unblock-confirm');
     await expect.poll(() => card(BLOCKED).textContent(), WAIT).toContain('Unblocked by @Bob Analyst');
     await expect.poll(() => idpRequests('DUO', 'POST').first().textContent(), WAIT).toContain('status=active');
-    await expect.poll(() => idpRequests('OKTA', 'POST').filter({ hasText: 'lifecycle/unsuspend' }).count(), WAIT).toBe(1);
-    await expect.poll(() => idpRequests('AZURE_AD', 'PATCH').first().textContent(), WAIT).toContain('accountEnabled=true');
+    await expect
+      .poll(() => idpRequests('OKTA', 'POST').filter({ hasText: 'lifecycle/unsuspend' }).count(), WAIT)
+      .toBe(1);
+    await expect
+      .poll(() => idpRequests('AZURE_AD', 'PATCH').first().textContent(), WAIT)
+      .toContain('accountEnabled=true');
     const states = page.locator(`#idp-activity .idp-account[data-login="${BLOCKED}"]`);
     await expect.poll(() => states.textContent(), WAIT).toMatch(/Duo: active.*Okta: ACTIVE.*Entra ID: enabled/);
     await card(BLOCKED).scrollIntoViewIfNeeded();

@@ -3,7 +3,12 @@ import type { AddressInfo } from 'node:net';
 import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCiiClient, type CiiClientOptions } from '../../src/cii/client.ts';
-import { CiiCredentialsError, CiiNotFoundError, CiiUnavailableError, CiiUnexpectedResponseError } from '../../src/cii/errors.ts';
+import {
+  CiiCredentialsError,
+  CiiNotFoundError,
+  CiiUnavailableError,
+  CiiUnexpectedResponseError,
+} from '../../src/cii/errors.ts';
 import { createLogger } from '../../src/logger.ts';
 import { endUser, endUserState, userRefs } from './fixtures.ts';
 import { API_ORIGIN, API_URL, CLIENT_SECRET, TOKEN_ORIGIN, TOKEN_URL, useNock } from './nock-setup.ts';
@@ -29,7 +34,8 @@ function client(extra: Partial<CiiClientOptions> = {}) {
 }
 
 function tokenReplies(...tokens: string[]) {
-  for (const token of tokens) nock(TOKEN_ORIGIN).post('/oauth/token').reply(200, { access_token: token, expires_in: 36000 });
+  for (const token of tokens)
+    nock(TOKEN_ORIGIN).post('/oauth/token').reply(200, { access_token: token, expires_in: 36000 });
 }
 
 type Seen = Array<{ body: GraphqlBody; auth: string | undefined }>;
@@ -41,7 +47,10 @@ function api(seen: Seen = []) {
     reply(status: number, body?: string | Record<string, unknown>, headers?: Record<string, string>) {
       // nock 15 hands reply functions a fetch Request.
       interceptor.reply(async (request: Request) => {
-        seen.push({ body: (await request.json()) as GraphqlBody, auth: request.headers.get('authorization') ?? undefined });
+        seen.push({
+          body: (await request.json()) as GraphqlBody,
+          auth: request.headers.get('authorization') ?? undefined,
+        });
         return [status, body ?? '', headers ?? {}];
       });
     },
@@ -91,7 +100,13 @@ describe('CII client: queries', () => {
     api(seen).reply(200, { data: { registerWebhookWithApiKey: 'wh-42' } });
     api(seen).reply(200, { data: { unregisterWebhook: true } });
     const cii = client();
-    const input = { name: 'slack', endpoint: 'https://bot.example.com/cii/webhook', apiKeyName: 'x-api-client-token', apiKey: 'k'.repeat(32), checkIds: ['no-mfa'] };
+    const input = {
+      name: 'slack',
+      endpoint: 'https://bot.example.com/cii/webhook',
+      apiKeyName: 'x-api-client-token',
+      apiKey: 'k'.repeat(32),
+      checkIds: ['no-mfa'],
+    };
     expect(await cii.registerWebhookWithApiKey(input)).toBe('wh-42');
     expect(await cii.unregisterWebhook('wh-42')).toBe(true);
     expect(seen[0]?.body.variables).toEqual({ input });
@@ -167,7 +182,9 @@ describe('CII client: transient failures', () => {
       .post('/graphql')
       .times(10)
       .reply(() => (calls++, [502, 'bad gateway']));
-    const err = await client({ maxRetries: 3 }).ping().catch((e: unknown) => e);
+    const err = await client({ maxRetries: 3 })
+      .ping()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CiiUnavailableError);
     expect((err as Error).message).toContain('after 4 attempts (HTTP 502)');
     expect(calls).toBe(4);
@@ -216,10 +233,12 @@ describe('CII client: transient failures', () => {
 });
 
 describe('CII client: answers it cannot use', () => {
-  it('turns GraphQL errors in an HTTP 200 into an unexpected-response error carrying CII\'s message', async () => {
+  it("turns GraphQL errors in an HTTP 200 into an unexpected-response error carrying CII's message", async () => {
     tokenReplies('tok-1');
     api().reply(200, { data: null, errors: [{ errorType: 'InternalFailure', message: 'resolver blew up' }] });
-    const err = await client().getEndUser('ada@example.com').catch((e: unknown) => e);
+    const err = await client()
+      .getEndUser('ada@example.com')
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CiiUnexpectedResponseError);
     expect((err as Error).message).toContain('InternalFailure: resolver blew up');
   });
@@ -245,7 +264,9 @@ describe('CII client: answers it cannot use', () => {
     const user = endUser() as unknown as { endUserDetails: Record<string, unknown> };
     delete user.endUserDetails.login;
     api().reply(200, { data: { getEndUser: user } });
-    const err = await client().getEndUser('ada@example.com').catch((e: unknown) => e);
+    const err = await client()
+      .getEndUser('ada@example.com')
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CiiUnexpectedResponseError);
     expect((err as Error).message).toContain('getEndUser.endUserDetails.login');
   });
@@ -322,7 +343,9 @@ describe('CII client: getEndUsersByIp', () => {
 describe('CII client: getIntegrationsStatus', () => {
   it('returns the integrations when the API still has the field', async () => {
     tokenReplies('tok-1');
-    const items = [{ name: 'Duo', provider: 'DUO', status: 'HEALTHY', lastSyncedAt: '2025-06-01T00:00:00Z', message: null }];
+    const items = [
+      { name: 'Duo', provider: 'DUO', status: 'HEALTHY', lastSyncedAt: '2025-06-01T00:00:00Z', message: null },
+    ];
     api().reply(200, { data: { getIntegrationsStatus: items } });
     expect(await client().getIntegrationsStatus()).toEqual(items);
   });
@@ -334,7 +357,8 @@ describe('CII client: getIntegrationsStatus', () => {
       200,
       {
         errorType: 'ValidationError',
-        message: "Validation error of type FieldUndefined: Field 'getIntegrationsStatus' in type 'Query' is undefined @ 'getIntegrationsStatus'",
+        message:
+          "Validation error of type FieldUndefined: Field 'getIntegrationsStatus' in type 'Query' is undefined @ 'getIntegrationsStatus'",
       },
     ],
   ])('returns undefined when the API no longer has the field (%s wording)', async (_server, status, error) => {

@@ -11,7 +11,12 @@ export function endUser(login = 'ada@example.com'): EndUser {
       department: 'Engineering',
       devices: [{ deviceId: 'd-1', displayName: 'Ada laptop', os: 'MACOS', deviceType: 'ACCESS', provider: 'DUO' }],
       mfaEnabled: true,
-      lastSignIn: { timestamp: '2025-06-01T08:00:00.000Z', result: 'SUCCESS', ipAddress: '198.51.100.7', location: { city: 'London', country: 'GB' } },
+      lastSignIn: {
+        timestamp: '2025-06-01T08:00:00.000Z',
+        result: 'SUCCESS',
+        ipAddress: '198.51.100.7',
+        location: { city: 'London', country: 'GB' },
+      },
       failingChecks: ['no-mfa'],
       referenceUrl: 'https://dashboard.oort.io/users/eu-1',
     },

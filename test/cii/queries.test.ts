@@ -2,7 +2,12 @@ import { Kind, parse, type OperationDefinitionNode, type SelectionSetNode } from
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import * as q from '../../src/cii/queries.ts';
-import { endUserSchema, endUserStateSchema, endUsersByIpPageSchema, integrationStatusSchema } from '../../src/cii/schemas.ts';
+import {
+  endUserSchema,
+  endUserStateSchema,
+  endUsersByIpPageSchema,
+  integrationStatusSchema,
+} from '../../src/cii/schemas.ts';
 
 type Tree = { [field: string]: Tree | true };
 

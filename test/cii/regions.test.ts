@@ -9,8 +9,14 @@ describe('resolveCiiUrls', () => {
 
   it('lets explicit URLs win over the preset', () => {
     const got = resolveCiiUrls({ region: 'au', apiUrl: 'https://dashboard-api.oort.io/api' });
-    expect(got).toEqual({ apiUrl: 'https://dashboard-api.oort.io/api', tokenUrl: REGION_PRESETS.au.tokenUrl, presetUrls: ['tokenUrl'] });
-    expect(resolveCiiUrls({ apiUrl: 'https://a.test/graphql', tokenUrl: 'https://t.test/token' }).presetUrls).toEqual([]);
+    expect(got).toEqual({
+      apiUrl: 'https://dashboard-api.oort.io/api',
+      tokenUrl: REGION_PRESETS.au.tokenUrl,
+      presetUrls: ['tokenUrl'],
+    });
+    expect(resolveCiiUrls({ apiUrl: 'https://a.test/graphql', tokenUrl: 'https://t.test/token' }).presetUrls).toEqual(
+      [],
+    );
   });
 
   it('refuses to guess without a region or the URLs', () => {

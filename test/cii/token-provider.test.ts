@@ -10,7 +10,13 @@ useNock();
 const fastRetry = { maxRetries: 2, baseMs: 1, maxMs: 5 };
 
 function provider(extra: Partial<TokenProviderOptions> = {}) {
-  return createTokenProvider({ tokenUrl: TOKEN_URL, clientId: 'client-1', clientSecret: CLIENT_SECRET, retry: fastRetry, ...extra });
+  return createTokenProvider({
+    tokenUrl: TOKEN_URL,
+    clientId: 'client-1',
+    clientSecret: CLIENT_SECRET,
+    retry: fastRetry,
+    ...extra,
+  });
 }
 
 function clock(start = Date.parse('2025-06-01T00:00:00Z')) {
@@ -103,11 +109,13 @@ describe('token provider', () => {
     expect(await tokens.getToken()).toBe('tok-2');
   });
 
-  it('reports rejected credentials with CII\'s reason, without retrying and without the secret', async () => {
+  it("reports rejected credentials with CII's reason, without retrying and without the secret", async () => {
     nock(TOKEN_ORIGIN)
       .post('/oauth/token')
       .reply(401, { error: 'access_denied', error_description: `Unauthorized client ${CLIENT_SECRET}` });
-    const err = await provider().getToken().catch((e: unknown) => e);
+    const err = await provider()
+      .getToken()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CiiCredentialsError);
     const e = err as CiiCredentialsError;
     expect(e.message).toMatch(/rejected the API client credentials/);
@@ -133,7 +141,9 @@ describe('token provider', () => {
       .post('/oauth/token')
       .times(10)
       .reply(() => (requests++, [503, 'down']));
-    const err = await provider().getToken().catch((e: unknown) => e);
+    const err = await provider()
+      .getToken()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CiiUnavailableError);
     expect((err as Error).message).toContain('3 attempts');
     expect(requests).toBe(3);
@@ -142,8 +152,13 @@ describe('token provider', () => {
   });
 
   it('treats a network error as unavailable, and the cause does not carry the secret', async () => {
-    nock(TOKEN_ORIGIN).post('/oauth/token').times(3).replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
-    const err = await provider().getToken().catch((e: unknown) => e);
+    nock(TOKEN_ORIGIN)
+      .post('/oauth/token')
+      .times(3)
+      .replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+    const err = await provider()
+      .getToken()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CiiUnavailableError);
     expect((err as Error).message).toContain('ECONNRESET');
     expect((err as Error).cause).toBeInstanceOf(Error);

@@ -19,12 +19,27 @@ describe('npm run cii:webhook', () => {
   beforeEach(() => {
     store = openSqliteStore(':memory:', { logger: silentLogger });
     out = [];
-    const cii = createCiiClient({ tokenUrl: sim.tokenUrl, apiUrl: sim.apiUrl, clientId: sim.credentials.clientId, clientSecret: sim.credentials.clientSecret });
-    deps = { cii, store, webhook: { secret: 'webhook-secret-0123456789', headerName: 'x-api-client-token' }, out: (l) => out.push(l) };
+    const cii = createCiiClient({
+      tokenUrl: sim.tokenUrl,
+      apiUrl: sim.apiUrl,
+      clientId: sim.credentials.clientId,
+      clientSecret: sim.credentials.clientSecret,
+    });
+    deps = {
+      cii,
+      store,
+      webhook: { secret: 'webhook-secret-0123456789', headerName: 'x-api-client-token' },
+      out: (l) => out.push(l),
+    };
   });
 
   test('register sends the header name and secret to CII and stores the returned id', async () => {
-    expect(await runWebhookCli(['register', '--url', 'https://cii-slack.example.com', '--checks', 'no-mfa, impossible-travel'], deps)).toBe(0);
+    expect(
+      await runWebhookCli(
+        ['register', '--url', 'https://cii-slack.example.com', '--checks', 'no-mfa, impossible-travel'],
+        deps,
+      ),
+    ).toBe(0);
     const [registered] = sim.webhooks();
     expect(registered).toMatchObject({
       endpoint: 'https://cii-slack.example.com/cii/webhook',
@@ -32,7 +47,9 @@ describe('npm run cii:webhook', () => {
       apiKey: 'webhook-secret-0123456789',
       checkIds: ['no-mfa', 'impossible-travel'],
     });
-    expect(await store.listRegistrations()).toMatchObject([{ id: registered!.id, checkIds: ['no-mfa', 'impossible-travel'] }]);
+    expect(await store.listRegistrations()).toMatchObject([
+      { id: registered!.id, checkIds: ['no-mfa', 'impossible-travel'] },
+    ]);
     expect(out.join('\n')).toContain(registered!.id);
     expect(out.join('\n')).not.toContain('webhook-secret');
   });
@@ -64,6 +81,11 @@ describe('npm run cii:webhook', () => {
   });
 
   test('refuses to register without CII_WEBHOOK_SECRET', async () => {
-    await expect(runWebhookCli(['register', '--url', 'https://h.example.com', '--checks', 'no-mfa'], { ...deps, webhook: { headerName: 'x-api-client-token' } })).rejects.toThrow(/CII_WEBHOOK_SECRET/);
+    await expect(
+      runWebhookCli(['register', '--url', 'https://h.example.com', '--checks', 'no-mfa'], {
+        ...deps,
+        webhook: { headerName: 'x-api-client-token' },
+      }),
+    ).rejects.toThrow(/CII_WEBHOOK_SECRET/);
   });
 });

@@ -13,7 +13,9 @@ function ackText(body: string): string {
 }
 
 function postsTo(stack: Stack, channel: string): RecordedCall[] {
-  return stack.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === channel && c.response && (c.response as { ok?: boolean }).ok);
+  return stack.slack
+    .callsTo('chat.postMessage')
+    .filter((c) => c.args.channel === channel && c.response && (c.response as { ok?: boolean }).ok);
 }
 
 async function settle(ms = 400): Promise<void> {
@@ -30,7 +32,8 @@ async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
 
 describe('detection alerts end to end', () => {
   let stack: Stack;
-  const run = (text: string, channelId: string, userId = 'UANALYST') => stack.driver.command(text, { userId, channelId });
+  const run = (text: string, channelId: string, userId = 'UANALYST') =>
+    stack.driver.command(text, { userId, channelId });
 
   beforeAll(async () => {
     stack = await startStack({ app: { delivery: fastDelivery } });
@@ -57,9 +60,17 @@ describe('detection alerts end to end', () => {
 
   test('routes by check id and by minimum severity across channels, with the user enriched from CII', async () => {
     stack.slack.reset();
-    const [medium] = await stack.cii.deliverFailedCheck({ checkId: 'no-mfa', severity: 'medium', logins: [logins[0]!] });
+    const [medium] = await stack.cii.deliverFailedCheck({
+      checkId: 'no-mfa',
+      severity: 'medium',
+      logins: [logins[0]!],
+    });
     expect(medium!.status).toBe(202);
-    const [high] = await stack.cii.deliverFailedCheck({ checkId: 'impossible-travel', severity: 'high', logins: [logins[1]!] });
+    const [high] = await stack.cii.deliverFailedCheck({
+      checkId: 'impossible-travel',
+      severity: 'high',
+      logins: [logins[1]!],
+    });
     expect(high!.status).toBe(202);
     await until(() => postsTo(stack, 'C0SECALERT').length === 1 && postsTo(stack, 'C0SOC').length === 1);
     await settle();
@@ -76,7 +87,11 @@ describe('detection alerts end to end', () => {
   test('a moderate finding reaches a medium subscription and a critical one reaches every matching channel', async () => {
     stack.slack.reset();
     await run('subscribe user-lock-out-risk-detected severity:medium', 'C0SECALERT');
-    await stack.cii.deliverFailedCheck({ checkId: 'user-lock-out-risk-detected', severity: 'moderate', logins: [logins[2]!] });
+    await stack.cii.deliverFailedCheck({
+      checkId: 'user-lock-out-risk-detected',
+      severity: 'moderate',
+      logins: [logins[2]!],
+    });
     await stack.cii.deliverFailedCheck({ checkId: 'no-mfa', severity: 'critical', logins: [logins[3]!] });
     await until(() => postsTo(stack, 'C0SECALERT').length === 2 && postsTo(stack, 'C0SOC').length === 1);
     await settle();
@@ -86,7 +101,13 @@ describe('detection alerts end to end', () => {
 
   test('the same event delivered three times gives one card per channel', async () => {
     stack.slack.reset();
-    const envelope = { checkId: 'no-mfa', severity: 'high', logins: [logins[4]!], findingId: 'finding-dup-1', envelopeId: 'envelope-dup-1' };
+    const envelope = {
+      checkId: 'no-mfa',
+      severity: 'high',
+      logins: [logins[4]!],
+      findingId: 'finding-dup-1',
+      envelopeId: 'envelope-dup-1',
+    };
     for (let i = 0; i < 3; i++) expect((await stack.cii.deliverFailedCheck(envelope))[0]!.status).toBe(202);
     // Same finding and user in a new envelope: still nothing new.
     await stack.cii.deliverFailedCheck({ ...envelope, envelopeId: 'envelope-dup-2' });
@@ -97,20 +118,43 @@ describe('detection alerts end to end', () => {
   });
 
   test.each([
-    ['a wrong secret', { 'content-type': 'application/json', 'x-api-client-token': 'not-the-secret-at-all' }, undefined, 401],
+    [
+      'a wrong secret',
+      { 'content-type': 'application/json', 'x-api-client-token': 'not-the-secret-at-all' },
+      undefined,
+      401,
+    ],
     ['a missing secret', { 'content-type': 'application/json' }, undefined, 401],
     ['malformed JSON', undefined, '{"version":"0",', 400],
     ['a body over 1 MiB', undefined, JSON.stringify({ pad: 'x'.repeat(1024 * 1024) }), 413],
-    ['a missing checkId', undefined, JSON.stringify({ ...buildFailedCheckEnvelope({ checkId: 'no-mfa', logins: ['a@example.com'] }), detail: { id: 'f', severity: 'high', usersFailing: ['a@example.com'] } }), 400],
+    [
+      'a missing checkId',
+      undefined,
+      JSON.stringify({
+        ...buildFailedCheckEnvelope({ checkId: 'no-mfa', logins: ['a@example.com'] }),
+        detail: { id: 'f', severity: 'high', usersFailing: ['a@example.com'] },
+      }),
+      400,
+    ],
     ['a wrong content type', { 'content-type': 'text/plain', 'x-api-client-token': WEBHOOK_SECRET }, undefined, 415],
   ])('rejects %s with the right status, stores nothing and posts nothing', async (_name, headers, body, status) => {
     stack.slack.reset();
-    const before = { alerts: countRows(stack.env.DATABASE_URL, 'alerts'), deliveries: countRows(stack.env.DATABASE_URL, 'deliveries'), events: countRows(stack.env.DATABASE_URL, 'seen_events') };
-    const valid = JSON.stringify(buildFailedCheckEnvelope({ checkId: 'no-mfa', severity: 'critical', logins: [logins[5]!] }));
+    const before = {
+      alerts: countRows(stack.env.DATABASE_URL, 'alerts'),
+      deliveries: countRows(stack.env.DATABASE_URL, 'deliveries'),
+      events: countRows(stack.env.DATABASE_URL, 'seen_events'),
+    };
+    const valid = JSON.stringify(
+      buildFailedCheckEnvelope({ checkId: 'no-mfa', severity: 'critical', logins: [logins[5]!] }),
+    );
     const res = await postWebhook(stack, body ?? valid, headers);
     expect(res.status).toBe(status);
     await settle();
-    expect({ alerts: countRows(stack.env.DATABASE_URL, 'alerts'), deliveries: countRows(stack.env.DATABASE_URL, 'deliveries'), events: countRows(stack.env.DATABASE_URL, 'seen_events') }).toEqual(before);
+    expect({
+      alerts: countRows(stack.env.DATABASE_URL, 'alerts'),
+      deliveries: countRows(stack.env.DATABASE_URL, 'deliveries'),
+      events: countRows(stack.env.DATABASE_URL, 'seen_events'),
+    }).toEqual(before);
     expect(stack.slack.callsTo('chat.postMessage')).toHaveLength(0);
   });
 
@@ -137,7 +181,12 @@ describe('detection alerts end to end', () => {
     stack.slack.reset();
     const thirty = logins.slice(0, 30);
     expect(thirty).toHaveLength(30);
-    await stack.cii.deliverFailedCheck({ checkId: 'no-mfa', severity: 'low', logins: thirty, findingId: 'finding-thirty' });
+    await stack.cii.deliverFailedCheck({
+      checkId: 'no-mfa',
+      severity: 'low',
+      logins: thirty,
+      findingId: 'finding-thirty',
+    });
     await until(() => postsTo(stack, 'C0SECALERT').length === 31, 20_000);
     const [summary, ...cards] = postsTo(stack, 'C0SECALERT');
     expect(summary!.args.thread_ts).toBeUndefined();
@@ -171,16 +220,26 @@ describe('subscription management with CII_ADMINS set', () => {
     const refused = ackText((await stack.driver.command('subscribe', { userId: 'UVIEWER', channelId: 'C0SOC' })).body);
     expect(refused).toContain('Only CII admins');
     expect(refused).toContain('<@UADMIN>');
-    expect(ackText((await stack.driver.command('subscriptions', { userId: 'UVIEWER', channelId: 'C0SOC' })).body)).toContain('No CII alert subscriptions');
+    expect(
+      ackText((await stack.driver.command('subscriptions', { userId: 'UVIEWER', channelId: 'C0SOC' })).body),
+    ).toContain('No CII alert subscriptions');
   });
 
   test('lets a listed user and a member of a listed user group manage; admins see every channel', async () => {
-    expect(ackText((await stack.driver.command('subscribe no-mfa', { userId: 'UADMIN', channelId: 'C0SOC' })).body)).toContain('now gets');
-    expect(ackText((await stack.driver.command('subscribe', { userId: 'UANALYST', channelId: 'C0SECALERT' })).body)).toContain('now gets');
+    expect(
+      ackText((await stack.driver.command('subscribe no-mfa', { userId: 'UADMIN', channelId: 'C0SOC' })).body),
+    ).toContain('now gets');
+    expect(
+      ackText((await stack.driver.command('subscribe', { userId: 'UANALYST', channelId: 'C0SECALERT' })).body),
+    ).toContain('now gets');
     const all = ackText((await stack.driver.command('subscriptions', { userId: 'UADMIN', channelId: 'C0SOC' })).body);
     expect(all).toContain('C0SOC');
     expect(all).toContain('C0SECALERT');
-    expect(ackText((await stack.driver.command('unsubscribe all', { userId: 'UVIEWER', channelId: 'C0SOC' })).body)).toContain('Only CII admins');
-    expect(ackText((await stack.driver.command('unsubscribe all', { userId: 'UADMIN', channelId: 'C0SOC' })).body)).toContain('Removed all 1');
+    expect(
+      ackText((await stack.driver.command('unsubscribe all', { userId: 'UVIEWER', channelId: 'C0SOC' })).body),
+    ).toContain('Only CII admins');
+    expect(
+      ackText((await stack.driver.command('unsubscribe all', { userId: 'UADMIN', channelId: 'C0SOC' })).body),
+    ).toContain('Removed all 1');
   });
 });

@@ -38,9 +38,22 @@ describe('delivery after a crash', () => {
     const first = await startChildApp(env);
     apps.push(first);
     const driver = createSlackDriver({ appUrl: first.url, signingSecret: SIGNING_SECRET, fake: slack });
-    expect((await driver.command('subscribe no-mfa', { userId: 'UANALYST', channelId: 'C0SECALERT' })).body).toContain('now gets');
-    const ciiClient = createCiiClient({ tokenUrl: cii.tokenUrl, apiUrl: cii.apiUrl, clientId: cii.credentials.clientId, clientSecret: cii.credentials.clientSecret });
-    await ciiClient.registerWebhookWithApiKey({ name: 'crash', endpoint: `${first.url}/cii/webhook`, apiKeyName: 'x-api-client-token', apiKey: WEBHOOK_SECRET, checkIds: ['no-mfa'] });
+    expect((await driver.command('subscribe no-mfa', { userId: 'UANALYST', channelId: 'C0SECALERT' })).body).toContain(
+      'now gets',
+    );
+    const ciiClient = createCiiClient({
+      tokenUrl: cii.tokenUrl,
+      apiUrl: cii.apiUrl,
+      clientId: cii.credentials.clientId,
+      clientSecret: cii.credentials.clientSecret,
+    });
+    await ciiClient.registerWebhookWithApiKey({
+      name: 'crash',
+      endpoint: `${first.url}/cii/webhook`,
+      apiKeyName: 'x-api-client-token',
+      apiKey: WEBHOOK_SECRET,
+      checkIds: ['no-mfa'],
+    });
 
     // Slack is down: the cards are stored and keep failing to post.
     slack.script('chat.postMessage', { status: 503, times: Infinity });

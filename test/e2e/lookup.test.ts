@@ -40,7 +40,20 @@ describe('/cii lookups end to end', () => {
     expect(card.response_type).toBe('ephemeral');
     expect(card.text).toContain(user.displayName);
     const text = allText(card);
-    for (const expected of [user.login, user.title!, user.department!, 'daniel.okafor', 'Last sign-in', 'Duo', 'Okta', 'Entra ID', 'more', 'Open in CII', 'Share in channel', 'Fetched']) {
+    for (const expected of [
+      user.login,
+      user.title!,
+      user.department!,
+      'daniel.okafor',
+      'Last sign-in',
+      'Duo',
+      'Okta',
+      'Entra ID',
+      'more',
+      'Open in CII',
+      'Share in channel',
+      'Fetched',
+    ]) {
       expect(text).toContain(expected);
     }
     expect(text).not.toMatch(/undefined|null/);
@@ -97,7 +110,9 @@ describe('/cii lookups end to end', () => {
       Array.from({ length: 50 }, () => stack.driver.command('user priya.raman@example.com', ANALYST)),
     );
     expect(answers.every((a) => a.status === 200 && ackMessage(a.body).text.includes('Priya'))).toBe(true);
-    expect(stack.cii.graphqlCalls('getEndUser').filter((c) => JSON.stringify(c.variables).includes('priya')).length).toBe(1);
+    expect(
+      stack.cii.graphqlCalls('getEndUser').filter((c) => JSON.stringify(c.variables).includes('priya')).length,
+    ).toBe(1);
   });
 
   test('acknowledges within 3 s when CII takes 5 s, then answers through response_url', async () => {
@@ -117,7 +132,12 @@ describe('/cii lookups end to end', () => {
     await stack.driver.command('user grace.kim@example.com', ANALYST);
     const [ephemeral] = await stack.slack.waitForCalls('response_url', 1, 10_000);
     stack.cii.setLatency(0);
-    await stack.driver.click({ ...ANALYST, message: ephemeral as RecordedCall, actionId: 'share_card', responseUrl: ephemeral!.url });
+    await stack.driver.click({
+      ...ANALYST,
+      message: ephemeral as RecordedCall,
+      actionId: 'share_card',
+      responseUrl: ephemeral!.url,
+    });
     const [post] = await stack.slack.waitForCalls('chat.postMessage', 1);
     expect(post!.args.channel).toBe('C0SOC');
     const shared = JSON.stringify(post!.args.blocks);
@@ -133,7 +153,13 @@ describe('/cii lookups end to end', () => {
     const card = { method: 'response_url', args: ackMessage(ack.body), at: Date.now() } as unknown as RecordedCall;
     stack.cii.inject({ status: 503, times: Infinity });
     // The card is cached: make the shared lookup go to CII again by asking for another user's card.
-    await stack.driver.click({ ...ANALYST, message: card, actionId: 'share_card', value: JSON.stringify({ k: 'user', q: 'walter.grant@example.com' }), responseUrl: ack.responseUrl });
+    await stack.driver.click({
+      ...ANALYST,
+      message: card,
+      actionId: 'share_card',
+      value: JSON.stringify({ k: 'user', q: 'walter.grant@example.com' }),
+      responseUrl: ack.responseUrl,
+    });
     const [answer] = await stack.slack.waitForCalls('response_url', 1, 10_000);
     expect(answer!.args.response_type).toBe('ephemeral');
     expect(String(answer!.args.text).toLowerCase()).toMatch(/unreachable|unavailable/);
@@ -141,16 +167,31 @@ describe('/cii lookups end to end', () => {
   });
 
   test('Share joins a public channel it is not in, and refuses a private one with an invitation hint', async () => {
-    const ack = await stack.driver.command('user grace.kim@example.com', { userId: 'UANALYST', channelId: 'C0NOTMEMBER' });
+    const ack = await stack.driver.command('user grace.kim@example.com', {
+      userId: 'UANALYST',
+      channelId: 'C0NOTMEMBER',
+    });
     // The card came back in the acknowledgement: click it as Slack shows it, an ephemeral message.
     const card = { method: 'response_url', args: ackMessage(ack.body), at: Date.now() } as unknown as RecordedCall;
-    await stack.driver.click({ userId: 'UANALYST', channelId: 'C0NOTMEMBER', message: card, actionId: 'share_card', responseUrl: ack.responseUrl });
+    await stack.driver.click({
+      userId: 'UANALYST',
+      channelId: 'C0NOTMEMBER',
+      message: card,
+      actionId: 'share_card',
+      responseUrl: ack.responseUrl,
+    });
     await stack.slack.waitForCalls('chat.postMessage', 1);
     const [removed] = await stack.slack.waitForCalls('response_url', 1);
     expect(removed!.args.delete_original).toBe(true);
     expect(stack.slack.callsTo('conversations.join').map((c) => c.args.channel)).toEqual(['C0NOTMEMBER']);
 
-    await stack.driver.click({ userId: 'UANALYST', channelId: 'G0PRIVATE', message: card, actionId: 'share_card', responseUrl: stack.slack.newResponseUrl() });
+    await stack.driver.click({
+      userId: 'UANALYST',
+      channelId: 'G0PRIVATE',
+      message: card,
+      actionId: 'share_card',
+      responseUrl: stack.slack.newResponseUrl(),
+    });
     const [, refusal] = await stack.slack.waitForCalls('response_url', 2);
     expect(JSON.stringify(refusal!.args)).toMatch(/invite/i);
     expect(stack.slack.callsTo('chat.postMessage')).toHaveLength(1);

@@ -56,7 +56,9 @@ describe.skipIf(!reachable && !process.env.TEST_POSTGRES_URL)('two replicas shar
 
   test('post each card once, paced per channel across replicas, even when CII retries on the other replica', async () => {
     const driver = createSlackDriver({ appUrl: replicas[0]!.url, signingSecret: SIGNING_SECRET, fake: slack });
-    expect((await driver.command('subscribe no-mfa', { userId: 'UANALYST', channelId: 'C0SECALERT' })).body).toContain('now gets');
+    expect((await driver.command('subscribe no-mfa', { userId: 'UANALYST', channelId: 'C0SECALERT' })).body).toContain(
+      'now gets',
+    );
 
     const logins = seedUsers.slice(0, 4).map((u) => u.login);
     const envelope = JSON.stringify(buildFailedCheckEnvelope({ checkId: 'no-mfa', severity: 'high', logins }));

@@ -30,7 +30,11 @@ function helpers(stack: () => Stack) {
   function cardsOf(login: string): Card[] {
     return stack()
       .slack.callsTo('chat.postMessage')
-      .filter((c) => (c.response as { ok?: boolean }).ok && (c.args.metadata as { event_type?: string } | undefined)?.event_type === 'cii_alert')
+      .filter(
+        (c) =>
+          (c.response as { ok?: boolean }).ok &&
+          (c.args.metadata as { event_type?: string } | undefined)?.event_type === 'cii_alert',
+      )
       .filter((c) => JSON.stringify(c.args.blocks).includes(login))
       .map((c) => {
         const response = c.response as { channel: string; ts: string };
@@ -52,7 +56,10 @@ function helpers(stack: () => Stack) {
   }
 
   function actionIds(card: Card): string[] {
-    const blocks = (stack().slack.message(card.channel, card.ts)?.blocks ?? []) as Array<{ type: string; elements?: Array<{ action_id?: string }> }>;
+    const blocks = (stack().slack.message(card.channel, card.ts)?.blocks ?? []) as Array<{
+      type: string;
+      elements?: Array<{ action_id?: string }>;
+    }>;
     return blocks.flatMap((b) => (b.type === 'actions' ? (b.elements ?? []).map((e) => e.action_id ?? '') : []));
   }
 
@@ -62,7 +69,10 @@ function helpers(stack: () => Stack) {
 
   /** What the app answered the clicker alone (through the response_url of that click). */
   function answersTo(responseUrl: string): string[] {
-    return stack().slack.callsTo('response_url').filter((c) => c.url === responseUrl).map((c) => JSON.stringify(c.args));
+    return stack()
+      .slack.callsTo('response_url')
+      .filter((c) => c.url === responseUrl)
+      .map((c) => JSON.stringify(c.args));
   }
 
   function repliesUnder(card: Card): string[] {
@@ -76,7 +86,9 @@ function helpers(stack: () => Stack) {
   function auditRows(alertId: string): Array<Record<string, unknown>> {
     const db = new DatabaseSync(String(stack().env.DATABASE_URL).replace(/^sqlite:/, ''), { readOnly: true });
     try {
-      return db.prepare('SELECT * FROM audit_log WHERE alert_id = ? ORDER BY id').all(alertId) as Array<Record<string, unknown>>;
+      return db.prepare('SELECT * FROM audit_log WHERE alert_id = ? ORDER BY id').all(alertId) as Array<
+        Record<string, unknown>
+      >;
     } finally {
       db.close();
     }
@@ -97,7 +109,8 @@ function helpers(stack: () => Stack) {
   return { cardsOf, deliver, now, actionIds, click, answersTo, repliesOf, auditRows, auditOf };
 }
 
-const accountId = (login: string, provider: string) => seedUser(login).accounts.find((a) => a.provider === provider)!.userId;
+const accountId = (login: string, provider: string) =>
+  seedUser(login).accounts.find((a) => a.provider === provider)!.userId;
 
 describe('analyst responses end to end', () => {
   let stack: Stack;
@@ -110,8 +123,13 @@ describe('analyst responses end to end', () => {
       idp: { autoCreateUsers: true },
       env: { CII_RESPONDERS: 'UADMIN S0RESPOND', CII_ADMINS: 'UADMIN' },
       slack: {
-        users: [...DEFAULT_USERS, { id: 'UOLIVIA', name: 'olivia', realName: 'Olivia Bennett', email: 'olivia.bennett@example.com' }],
-        usergroups: DEFAULT_USERGROUPS.map((g) => (g.id === 'S0RESPOND' ? { ...g, users: [...g.users, 'UOLIVIA'] } : g)),
+        users: [
+          ...DEFAULT_USERS,
+          { id: 'UOLIVIA', name: 'olivia', realName: 'Olivia Bennett', email: 'olivia.bennett@example.com' },
+        ],
+        usergroups: DEFAULT_USERGROUPS.map((g) =>
+          g.id === 'S0RESPOND' ? { ...g, users: [...g.users, 'UOLIVIA'] } : g,
+        ),
       },
       app: { delivery: fastDelivery, cii: fastCii },
     });
@@ -136,7 +154,15 @@ describe('analyst responses end to end', () => {
     expect(stack.cii.graphqlCalls('getEndUser')).toHaveLength(getEndUserCalls);
     expect(h.actionIds(card!)).toContain('alert_block');
     expect(h.auditRows(card!.alertId)).toMatchObject([
-      { user_id: 'UVIEWER', user_name: 'carol', team_id: stack.slack.teamId, channel_id: card!.channel, login, action: 'block', outcome: 'refused_not_responder' },
+      {
+        user_id: 'UVIEWER',
+        user_name: 'carol',
+        team_id: stack.slack.teamId,
+        channel_id: card!.channel,
+        login,
+        action: 'block',
+        outcome: 'refused_not_responder',
+      },
     ]);
   });
 
@@ -157,11 +183,16 @@ describe('analyst responses end to end', () => {
     const login = 'grace.kim@example.com';
     const cards = (await h.deliver([login]))[login]!;
     // Both analysts click before either sees the other's decision.
-    const clicks = await Promise.all([h.click(cards[0]!, 'alert_approve', 'UANALYST'), h.click(cards[1]!, 'alert_approve', 'UADMIN')]);
+    const clicks = await Promise.all([
+      h.click(cards[0]!, 'alert_approve', 'UANALYST'),
+      h.click(cards[1]!, 'alert_approve', 'UADMIN'),
+    ]);
     expect(clicks.map((c) => c.body)).toEqual(['', '']);
     await until(() => cards.every((c) => h.now(c).includes('Approved')), 'approved cards');
     await until(() => clicks.some((c) => h.answersTo(c.responseUrl).length > 0), 'already answer');
-    const [winner] = (await h.auditOf(cards[0]!.alertId, 2)).filter((r) => r.outcome === 'approved').map((r) => String(r.user_id));
+    const [winner] = (await h.auditOf(cards[0]!.alertId, 2))
+      .filter((r) => r.outcome === 'approved')
+      .map((r) => String(r.user_id));
     const loser = winner === 'UANALYST' ? 'UADMIN' : 'UANALYST';
     for (const card of cards) {
       expect(h.now(card)).toContain(`*Approved* by <@${winner}> at `);
@@ -170,8 +201,20 @@ describe('analyst responses end to end', () => {
     }
     const late = clicks[winner === 'UANALYST' ? 1 : 0]!;
     expect(h.answersTo(late.responseUrl)).toHaveLength(1);
-    expect(h.answersTo(late.responseUrl)[0]).toMatch(new RegExp(`Already approved by <@${winner}> at \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC`));
-    expect(h.auditRows(cards[0]!.alertId).map((r) => [r.user_id, r.outcome]).sort()).toEqual([[loser, 'already_approved'], [winner, 'approved']].sort());
+    expect(h.answersTo(late.responseUrl)[0]).toMatch(
+      new RegExp(`Already approved by <@${winner}> at \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC`),
+    );
+    expect(
+      h
+        .auditRows(cards[0]!.alertId)
+        .map((r) => [r.user_id, r.outcome])
+        .sort(),
+    ).toEqual(
+      [
+        [loser, 'already_approved'],
+        [winner, 'approved'],
+      ].sort(),
+    );
   });
 
   test('ten concurrent Block clicks make one call per provider, nine hear "already", every copy shows the outcome; Unblock reverses it', async () => {
@@ -184,7 +227,9 @@ describe('analyst responses end to end', () => {
     expect(clicks.every((c) => c.status === 200)).toBe(true);
     await until(() => cards.every((c) => h.now(c).includes('*Blocked* by')), 'blocked cards');
     await until(() => clicks.filter((c) => h.answersTo(c.responseUrl).length > 0).length === 9, 'nine answers');
-    expect(clicks.flatMap((c) => h.answersTo(c.responseUrl)).every((a) => /Already (being )?blocked by <@U\w+>/.test(a))).toBe(true);
+    expect(
+      clicks.flatMap((c) => h.answersTo(c.responseUrl)).every((a) => /Already (being )?blocked by <@U\w+>/.test(a)),
+    ).toBe(true);
 
     expect(idpCalls('DUO', duoId, 'POST')).toHaveLength(1);
     expect(idpCalls('OKTA', `${oktaId}/lifecycle/suspend`, 'POST')).toHaveLength(1);
@@ -217,7 +262,11 @@ describe('analyst responses end to end', () => {
       expect(h.actionIds(card)).toEqual(['open_in_cii']);
       expect(await h.repliesOf(card, 2)).toHaveLength(2);
     }
-    expect((await h.auditOf(cards[0]!.alertId, 11)).at(-1)).toMatchObject({ user_id: 'UANALYST', action: 'unblock', outcome: 'unblocked' });
+    expect((await h.auditOf(cards[0]!.alertId, 11)).at(-1)).toMatchObject({
+      user_id: 'UANALYST',
+      action: 'unblock',
+      outcome: 'unblocked',
+    });
   });
 
   test('a partial failure is said plainly with a Retry that redoes only what failed', async () => {
@@ -246,7 +295,10 @@ describe('analyst responses end to end', () => {
       expect(retryReply).toContain('Okta user suspended');
       expect(retryReply).not.toContain('Duo');
     }
-    expect((await h.auditOf(cards[0]!.alertId, 2)).map((r) => [r.action, r.outcome])).toEqual([['block', 'block_failed'], ['retry', 'blocked']]);
+    expect((await h.auditOf(cards[0]!.alertId, 2)).map((r) => [r.action, r.outcome])).toEqual([
+      ['block', 'block_failed'],
+      ['retry', 'blocked'],
+    ]);
   });
 
   test('a Block while CII is down fails cleanly, calls no provider, and can be retried', async () => {
@@ -264,33 +316,53 @@ describe('analyst responses end to end', () => {
     await h.click(cards[0]!, 'alert_retry', 'UANALYST');
     await until(() => cards.every((c) => h.now(c).includes('*Blocked* by')), 'blocked after retry');
     expect(stack.idp!.duo.users.get(accountId(login, 'DUO'))?.status).toBe('disabled');
-    expect((await h.auditOf(cards[0]!.alertId, 2)).map((r) => [r.action, r.outcome])).toEqual([['block', 'block_failed'], ['retry', 'blocked']]);
+    expect((await h.auditOf(cards[0]!.alertId, 2)).map((r) => [r.action, r.outcome])).toEqual([
+      ['block', 'block_failed'],
+      ['retry', 'blocked'],
+    ]);
   });
 
   test('thread cards under a summary are updated in place and the details go in the summary thread', async () => {
-    const logins = ['daniel.okafor', 'emily.zhang', 'priya.raman', 'liam.obrien', 'noah.fischer', 'chloe.dubois'].map((l) => `${l}@example.com`);
+    const logins = ['daniel.okafor', 'emily.zhang', 'priya.raman', 'liam.obrien', 'noah.fischer', 'chloe.dubois'].map(
+      (l) => `${l}@example.com`,
+    );
     const cards = (await h.deliver(logins))[logins[0]!]!;
     expect(cards.every((c) => typeof c.call.args.thread_ts === 'string')).toBe(true);
     await h.click(cards[0]!, 'alert_block', 'UANALYST');
     await until(() => cards.every((c) => h.now(c).includes('*Blocked* by')), 'blocked thread cards');
-    const updates = stack.slack.callsTo('chat.update').filter((c) => cards.some((card) => card.ts === c.args.ts && card.channel === c.args.channel));
+    const updates = stack.slack
+      .callsTo('chat.update')
+      .filter((c) => cards.some((card) => card.ts === c.args.ts && card.channel === c.args.channel));
     expect(new Set(updates.map((u) => `${String(u.args.channel)}/${String(u.args.ts)}`)).size).toBe(2);
-    for (const card of cards) expect((await h.repliesOf(card, 1)).some((r) => r.includes('Okta user suspended'))).toBe(true);
+    for (const card of cards)
+      expect((await h.repliesOf(card, 1)).some((r) => r.includes('Okta user suspended'))).toBe(true);
     expect(h.cardsOf(logins[1]!).every((c) => h.actionIds(c).includes('alert_block'))).toBe(true);
   });
 
   test('/cii audit lists recent decisions about a user or overall, for responders only', async () => {
-    const about = JSON.stringify(JSON.parse((await stack.driver.command('audit marcus.chen@example.com', { userId: 'UANALYST', channelId: 'C0SOC' })).body));
+    const about = JSON.stringify(
+      JSON.parse(
+        (await stack.driver.command('audit marcus.chen@example.com', { userId: 'UANALYST', channelId: 'C0SOC' })).body,
+      ),
+    );
     expect(about).toContain('Recent decisions about');
     expect(about).toContain('block failed');
     expect(about).toContain('<@UADMIN> (alice) *retry* → blocked');
     expect(about).not.toContain('james.whitaker');
-    const overall = JSON.stringify(JSON.parse((await stack.driver.command('audit', { userId: 'UADMIN', channelId: 'C0SOC' })).body));
+    const overall = JSON.stringify(
+      JSON.parse((await stack.driver.command('audit', { userId: 'UADMIN', channelId: 'C0SOC' })).body),
+    );
     expect(overall).toContain('james.whitaker@example.com');
     expect(overall).toContain('<@UOLIVIA> (olivia) *approve* → refused self');
-    const refusedClick = JSON.stringify(JSON.parse((await stack.driver.command('audit tom.harris@example.com', { userId: 'UADMIN', channelId: 'C0SOC' })).body));
+    const refusedClick = JSON.stringify(
+      JSON.parse(
+        (await stack.driver.command('audit tom.harris@example.com', { userId: 'UADMIN', channelId: 'C0SOC' })).body,
+      ),
+    );
     expect(refusedClick).toContain('<@UVIEWER> (carol) *block* → refused not responder');
-    const refused = JSON.stringify(JSON.parse((await stack.driver.command('audit', { userId: 'UVIEWER', channelId: 'C0SOC' })).body));
+    const refused = JSON.stringify(
+      JSON.parse((await stack.driver.command('audit', { userId: 'UVIEWER', channelId: 'C0SOC' })).body),
+    );
     expect(refused).toContain('Only CII responders can read the audit');
     expect(refused).not.toContain('james.whitaker');
   });
@@ -317,6 +389,8 @@ describe('analyst responses with nobody configured', () => {
     await until(() => h.answersTo(click.responseUrl).length === 1, 'refusal');
     expect(h.answersTo(click.responseUrl)[0]).toContain('Nobody may act on CII alerts yet: CII_RESPONDERS is empty');
     expect(h.actionIds(card!)).toEqual(['open_in_cii', 'alert_approve']);
-    expect(h.auditRows(card!.alertId)).toMatchObject([{ user_id: 'UADMIN', action: 'approve', outcome: 'refused_not_responder' }]);
+    expect(h.auditRows(card!.alertId)).toMatchObject([
+      { user_id: 'UADMIN', action: 'approve', outcome: 'refused_not_responder' },
+    ]);
   });
 });

@@ -79,7 +79,11 @@ describe('Socket Mode end to end', () => {
     const health = await fetch(`${app.url}/healthz`);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: 'ok' });
-    const events = await fetch(`${app.url}/slack/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const events = await fetch(`${app.url}/slack/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(events.status).toBe(404);
   });
 
@@ -90,7 +94,8 @@ describe('Socket Mode end to end', () => {
     expect(answer.payload).toMatchObject({ response_type: 'ephemeral' });
     expect(String(answer.payload?.text)).toContain(user.displayName);
     const card = allText(answer.payload);
-    for (const expected of [user.login, user.title!, 'Open in CII', 'Share in channel']) expect(card).toContain(expected);
+    for (const expected of [user.login, user.title!, 'Open in CII', 'Share in channel'])
+      expect(card).toContain(expected);
   });
 
   test('acknowledges a slow lookup empty, then posts the card to the response_url of the payload', async () => {
@@ -107,10 +112,25 @@ describe('Socket Mode end to end', () => {
   test('Share in channel, clicked over the socket, posts the card to the channel and removes the ephemeral one', async () => {
     const answer = await driver.socketCommand('user grace.kim@example.com', ANALYST);
     // The card came back in the acknowledgement: click it as Slack shows it, an ephemeral message.
-    const shown: RecordedCall = { method: 'response_url', args: answer.payload ?? {}, at: Date.now(), status: 200, response: 'ok', warnings: [] };
-    const click = await driver.socketClick({ ...ANALYST, message: shown, actionId: 'share_card', responseUrl: answer.responseUrl });
+    const shown: RecordedCall = {
+      method: 'response_url',
+      args: answer.payload ?? {},
+      at: Date.now(),
+      status: 200,
+      response: 'ok',
+      warnings: [],
+    };
+    const click = await driver.socketClick({
+      ...ANALYST,
+      message: shown,
+      actionId: 'share_card',
+      responseUrl: answer.responseUrl,
+    });
     expect(click.ack.late).toBe(false);
-    expect(slack.socketMode.envelopes.at(-1)).toMatchObject({ type: 'interactive', payload: { type: 'block_actions' } });
+    expect(slack.socketMode.envelopes.at(-1)).toMatchObject({
+      type: 'interactive',
+      payload: { type: 'block_actions' },
+    });
     const [post] = await slack.waitForCalls('chat.postMessage', 1);
     expect(post!.args.channel).toBe('C0SOC');
     expect(JSON.stringify(post!.args.blocks)).toContain('Shared by <@UANALYST>');

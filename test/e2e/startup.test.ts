@@ -5,14 +5,25 @@ import { describe, expect, test } from 'vitest';
 const main = join(import.meta.dirname, '..', '..', 'src', 'main.ts');
 
 function start(env: Record<string, string>) {
-  return spawnSync(process.execPath, [main], { env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8', timeout: 20_000 });
+  return spawnSync(process.execPath, [main], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
 }
 
 describe('start-up', () => {
   test('without configuration exits 1 with one message naming every missing variable', () => {
     const run = start({});
     expect(run.status).toBe(1);
-    for (const name of ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'CII_CLIENT_ID', 'CII_CLIENT_SECRET', 'CII_TOKEN_URL', 'CII_API_URL']) {
+    for (const name of [
+      'SLACK_BOT_TOKEN',
+      'SLACK_SIGNING_SECRET',
+      'CII_CLIENT_ID',
+      'CII_CLIENT_SECRET',
+      'CII_TOKEN_URL',
+      'CII_API_URL',
+    ]) {
       expect(run.stderr).toContain(name);
     }
     expect(run.stderr.match(/Invalid configuration/g)).toHaveLength(1);

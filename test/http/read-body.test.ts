@@ -19,7 +19,8 @@ async function start(): Promise<string> {
   server = createServer((req, res) => {
     readBody(req, CAP).then(
       (body) => sendJson(res, 200, { bytes: body.length, text: body.toString('utf8').slice(0, 20) }),
-      (err: Error) => sendJson(res, err instanceof BodyTooLargeError ? 413 : 400, { error: err.name }, { connection: 'close' }),
+      (err: Error) =>
+        sendJson(res, err instanceof BodyTooLargeError ? 413 : 400, { error: err.name }, { connection: 'close' }),
     );
   });
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));

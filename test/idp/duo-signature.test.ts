@@ -19,7 +19,9 @@ function documentedAuthorization(a: {
   ikey: string;
   skey: string;
 }): string {
-  const canonical = [a.date, a.method, a.host, a.path, a.query, sha512(a.body), sha512(`x-duo-date\0${a.date}`)].join('\n');
+  const canonical = [a.date, a.method, a.host, a.path, a.query, sha512(a.body), sha512(`x-duo-date\0${a.date}`)].join(
+    '\n',
+  );
   const hex = createHmac('sha512', a.skey).update(canonical, 'utf8').digest('hex');
   return `Basic ${Buffer.from(`${a.ikey}:${hex}`).toString('base64')}`;
 }
@@ -89,15 +91,15 @@ describe('signDuoRequest', () => {
   });
 
   it('sorts JSON body keys so the signed body is canonical', () => {
-    expect(signDuoRequest({ ...VECTOR, method: 'POST', params: { username: 'root', realname: 'First Last' } }).body).toBe(
-      '{"realname":"First Last","username":"root"}',
-    );
+    expect(
+      signDuoRequest({ ...VECTOR, method: 'POST', params: { username: 'root', realname: 'First Last' } }).body,
+    ).toBe('{"realname":"First Last","username":"root"}');
   });
 
   it('encodes query parameters per RFC 3986 (upper-case hex, only unreserved characters left) and sorts them by key', () => {
     const params = { username: 'root', realname: 'First Last', 'a-b': "x!*'()@~._-" };
     const signed = signDuoRequest({ ...VECTOR, method: 'GET', params });
-    const query = "a-b=x%21%2A%27%28%29%40~._-&realname=First%20Last&username=root";
+    const query = 'a-b=x%21%2A%27%28%29%40~._-&realname=First%20Last&username=root';
     expect(signed.query).toBe(query);
     expect(signed.headers.Authorization).toBe(documentedAuthorization({ ...VECTOR, method: 'GET', query, body: '' }));
   });

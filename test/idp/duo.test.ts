@@ -13,12 +13,27 @@ const PATH = `/admin/v1/users/${USER}`;
 
 function expectedAuthorization(body: string): string {
   const sha = (s: string) => createHash('sha512').update(s).digest('hex');
-  const canonical = [DATE, 'POST', 'api-1234abcd.duosecurity.com', PATH, '', sha(body), sha(`x-duo-date\0${DATE}`)].join('\n');
+  const canonical = [
+    DATE,
+    'POST',
+    'api-1234abcd.duosecurity.com',
+    PATH,
+    '',
+    sha(body),
+    sha(`x-duo-date\0${DATE}`),
+  ].join('\n');
   return `Basic ${Buffer.from(`${IKEY}:${createHmac('sha512', SKEY).update(canonical).digest('hex')}`).toString('base64')}`;
 }
 
 const client = (extra: Partial<Parameters<typeof createDuoClient>[0]> = {}) =>
-  createDuoClient({ apiUrl: API, ikey: IKEY, skey: SKEY, now: () => new Date('2012-08-21T17:29:18Z'), retry: { baseMs: 1, maxMs: 1 }, ...extra });
+  createDuoClient({
+    apiUrl: API,
+    ikey: IKEY,
+    skey: SKEY,
+    now: () => new Date('2012-08-21T17:29:18Z'),
+    retry: { baseMs: 1, maxMs: 1 },
+    ...extra,
+  });
 
 const userBody = (status: string) => ({ stat: 'OK', response: { user_id: USER, username: 'ada', status } });
 
@@ -69,7 +84,9 @@ describe('Duo client', () => {
   });
 
   it('explains a 403 with the permission the Admin API application needs', async () => {
-    nock(API).post(PATH).reply(403, { stat: 'FAIL', code: 40301, message: 'Access forbidden', message_detail: 'write' });
+    nock(API)
+      .post(PATH)
+      .reply(403, { stat: 'FAIL', code: 40301, message: 'Access forbidden', message_detail: 'write' });
     const result = await client().block(USER);
     expect(result).toMatchObject({ ok: false, retryable: false });
     expect(result.ok === false && result.error).toBe(
@@ -89,7 +106,9 @@ describe('Duo client', () => {
 
   it('waits as long as Retry-After asks on a 429, re-signs, and then succeeds', async () => {
     const { sleep, waits } = recordingSleep();
-    nock(API).post(PATH).reply(429, { stat: 'FAIL', code: 42901, message: 'Too Many Requests' }, { 'Retry-After': '2' });
+    nock(API)
+      .post(PATH)
+      .reply(429, { stat: 'FAIL', code: 42901, message: 'Too Many Requests' }, { 'Retry-After': '2' });
     nock(API).post(PATH).reply(200, userBody('disabled'));
 
     await expect(client({ sleep }).block(USER)).resolves.toEqual({ ok: true, steps: ['Duo user disabled'] });
@@ -109,15 +128,24 @@ describe('Duo client', () => {
 
   it('does not hold the analyst when Retry-After is long: retryable failure at once', async () => {
     const { sleep, waits } = recordingSleep();
-    nock(API).post(PATH).reply(429, { stat: 'FAIL', code: 42901, message: 'Too Many Requests' }, { 'Retry-After': '120' });
+    nock(API)
+      .post(PATH)
+      .reply(429, { stat: 'FAIL', code: 42901, message: 'Too Many Requests' }, { 'Retry-After': '120' });
 
     const result = await client({ sleep }).block(USER);
-    expect(result).toMatchObject({ ok: false, retryable: true, error: 'Duo is rate limiting requests; try again later: Too Many Requests [42901]' });
+    expect(result).toMatchObject({
+      ok: false,
+      retryable: true,
+      error: 'Duo is rate limiting requests; try again later: Too Many Requests [42901]',
+    });
     expect(waits).toEqual([]);
   });
 
   it('reports an unreachable API as retryable', async () => {
-    nock(API).post(PATH).times(3).replyWithError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
+    nock(API)
+      .post(PATH)
+      .times(3)
+      .replyWithError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
     await expect(client().block(USER)).resolves.toEqual({
       ok: false,
       error: 'Duo could not be reached (ECONNREFUSED)',

@@ -22,7 +22,13 @@ function tokenReply(token: string, expiresIn = 3599) {
 }
 
 const client = (extra: Partial<Parameters<typeof createEntraClient>[0]> = {}) =>
-  createEntraClient({ tenantId: TENANT, clientId: CLIENT_ID, clientSecret: SECRET, retry: { baseMs: 1, maxMs: 1 }, ...extra });
+  createEntraClient({
+    tenantId: TENANT,
+    clientId: CLIENT_ID,
+    clientSecret: SECRET,
+    retry: { baseMs: 1, maxMs: 1 },
+    ...extra,
+  });
 
 function expectToken(token: string, times = 1) {
   return nock(LOGIN, { reqheaders: { 'content-type': 'application/x-www-form-urlencoded' } })
@@ -39,7 +45,10 @@ function expectDisable(token: string, accountEnabled = false, times = 1) {
 }
 
 function expectRevoke(token: string) {
-  return nock(GRAPH, { reqheaders: { authorization: `Bearer ${token}`, 'content-length': '0' }, badheaders: ['content-type'] })
+  return nock(GRAPH, {
+    reqheaders: { authorization: `Bearer ${token}`, 'content-length': '0' },
+    badheaders: ['content-type'],
+  })
     .post(`/v1.0/users/${USER}/revokeSignInSessions`)
     .reply(200, { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#Edm.Boolean', value: true });
 }
@@ -96,7 +105,9 @@ describe('Entra ID client', () => {
 
     nock(GRAPH)
       .patch(`/v1.0/users/${USER}`)
-      .reply(401, { error: { code: 'InvalidAuthenticationToken', message: 'Access token has expired or is not yet valid.' } });
+      .reply(401, {
+        error: { code: 'InvalidAuthenticationToken', message: 'Access token has expired or is not yet valid.' },
+      });
     expectToken('tok-2');
     expectDisable('tok-2', true);
     await expect(entra.unblock(USER)).resolves.toMatchObject({ ok: true });
@@ -141,7 +152,9 @@ describe('Entra ID client', () => {
       .patch(`/v1.0/users/${USER}`)
       .reply(404, { error: { code: 'Request_ResourceNotFound', message: `Resource '${USER}' does not exist.` } })
       .patch(`/v1.0/users/${USER}`)
-      .reply(403, { error: { code: 'Authorization_RequestDenied', message: 'Insufficient privileges to complete the operation.' } });
+      .reply(403, {
+        error: { code: 'Authorization_RequestDenied', message: 'Insufficient privileges to complete the operation.' },
+      });
 
     await expect(entra.block(USER)).resolves.toEqual({
       ok: false,
@@ -168,15 +181,20 @@ describe('Entra ID client', () => {
 
     await expect(client().block(USER)).resolves.toEqual({
       ok: false,
-      error: 'Entra ID is unavailable (HTTP 503): Service Unavailable [ServiceUnavailable] (could not revoke the sign-in sessions)',
+      error:
+        'Entra ID is unavailable (HTTP 503): Service Unavailable [ServiceUnavailable] (could not revoke the sign-in sessions)',
       retryable: true,
       steps: ['Entra ID account disabled'],
     });
   });
 
   it('uses configured login and Graph hosts (national clouds, simulators)', async () => {
-    nock('https://login.microsoftonline.us').post(TOKEN_PATH, (b) => b.scope === 'https://graph.microsoft.us/.default').reply(200, tokenReply('tok-us'));
-    nock('https://graph.microsoft.us', { reqheaders: { authorization: 'Bearer tok-us' } }).patch(`/v1.0/users/${USER}`).reply(204);
+    nock('https://login.microsoftonline.us')
+      .post(TOKEN_PATH, (b) => b.scope === 'https://graph.microsoft.us/.default')
+      .reply(200, tokenReply('tok-us'));
+    nock('https://graph.microsoft.us', { reqheaders: { authorization: 'Bearer tok-us' } })
+      .patch(`/v1.0/users/${USER}`)
+      .reply(204);
     const entra = client({
       loginUrl: 'https://login.microsoftonline.us/',
       graphUrl: 'https://graph.microsoft.us',

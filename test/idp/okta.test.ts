@@ -47,7 +47,10 @@ describe('Okta client', () => {
   it("counts Okta's 'not active' refusal (E0000001) as already blocked and still clears the sessions", async () => {
     nock(ORG, { reqheaders: headers })
       .post(`/api/v1/users/${USER}/lifecycle/suspend`)
-      .reply(400, oktaError('E0000001', 'Api validation failed: suspendUser', ['Cannot suspend a user that is not active']))
+      .reply(
+        400,
+        oktaError('E0000001', 'Api validation failed: suspendUser', ['Cannot suspend a user that is not active']),
+      )
       .delete(`/api/v1/users/${USER}/sessions`)
       .query({ oauthTokens: 'true' })
       .reply(204);
@@ -94,7 +97,9 @@ describe('Okta client', () => {
   });
 
   it('reports a refused API token in words, without the token', async () => {
-    nock(ORG).post(`/api/v1/users/${USER}/lifecycle/suspend`).reply(401, oktaError('E0000011', 'Invalid token provided'));
+    nock(ORG)
+      .post(`/api/v1/users/${USER}/lifecycle/suspend`)
+      .reply(401, oktaError('E0000011', 'Invalid token provided'));
     const result = await client().block(USER);
     expect(result).toEqual({
       ok: false,
@@ -106,7 +111,9 @@ describe('Okta client', () => {
   });
 
   it('names an unknown user', async () => {
-    nock(ORG).post('/api/v1/users/ada%40example.com/lifecycle/suspend').reply(404, oktaError('E0000007', 'Not found: Resource not found: ada@example.com (User)'));
+    nock(ORG)
+      .post('/api/v1/users/ada%40example.com/lifecycle/suspend')
+      .reply(404, oktaError('E0000007', 'Not found: Resource not found: ada@example.com (User)'));
     await expect(client().block('ada@example.com')).resolves.toMatchObject({
       ok: false,
       error: 'Okta has no user with id ada@example.com',

@@ -19,6 +19,10 @@ describe('createIdentityProviders', () => {
   });
 
   it('recognises the provider names CII uses and nothing else', () => {
-    expect(['DUO', 'OKTA', 'AZURE_AD', 'azure_ad', 'PING'].filter(isIdentityProviderName)).toEqual(['DUO', 'OKTA', 'AZURE_AD']);
+    expect(['DUO', 'OKTA', 'AZURE_AD', 'azure_ad', 'PING'].filter(isIdentityProviderName)).toEqual([
+      'DUO',
+      'OKTA',
+      'AZURE_AD',
+    ]);
   });
 });

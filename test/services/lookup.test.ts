@@ -27,7 +27,10 @@ function fakeCii() {
       return state(login);
     },
     async getEndUser(login: string) {
-      return { endUserDetails: { id: login, login, status: 'ACTIVE', referenceUrl: 'https://cii' }, providerEndUserDetails: [] } as EndUser;
+      return {
+        endUserDetails: { id: login, login, status: 'ACTIVE', referenceUrl: 'https://cii' },
+        providerEndUserDetails: [],
+      } as EndUser;
     },
   } as unknown as CiiClient;
   const releaseAll = async () => {
@@ -43,9 +46,17 @@ describe('lookup service', () => {
   it('shares one CII call between concurrent lookups of a login and reuses the answer within the TTL', async () => {
     const cii = fakeCii();
     const lookup = createLookupService({ cii: cii.client, ttlSeconds: 60, logger: silentLogger });
-    const all = Promise.all([lookup.userState('A@example.com'), lookup.userState('a@example.com'), lookup.userState('a@example.com ')]);
+    const all = Promise.all([
+      lookup.userState('A@example.com'),
+      lookup.userState('a@example.com'),
+      lookup.userState('a@example.com '),
+    ]);
     await cii.releaseAll();
-    expect((await all).map((s) => s.displayName)).toEqual(['Name a@example.com', 'Name a@example.com', 'Name a@example.com']);
+    expect((await all).map((s) => s.displayName)).toEqual([
+      'Name a@example.com',
+      'Name a@example.com',
+      'Name a@example.com',
+    ]);
     expect((await lookup.userState('a@example.com')).displayName).toBe('Name a@example.com');
     expect(cii.calls).toHaveLength(1);
   });
@@ -54,7 +65,10 @@ describe('lookup service', () => {
     const cii = fakeCii();
     const lookup = createLookupService({ cii: cii.client, ttlSeconds: 60, logger: silentLogger });
     cii.failNext();
-    const failing = lookup.userState('b@example.com').then(() => undefined, (err: unknown) => err);
+    const failing = lookup.userState('b@example.com').then(
+      () => undefined,
+      (err: unknown) => err,
+    );
     await cii.releaseAll();
     expect(await failing).toBeInstanceOf(CiiUnavailableError);
     const retry = lookup.userState('b@example.com');

@@ -18,19 +18,39 @@ describe('subscription service', () => {
   afterEach(() => db.cleanup());
 
   it('normalizes the check filter so the same filter twice changes nothing', async () => {
-    const first = await service.subscribe({ channelId: 'C1', checkIds: [' No-MFA', 'impossible-travel', 'no-mfa'], minSeverity: 'high', userId: 'U1' });
+    const first = await service.subscribe({
+      channelId: 'C1',
+      checkIds: [' No-MFA', 'impossible-travel', 'no-mfa'],
+      minSeverity: 'high',
+      userId: 'U1',
+    });
     expect(first.created).toBe(true);
     if (!first.created) return;
-    expect(first.subscription).toMatchObject({ channelId: 'C1', checkIds: ['impossible-travel', 'no-mfa'], minSeverity: 'high', createdBy: 'U1', createdAt: now });
-    const again = await service.subscribe({ channelId: 'C1', checkIds: ['impossible-travel', 'no-mfa'], minSeverity: 'high', userId: 'U2' });
+    expect(first.subscription).toMatchObject({
+      channelId: 'C1',
+      checkIds: ['impossible-travel', 'no-mfa'],
+      minSeverity: 'high',
+      createdBy: 'U1',
+      createdAt: now,
+    });
+    const again = await service.subscribe({
+      channelId: 'C1',
+      checkIds: ['impossible-travel', 'no-mfa'],
+      minSeverity: 'high',
+      userId: 'U2',
+    });
     expect(again).toEqual({ created: false, existing: first.subscription, repaired: false });
     expect(await service.list()).toHaveLength(1);
   });
 
   it('treats another severity or another channel as another subscription', async () => {
     await service.subscribe({ channelId: 'C1', checkIds: [], minSeverity: 'high', userId: 'U1' });
-    expect((await service.subscribe({ channelId: 'C1', checkIds: [], minSeverity: 'low', userId: 'U1' })).created).toBe(true);
-    expect((await service.subscribe({ channelId: 'C2', checkIds: [], minSeverity: 'high', userId: 'U1' })).created).toBe(true);
+    expect((await service.subscribe({ channelId: 'C1', checkIds: [], minSeverity: 'low', userId: 'U1' })).created).toBe(
+      true,
+    );
+    expect(
+      (await service.subscribe({ channelId: 'C2', checkIds: [], minSeverity: 'high', userId: 'U1' })).created,
+    ).toBe(true);
     expect(await service.list({ channelId: 'C1' })).toHaveLength(2);
   });
 
@@ -41,7 +61,11 @@ describe('subscription service', () => {
     service.invalidate();
     expect(await service.matching('no-mfa', 'high')).toEqual([]);
     const again = await service.subscribe({ channelId: 'C1', checkIds: [], minSeverity: 'low', userId: 'U1' });
-    expect(again).toMatchObject({ created: false, repaired: true, existing: { id: first.subscription.id, brokenReason: undefined } });
+    expect(again).toMatchObject({
+      created: false,
+      repaired: true,
+      existing: { id: first.subscription.id, brokenReason: undefined },
+    });
     expect(await service.matching('no-mfa', 'high')).toHaveLength(1);
   });
 
@@ -65,7 +89,12 @@ describe('subscription service', () => {
   it('matches on check id (empty filter = every check) and minimum severity, skipping broken ones', async () => {
     await service.subscribe({ channelId: 'C-mfa', checkIds: ['no-mfa'], minSeverity: 'medium', userId: 'U1' });
     await service.subscribe({ channelId: 'C-all', checkIds: [], minSeverity: 'high', userId: 'U1' });
-    await service.subscribe({ channelId: 'C-travel', checkIds: ['impossible-travel'], minSeverity: 'low', userId: 'U1' });
+    await service.subscribe({
+      channelId: 'C-travel',
+      checkIds: ['impossible-travel'],
+      minSeverity: 'low',
+      userId: 'U1',
+    });
     const broken = await service.subscribe({ channelId: 'C-broken', checkIds: [], minSeverity: 'low', userId: 'U1' });
     if (!broken.created) throw new Error('expected a new subscription');
     await store.markSubscriptionBroken(broken.subscription.id, 'is_archived', now);

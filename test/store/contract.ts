@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { FindingRecord, NewAlert, NewAlertActionResult, NewAuditEntry, PlannedDelivery, Store } from '../../src/store/types.ts';
+import type {
+  FindingRecord,
+  NewAlert,
+  NewAlertActionResult,
+  NewAuditEntry,
+  PlannedDelivery,
+  Store,
+} from '../../src/store/types.ts';
 
 /** Opens stores on one database (every call → a new connection to the same data). */
 export interface StoreHarness {
@@ -46,14 +53,25 @@ export function record(
       planned.push(created);
       return (options.channels ?? ['C1']).flatMap((channelId): PlannedDelivery[] =>
         options.threaded
-          ? [{ kind: 'summary', channelId, subscriptionId: options.subscriptionId, childAlertIds: created.map((a) => a.id) }]
+          ? [
+              {
+                kind: 'summary',
+                channelId,
+                subscriptionId: options.subscriptionId,
+                childAlertIds: created.map((a) => a.id),
+              },
+            ]
           : created.map((a) => ({ kind: 'alert', alertId: a.id, channelId, subscriptionId: options.subscriptionId })),
       );
     },
   };
 }
 
-export function runStoreContract(name: string, setup: () => Promise<StoreHarness>, options: { skip?: boolean } = {}): void {
+export function runStoreContract(
+  name: string,
+  setup: () => Promise<StoreHarness>,
+  options: { skip?: boolean } = {},
+): void {
   describe.skipIf(options.skip ?? false)(`store contract: ${name}`, () => {
     let harness: StoreHarness;
     let store: Store;
@@ -78,18 +96,28 @@ export function runStoreContract(name: string, setup: () => Promise<StoreHarness
 
     describe('recording findings', () => {
       it('stores the alerts and their deliveries in one go', async () => {
-        const result = await store.recordFinding(record('e1', 'f1', ['a@x.com', 'b@x.com'], { channels: ['C1', 'C2'] }));
+        const result = await store.recordFinding(
+          record('e1', 'f1', ['a@x.com', 'b@x.com'], { channels: ['C1', 'C2'] }),
+        );
         expect(result.duplicate).toBe(false);
         expect(result.alertsCreated.map((a) => a.login)).toEqual(['a@x.com', 'b@x.com']);
         expect(result.deliveriesCreated).toBe(4);
         const deliveries = await store.listDeliveries({ findingId: 'f1' });
         expect(deliveries.map((d) => [d.channelId, d.kind, d.state])).toEqual([
-          ['C1', 'alert', 'pending'], ['C1', 'alert', 'pending'], ['C2', 'alert', 'pending'], ['C2', 'alert', 'pending'],
+          ['C1', 'alert', 'pending'],
+          ['C1', 'alert', 'pending'],
+          ['C2', 'alert', 'pending'],
+          ['C2', 'alert', 'pending'],
         ]);
         const alert = await store.getAlert(result.alertsCreated[0]!.id);
         expect(alert).toMatchObject({
-          login: 'a@x.com', findingId: 'f1', state: 'open', version: 1, createdAt: T0,
-          description: ['User has no MFA'], recommendedActions: ['Enrol a factor'],
+          login: 'a@x.com',
+          findingId: 'f1',
+          state: 'open',
+          version: 1,
+          createdAt: T0,
+          description: ['User has no MFA'],
+          recommendedActions: ['Enrol a factor'],
         });
       });
 
@@ -157,7 +185,10 @@ export function runStoreContract(name: string, setup: () => Promise<StoreHarness
         const seen: number[] = [];
         for (let round = 0; round < 5; round += 1) {
           const batches = await Promise.all([
-            claim(store, T0, 3, 'w1'), claim(other, T0, 3, 'w2'), claim(store, T0, 3, 'w1'), claim(other, T0, 3, 'w2'),
+            claim(store, T0, 3, 'w1'),
+            claim(other, T0, 3, 'w2'),
+            claim(store, T0, 3, 'w1'),
+            claim(other, T0, 3, 'w2'),
           ]);
           seen.push(...batches.flat().map((c) => c.delivery.id));
         }
@@ -194,7 +225,10 @@ export function runStoreContract(name: string, setup: () => Promise<StoreHarness
         expect(summary?.kind).toBe('summary');
         if (summary?.kind !== 'summary') return;
         expect(summary.summary).toMatchObject({
-          findingId: 'f1', checkId: 'no-mfa', title: 'No MFA Configured', severity: 'high',
+          findingId: 'f1',
+          checkId: 'no-mfa',
+          title: 'No MFA Configured',
+          severity: 'high',
           users: [{ login: 'a@x.com' }, { login: 'b@x.com' }],
         });
         await store.reschedule(summary.delivery.id, { nextAttemptAt: T0 + 2_000, error: 'transient' });
@@ -203,7 +237,11 @@ export function runStoreContract(name: string, setup: () => Promise<StoreHarness
         expect(again?.kind).toBe('summary');
         await store.markDelivered(summary.delivery.id, { ts: '111.222' });
         const [child] = await claim(store, T0 + 3_000);
-        expect(child).toMatchObject({ kind: 'alert', threadTs: '111.222', delivery: { parentId: summary.delivery.id } });
+        expect(child).toMatchObject({
+          kind: 'alert',
+          threadTs: '111.222',
+          delivery: { parentId: summary.delivery.id },
+        });
       });
 
       it('retries a rescheduled delivery only from its next attempt time and keeps the error', async () => {
@@ -211,7 +249,10 @@ export function runStoreContract(name: string, setup: () => Promise<StoreHarness
         const [c] = await claim(store, T0);
         await store.reschedule(c!.delivery.id, { nextAttemptAt: T0 + 4_000, error: 'socket hang up' });
         expect(await store.getDelivery(c!.delivery.id)).toMatchObject({
-          state: 'pending', lastError: 'socket hang up', nextAttemptAt: T0 + 4_000, leaseUntil: undefined,
+          state: 'pending',
+          lastError: 'socket hang up',
+          nextAttemptAt: T0 + 4_000,
+          leaseUntil: undefined,
         });
         expect(await claim(store, T0 + 3_999)).toEqual([]);
         expect(await claim(store, T0 + 4_000)).toHaveLength(1);
@@ -235,57 +276,120 @@ export function runStoreContract(name: string, setup: () => Promise<StoreHarness
       });
 
       it('lists the channel and ts of every posted card of an alert', async () => {
-        const { alertsCreated } = await store.recordFinding(record('e1', 'f1', ['a@x.com'], { channels: ['C1', 'C2', 'C3'] }));
+        const { alertsCreated } = await store.recordFinding(
+          record('e1', 'f1', ['a@x.com'], { channels: ['C1', 'C2', 'C3'] }),
+        );
         const claimed = await claim(store, T0);
         await store.markDelivered(claimed[0]!.delivery.id, { ts: '1.1' });
         await store.markDelivered(claimed[1]!.delivery.id, { ts: '2.2' });
         await store.markFailed(claimed[2]!.delivery.id, 'is_archived');
         const copies = await store.postedCopiesOf(alertsCreated[0]!.id);
-        expect(copies.map(({ channelId, ts }) => ({ channelId, ts })).sort((a, b) => a.ts.localeCompare(b.ts))).toEqual([
-          { channelId: claimed[0]!.delivery.channelId, ts: '1.1' },
-          { channelId: claimed[1]!.delivery.channelId, ts: '2.2' },
-        ]);
+        expect(copies.map(({ channelId, ts }) => ({ channelId, ts })).sort((a, b) => a.ts.localeCompare(b.ts))).toEqual(
+          [
+            { channelId: claimed[0]!.delivery.channelId, ts: '1.1' },
+            { channelId: claimed[1]!.delivery.channelId, ts: '2.2' },
+          ],
+        );
       });
     });
 
     describe('alert decisions', () => {
       const newAlert = async (channels: string[] = ['C1']) =>
-        (await store.recordFinding(record(`e-${randomUUID()}`, `f-${randomUUID()}`, ['a@x.com'], { channels }))).alertsCreated[0]!.id;
+        (await store.recordFinding(record(`e-${randomUUID()}`, `f-${randomUUID()}`, ['a@x.com'], { channels })))
+          .alertsCreated[0]!.id;
       const result = (overrides: Partial<NewAlertActionResult> = {}): NewAlertActionResult => ({
-        action: 'block', provider: 'DUO', providerUserId: 'DU1', ok: true, steps: ['Duo user disabled'], actor: 'U1', at: T0 + 2, ...overrides,
+        action: 'block',
+        provider: 'DUO',
+        providerUserId: 'DU1',
+        ok: true,
+        steps: ['Duo user disabled'],
+        actor: 'U1',
+        at: T0 + 2,
+        ...overrides,
       });
 
       it('moves an alert only from the given states, recording who, when and what, and bumping the version', async () => {
         const id = await newAlert();
-        const started = await store.transitionAlert(id, { from: ['open'], to: 'in_progress', actor: 'U1', at: T0 + 1, action: 'block' });
-        expect(started).toMatchObject({ moved: true, alert: { state: 'in_progress', decidedBy: 'U1', decidedAt: T0 + 1, decisionAction: 'block', version: 2 } });
+        const started = await store.transitionAlert(id, {
+          from: ['open'],
+          to: 'in_progress',
+          actor: 'U1',
+          at: T0 + 1,
+          action: 'block',
+        });
+        expect(started).toMatchObject({
+          moved: true,
+          alert: { state: 'in_progress', decidedBy: 'U1', decidedAt: T0 + 1, decisionAction: 'block', version: 2 },
+        });
         const late = await store.transitionAlert(id, { from: ['open'], to: 'approved', actor: 'U2', at: T0 + 2 });
         expect(late).toMatchObject({ moved: false, alert: { state: 'in_progress', decidedBy: 'U1', version: 2 } });
-        const failed = await store.transitionAlert(id, { from: ['in_progress'], to: 'failed', actor: 'U1', at: T0 + 3, error: 'CII is unreachable' });
-        expect(failed.alert).toMatchObject({ state: 'failed', decisionAction: 'block', decisionError: 'CII is unreachable', version: 3 });
-        const retried = await store.transitionAlert(id, { from: ['failed'], to: 'in_progress', actor: 'U2', at: T0 + 4 });
-        expect(retried.alert).toMatchObject({ state: 'in_progress', decidedBy: 'U2', decisionAction: 'block', version: 4 });
+        const failed = await store.transitionAlert(id, {
+          from: ['in_progress'],
+          to: 'failed',
+          actor: 'U1',
+          at: T0 + 3,
+          error: 'CII is unreachable',
+        });
+        expect(failed.alert).toMatchObject({
+          state: 'failed',
+          decisionAction: 'block',
+          decisionError: 'CII is unreachable',
+          version: 3,
+        });
+        const retried = await store.transitionAlert(id, {
+          from: ['failed'],
+          to: 'in_progress',
+          actor: 'U2',
+          at: T0 + 4,
+        });
+        expect(retried.alert).toMatchObject({
+          state: 'in_progress',
+          decidedBy: 'U2',
+          decisionAction: 'block',
+          version: 4,
+        });
         expect(retried.alert?.decisionError).toBeUndefined();
         expect(await store.getAlert(id)).toEqual(retried.alert);
       });
 
       it('lists the alerts left in progress since before a time, and only those', async () => {
         const [stuck, recent, approved] = [await newAlert(), await newAlert(), await newAlert()];
-        await store.transitionAlert(stuck, { from: ['open'], to: 'in_progress', actor: 'U1', at: T0 + 1, action: 'block' });
-        await store.transitionAlert(recent, { from: ['open'], to: 'in_progress', actor: 'U1', at: T0 + 100, action: 'block' });
+        await store.transitionAlert(stuck, {
+          from: ['open'],
+          to: 'in_progress',
+          actor: 'U1',
+          at: T0 + 1,
+          action: 'block',
+        });
+        await store.transitionAlert(recent, {
+          from: ['open'],
+          to: 'in_progress',
+          actor: 'U1',
+          at: T0 + 100,
+          action: 'block',
+        });
         await store.transitionAlert(approved, { from: ['open'], to: 'approved', actor: 'U1', at: T0 + 1 });
         expect((await store.listStuckAlerts(T0 + 50)).map((a) => a.id)).toEqual([stuck]);
       });
 
       it('reports a missing alert as not moved', async () => {
-        expect(await store.transitionAlert(randomUUID(), { from: ['open'], to: 'approved', actor: 'U1', at: T0 })).toEqual({ moved: false, alert: undefined });
+        expect(
+          await store.transitionAlert(randomUUID(), { from: ['open'], to: 'approved', actor: 'U1', at: T0 }),
+        ).toEqual({ moved: false, alert: undefined });
       });
 
       it('lets exactly one of many concurrent moves from the same state happen, across connections', async () => {
         const id = await newAlert();
         const other = await open();
         const attempts = Array.from({ length: 10 }, (_, i) =>
-          (i % 2 === 0 ? store : other).transitionAlert(id, { from: ['open'], to: 'in_progress', actor: `U${i}`, at: T0 + i, action: 'block' }));
+          (i % 2 === 0 ? store : other).transitionAlert(id, {
+            from: ['open'],
+            to: 'in_progress',
+            actor: `U${i}`,
+            at: T0 + i,
+            action: 'block',
+          }),
+        );
         const outcomes = await Promise.all(attempts);
         expect(outcomes.filter((o) => o.moved)).toHaveLength(1);
         const winner = outcomes.find((o) => o.moved)!.alert!.decidedBy;
@@ -295,55 +399,112 @@ export function runStoreContract(name: string, setup: () => Promise<StoreHarness
 
       it('stores provider results with the move that wins, and none with one that loses', async () => {
         const id = await newAlert();
-        await store.transitionAlert(id, { from: ['open'], to: 'in_progress', actor: 'U1', at: T0 + 1, action: 'block' });
-        const results = [result(), result({ provider: 'OKTA', providerUserId: '00u1', ok: false, steps: ['Okta user suspended'], error: 'Okta is unavailable (HTTP 503)' })];
+        await store.transitionAlert(id, {
+          from: ['open'],
+          to: 'in_progress',
+          actor: 'U1',
+          at: T0 + 1,
+          action: 'block',
+        });
+        const results = [
+          result(),
+          result({
+            provider: 'OKTA',
+            providerUserId: '00u1',
+            ok: false,
+            steps: ['Okta user suspended'],
+            error: 'Okta is unavailable (HTTP 503)',
+          }),
+        ];
         await store.transitionAlert(id, { from: ['in_progress'], to: 'failed', actor: 'U1', at: T0 + 2, results });
-        await store.transitionAlert(id, { from: ['in_progress'], to: 'blocked', actor: 'U1', at: T0 + 3, results: [result({ provider: 'AZURE_AD' })] });
+        await store.transitionAlert(id, {
+          from: ['in_progress'],
+          to: 'blocked',
+          actor: 'U1',
+          at: T0 + 3,
+          results: [result({ provider: 'AZURE_AD' })],
+        });
         const stored = await store.listAlertActions(id);
-        expect(stored.map(({ id: _id, ...rest }) => rest)).toEqual(results.map((r) => ({ ...r, alertId: id, error: r.error })));
+        expect(stored.map(({ id: _id, ...rest }) => rest)).toEqual(
+          results.map((r) => ({ ...r, alertId: id, error: r.error })),
+        );
         expect(await store.listAlertActions(randomUUID())).toEqual([]);
       });
 
       it('gives the summary ts of cards posted in a thread', async () => {
-        const { alertsCreated } = await store.recordFinding(record('e1', 'f1', ['a@x.com', 'b@x.com'], { threaded: true }));
+        const { alertsCreated } = await store.recordFinding(
+          record('e1', 'f1', ['a@x.com', 'b@x.com'], { threaded: true }),
+        );
         const [summary] = await claim(store, T0);
         await store.markDelivered(summary!.delivery.id, { ts: '100.1' });
         const [child] = await claim(store, T0 + 5_000);
         await store.markDelivered(child!.delivery.id, { ts: '100.2' });
         const alertId = child!.kind === 'alert' ? child!.alert.id : '';
         expect(alertsCreated.map((a) => a.id)).toContain(alertId);
-        expect(await store.postedCopiesOf(alertId)).toEqual([{ deliveryId: child!.delivery.id, channelId: 'C1', ts: '100.2', threadTs: '100.1' }]);
+        expect(await store.postedCopiesOf(alertId)).toEqual([
+          { deliveryId: child!.delivery.id, channelId: 'C1', ts: '100.2', threadTs: '100.1' },
+        ]);
       });
     });
 
     describe('audit log', () => {
       const entry = (overrides: Partial<NewAuditEntry> = {}): NewAuditEntry => ({
-        at: T0, userId: 'U1', userName: 'bob', teamId: 'T1', channelId: 'C1', alertId: 'al1', login: 'Ann@X.com',
-        action: 'block', outcome: 'blocked', detail: 'Duo: ok', ...overrides,
+        at: T0,
+        userId: 'U1',
+        userName: 'bob',
+        teamId: 'T1',
+        channelId: 'C1',
+        alertId: 'al1',
+        login: 'Ann@X.com',
+        action: 'block',
+        outcome: 'blocked',
+        detail: 'Duo: ok',
+        ...overrides,
       });
 
       it('lists entries newest first, all of them or those about one user (any case), up to a limit', async () => {
         await store.recordAudit(entry());
-        await store.recordAudit(entry({ at: T0 + 1, login: 'bob@x.com', action: 'approve', outcome: 'refused_not_responder', detail: undefined }));
+        await store.recordAudit(
+          entry({
+            at: T0 + 1,
+            login: 'bob@x.com',
+            action: 'approve',
+            outcome: 'refused_not_responder',
+            detail: undefined,
+          }),
+        );
         await store.recordAudit(entry({ at: T0 + 2, action: 'unblock', outcome: 'unblocked' }));
         await store.recordAudit({ at: T0 + 3, userId: 'U9', action: 'retry', outcome: 'not_found' });
         const all = await store.listAudit({ limit: 10 });
         expect(all.map((e) => e.at)).toEqual([T0 + 3, T0 + 2, T0 + 1, T0]);
         expect(all[3]).toEqual({ ...entry(), id: all[3]!.id });
         expect(all[0]).toMatchObject({ userId: 'U9', userName: undefined, login: undefined, detail: undefined });
-        expect((await store.listAudit({ login: 'ann@x.COM', limit: 10 })).map((e) => e.outcome)).toEqual(['unblocked', 'blocked']);
+        expect((await store.listAudit({ login: 'ann@x.COM', limit: 10 })).map((e) => e.outcome)).toEqual([
+          'unblocked',
+          'blocked',
+        ]);
         expect(await store.listAudit({ limit: 2 })).toHaveLength(2);
         expect(await store.listAudit({ login: 'nobody@x.com', limit: 10 })).toEqual([]);
       });
     });
 
     describe('subscriptions', () => {
-      const sub = { channelId: 'C1', checkIds: ['impossible-travel', 'no-mfa'], minSeverity: 'high' as const, createdBy: 'U1', createdAt: T0 };
+      const sub = {
+        channelId: 'C1',
+        checkIds: ['impossible-travel', 'no-mfa'],
+        minSeverity: 'high' as const,
+        createdBy: 'U1',
+        createdAt: T0,
+      };
 
       it('adds a filter once per channel and returns the existing one after', async () => {
         const first = await store.addSubscription(sub);
         expect(first.created).toBe(true);
-        expect(first.subscription).toMatchObject({ channelId: 'C1', checkIds: ['impossible-travel', 'no-mfa'], minSeverity: 'high' });
+        expect(first.subscription).toMatchObject({
+          channelId: 'C1',
+          checkIds: ['impossible-travel', 'no-mfa'],
+          minSeverity: 'high',
+        });
         const second = await store.addSubscription({ ...sub, createdBy: 'U2' });
         expect(second).toEqual({ created: false, subscription: first.subscription });
         expect((await store.addSubscription({ ...sub, channelId: 'C2' })).created).toBe(true);
@@ -375,7 +536,10 @@ export function runStoreContract(name: string, setup: () => Promise<StoreHarness
       it('marks a subscription broken with a reason and can repair it', async () => {
         const { subscription } = await store.addSubscription(sub);
         await store.markSubscriptionBroken(subscription.id, 'channel_not_found', T0 + 1);
-        expect((await store.listSubscriptions())[0]).toMatchObject({ brokenReason: 'channel_not_found', brokenAt: T0 + 1 });
+        expect((await store.listSubscriptions())[0]).toMatchObject({
+          brokenReason: 'channel_not_found',
+          brokenAt: T0 + 1,
+        });
         await store.clearSubscriptionBroken(subscription.id);
         const [repaired] = await store.listSubscriptions();
         expect(repaired?.brokenReason).toBeUndefined();
@@ -385,8 +549,20 @@ export function runStoreContract(name: string, setup: () => Promise<StoreHarness
 
     describe('registrations and state', () => {
       it('saves, updates, lists and deletes webhook registrations', async () => {
-        await store.saveRegistration({ id: 'r1', name: 'slack', endpoint: 'https://a/hook', checkIds: ['no-mfa'], createdAt: T0 });
-        await store.saveRegistration({ id: 'r1', name: 'slack-2', endpoint: 'https://b/hook', checkIds: [], createdAt: T0 + 9 });
+        await store.saveRegistration({
+          id: 'r1',
+          name: 'slack',
+          endpoint: 'https://a/hook',
+          checkIds: ['no-mfa'],
+          createdAt: T0,
+        });
+        await store.saveRegistration({
+          id: 'r1',
+          name: 'slack-2',
+          endpoint: 'https://b/hook',
+          checkIds: [],
+          createdAt: T0 + 9,
+        });
         expect(await store.listRegistrations()).toEqual([
           { id: 'r1', name: 'slack-2', endpoint: 'https://b/hook', checkIds: [], createdAt: T0 },
         ]);
@@ -408,7 +584,13 @@ export function runStoreContract(name: string, setup: () => Promise<StoreHarness
         const version = await store.schemaVersion();
         expect(version).toBeGreaterThan(0);
         const { alertsCreated } = await store.recordFinding(record('e1', 'f1', ['a@x.com']));
-        const { subscription } = await store.addSubscription({ channelId: 'C1', checkIds: [], minSeverity: 'low', createdBy: 'U1', createdAt: T0 });
+        const { subscription } = await store.addSubscription({
+          channelId: 'C1',
+          checkIds: [],
+          minSeverity: 'low',
+          createdBy: 'U1',
+          createdAt: T0,
+        });
         await store.setState('k', 'v');
         await store.close();
 

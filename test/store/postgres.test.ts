@@ -19,7 +19,8 @@ async function withClient<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> 
 }
 
 const reachable = await withClient(async () => true).catch(() => false);
-if (!reachable && !process.env.TEST_POSTGRES_URL) console.warn(`PostgreSQL store contract skipped: no server at ${URL}`);
+if (!reachable && !process.env.TEST_POSTGRES_URL)
+  console.warn(`PostgreSQL store contract skipped: no server at ${URL}`);
 
 runStoreContract(
   'postgres',

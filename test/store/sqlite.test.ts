@@ -23,7 +23,11 @@ describe('database url', () => {
     expect(parseDatabaseUrl('/tmp/b.db')).toEqual({ kind: 'sqlite', path: '/tmp/b.db' });
     expect(parseDatabaseUrl('sqlite::memory:')).toEqual({ kind: 'sqlite', path: ':memory:' });
     expect(parseDatabaseUrl('postgresql://u@h/db')).toEqual({ kind: 'postgres', url: 'postgresql://u@h/db' });
-    expect(parseDatabaseUrl('postgres://u@h:5432/db?schema=cii_slack&sslmode=require')).toEqual({ kind: 'postgres', url: 'postgres://u@h:5432/db?sslmode=require', schema: 'cii_slack' });
+    expect(parseDatabaseUrl('postgres://u@h:5432/db?schema=cii_slack&sslmode=require')).toEqual({
+      kind: 'postgres',
+      url: 'postgres://u@h:5432/db?sslmode=require',
+      schema: 'cii_slack',
+    });
     expect(() => parseDatabaseUrl('postgres://u@h/db?schema=a;drop')).toThrow(/plain identifier/);
   });
 });

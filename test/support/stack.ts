@@ -36,8 +36,18 @@ export interface Stack {
 }
 
 /** The app's environment for the fake Slack and the CII simulator (add DATABASE_URL, PORT...). */
-export function simulatorEnv(slack: FakeSlack, cii: CiiSimulator, idp?: IdpSimulators): Record<string, string | undefined> {
-  return worldEnv({ slack, cii, ...(idp ? { idp } : {}), signingSecret: SIGNING_SECRET, webhookSecret: WEBHOOK_SECRET });
+export function simulatorEnv(
+  slack: FakeSlack,
+  cii: CiiSimulator,
+  idp?: IdpSimulators,
+): Record<string, string | undefined> {
+  return worldEnv({
+    slack,
+    cii,
+    ...(idp ? { idp } : {}),
+    signingSecret: SIGNING_SECRET,
+    webhookSecret: WEBHOOK_SECRET,
+  });
 }
 
 /** The real app, on a loopback port, wired to the fake Slack and the CII simulator. */

@@ -70,7 +70,9 @@ describe('parseEnvelope', () => {
       noMfaDetail({
         usersFailing: ['  Ana.Lima@Example.com ', 'ana.lima@example.com', 'hrms.serviceuser', '   '],
         login: 'HRMS.ServiceUser',
-        loginDetails: [{ login: 'ANA.LIMA@example.com', details: [{ key: 'providersFailingChecks', value: '["Okta"]' }] }],
+        loginDetails: [
+          { login: 'ANA.LIMA@example.com', details: [{ key: 'providersFailingChecks', value: '["Okta"]' }] },
+        ],
       }),
     );
     expect(findingOf(parseEnvelope(body)).users).toEqual([
@@ -107,7 +109,9 @@ describe('parseEnvelope', () => {
       },
       envelope: { 'replay-name': 'r1', traceHeader: 'Root=1-abc' },
     });
-    expect(findingOf(parseEnvelope(body)).users).toEqual([{ login: 'ana.lima@example.com', details: [{ key: 'n', value: '3' }] }]);
+    expect(findingOf(parseEnvelope(body)).users).toEqual([
+      { login: 'ana.lima@example.com', details: [{ key: 'n', value: '3' }] },
+    ]);
   });
 
   it('keeps unrendered {{placeholders}} in the description verbatim', () => {
@@ -149,7 +153,9 @@ describe('parseEnvelope', () => {
   });
 
   it('refuses an unknown severity, naming detail.severity', () => {
-    expect(reasonFor(batchedFailedCheck({ detail: { severity: 'urgent' } }))).toBe('detail.severity: unknown severity "urgent"');
+    expect(reasonFor(batchedFailedCheck({ detail: { severity: 'urgent' } }))).toBe(
+      'detail.severity: unknown severity "urgent"',
+    );
   });
 
   it('refuses empty or mistyped fields, naming them with their position', () => {
@@ -160,7 +166,9 @@ describe('parseEnvelope', () => {
     expect(reasonFor(batchedFailedCheck({ detail: { description: [1, 2] } }))).toBe(
       'detail.description: expected a string or an array of strings',
     );
-    expect(reasonFor(batchedFailedCheck({ envelope: { time: 'yesterday' } }))).toBe('time: expected an ISO 8601 date-time');
+    expect(reasonFor(batchedFailedCheck({ envelope: { time: 'yesterday' } }))).toBe(
+      'time: expected an ISO 8601 date-time',
+    );
     expect(reasonFor([batchedFailedCheck()])).toMatch(/^\(body\): /);
   });
 });

@@ -2,7 +2,13 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Finding } from '../../src/alerts/finding.ts';
 import { silentLogger, type Logger } from '../../src/logger.ts';
 import { createWebhookRoute, WEBHOOK_PATH } from '../../src/webhook/route.ts';
-import { batchedFailedCheck, envelope, singleUserFailedCheck, webhookTest, type Json } from '../fixtures/cii-envelopes.ts';
+import {
+  batchedFailedCheck,
+  envelope,
+  singleUserFailedCheck,
+  webhookTest,
+  type Json,
+} from '../fixtures/cii-envelopes.ts';
 import { captureLogger, send, serveRoutes, type RouteServer } from '../http/serve-route.ts';
 
 const SECRET = 'cii-wh-4f8a1c9e7b2d6053a1e4c8b7';
@@ -15,10 +21,22 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function start(options: { logger?: Logger; onFailedCheck?: (f: Finding) => Promise<unknown>; onTest?: (at: Date) => Promise<void> } = {}) {
+async function start(
+  options: {
+    logger?: Logger;
+    onFailedCheck?: (f: Finding) => Promise<unknown>;
+    onTest?: (at: Date) => Promise<void>;
+  } = {},
+) {
   const onFailedCheck = vi.fn(options.onFailedCheck ?? (async () => ({ stored: true })));
   const onTest = vi.fn(options.onTest ?? (async () => {}));
-  const route = createWebhookRoute({ secret: SECRET, headerName: HEADER, onFailedCheck, onTest, logger: options.logger ?? silentLogger });
+  const route = createWebhookRoute({
+    secret: SECRET,
+    headerName: HEADER,
+    onFailedCheck,
+    onTest,
+    logger: options.logger ?? silentLogger,
+  });
   server = await serveRoutes([route]);
   const url = server.url + WEBHOOK_PATH;
   const post = (body: unknown, headers: Record<string, string> = {}) =>
@@ -31,13 +49,25 @@ async function start(options: { logger?: Logger; onFailedCheck?: (f: Finding) =>
 
 describe('POST /cii/webhook', () => {
   it('is a POST route at /cii/webhook', () => {
-    const route = createWebhookRoute({ secret: SECRET, headerName: HEADER, onFailedCheck: async () => {}, onTest: async () => {}, logger: silentLogger });
+    const route = createWebhookRoute({
+      secret: SECRET,
+      headerName: HEADER,
+      onFailedCheck: async () => {},
+      onTest: async () => {},
+      logger: silentLogger,
+    });
     expect(route).toMatchObject({ path: '/cii/webhook', method: ['POST'] });
   });
 
   it('refuses to be created with an empty secret', () => {
     expect(() =>
-      createWebhookRoute({ secret: '', headerName: HEADER, onFailedCheck: async () => {}, onTest: async () => {}, logger: silentLogger }),
+      createWebhookRoute({
+        secret: '',
+        headerName: HEADER,
+        onFailedCheck: async () => {},
+        onTest: async () => {},
+        logger: silentLogger,
+      }),
     ).toThrow(/secret/);
   });
 
@@ -58,7 +88,9 @@ describe('POST /cii/webhook', () => {
 
   it('stores a single-user finding with unknown fields and answers 202', async () => {
     const { post, onFailedCheck } = await start();
-    const answer = await post(singleUserFailedCheck({ login: 'ben.okafor@example.com', envelope: { 'replay-name': 'x' } }));
+    const answer = await post(
+      singleUserFailedCheck({ login: 'ben.okafor@example.com', envelope: { 'replay-name': 'x' } }),
+    );
     expect(answer.status).toBe(202);
     expect(onFailedCheck.mock.calls[0]![0]).toMatchObject({
       checkId: 'impossible-travel',
@@ -99,7 +131,10 @@ describe('POST /cii/webhook', () => {
 
   it('rejects a request without the secret header with 401 and stores nothing', async () => {
     const { url, onFailedCheck } = await start();
-    const answer = await send(url, { headers: { 'content-type': 'application/json' }, body: JSON.stringify(batchedFailedCheck()) });
+    const answer = await send(url, {
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(batchedFailedCheck()),
+    });
     expect(answer.status).toBe(401);
     expect(onFailedCheck).not.toHaveBeenCalled();
   });
@@ -181,7 +216,9 @@ describe('POST /cii/webhook', () => {
   });
 
   it('answers 503 when storing the finding fails, so CII retries', async () => {
-    const { post, onFailedCheck } = await start({ onFailedCheck: async () => Promise.reject(new Error('database is locked')) });
+    const { post, onFailedCheck } = await start({
+      onFailedCheck: async () => Promise.reject(new Error('database is locked')),
+    });
     const answer = await post(batchedFailedCheck());
     expect(answer.status).toBe(503);
     expect(answer.json).toEqual({ error: 'unavailable' });

@@ -16,7 +16,11 @@ const $ = (id) => document.getElementById(id);
 
 async function post(path, body) {
   try {
-    const res = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     const json = await res.json().catch(() => ({}));
     return { httpStatus: res.status, ...json };
   } catch (err) {
@@ -50,7 +54,14 @@ function time(ts) {
 }
 
 function initials(name) {
-  return name.split(/\s+/).filter(Boolean).slice(0, 2).map((w) => w[0].toUpperCase()).join('') || '?';
+  return (
+    name
+      .split(/\s+/)
+      .filter(Boolean)
+      .slice(0, 2)
+      .map((w) => w[0].toUpperCase())
+      .join('') || '?'
+  );
 }
 
 function renderMessage(item, inThread) {
@@ -212,16 +223,26 @@ function modalValues() {
   const values = {};
   for (const el of $('dialog').querySelectorAll('[data-type]')) {
     const { blockId, actionId, type } = el.dataset;
-    const option = (input) => ({ value: input.value, text: { type: 'plain_text', text: input.closest('label')?.textContent.trim() ?? input.value } });
+    const option = (input) => ({
+      value: input.value,
+      text: { type: 'plain_text', text: input.closest('label')?.textContent.trim() ?? input.value },
+    });
     let state;
     if (type === 'plain_text_input') state = { type, value: el.value === '' ? null : el.value };
     else if (type === 'static_select') {
       const selected = el.selectedOptions[0];
-      state = { type, selected_option: selected && selected.value !== '' ? { value: selected.value, text: { type: 'plain_text', text: selected.textContent } } : null };
+      state = {
+        type,
+        selected_option:
+          selected && selected.value !== ''
+            ? { value: selected.value, text: { type: 'plain_text', text: selected.textContent } }
+            : null,
+      };
     } else if (type === 'radio_buttons') {
       const checked = el.querySelector('input:checked');
       state = { type, selected_option: checked ? option(checked) : null };
-    } else if (type === 'checkboxes') state = { type, selected_options: [...el.querySelectorAll('input:checked')].map(option) };
+    } else if (type === 'checkboxes')
+      state = { type, selected_options: [...el.querySelectorAll('input:checked')].map(option) };
     else continue;
     values[blockId] = { ...values[blockId], [actionId]: state };
   }
@@ -282,9 +303,13 @@ async function setUpCiiPanel() {
     .map((c) => `<option value="${escapeHtml(c.id)}">${escapeHtml(c.title)} (${escapeHtml(c.severity)})</option>`)
     .join('');
   $('severity').innerHTML =
-    '<option value="">the check\'s own</option>' + cii.severities.map((s) => `<option value="${escapeHtml(s)}">${escapeHtml(s)}</option>`).join('');
+    '<option value="">the check\'s own</option>' +
+    cii.severities.map((s) => `<option value="${escapeHtml(s)}">${escapeHtml(s)}</option>`).join('');
   $('logins').innerHTML = cii.users
-    .map((u, i) => `<option value="${escapeHtml(u.login)}"${i === 0 ? ' selected' : ''}>${escapeHtml(u.displayName)} — ${escapeHtml(u.login)}</option>`)
+    .map(
+      (u, i) =>
+        `<option value="${escapeHtml(u.login)}"${i === 0 ? ' selected' : ''}>${escapeHtml(u.displayName)} — ${escapeHtml(u.login)}</option>`,
+    )
     .join('');
 }
 
@@ -304,8 +329,10 @@ async function onDetection(event) {
     ...($('single').checked ? { shape: 'single' } : {}),
   });
   if (answer.error) result.textContent = answer.error;
-  else if (answer.deliveries.length === 0) result.textContent = 'No webhook is registered for this check: nothing was delivered.';
-  else result.textContent = `Delivered ${answer.deliveries.length} webhook(s): ${answer.deliveries.map((d) => (d.status === 0 ? `failed (${d.body})` : `HTTP ${d.status}`)).join(', ')}`;
+  else if (answer.deliveries.length === 0)
+    result.textContent = 'No webhook is registered for this check: nothing was delivered.';
+  else
+    result.textContent = `Delivered ${answer.deliveries.length} webhook(s): ${answer.deliveries.map((d) => (d.status === 0 ? `failed (${d.body})` : `HTTP ${d.status}`)).join(', ')}`;
 }
 
 document.addEventListener('click', (event) => {

@@ -10,7 +10,9 @@ function providerName(provider) {
 
 function clock(at) {
   const date = new Date(Number(at));
-  return Number.isNaN(date.getTime()) ? '' : date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+  return Number.isNaN(date.getTime())
+    ? ''
+    : date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
 }
 
 function stateBadge(s) {
@@ -52,6 +54,9 @@ export function renderIdpActivity(activity) {
   if (requests.length === 0) {
     return '<div class="idp-empty">No calls yet: Block or Unblock on an alert card calls Duo, Okta and Entra ID here.</div>';
   }
-  const more = activity.total > requests.length ? `<div class="idp-more">${escapeHtml(activity.total - requests.length)} older calls not shown</div>` : '';
+  const more =
+    activity.total > requests.length
+      ? `<div class="idp-more">${escapeHtml(activity.total - requests.length)} older calls not shown</div>`
+      : '';
   return `${renderAccounts(accounts)}<ol class="idp-requests">${requests.map(renderRequest).join('')}</ol>${more}`;
 }

@@ -17,6 +17,9 @@ export function safeUrl(raw: unknown): string | undefined;
 export function renderMrkdwn(text: string, lookup?: RenderLookup): string;
 export function renderText(obj: unknown, lookup?: RenderLookup): string;
 export function renderBlocks(blocks: unknown, ctx?: RenderContext): string;
-export function renderMessageBody(message: { text?: string; blocks?: unknown; attachments?: unknown }, ctx?: RenderContext): string;
+export function renderMessageBody(
+  message: { text?: string; blocks?: unknown; attachments?: unknown },
+  ctx?: RenderContext,
+): string;
 export function renderModal(view: Json, ctx?: RenderContext): string;
 export function renderConfirm(confirm: Json, ctx?: RenderContext): string;

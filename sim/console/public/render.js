@@ -198,7 +198,10 @@ function inputId(blockId, actionId) {
 }
 
 function renderOptions(el) {
-  return (Array.isArray(el.options) ? el.options : []).map((o) => ({ value: String(o.value ?? ''), label: renderText(o.text) }));
+  return (Array.isArray(el.options) ? el.options : []).map((o) => ({
+    value: String(o.value ?? ''),
+    label: renderText(o.text),
+  }));
 }
 
 /** A modal input element; its state is read back by the page from the data attributes. */
@@ -216,16 +219,21 @@ function renderInputElement(el, blockId) {
     case 'static_select': {
       const initial = el.initial_option?.value;
       const options = renderOptions(el)
-        .map((o) => `<option value="${escapeHtml(o.value)}"${o.value === initial ? ' selected' : ''}>${o.label}</option>`)
+        .map(
+          (o) => `<option value="${escapeHtml(o.value)}"${o.value === initial ? ' selected' : ''}>${o.label}</option>`,
+        )
         .join('');
-      const none = initial === undefined ? `<option value="">${escapeHtml(el.placeholder?.text ?? 'Select…')}</option>` : '';
+      const none =
+        initial === undefined ? `<option value="">${escapeHtml(el.placeholder?.text ?? 'Select…')}</option>` : '';
       return `<select id="${escapeHtml(id)}" class="input"${data}>${none}${options}</select>`;
     }
     case 'radio_buttons':
     case 'checkboxes': {
       const kind = el.type === 'radio_buttons' ? 'radio' : 'checkbox';
       const initial = new Set(
-        (el.type === 'radio_buttons' ? [el.initial_option] : el.initial_options ?? []).filter(Boolean).map((o) => String(o.value)),
+        (el.type === 'radio_buttons' ? [el.initial_option] : (el.initial_options ?? []))
+          .filter(Boolean)
+          .map((o) => String(o.value)),
       );
       const items = renderOptions(el)
         .map(
@@ -253,7 +261,9 @@ function renderBlock(block, index, ctx) {
       const fields = Array.isArray(block.fields)
         ? `<div class="b-fields">${block.fields.map((f) => `<div class="b-field">${renderText(f, lookup)}</div>`).join('')}</div>`
         : '';
-      const accessory = block.accessory ? `<div class="b-accessory">${renderElement(block.accessory, blockId, ctx)}</div>` : '';
+      const accessory = block.accessory
+        ? `<div class="b-accessory">${renderElement(block.accessory, blockId, ctx)}</div>`
+        : '';
       return `<div class="b-section"><div class="b-main">${text}${fields}</div>${accessory}</div>`;
     }
     case 'context': {
@@ -306,7 +316,9 @@ function attachmentColor(color) {
 export function renderMessageBody(message, ctx = {}) {
   const lookup = ctx.lookup ?? {};
   const hasBlocks = Array.isArray(message.blocks) && message.blocks.length > 0;
-  const main = hasBlocks ? renderBlocks(message.blocks, ctx) : `<div class="b-text">${renderMrkdwn(message.text, lookup)}</div>`;
+  const main = hasBlocks
+    ? renderBlocks(message.blocks, ctx)
+    : `<div class="b-text">${renderMrkdwn(message.text, lookup)}</div>`;
   const attachments = (Array.isArray(message.attachments) ? message.attachments : [])
     .map((a) => {
       const body = Array.isArray(a.blocks) ? renderBlocks(a.blocks, ctx) : '';
@@ -320,7 +332,9 @@ export function renderMessageBody(message, ctx = {}) {
 /** A modal (a `views.open` view) as HTML: title, blocks, submit and close buttons. */
 export function renderModal(view, ctx = {}) {
   const close = view.close ? renderText(view.close) : 'Cancel';
-  const submit = view.submit ? `<button type="button" class="btn btn-primary" data-modal="submit">${renderText(view.submit)}</button>` : '';
+  const submit = view.submit
+    ? `<button type="button" class="btn btn-primary" data-modal="submit">${renderText(view.submit)}</button>`
+    : '';
   return (
     `<div class="modal-title">${renderText(view.title)}</div>` +
     `<div class="modal-body">${renderBlocks(view.blocks, ctx)}</div>` +

@@ -77,7 +77,11 @@ export function createAlertIngest(deps: {
       };
       if (result.alertsCreated.length > 0) logger.info('finding recorded', summary);
       else logger.debug('finding brought nothing new', summary);
-      return { duplicate: result.duplicate, alertsCreated: result.alertsCreated.length, deliveriesCreated: result.deliveriesCreated };
+      return {
+        duplicate: result.duplicate,
+        alertsCreated: result.alertsCreated.length,
+        deliveriesCreated: result.deliveriesCreated,
+      };
     },
 
     recordWebhookTest: (at) => store.setState(WEBHOOK_TEST_KEY, at.toISOString()),

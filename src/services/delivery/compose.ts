@@ -50,9 +50,10 @@ export function createComposer(deps: ComposeDeps): (claimed: ClaimedDelivery) =>
   const { store, render, logger } = deps;
 
   async function enrichmentFor(alert: StoredAlert): Promise<Enrichment | undefined> {
-    const known = alert.displayName !== undefined || alert.referenceUrl !== undefined
-      ? { displayName: alert.displayName, referenceUrl: alert.referenceUrl }
-      : undefined;
+    const known =
+      alert.displayName !== undefined || alert.referenceUrl !== undefined
+        ? { displayName: alert.displayName, referenceUrl: alert.referenceUrl }
+        : undefined;
     if (!deps.enrich || alert.displayName !== undefined) return known;
     let lookup: Promise<Enrichment | undefined>;
     try {
@@ -60,7 +61,10 @@ export function createComposer(deps: ComposeDeps): (claimed: ClaimedDelivery) =>
     } catch (err) {
       lookup = Promise.reject(err);
     }
-    const found = await within(lookup.catch(() => undefined), deps.enrichTimeoutMs);
+    const found = await within(
+      lookup.catch(() => undefined),
+      deps.enrichTimeoutMs,
+    );
     if (!found || (found.displayName === undefined && found.referenceUrl === undefined)) {
       logger.debug('posting without enrichment', { alertId: alert.id });
       return known;
@@ -70,7 +74,10 @@ export function createComposer(deps: ComposeDeps): (claimed: ClaimedDelivery) =>
     } catch (err) {
       logger.warn('could not store the enrichment of an alert', { alertId: alert.id, err });
     }
-    return { displayName: found.displayName ?? alert.displayName, referenceUrl: found.referenceUrl ?? alert.referenceUrl };
+    return {
+      displayName: found.displayName ?? alert.displayName,
+      referenceUrl: found.referenceUrl ?? alert.referenceUrl,
+    };
   }
 
   /** Display names for the summary's first users: those the card shows, looked up within the same bound. */
@@ -79,7 +86,9 @@ export function createComposer(deps: ComposeDeps): (claimed: ClaimedDelivery) =>
     const first = users.slice(0, SUMMARY_NAMES);
     const found = enrich
       ? await within(
-          Promise.all(first.map((u) => (u.displayName !== undefined ? undefined : enrich(u.login).catch(() => undefined)))),
+          Promise.all(
+            first.map((u) => (u.displayName !== undefined ? undefined : enrich(u.login).catch(() => undefined))),
+          ),
           deps.enrichTimeoutMs,
         )
       : undefined;
@@ -102,7 +111,10 @@ export function createComposer(deps: ComposeDeps): (claimed: ClaimedDelivery) =>
       return {
         channel: delivery.channelId,
         ...message,
-        metadata: { event_type: 'cii_alert_summary', event_payload: { finding_id: summary.findingId, user_count: summary.users.length } },
+        metadata: {
+          event_type: 'cii_alert_summary',
+          event_payload: { finding_id: summary.findingId, user_count: summary.users.length },
+        },
       };
     }
     const { alert } = claimed;

@@ -119,7 +119,13 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
         lastClaimAt = now;
         let claimed: ClaimedDelivery[] = [];
         try {
-          claimed = await store.claimDueDeliveries({ now, limit: free, leaseMs, owner, channelIntervalMs: perChannelIntervalMs });
+          claimed = await store.claimDueDeliveries({
+            now,
+            limit: free,
+            leaseMs,
+            owner,
+            channelIntervalMs: perChannelIntervalMs,
+          });
         } catch (err) {
           logger.error('could not claim deliveries', err);
         }
@@ -145,7 +151,10 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
       try {
         await recordFailure(delivery, err);
       } catch (recordErr) {
-        logger.error('could not record a failed delivery; it is retried when its lease expires', { deliveryId: delivery.id, err: recordErr });
+        logger.error('could not record a failed delivery; it is retried when its lease expires', {
+          deliveryId: delivery.id,
+          err: recordErr,
+        });
       }
       return;
     }
@@ -163,7 +172,9 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
     await store.holdChannel(delivery.channelId, postedAt + perChannelIntervalMs).catch((err: unknown) => {
       logger.warn('could not hold a channel after a post', { channelId: delivery.channelId, err });
     });
-    await deps.afterPost?.(claimed).catch((err: unknown) => logger.warn('after-post step failed', { deliveryId: delivery.id, err }));
+    await deps
+      .afterPost?.(claimed)
+      .catch((err: unknown) => logger.warn('after-post step failed', { deliveryId: delivery.id, err }));
   }
 
   async function recordFailure(delivery: Delivery, err: unknown): Promise<void> {

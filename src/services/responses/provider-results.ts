@@ -2,11 +2,11 @@ import { IDENTITY_PROVIDER_LABELS, isIdentityProviderName } from '../../idp/type
 import type { NewAlertActionResult, ResponseAction } from '../../store/types.ts';
 import type { ProviderOutcome } from './types.ts';
 
-
 export const providerLabel = (provider: string): string =>
   isIdentityProviderName(provider) ? IDENTITY_PROVIDER_LABELS[provider] : provider;
 
-export const targetKey = (t: { provider: string; providerUserId: string }): string => `${t.provider}\u0000${t.providerUserId}`;
+export const targetKey = (t: { provider: string; providerUserId: string }): string =>
+  `${t.provider}\u0000${t.providerUserId}`;
 
 export function toOutcome(r: NewAlertActionResult): ProviderOutcome {
   return {
@@ -29,7 +29,11 @@ export function currentResults(actions: readonly NewAlertActionResult[], action:
 
 /** One line for the audit log: what each provider did, never a credential (clients keep those out of errors). */
 export function summarizeResults(results: readonly ProviderOutcome[], error?: string): string | undefined {
-  const parts = results.map((r) => (r.ok ? `${r.label} ${r.providerUserId}: ok` : `${r.label} ${r.providerUserId}: failed: ${r.error ?? 'unknown error'}`));
+  const parts = results.map((r) =>
+    r.ok
+      ? `${r.label} ${r.providerUserId}: ok`
+      : `${r.label} ${r.providerUserId}: failed: ${r.error ?? 'unknown error'}`,
+  );
   if (error) parts.unshift(error);
   return parts.length > 0 ? parts.join('; ') : undefined;
 }

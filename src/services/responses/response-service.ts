@@ -3,7 +3,15 @@ import { CiiError } from '../../cii/errors.ts';
 import type { IdentityProviders } from '../../idp/registry.ts';
 import { isIdentityProviderName, type ProviderActionResult } from '../../idp/types.ts';
 import type { Logger } from '../../logger.ts';
-import type { AlertActionResult, AlertState, NewAlertActionResult, ResponseAction, Store, StoredAlert, TransitionResult } from '../../store/types.ts';
+import type {
+  AlertActionResult,
+  AlertState,
+  NewAlertActionResult,
+  ResponseAction,
+  Store,
+  StoredAlert,
+  TransitionResult,
+} from '../../store/types.ts';
 import { currentResults, providerLabel, summarizeResults, targetKey, toOutcome } from './provider-results.ts';
 import type { Actor, AlertCards, RefusalReason, ResponseOutcome, ResponseService } from './types.ts';
 
@@ -38,7 +46,12 @@ export function createResponseService(deps: ResponseServiceDeps): ResponseServic
   const now = () => (deps.clock ?? Date).now();
 
   /** Runs `work` for an authorized responder who is not the alert's user; audits whatever comes of the click. */
-  async function respond(verb: Verb, alertId: string, actor: Actor, work: (alert: StoredAlert) => Promise<ResponseOutcome>): Promise<ResponseOutcome> {
+  async function respond(
+    verb: Verb,
+    alertId: string,
+    actor: Actor,
+    work: (alert: StoredAlert) => Promise<ResponseOutcome>,
+  ): Promise<ResponseOutcome> {
     let alert: StoredAlert | undefined;
     let outcome: ResponseOutcome;
     try {
@@ -68,7 +81,13 @@ export function createResponseService(deps: ResponseServiceDeps): ResponseServic
     return undefined;
   }
 
-  async function audit(verb: Verb, actor: Actor, alertId: string, alert: StoredAlert | undefined, what: { outcome: string; detail?: string }) {
+  async function audit(
+    verb: Verb,
+    actor: Actor,
+    alertId: string,
+    alert: StoredAlert | undefined,
+    what: { outcome: string; detail?: string },
+  ) {
     try {
       await store.recordAudit({
         at: now(),
@@ -82,18 +101,30 @@ export function createResponseService(deps: ResponseServiceDeps): ResponseServic
         ...what,
       });
     } catch (err) {
-      logger.error('could not write an audit entry', { verb, alertId, userId: actor.userId, outcome: what.outcome, err });
+      logger.error('could not write an audit entry', {
+        verb,
+        alertId,
+        userId: actor.userId,
+        outcome: what.outcome,
+        err,
+      });
     }
   }
 
-  const already = (alert: StoredAlert | undefined): ResponseOutcome => (alert ? { kind: 'already', alert } : { kind: 'not_found' });
+  const already = (alert: StoredAlert | undefined): ResponseOutcome =>
+    alert ? { kind: 'already', alert } : { kind: 'not_found' };
 
   async function move(alert: StoredAlert, from: AlertState[], to: AlertState, actor: Actor, action?: ResponseAction) {
     return store.transitionAlert(alert.id, { from, to, actor: actor.userId, at: now(), ...(action ? { action } : {}) });
   }
 
   /** Starts provider work: the CAS into `in_progress`, then every card loses its buttons. */
-  async function start(alert: StoredAlert, from: AlertState[], actor: Actor, action?: ResponseAction): Promise<TransitionResult> {
+  async function start(
+    alert: StoredAlert,
+    from: AlertState[],
+    actor: Actor,
+    action?: ResponseAction,
+  ): Promise<TransitionResult> {
     const started = await move(alert, from, 'in_progress', actor, action);
     if (started.moved) await cards.refresh(alert.id);
     return started;
@@ -103,13 +134,23 @@ export function createResponseService(deps: ResponseServiceDeps): ResponseServic
     const client = isIdentityProviderName(target.provider) ? providers[target.provider] : undefined;
     let result: ProviderActionResult;
     if (!client) {
-      result = { ok: false, error: `${providerLabel(target.provider)} is not configured in this app any more`, retryable: false, steps: [] };
+      result = {
+        ok: false,
+        error: `${providerLabel(target.provider)} is not configured in this app any more`,
+        retryable: false,
+        steps: [],
+      };
     } else {
       try {
         result = await client[action](target.providerUserId);
       } catch (err) {
         logger.error(`${client.label}: ${action} failed unexpectedly`, { err });
-        result = { ok: false, error: `${client.label}: unexpected error (see the app log)`, retryable: true, steps: [] };
+        result = {
+          ok: false,
+          error: `${client.label}: unexpected error (see the app log)`,
+          retryable: true,
+          steps: [],
+        };
       }
     }
     return {
@@ -156,7 +197,11 @@ export function createResponseService(deps: ResponseServiceDeps): ResponseServic
   }
 
   /** Blocks every configured provider account CII lists for the user, except those a previous attempt already blocked. */
-  async function performBlock(alert: StoredAlert, actor: Actor, previous: AlertActionResult[]): Promise<ResponseOutcome> {
+  async function performBlock(
+    alert: StoredAlert,
+    actor: Actor,
+    previous: AlertActionResult[],
+  ): Promise<ResponseOutcome> {
     let targets: Target[];
     try {
       const user = await cii.getEndUser(alert.login);
@@ -165,20 +210,44 @@ export function createResponseService(deps: ResponseServiceDeps): ResponseServic
         .map((account) => ({ provider: account.provider, providerUserId: account.userId }));
     } catch (err) {
       logger.warn('could not read the user from CII to block them', { alertId: alert.id, err });
-      return finish(alert, 'block', actor, { results: [], complete: false, error: `Could not read the user’s accounts from CII: ${ciiFailure(err, alert.login)}` });
+      return finish(alert, 'block', actor, {
+        results: [],
+        complete: false,
+        error: `Could not read the user’s accounts from CII: ${ciiFailure(err, alert.login)}`,
+      });
     }
     if (targets.length === 0) {
-      const configured = Object.values(providers).map((p) => p.label).join(', ');
-      return finish(alert, 'block', actor, { results: [], complete: false, error: `CII lists no account of this user in ${configured}` });
+      const configured = Object.values(providers)
+        .map((p) => p.label)
+        .join(', ');
+      return finish(alert, 'block', actor, {
+        results: [],
+        complete: false,
+        error: `CII lists no account of this user in ${configured}`,
+      });
     }
-    const blocked = new Set(currentResults(previous, 'block').filter((r) => r.ok).map(targetKey));
-    const results = await Promise.all(targets.filter((t) => !blocked.has(targetKey(t))).map((t) => act(t, 'block', actor)));
+    const blocked = new Set(
+      currentResults(previous, 'block')
+        .filter((r) => r.ok)
+        .map(targetKey),
+    );
+    const results = await Promise.all(
+      targets.filter((t) => !blocked.has(targetKey(t))).map((t) => act(t, 'block', actor)),
+    );
     return finish(alert, 'block', actor, { results, complete: results.every((r) => r.ok) });
   }
 
   /** Reverses each block that succeeded, except the reversals a previous attempt already did. */
-  async function performUnblock(alert: StoredAlert, actor: Actor, previous: AlertActionResult[]): Promise<ResponseOutcome> {
-    const unblocked = new Set(currentResults(previous, 'unblock').filter((r) => r.ok).map(targetKey));
+  async function performUnblock(
+    alert: StoredAlert,
+    actor: Actor,
+    previous: AlertActionResult[],
+  ): Promise<ResponseOutcome> {
+    const unblocked = new Set(
+      currentResults(previous, 'unblock')
+        .filter((r) => r.ok)
+        .map(targetKey),
+    );
     const targets = currentResults(previous, 'block').filter((r) => r.ok && !unblocked.has(targetKey(r)));
     const results = await Promise.all(targets.map((t) => act(t, 'unblock', actor)));
     return finish(alert, 'unblock', actor, { results, complete: results.every((r) => r.ok) });
@@ -222,7 +291,10 @@ export function createResponseService(deps: ResponseServiceDeps): ResponseServic
         });
         if (!moved.moved) continue;
         recovered += 1;
-        logger.warn('an action was interrupted by a restart; its alert can be retried', { alertId: alert.id, action: alert.decisionAction });
+        logger.warn('an action was interrupted by a restart; its alert can be retried', {
+          alertId: alert.id,
+          action: alert.decisionAction,
+        });
         await cards.refresh(alert.id);
       }
       return recovered;

@@ -16,7 +16,10 @@ export interface AnswerContext {
 export function outcomeAnswer(outcome: ResponseOutcome, context: AnswerContext): SlackMessage | undefined {
   switch (outcome.kind) {
     case 'not_found':
-      return errorMessage({ kind: 'forbidden', message: 'This alert is not in the app’s database any more; nothing was done.' });
+      return errorMessage({
+        kind: 'forbidden',
+        message: 'This alert is not in the app’s database any more; nothing was done.',
+      });
     case 'already': {
       const text = alreadyText(decisionView(outcome.alert) ?? { state: 'open' });
       return buildMessage(text.replace(/<@(\w+)>/g, '@$1'), [{ type: 'section', text: mrkdwn(`ℹ️ ${text}`) }]);
@@ -35,7 +38,11 @@ function refusal(reason: RefusalReason, context: AnswerContext): SlackMessage {
   switch (reason) {
     case 'not_responder':
       if (context.responders.length > 0) {
-        return errorMessage({ kind: 'forbidden', message: 'Only CII responders can approve, block or unblock alerts:', allowed: context.responders });
+        return errorMessage({
+          kind: 'forbidden',
+          message: 'Only CII responders can approve, block or unblock alerts:',
+          allowed: context.responders,
+        });
       }
       return errorMessage({
         kind: 'forbidden',
@@ -43,11 +50,15 @@ function refusal(reason: RefusalReason, context: AnswerContext): SlackMessage {
         allowed: context.admins,
       });
     case 'self':
-      return errorMessage({ kind: 'forbidden', message: 'This alert is about your own account: another responder has to decide.' });
+      return errorMessage({
+        kind: 'forbidden',
+        message: 'This alert is about your own account: another responder has to decide.',
+      });
     case 'unverified':
       return errorMessage({
         kind: 'forbidden',
-        message: 'Slack did not give your profile email, so the app cannot check that this alert is not about you; nothing was done. Try again later.',
+        message:
+          'Slack did not give your profile email, so the app cannot check that this alert is not about you; nothing was done. Try again later.',
       });
     case 'no_providers':
       return errorMessage({ kind: 'forbidden', message: BLOCK_NEEDS_PROVIDER });

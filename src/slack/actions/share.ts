@@ -26,7 +26,8 @@ export function registerShareAction(app: App, deps: ShareDeps): void {
       return;
     }
     const as = { shareable: false, sharedBy: body.user.id } as const;
-    const answer = target.kind === 'user' ? await answerUser(deps, target.login, as) : await answerIp(deps, target.ip, as);
+    const answer =
+      target.kind === 'user' ? await answerUser(deps, target.login, as) : await answerIp(deps, target.ip, as);
     // A failed lookup is told to the sharer alone, never posted in the channel.
     if (!answer.found) {
       await tellSharer(answer.message);
@@ -34,7 +35,9 @@ export function registerShareAction(app: App, deps: ShareDeps): void {
     }
     const posted = await deps.channels.post(channelId, answer.message);
     if (posted.ok) {
-      await respond({ delete_original: true }).catch((err: unknown) => logger.warn('could not remove the shared ephemeral card', err));
+      await respond({ delete_original: true }).catch((err: unknown) =>
+        logger.warn('could not remove the shared ephemeral card', err),
+      );
       return;
     }
     await tellSharer(errorMessage({ kind: 'forbidden', message: posted.reason }));

@@ -24,11 +24,17 @@ export function auditAnswers(deps: AuditAnswerDeps): ExtraAnswers {
           deps.logger.info('refused an audit listing', { userId: context.userId });
           return errorMessage({
             kind: 'forbidden',
-            message: deps.responders.length > 0 ? 'Only CII responders can read the audit:' : 'Only CII responders can read the audit, and CII_RESPONDERS is empty.',
+            message:
+              deps.responders.length > 0
+                ? 'Only CII responders can read the audit:'
+                : 'Only CII responders can read the audit, and CII_RESPONDERS is empty.',
             allowed: deps.responders,
           });
         }
-        const entries = await deps.listAudit({ ...(command.login ? { login: command.login } : {}), limit: deps.limit ?? 20 });
+        const entries = await deps.listAudit({
+          ...(command.login ? { login: command.login } : {}),
+          limit: deps.limit ?? 20,
+        });
         return auditList({
           ...(command.login ? { login: command.login } : {}),
           entries: entries.map((e) => ({ ...e, at: new Date(e.at) })),

@@ -27,12 +27,20 @@ export interface CiiCommandDeps extends LookupAnswerDeps {
   extra?: ExtraAnswers;
 }
 
-export function answerCommand(deps: CiiCommandDeps, command: ParsedCommand, context: CommandContext): Promise<SlackMessage> {
+export function answerCommand(
+  deps: CiiCommandDeps,
+  command: ParsedCommand,
+  context: CommandContext,
+): Promise<SlackMessage> {
   switch (command.kind) {
     case 'help':
-      return Promise.resolve(helpMessage(command.unknown ? { intro: `Unknown subcommand \`${command.unknown}\`.` } : {}));
+      return Promise.resolve(
+        helpMessage(command.unknown ? { intro: `Unknown subcommand \`${command.unknown}\`.` } : {}),
+      );
     case 'invalid':
-      return Promise.resolve(errorMessage({ kind: 'invalid_argument', message: command.message, usage: USAGE[command.subcommand] }));
+      return Promise.resolve(
+        errorMessage({ kind: 'invalid_argument', message: command.message, usage: USAGE[command.subcommand] }),
+      );
     case 'user':
       return answerUser(deps, command.login).then((a) => a.message);
     case 'ip':
@@ -40,7 +48,8 @@ export function answerCommand(deps: CiiCommandDeps, command: ParsedCommand, cont
     case 'status':
       return answerStatus(deps);
     default: {
-      const answer = deps.extra?.[command.kind] as ((c: ParsedCommand, ctx: CommandContext) => Promise<SlackMessage>) | undefined;
+      const answer = deps.extra?.[command.kind] as
+        ((c: ParsedCommand, ctx: CommandContext) => Promise<SlackMessage>) | undefined;
       return answer ? answer(command, context) : Promise.resolve(helpMessage());
     }
   }

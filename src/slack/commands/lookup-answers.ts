@@ -26,7 +26,11 @@ export interface LookupAnswer {
 }
 
 /** `/cii user`. Never throws. */
-export async function answerUser(deps: LookupAnswerDeps, login: string, as: Presentation = EPHEMERAL): Promise<LookupAnswer> {
+export async function answerUser(
+  deps: LookupAnswerDeps,
+  login: string,
+  as: Presentation = EPHEMERAL,
+): Promise<LookupAnswer> {
   try {
     const found = await deps.lookup.user(login);
     const message = userCard({
@@ -43,7 +47,11 @@ export async function answerUser(deps: LookupAnswerDeps, login: string, as: Pres
 }
 
 /** `/cii ip`. Never throws. */
-export async function answerIp(deps: LookupAnswerDeps, ip: string, as: Presentation = EPHEMERAL): Promise<LookupAnswer> {
+export async function answerIp(
+  deps: LookupAnswerDeps,
+  ip: string,
+  as: Presentation = EPHEMERAL,
+): Promise<LookupAnswer> {
   try {
     const found = await deps.lookup.usersByIp(ip);
     const message = ipCard({

@@ -43,13 +43,15 @@ export function parseCommand(text: string): ParsedCommand {
     case 'subscribe':
       return parseSubscribe(args);
     case 'unsubscribe':
-      if (args.length !== 1) return invalid('unsubscribe', 'Give one subscription id (see `/cii subscriptions`) or `all`.');
+      if (args.length !== 1)
+        return invalid('unsubscribe', 'Give one subscription id (see `/cii subscriptions`) or `all`.');
       return { kind: 'unsubscribe', target: args[0]!.toLowerCase() === 'all' ? 'all' : args[0]! };
     case 'subscriptions':
       return { kind: 'subscriptions' };
     case 'audit':
       if (args.length > 1) return invalid('audit', 'Give at most one login.');
-      if (args[0] !== undefined && !isLogin(args[0])) return invalid('audit', `\`${args[0]}\` is not an email address or login.`);
+      if (args[0] !== undefined && !isLogin(args[0]))
+        return invalid('audit', `\`${args[0]}\` is not an email address or login.`);
       return args[0] === undefined ? { kind: 'audit' } : { kind: 'audit', login: args[0] };
     default:
       return { kind: 'help', unknown: sub };

@@ -27,14 +27,22 @@ export function subscriptionAnswers(deps: SubscriptionAnswerDeps): ExtraAnswers 
   const isAdmin = (userId: string) => deps.principals.includes(userId, deps.admins);
   const mayManage = async (userId: string) => deps.admins.length === 0 || (await isAdmin(userId));
   const refusal = (): SlackMessage =>
-    errorMessage({ kind: 'forbidden', message: 'Only CII admins can manage alert subscriptions:', allowed: deps.admins });
+    errorMessage({
+      kind: 'forbidden',
+      message: 'Only CII admins can manage alert subscriptions:',
+      allowed: deps.admins,
+    });
 
   const guarded =
     <C>(action: string, answer: (command: C, context: CommandContext) => Promise<SlackMessage>) =>
     async (command: C, context: CommandContext): Promise<SlackMessage> => {
       try {
         if (!(await mayManage(context.userId))) {
-          deps.logger.info('refused a subscription change', { action, userId: context.userId, channelId: context.channelId });
+          deps.logger.info('refused a subscription change', {
+            action,
+            userId: context.userId,
+            channelId: context.channelId,
+          });
           return refusal();
         }
         return await answer(command, context);
@@ -53,10 +61,18 @@ export function subscriptionAnswers(deps: SubscriptionAnswerDeps): ExtraAnswers 
         minSeverity: command.minSeverity,
         userId: context.userId,
       });
-      deps.logger.info('subscription', { channelId: context.channelId, userId: context.userId, created: result.created });
+      deps.logger.info('subscription', {
+        channelId: context.channelId,
+        userId: context.userId,
+        created: result.created,
+      });
       return result.created
         ? subscriptionResult({ kind: 'subscribed', subscription: summary(result.subscription) })
-        : subscriptionResult({ kind: 'already_subscribed', subscription: summary(result.existing), repaired: result.repaired });
+        : subscriptionResult({
+            kind: 'already_subscribed',
+            subscription: summary(result.existing),
+            repaired: result.repaired,
+          });
     }),
 
     unsubscribe: guarded('unsubscribe', async (command, context) => {

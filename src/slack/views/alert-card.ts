@@ -4,7 +4,18 @@ import { ACTION_IDS } from './action-ids.ts';
 import { decisionText, type DecisionView } from './alert-decision.ts';
 import { hidePlaceholders, providerList, publishedText } from './alert-text.ts';
 import { labeled, severityBadge, severityWord } from './format.ts';
-import { buildMessage, bulletsWithMore, chunkLines, clean, fieldsOf, LIMITS, mrkdwn, plainText, type SlackMessage, truncate } from './limits.ts';
+import {
+  buildMessage,
+  bulletsWithMore,
+  chunkLines,
+  clean,
+  fieldsOf,
+  LIMITS,
+  mrkdwn,
+  plainText,
+  type SlackMessage,
+  truncate,
+} from './limits.ts';
 import { principalMention, safeUrl } from './links.ts';
 
 /** Why Block is not offered when no identity provider is configured. */
@@ -81,7 +92,11 @@ function unblockButton(alert: AlertView, providers: string[]): Button {
   const where = providers.length > 0 ? ` in ${truncate(providerList(providers), 120)}` : '';
   return confirmed(
     { type: 'button', action_id: ACTION_IDS.alertUnblock, text: plainText('Unblock'), value: alert.id },
-    { title: `Unblock ${who}?`, text: `This lets ${truncate(who, 60)} (${truncate(alert.login, 80)}) sign in again${where}.`, confirm: 'Unblock' },
+    {
+      title: `Unblock ${who}?`,
+      text: `This lets ${truncate(who, 60)} (${truncate(alert.login, 80)}) sign in again${where}.`,
+      confirm: 'Unblock',
+    },
   );
 }
 
@@ -90,13 +105,22 @@ function retryButton(alert: AlertView, decision: Extract<DecisionView, { state: 
   const what = failed.length > 0 ? `, only in ${truncate(providerList(failed), 150)}` : '';
   return confirmed(
     { type: 'button', action_id: ACTION_IDS.alertRetry, text: plainText('Retry'), style: 'primary', value: alert.id },
-    { title: `Retry the ${decision.action}?`, text: `This tries the ${decision.action} of ${truncate(alert.login, 80)} again${what}.`, confirm: 'Retry' },
+    {
+      title: `Retry the ${decision.action}?`,
+      text: `This tries the ${decision.action} of ${truncate(alert.login, 80)} again${what}.`,
+      confirm: 'Retry',
+    },
   );
 }
 
 function noRespondersNote(askWhom: readonly string[]): KnownBlock {
   const whom = askWhom.length > 0 ? askWhom.slice(0, 10).map(principalMention).join(', ') : 'a Slack admin';
-  return { type: 'context', elements: [mrkdwn(`No responders configured — ask ${whom} to set CII_RESPONDERS so someone can act on this alert.`)] };
+  return {
+    type: 'context',
+    elements: [
+      mrkdwn(`No responders configured — ask ${whom} to set CII_RESPONDERS so someone can act on this alert.`),
+    ],
+  };
 }
 
 /** What the card offers below its details: the buttons of an open alert, or the decision and what may follow it. */
@@ -105,12 +129,14 @@ function footerOf(input: AlertCardInput): KnownBlock[] {
   const buttons: Button[] = [];
   const url = safeUrl(alert.referenceUrl);
   if (url) buttons.push({ type: 'button', action_id: ACTION_IDS.openInCii, text: plainText('Open in CII'), url });
-  const actionsBlock = (): KnownBlock[] => (buttons.length > 0 ? [{ type: 'actions', elements: buttons } satisfies ActionsBlock] : []);
+  const actionsBlock = (): KnownBlock[] =>
+    buttons.length > 0 ? [{ type: 'actions', elements: buttons } satisfies ActionsBlock] : [];
   const note = input.noResponders ? [noRespondersNote(input.noResponders.askWhom)] : [];
 
   if (decision) {
     if (decision.state === 'failed') buttons.push(retryButton(alert, decision));
-    if (decision.state === 'blocked') buttons.push(unblockButton(alert, [...new Set(decision.results.filter((r) => r.ok).map((r) => r.label))]));
+    if (decision.state === 'blocked')
+      buttons.push(unblockButton(alert, [...new Set(decision.results.filter((r) => r.ok).map((r) => r.label))]));
     return [{ type: 'section', text: mrkdwn(decisionText(decision)) }, ...actionsBlock(), ...note];
   }
 
@@ -122,11 +148,18 @@ function footerOf(input: AlertCardInput): KnownBlock[] {
         ? 'no identity provider account to act on'
         : undefined;
   if (actions.approve) {
-    buttons.push({ type: 'button', action_id: ACTION_IDS.alertApprove, text: plainText('Approve'), style: 'primary', value: alert.id });
+    buttons.push({
+      type: 'button',
+      action_id: ACTION_IDS.alertApprove,
+      text: plainText('Approve'),
+      style: 'primary',
+      value: alert.id,
+    });
   }
   if (!unavailable) buttons.push(blockButton(alert, providers));
   const footer = actionsBlock();
-  if (unavailable) footer.push({ type: 'context', elements: [mrkdwn(`Block unavailable: ${clean(unavailable, 300)}`)] });
+  if (unavailable)
+    footer.push({ type: 'context', elements: [mrkdwn(`Block unavailable: ${clean(unavailable, 300)}`)] });
   return [...footer, ...note];
 }
 
@@ -136,7 +169,9 @@ export function alertCard(input: AlertCardInput): SlackMessage {
   const badge = severityBadge(alert.severity, alert.severityLabel);
   const name = alert.displayName?.trim();
   const login = clean(alert.login, 150);
-  const description = alert.description.map((line) => clean(hidePlaceholders(line), MAX_DESCRIPTION)).filter((l) => l !== '');
+  const description = alert.description
+    .map((line) => clean(hidePlaceholders(line), MAX_DESCRIPTION))
+    .filter((l) => l !== '');
   const recommendations = alert.recommendedActions.map((a) => clean(hidePlaceholders(a), 300)).filter((a) => a !== '');
 
   const blocks: KnownBlock[] = [
@@ -153,7 +188,10 @@ export function alertCard(input: AlertCardInput): SlackMessage {
   ];
   if (description.length > 0) blocks.push({ type: 'section', text: mrkdwn(description.join('\n'), MAX_DESCRIPTION) });
   if (recommendations.length > 0) {
-    const lines = ['*Recommended actions*', ...bulletsWithMore(recommendations, SHOWN_RECOMMENDATIONS, (a) => a).split('\n')];
+    const lines = [
+      '*Recommended actions*',
+      ...bulletsWithMore(recommendations, SHOWN_RECOMMENDATIONS, (a) => a).split('\n'),
+    ];
     for (const text of chunkLines(lines)) blocks.push({ type: 'section', text: mrkdwn(text) });
   }
 

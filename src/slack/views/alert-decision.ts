@@ -22,7 +22,14 @@ export type DecisionView =
   | { state: 'in_progress'; action: ResponseActionView; by: string; at: Date }
   | { state: 'approved'; by: string; at: Date }
   | { state: 'blocked' | 'unblocked'; by: string; at: Date; results: readonly ProviderResultView[] }
-  | { state: 'failed'; action: ResponseActionView; by: string; at: Date; error?: string; results: readonly ProviderResultView[] };
+  | {
+      state: 'failed';
+      action: ResponseActionView;
+      by: string;
+      at: Date;
+      error?: string;
+      results: readonly ProviderResultView[];
+    };
 
 const PAST: Record<ResponseActionView, string> = { block: 'Blocked', unblock: 'Unblocked' };
 const NOUN: Record<ResponseActionView, string> = { block: 'Block', unblock: 'Unblock' };
@@ -33,7 +40,8 @@ const unique = (items: readonly string[]) => [...new Set(items)];
 export function resultsLine(action: ResponseActionView, results: readonly ProviderResultView[]): string {
   const done = unique(results.filter((r) => r.ok).map((r) => r.label));
   const parts = done.length > 0 ? [`${PAST[action]} in ${clean(providerList(done), 200)}`] : [];
-  for (const r of results.filter((x) => !x.ok)) parts.push(`${clean(r.label, 40)} failed: ${clean(r.error ?? 'unknown error', 400)}`);
+  for (const r of results.filter((x) => !x.ok))
+    parts.push(`${clean(r.label, 40)} failed: ${clean(r.error ?? 'unknown error', 400)}`);
   return parts.join('; ');
 }
 
@@ -53,7 +61,10 @@ export function decisionText(decision: DecisionView): string {
       return `${action === 'block' ? '⛔' : '↩️'} *${PAST[action]}* by ${byAt(decision.by, decision.at)}${line ? `: ${line}` : ''}`;
     }
     case 'failed': {
-      const reasons = [decision.error ? clean(decision.error, 500) : '', resultsLine(decision.action, decision.results)].filter(Boolean);
+      const reasons = [
+        decision.error ? clean(decision.error, 500) : '',
+        resultsLine(decision.action, decision.results),
+      ].filter(Boolean);
       return `⚠️ *${NOUN[decision.action]} failed* (${byAt(decision.by, decision.at)}): ${reasons.join('; ') || 'unknown error'}\nRetry redoes only what failed.`;
     }
   }
@@ -84,16 +95,27 @@ export interface ResponseReportInput {
 
 /** The thread reply under a card after a block or unblock: one line per provider account. */
 export function responseReport(input: ResponseReportInput): SlackMessage {
-  const headline = input.state === 'failed'
-    ? decisionText({ state: 'failed', action: input.action, by: input.by, at: input.at, error: input.error, results: input.results })
-    : decisionText({ state: input.state, by: input.by, at: input.at, results: input.results });
+  const headline =
+    input.state === 'failed'
+      ? decisionText({
+          state: 'failed',
+          action: input.action,
+          by: input.by,
+          at: input.at,
+          error: input.error,
+          results: input.results,
+        })
+      : decisionText({ state: input.state, by: input.by, at: input.at, results: input.results });
   const lines = input.results.map((r) => {
     const account = `${clean(r.label, 40)} (\`${clean(r.providerUserId, 100)}\`)`;
     if (r.ok) return `• ${account}: ✅ ${clean(r.steps.join(', ') || 'done', 500)}`;
     const before = r.steps.length > 0 ? ` — done before it failed: ${clean(r.steps.join(', '), 300)}` : '';
     return `• ${account}: ❌ ${clean(r.error ?? 'unknown error', 500)}${before}`;
   });
-  const blocks: KnownBlock[] = chunkLines([headline.split('\n')[0]!, ...lines]).map((text) => ({ type: 'section', text: mrkdwn(text) }));
+  const blocks: KnownBlock[] = chunkLines([headline.split('\n')[0]!, ...lines]).map((text) => ({
+    type: 'section',
+    text: mrkdwn(text),
+  }));
   const fallback = `${NOUN[input.action]} ${input.state === 'failed' ? 'failed' : 'done'}: ${
     input.results.map((r) => `${r.label} ${r.ok ? 'ok' : 'failed'}`).join(', ') || (input.error ?? 'nothing to do')
   }`;

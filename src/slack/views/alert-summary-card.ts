@@ -29,11 +29,16 @@ export function alertSummaryCard(input: AlertSummaryInput): SlackMessage {
     { type: 'header', text: plainText(`${badge} · ${input.title}`, LIMITS.header) },
     {
       type: 'section',
-      text: mrkdwn(`*${users}* failing \`${clean(input.checkId, 100)}\` (${clean(input.title, 200)})${names ? `: ${names}` : ''}`),
+      text: mrkdwn(
+        `*${users}* failing \`${clean(input.checkId, 100)}\` (${clean(input.title, 200)})${names ? `: ${names}` : ''}`,
+      ),
     },
   ];
   const footer: KnownBlock[] = [
-    { type: 'context', elements: [mrkdwn(`Published by CII ${publishedText(input.published, input.now)} · details in thread`)] },
+    {
+      type: 'context',
+      elements: [mrkdwn(`Published by CII ${publishedText(input.published, input.now)} · details in thread`)],
+    },
   ];
   return buildMessage(`CII alert (${severityWord(input.severity)}): ${input.title} — ${users}`, blocks, footer);
 }

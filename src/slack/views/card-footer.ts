@@ -20,7 +20,12 @@ export function cardFooter(input: CardFooterInput): KnownBlock[] {
   const url = safeUrl(input.openUrl);
   if (url) buttons.push({ type: 'button', action_id: ACTION_IDS.openInCii, text: plainText('Open in CII'), url });
   if (input.share) {
-    buttons.push({ type: 'button', action_id: ACTION_IDS.shareCard, text: plainText('Share in channel'), value: input.share.value });
+    buttons.push({
+      type: 'button',
+      action_id: ACTION_IDS.shareCard,
+      text: plainText('Share in channel'),
+      value: input.share.value,
+    });
   }
   const context: ContextBlock = {
     type: 'context',

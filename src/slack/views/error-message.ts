@@ -18,7 +18,10 @@ function describe(problem: Problem): [string, string] {
   switch (problem.kind) {
     case 'invalid_argument': {
       const message = clean(problem.message, 500);
-      return [`⚠️ ${message}\nUsage: \`${escapeMrkdwn(problem.usage)}\``, `${problem.message} — usage: ${problem.usage}`];
+      return [
+        `⚠️ ${message}\nUsage: \`${escapeMrkdwn(problem.usage)}\``,
+        `${problem.message} — usage: ${problem.usage}`,
+      ];
     }
     case 'unknown_user':
       return [`⚠️ CII has no user \`${clean(problem.login, 200)}\`.`, `CII has no user ${problem.login}`];

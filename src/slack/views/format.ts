@@ -46,11 +46,12 @@ function flagEmoji(country: string): string | undefined {
 }
 
 /** "Lisbon, PT" (with the state when CII has one; "🇵🇹 Lisbon, PT" with `flag`); undefined when empty. */
-export function formatLocation(location: GeoLocation | null | undefined, options: { flag?: boolean } = {}): string | undefined {
+export function formatLocation(
+  location: GeoLocation | null | undefined,
+  options: { flag?: boolean } = {},
+): string | undefined {
   if (!location) return undefined;
-  const parts = [location.city, location.state, location.country]
-    .map((p) => p?.trim())
-    .filter((p): p is string => !!p);
+  const parts = [location.city, location.state, location.country].map((p) => p?.trim()).filter((p): p is string => !!p);
   if (parts.length === 0) return undefined;
   const flag = options.flag && location.country ? flagEmoji(location.country.trim()) : undefined;
   return flag ? `${flag} ${parts.join(', ')}` : parts.join(', ');
@@ -91,7 +92,15 @@ export function humanize(word: string): string {
 }
 
 const GOOD_STATUSES = new Set(['ACTIVE', 'ENABLED']);
-const BAD_STATUSES = new Set(['SUSPENDED', 'DISABLED', 'BLOCKED', 'LOCKED_OUT', 'DEPROVISIONED', 'DELETED', 'DEACTIVATED']);
+const BAD_STATUSES = new Set([
+  'SUSPENDED',
+  'DISABLED',
+  'BLOCKED',
+  'LOCKED_OUT',
+  'DEPROVISIONED',
+  'DELETED',
+  'DEACTIVATED',
+]);
 
 /** An `EndUserStatus` as marker and word, readable without colour: "✅ Active", "⛔ Suspended", "⚪ Staged". */
 export function statusMarker(status: string | null | undefined): string {

@@ -28,7 +28,9 @@ const DESCRIPTIONS: Record<Subcommand, string> = {
 
 /** `/cii help`, optionally after an intro line (raw text, escaped here) such as "Unknown subcommand". */
 export function helpMessage(opts: { intro?: string } = {}): SlackMessage {
-  const lines = (Object.keys(USAGE) as Subcommand[]).map((cmd) => `\`${escapeMrkdwn(USAGE[cmd])}\` — ${DESCRIPTIONS[cmd]}`);
+  const lines = (Object.keys(USAGE) as Subcommand[]).map(
+    (cmd) => `\`${escapeMrkdwn(USAGE[cmd])}\` — ${DESCRIPTIONS[cmd]}`,
+  );
   const intro = opts.intro ? clean(opts.intro, 500) : '';
   const blocks: KnownBlock[] = [
     ...(intro ? [{ type: 'section', text: mrkdwn(intro) } as const] : []),

@@ -149,7 +149,10 @@ function condense(block: KnownBlock, budget: number): KnownBlock | undefined {
   if (block.type !== 'section' || !block.text || block.fields || block.accessory || budget < MIN_CONDENSED) {
     return undefined;
   }
-  return { ...block, text: block.text.type === 'mrkdwn' ? mrkdwn(block.text.text, budget) : plainText(block.text.text, budget) };
+  return {
+    ...block,
+    text: block.text.type === 'mrkdwn' ? mrkdwn(block.text.text, budget) : plainText(block.text.text, budget),
+  };
 }
 
 /**
@@ -179,6 +182,13 @@ export function fitMessage(blocks: readonly KnownBlock[], footer: readonly Known
 }
 
 /** Assembles a message: `fallback` is raw text (escaped here), `blocks` are fitted to Slack's limits, `footer` always kept. */
-export function buildMessage(fallback: string, blocks: readonly KnownBlock[], footer: readonly KnownBlock[] = []): SlackMessage {
-  return { text: clean(fallback, LIMITS.fallbackText) || 'Cisco Identity Intelligence', blocks: fitMessage(blocks, footer) };
+export function buildMessage(
+  fallback: string,
+  blocks: readonly KnownBlock[],
+  footer: readonly KnownBlock[] = [],
+): SlackMessage {
+  return {
+    text: clean(fallback, LIMITS.fallbackText) || 'Cisco Identity Intelligence',
+    blocks: fitMessage(blocks, footer),
+  };
 }

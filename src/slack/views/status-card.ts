@@ -1,7 +1,17 @@
 import type { KnownBlock } from '@slack/types';
 import type { IntegrationStatus } from '../../cii/schemas.ts';
 import { formatRelative, formatUtc, formatWhen, humanize, labeled, parseDate } from './format.ts';
-import { buildMessage, bulletsWithMore, chunkLines, clean, fieldsOf, LIMITS, mrkdwn, plainText, type SlackMessage } from './limits.ts';
+import {
+  buildMessage,
+  bulletsWithMore,
+  chunkLines,
+  clean,
+  fieldsOf,
+  LIMITS,
+  mrkdwn,
+  plainText,
+  type SlackMessage,
+} from './limits.ts';
 
 export interface StatusCardInput {
   now: Date;
@@ -15,7 +25,17 @@ export interface StatusCardInput {
 const SHOWN_INTEGRATIONS = 20;
 // Integration status words are not documented: these are the ones older schemas and consoles use.
 const HEALTHY = new Set(['HEALTHY', 'OK', 'ACTIVE', 'CONNECTED', 'SUCCESS', 'SYNCED', 'ENABLED', 'RUNNING']);
-const FAILING = new Set(['ERROR', 'FAILED', 'FAILURE', 'UNHEALTHY', 'DISCONNECTED', 'DISABLED', 'EXPIRED', 'INVALID', 'BROKEN']);
+const FAILING = new Set([
+  'ERROR',
+  'FAILED',
+  'FAILURE',
+  'UNHEALTHY',
+  'DISCONNECTED',
+  'DISABLED',
+  'EXPIRED',
+  'INVALID',
+  'BROKEN',
+]);
 
 function integrationMarker(status: string): string {
   const key = status.trim().toUpperCase();
@@ -53,16 +73,15 @@ function integrationsText(integrations: StatusCardInput['integrations'], now: Da
 function tokenText(token: StatusCardInput['token'], now: Date): string {
   if (!token) return '⚪ none yet';
   const obtained = `obtained ${formatRelative(token.obtainedAt, now)}`;
-  if (token.expiresAt.getTime() <= now.getTime()) return `⚠️ expired ${formatRelative(token.expiresAt, now)} (${obtained})`;
+  if (token.expiresAt.getTime() <= now.getTime())
+    return `⚠️ expired ${formatRelative(token.expiresAt, now)} (${obtained})`;
   return `✅ ${obtained}, expires ${formatRelative(token.expiresAt, now)} (${formatUtc(token.expiresAt)})`;
 }
 
 /** The answer to `/cii status`: is CII reachable, is the app's token fresh, are integrations healthy. */
 export function statusCard(input: StatusCardInput): SlackMessage {
   const { ping, now } = input;
-  const cii = ping.ok
-    ? `✅ Reachable (${Math.round(ping.latencyMs)} ms)`
-    : `❌ Unreachable: ${clean(ping.error, 300)}`;
+  const cii = ping.ok ? `✅ Reachable (${Math.round(ping.latencyMs)} ms)` : `❌ Unreachable: ${clean(ping.error, 300)}`;
   const broken = input.brokenSubscriptions;
   const blocks: KnownBlock[] = [
     { type: 'header', text: plainText('CII status', LIMITS.header) },
@@ -76,7 +95,10 @@ export function statusCard(input: StatusCardInput): SlackMessage {
           labeled('Subscriptions', broken > 0 ? `⚠️ ${broken} broken (see \`/cii subscriptions\`)` : '✅ none broken'),
       ),
     },
-    ...chunkLines(integrationsText(input.integrations, now).split('\n')).map((text): KnownBlock => ({ type: 'section', text: mrkdwn(text) })),
+    ...chunkLines(integrationsText(input.integrations, now).split('\n')).map((text): KnownBlock => ({
+      type: 'section',
+      text: mrkdwn(text),
+    })),
   ];
   const fallback = ping.ok ? `CII status: reachable (${Math.round(ping.latencyMs)} ms)` : 'CII status: unreachable';
   return buildMessage(fallback, blocks);

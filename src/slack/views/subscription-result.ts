@@ -35,7 +35,9 @@ export function subscriptionResult(change: SubscriptionChange): SlackMessage {
       text = change.repaired
         ? `🔧 Subscription \`${change.subscription.id}\` (${filterText(change.subscription)}) was broken and is active again.`
         : `ℹ️ This channel already has subscription \`${change.subscription.id}\` for ${filterText(change.subscription)}: nothing changed.`;
-      fallback = change.repaired ? `Subscription ${change.subscription.id} is active again` : `Already subscribed (subscription ${change.subscription.id}): nothing changed`;
+      fallback = change.repaired
+        ? `Subscription ${change.subscription.id} is active again`
+        : `Already subscribed (subscription ${change.subscription.id}): nothing changed`;
       break;
     case 'unsubscribed':
       text =

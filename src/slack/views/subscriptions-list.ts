@@ -2,7 +2,17 @@ import type { KnownBlock } from '@slack/types';
 import type { Severity } from '../../alerts/finding.ts';
 import { severityBadge } from './format.ts';
 import { USAGE } from './help.ts';
-import { buildMessage, chunkLines, clean, escapeMrkdwn, LIMITS, listWithMore, mrkdwn, plainText, type SlackMessage } from './limits.ts';
+import {
+  buildMessage,
+  chunkLines,
+  clean,
+  escapeMrkdwn,
+  LIMITS,
+  listWithMore,
+  mrkdwn,
+  plainText,
+  type SlackMessage,
+} from './limits.ts';
 import { channelMention, userMention } from './links.ts';
 
 export interface SubscriptionView {
@@ -26,7 +36,8 @@ export interface SubscriptionsListInput {
 const SHOWN_CHECKS = 5;
 
 function subscriptionLine(sub: SubscriptionView, scope: SubscriptionsListInput['scope']): string {
-  const checks = sub.checkIds.length === 0 ? 'all checks' : listWithMore(sub.checkIds, SHOWN_CHECKS, (c) => `\`${clean(c, 100)}\``);
+  const checks =
+    sub.checkIds.length === 0 ? 'all checks' : listWithMore(sub.checkIds, SHOWN_CHECKS, (c) => `\`${clean(c, 100)}\``);
   return [
     `• \`${clean(sub.id, 100)}\``,
     checks,
@@ -45,14 +56,26 @@ export function subscriptionsList(input: SubscriptionsListInput): SlackMessage {
   const where = scope === 'channel' ? 'in this channel' : 'in any channel';
   if (subscriptions.length === 0) {
     const blocks: KnownBlock[] = [
-      { type: 'section', text: mrkdwn(`No CII alert subscriptions ${where}. Add one with \`${escapeMrkdwn(USAGE.subscribe)}\`.`) },
+      {
+        type: 'section',
+        text: mrkdwn(`No CII alert subscriptions ${where}. Add one with \`${escapeMrkdwn(USAGE.subscribe)}\`.`),
+      },
     ];
     return buildMessage(`No CII alert subscriptions ${where}`, blocks);
   }
   const count = `${subscriptions.length} CII alert subscription${subscriptions.length === 1 ? '' : 's'}`;
   const blocks: KnownBlock[] = [
-    { type: 'header', text: plainText(scope === 'channel' ? 'Alert subscriptions in this channel' : 'All alert subscriptions', LIMITS.header) },
-    ...chunkLines(subscriptions.map((s) => subscriptionLine(s, scope))).map((text): KnownBlock => ({ type: 'section', text: mrkdwn(text) })),
+    {
+      type: 'header',
+      text: plainText(
+        scope === 'channel' ? 'Alert subscriptions in this channel' : 'All alert subscriptions',
+        LIMITS.header,
+      ),
+    },
+    ...chunkLines(subscriptions.map((s) => subscriptionLine(s, scope))).map((text): KnownBlock => ({
+      type: 'section',
+      text: mrkdwn(text),
+    })),
   ];
   const footer: KnownBlock[] = [
     { type: 'context', elements: [mrkdwn(`Remove one with \`${escapeMrkdwn(USAGE.unsubscribe)}\``)] },

@@ -1,8 +1,28 @@
 import type { KnownBlock } from '@slack/types';
 import type { Device, EndUser, EndUserState, ProviderAccount, SignInInfo } from '../../cii/schemas.ts';
 import { cardFooter } from './card-footer.ts';
-import { formatLocation, formatRelative, formatWhen, humanize, labeled, parseDate, statusMarker, yesNoUnknown } from './format.ts';
-import { buildMessage, bulletsWithMore, chunkLines, clean, fieldsOf, LIMITS, listWithMore, mrkdwn, plainText, type SlackMessage } from './limits.ts';
+import {
+  formatLocation,
+  formatRelative,
+  formatWhen,
+  humanize,
+  labeled,
+  parseDate,
+  statusMarker,
+  yesNoUnknown,
+} from './format.ts';
+import {
+  buildMessage,
+  bulletsWithMore,
+  chunkLines,
+  clean,
+  fieldsOf,
+  LIMITS,
+  listWithMore,
+  mrkdwn,
+  plainText,
+  type SlackMessage,
+} from './limits.ts';
 
 export interface UserCardInput {
   user: EndUser;
@@ -48,12 +68,18 @@ function deviceLine(device: Device, now: Date): string {
 }
 
 function accountLine(account: ProviderAccount): string {
-  return [clean(humanize(account.provider), MAX_WORD), clean(statusMarker(account.status), MAX_WORD), clean(account.login, MAX_LOGIN)].join(' · ');
+  return [
+    clean(humanize(account.provider), MAX_WORD),
+    clean(statusMarker(account.status), MAX_WORD),
+    clean(account.login, MAX_LOGIN),
+  ].join(' · ');
 }
 
 function locationsLine(state: EndUserState | undefined): string | undefined {
   const registered = formatLocation(state?.registeredLocationDetails, { flag: true });
-  const working = [...(state?.workingLocationDetails ?? [])].sort((a, b) => b.userLocationPrevalence - a.userLocationPrevalence);
+  const working = [...(state?.workingLocationDetails ?? [])].sort(
+    (a, b) => b.userLocationPrevalence - a.userLocationPrevalence,
+  );
   // CII documents prevalence only as a Float: read values all within 0..1 as fractions, otherwise as percentages.
   const scale = working.every((w) => w.userLocationPrevalence <= 1) ? 100 : 1;
   const workingText = listWithMore(working, SHOWN.locations, (w) => {
@@ -85,9 +111,11 @@ export function userCard(input: UserCardInput): SlackMessage {
       (checks.length > 0
         ? `*Failing checks (${checks.length}):* ${listWithMore(checks, SHOWN.checks, (c) => `\`${clean(c, MAX_NAME)}\``)}`
         : '*Failing checks:* none'),
-    devices.length > 0 && `*Devices (${devices.length}):*\n${bulletsWithMore(devices, SHOWN.devices, (d) => deviceLine(d, now))}`,
+    devices.length > 0 &&
+      `*Devices (${devices.length}):*\n${bulletsWithMore(devices, SHOWN.devices, (d) => deviceLine(d, now))}`,
     accounts.length > 0 && `*Accounts:*\n${bulletsWithMore(accounts, SHOWN.accounts, accountLine)}`,
-    groups.length > 0 && `*Groups (${groups.length}):* ${listWithMore(groups, SHOWN.groups, (g) => clean(g, MAX_NAME))}`,
+    groups.length > 0 &&
+      `*Groups (${groups.length}):* ${listWithMore(groups, SHOWN.groups, (g) => clean(g, MAX_NAME))}`,
     locationsLine(state),
   ].filter((p): p is string => !!p);
 
@@ -104,10 +132,16 @@ export function userCard(input: UserCardInput): SlackMessage {
         labeled('Company', clean(details.company, MAX_NAME)),
         labeled('Manager', clean(details.managerLogin ?? state?.managerLogin, MAX_LOGIN)),
         labeled('MFA enabled', yesNoUnknown(details.mfaEnabled)),
-        labeled('Factors used', listWithMore(factors, SHOWN.factors, (f) => clean(humanize(f), MAX_WORD))),
+        labeled(
+          'Factors used',
+          listWithMore(factors, SHOWN.factors, (f) => clean(humanize(f), MAX_WORD)),
+        ),
       ),
     },
-    ...chunkLines(paragraphs.flatMap((p) => p.split('\n'))).map((text): KnownBlock => ({ type: 'section', text: mrkdwn(text) })),
+    ...chunkLines(paragraphs.flatMap((p) => p.split('\n'))).map((text): KnownBlock => ({
+      type: 'section',
+      text: mrkdwn(text),
+    })),
   ];
   const footer = cardFooter({ ...input, openUrl: details.referenceUrl || state?.referenceUrl });
   const who = name === details.login ? details.login : `${name} (${details.login})`;

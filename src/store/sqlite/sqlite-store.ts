@@ -3,7 +3,16 @@ import { dirname } from 'node:path';
 import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
 import type { Logger } from '../../logger.ts';
 import { claimCandidatesSql } from '../claim-sql.ts';
-import { joinCheckIds, toAlert, toClaimedSummary, toAlertAction, toAuditEntry, toDelivery, toRegistration, toSubscription } from '../rows.ts';
+import {
+  joinCheckIds,
+  toAlert,
+  toClaimedSummary,
+  toAlertAction,
+  toAuditEntry,
+  toDelivery,
+  toRegistration,
+  toSubscription,
+} from '../rows.ts';
 import type {
   AlertTransition,
   ClaimedDelivery,
@@ -87,10 +96,12 @@ export function openSqliteStore(path: string, options: { logger: Logger }): Stor
     postedCopies: stmt(`SELECT d.id, d.channel_id, d.posted_ts, p.posted_ts AS thread_ts FROM deliveries d
       LEFT JOIN deliveries p ON p.id = d.parent_id
       WHERE d.alert_id = ? AND d.state = 'sent' ORDER BY d.id`),
-    insertAction: stmt(`INSERT INTO alert_actions (alert_id, action, provider, provider_user_id, ok, steps, error, actor, at)
+    insertAction:
+      stmt(`INSERT INTO alert_actions (alert_id, action, provider, provider_user_id, ok, steps, error, actor, at)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     listActions: stmt('SELECT * FROM alert_actions WHERE alert_id = ? ORDER BY id'),
-    insertAudit: stmt(`INSERT INTO audit_log (at, user_id, user_name, team_id, channel_id, alert_id, login, action, outcome, detail)
+    insertAudit:
+      stmt(`INSERT INTO audit_log (at, user_id, user_name, team_id, channel_id, alert_id, login, action, outcome, detail)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     listAudit: stmt('SELECT * FROM audit_log ORDER BY id DESC LIMIT ?'),
     listAuditFor: stmt('SELECT * FROM audit_log WHERE lower(login) = lower(?) ORDER BY id DESC LIMIT ?'),
@@ -105,7 +116,9 @@ export function openSqliteStore(path: string, options: { logger: Logger }): Stor
     listRegistrations: stmt('SELECT * FROM webhook_registrations ORDER BY created_at, id'),
     deleteRegistration: stmt('DELETE FROM webhook_registrations WHERE id = ?'),
     getState: stmt('SELECT value FROM app_state WHERE key = ?'),
-    setState: stmt('INSERT INTO app_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+    setState: stmt(
+      'INSERT INTO app_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+    ),
     schemaVersion: stmt('SELECT MAX(version) AS version FROM schema_migrations'),
   };
 
@@ -182,16 +195,34 @@ export function openSqliteStore(path: string, options: { logger: Logger }): Stor
       const base = { findingId: record.findingId, at: record.receivedAt };
       for (const planned of record.planDeliveries(created)) {
         if (planned.kind === 'alert') {
-          insertDelivery({ ...base, kind: 'alert', alertId: planned.alertId, channelId: planned.channelId,
-            subscriptionId: planned.subscriptionId, parentId: null });
+          insertDelivery({
+            ...base,
+            kind: 'alert',
+            alertId: planned.alertId,
+            channelId: planned.channelId,
+            subscriptionId: planned.subscriptionId,
+            parentId: null,
+          });
           deliveriesCreated += 1;
           continue;
         }
-        const parentId = insertDelivery({ ...base, kind: 'summary', alertId: null, channelId: planned.channelId,
-          subscriptionId: planned.subscriptionId, parentId: null });
+        const parentId = insertDelivery({
+          ...base,
+          kind: 'summary',
+          alertId: null,
+          channelId: planned.channelId,
+          subscriptionId: planned.subscriptionId,
+          parentId: null,
+        });
         for (const alertId of planned.childAlertIds) {
-          insertDelivery({ ...base, kind: 'alert', alertId, channelId: planned.channelId,
-            subscriptionId: planned.subscriptionId, parentId });
+          insertDelivery({
+            ...base,
+            kind: 'alert',
+            alertId,
+            channelId: planned.channelId,
+            subscriptionId: planned.subscriptionId,
+            parentId,
+          });
         }
         deliveriesCreated += 1 + planned.childAlertIds.length;
       }
@@ -202,16 +233,29 @@ export function openSqliteStore(path: string, options: { logger: Logger }): Stor
   function transitionAlert(id: string, t: AlertTransition): TransitionResult {
     return tx(() => {
       const states = t.from.map(() => '?').join(', ');
-      const moved = db.prepare(`UPDATE alerts SET state = ?, decided_by = ?, decided_at = ?,
+      const moved = db
+        .prepare(
+          `UPDATE alerts SET state = ?, decided_by = ?, decided_at = ?,
           decision_action = COALESCE(?, decision_action), decision_error = ?, version = version + 1
-        WHERE id = ? AND state IN (${states}) RETURNING *`)
+        WHERE id = ? AND state IN (${states}) RETURNING *`,
+        )
         .get(t.to, t.actor, t.at, t.action ?? null, t.error ?? null, id, ...t.from) as Row | undefined;
       if (!moved) {
         const current = q.getAlert.get(id) as Row | undefined;
         return { moved: false, alert: current ? toAlert(current) : undefined };
       }
       for (const r of t.results ?? []) {
-        q.insertAction.run(id, r.action, r.provider, r.providerUserId, r.ok ? 1 : 0, JSON.stringify(r.steps), r.error ?? null, r.actor, r.at);
+        q.insertAction.run(
+          id,
+          r.action,
+          r.provider,
+          r.providerUserId,
+          r.ok ? 1 : 0,
+          JSON.stringify(r.steps),
+          r.error ?? null,
+          r.actor,
+          r.at,
+        );
       }
       return { moved: true, alert: toAlert(moved) };
     });
@@ -229,131 +273,169 @@ export function openSqliteStore(path: string, options: { logger: Logger }): Stor
 
   const store: Store = {
     recordFinding: (record) => run(() => recordFinding(record)),
-    getAlert: (id) => run(() => {
-      const row = q.getAlert.get(id) as Row | undefined;
-      return row ? toAlert(row) : undefined;
-    }),
-    updateAlertEnrichment: (id, e) => run(() => {
-      q.enrichAlert.run(e.displayName ?? null, e.referenceUrl ?? null, id);
-    }),
+    getAlert: (id) =>
+      run(() => {
+        const row = q.getAlert.get(id) as Row | undefined;
+        return row ? toAlert(row) : undefined;
+      }),
+    updateAlertEnrichment: (id, e) =>
+      run(() => {
+        q.enrichAlert.run(e.displayName ?? null, e.referenceUrl ?? null, id);
+      }),
 
-    claimDueDeliveries: ({ now, limit, leaseMs, owner, channelIntervalMs }) => run(() => {
-      const leased = tx(() => {
-        const ids: number[] = [];
-        for (const candidate of q.claimCandidates.all({ now, limit }) as Row[]) {
-          const id = Number(candidate.id);
-          if (q.lease.run(now + leaseMs, owner, now, id, now).changes === 0) continue;
-          q.gate.run(String(candidate.channel_id), now + channelIntervalMs);
-          ids.push(id);
-        }
-        return ids;
-      });
-      return leased.map((id) => loadClaimed(toDelivery(q.getDelivery.get(id) as Row)));
-    }),
-    markDelivered: (id, { ts }) => run(() => {
-      q.delivered.run(ts, Date.now(), id);
-    }),
-    reschedule: (id, { nextAttemptAt, error }) => run(() => {
-      q.reschedule.run(nextAttemptAt, error, Date.now(), id);
-    }),
-    markFailed: (id, error) => run(() => {
-      tx(() => {
-        q.fail.run(error, Date.now(), id);
-        q.failChildren.run(`thread parent failed: ${error}`, Date.now(), id);
-      });
-    }),
-    holdChannel: (channelId, until) => run(() => {
-      q.gate.run(channelId, until);
-    }),
-    getDelivery: (id) => run(() => {
-      const row = q.getDelivery.get(id) as Row | undefined;
-      return row ? toDelivery(row) : undefined;
-    }),
-    listDeliveries: (filter = {}) => run(() => {
-      const where: string[] = [];
-      const params: SQLInputValue[] = [];
-      const add = (column: string, value: string | DeliveryState | undefined) => {
-        if (value === undefined) return;
-        where.push(`${column} = ?`);
-        params.push(value);
-      };
-      add('finding_id', filter.findingId);
-      add('channel_id', filter.channelId);
-      add('state', filter.state);
-      const sql = `SELECT * FROM deliveries ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id`;
-      return (db.prepare(sql).all(...params) as Row[]).map(toDelivery);
-    }),
-    postedCopiesOf: (alertId) => run(() =>
-      (q.postedCopies.all(alertId) as Row[]).map((row) => ({
-        deliveryId: Number(row.id),
-        channelId: String(row.channel_id),
-        ts: String(row.posted_ts),
-        ...(row.thread_ts === null || row.thread_ts === undefined ? {} : { threadTs: String(row.thread_ts) }),
-      })),
-    ),
+    claimDueDeliveries: ({ now, limit, leaseMs, owner, channelIntervalMs }) =>
+      run(() => {
+        const leased = tx(() => {
+          const ids: number[] = [];
+          for (const candidate of q.claimCandidates.all({ now, limit }) as Row[]) {
+            const id = Number(candidate.id);
+            if (q.lease.run(now + leaseMs, owner, now, id, now).changes === 0) continue;
+            q.gate.run(String(candidate.channel_id), now + channelIntervalMs);
+            ids.push(id);
+          }
+          return ids;
+        });
+        return leased.map((id) => loadClaimed(toDelivery(q.getDelivery.get(id) as Row)));
+      }),
+    markDelivered: (id, { ts }) =>
+      run(() => {
+        q.delivered.run(ts, Date.now(), id);
+      }),
+    reschedule: (id, { nextAttemptAt, error }) =>
+      run(() => {
+        q.reschedule.run(nextAttemptAt, error, Date.now(), id);
+      }),
+    markFailed: (id, error) =>
+      run(() => {
+        tx(() => {
+          q.fail.run(error, Date.now(), id);
+          q.failChildren.run(`thread parent failed: ${error}`, Date.now(), id);
+        });
+      }),
+    holdChannel: (channelId, until) =>
+      run(() => {
+        q.gate.run(channelId, until);
+      }),
+    getDelivery: (id) =>
+      run(() => {
+        const row = q.getDelivery.get(id) as Row | undefined;
+        return row ? toDelivery(row) : undefined;
+      }),
+    listDeliveries: (filter = {}) =>
+      run(() => {
+        const where: string[] = [];
+        const params: SQLInputValue[] = [];
+        const add = (column: string, value: string | DeliveryState | undefined) => {
+          if (value === undefined) return;
+          where.push(`${column} = ?`);
+          params.push(value);
+        };
+        add('finding_id', filter.findingId);
+        add('channel_id', filter.channelId);
+        add('state', filter.state);
+        const sql = `SELECT * FROM deliveries ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id`;
+        return (db.prepare(sql).all(...params) as Row[]).map(toDelivery);
+      }),
+    postedCopiesOf: (alertId) =>
+      run(() =>
+        (q.postedCopies.all(alertId) as Row[]).map((row) => ({
+          deliveryId: Number(row.id),
+          channelId: String(row.channel_id),
+          ts: String(row.posted_ts),
+          ...(row.thread_ts === null || row.thread_ts === undefined ? {} : { threadTs: String(row.thread_ts) }),
+        })),
+      ),
 
     transitionAlert: (id, transition) => run(() => transitionAlert(id, transition)),
     listAlertActions: (alertId) => run(() => (q.listActions.all(alertId) as Row[]).map(toAlertAction)),
     listStuckAlerts: (before) => run(() => (q.stuckAlerts.all(before) as Row[]).map(toAlert)),
-    recordAudit: (e) => run(() => {
-      q.insertAudit.run(e.at, e.userId, e.userName ?? null, e.teamId ?? null, e.channelId ?? null, e.alertId ?? null,
-        e.login ?? null, e.action, e.outcome, e.detail ?? null);
-    }),
-    listAudit: ({ login, limit }) => run(() => {
-      const found = login === undefined ? q.listAudit.all(limit) : q.listAuditFor.all(login, limit);
-      return (found as Row[]).map(toAuditEntry);
-    }),
-
-    addSubscription: (input) => run(() => {
-      const checkIds = joinCheckIds(input.checkIds);
-      const inserted = q.insertSubscription.get(input.channelId, checkIds, input.minSeverity, input.createdBy,
-        input.createdAt) as Row | undefined;
-      if (inserted) return { created: true, subscription: toSubscription(inserted) };
-      const existing = q.findSubscription.get(input.channelId, checkIds, input.minSeverity) as Row;
-      return { created: false, subscription: toSubscription(existing) };
-    }),
-    listSubscriptions: (filter = {}) => run(() => {
-      const rows = filter.channelId === undefined
-        ? db.prepare('SELECT * FROM subscriptions ORDER BY id').all()
-        : db.prepare('SELECT * FROM subscriptions WHERE channel_id = ? ORDER BY id').all(filter.channelId);
-      return (rows as Row[]).map(toSubscription);
-    }),
-    removeSubscriptions: ({ channelId, id }) => run(() =>
-      tx(() => {
-        const byId = id === undefined ? '' : ' AND id = ?';
-        const params: SQLInputValue[] = id === undefined ? [channelId] : [channelId, id];
-        db.prepare(`UPDATE deliveries SET state = 'failed', last_error = 'unsubscribed', lease_until = NULL,
-            lease_owner = NULL, updated_at = ?
-          WHERE state = 'pending' AND subscription_id IN (SELECT id FROM subscriptions WHERE channel_id = ?${byId})`)
-          .run(Date.now(), ...params);
-        return Number(db.prepare(`DELETE FROM subscriptions WHERE channel_id = ?${byId}`).run(...params).changes);
+    recordAudit: (e) =>
+      run(() => {
+        q.insertAudit.run(
+          e.at,
+          e.userId,
+          e.userName ?? null,
+          e.teamId ?? null,
+          e.channelId ?? null,
+          e.alertId ?? null,
+          e.login ?? null,
+          e.action,
+          e.outcome,
+          e.detail ?? null,
+        );
       }),
-    ),
-    markSubscriptionBroken: (id, reason, at) => run(() => {
-      q.brokenSubscription.run(reason, at, id);
-    }),
-    clearSubscriptionBroken: (id) => run(() => {
-      q.repairSubscription.run(id);
-    }),
+    listAudit: ({ login, limit }) =>
+      run(() => {
+        const found = login === undefined ? q.listAudit.all(limit) : q.listAuditFor.all(login, limit);
+        return (found as Row[]).map(toAuditEntry);
+      }),
 
-    saveRegistration: (r) => run(() => {
-      q.saveRegistration.run(r.id, r.name, r.endpoint, JSON.stringify(r.checkIds), r.createdAt);
-    }),
+    addSubscription: (input) =>
+      run(() => {
+        const checkIds = joinCheckIds(input.checkIds);
+        const inserted = q.insertSubscription.get(
+          input.channelId,
+          checkIds,
+          input.minSeverity,
+          input.createdBy,
+          input.createdAt,
+        ) as Row | undefined;
+        if (inserted) return { created: true, subscription: toSubscription(inserted) };
+        const existing = q.findSubscription.get(input.channelId, checkIds, input.minSeverity) as Row;
+        return { created: false, subscription: toSubscription(existing) };
+      }),
+    listSubscriptions: (filter = {}) =>
+      run(() => {
+        const rows =
+          filter.channelId === undefined
+            ? db.prepare('SELECT * FROM subscriptions ORDER BY id').all()
+            : db.prepare('SELECT * FROM subscriptions WHERE channel_id = ? ORDER BY id').all(filter.channelId);
+        return (rows as Row[]).map(toSubscription);
+      }),
+    removeSubscriptions: ({ channelId, id }) =>
+      run(() =>
+        tx(() => {
+          const byId = id === undefined ? '' : ' AND id = ?';
+          const params: SQLInputValue[] = id === undefined ? [channelId] : [channelId, id];
+          db.prepare(
+            `UPDATE deliveries SET state = 'failed', last_error = 'unsubscribed', lease_until = NULL,
+            lease_owner = NULL, updated_at = ?
+          WHERE state = 'pending' AND subscription_id IN (SELECT id FROM subscriptions WHERE channel_id = ?${byId})`,
+          ).run(Date.now(), ...params);
+          return Number(db.prepare(`DELETE FROM subscriptions WHERE channel_id = ?${byId}`).run(...params).changes);
+        }),
+      ),
+    markSubscriptionBroken: (id, reason, at) =>
+      run(() => {
+        q.brokenSubscription.run(reason, at, id);
+      }),
+    clearSubscriptionBroken: (id) =>
+      run(() => {
+        q.repairSubscription.run(id);
+      }),
+
+    saveRegistration: (r) =>
+      run(() => {
+        q.saveRegistration.run(r.id, r.name, r.endpoint, JSON.stringify(r.checkIds), r.createdAt);
+      }),
     listRegistrations: () => run(() => (q.listRegistrations.all() as Row[]).map(toRegistration)),
     deleteRegistration: (id) => run(() => q.deleteRegistration.run(id).changes > 0),
 
-    getState: (key) => run(() => {
-      const row = q.getState.get(key) as Row | undefined;
-      return row ? String(row.value) : undefined;
-    }),
-    setState: (key, value) => run(() => {
-      q.setState.run(key, value);
-    }),
+    getState: (key) =>
+      run(() => {
+        const row = q.getState.get(key) as Row | undefined;
+        return row ? String(row.value) : undefined;
+      }),
+    setState: (key, value) =>
+      run(() => {
+        q.setState.run(key, value);
+      }),
 
     schemaVersion: () => run(() => Number((q.schemaVersion.get() as Row).version ?? 0)),
-    close: () => run(() => {
-      if (db.isOpen) db.close();
-    }),
+    close: () =>
+      run(() => {
+        if (db.isOpen) db.close();
+      }),
   };
   return store;
 }

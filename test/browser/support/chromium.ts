@@ -19,10 +19,19 @@ if (skipBrowserTests) {
 
 export async function launchChromium(): Promise<Browser> {
   if (!chromiumInstalled) {
-    throw new Error(`Chromium is not installed at ${CHROMIUM_PATH}: the browser tests cannot run (.ci/run installs it with apt-get; or set CHROMIUM_PATH).`);
+    throw new Error(
+      `Chromium is not installed at ${CHROMIUM_PATH}: the browser tests cannot run (.ci/run installs it with apt-get; or set CHROMIUM_PATH).`,
+    );
   }
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 }

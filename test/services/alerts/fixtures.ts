@@ -7,7 +7,9 @@ import { silentLogger } from '../../../src/logger.ts';
 import { openStore } from '../../../src/store/open-store.ts';
 import type { Store } from '../../../src/store/types.ts';
 
-export function finding(overrides: Partial<Omit<Finding, 'users'>> & { logins?: string[]; severity?: Severity } = {}): Finding {
+export function finding(
+  overrides: Partial<Omit<Finding, 'users'>> & { logins?: string[]; severity?: Severity } = {},
+): Finding {
   const { logins = ['ann@example.com'], ...rest } = overrides;
   return {
     envelopeId: randomUUID(),

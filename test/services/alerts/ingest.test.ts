@@ -16,7 +16,13 @@ describe('alert ingest', () => {
     db = await tempDatabase();
     store = await db.open();
     subscriptions = createSubscriptionService({ store });
-    ingest = createAlertIngest({ store, subscriptions, groupThreshold: 5, clock: { now: () => now }, logger: silentLogger });
+    ingest = createAlertIngest({
+      store,
+      subscriptions,
+      groupThreshold: 5,
+      clock: { now: () => now },
+      logger: silentLogger,
+    });
   });
   afterEach(() => db.cleanup());
 
@@ -45,7 +51,11 @@ describe('alert ingest', () => {
   });
 
   it('stores one alert per user with the finding details', async () => {
-    const f = finding({ logins: ['ann@example.com', 'hrms.serviceuser', 'ann@example.com'], severityLabel: 'moderate', severity: 'medium' });
+    const f = finding({
+      logins: ['ann@example.com', 'hrms.serviceuser', 'ann@example.com'],
+      severityLabel: 'moderate',
+      severity: 'medium',
+    });
     expect(await ingest.ingest(f)).toEqual({ duplicate: false, alertsCreated: 2, deliveriesCreated: 0 });
     const [delivery] = await store.listDeliveries({ findingId: f.findingId });
     expect(delivery).toBeUndefined();
@@ -54,9 +64,17 @@ describe('alert ingest', () => {
     await ingest.ingest(g);
     const [card] = await store.listDeliveries({ findingId: g.findingId });
     expect(await store.getAlert(card!.alertId!)).toMatchObject({
-      findingId: g.findingId, envelopeId: g.envelopeId, checkId: 'no-mfa', title: 'No MFA Configured', login: 'bob@example.com',
-      severity: 'high', description: g.description, recommendedActions: g.recommendedActions, published: g.published,
-      createdAt: now, state: 'open',
+      findingId: g.findingId,
+      envelopeId: g.envelopeId,
+      checkId: 'no-mfa',
+      title: 'No MFA Configured',
+      login: 'bob@example.com',
+      severity: 'high',
+      description: g.description,
+      recommendedActions: g.recommendedActions,
+      published: g.published,
+      createdAt: now,
+      state: 'open',
     });
   });
 
@@ -97,7 +115,10 @@ describe('alert ingest', () => {
 
     const few = finding({ logins: userLogins(5) });
     await ingest.ingest(few);
-    const kinds = (await store.listDeliveries({ findingId: few.findingId, channelId: 'C1' })).map((d) => [d.kind, d.parentId]);
+    const kinds = (await store.listDeliveries({ findingId: few.findingId, channelId: 'C1' })).map((d) => [
+      d.kind,
+      d.parentId,
+    ]);
     expect(kinds).toEqual(Array.from({ length: 5 }, () => ['alert', undefined]));
   });
 

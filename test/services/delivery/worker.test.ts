@@ -3,13 +3,21 @@ import { silentLogger } from '../../../src/logger.ts';
 import { createAlertIngest } from '../../../src/services/alerts/ingest.ts';
 import type { CardRenderer } from '../../../src/services/delivery/compose.ts';
 import { SlackPostError, type SlackPoster } from '../../../src/services/delivery/poster.ts';
-import { createDeliveryWorker, type DeliveryWorker, type DeliveryWorkerDeps } from '../../../src/services/delivery/worker.ts';
+import {
+  createDeliveryWorker,
+  type DeliveryWorker,
+  type DeliveryWorkerDeps,
+} from '../../../src/services/delivery/worker.ts';
 import { createSubscriptionService } from '../../../src/services/subscriptions.ts';
 import type { Store } from '../../../src/store/types.ts';
 import { finding, tempDatabase, userLogins } from '../alerts/fixtures.ts';
 
 type Message = Parameters<SlackPoster['post']>[0];
-interface Post { at: number; message: Message; ts: string }
+interface Post {
+  at: number;
+  message: Message;
+  ts: string;
+}
 
 const T0 = Date.UTC(2026, 0, 5, 9);
 
@@ -31,7 +39,10 @@ function recordingPoster(fail: (message: Message, call: number) => Error | undef
 }
 
 const render: CardRenderer = {
-  alert: (alert, enrichment) => ({ text: `alert ${alert.login} ${enrichment?.displayName ?? '-'}`, blocks: [{ type: 'section' }] }),
+  alert: (alert, enrichment) => ({
+    text: `alert ${alert.login} ${enrichment?.displayName ?? '-'}`,
+    blocks: [{ type: 'section' }],
+  }),
   summary: (s) => ({ text: `summary ${s.checkId} ${s.userCount}: ${s.names.join(',')}`, blocks: [{ type: 'header' }] }),
 };
 
@@ -60,18 +71,29 @@ describe('delivery worker', () => {
     await db.cleanup();
   });
 
-  async function setup(channels: Array<{ id: string; checkIds?: string[]; minSeverity?: 'low' | 'high' }>, s: Store = store) {
+  async function setup(
+    channels: Array<{ id: string; checkIds?: string[]; minSeverity?: 'low' | 'high' }>,
+    s: Store = store,
+  ) {
     const subscriptions = createSubscriptionService({ store: s });
     const ids: Record<string, number> = {};
     for (const c of channels) {
-      const r = await subscriptions.subscribe({ channelId: c.id, checkIds: c.checkIds ?? [], minSeverity: c.minSeverity ?? 'low', userId: 'U1' });
+      const r = await subscriptions.subscribe({
+        channelId: c.id,
+        checkIds: c.checkIds ?? [],
+        minSeverity: c.minSeverity ?? 'low',
+        userId: 'U1',
+      });
       ids[c.id] = r.created ? r.subscription.id : r.existing.id;
     }
     const ingest = createAlertIngest({ store: s, subscriptions, logger: silentLogger });
     return { subscriptions, ingest, ids };
   }
 
-  function startWorker(deps: Partial<DeliveryWorkerDeps> & Pick<DeliveryWorkerDeps, 'poster'>, s: Store = store): DeliveryWorker {
+  function startWorker(
+    deps: Partial<DeliveryWorkerDeps> & Pick<DeliveryWorkerDeps, 'poster'>,
+    s: Store = store,
+  ): DeliveryWorker {
     const worker = createDeliveryWorker({
       store: s,
       render,
@@ -87,7 +109,11 @@ describe('delivery worker', () => {
   }
 
   it('posts each card once to the routed channels and records its ts', async () => {
-    const { ingest } = await setup([{ id: 'C-mfa', checkIds: ['no-mfa'] }, { id: 'C-high', minSeverity: 'high' }, { id: 'C-travel', checkIds: ['impossible-travel'] }]);
+    const { ingest } = await setup([
+      { id: 'C-mfa', checkIds: ['no-mfa'] },
+      { id: 'C-high', minSeverity: 'high' },
+      { id: 'C-travel', checkIds: ['impossible-travel'] },
+    ]);
     await ingest.ingest(finding({ checkId: 'no-mfa', severity: 'high', logins: ['a@example.com', 'b@example.com'] }));
     await ingest.ingest(finding({ checkId: 'inactive-users', severity: 'low', logins: ['c@example.com'] }));
     const slack = recordingPoster();
@@ -96,7 +122,10 @@ describe('delivery worker', () => {
     await vi.advanceTimersByTimeAsync(5_000);
 
     expect(slack.posts.map((p) => `${p.message.channel} ${p.message.text}`).sort()).toEqual([
-      'C-high alert a@example.com -', 'C-high alert b@example.com -', 'C-mfa alert a@example.com -', 'C-mfa alert b@example.com -',
+      'C-high alert a@example.com -',
+      'C-high alert b@example.com -',
+      'C-mfa alert a@example.com -',
+      'C-mfa alert b@example.com -',
     ]);
     const sent = await store.listDeliveries({ state: 'sent' });
     expect(sent.map((d) => d.postedTs).sort()).toEqual(slack.posts.map((p) => p.ts).sort());
@@ -196,7 +225,13 @@ describe('delivery worker', () => {
     const { ingest, subscriptions, ids } = await setup([{ id: 'C-gone' }, { id: 'C-ok' }]);
     await ingest.ingest(finding());
     const slack = recordingPoster((m) =>
-      m.channel === 'C-gone' ? new SlackPostError('channel_not_found', { kind: 'permanent', code: 'channel_not_found', breaksSubscription: true }) : undefined,
+      m.channel === 'C-gone'
+        ? new SlackPostError('channel_not_found', {
+            kind: 'permanent',
+            code: 'channel_not_found',
+            breaksSubscription: true,
+          })
+        : undefined,
     );
     const broken: Array<[number, string]> = [];
     startWorker({ poster: slack.poster, onSubscriptionBroken: (id, reason) => broken.push([id, reason]) });
@@ -215,7 +250,10 @@ describe('delivery worker', () => {
   it('fails a card Slack finds invalid without breaking its subscription', async () => {
     const { ingest } = await setup([{ id: 'C1' }]);
     await ingest.ingest(finding());
-    const slack = recordingPoster(() => new SlackPostError('invalid_blocks', { kind: 'permanent', code: 'invalid_blocks', breaksSubscription: false }));
+    const slack = recordingPoster(
+      () =>
+        new SlackPostError('invalid_blocks', { kind: 'permanent', code: 'invalid_blocks', breaksSubscription: false }),
+    );
     startWorker({ poster: slack.poster });
     await vi.advanceTimersByTimeAsync(30_000);
 
@@ -227,7 +265,9 @@ describe('delivery worker', () => {
   it('backs off exponentially on transient errors and then posts', async () => {
     const { ingest } = await setup([{ id: 'C1' }]);
     await ingest.ingest(finding());
-    const slack = recordingPoster((_, call) => (call <= 2 ? new SlackPostError('socket hang up', { kind: 'transient' }) : undefined));
+    const slack = recordingPoster((_, call) =>
+      call <= 2 ? new SlackPostError('socket hang up', { kind: 'transient' }) : undefined,
+    );
     startWorker({ poster: slack.poster });
     await advanceUntil(() => slack.posts.length === 1);
 
@@ -246,11 +286,17 @@ describe('delivery worker', () => {
     await vi.advanceTimersByTimeAsync(120_000);
 
     expect(slack.calls).toHaveLength(3);
-    expect((await store.listDeliveries())[0]).toMatchObject({ state: 'failed', lastError: expect.stringContaining('ECONNRESET') });
+    expect((await store.listDeliveries())[0]).toMatchObject({
+      state: 'failed',
+      lastError: expect.stringContaining('ECONNRESET'),
+    });
   });
 
   it('posts at most one card per second to a channel while channels interleave', async () => {
-    const { ingest } = await setup([{ id: 'C-a', checkIds: ['check-a'] }, { id: 'C-b', checkIds: ['check-b'] }]);
+    const { ingest } = await setup([
+      { id: 'C-a', checkIds: ['check-a'] },
+      { id: 'C-b', checkIds: ['check-b'] },
+    ]);
     for (let i = 0; i < 10; i += 1) {
       await ingest.ingest(finding({ checkId: 'check-a', logins: [`a${i}@example.com`] }));
       await ingest.ingest(finding({ checkId: 'check-b', logins: [`b${i}@example.com`] }));
@@ -332,9 +378,15 @@ describe('delivery worker', () => {
     startWorker({ poster: slack.poster, enrich });
     await advanceUntil(() => slack.posts.length === 2);
 
-    expect(slack.posts.map((p) => p.message.text)).toEqual(['alert ann@example.com Ann Example', 'alert bad@example.com -']);
+    expect(slack.posts.map((p) => p.message.text)).toEqual([
+      'alert ann@example.com Ann Example',
+      'alert bad@example.com -',
+    ]);
     const alertId = alertIdOf(slack.posts[0]!.message);
-    expect(await store.getAlert(String(alertId))).toMatchObject({ displayName: 'Ann Example', referenceUrl: 'https://cii.example/u/ann' });
+    expect(await store.getAlert(String(alertId))).toMatchObject({
+      displayName: 'Ann Example',
+      referenceUrl: 'https://cii.example/u/ann',
+    });
   });
 
   it('has a new worker on the same database file post what a crashed one left, exactly once', async () => {
@@ -342,7 +394,13 @@ describe('delivery worker', () => {
     await ingest.ingest(finding({ logins: ['a@example.com', 'b@example.com'] }));
     // The crashed replica had leased one card per channel and never posted them.
     const crashed = await db.open();
-    const leased = await crashed.claimDueDeliveries({ now: Date.now(), limit: 10, leaseMs: 30_000, owner: 'crashed', channelIntervalMs: 1_000 });
+    const leased = await crashed.claimDueDeliveries({
+      now: Date.now(),
+      limit: 10,
+      leaseMs: 30_000,
+      owner: 'crashed',
+      channelIntervalMs: 1_000,
+    });
     expect(leased).toHaveLength(2);
     await crashed.close();
     await store.close();

@@ -20,13 +20,15 @@ type Script = Array<ProviderActionResult | Error>;
 function fakeProvider(provider: IdentityProviderName, label: string) {
   const calls: Array<{ action: 'block' | 'unblock'; userId: string }> = [];
   const scripts: Record<'block' | 'unblock', Script> = { block: [], unblock: [] };
-  const answer = (action: 'block' | 'unblock') => async (userId: string): Promise<ProviderActionResult> => {
-    calls.push({ action, userId });
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    const next = scripts[action].shift();
-    if (next instanceof Error) throw next;
-    return next ?? { ok: true, steps: [`${label} ${action}ed`] };
-  };
+  const answer =
+    (action: 'block' | 'unblock') =>
+    async (userId: string): Promise<ProviderActionResult> => {
+      calls.push({ action, userId });
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const next = scripts[action].shift();
+      if (next instanceof Error) throw next;
+      return next ?? { ok: true, steps: [`${label} ${action}ed`] };
+    };
   const client: IdentityProviderClient = { provider, label, block: answer('block'), unblock: answer('unblock') };
   return { client, calls, scripts };
 }
@@ -70,7 +72,13 @@ describe('response service', () => {
       store,
       cii: {
         getEndUser: async () => {
-          const next = ciiAnswers.shift() ?? endUser([{ provider: 'DUO', userId: 'DU1' }, { provider: 'OKTA', userId: '00u1' }, { provider: 'AZURE_AD', userId: 'e1' }]);
+          const next =
+            ciiAnswers.shift() ??
+            endUser([
+              { provider: 'DUO', userId: 'DU1' },
+              { provider: 'OKTA', userId: '00u1' },
+              { provider: 'AZURE_AD', userId: 'e1' },
+            ]);
           if (next instanceof Error) throw next;
           return next;
         },
@@ -85,15 +93,26 @@ describe('response service', () => {
   });
   afterEach(() => store.close());
 
-  const audit = async () => (await store.listAudit({ limit: 100 })).reverse().map((e) => [e.userId, e.action, e.outcome]);
+  const audit = async () =>
+    (await store.listAudit({ limit: 100 })).reverse().map((e) => [e.userId, e.action, e.outcome]);
 
   it('fails an action a crashed process left in progress, so its cards offer Retry, which then completes it', async () => {
-    await store.transitionAlert(alertId, { from: ['open'], to: 'in_progress', actor: 'UANALYST', at: 1_000, action: 'block' });
+    await store.transitionAlert(alertId, {
+      from: ['open'],
+      to: 'in_progress',
+      actor: 'UANALYST',
+      at: 1_000,
+      action: 'block',
+    });
     const early = createResponseService({ ...deps, clock: { now: () => 1_000 + 60_000 } });
     expect(await early.recoverInterrupted()).toBe(0);
     const later = createResponseService({ ...deps, clock: { now: () => 1_000 + 11 * 60_000 } });
     expect(await later.recoverInterrupted()).toBe(1);
-    expect(await store.getAlert(alertId)).toMatchObject({ state: 'failed', decisionAction: 'block', decisionError: expect.stringContaining('Interrupted') });
+    expect(await store.getAlert(alertId)).toMatchObject({
+      state: 'failed',
+      decisionAction: 'block',
+      decisionError: expect.stringContaining('Interrupted'),
+    });
     expect(refreshes).toEqual(['failed']);
     expect(await later.recoverInterrupted()).toBe(0);
     expect(await later.retry(alertId, OTHER)).toMatchObject({ kind: 'blocked' });
@@ -102,11 +121,23 @@ describe('response service', () => {
 
   it('refuses a click from someone who is not a responder: nothing moves, no provider is called, the refusal is audited', async () => {
     const service = createResponseService(deps);
-    expect(await service.block(alertId, { ...ANALYST, userId: 'UVIEWER' })).toEqual({ kind: 'refused', reason: 'not_responder' });
+    expect(await service.block(alertId, { ...ANALYST, userId: 'UVIEWER' })).toEqual({
+      kind: 'refused',
+      reason: 'not_responder',
+    });
     expect((await store.getAlert(alertId))?.state).toBe('open');
     expect([...duo.calls, ...okta.calls, ...refreshes]).toEqual([]);
     expect(await store.listAudit({ limit: 5 })).toMatchObject([
-      { userId: 'UVIEWER', userName: 'bob', teamId: 'T1', channelId: 'C1', alertId, login: LOGIN, action: 'block', outcome: 'refused_not_responder' },
+      {
+        userId: 'UVIEWER',
+        userName: 'bob',
+        teamId: 'T1',
+        channelId: 'C1',
+        alertId,
+        login: LOGIN,
+        action: 'block',
+        outcome: 'refused_not_responder',
+      },
     ]);
   });
 
@@ -121,7 +152,10 @@ describe('response service', () => {
     expect(await failing.approve(alertId, ANALYST)).toEqual({ kind: 'refused', reason: 'unverified' });
     const missing = createResponseService({ ...deps, emailOf: async () => undefined });
     expect(await missing.block(alertId, ANALYST)).toEqual({ kind: 'refused', reason: 'unverified' });
-    expect(await audit()).toEqual([['UANALYST', 'approve', 'refused_unverified'], ['UANALYST', 'block', 'refused_unverified']]);
+    expect(await audit()).toEqual([
+      ['UANALYST', 'approve', 'refused_unverified'],
+      ['UANALYST', 'block', 'refused_unverified'],
+    ]);
   });
 
   it('refuses Block when no identity provider is configured', async () => {
@@ -138,8 +172,14 @@ describe('response service', () => {
   it('approves once: the decision is stored with who and when, later clicks hear the current state', async () => {
     const service = createResponseService(deps);
     const approved = await service.approve(alertId, ANALYST);
-    expect(approved).toMatchObject({ kind: 'approved', alert: { state: 'approved', decidedBy: 'UANALYST', decidedAt: 1_000 } });
-    expect(await service.block(alertId, OTHER)).toMatchObject({ kind: 'already', alert: { state: 'approved', decidedBy: 'UANALYST' } });
+    expect(approved).toMatchObject({
+      kind: 'approved',
+      alert: { state: 'approved', decidedBy: 'UANALYST', decidedAt: 1_000 },
+    });
+    expect(await service.block(alertId, OTHER)).toMatchObject({
+      kind: 'already',
+      alert: { state: 'approved', decidedBy: 'UANALYST' },
+    });
     expect(refreshes).toEqual(['approved']);
     expect(duo.calls).toEqual([]);
   });
@@ -150,20 +190,33 @@ describe('response service', () => {
     expect(duo.calls).toEqual([{ action: 'block', userId: 'DU1' }]);
     expect(okta.calls).toEqual([{ action: 'block', userId: '00u1' }]);
     expect(refreshes).toEqual(['in_progress', 'blocked']);
-    expect(reports).toEqual([{
-      action: 'block', state: 'blocked', actor: 'UANALYST', at: 1_000,
-      results: [
-        { provider: 'DUO', label: 'Duo', providerUserId: 'DU1', ok: true, steps: ['Duo blocked'] },
-        { provider: 'OKTA', label: 'Okta', providerUserId: '00u1', ok: true, steps: ['Okta blocked'] },
-      ],
-    }]);
-    expect((await store.listAlertActions(alertId)).map((a) => [a.provider, a.ok])).toEqual([['DUO', true], ['OKTA', true]]);
-    expect((await store.listAudit({ limit: 1 }))[0]).toMatchObject({ outcome: 'blocked', detail: 'Duo DU1: ok; Okta 00u1: ok' });
+    expect(reports).toEqual([
+      {
+        action: 'block',
+        state: 'blocked',
+        actor: 'UANALYST',
+        at: 1_000,
+        results: [
+          { provider: 'DUO', label: 'Duo', providerUserId: 'DU1', ok: true, steps: ['Duo blocked'] },
+          { provider: 'OKTA', label: 'Okta', providerUserId: '00u1', ok: true, steps: ['Okta blocked'] },
+        ],
+      },
+    ]);
+    expect((await store.listAlertActions(alertId)).map((a) => [a.provider, a.ok])).toEqual([
+      ['DUO', true],
+      ['OKTA', true],
+    ]);
+    expect((await store.listAudit({ limit: 1 }))[0]).toMatchObject({
+      outcome: 'blocked',
+      detail: 'Duo DU1: ok; Okta 00u1: ok',
+    });
   });
 
   it('lets one of ten concurrent Block clicks act: one call per provider, nine "already"', async () => {
     const service = createResponseService(deps);
-    const outcomes = await Promise.all(Array.from({ length: 10 }, (_, i) => service.block(alertId, i % 2 ? ANALYST : OTHER)));
+    const outcomes = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => service.block(alertId, i % 2 ? ANALYST : OTHER)),
+    );
     expect(outcomes.filter((o) => o.kind === 'blocked')).toHaveLength(1);
     expect(outcomes.filter((o) => o.kind === 'already')).toHaveLength(9);
     expect(duo.calls).toHaveLength(1);
@@ -171,24 +224,44 @@ describe('response service', () => {
   });
 
   it('fails a partial block plainly and retries only what failed', async () => {
-    okta.scripts.block.push({ ok: false, error: 'Okta is unavailable (HTTP 503)', retryable: true, steps: ['Okta user suspended'] });
+    okta.scripts.block.push({
+      ok: false,
+      error: 'Okta is unavailable (HTTP 503)',
+      retryable: true,
+      steps: ['Okta user suspended'],
+    });
     const service = createResponseService(deps);
     const failed = await service.block(alertId, ANALYST);
     expect(failed).toMatchObject({ kind: 'failed', action: 'block', alert: { state: 'failed' } });
-    expect(reports[0]).toMatchObject({ state: 'failed', results: [{ label: 'Duo', ok: true }, { label: 'Okta', ok: false, error: 'Okta is unavailable (HTTP 503)', steps: ['Okta user suspended'] }] });
+    expect(reports[0]).toMatchObject({
+      state: 'failed',
+      results: [
+        { label: 'Duo', ok: true },
+        { label: 'Okta', ok: false, error: 'Okta is unavailable (HTTP 503)', steps: ['Okta user suspended'] },
+      ],
+    });
 
     const retried = await service.retry(alertId, OTHER);
-    expect(retried).toMatchObject({ kind: 'blocked', alert: { state: 'blocked', decidedBy: 'UOTHER' }, results: [{ label: 'Okta', ok: true }] });
+    expect(retried).toMatchObject({
+      kind: 'blocked',
+      alert: { state: 'blocked', decidedBy: 'UOTHER' },
+      results: [{ label: 'Okta', ok: true }],
+    });
     expect(duo.calls).toHaveLength(1);
     expect(okta.calls).toHaveLength(2);
-    expect(await audit()).toEqual([['UANALYST', 'block', 'block_failed'], ['UOTHER', 'retry', 'blocked']]);
+    expect(await audit()).toEqual([
+      ['UANALYST', 'block', 'block_failed'],
+      ['UOTHER', 'retry', 'blocked'],
+    ]);
   });
 
   it('fails cleanly when CII cannot be read, calls no provider, and a retry starts from CII again', async () => {
     ciiAnswers.push(new CiiUnavailableError('timeout'));
     const service = createResponseService(deps);
     expect(await service.block(alertId, ANALYST)).toMatchObject({
-      kind: 'failed', error: 'Could not read the user’s accounts from CII: CII is unreachable or too slow right now', results: [],
+      kind: 'failed',
+      error: 'Could not read the user’s accounts from CII: CII is unreachable or too slow right now',
+      results: [],
     });
     expect((await store.getAlert(alertId))?.decisionError).toContain('CII is unreachable');
     expect([...duo.calls, ...okta.calls]).toEqual([]);
@@ -199,10 +272,17 @@ describe('response service', () => {
   it('fails when CII lists no account in a configured provider, and when a provider client throws', async () => {
     ciiAnswers.push(endUser([{ provider: 'AZURE_AD', userId: 'e1' }]));
     const service = createResponseService(deps);
-    expect(await service.block(alertId, ANALYST)).toMatchObject({ kind: 'failed', error: 'CII lists no account of this user in Duo, Okta' });
+    expect(await service.block(alertId, ANALYST)).toMatchObject({
+      kind: 'failed',
+      error: 'CII lists no account of this user in Duo, Okta',
+    });
     duo.scripts.block.push(new Error('boom'));
     expect(await service.retry(alertId, ANALYST)).toMatchObject({
-      kind: 'failed', results: [{ label: 'Duo', ok: false, error: 'Duo: unexpected error (see the app log)' }, { label: 'Okta', ok: true }],
+      kind: 'failed',
+      results: [
+        { label: 'Duo', ok: false, error: 'Duo: unexpected error (see the app log)' },
+        { label: 'Okta', ok: true },
+      ],
     });
   });
 
@@ -214,14 +294,24 @@ describe('response service', () => {
     await service.retry(alertId, ANALYST);
 
     duo.scripts.unblock.push({ ok: false, error: 'Duo is unavailable (HTTP 503)', retryable: true, steps: [] });
-    expect(await service.unblock(alertId, OTHER)).toMatchObject({ kind: 'failed', action: 'unblock', alert: { state: 'failed', decisionAction: 'unblock' } });
-    expect(await service.retry(alertId, OTHER)).toMatchObject({ kind: 'unblocked', results: [{ label: 'Duo', ok: true }] });
+    expect(await service.unblock(alertId, OTHER)).toMatchObject({
+      kind: 'failed',
+      action: 'unblock',
+      alert: { state: 'failed', decisionAction: 'unblock' },
+    });
+    expect(await service.retry(alertId, OTHER)).toMatchObject({
+      kind: 'unblocked',
+      results: [{ label: 'Duo', ok: true }],
+    });
     expect(duo.calls.filter((c) => c.action === 'unblock')).toHaveLength(2);
     expect(okta.calls.filter((c) => c.action === 'unblock')).toEqual([{ action: 'unblock', userId: '00u1' }]);
     expect(await service.unblock(alertId, OTHER)).toMatchObject({ kind: 'already', alert: { state: 'unblocked' } });
   });
 
   it('says "already" to a Retry of an alert that has not failed', async () => {
-    expect(await createResponseService(deps).retry(alertId, ANALYST)).toMatchObject({ kind: 'already', alert: { state: 'open' } });
+    expect(await createResponseService(deps).retry(alertId, ANALYST)).toMatchObject({
+      kind: 'already',
+      alert: { state: 'open' },
+    });
   });
 });

@@ -24,7 +24,12 @@ describe('CII simulator fault injection', () => {
     expect(limited.headers.get('retry-after')).toBe('3');
     expect(limited.body.errors).toEqual([expect.objectContaining({ errorType: 'TooManyRequestsException' })]);
     expect((await ping()).status).toBe(200);
-    expect(sim.graphqlCalls('ping').slice(-2).map((r) => r.status)).toEqual([429, 200]);
+    expect(
+      sim
+        .graphqlCalls('ping')
+        .slice(-2)
+        .map((r) => r.status),
+    ).toEqual([429, 200]);
   });
 
   it('applies a fault the given number of times, and queued faults in order', async () => {
@@ -46,7 +51,10 @@ describe('CII simulator fault injection', () => {
     sim.inject({ graphqlErrors: [{ message: 'Resolver timed out', errorType: 'ExecutionTimeout' }] });
     const answer = await ping();
     expect(answer.status).toBe(200);
-    expect(answer.body).toEqual({ data: null, errors: [{ message: 'Resolver timed out', errorType: 'ExecutionTimeout' }] });
+    expect(answer.body).toEqual({
+      data: null,
+      errors: [{ message: 'Resolver timed out', errorType: 'ExecutionTimeout' }],
+    });
   });
 
   it('delays a request by an injected delay and by the latency, and records the wait', async () => {

@@ -21,7 +21,9 @@ function selectionOf(schema: z.ZodType): string {
     else break;
   }
   if (!(inner instanceof z.ZodObject)) return '';
-  const fields = Object.entries(inner.shape as Record<string, z.ZodType>).map(([name, field]) => `${name} ${selectionOf(field)}`);
+  const fields = Object.entries(inner.shape as Record<string, z.ZodType>).map(
+    ([name, field]) => `${name} ${selectionOf(field)}`,
+  );
   return `{ ${fields.join(' ')} }`;
 }
 
@@ -152,17 +154,23 @@ describe('CII simulator GraphQL endpoint', () => {
       items { login displayName providers hasMoreGroups endUserTrustScore { levelOfTrust } } pageToken } }`;
     type Page = { items: { displayName: string; hasMoreGroups: boolean; login: string }[]; pageToken: string | null };
     const first = (await graphql(sim, token, query)).body.data as { listEndUsers: Page };
-    const second = (await graphql(sim, token, query, { token: first.listEndUsers.pageToken })).body.data as { listEndUsers: Page };
+    const second = (await graphql(sim, token, query, { token: first.listEndUsers.pageToken })).body.data as {
+      listEndUsers: Page;
+    };
     const names = [...first.listEndUsers.items, ...second.listEndUsers.items].map((u) => u.displayName);
     expect(names).toHaveLength(seedUsers.length);
     expect(names).toEqual([...names].sort((a, b) => b.localeCompare(a)));
-    const marcus = [...first.listEndUsers.items, ...second.listEndUsers.items].find((u) => u.login === 'marcus.chen@example.com');
+    const marcus = [...first.listEndUsers.items, ...second.listEndUsers.items].find(
+      (u) => u.login === 'marcus.chen@example.com',
+    );
     expect(marcus?.hasMoreGroups).toBe(true);
   });
 
   it('answers getIntegrationsStatus with one entry per synced provider', async () => {
     const answer = await graphql(sim, token, queries.integrations);
-    const statuses = z.array(integrationStatusSchema).parse((answer.body.data as { getIntegrationsStatus: unknown }).getIntegrationsStatus);
+    const statuses = z
+      .array(integrationStatusSchema)
+      .parse((answer.body.data as { getIntegrationsStatus: unknown }).getIntegrationsStatus);
     expect(statuses.map((s) => s.provider).sort()).toEqual(['AZURE_AD', 'DUO', 'OKTA']);
   });
 });

@@ -12,12 +12,21 @@ export async function postJson(url: string, body: unknown, headers: Record<strin
     headers: { 'content-type': 'application/json', ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
-  return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, unknown> };
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (await response.json()) as Record<string, unknown>,
+  };
 }
 
 export async function fetchToken(sim: CiiSimulator): Promise<string> {
   const { clientId, clientSecret, audience } = sim.credentials;
-  const answer = await postJson(sim.tokenUrl, { client_id: clientId, client_secret: clientSecret, audience, grant_type: 'client_credentials' });
+  const answer = await postJson(sim.tokenUrl, {
+    client_id: clientId,
+    client_secret: clientSecret,
+    audience,
+    grant_type: 'client_credentials',
+  });
   if (answer.status !== 200) throw new Error(`token request failed with ${answer.status}`);
   return answer.body.access_token as string;
 }

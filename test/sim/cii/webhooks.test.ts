@@ -3,7 +3,13 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checks } from '../../../sim/cii/checks.ts';
 import { SIM_EVENT_SOURCE } from '../../../sim/cii/envelopes.ts';
-import { buildFailedCheckEnvelope, buildTestEnvelope, startCiiSimulator, type CiiEnvelope, type CiiSimulator } from '../../../sim/cii/server.ts';
+import {
+  buildFailedCheckEnvelope,
+  buildTestEnvelope,
+  startCiiSimulator,
+  type CiiEnvelope,
+  type CiiSimulator,
+} from '../../../sim/cii/server.ts';
 import { fetchToken, graphql } from './http.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -53,7 +59,14 @@ describe('CII simulator webhooks', () => {
     const id = await registerTarget(['no-mfa']);
     expect(id).toMatch(UUID);
     expect(sim.webhooks()).toEqual([
-      { id, name: 'slack-bot', endpoint: receiver.url, apiKeyName: 'x-api-client-token', apiKey: 's3cret', checkIds: ['no-mfa'] },
+      {
+        id,
+        name: 'slack-bot',
+        endpoint: receiver.url,
+        apiKeyName: 'x-api-client-token',
+        apiKey: 's3cret',
+        checkIds: ['no-mfa'],
+      },
     ]);
   });
 
@@ -66,7 +79,13 @@ describe('CII simulator webhooks', () => {
   });
 
   it('rejects a target whose endpoint is not a URL', async () => {
-    const input = { name: 'x', endpoint: 'not a url', apiKeyName: 'x-api-client-token', apiKey: 'k', checkIds: ['no-mfa'] };
+    const input = {
+      name: 'x',
+      endpoint: 'not a url',
+      apiKeyName: 'x-api-client-token',
+      apiKey: 'k',
+      checkIds: ['no-mfa'],
+    };
     const answer = await graphql(sim, token, register, { input });
     expect(answer.body.errors).toEqual([expect.objectContaining({ errorType: 'BadRequest' })]);
     expect(sim.webhooks()).toEqual([]);
@@ -75,7 +94,9 @@ describe('CII simulator webhooks', () => {
   it('registers a Duo Security client target, which receives no HTTP deliveries', async () => {
     const mutation = `mutation { registerWebhookWithDuoSecurityClient(input: { name: "duo", duoIntegrationInstanceId: "DIABC", checkIds: ["no-mfa"] }) }`;
     const answer = await graphql(sim, token, mutation);
-    expect((answer.body.data as { registerWebhookWithDuoSecurityClient: string }).registerWebhookWithDuoSecurityClient).toMatch(UUID);
+    expect(
+      (answer.body.data as { registerWebhookWithDuoSecurityClient: string }).registerWebhookWithDuoSecurityClient,
+    ).toMatch(UUID);
     expect(await sim.deliverFailedCheck({ checkId: 'no-mfa', logins: ['hrms.serviceuser'] })).toEqual([]);
   });
 
@@ -84,14 +105,23 @@ describe('CII simulator webhooks', () => {
     const other = await startReceiver();
     await registerTarget(['inactive-users'], other.url);
     try {
-      const results = await sim.deliverFailedCheck({ checkId: 'no-mfa', logins: ['hrms.serviceuser', 'tom.harris@example.com'] });
+      const results = await sim.deliverFailedCheck({
+        checkId: 'no-mfa',
+        logins: ['hrms.serviceuser', 'tom.harris@example.com'],
+      });
       expect(results).toEqual([{ endpoint: receiver.url, status: 200, body: 'ok' }]);
       expect(other.received).toEqual([]);
       const [delivery] = receiver.received;
       expect(delivery?.headers['x-api-client-token']).toBe('s3cret');
       expect(delivery?.headers['content-type']).toBe('application/json');
       const envelope = delivery?.body;
-      expect(envelope).toMatchObject({ version: '0', 'detail-type': 'FAILED_CHECK', source: SIM_EVENT_SOURCE, region: 'us-east-2', resources: [] });
+      expect(envelope).toMatchObject({
+        version: '0',
+        'detail-type': 'FAILED_CHECK',
+        source: SIM_EVENT_SOURCE,
+        region: 'us-east-2',
+        resources: [],
+      });
       expect(envelope?.detail).toMatchObject({ checkId: 'no-mfa', title: 'No MFA Configured', severity: 'high' });
       expect(envelope?.detail.usersFailing).toEqual(['hrms.serviceuser', 'tom.harris@example.com']);
       expect(envelope?.detail).not.toHaveProperty('login');
@@ -105,7 +135,12 @@ describe('CII simulator webhooks', () => {
   it('delivers one envelope per user in the single shape', async () => {
     await registerTarget(['impossible-travel']);
     const logins = ['mia.johansson@example.com', 'hannah.schmidt@example.com'];
-    const results = await sim.deliverFailedCheck({ checkId: 'impossible-travel', logins, shape: 'single', severity: 'CRITICAL' });
+    const results = await sim.deliverFailedCheck({
+      checkId: 'impossible-travel',
+      logins,
+      shape: 'single',
+      severity: 'CRITICAL',
+    });
     expect(results.map((r) => r.status)).toEqual([200, 200]);
     const details = receiver.received.map((r) => r.body.detail);
     expect(details.map((d) => d.login).sort()).toEqual([...logins].sort());
@@ -115,7 +150,10 @@ describe('CII simulator webhooks', () => {
 
   it('reuses given ids, as a redelivery would', async () => {
     await registerTarget(['no-mfa']);
-    const ids = { findingId: '11111111-1111-4111-8111-111111111111', envelopeId: '22222222-2222-4222-8222-222222222222' };
+    const ids = {
+      findingId: '11111111-1111-4111-8111-111111111111',
+      envelopeId: '22222222-2222-4222-8222-222222222222',
+    };
     await sim.deliverFailedCheck({ checkId: 'no-mfa', logins: ['hrms.serviceuser'], ...ids });
     await sim.deliverFailedCheck({ checkId: 'no-mfa', logins: ['hrms.serviceuser'], ...ids });
     expect(receiver.received.map((r) => [r.body.id, r.body.detail.id])).toEqual([
@@ -176,6 +214,10 @@ describe('CII envelope builders', () => {
   });
 
   it('builds the connectivity test envelope', () => {
-    expect(buildTestEnvelope()).toMatchObject({ version: '0', 'detail-type': 'WebhookTest', detail: { checkId: 'oort-test-check-id' } });
+    expect(buildTestEnvelope()).toMatchObject({
+      version: '0',
+      'detail-type': 'WebhookTest',
+      detail: { checkId: 'oort-test-check-id' },
+    });
   });
 });

@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startCiiSimulator, type CiiSimulator } from '../../../sim/cii/server.ts';
-import { mountConsole, type ConsoleHandle, type ConsoleItem, type ConsoleSnapshot } from '../../../sim/console/console-server.ts';
+import {
+  mountConsole,
+  type ConsoleHandle,
+  type ConsoleItem,
+  type ConsoleSnapshot,
+} from '../../../sim/console/console-server.ts';
 import { registerToyWebhook, startToyApp, type ToyApp } from '../../../sim/console/toy-app.ts';
 import { startFakeSlack, type FakeSlack } from '../../../sim/slack/fake-slack.ts';
 
@@ -16,7 +21,11 @@ let toy: ToyApp;
 let consoleHandle: ConsoleHandle;
 
 async function post(path: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
-  const res = await fetch(`${fake.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${fake.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
@@ -36,14 +45,21 @@ async function fireDetection(): Promise<ConsoleItem> {
   return card;
 }
 
-const click = (userId: string, messageRef: string, actionId: string) => post('/console/click', { channelId: ALERTS, userId, messageRef, actionId });
+const click = (userId: string, messageRef: string, actionId: string) =>
+  post('/console/click', { channelId: ALERTS, userId, messageRef, actionId });
 
 beforeAll(async () => {
   fake = await startFakeSlack();
   cii = await startCiiSimulator();
   toy = await startToyApp({ fake, signingSecret: SECRET, responder: RESPONDER });
   await registerToyWebhook(cii, toy, ['impossible-travel']);
-  consoleHandle = mountConsole({ fake, appUrl: toy.url, signingSecret: SECRET, cii, users: { responder: RESPONDER, nonResponder: OTHER } });
+  consoleHandle = mountConsole({
+    fake,
+    appUrl: toy.url,
+    signingSecret: SECRET,
+    cii,
+    users: { responder: RESPONDER, nonResponder: OTHER },
+  });
 });
 afterAll(async () => {
   consoleHandle.close();
@@ -63,45 +79,86 @@ describe('demo console server', () => {
     }
     expect((await fetch(`${fake.url}/console/assets/../console-server.ts`)).status).toBe(404);
     expect((await fetch(`${fake.url}/console/nothing`)).status).toBe(404);
-    const auth = await fetch(`${fake.apiUrl}auth.test`, { method: 'POST', headers: { authorization: `Bearer ${fake.botToken}` } });
+    const auth = await fetch(`${fake.apiUrl}auth.test`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${fake.botToken}` },
+    });
     expect(await auth.json()).toMatchObject({ ok: true, user_id: 'UBOT' });
   });
 
   it('lists the channels, the two users to act as, and the CII catalogue', async () => {
     const state = await snapshot(RESPONDER);
-    expect(state.channels).toEqual([{ id: 'C0SECALERT', name: 'sec-alerts' }, { id: 'C0SOC', name: 'soc' }]);
-    expect(state.actors).toEqual({ responder: { id: RESPONDER, name: 'Bob Analyst' }, nonResponder: { id: OTHER, name: 'Carol Viewer' } });
-    const catalogue = (await (await fetch(`${fake.url}/console/cii`)).json()) as Record<string, Array<Record<string, unknown>>>;
+    expect(state.channels).toEqual([
+      { id: 'C0SECALERT', name: 'sec-alerts' },
+      { id: 'C0SOC', name: 'soc' },
+    ]);
+    expect(state.actors).toEqual({
+      responder: { id: RESPONDER, name: 'Bob Analyst' },
+      nonResponder: { id: OTHER, name: 'Carol Viewer' },
+    });
+    const catalogue = (await (await fetch(`${fake.url}/console/cii`)).json()) as Record<
+      string,
+      Array<Record<string, unknown>>
+    >;
     expect(catalogue.checks).toContainEqual({ id: 'impossible-travel', title: 'Impossible Travel', severity: 'high' });
     expect(catalogue.users).toContainEqual(expect.objectContaining({ login: LOGIN }));
     expect(catalogue.webhooks).toEqual([expect.objectContaining({ name: 'toy-app', checkIds: ['impossible-travel'] })]);
   });
 
   it('sends a slash command signed as Slack does: Bolt accepts it and its ack shows only to the sender', async () => {
-    const answer = await post('/console/command', { channelId: ALERTS, userId: RESPONDER, text: '/cii user bob@example.com' });
+    const answer = await post('/console/command', {
+      channelId: ALERTS,
+      userId: RESPONDER,
+      text: '/cii user bob@example.com',
+    });
     expect(answer.body).toEqual({ ok: true, status: 200 });
     const [ack] = await channel(RESPONDER);
-    expect(ack).toMatchObject({ ephemeral: true, text: 'Lookup: user bob@example.com', ref: expect.stringMatching(/^e:/) });
+    expect(ack).toMatchObject({
+      ephemeral: true,
+      text: 'Lookup: user bob@example.com',
+      ref: expect.stringMatching(/^e:/),
+    });
     expect(JSON.stringify(ack?.blocks)).toContain(`<@${RESPONDER}>`);
     expect(await channel(OTHER)).toEqual([]);
   });
 
   it('reports a command the app rejects for its signature, and shows nothing', async () => {
-    const wrong = mountConsole({ fake, appUrl: toy.url, signingSecret: 'not-the-secret', cii, users: { responder: RESPONDER, nonResponder: OTHER } });
+    const wrong = mountConsole({
+      fake,
+      appUrl: toy.url,
+      signingSecret: 'not-the-secret',
+      cii,
+      users: { responder: RESPONDER, nonResponder: OTHER },
+    });
     consoleHandle.close();
     try {
-      const answer = await post('/console/command', { channelId: ALERTS, userId: RESPONDER, text: 'user bob@example.com' });
+      const answer = await post('/console/command', {
+        channelId: ALERTS,
+        userId: RESPONDER,
+        text: 'user bob@example.com',
+      });
       expect(answer.body).toMatchObject({ ok: false, status: 401 });
       expect((await channel(RESPONDER)).filter((m) => m.ephemeral)).toEqual([]);
     } finally {
       wrong.close();
-      consoleHandle = mountConsole({ fake, appUrl: toy.url, signingSecret: SECRET, cii, users: { responder: RESPONDER, nonResponder: OTHER } });
+      consoleHandle = mountConsole({
+        fake,
+        appUrl: toy.url,
+        signingSecret: SECRET,
+        cii,
+        users: { responder: RESPONDER, nonResponder: OTHER },
+      });
     }
   });
 
   it('fires a detection through the CII simulator: a real webhook makes the app post a card', async () => {
     const card = await fireDetection();
-    expect(card).toMatchObject({ ephemeral: false, isBot: true, userName: 'CII', text: `CII alert: Impossible Travel — ${LOGIN}` });
+    expect(card).toMatchObject({
+      ephemeral: false,
+      isBot: true,
+      userName: 'CII',
+      text: `CII alert: Impossible Travel — ${LOGIN}`,
+    });
     expect(card.blocks.map((b) => b.type)).toEqual(['header', 'section', 'actions', 'context']);
   });
 
@@ -118,7 +175,10 @@ describe('demo console server', () => {
     expect(answer.body).toEqual({ ok: true, status: 200 });
     await fake.waitForCalls('response_url', 1);
     const seen = await channel(OTHER);
-    expect(seen.map((m) => [m.ephemeral, m.text])).toEqual([[false, card.text], [true, 'Only responders may block users.']]);
+    expect(seen.map((m) => [m.ephemeral, m.text])).toEqual([
+      [false, card.text],
+      [true, 'Only responders may block users.'],
+    ]);
     expect((await channel(RESPONDER)).map((m) => m.text)).toEqual([card.text]);
   });
 
@@ -142,14 +202,14 @@ describe('demo console server', () => {
     expect(texts).toEqual([[false, `<@${RESPONDER}> looked up \`user bob@example.com\``]]);
   });
 
-  it('does not let a user click in another user\'s ephemeral message', async () => {
+  it("does not let a user click in another user's ephemeral message", async () => {
     await post('/console/command', { channelId: ALERTS, userId: RESPONDER, text: 'help' });
     const [ack] = await channel(RESPONDER);
     const answer = await click(OTHER, ack?.ref ?? '', 'share');
     expect(answer.status).toBe(400);
   });
 
-  it('opens the app\'s modal for the clicking user, shows its validation errors, and closes it on success', async () => {
+  it("opens the app's modal for the clicking user, shows its validation errors, and closes it on success", async () => {
     const card = await fireDetection();
     await click(RESPONDER, card.ref, 'note');
     await fake.waitForCalls('views.open', 1);
@@ -162,7 +222,11 @@ describe('demo console server', () => {
     expect(short.body).toEqual({ ok: true, status: 200, errors: { note: 'Write at least 3 characters.' } });
     expect((await snapshot(RESPONDER)).modal?.viewId).toBe(modal?.viewId);
 
-    const saved = await post('/console/view-submit', { userId: RESPONDER, viewId: modal?.viewId, values: value('called the user') });
+    const saved = await post('/console/view-submit', {
+      userId: RESPONDER,
+      viewId: modal?.viewId,
+      values: value('called the user'),
+    });
     expect(saved.body).toEqual({ ok: true, status: 200 });
     await fake.waitForCalls('chat.postMessage', 2);
     const after = await snapshot(RESPONDER);
@@ -175,12 +239,16 @@ describe('demo console server', () => {
     await click(RESPONDER, card.ref, 'note');
     await fake.waitForCalls('views.open', 1);
     const { modal } = await snapshot(RESPONDER);
-    expect((await post('/console/view-close', { userId: RESPONDER, viewId: modal?.viewId })).body).toEqual({ ok: true });
+    expect((await post('/console/view-close', { userId: RESPONDER, viewId: modal?.viewId })).body).toEqual({
+      ok: true,
+    });
     expect((await snapshot(RESPONDER)).modal).toBeNull();
   });
 
   it('rejects malformed requests and requests that are not JSON', async () => {
-    expect((await post('/console/click', { channelId: ALERTS, userId: RESPONDER, messageRef: 'x', actionId: 'a' })).status).toBe(400);
+    expect(
+      (await post('/console/click', { channelId: ALERTS, userId: RESPONDER, messageRef: 'x', actionId: 'a' })).status,
+    ).toBe(400);
     expect((await post('/console/command', { channelId: ALERTS, text: 'help' })).status).toBe(400);
     const form = await fetch(`${fake.url}/console/command`, {
       method: 'POST',

@@ -20,11 +20,16 @@ async function api(method: string, args: Record<string, unknown>): Promise<Recor
 }
 
 async function respond(url: string, payload: Record<string, unknown>): Promise<number> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(payload),
+  });
   return res.status;
 }
 
-const texts = (viewer: string) => (state.snapshot(viewer).messages[CHANNEL] ?? []).map((m) => `${m.ephemeral ? 'e' : 'm'}:${m.text}`);
+const texts = (viewer: string) =>
+  (state.snapshot(viewer).messages[CHANNEL] ?? []).map((m) => `${m.ephemeral ? 'e' : 'm'}:${m.text}`);
 
 beforeAll(async () => {
   fake = await startFakeSlack();
@@ -33,12 +38,17 @@ afterAll(() => fake.close());
 beforeEach(() => {
   stop?.();
   fake.reset();
-  state = createConsoleState({ fake, channels: [CHANNEL, 'C0SOC'], actors: { responder: ALICE, nonResponder: CAROL }, appName: 'CII' });
+  state = createConsoleState({
+    fake,
+    channels: [CHANNEL, 'C0SOC'],
+    actors: { responder: ALICE, nonResponder: CAROL },
+    appName: 'CII',
+  });
   stop = fake.subscribe((change) => state.apply(change));
 });
 
 describe('console state from the fake Slack calls', () => {
-  it('interleaves channel messages and the viewer\'s own ephemeral messages in arrival order', async () => {
+  it("interleaves channel messages and the viewer's own ephemeral messages in arrival order", async () => {
     await api('chat.postMessage', { channel: CHANNEL, text: 'first' });
     await api('chat.postEphemeral', { channel: CHANNEL, user: ALICE, text: 'for alice' });
     await api('chat.postMessage', { channel: CHANNEL, text: 'second' });

@@ -12,7 +12,8 @@ const USERS = { responder: 'UANALYST', nonResponder: 'UVIEWER' };
 const NO_APP = { appUrl: 'http://127.0.0.1:9', signingSecret: 'unused-signing-secret' };
 const FAST = { retry: { baseMs: 1, maxMs: 5 } };
 
-const account = (provider: 'DUO' | 'OKTA' | 'AZURE_AD') => seedUser(LOGIN).accounts.find((a) => a.provider === provider)!.userId;
+const account = (provider: 'DUO' | 'OKTA' | 'AZURE_AD') =>
+  seedUser(LOGIN).accounts.find((a) => a.provider === provider)!.userId;
 
 async function activity(fake: FakeSlack): Promise<IdpActivity> {
   const res = await fetch(`${fake.url}/console/idp`);
@@ -29,7 +30,13 @@ describe('the console identity-provider panel', () => {
   beforeAll(async () => {
     fake = await startFakeSlack();
     cii = await startCiiSimulator();
-    handle = mountConsole({ fake, cii, users: USERS, ...NO_APP, idp: (idp = await startIdpSimulators({ autoCreateUsers: true })) });
+    handle = mountConsole({
+      fake,
+      cii,
+      users: USERS,
+      ...NO_APP,
+      idp: (idp = await startIdpSimulators({ autoCreateUsers: true })),
+    });
   });
   afterAll(async () => {
     handle.close();
@@ -39,7 +46,7 @@ describe('the console identity-provider panel', () => {
     idp.requests.length = 0;
   });
 
-  it('lists the provider calls newest first, naming the CII user, the change asked for, and the accounts\' state now', async () => {
+  it("lists the provider calls newest first, naming the CII user, the change asked for, and the accounts' state now", async () => {
     const providers = createIdentityProviders(idp.config, FAST);
     await providers.DUO!.block(account('DUO'));
     await providers.OKTA!.block(account('OKTA'));
@@ -75,16 +82,30 @@ describe('the console identity-provider panel', () => {
     await providers.DUO!.block(account('DUO'));
     await providers.AZURE_AD!.block(account('AZURE_AD'));
     const text = JSON.stringify(await activity(fake));
-    for (const secret of [idp.config.entra.clientSecret, idp.config.duo.skey, idp.config.duo.ikey, 'client_secret', 'access_token', 'sim-graph-']) {
+    for (const secret of [
+      idp.config.entra.clientSecret,
+      idp.config.duo.skey,
+      idp.config.duo.ikey,
+      'client_secret',
+      'access_token',
+      'sim-graph-',
+    ]) {
       expect(text).not.toContain(secret);
     }
   });
 
   it('shows a call about an account no CII user has, and a failed one, without a user', async () => {
-    const okta = await fetch(`${idp.config.okta.orgUrl}/api/v1/users/00uSTRANGER/lifecycle/suspend`, { method: 'POST' });
+    const okta = await fetch(`${idp.config.okta.orgUrl}/api/v1/users/00uSTRANGER/lifecycle/suspend`, {
+      method: 'POST',
+    });
     expect(okta.status).toBe(401);
     const [call] = (await activity(fake)).requests;
-    expect(call).toMatchObject({ provider: 'OKTA', method: 'POST', path: '/api/v1/users/00uSTRANGER/lifecycle/suspend', status: 401 });
+    expect(call).toMatchObject({
+      provider: 'OKTA',
+      method: 'POST',
+      path: '/api/v1/users/00uSTRANGER/lifecycle/suspend',
+      status: 401,
+    });
     expect(call?.login).toBeUndefined();
     expect((await activity(fake)).accounts).toEqual([]);
   });

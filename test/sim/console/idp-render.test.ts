@@ -30,7 +30,13 @@ const request = (over: Partial<IdpRequestView> = {}): IdpRequestView => ({
   ...over,
 });
 
-const activity = (over: Partial<IdpActivity> = {}): IdpActivity => ({ available: true, total: 1, requests: [request()], accounts: [], ...over });
+const activity = (over: Partial<IdpActivity> = {}): IdpActivity => ({
+  available: true,
+  total: 1,
+  requests: [request()],
+  accounts: [],
+  ...over,
+});
 
 describe('renderIdpActivity', () => {
   it('says there are no calls yet', () => {
@@ -39,7 +45,19 @@ describe('renderIdpActivity', () => {
 
   it('shows each call with its provider, method, path, change and status, marking failures', () => {
     const html = renderIdpActivity(
-      activity({ total: 2, requests: [request({ provider: 'AZURE_AD', method: 'PATCH', path: '/v1.0/users/e-1', status: 503, change: 'accountEnabled=false' }), request()] }),
+      activity({
+        total: 2,
+        requests: [
+          request({
+            provider: 'AZURE_AD',
+            method: 'PATCH',
+            path: '/v1.0/users/e-1',
+            status: 503,
+            change: 'accountEnabled=false',
+          }),
+          request(),
+        ],
+      }),
     );
     const [entra = '', duo = ''] = html.split('<li').slice(1);
     expect(entra).toContain('data-provider="AZURE_AD"');
@@ -47,7 +65,9 @@ describe('renderIdpActivity', () => {
     expect(entra).toContain('/v1.0/users/e-1');
     expect(entra).toContain('accountEnabled=false');
     expect(entra).toContain('<span class="idp-status idp-status-error">503</span>');
-    expect(duo).toContain('<span class="idp-provider">Duo</span><span class="idp-method">POST</span><span class="idp-change">status=disabled</span>');
+    expect(duo).toContain(
+      '<span class="idp-provider">Duo</span><span class="idp-method">POST</span><span class="idp-change">status=disabled</span>',
+    );
     expect(duo).toContain('<span class="idp-status idp-status-ok">200</span>');
     expect(duo).toContain('title="james.whitaker@example.com"');
     expect(html).not.toContain('older calls');
@@ -68,7 +88,9 @@ describe('renderIdpActivity', () => {
         ],
       }),
     );
-    expect(html).toContain('<li class="idp-account" data-login="james.whitaker@example.com"><div class="idp-who">James Whitaker');
+    expect(html).toContain(
+      '<li class="idp-account" data-login="james.whitaker@example.com"><div class="idp-who">James Whitaker',
+    );
     expect(html).toContain('<span class="idp-state idp-state-blocked" title="DU1">Duo: <b>disabled</b></span>');
     expect(html).toContain('<span class="idp-state idp-state-active" title="00u1">Okta: <b>ACTIVE</b></span>');
   });
@@ -78,7 +100,14 @@ describe('renderIdpActivity', () => {
   });
 
   it('escapes every field: a hostile path, login, change, account or state stays text', () => {
-    const hostile = request({ provider: XSS as never, method: XSS, path: `/users/${XSS}`, status: XSS as never, login: XSS, change: XSS });
+    const hostile = request({
+      provider: XSS as never,
+      method: XSS,
+      path: `/users/${XSS}`,
+      status: XSS as never,
+      login: XSS,
+      change: XSS,
+    });
     const html = renderIdpActivity(
       activity({
         requests: [hostile],

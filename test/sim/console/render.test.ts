@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { renderBlocks, renderConfirm, renderMessageBody, renderModal, renderMrkdwn, renderText } from '../../../sim/console/public/render.js';
+import {
+  renderBlocks,
+  renderConfirm,
+  renderMessageBody,
+  renderModal,
+  renderMrkdwn,
+  renderText,
+} from '../../../sim/console/public/render.js';
 
 const lookup = {
   user: (id: string) => ({ UANALYST: 'Bob Analyst', UEVIL: '<img src=x onerror=alert(1)>' })[id],
@@ -11,8 +18,30 @@ const XSS = '<img src=x onerror=alert(1)>';
 const pt = (text: string) => ({ type: 'plain_text', text });
 const md = (text: string) => ({ type: 'mrkdwn', text });
 
-const SAFE_TAGS = new Set(['b', 'i', 's', 'code', 'pre', 'br', 'blockquote', 'a', 'span', 'div', 'hr', 'img', 'button', 'figure', 'figcaption', 'label', 'input', 'textarea', 'select', 'option']);
-const SAFE_ATTRS = /^(class|href|target|rel|src|alt|style|type|id|for|placeholder|value|name|rows|aria-label|title|selected|checked|data-[\w-]+)$/;
+const SAFE_TAGS = new Set([
+  'b',
+  'i',
+  's',
+  'code',
+  'pre',
+  'br',
+  'blockquote',
+  'a',
+  'span',
+  'div',
+  'hr',
+  'img',
+  'button',
+  'figure',
+  'figcaption',
+  'label',
+  'input',
+  'textarea',
+  'select',
+  'option',
+]);
+const SAFE_ATTRS =
+  /^(class|href|target|rel|src|alt|style|type|id|for|placeholder|value|name|rows|aria-label|title|selected|checked|data-[\w-]+)$/;
 
 /**
  * True when every tag in the HTML is one the renderer itself writes, with known attributes only and
@@ -34,7 +63,9 @@ function isInert(html: string): boolean {
 
 describe('renderMrkdwn', () => {
   it('renders bold, italic, strike and inline code', () => {
-    expect(renderMrkdwn('*bold* _italic_ ~gone~ `x = 1`')).toBe('<b>bold</b> <i>italic</i> <s>gone</s> <code>x = 1</code>');
+    expect(renderMrkdwn('*bold* _italic_ ~gone~ `x = 1`')).toBe(
+      '<b>bold</b> <i>italic</i> <s>gone</s> <code>x = 1</code>',
+    );
   });
 
   it('leaves markers inside words and code alone', () => {
@@ -42,7 +73,9 @@ describe('renderMrkdwn', () => {
   });
 
   it('renders a fenced block as pre without formatting inside', () => {
-    expect(renderMrkdwn('before\n```\nline *one*\nline two\n```\nafter')).toBe('before<pre>line *one*\nline two</pre>after');
+    expect(renderMrkdwn('before\n```\nline *one*\nline two\n```\nafter')).toBe(
+      'before<pre>line *one*\nline two</pre>after',
+    );
   });
 
   it('treats an unclosed fence as text', () => {
@@ -54,9 +87,15 @@ describe('renderMrkdwn', () => {
   });
 
   it('renders links with labels, bare links and mailto, opening in a new tab', () => {
-    const html = renderMrkdwn('<https://cii.example.com/u?a=1&amp;b=2|Open *it*> <https://x.example.com> <mailto:a@example.com|mail>');
-    expect(html).toContain('<a href="https://cii.example.com/u?a=1&amp;b=2" target="_blank" rel="noopener noreferrer">Open *it*</a>');
-    expect(html).toContain('<a href="https://x.example.com" target="_blank" rel="noopener noreferrer">https://x.example.com</a>');
+    const html = renderMrkdwn(
+      '<https://cii.example.com/u?a=1&amp;b=2|Open *it*> <https://x.example.com> <mailto:a@example.com|mail>',
+    );
+    expect(html).toContain(
+      '<a href="https://cii.example.com/u?a=1&amp;b=2" target="_blank" rel="noopener noreferrer">Open *it*</a>',
+    );
+    expect(html).toContain(
+      '<a href="https://x.example.com" target="_blank" rel="noopener noreferrer">https://x.example.com</a>',
+    );
     expect(html).toContain('<a href="mailto:a@example.com" target="_blank" rel="noopener noreferrer">mail</a>');
   });
 
@@ -67,9 +106,14 @@ describe('renderMrkdwn', () => {
   });
 
   it('renders user, channel and group mentions with names, and falls back to the label or id', () => {
-    const html = renderMrkdwn('<@UANALYST> <@UNKNOWN|zed> <@UNOBODY> <#C0SOC> <#C9|other> <!subteam^S0RESPOND> <!here>', lookup);
+    const html = renderMrkdwn(
+      '<@UANALYST> <@UNKNOWN|zed> <@UNOBODY> <#C0SOC> <#C9|other> <!subteam^S0RESPOND> <!here>',
+      lookup,
+    );
     expect(html).toBe(
-      ['@Bob Analyst', '@zed', '@UNOBODY', '#soc', '#other', '@sec-responders', '@here'].map((m) => `<span class="mention">${m}</span>`).join(' '),
+      ['@Bob Analyst', '@zed', '@UNOBODY', '#soc', '#other', '@sec-responders', '@here']
+        .map((m) => `<span class="mention">${m}</span>`)
+        .join(' '),
     );
   });
 
@@ -103,8 +147,12 @@ describe('renderMrkdwn', () => {
     }
     expect(renderMrkdwn(XSS)).toBe('&lt;img src=x onerror=alert(1)&gt;');
     expect(renderMrkdwn('<javascript:alert(1)|click me>')).toBe('&lt;javascript:alert(1)|click me&gt;');
-    expect(renderMrkdwn('<https://ok.example.com" onmouseover="alert(1)|x>')).toBe('&lt;https://ok.example.com&quot; onmouseover=&quot;alert(1)|x&gt;');
-    expect(renderMrkdwn('<https://ok.example.com/"onmouseover="alert(1)|x>')).toContain('href="https://ok.example.com/&quot;onmouseover=&quot;alert(1)"');
+    expect(renderMrkdwn('<https://ok.example.com" onmouseover="alert(1)|x>')).toBe(
+      '&lt;https://ok.example.com&quot; onmouseover=&quot;alert(1)|x&gt;',
+    );
+    expect(renderMrkdwn('<https://ok.example.com/"onmouseover="alert(1)|x>')).toContain(
+      'href="https://ok.example.com/&quot;onmouseover=&quot;alert(1)"',
+    );
   });
 
   it('ignores the private-use characters it uses as placeholders', () => {
@@ -125,14 +173,21 @@ describe('renderText', () => {
 describe('renderBlocks', () => {
   const card = [
     { type: 'header', text: pt('🚨 Impossible Travel') },
-    { type: 'section', text: md('*User* <@UANALYST>'), fields: [md('*Severity*\nhigh'), md('*Check*\n`impossible-travel`')] },
+    {
+      type: 'section',
+      text: md('*User* <@UANALYST>'),
+      fields: [md('*Severity*\nhigh'), md('*Check*\n`impossible-travel`')],
+    },
     { type: 'divider' },
     {
       type: 'section',
       text: md('More'),
       accessory: { type: 'button', action_id: 'more', text: pt('More'), value: 'v1' },
     },
-    { type: 'context', elements: [{ type: 'image', image_url: 'https://img.example.com/i.png', alt_text: 'icon' }, md('_via CII_')] },
+    {
+      type: 'context',
+      elements: [{ type: 'image', image_url: 'https://img.example.com/i.png', alt_text: 'icon' }, md('_via CII_')],
+    },
     {
       type: 'actions',
       block_id: 'alert-actions',
@@ -145,7 +200,13 @@ describe('renderBlocks', () => {
           style: 'danger',
           text: pt('Block'),
           value: 'a1',
-          confirm: { title: pt('Block Bob?'), text: pt('This disables Bob.'), confirm: pt('Block'), deny: pt('Cancel'), style: 'danger' },
+          confirm: {
+            title: pt('Block Bob?'),
+            text: pt('This disables Bob.'),
+            confirm: pt('Block'),
+            deny: pt('Cancel'),
+            style: 'danger',
+          },
         },
       ],
     },
@@ -158,22 +219,35 @@ describe('renderBlocks', () => {
     expect(html).toContain('<div class="b-field"><b>Severity</b><br>high</div>');
     expect(html).toContain('<div class="b-field"><b>Check</b><br><code>impossible-travel</code></div>');
     expect(html).toContain('<hr class="b-divider">');
-    expect(html).toMatch(/<div class="b-accessory"><button type="button" class="btn" data-action-id="more" data-block-id="fake-block-3">More<\/button><\/div>/);
+    expect(html).toMatch(
+      /<div class="b-accessory"><button type="button" class="btn" data-action-id="more" data-block-id="fake-block-3">More<\/button><\/div>/,
+    );
     expect(html).toContain('<img class="context-image" src="https://img.example.com/i.png" alt="icon">');
     expect(html).toContain('<span><i>via CII</i></span>');
   });
 
   it('styles primary and danger buttons and opens link buttons in a new tab', () => {
     const html = renderBlocks(card);
-    expect(html).toContain('<button type="button" class="btn btn-primary" data-action-id="approve" data-block-id="alert-actions">Approve</button>');
-    expect(html).toMatch(/<button type="button" class="btn btn-danger" data-action-id="block" data-block-id="alert-actions" data-confirm="[^"]+">Block<\/button>/);
-    expect(html).toMatch(/<a class="btn btn-link" href="https:\/\/cii.example.com\/u\/1" target="_blank" rel="noopener noreferrer" data-action-id="open_in_cii"/);
+    expect(html).toContain(
+      '<button type="button" class="btn btn-primary" data-action-id="approve" data-block-id="alert-actions">Approve</button>',
+    );
+    expect(html).toMatch(
+      /<button type="button" class="btn btn-danger" data-action-id="block" data-block-id="alert-actions" data-confirm="[^"]+">Block<\/button>/,
+    );
+    expect(html).toMatch(
+      /<a class="btn btn-link" href="https:\/\/cii.example.com\/u\/1" target="_blank" rel="noopener noreferrer" data-action-id="open_in_cii"/,
+    );
   });
 
   it('keeps the confirm object in an escaped attribute the page can parse back', () => {
     const html = renderBlocks(card);
     const attr = /data-confirm="([^"]+)"/.exec(html)?.[1] ?? '';
-    const decoded = attr.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+    const decoded = attr
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'")
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&');
     expect(JSON.parse(decoded)).toMatchObject({ title: { text: 'Block Bob?' }, style: 'danger' });
   });
 
@@ -202,7 +276,10 @@ describe('renderBlocks', () => {
   });
 
   it('marks unsupported elements and blocks instead of dropping them silently', () => {
-    const html = renderBlocks([{ type: 'actions', elements: [{ type: 'overflow', action_id: 'o' }] }, { type: 'rich_text' }]);
+    const html = renderBlocks([
+      { type: 'actions', elements: [{ type: 'overflow', action_id: 'o' }] },
+      { type: 'rich_text' },
+    ]);
     expect(html).toContain('[overflow]');
     expect(html).toContain('[rich_text block]');
   });
@@ -210,11 +287,17 @@ describe('renderBlocks', () => {
 
 describe('renderMessageBody', () => {
   it('falls back to the text when there are no blocks', () => {
-    expect(renderMessageBody({ text: 'hello *world*', blocks: [] })).toBe('<div class="b-text">hello <b>world</b></div>');
+    expect(renderMessageBody({ text: 'hello *world*', blocks: [] })).toBe(
+      '<div class="b-text">hello <b>world</b></div>',
+    );
   });
 
   it('renders legacy attachments with a validated color bar', () => {
-    const html = renderMessageBody({ text: 't', blocks: [{ type: 'divider' }], attachments: [{ color: 'red;background:url(x)', text: '_a_' }, { color: 'danger' }] });
+    const html = renderMessageBody({
+      text: 't',
+      blocks: [{ type: 'divider' }],
+      attachments: [{ color: 'red;background:url(x)', text: '_a_' }, { color: 'danger' }],
+    });
     expect(html).toContain('style="border-left-color:#dddddd"');
     expect(html).toContain('style="border-left-color:#e01e5a"');
     expect(html).toContain('<i>a</i>');
@@ -229,18 +312,32 @@ describe('renderModal and renderConfirm', () => {
       submit: pt('Save'),
       close: pt('Cancel'),
       blocks: [
-        { type: 'input', block_id: 'note', label: pt('Note'), element: { type: 'plain_text_input', action_id: 'text', multiline: true, initial_value: XSS } },
+        {
+          type: 'input',
+          block_id: 'note',
+          label: pt('Note'),
+          element: { type: 'plain_text_input', action_id: 'text', multiline: true, initial_value: XSS },
+        },
         {
           type: 'input',
           block_id: 'why',
           optional: true,
           label: pt('Reason'),
-          element: { type: 'static_select', action_id: 'pick', options: [{ text: pt('Fraud'), value: 'fraud' }, { text: pt('Test'), value: 'test' }] },
+          element: {
+            type: 'static_select',
+            action_id: 'pick',
+            options: [
+              { text: pt('Fraud'), value: 'fraud' },
+              { text: pt('Test'), value: 'test' },
+            ],
+          },
         },
       ],
     });
     expect(html).toContain('<div class="modal-title">Add a note</div>');
-    expect(html).toContain('data-block-id="note" data-action-id="text" data-type="plain_text_input">&lt;img src=x onerror=alert(1)&gt;</textarea>');
+    expect(html).toContain(
+      'data-block-id="note" data-action-id="text" data-type="plain_text_input">&lt;img src=x onerror=alert(1)&gt;</textarea>',
+    );
     expect(html).toContain('<option value="fraud">Fraud</option>');
     expect(html).toContain('(optional)');
     expect(html).toContain('data-modal="submit">Save</button>');
@@ -248,7 +345,13 @@ describe('renderModal and renderConfirm', () => {
   });
 
   it('renders a confirm dialog with a danger confirm button', () => {
-    const html = renderConfirm({ title: pt('Block Bob?'), text: pt(XSS), confirm: pt('Block'), deny: pt('Cancel'), style: 'danger' });
+    const html = renderConfirm({
+      title: pt('Block Bob?'),
+      text: pt(XSS),
+      confirm: pt('Block'),
+      deny: pt('Cancel'),
+      style: 'danger',
+    });
     expect(html).toContain('<div class="modal-title">Block Bob?</div>');
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
     expect(html).toContain('<button type="button" class="btn btn-danger" data-confirm-answer="confirm">Block</button>');

@@ -61,7 +61,11 @@ describe('identity-provider simulators, driven by the real clients', () => {
 
   it('rejects a wrong Okta API token and a wrong Entra client secret', async () => {
     const okta = createOktaClient({ ...sims.config.okta, apiToken: 'wrong', ...FAST });
-    await expect(okta.block('00u1')).resolves.toMatchObject({ ok: false, retryable: false, error: expect.stringContaining('E0000011') });
+    await expect(okta.block('00u1')).resolves.toMatchObject({
+      ok: false,
+      retryable: false,
+      error: expect.stringContaining('E0000011'),
+    });
     const entra = createEntraClient({ ...sims.config.entra, clientSecret: 'wrong', ...FAST });
     await expect(entra.block('e-1')).resolves.toMatchObject({
       ok: false,
@@ -77,12 +81,17 @@ describe('identity-provider simulators, driven by the real clients', () => {
       [idps.OKTA!, 'ghost'],
       [idps.AZURE_AD!, 'nobody'],
     ] as const) {
-      await expect(client.block(id)).resolves.toMatchObject({ ok: false, error: `${client.label} has no user with id ${id}` });
+      await expect(client.block(id)).resolves.toMatchObject({
+        ok: false,
+        error: `${client.label} has no user with id ${id}`,
+      });
     }
 
     const auto = await startIdpSimulators({ autoCreateUsers: true });
     try {
-      await expect(createIdentityProviders(auto.config, FAST).OKTA!.block('anyone')).resolves.toMatchObject({ ok: true });
+      await expect(createIdentityProviders(auto.config, FAST).OKTA!.block('anyone')).resolves.toMatchObject({
+        ok: true,
+      });
       expect(auto.okta.users.get('anyone')?.status).toBe('SUSPENDED');
     } finally {
       await auto.close();
@@ -96,12 +105,20 @@ describe('identity-provider simulators, driven by the real clients', () => {
     expect(sims.requestsTo('DUO').map((r) => r.status)).toEqual([503, 200]);
 
     sims.fail('DUO', { status: 503, times: 3 });
-    await expect(duo.unblock('DU1')).resolves.toMatchObject({ ok: false, retryable: true, error: expect.stringMatching(/^Duo is unavailable \(HTTP 503\)/) });
+    await expect(duo.unblock('DU1')).resolves.toMatchObject({
+      ok: false,
+      retryable: true,
+      error: expect.stringMatching(/^Duo is unavailable \(HTTP 503\)/),
+    });
   });
 
   it('can fail one step only: Entra disables the account but the session revocation is rate limited', async () => {
     const waits: number[] = [];
-    const entra = createEntraClient({ ...sims.config.entra, retry: { maxRetries: 1 }, sleep: async (ms) => void waits.push(ms) });
+    const entra = createEntraClient({
+      ...sims.config.entra,
+      retry: { maxRetries: 1 },
+      sleep: async (ms) => void waits.push(ms),
+    });
     sims.fail('AZURE_AD', { status: 429, times: 2, path: 'revokeSignInSessions', retryAfterSeconds: 1 });
 
     await expect(entra.block('e-1')).resolves.toMatchObject({

@@ -15,7 +15,11 @@ describe('checkBlocks', () => {
   it('accepts a typical alert card', () => {
     const blocks = [
       { type: 'header', text: plain('Failed check: MFA bypass') },
-      { type: 'section', text: mrkdwn('*bob@example.com*'), fields: [mrkdwn('*Severity*\nhigh'), mrkdwn('*Source*\nOkta')] },
+      {
+        type: 'section',
+        text: mrkdwn('*bob@example.com*'),
+        fields: [mrkdwn('*Severity*\nhigh'), mrkdwn('*Source*\nOkta')],
+      },
       { type: 'context', elements: [mrkdwn('CII'), { type: 'image', image_url: 'https://x/y.png', alt_text: 'logo' }] },
       { type: 'divider' },
       {
@@ -26,7 +30,12 @@ describe('checkBlocks', () => {
           button('block', {
             style: 'danger',
             value: 'a1:v1',
-            confirm: { title: plain('Block?'), text: mrkdwn('Disable bob'), confirm: plain('Block'), deny: plain('Cancel') },
+            confirm: {
+              title: plain('Block?'),
+              text: mrkdwn('Disable bob'),
+              confirm: plain('Block'),
+              deny: plain('Cancel'),
+            },
           }),
         ],
       },
@@ -37,14 +46,18 @@ describe('checkBlocks', () => {
   it('rejects more than 50 blocks in a message but accepts 100 in a modal', () => {
     const fifty = Array.from({ length: 50 }, () => ({ type: 'divider' }));
     expect(checkBlocks(fifty)).toEqual([]);
-    expect(checkBlocks([...fifty, { type: 'divider' }])).toEqual(['must provide no more than 50 items [json-pointer:/blocks]']);
+    expect(checkBlocks([...fifty, { type: 'divider' }])).toEqual([
+      'must provide no more than 50 items [json-pointer:/blocks]',
+    ]);
     expect(checkBlocks([...fifty, ...fifty], 'modal')).toEqual([]);
     expect(checkBlocks([...fifty, ...fifty, { type: 'divider' }], 'modal')).toHaveLength(1);
   });
 
   it('reports a 3001-character section text with its json pointer', () => {
     expect(checkBlocks([section('x'.repeat(3000))])).toEqual([]);
-    expect(checkBlocks([section('x'.repeat(3001))])).toEqual(['must be less than 3001 characters [json-pointer:/blocks/0/text/text]']);
+    expect(checkBlocks([section('x'.repeat(3001))])).toEqual([
+      'must be less than 3001 characters [json-pointer:/blocks/0/text/text]',
+    ]);
   });
 
   it('limits section fields to 10 of at most 2000 characters', () => {
@@ -60,7 +73,9 @@ describe('checkBlocks', () => {
 
   it('requires plain_text of at most 150 characters in a header', () => {
     expect(checkBlocks([{ type: 'header', text: plain('h'.repeat(151)) }])).toHaveLength(1);
-    expect(checkBlocks([{ type: 'header', text: mrkdwn('*h*') }])).toEqual(['must be plain_text [json-pointer:/blocks/0/text/type]']);
+    expect(checkBlocks([{ type: 'header', text: mrkdwn('*h*') }])).toEqual([
+      'must be plain_text [json-pointer:/blocks/0/text/type]',
+    ]);
   });
 
   it('limits context to 10 elements and actions to 25', () => {
@@ -108,7 +123,12 @@ describe('checkBlocks', () => {
   });
 
   it('checks confirm dialog limits and plain_text buttons', () => {
-    const confirm = { title: plain('t'.repeat(101)), text: mrkdwn('x'.repeat(301)), confirm: plain('c'.repeat(31)), deny: mrkdwn('no') };
+    const confirm = {
+      title: plain('t'.repeat(101)),
+      text: mrkdwn('x'.repeat(301)),
+      confirm: plain('c'.repeat(31)),
+      deny: mrkdwn('no'),
+    };
     expect(checkBlocks([{ type: 'actions', elements: [button('b', { confirm })] }])).toEqual([
       'must be less than 101 characters [json-pointer:/blocks/0/elements/0/confirm/title/text]',
       'must be less than 301 characters [json-pointer:/blocks/0/elements/0/confirm/text/text]',
@@ -140,15 +160,29 @@ describe('message length', () => {
 });
 
 describe('checkView', () => {
-  const modal = (extra: Record<string, unknown> = {}) => ({ type: 'modal', title: plain('Block user'), blocks: [section('ok')], ...extra });
+  const modal = (extra: Record<string, unknown> = {}) => ({
+    type: 'modal',
+    title: plain('Block user'),
+    blocks: [section('ok')],
+    ...extra,
+  });
 
   it('accepts a valid modal', () => {
-    expect(checkView(modal({ submit: plain('Block'), close: plain('Cancel'), private_metadata: 'm'.repeat(3000) }))).toEqual([]);
+    expect(
+      checkView(modal({ submit: plain('Block'), close: plain('Cancel'), private_metadata: 'm'.repeat(3000) })),
+    ).toEqual([]);
   });
 
   it('limits title, submit and close to 24 characters and private_metadata to 3000', () => {
     expect(
-      checkView(modal({ title: plain('t'.repeat(25)), submit: plain('s'.repeat(25)), close: plain('c'.repeat(25)), private_metadata: 'm'.repeat(3001) })),
+      checkView(
+        modal({
+          title: plain('t'.repeat(25)),
+          submit: plain('s'.repeat(25)),
+          close: plain('c'.repeat(25)),
+          private_metadata: 'm'.repeat(3001),
+        }),
+      ),
     ).toEqual([
       'must be less than 25 characters [json-pointer:/view/title/text]',
       'must be less than 25 characters [json-pointer:/view/submit/text]',
@@ -158,8 +192,12 @@ describe('checkView', () => {
   });
 
   it('requires type modal and a submit button when the view has inputs', () => {
-    expect(checkView({ ...modal(), type: 'home' })).toEqual(['must be a valid enum value (modal) [json-pointer:/view/type]']);
+    expect(checkView({ ...modal(), type: 'home' })).toEqual([
+      'must be a valid enum value (modal) [json-pointer:/view/type]',
+    ]);
     const input = { type: 'input', label: plain('Reason'), element: { type: 'plain_text_input', action_id: 'reason' } };
-    expect(checkView(modal({ blocks: [input] }))).toEqual(['must provide submit when the view has input blocks [json-pointer:/view/submit]']);
+    expect(checkView(modal({ blocks: [input] }))).toEqual([
+      'must provide submit when the view has input blocks [json-pointer:/view/submit]',
+    ]);
   });
 });

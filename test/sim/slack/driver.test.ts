@@ -15,7 +15,13 @@ const card = (id: string) => [
     block_id: 'alert-actions',
     elements: [
       { type: 'button', action_id: 'approve', text: { type: 'plain_text', text: 'Approve' }, value: `${id}:approve` },
-      { type: 'button', action_id: 'block', style: 'danger', text: { type: 'plain_text', text: 'Block' }, value: `${id}:block` },
+      {
+        type: 'button',
+        action_id: 'block',
+        style: 'danger',
+        text: { type: 'plain_text', text: 'Block' },
+        value: `${id}:block`,
+      },
     ],
   },
 ];
@@ -93,9 +99,18 @@ describe('Slack driver against a real Bolt app', () => {
     await driver.command('user bob@example.com', { userId: 'UANALYST', channelId: 'C0SOC' });
     const [lookup] = await fake.waitForCalls('response_url', 1);
     if (lookup === undefined) throw new Error('no lookup answer');
-    await driver.click({ userId: 'UANALYST', channelId: 'C0SOC', message: lookup, actionId: 'approve', value: 'override' });
+    await driver.click({
+      userId: 'UANALYST',
+      channelId: 'C0SOC',
+      message: lookup,
+      actionId: 'approve',
+      value: 'override',
+    });
     const calls = await fake.waitForCalls('response_url', 2);
-    expect(seen[0]).toMatchObject({ container: { is_ephemeral: true, channel_id: 'C0SOC' }, actions: [{ value: 'override' }] });
+    expect(seen[0]).toMatchObject({
+      container: { is_ephemeral: true, channel_id: 'C0SOC' },
+      actions: [{ value: 'override' }],
+    });
     expect(seen[0]).not.toHaveProperty('message');
     expect(calls[1]?.args).toMatchObject({ replace_original: true, text: 'UANALYST chose override' });
   });
@@ -104,9 +119,9 @@ describe('Slack driver against a real Bolt app', () => {
     const res = await app.client.chat.postMessage({ channel: 'C0SOC', text: 'x', blocks: card('a2') });
     const [call] = fake.callsTo('chat.postMessage');
     if (call === undefined || res.ts === undefined) throw new Error('not posted');
-    await expect(driver.click({ userId: 'UADMIN', channelId: 'C0SOC', message: call, actionId: 'nope' })).rejects.toThrow(
-      "no element with action_id 'nope' in the message; action_ids: approve, block",
-    );
+    await expect(
+      driver.click({ userId: 'UADMIN', channelId: 'C0SOC', message: call, actionId: 'nope' }),
+    ).rejects.toThrow("no element with action_id 'nope' in the message; action_ids: approve, block");
   });
 
   it('submits a view and delivers an event', async () => {
@@ -116,15 +131,26 @@ describe('Slack driver against a real Bolt app', () => {
       values: { reason: { text: { type: 'plain_text_input', value: 'phishing' } } },
     });
     expect(submitted.status).toBe(200);
-    expect(seen[0]).toEqual({ metadata: 'a3', values: { reason: { text: { type: 'plain_text_input', value: 'phishing' } } } });
-    const delivered = await driver.event({ type: 'app_mention', user: 'UVIEWER', channel: 'C0SOC', text: '<@UBOT> hi', ts: '1.000001' });
+    expect(seen[0]).toEqual({
+      metadata: 'a3',
+      values: { reason: { text: { type: 'plain_text_input', value: 'phishing' } } },
+    });
+    const delivered = await driver.event({
+      type: 'app_mention',
+      user: 'UVIEWER',
+      channel: 'C0SOC',
+      text: '<@UBOT> hi',
+      ts: '1.000001',
+    });
     expect(delivered.status).toBe(200);
     const [hello] = await fake.waitForCalls('chat.postMessage', 1);
     expect(hello?.args).toMatchObject({ channel: 'C0SOC', text: 'hello <@UVIEWER>' });
   });
 
   it('is rejected by Bolt when signed with a stale timestamp', async () => {
-    const stale = await driver.post('command=%2Fcii&text=x', FORM_CONTENT_TYPE, { timestampSeconds: Math.floor(Date.now() / 1000) - 600 });
+    const stale = await driver.post('command=%2Fcii&text=x', FORM_CONTENT_TYPE, {
+      timestampSeconds: Math.floor(Date.now() / 1000) - 600,
+    });
     expect(stale.status).toBe(401);
   });
 });

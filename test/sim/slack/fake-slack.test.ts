@@ -16,8 +16,17 @@ function clientWith(token: string, extra: ConstructorParameters<typeof WebClient
   return webClient(fake, token, extra);
 }
 
-function webClient(target: FakeSlack, token: string, extra: ConstructorParameters<typeof WebClient>[1] = {}): WebClient {
-  return new WebClient(token, { slackApiUrl: target.apiUrl, retryConfig: { retries: 0 }, logger: silentLogger, ...extra });
+function webClient(
+  target: FakeSlack,
+  token: string,
+  extra: ConstructorParameters<typeof WebClient>[1] = {},
+): WebClient {
+  return new WebClient(token, {
+    slackApiUrl: target.apiUrl,
+    retryConfig: { retries: 0 },
+    logger: silentLogger,
+    ...extra,
+  });
 }
 
 async function platformError(call: Promise<unknown>): Promise<WebAPIPlatformError> {
@@ -52,7 +61,12 @@ describe('fake Slack Web API with @slack/web-api', () => {
 
   it('posts a message, decodes form-encoded blocks and metadata, and keeps it as live state', async () => {
     const metadata = { event_type: 'cii_alert', event_payload: { alert_id: 'a1' } };
-    const res = await client.chat.postMessage({ channel: 'C0SECALERT', text: 'Alert', blocks: [section('*hi*'), buttons], metadata });
+    const res = await client.chat.postMessage({
+      channel: 'C0SECALERT',
+      text: 'Alert',
+      blocks: [section('*hi*'), buttons],
+      metadata,
+    });
     expect(res.ok).toBe(true);
     expect(res.ts).toMatch(/^\d{10}\.\d{6}$/);
     const [call] = fake.callsTo('chat.postMessage');
@@ -61,7 +75,14 @@ describe('fake Slack Web API with @slack/web-api', () => {
     expect(call?.token).toBe('xoxb-fake-token');
     expect(call?.args).not.toHaveProperty('token');
     expect(fake.messages('C0SECALERT')).toEqual([
-      expect.objectContaining({ ts: res.ts, user: 'UBOT', bot_id: 'BBOT', text: 'Alert', metadata, token: 'xoxb-fake-token' }),
+      expect.objectContaining({
+        ts: res.ts,
+        user: 'UBOT',
+        bot_id: 'BBOT',
+        text: 'Alert',
+        metadata,
+        token: 'xoxb-fake-token',
+      }),
     ]);
   });
 
@@ -79,11 +100,17 @@ describe('fake Slack Web API with @slack/web-api', () => {
     await client.chat.update({ channel: 'C0SECALERT', ts: String(posted.ts), text: 'v2' });
     expect(fake.message('C0SECALERT', String(posted.ts))).toMatchObject({ text: 'v2', blocks: [section('one')] });
     await client.chat.update({ channel: 'C0SECALERT', ts: String(posted.ts), text: 'v3', blocks: [section('three')] });
-    expect(fake.message('C0SECALERT', String(posted.ts))).toMatchObject({ text: 'v3', blocks: [section('three')], edited: { user: 'UBOT' } });
+    expect(fake.message('C0SECALERT', String(posted.ts))).toMatchObject({
+      text: 'v3',
+      blocks: [section('three')],
+      edited: { user: 'UBOT' },
+    });
   });
 
   it('refuses to update a missing message or one posted by another token', async () => {
-    expect((await platformError(client.chat.update({ channel: 'C0SOC', ts: '1.000001', text: 'x' }))).data.error).toBe('message_not_found');
+    expect((await platformError(client.chat.update({ channel: 'C0SOC', ts: '1.000001', text: 'x' }))).data.error).toBe(
+      'message_not_found',
+    );
     const byAlice = await clientWith('xoxp-alice').chat.postMessage({ channel: 'C0SOC', text: 'mine' });
     expect(byAlice.message?.user).toBe('UADMIN');
     const err = await platformError(client.chat.update({ channel: 'C0SOC', ts: String(byAlice.ts), text: 'x' }));
@@ -100,13 +127,21 @@ describe('fake Slack Web API with @slack/web-api', () => {
     const archived = await startFakeSlack({ channels: [{ id: 'C0OLD', name: 'old', isArchived: true }] });
     try {
       const old = webClient(archived, archived.botToken);
-      expect((await platformError(old.chat.postMessage({ channel: 'C0OLD', text: 'x' }))).data.error).toBe('is_archived');
+      expect((await platformError(old.chat.postMessage({ channel: 'C0OLD', text: 'x' }))).data.error).toBe(
+        'is_archived',
+      );
     } finally {
       await archived.close();
     }
-    expect((await platformError(client.chat.postMessage({ channel: 'C0NOPE', text: 'x' }))).data.error).toBe('channel_not_found');
-    expect((await platformError(client.chat.postMessage({ channel: 'C0NOTMEMBER', text: 'x' }))).data.error).toBe('not_in_channel');
-    expect((await platformError(client.chat.postMessage({ channel: 'G0PRIVATE', text: 'x' }))).data.error).toBe('channel_not_found');
+    expect((await platformError(client.chat.postMessage({ channel: 'C0NOPE', text: 'x' }))).data.error).toBe(
+      'channel_not_found',
+    );
+    expect((await platformError(client.chat.postMessage({ channel: 'C0NOTMEMBER', text: 'x' }))).data.error).toBe(
+      'not_in_channel',
+    );
+    expect((await platformError(client.chat.postMessage({ channel: 'G0PRIVATE', text: 'x' }))).data.error).toBe(
+      'channel_not_found',
+    );
     expect(fake.callsTo('chat.postMessage').map((c) => c.status)).toEqual([200, 200, 200]);
   });
 
@@ -115,14 +150,20 @@ describe('fake Slack Web API with @slack/web-api', () => {
     const err = await platformError(client.chat.postMessage({ channel: 'C0SOC', text: 'x', blocks: tooMany }));
     expect(err.data.error).toBe('invalid_blocks');
     expect(err.data).toMatchObject({ errors: ['must provide no more than 50 items [json-pointer:/blocks]'] });
-    const long = await platformError(client.chat.postMessage({ channel: 'C0SOC', text: 'x', blocks: [section('x'.repeat(3001))] }));
-    expect(long.data.response_metadata?.messages).toEqual(['[ERROR] must be less than 3001 characters [json-pointer:/blocks/0/text/text]']);
+    const long = await platformError(
+      client.chat.postMessage({ channel: 'C0SOC', text: 'x', blocks: [section('x'.repeat(3001))] }),
+    );
+    expect(long.data.response_metadata?.messages).toEqual([
+      '[ERROR] must be less than 3001 characters [json-pointer:/blocks/0/text/text]',
+    ]);
     expect(fake.messages('C0SOC')).toEqual([]);
   });
 
   it('rejects a message whose blocks total over 13,000 characters with msg_blocks_too_long', async () => {
     const blocks = Array.from({ length: 5 }, () => section('y'.repeat(2900)));
-    expect((await platformError(client.chat.postMessage({ channel: 'C0SOC', text: 'x', blocks }))).data.error).toBe('msg_blocks_too_long');
+    expect((await platformError(client.chat.postMessage({ channel: 'C0SOC', text: 'x', blocks }))).data.error).toBe(
+      'msg_blocks_too_long',
+    );
   });
 
   it('answers no_text without text or blocks and warns when blocks come without text', async () => {
@@ -135,7 +176,10 @@ describe('fake Slack Web API with @slack/web-api', () => {
     fake.script('chat.postMessage', { status: 429, retryAfterSeconds: 7 });
     const limited = clientWith(fake.botToken, { rejectRateLimitedCalls: true });
     const err = await limited.chat.postMessage({ channel: 'C0SOC', text: 'x' }).catch((e: unknown) => e);
-    expect(err).toMatchObject({ code: ErrorCode.RateLimitedError, retryAfter: 7 } satisfies Partial<WebAPIRateLimitedError>);
+    expect(err).toMatchObject({
+      code: ErrorCode.RateLimitedError,
+      retryAfter: 7,
+    } satisfies Partial<WebAPIRateLimitedError>);
     expect(fake.callsTo('chat.postMessage')[0]).toMatchObject({ status: 429 });
     expect((await limited.chat.postMessage({ channel: 'C0SOC', text: 'x' })).ok).toBe(true);
   });
@@ -143,8 +187,12 @@ describe('fake Slack Web API with @slack/web-api', () => {
   it('applies a scripted ok:false only to the scripted channel, for the given number of times', async () => {
     fake.script('chat.postMessage', { error: 'fatal_error', channel: 'C0SECALERT', times: 2 });
     expect((await client.chat.postMessage({ channel: 'C0SOC', text: 'x' })).ok).toBe(true);
-    expect((await platformError(client.chat.postMessage({ channel: 'C0SECALERT', text: 'x' }))).data.error).toBe('fatal_error');
-    expect((await platformError(client.chat.postMessage({ channel: 'C0SECALERT', text: 'x' }))).data.error).toBe('fatal_error');
+    expect((await platformError(client.chat.postMessage({ channel: 'C0SECALERT', text: 'x' }))).data.error).toBe(
+      'fatal_error',
+    );
+    expect((await platformError(client.chat.postMessage({ channel: 'C0SECALERT', text: 'x' }))).data.error).toBe(
+      'fatal_error',
+    );
     expect((await client.chat.postMessage({ channel: 'C0SECALERT', text: 'x' })).ok).toBe(true);
   });
 
@@ -161,16 +209,28 @@ describe('fake Slack Web API with @slack/web-api', () => {
   it('serves users, usergroups and channel info from the seed', async () => {
     const bob = await client.users.lookupByEmail({ email: 'BOB@example.com' });
     expect(bob.user).toMatchObject({ id: 'UANALYST', real_name: 'Bob Analyst', profile: { email: 'bob@example.com' } });
-    expect((await client.users.info({ user: 'UADMIN' })).user).toMatchObject({ is_admin: true, real_name: 'Alice Admin' });
-    expect((await platformError(client.users.lookupByEmail({ email: 'nobody@example.com' }))).data.error).toBe('users_not_found');
+    expect((await client.users.info({ user: 'UADMIN' })).user).toMatchObject({
+      is_admin: true,
+      real_name: 'Alice Admin',
+    });
+    expect((await platformError(client.users.lookupByEmail({ email: 'nobody@example.com' }))).data.error).toBe(
+      'users_not_found',
+    );
     expect((await client.usergroups.users.list({ usergroup: 'S0RESPOND' })).users).toEqual(['UANALYST']);
-    expect((await platformError(client.usergroups.users.list({ usergroup: 'S0NONE' }))).data.error).toBe('no_such_subteam');
+    expect((await platformError(client.usergroups.users.list({ usergroup: 'S0NONE' }))).data.error).toBe(
+      'no_such_subteam',
+    );
     expect((await client.usergroups.list({ include_users: true })).usergroups).toEqual([
       expect.objectContaining({ id: 'S0RESPOND', handle: 'sec-responders', users: ['UANALYST'] }),
     ]);
     const info = await client.conversations.info({ channel: 'C0NOTMEMBER' });
     expect(info.channel).toMatchObject({ name: 'random', is_private: false, is_archived: false, is_member: false });
-    expect((await client.conversations.members({ channel: 'C0SOC' })).members).toEqual(['UADMIN', 'UANALYST', 'UVIEWER', 'UBOT']);
+    expect((await client.conversations.members({ channel: 'C0SOC' })).members).toEqual([
+      'UADMIN',
+      'UANALYST',
+      'UVIEWER',
+      'UBOT',
+    ]);
   });
 
   it('joins a public channel (then posting works) but not a private one', async () => {
@@ -183,14 +243,23 @@ describe('fake Slack Web API with @slack/web-api', () => {
   });
 
   it('opens and updates a modal, requiring a trigger_id and a valid view', async () => {
-    const view = { type: 'modal' as const, title: { type: 'plain_text' as const, text: 'Block user' }, blocks: [section('sure?')] };
+    const view = {
+      type: 'modal' as const,
+      title: { type: 'plain_text' as const, text: 'Block user' },
+      blocks: [section('sure?')],
+    };
     const opened = await client.views.open({ trigger_id: '1.2.abc', view });
     expect(opened.view).toMatchObject({ type: 'modal', root_view_id: opened.view?.id });
-    const updated = await client.views.update({ view_id: String(opened.view?.id), view: { ...view, blocks: [section('done')] } });
+    const updated = await client.views.update({
+      view_id: String(opened.view?.id),
+      view: { ...view, blocks: [section('done')] },
+    });
     expect(updated.view?.id).toBe(opened.view?.id);
     expect((await platformError(client.views.open({ trigger_id: '', view }))).data.error).toBe('invalid_arguments');
     const badTitle = { ...view, title: { type: 'plain_text' as const, text: 'x'.repeat(25) } };
-    expect((await platformError(client.views.open({ trigger_id: '1.2.abc', view: badTitle }))).data.error).toBe('invalid_arguments');
+    expect((await platformError(client.views.open({ trigger_id: '1.2.abc', view: badTitle }))).data.error).toBe(
+      'invalid_arguments',
+    );
   });
 
   it('gives a permalink and answers postEphemeral only to members of the channel', async () => {
@@ -202,7 +271,9 @@ describe('fake Slack Web API with @slack/web-api', () => {
     const restricted = await startFakeSlack({ channels: [{ id: 'C0X', name: 'x', members: ['UADMIN'] }] });
     try {
       const c = webClient(restricted, restricted.botToken);
-      expect((await platformError(c.chat.postEphemeral({ channel: 'C0X', user: 'UANALYST', text: 'x' }))).data.error).toBe('user_not_in_channel');
+      expect(
+        (await platformError(c.chat.postEphemeral({ channel: 'C0X', user: 'UANALYST', text: 'x' }))).data.error,
+      ).toBe('user_not_in_channel');
     } finally {
       await restricted.close();
     }
@@ -221,14 +292,21 @@ describe('fake Slack Web API with @slack/web-api', () => {
 
 describe('fake Slack response_url', () => {
   async function postJson(url: string, body: unknown): Promise<{ status: number; text: string }> {
-    const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     return { status: res.status, text: await res.text() };
   }
 
   it('records JSON posts to a response_url and answers 200 ok', async () => {
     const url = fake.newResponseUrl();
     expect(url).toMatch(new RegExp(`^${fake.url}/response/\\w+$`));
-    expect(await postJson(url, { text: 'Looking up…', response_type: 'ephemeral' })).toEqual({ status: 200, text: 'ok' });
+    expect(await postJson(url, { text: 'Looking up…', response_type: 'ephemeral' })).toEqual({
+      status: 200,
+      text: 'ok',
+    });
     const [call] = fake.callsTo('response_url');
     expect(call).toMatchObject({ url, status: 200, args: { text: 'Looking up…', response_type: 'ephemeral' } });
   });

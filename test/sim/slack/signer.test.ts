@@ -11,11 +11,18 @@ import {
 
 const SECRET = 'test-signing-secret';
 
-function boltAccepts(secret: string, body: string, headers: { 'x-slack-signature': string; 'x-slack-request-timestamp': string }): boolean {
+function boltAccepts(
+  secret: string,
+  body: string,
+  headers: { 'x-slack-signature': string; 'x-slack-request-timestamp': string },
+): boolean {
   return isValidSlackRequest({
     signingSecret: secret,
     body,
-    headers: { 'x-slack-signature': headers['x-slack-signature'], 'x-slack-request-timestamp': Number(headers['x-slack-request-timestamp']) },
+    headers: {
+      'x-slack-signature': headers['x-slack-signature'],
+      'x-slack-request-timestamp': Number(headers['x-slack-request-timestamp']),
+    },
   });
 }
 
@@ -32,7 +39,10 @@ describe('signSlackRequest', () => {
       verifySlackRequest({
         signingSecret: SECRET,
         body,
-        headers: { 'x-slack-signature': headers['x-slack-signature'], 'x-slack-request-timestamp': Number(headers['x-slack-request-timestamp']) },
+        headers: {
+          'x-slack-signature': headers['x-slack-signature'],
+          'x-slack-request-timestamp': Number(headers['x-slack-request-timestamp']),
+        },
       }),
     ).not.toThrow();
   });
@@ -57,7 +67,13 @@ describe('signSlackRequest', () => {
 describe('payload builders', () => {
   it('builds a slash command form with the fields Slack sends', () => {
     const form = new URLSearchParams(
-      slashCommandBody({ command: '/cii', text: 'user bob@example.com', userId: 'UANALYST', channelId: 'C0SOC', responseUrl: 'http://r/1' }),
+      slashCommandBody({
+        command: '/cii',
+        text: 'user bob@example.com',
+        userId: 'UANALYST',
+        channelId: 'C0SOC',
+        responseUrl: 'http://r/1',
+      }),
     );
     expect(Object.fromEntries(form)).toMatchObject({
       command: '/cii',
@@ -98,13 +114,28 @@ describe('payload builders', () => {
 
   it('builds view_submission and event_callback bodies', () => {
     const view = payloadOf(
-      viewSubmissionPayload({ userId: 'UADMIN', view: { callback_id: 'block_user', private_metadata: 'a1' }, values: { b: { reason: { type: 'plain_text_input', value: 'phish' } } } }),
+      viewSubmissionPayload({
+        userId: 'UADMIN',
+        view: { callback_id: 'block_user', private_metadata: 'a1' },
+        values: { b: { reason: { type: 'plain_text_input', value: 'phish' } } },
+      }),
     );
     expect(view).toMatchObject({
       type: 'view_submission',
-      view: { callback_id: 'block_user', private_metadata: 'a1', state: { values: { b: { reason: { value: 'phish' } } } } },
+      view: {
+        callback_id: 'block_user',
+        private_metadata: 'a1',
+        state: { values: { b: { reason: { value: 'phish' } } } },
+      },
     });
-    const event = JSON.parse(eventCallbackBody({ type: 'app_mention', text: 'hi' }, { eventId: 'Ev1', teamId: 'T1' })) as Record<string, unknown>;
-    expect(event).toMatchObject({ type: 'event_callback', event_id: 'Ev1', team_id: 'T1', event: { type: 'app_mention' } });
+    const event = JSON.parse(
+      eventCallbackBody({ type: 'app_mention', text: 'hi' }, { eventId: 'Ev1', teamId: 'T1' }),
+    ) as Record<string, unknown>;
+    expect(event).toMatchObject({
+      type: 'event_callback',
+      event_id: 'Ev1',
+      team_id: 'T1',
+      event: { type: 'app_mention' },
+    });
   });
 });

@@ -38,7 +38,9 @@ interface TestSocket {
 function openSocket(url: string): Promise<TestSocket> {
   const ws = new WebSocket(url);
   const messages: Json[] = [];
-  const closed = new Promise<{ code: number }>((resolve) => ws.addEventListener('close', (e) => resolve({ code: e.code })));
+  const closed = new Promise<{ code: number }>((resolve) =>
+    ws.addEventListener('close', (e) => resolve({ code: e.code })),
+  );
   return new Promise((resolve, reject) => {
     ws.addEventListener('message', (e) => {
       messages.push(JSON.parse(String(e.data)) as Json);
@@ -91,7 +93,9 @@ describe('fake Slack apps.connections.open', () => {
   });
 
   it('refuses the app-level token on every other method and posts nothing', async () => {
-    expect(await platformError(client(fake, APP_TOKEN).chat.postMessage({ channel: 'C0SOC', text: 'hi' }))).toBe('not_allowed_token_type');
+    expect(await platformError(client(fake, APP_TOKEN).chat.postMessage({ channel: 'C0SOC', text: 'hi' }))).toBe(
+      'not_allowed_token_type',
+    );
     expect(fake.messages('C0SOC')).toHaveLength(0);
   });
 
@@ -115,7 +119,11 @@ describe('fake Slack Socket Mode WebSocket', () => {
   it('greets a connection with hello naming the app, and accepts each ticket once', async () => {
     const url = await connectionUrl(fake);
     const socket = await openSocket(url);
-    expect(socket.messages[0]).toMatchObject({ type: 'hello', num_connections: 1, connection_info: { app_id: fake.appId } });
+    expect(socket.messages[0]).toMatchObject({
+      type: 'hello',
+      num_connections: 1,
+      connection_info: { app_id: fake.appId },
+    });
     await expect(openSocket(url)).rejects.toThrow('refused');
     await expect(openSocket(url.replace(/ticket=\w+/, 'ticket=forged'))).rejects.toThrow('refused');
     expect(fake.socketMode.openConnections()).toHaveLength(1);
@@ -134,14 +142,15 @@ describe('fake Slack Socket Mode WebSocket', () => {
     await new Promise((resolve) => socket.once('connect', resolve));
     // The key and accept value of RFC 6455 §1.3.
     socket.write(
-      `GET ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n`
-      + 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+      `GET ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+        'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
     );
     const mask = Buffer.from([1, 2, 3, 4]);
     const data = Buffer.from('are you there');
     socket.write(Buffer.concat([Buffer.from([0x89, 0x80 | data.length]), mask, data.map((b, i) => b ^ mask[i % 4]!)]));
     const split = () => received.indexOf('\r\n\r\n');
-    const pong = () => (split() < 0 ? undefined : serverFrames(received.subarray(split() + 4)).find((f) => f.opcode === 0xa));
+    const pong = () =>
+      split() < 0 ? undefined : serverFrames(received.subarray(split() + 4)).find((f) => f.opcode === 0xa);
     await expect.poll(() => pong()?.payload.toString()).toBe('are you there');
     const head = received.subarray(0, split()).toString();
     expect(head).toMatch(/^HTTP\/1\.1 101 /);
@@ -253,7 +262,14 @@ describe('a Bolt app in Socket Mode against the fake', () => {
     const posted = await client(fake, fake.botToken).chat.postMessage({
       channel: 'C0SOC',
       text: 'Alert',
-      blocks: [{ type: 'actions', elements: [{ type: 'button', action_id: 'approve', text: { type: 'plain_text', text: 'Approve' }, value: 'a1' }] }],
+      blocks: [
+        {
+          type: 'actions',
+          elements: [
+            { type: 'button', action_id: 'approve', text: { type: 'plain_text', text: 'Approve' }, value: 'a1' },
+          ],
+        },
+      ],
     });
     const answer = await driver.socketClick({
       userId: 'UANALYST',

@@ -14,7 +14,10 @@ describe('/cii command parsing', () => {
   test('user takes an email or a bare login, and unwraps Slack mailto links', () => {
     expect(parseCommand('user jane.doe@example.com')).toEqual({ kind: 'user', login: 'jane.doe@example.com' });
     expect(parseCommand('user hrms.serviceuser')).toEqual({ kind: 'user', login: 'hrms.serviceuser' });
-    expect(parseCommand('user <mailto:jane@example.com|jane@example.com>')).toEqual({ kind: 'user', login: 'jane@example.com' });
+    expect(parseCommand('user <mailto:jane@example.com|jane@example.com>')).toEqual({
+      kind: 'user',
+      login: 'jane@example.com',
+    });
   });
 
   test('user rejects a malformed email, a missing argument and extra words', () => {
@@ -39,7 +42,11 @@ describe('/cii command parsing', () => {
       checkIds: ['impossible-travel', 'no-mfa'],
       minSeverity: 'high',
     });
-    expect(parseCommand('subscribe severity:moderate')).toEqual({ kind: 'subscribe', checkIds: [], minSeverity: 'medium' });
+    expect(parseCommand('subscribe severity:moderate')).toEqual({
+      kind: 'subscribe',
+      checkIds: [],
+      minSeverity: 'medium',
+    });
   });
 
   test('subscribe rejects a typo in the severity or a malformed check id', () => {

@@ -16,7 +16,10 @@ function alert(overrides: Partial<AlertView> = {}): AlertView {
     displayName: 'Jane Doe',
     referenceUrl: 'https://dashboard.oort.io/users/eu-7f3c2a9e',
     published: '2026-11-24T13:30:00.000Z',
-    description: ['User has not signed in with MFA in the last {{numberOfDays}} days.', 'Accounts without MFA are easy to take over.'],
+    description: [
+      'User has not signed in with MFA in the last {{numberOfDays}} days.',
+      'Accounts without MFA are easy to take over.',
+    ],
     recommendedActions: ['Enroll the user in Duo.', 'Review recent sign-ins.'],
     ...overrides,
   };
@@ -46,12 +49,16 @@ describe('alertCard', () => {
   });
 
   it('shows CII’s word for severity when it differs (moderate)', () => {
-    expect(allText(render({ alert: alert({ severity: 'medium', severityLabel: 'moderate' }) }))).toContain('🟡 Medium (moderate)');
+    expect(allText(render({ alert: alert({ severity: 'medium', severityLabel: 'moderate' }) }))).toContain(
+      '🟡 Medium (moderate)',
+    );
   });
 
   it('shows the description without unrendered placeholders, and recommended actions as a list', () => {
     const text = allText(render());
-    expect(text).toContain('User has not signed in with MFA in the last … days.\nAccounts without MFA are easy to take over.');
+    expect(text).toContain(
+      'User has not signed in with MFA in the last … days.\nAccounts without MFA are easy to take over.',
+    );
     expect(text).not.toMatch(/\{\{|\}\}/);
     expect(text).toContain('*Recommended actions*\n• Enroll the user in Duo.\n• Review recent sign-ins.');
   });
@@ -75,12 +82,19 @@ describe('alertCard', () => {
 
   it('still names the providers in the confirm dialog for a very long user name', () => {
     const long = 'n'.repeat(5000);
-    const block = buttons(render({ alert: alert({ displayName: long, login: long }), actions: { approve: true, block: { providers: ['DUO', 'AZURE_AD'] } } }))[2];
+    const block = buttons(
+      render({
+        alert: alert({ displayName: long, login: long }),
+        actions: { approve: true, block: { providers: ['DUO', 'AZURE_AD'] } },
+      }),
+    )[2];
     expect((block?.confirm as { text: { text: string } }).text.text).toMatch(/in Duo and Entra ID\.$/);
   });
 
   it('offers no Block button when blocking is unavailable, and says why', () => {
-    const message = render({ actions: { approve: true, block: { unavailableReason: 'no identity provider is configured' } } });
+    const message = render({
+      actions: { approve: true, block: { unavailableReason: 'no identity provider is configured' } },
+    });
     expect(buttons(message).map((b) => b.action_id)).toEqual(['open_in_cii', 'alert_approve']);
     expect(allText(message)).toContain('Block unavailable: no identity provider is configured');
   });
@@ -92,7 +106,9 @@ describe('alertCard', () => {
   });
 
   it('omits the CII link when the URL is unknown and the display name when absent', () => {
-    const message = render({ alert: alert({ referenceUrl: undefined, displayName: undefined, description: [], recommendedActions: [] }) });
+    const message = render({
+      alert: alert({ referenceUrl: undefined, displayName: undefined, description: [], recommendedActions: [] }),
+    });
     expect(buttons(message).map((b) => b.action_id)).toEqual(['alert_approve', 'alert_block']);
     const text = allText(message);
     expect(text).toContain('*User*\njane.doe@example.com');
@@ -100,7 +116,9 @@ describe('alertCard', () => {
   });
 
   it('escapes CII text so nothing becomes a mention or link', () => {
-    const message = render({ alert: alert({ title: 'A & B', description: ['Ping <!channel> now'], displayName: '<@U1>' }) });
+    const message = render({
+      alert: alert({ title: 'A & B', description: ['Ping <!channel> now'], displayName: '<@U1>' }),
+    });
     const text = allText(message);
     expect(text).toContain('Ping &lt;!channel&gt; now');
     expect(text).toContain('&lt;@U1&gt;');
@@ -130,13 +148,24 @@ describe('alertCard', () => {
 
 describe('alertSummaryCard', () => {
   const summary = (userCount: number, names: string[]) =>
-    alertSummaryCard({ checkId: 'impossible-travel', title: 'Impossible Travel', severity: 'critical', severityLabel: 'critical', userCount, names, published: '2026-11-24T15:30:00Z', now: NOW });
+    alertSummaryCard({
+      checkId: 'impossible-travel',
+      title: 'Impossible Travel',
+      severity: 'critical',
+      severityLabel: 'critical',
+      userCount,
+      names,
+      published: '2026-11-24T15:30:00Z',
+      now: NOW,
+    });
 
   it('summarises the check, severity and user count, and points to the thread', () => {
     const message = summary(3, ['Jane Doe', 'John Roe', 'hrms.serviceuser']);
     const text = allText(message);
     expect(message.blocks[0]).toMatchObject({ type: 'header', text: { text: '🔴 Critical · Impossible Travel' } });
-    expect(text).toContain('*3 users* failing `impossible-travel` (Impossible Travel): Jane Doe, John Roe, hrms.serviceuser');
+    expect(text).toContain(
+      '*3 users* failing `impossible-travel` (Impossible Travel): Jane Doe, John Roe, hrms.serviceuser',
+    );
     expect(text).toContain('1 hour ago · 2026-11-24 15:30 UTC · details in thread');
     expect(message.text).toBe('CII alert (Critical): Impossible Travel — 3 users');
   });

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { alertCard, type AlertCardInput, type AlertView } from '../../../src/slack/views/alert-card.ts';
-import { alreadyText, resultsLine, responseReport, type DecisionView, type ProviderResultView } from '../../../src/slack/views/alert-decision.ts';
+import {
+  alreadyText,
+  resultsLine,
+  responseReport,
+  type DecisionView,
+  type ProviderResultView,
+} from '../../../src/slack/views/alert-decision.ts';
 import { auditList } from '../../../src/slack/views/audit-list.ts';
 import { allText, buttons, limitViolations } from './slack-limits.ts';
 
@@ -21,8 +27,19 @@ const alert: AlertView = {
   recommendedActions: ['Enroll the user.'],
 };
 
-const ok = (label: string, steps: string[] = [`${label} user disabled`]): ProviderResultView => ({ label, providerUserId: `${label}-id`, ok: true, steps });
-const bad = (label: string, error: string, steps: string[] = []): ProviderResultView => ({ label, providerUserId: `${label}-id`, ok: false, error, steps });
+const ok = (label: string, steps: string[] = [`${label} user disabled`]): ProviderResultView => ({
+  label,
+  providerUserId: `${label}-id`,
+  ok: true,
+  steps,
+});
+const bad = (label: string, error: string, steps: string[] = []): ProviderResultView => ({
+  label,
+  providerUserId: `${label}-id`,
+  ok: false,
+  error,
+  steps,
+});
 
 const render = (input: Partial<AlertCardInput> = {}) =>
   alertCard({ alert, now: NOW, actions: { approve: true, block: { providers: ['Duo', 'Okta'] } }, ...input });
@@ -31,7 +48,9 @@ const ids = (message: ReturnType<typeof render>) => buttons(message).map((b) => 
 describe('alert card decisions', () => {
   it('shows an approval with who and when, keeping only the link to triage it in CII', () => {
     const message = render({ decision: { state: 'approved', by: 'UANA', at: AT } });
-    expect(allText(message)).toContain('✅ *Approved* by <@UANA> at 2026-11-24 16:05 UTC. Triage the finding in CII (mark it normal)');
+    expect(allText(message)).toContain(
+      '✅ *Approved* by <@UANA> at 2026-11-24 16:05 UTC. Triage the finding in CII (mark it normal)',
+    );
     expect(ids(message)).toEqual(['open_in_cii']);
   });
 
@@ -47,35 +66,60 @@ describe('alert card decisions', () => {
     const unblock = buttons(message).find((b) => b.action_id === 'alert_unblock');
     expect(unblock).toMatchObject({
       value: 'al_1',
-      confirm: { title: { text: 'Unblock Jane Doe?' }, text: { text: 'This lets Jane Doe (jane.doe@example.com) sign in again in Duo and Okta.' } },
+      confirm: {
+        title: { text: 'Unblock Jane Doe?' },
+        text: { text: 'This lets Jane Doe (jane.doe@example.com) sign in again in Duo and Okta.' },
+      },
     });
     expect(ids(message)).toEqual(['open_in_cii', 'alert_unblock']);
   });
 
   it('says a partial failure plainly and keeps a Retry naming only what failed', () => {
-    const decision: DecisionView = { state: 'failed', action: 'block', by: 'UANA', at: AT, results: [ok('Duo'), bad('Okta', 'Okta is unavailable (HTTP 503)')] };
+    const decision: DecisionView = {
+      state: 'failed',
+      action: 'block',
+      by: 'UANA',
+      at: AT,
+      results: [ok('Duo'), bad('Okta', 'Okta is unavailable (HTTP 503)')],
+    };
     const message = render({ decision });
-    expect(allText(message)).toContain('⚠️ *Block failed* (<@UANA> at 2026-11-24 16:05 UTC): Blocked in Duo; Okta failed: Okta is unavailable (HTTP 503)');
+    expect(allText(message)).toContain(
+      '⚠️ *Block failed* (<@UANA> at 2026-11-24 16:05 UTC): Blocked in Duo; Okta failed: Okta is unavailable (HTTP 503)',
+    );
     const retry = buttons(message).find((b) => b.action_id === 'alert_retry');
-    expect(retry).toMatchObject({ value: 'al_1', style: 'primary', confirm: { text: { text: 'This tries the block of jane.doe@example.com again, only in Okta.' } } });
+    expect(retry).toMatchObject({
+      value: 'al_1',
+      style: 'primary',
+      confirm: { text: { text: 'This tries the block of jane.doe@example.com again, only in Okta.' } },
+    });
     expect(ids(message)).toEqual(['open_in_cii', 'alert_retry']);
   });
 
   it('shows a failure that happened before any provider answered', () => {
-    const message = render({ decision: { state: 'failed', action: 'unblock', by: 'UANA', at: AT, error: 'Could not read <CII>', results: [] } });
-    expect(allText(message)).toContain('*Unblock failed* (<@UANA> at 2026-11-24 16:05 UTC): Could not read &lt;CII&gt;');
-    expect(buttons(message).find((b) => b.action_id === 'alert_retry')).toMatchObject({ confirm: { text: { text: 'This tries the unblock of jane.doe@example.com again.' } } });
+    const message = render({
+      decision: { state: 'failed', action: 'unblock', by: 'UANA', at: AT, error: 'Could not read <CII>', results: [] },
+    });
+    expect(allText(message)).toContain(
+      '*Unblock failed* (<@UANA> at 2026-11-24 16:05 UTC): Could not read &lt;CII&gt;',
+    );
+    expect(buttons(message).find((b) => b.action_id === 'alert_retry')).toMatchObject({
+      confirm: { text: { text: 'This tries the unblock of jane.doe@example.com again.' } },
+    });
   });
 
   it('shows an unblock with no buttons left but the CII link', () => {
-    const message = render({ decision: { state: 'unblocked', by: 'UADM', at: AT, results: [ok('Duo', ['Duo user set back to active'])] } });
+    const message = render({
+      decision: { state: 'unblocked', by: 'UADM', at: AT, results: [ok('Duo', ['Duo user set back to active'])] },
+    });
     expect(allText(message)).toContain('↩️ *Unblocked* by <@UADM> at 2026-11-24 16:05 UTC: Unblocked in Duo');
     expect(ids(message)).toEqual(['open_in_cii']);
   });
 
   it('says whom to ask when no responders are configured, keeping the buttons for when there are', () => {
     const withAdmins = render({ noResponders: { askWhom: ['UADMIN', 'S0ADMINS'] } });
-    expect(allText(withAdmins)).toContain('No responders configured — ask <@UADMIN>, <!subteam^S0ADMINS> to set CII_RESPONDERS');
+    expect(allText(withAdmins)).toContain(
+      'No responders configured — ask <@UADMIN>, <!subteam^S0ADMINS> to set CII_RESPONDERS',
+    );
     expect(ids(withAdmins)).toEqual(['open_in_cii', 'alert_approve', 'alert_block']);
     expect(allText(render({ noResponders: { askWhom: [] } }))).toContain('ask a Slack admin to set CII_RESPONDERS');
   });
@@ -83,30 +127,48 @@ describe('alert card decisions', () => {
   it('stays within Slack limits with absurd provider errors', () => {
     const long = '<&>'.repeat(3000);
     const results = Array.from({ length: 30 }, (_, i) => bad(`P${i}`, long, [long]));
-    const message = render({ decision: { state: 'failed', action: 'block', by: 'UANA', at: AT, error: long, results } });
+    const message = render({
+      decision: { state: 'failed', action: 'block', by: 'UANA', at: AT, error: long, results },
+    });
     expect(limitViolations(message)).toEqual([]);
-    expect(limitViolations(responseReport({ action: 'block', state: 'failed', by: 'UANA', at: AT, error: long, results }))).toEqual([]);
+    expect(
+      limitViolations(responseReport({ action: 'block', state: 'failed', by: 'UANA', at: AT, error: long, results })),
+    ).toEqual([]);
   });
 });
 
 describe('decision texts', () => {
   it('lists providers once each, then each failure', () => {
-    expect(resultsLine('block', [ok('Duo'), ok('Duo'), bad('Okta', 'down'), bad('Entra ID', 'no')])).toBe('Blocked in Duo; Okta failed: down; Entra ID failed: no');
+    expect(resultsLine('block', [ok('Duo'), ok('Duo'), bad('Okta', 'down'), bad('Entra ID', 'no')])).toBe(
+      'Blocked in Duo; Okta failed: down; Entra ID failed: no',
+    );
     expect(resultsLine('unblock', [])).toBe('');
   });
 
   it.each([
     [{ state: 'open' } as const, 'This alert has no decision to act on yet.'],
-    [{ state: 'in_progress', action: 'block', by: 'U1', at: AT } as const, 'Already being blocked by <@U1> (started at 2026-11-24 16:05 UTC).'],
+    [
+      { state: 'in_progress', action: 'block', by: 'U1', at: AT } as const,
+      'Already being blocked by <@U1> (started at 2026-11-24 16:05 UTC).',
+    ],
     [{ state: 'blocked', by: 'U1', at: AT, results: [] } as const, 'Already blocked by <@U1> at 2026-11-24 16:05 UTC.'],
     [{ state: 'approved', by: 'U1', at: AT } as const, 'Already approved by <@U1> at 2026-11-24 16:05 UTC.'],
-    [{ state: 'failed', action: 'unblock', by: 'U1', at: AT, results: [] } as const, 'The last unblock failed (<@U1> at 2026-11-24 16:05 UTC): use Retry on the card.'],
+    [
+      { state: 'failed', action: 'unblock', by: 'U1', at: AT, results: [] } as const,
+      'The last unblock failed (<@U1> at 2026-11-24 16:05 UTC): use Retry on the card.',
+    ],
   ])('tells a late clicker about %o', (decision, text) => {
     expect(alreadyText(decision)).toBe(text);
   });
 
   it('reports each provider account in the thread, with what was done before a failure', () => {
-    const report = responseReport({ action: 'block', state: 'failed', by: 'U1', at: AT, results: [ok('Duo'), bad('Okta', 'Okta refused', ['Okta user suspended'])] });
+    const report = responseReport({
+      action: 'block',
+      state: 'failed',
+      by: 'U1',
+      at: AT,
+      results: [ok('Duo'), bad('Okta', 'Okta refused', ['Okta user suspended'])],
+    });
     const text = allText(report);
     expect(text).toContain('Block failed');
     expect(text).toContain('• Duo (`Duo-id`): ✅ Duo user disabled');
@@ -117,12 +179,23 @@ describe('decision texts', () => {
 });
 
 describe('auditList', () => {
-  const entry = { at: AT, userId: 'UANA', userName: 'bob', channelId: 'C0SOC', login: 'jane@example.com', action: 'block', outcome: 'block_failed', detail: 'Okta 00u1: failed: <down>' };
+  const entry = {
+    at: AT,
+    userId: 'UANA',
+    userName: 'bob',
+    channelId: 'C0SOC',
+    login: 'jane@example.com',
+    action: 'block',
+    outcome: 'block_failed',
+    detail: 'Okta 00u1: failed: <down>',
+  };
 
   it('lists clicks newest first with who, what came of it, about whom and where', () => {
     const text = allText(auditList({ entries: [entry] }));
     expect(text).toContain('*Recent decisions* (newest first)');
-    expect(text).toContain('• 2026-11-24 16:05 UTC — <@UANA> (bob) *block* → block failed · `jane@example.com` · in <#C0SOC>\n    Okta 00u1: failed: &lt;down&gt;');
+    expect(text).toContain(
+      '• 2026-11-24 16:05 UTC — <@UANA> (bob) *block* → block failed · `jane@example.com` · in <#C0SOC>\n    Okta 00u1: failed: &lt;down&gt;',
+    );
   });
 
   it('leaves the login out of each line when the list is about one user', () => {
@@ -132,11 +205,17 @@ describe('auditList', () => {
   });
 
   it('says when nothing is recorded', () => {
-    expect(allText(auditList({ login: 'x@example.com', entries: [] }))).toContain('No Approve/Block decisions recorded about `x@example.com` yet.');
+    expect(allText(auditList({ login: 'x@example.com', entries: [] }))).toContain(
+      'No Approve/Block decisions recorded about `x@example.com` yet.',
+    );
   });
 
   it('stays within Slack limits for many long entries', () => {
     const long = 'x'.repeat(5000);
-    expect(limitViolations(auditList({ entries: Array.from({ length: 200 }, () => ({ ...entry, detail: long, userName: long })) }))).toEqual([]);
+    expect(
+      limitViolations(
+        auditList({ entries: Array.from({ length: 200 }, () => ({ ...entry, detail: long, userName: long })) }),
+      ),
+    ).toEqual([]);
   });
 });

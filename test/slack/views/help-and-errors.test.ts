@@ -24,24 +24,45 @@ describe('helpMessage', () => {
 
   it('exports the raw usage of each subcommand', () => {
     expect(USAGE.user).toBe('/cii user <email-or-login>');
-    expect(Object.keys(USAGE)).toEqual(['help', 'user', 'ip', 'status', 'subscribe', 'unsubscribe', 'subscriptions', 'audit']);
+    expect(Object.keys(USAGE)).toEqual([
+      'help',
+      'user',
+      'ip',
+      'status',
+      'subscribe',
+      'unsubscribe',
+      'subscriptions',
+      'audit',
+    ]);
   });
 
   it('puts an intro first, escaping what the user typed but keeping code formatting', () => {
     const message = helpMessage({ intro: 'Unknown subcommand `<!channel>`.' });
-    expect(message.blocks[0]).toMatchObject({ type: 'section', text: { text: 'Unknown subcommand `&lt;!channel&gt;`.' } });
+    expect(message.blocks[0]).toMatchObject({
+      type: 'section',
+      text: { text: 'Unknown subcommand `&lt;!channel&gt;`.' },
+    });
     expect(limitViolations(message)).toEqual([]);
   });
 });
 
 describe('errorMessage', () => {
   const cases: Array<[Problem, RegExp]> = [
-    [{ kind: 'invalid_argument', message: 'That is not an IP address.', usage: USAGE.ip }, /That is not an IP address\.\nUsage: `\/cii ip &lt;IPv4\|IPv6&gt;`/],
+    [
+      { kind: 'invalid_argument', message: 'That is not an IP address.', usage: USAGE.ip },
+      /That is not an IP address\.\nUsage: `\/cii ip &lt;IPv4\|IPv6&gt;`/,
+    ],
     [{ kind: 'unknown_user', login: 'ghost@example.com' }, /CII has no user `ghost@example.com`/],
-    [{ kind: 'credentials' }, /CII rejected this app’s API credentials — ask a Slack\/CII admin to check CII_CLIENT_ID\/SECRET/],
+    [
+      { kind: 'credentials' },
+      /CII rejected this app’s API credentials — ask a Slack\/CII admin to check CII_CLIENT_ID\/SECRET/,
+    ],
     [{ kind: 'unavailable' }, /unreachable or too slow.*try again/],
     [{ kind: 'unexpected' }, /did not expect.*logged/],
-    [{ kind: 'forbidden', message: 'Only members of #secops can block users.' }, /Only members of #secops can block users\./],
+    [
+      { kind: 'forbidden', message: 'Only members of #secops can block users.' },
+      /Only members of #secops can block users\./,
+    ],
     [{ kind: 'internal' }, /went wrong.*logged/],
   ];
 

@@ -15,7 +15,12 @@ const ref = (i: number, extra: Partial<EndUserRef> = {}): EndUserRef => ({
 
 describe('ipCard', () => {
   it('lists the users seen on the IP with links to CII', () => {
-    const message = ipCard({ ip: '203.0.113.7', result: { users: [ref(1), ref(2, { displayName: null })], truncated: false }, fetchedAt: FETCHED, now: NOW });
+    const message = ipCard({
+      ip: '203.0.113.7',
+      result: { users: [ref(1), ref(2, { displayName: null })], truncated: false },
+      fetchedAt: FETCHED,
+      now: NOW,
+    });
     const text = allText(message);
     expect(message.blocks[0]).toMatchObject({ type: 'header', text: { text: '2 users seen on 203.0.113.7' } });
     expect(text).toContain('• <https://dashboard.oort.io/users/eu-1|User 1> · user1@example.com');
@@ -26,13 +31,25 @@ describe('ipCard', () => {
   });
 
   it('shows the name in bold without a link when CII gave no usable URL', () => {
-    const text = allText(ipCard({ ip: '::1', result: { users: [ref(1, { referenceUrl: null }), ref(2, { referenceUrl: 'ftp://x' })], truncated: false }, fetchedAt: FETCHED, now: NOW }));
+    const text = allText(
+      ipCard({
+        ip: '::1',
+        result: { users: [ref(1, { referenceUrl: null }), ref(2, { referenceUrl: 'ftp://x' })], truncated: false },
+        fetchedAt: FETCHED,
+        now: NOW,
+      }),
+    );
     expect(text).toContain('• User 1 · user1@example.com');
     expect(text).toContain('• User 2 · user2@example.com');
   });
 
   it('says explicitly when nobody was seen on the IP', () => {
-    const message = ipCard({ ip: '2001:db8::1', result: { users: [], truncated: false }, fetchedAt: FETCHED, now: NOW });
+    const message = ipCard({
+      ip: '2001:db8::1',
+      result: { users: [], truncated: false },
+      fetchedAt: FETCHED,
+      now: NOW,
+    });
     expect(allText(message)).toContain('No users seen on `2001:db8::1`');
     expect(message.text).toBe('CII: no users seen on 2001:db8::1');
   });
@@ -48,7 +65,15 @@ describe('ipCard', () => {
   });
 
   it('honours maxShown', () => {
-    const text = allText(ipCard({ ip: '198.51.100.1', result: { users: [ref(1), ref(2), ref(3)], truncated: false }, fetchedAt: FETCHED, now: NOW, maxShown: 1 }));
+    const text = allText(
+      ipCard({
+        ip: '198.51.100.1',
+        result: { users: [ref(1), ref(2), ref(3)], truncated: false },
+        fetchedAt: FETCHED,
+        now: NOW,
+        maxShown: 1,
+      }),
+    );
     expect(text).toContain('User 1');
     expect(text).not.toContain('User 2');
     expect(text).toContain('+2 more');
@@ -56,9 +81,9 @@ describe('ipCard', () => {
 
   it('offers Share with a stable action id, or names who shared it', () => {
     const result = { users: [ref(1)], truncated: false };
-    expect(buttons(ipCard({ ip: '203.0.113.7', result, fetchedAt: FETCHED, now: NOW, share: { value: 'ip:203.0.113.7' } }))).toEqual([
-      expect.objectContaining({ action_id: 'share_card', value: 'ip:203.0.113.7' }),
-    ]);
+    expect(
+      buttons(ipCard({ ip: '203.0.113.7', result, fetchedAt: FETCHED, now: NOW, share: { value: 'ip:203.0.113.7' } })),
+    ).toEqual([expect.objectContaining({ action_id: 'share_card', value: 'ip:203.0.113.7' })]);
     const shared = ipCard({ ip: '203.0.113.7', result, fetchedAt: FETCHED, now: NOW, sharedBy: 'U42' });
     expect(buttons(shared)).toEqual([]);
     expect(allText(shared)).toContain('Shared by <@U42>');
@@ -82,7 +107,14 @@ describe('ipCard', () => {
       ref(i, { displayName: `${long}<&>`, login: long, referenceUrl: `https://cii.example/${'p'.repeat(480)}/${i}` }),
     );
     for (const maxShown of [20, 500]) {
-      const message = ipCard({ ip: '203.0.113.7', result: { users, truncated: true }, fetchedAt: FETCHED, now: NOW, share: { value: 'v' }, maxShown });
+      const message = ipCard({
+        ip: '203.0.113.7',
+        result: { users, truncated: true },
+        fetchedAt: FETCHED,
+        now: NOW,
+        share: { value: 'v' },
+        maxShown,
+      });
       expect(limitViolations(message)).toEqual([]);
       expect(buttons(message).map((b) => b.action_id)).toEqual(['share_card']);
     }

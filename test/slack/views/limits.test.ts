@@ -79,7 +79,15 @@ describe('text objects', () => {
   });
 
   it('fieldsOf drops empty fields and keeps at most 10 of at most 2,000 chars', () => {
-    const fields = fieldsOf('a', undefined, '', false, null, ...Array.from({ length: 12 }, (_, i) => `f${i}`), 'z'.repeat(3000));
+    const fields = fieldsOf(
+      'a',
+      undefined,
+      '',
+      false,
+      null,
+      ...Array.from({ length: 12 }, (_, i) => `f${i}`),
+      'z'.repeat(3000),
+    );
     expect(fields).toHaveLength(10);
     expect(fields[0]?.text).toBe('a');
     expect(fieldsOf('z'.repeat(3000))[0]?.text.length).toBe(LIMITS.field);
@@ -114,7 +122,9 @@ describe('fitMessage', () => {
 
   it('drops blocks past the 50-block cap, says so, and keeps the footer', () => {
     const body = Array.from({ length: 80 }, (_, i) => section(`row ${i}`));
-    const footer: KnownBlock[] = [{ type: 'actions', elements: [{ type: 'button', action_id: 'x', text: plainText('X'), value: '1' }] }];
+    const footer: KnownBlock[] = [
+      { type: 'actions', elements: [{ type: 'button', action_id: 'x', text: plainText('X'), value: '1' }] },
+    ];
     const out = fitMessage(body, footer);
     expect(out).toHaveLength(LIMITS.blocksPerMessage);
     expect(out.at(-1)).toEqual(footer[0]);

@@ -42,7 +42,10 @@ export function limitViolations(message: SlackMessage): string[] {
   const len = (s: unknown) => (typeof s === 'string' ? s.length : 0);
   check(message.text.trim().length > 0, 'empty fallback text');
   check(message.text.length <= LIMITS.fallbackText, `fallback text ${message.text.length} chars`);
-  check(!BAD_ANGLE.test(message.text) && !BAD_AMP.test(message.text), `unescaped fallback: ${message.text.slice(0, 80)}`);
+  check(
+    !BAD_ANGLE.test(message.text) && !BAD_AMP.test(message.text),
+    `unescaped fallback: ${message.text.slice(0, 80)}`,
+  );
   check(message.blocks.length <= LIMITS.blocksPerMessage, `${message.blocks.length} blocks`);
   const texts = textObjects(message.blocks);
   const total = texts.reduce((n, t) => n + t.text.length, 0);
@@ -58,7 +61,8 @@ export function limitViolations(message: SlackMessage): string[] {
     const b = block as unknown as Obj;
     const at = `block ${i} (${block.type})`;
     check(len(b.block_id) <= LIMITS.blockId, `${at}: block_id too long`);
-    if (block.type === 'header') check(block.text.text.length <= LIMITS.header, `${at}: header ${block.text.text.length}`);
+    if (block.type === 'header')
+      check(block.text.text.length <= LIMITS.header, `${at}: header ${block.text.text.length}`);
     if (block.type === 'section') {
       check(!!block.text || (block.fields?.length ?? 0) > 0, `${at}: section without text or fields`);
       check(len(block.text?.text) <= LIMITS.sectionText, `${at}: text ${len(block.text?.text)}`);
@@ -66,11 +70,18 @@ export function limitViolations(message: SlackMessage): string[] {
       for (const f of block.fields ?? []) check(f.text.length <= LIMITS.field, `${at}: field ${f.text.length}`);
     }
     if (block.type === 'context') {
-      check(block.elements.length > 0 && block.elements.length <= LIMITS.contextElements, `${at}: ${block.elements.length} elements`);
-      for (const e of block.elements as unknown as Obj[]) check(len(e.text) <= LIMITS.sectionText, `${at}: element ${len(e.text)}`);
+      check(
+        block.elements.length > 0 && block.elements.length <= LIMITS.contextElements,
+        `${at}: ${block.elements.length} elements`,
+      );
+      for (const e of block.elements as unknown as Obj[])
+        check(len(e.text) <= LIMITS.sectionText, `${at}: element ${len(e.text)}`);
     }
     if (block.type === 'actions') {
-      check(block.elements.length > 0 && block.elements.length <= LIMITS.actionsElements, `${at}: ${block.elements.length} elements`);
+      check(
+        block.elements.length > 0 && block.elements.length <= LIMITS.actionsElements,
+        `${at}: ${block.elements.length} elements`,
+      );
       const ids = block.elements.map((e) => (e as unknown as Obj).action_id);
       check(new Set(ids).size === ids.length, `${at}: duplicate action_id`);
       for (const e of block.elements as unknown as Obj[]) {
@@ -85,7 +96,10 @@ export function limitViolations(message: SlackMessage): string[] {
           const part = (k: string) => len((confirm[k] as Obj | undefined)?.text);
           check(part('title') <= LIMITS.confirmTitle, `${at}: confirm title ${part('title')}`);
           check(part('text') <= LIMITS.confirmText, `${at}: confirm text ${part('text')}`);
-          check(part('confirm') <= LIMITS.confirmButton && part('deny') <= LIMITS.confirmButton, `${at}: confirm buttons`);
+          check(
+            part('confirm') <= LIMITS.confirmButton && part('deny') <= LIMITS.confirmButton,
+            `${at}: confirm buttons`,
+          );
         }
       }
     }

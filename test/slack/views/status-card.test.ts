@@ -57,18 +57,27 @@ describe('statusCard', () => {
   });
 
   it('says when the token has expired', () => {
-    expect(allText(statusCard({ ...healthy, token: { obtainedAt: min(-70), expiresAt: min(-10) } }))).toContain('⚠️ expired 10 minutes ago');
+    expect(allText(statusCard({ ...healthy, token: { obtainedAt: min(-70), expiresAt: min(-10) } }))).toContain(
+      '⚠️ expired 10 minutes ago',
+    );
   });
 
   it('says when the tenant does not report integration health, and omits unknown subscription health', () => {
-    const text = allText(statusCard({ now: NOW, ping: { ok: true, latencyMs: 5 }, integrations: { kind: 'unsupported' } }));
+    const text = allText(
+      statusCard({ now: NOW, ping: { ok: true, latencyMs: 5 }, integrations: { kind: 'unsupported' } }),
+    );
     expect(text).toContain('does not report integration health');
     expect(text).not.toContain('Subscriptions');
   });
 
   it('stays within every Slack limit with hundreds of integrations and long errors', () => {
     const long = 'e'.repeat(10_000);
-    const items = Array.from({ length: 300 }, (_, i) => ({ name: `${long}${i}`, provider: long, status: long, message: long }));
+    const items = Array.from({ length: 300 }, (_, i) => ({
+      name: `${long}${i}`,
+      provider: long,
+      status: long,
+      message: long,
+    }));
     const message = statusCard({ ...healthy, ping: { ok: false, error: long }, integrations: { kind: 'ok', items } });
     expect(limitViolations(message)).toEqual([]);
     expect(allText(message)).toContain('+280 more');

@@ -26,7 +26,12 @@ describe('subscriptionsList', () => {
   });
 
   it('names the channel of each subscription when listing all, and flags broken ones', () => {
-    const text = allText(subscriptionsList({ subscriptions: [sub({ brokenReason: 'the app was removed from the channel' })], scope: 'all' }));
+    const text = allText(
+      subscriptionsList({
+        subscriptions: [sub({ brokenReason: 'the app was removed from the channel' })],
+        scope: 'all',
+      }),
+    );
     expect(text).toContain('in <#C0SECOPS>');
     expect(text).toContain('⚠️ broken: the app was removed from the channel');
   });
@@ -39,11 +44,16 @@ describe('subscriptionsList', () => {
 
   it('shows the first checks then "+N more"', () => {
     const checkIds = Array.from({ length: 8 }, (_, i) => `check-${i}`);
-    expect(allText(subscriptionsList({ subscriptions: [sub({ checkIds })], scope: 'channel' }))).toContain('`check-4` +3 more');
+    expect(allText(subscriptionsList({ subscriptions: [sub({ checkIds })], scope: 'channel' }))).toContain(
+      '`check-4` +3 more',
+    );
   });
 
   it('escapes what it shows and never prints "undefined"', () => {
-    const message = subscriptionsList({ subscriptions: [sub({ id: '<x>', createdBy: 'not an id <!here>', brokenReason: '' })], scope: 'all' });
+    const message = subscriptionsList({
+      subscriptions: [sub({ id: '<x>', createdBy: 'not an id <!here>', brokenReason: '' })],
+      scope: 'all',
+    });
     const text = allText(message);
     expect(text).toContain('`&lt;x&gt;`');
     expect(text).toContain('by not an id &lt;!here&gt;');
@@ -53,7 +63,9 @@ describe('subscriptionsList', () => {
 
   it('stays within every Slack limit with hundreds of subscriptions', () => {
     const long = 'c'.repeat(5000);
-    const subscriptions = Array.from({ length: 400 }, (_, i) => sub({ id: `sub_${i}`, checkIds: Array.from({ length: 50 }, () => long), brokenReason: long }));
+    const subscriptions = Array.from({ length: 400 }, (_, i) =>
+      sub({ id: `sub_${i}`, checkIds: Array.from({ length: 50 }, () => long), brokenReason: long }),
+    );
     const message = subscriptionsList({ subscriptions, scope: 'all' });
     expect(limitViolations(message)).toEqual([]);
     expect(allText(message)).toContain('left out');

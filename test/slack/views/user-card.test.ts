@@ -56,13 +56,18 @@ describe('userCard', () => {
 
   it('shows the first 3 devices and the first 5 groups, then "+N more"', () => {
     const text = allText(render());
-    expect(text).toContain('*Devices (4):*\n• Jane’s MacBook Pro · macOS · seen 2 hours ago\n• iPhone 15 · iOS · seen 1 day ago\n• FIN-LAPTOP-042 · Windows · seen 23 days ago\n+1 more');
+    expect(text).toContain(
+      '*Devices (4):*\n• Jane’s MacBook Pro · macOS · seen 2 hours ago\n• iPhone 15 · iOS · seen 1 day ago\n• FIN-LAPTOP-042 · Windows · seen 23 days ago\n+1 more',
+    );
     expect(text).toContain('*Groups (7):* Finance, All Staff, VPN Users, Expense Approvers, Lisbon Office +2 more');
   });
 
   it('links to CII and offers sharing with stable action ids', () => {
     const [open, share] = buttons(render({ share: { value: 'share:user:jane' } }));
-    expect(open).toMatchObject({ action_id: 'open_in_cii', url: 'https://dashboard.oort.io/users/eu-7f3c2a9e?tab=overview&tenant=acme' });
+    expect(open).toMatchObject({
+      action_id: 'open_in_cii',
+      url: 'https://dashboard.oort.io/users/eu-7f3c2a9e?tab=overview&tenant=acme',
+    });
     expect(share).toMatchObject({ action_id: 'share_card', value: 'share:user:jane' });
     expect(ACTION_IDS).toMatchObject({ openInCii: 'open_in_cii', shareCard: 'share_card' });
   });
@@ -96,7 +101,11 @@ describe('userCard', () => {
 
   it('omits null fields CII sent explicitly', () => {
     const user = fixtureEndUser();
-    Object.assign(user.endUserDetails, { title: null, company: null, lastSignIn: { timestamp: 'garbage', result: null, ipAddress: null, location: null } });
+    Object.assign(user.endUserDetails, {
+      title: null,
+      company: null,
+      lastSignIn: { timestamp: 'garbage', result: null, ipAddress: null, location: null },
+    });
     const text = allText(userCard({ user, fetchedAt: FETCHED, now: NOW }));
     expect(text).not.toMatch(/undefined|null|NaN|Invalid/);
     expect(text).not.toContain('*Company*');
@@ -124,19 +133,53 @@ describe('userCard', () => {
     const long = 'x'.repeat(10_000);
     const user = fixtureEndUser();
     const d = user.endUserDetails;
-    Object.assign(d, { displayName: long, title: long, department: long, company: long, managerLogin: long, login: `${long}@example.com` });
+    Object.assign(d, {
+      displayName: long,
+      title: long,
+      department: long,
+      company: long,
+      managerLogin: long,
+      login: `${long}@example.com`,
+    });
     d.groupNames = Array.from({ length: 1000 }, (_, i) => `group-${i}-${long}`);
-    d.devices = Array.from({ length: 200 }, (_, i) => ({ deviceId: `d${i}`, displayName: long, os: long, lastSeen: '2026-11-20T00:00:00Z' }));
+    d.devices = Array.from({ length: 200 }, (_, i) => ({
+      deviceId: `d${i}`,
+      displayName: long,
+      os: long,
+      lastSeen: '2026-11-20T00:00:00Z',
+    }));
     d.failingChecks = Array.from({ length: 300 }, () => long);
-    d.lastSignIn = { timestamp: '2026-11-24T16:00:00Z', result: long, reason: long, ipAddress: long, location: { city: long, country: long } };
-    user.providerEndUserDetails = Array.from({ length: 100 }, () => ({ userId: long, provider: long, login: long, status: long }));
+    d.lastSignIn = {
+      timestamp: '2026-11-24T16:00:00Z',
+      result: long,
+      reason: long,
+      ipAddress: long,
+      location: { city: long, country: long },
+    };
+    user.providerEndUserDetails = Array.from({ length: 100 }, () => ({
+      userId: long,
+      provider: long,
+      login: long,
+      status: long,
+    }));
     const state = fixtureEndUserState();
     state.usedFactors = Array.from({ length: 500 }, () => long);
-    state.workingLocationDetails = Array.from({ length: 500 }, () => ({ location: { city: long }, userLocationPrevalence: 0.5 }));
+    state.workingLocationDetails = Array.from({ length: 500 }, () => ({
+      location: { city: long },
+      userLocationPrevalence: 0.5,
+    }));
     const message = userCard({ user, state, fetchedAt: FETCHED, now: NOW, share: { value: 'v' }, sharedBy: 'U1' });
     expect(limitViolations(message)).toEqual([]);
     const text = allText(message);
-    for (const more of ['*Groups (1000):*', '+995 more', '*Devices (200):*', '+197 more', '+290 more', '+90 more', '+495 more']) {
+    for (const more of [
+      '*Groups (1000):*',
+      '+995 more',
+      '*Devices (200):*',
+      '+197 more',
+      '+290 more',
+      '+90 more',
+      '+495 more',
+    ]) {
       expect(text).toContain(more);
     }
     expect(buttons(message).map((b) => b.action_id)).toEqual(['open_in_cii', 'share_card']);
