@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CII_REGIONS, resolveCiiUrls } from './cii/regions.ts';
+import { resolveSecretFiles } from './secret-files.ts';
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optionalString = z.preprocess(blankToUndefined, z.string().optional());
@@ -137,10 +138,19 @@ export class ConfigError extends Error {
   }
 }
 
-/** Parses the environment once. Messages name variables, never their values. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+/**
+ * Parses the environment once; a secret may come from the file `<NAME>_FILE` names. Messages name variables (and
+ * the files secrets were read from), never their values.
+ */
+export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Config {
+  const { env, files, problems: fileProblems, unresolved } = resolveSecretFiles(rawEnv);
   const parsed = envSchema.safeParse(env);
-  const problems = [...(parsed.success ? [] : parsed.error.issues.map(describeIssue)), ...crossFieldProblems(env)];
+  const issues = parsed.success ? [] : parsed.error.issues.filter((i) => !unresolved.has(String(i.path[0])));
+  const problems = [
+    ...fileProblems,
+    ...issues.map((issue) => describeIssue(issue, files)),
+    ...crossFieldProblems(env).filter((p) => ![...unresolved].some((name) => p.startsWith(`${name} `))),
+  ];
   if (!parsed.success || problems.length > 0) throw new ConfigError([...new Set(problems)]);
   const e = parsed.data;
   const urls = resolveCiiUrls({ region: e.CII_REGION, apiUrl: e.CII_API_URL, tokenUrl: e.CII_TOKEN_URL });
@@ -187,9 +197,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   };
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
+function describeIssue(issue: z.core.$ZodIssue, files: Map<string, string>): string {
   const [name, index] = issue.path;
-  const where = typeof index === 'number' ? `${String(name)} (entry ${index + 1})` : String(name ?? 'environment');
+  const file = files.get(String(name));
+  const where =
+    typeof index === 'number'
+      ? `${String(name)} (entry ${index + 1})`
+      : file
+        ? `${String(name)} (read from ${file})`
+        : String(name ?? 'environment');
   return `${where} ${issue.message}`;
 }
 

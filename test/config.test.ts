@@ -1,4 +1,7 @@
 import { describe, expect, test } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../src/config.ts';
 
 const minimal = {
@@ -112,5 +115,62 @@ describe('identity-provider configuration', () => {
   test('responders are deny-by-default: none unless listed', () => {
     expect(loadConfig(minimal).responders).toEqual([]);
     expect(loadConfig({ ...minimal, CII_RESPONDERS: 'U0RESP1 S0TEAM' }).responders).toEqual(['U0RESP1', 'S0TEAM']);
+  });
+});
+
+describe('secrets from files', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cii-secrets-'));
+  const secretFile = (name: string, content: string) => {
+    const path = join(dir, name);
+    writeFileSync(path, content);
+    return path;
+  };
+  const withoutSecrets = { ...minimal, SLACK_BOT_TOKEN: undefined, CII_CLIENT_SECRET: undefined };
+
+  test('reads each secret from the file <NAME>_FILE names, trimmed', () => {
+    const config = loadConfig({
+      ...withoutSecrets,
+      SLACK_BOT_TOKEN_FILE: secretFile('bot', 'xoxb-from-file\n'),
+      CII_CLIENT_SECRET_FILE: secretFile('cii', '  cii-secret-from-file \n'),
+      DATABASE_URL_FILE: secretFile('db', 'postgres://app:pw@db/cii\n'),
+    });
+    expect(config.slack.botToken).toBe('xoxb-from-file');
+    expect(config.cii.clientSecret).toBe('cii-secret-from-file');
+    expect(config.databaseUrl).toBe('postgres://app:pw@db/cii');
+  });
+
+  test('a signing secret from a file satisfies the rule that HTTP mode needs one', () => {
+    const config = loadConfig({
+      ...minimal,
+      SLACK_SIGNING_SECRET: undefined,
+      SLACK_SIGNING_SECRET_FILE: secretFile('signing', 'signing-from-file'),
+    });
+    expect(config.slack.signingSecret).toBe('signing-from-file');
+  });
+
+  test('rejects a secret given both ways, and names both variables', () => {
+    expect(problemsOf({ ...minimal, SLACK_BOT_TOKEN_FILE: secretFile('bot2', 'xoxb-other') })).toEqual([
+      'SLACK_BOT_TOKEN and SLACK_BOT_TOKEN_FILE are both set: set only one',
+    ]);
+  });
+
+  test('names the path of a missing file, once, and never the content of a file it read', () => {
+    const missing = join(dir, 'nope');
+    const problems = problemsOf({
+      ...withoutSecrets,
+      SLACK_BOT_TOKEN_FILE: missing,
+      CII_CLIENT_SECRET_FILE: secretFile('bad', 'SECRET3'),
+      CII_WEBHOOK_SECRET_FILE: secretFile('short', 'shortSECRET4\n'),
+    });
+    expect(problems).toEqual([
+      `SLACK_BOT_TOKEN_FILE names ${missing}, which cannot be read (no such file)`,
+      `CII_WEBHOOK_SECRET (read from ${join(dir, 'short')}) must be at least 16 characters`,
+    ]);
+    expect(problems.join('\n')).not.toMatch(/SECRET3|SECRET4/);
+  });
+
+  test('an empty secret file counts as the variable not set', () => {
+    const problems = problemsOf({ ...withoutSecrets, SLACK_BOT_TOKEN_FILE: secretFile('empty', '\n') });
+    expect(problems.some((p) => p.startsWith('SLACK_BOT_TOKEN (read from') && p.includes('is required'))).toBe(true);
   });
 });
