@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { CiiClient } from '../cii/client.ts';
-import type { Store } from '../store/types.ts';
+import type { SettingsStore } from '../store/types.ts';
 
 export const WEBHOOK_CLI_USAGE = `Usage:
   npm run cii:webhook -- register --url <public https url> --checks <check-id,...> [--name <name>]
@@ -9,7 +9,7 @@ export const WEBHOOK_CLI_USAGE = `Usage:
 
 export interface WebhookCliDeps {
   cii: Pick<CiiClient, 'registerWebhookWithApiKey' | 'unregisterWebhook'>;
-  store: Pick<Store, 'saveRegistration' | 'listRegistrations' | 'deleteRegistration'>;
+  store: Pick<SettingsStore, 'saveRegistration' | 'listRegistrations' | 'deleteRegistration'>;
   webhook: { secret?: string; headerName: string };
   out: (line: string) => void;
   now?: () => number;

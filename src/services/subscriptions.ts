@@ -1,5 +1,5 @@
 import { type Severity, severityRank } from '../alerts/finding.ts';
-import type { Store, Subscription } from '../store/types.ts';
+import type { Subscription, SubscriptionStore } from '../store/types.ts';
 
 export type SubscribeResult =
   | { created: true; subscription: Subscription }
@@ -27,7 +27,7 @@ export function normalizeCheckIds(checkIds: string[]): string[] {
 }
 
 export function createSubscriptionService(deps: {
-  store: Store;
+  store: Omit<SubscriptionStore, 'markSubscriptionBroken'>;
   clock?: { now(): number };
   /** How long `matching` trusts its copy; changes through this service refresh it at once. */
   cacheTtlMs?: number;

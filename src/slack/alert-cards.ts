@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../logger.ts';
 import type { AlertCards } from '../services/responses/types.ts';
-import type { Store } from '../store/types.ts';
+import type { AlertStore, OutboxStore } from '../store/types.ts';
 import type { AlertCardRenderer } from './alert-renderer.ts';
 import { platformCode } from './channel-poster.ts';
 import { responseReport } from './views/alert-decision.ts';
@@ -13,7 +13,7 @@ import { responseReport } from './views/alert-decision.ts';
  */
 export function createAlertCards(deps: {
   client: WebClient;
-  store: Store;
+  store: Pick<AlertStore, 'getAlert' | 'listAlertActions'> & Pick<OutboxStore, 'postedCopiesOf'>;
   render: AlertCardRenderer;
   logger: Logger;
 }): AlertCards {

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { Logger } from '../logger.ts';
 import { openPostgresStore } from './postgres/postgres-store.ts';
 import { openSqliteStore } from './sqlite/sqlite-store.ts';
-import type { Store } from './types.ts';
+import type { InspectableStore } from './types.ts';
 
 export const DEFAULT_SQLITE_PATH = './data/cii-slack.db';
 
@@ -29,7 +29,11 @@ function postgresTarget(value: string): DatabaseTarget {
   return { kind: 'postgres', url: url.toString(), ...(schema ? { schema } : {}) };
 }
 
-export async function openStore(databaseUrl: string | undefined, options: { logger: Logger }): Promise<Store> {
+/** The whole store; `DeliveryInspection` is there for tests and benchmarks, the app hands out narrower parts. */
+export async function openStore(
+  databaseUrl: string | undefined,
+  options: { logger: Logger },
+): Promise<InspectableStore> {
   const target = parseDatabaseUrl(databaseUrl);
   if (target.kind === 'postgres') {
     options.logger.info('opening PostgreSQL store', { schema: target.schema ?? '(search_path)' });

@@ -222,13 +222,23 @@ export interface WebhookRegistration {
   createdAt: number;
 }
 
-export interface Store {
+/** Alerts and their decisions. */
+export interface AlertStore {
   /** Records a webhook delivery in one transaction: seen envelope, new alerts, their deliveries. */
   recordFinding(record: FindingRecord): Promise<RecordFindingResult>;
   getAlert(id: string): Promise<StoredAlert | undefined>;
   /** Fills in what enrichment found; leaves fields it did not find untouched. */
   updateAlertEnrichment(id: string, enrichment: { displayName?: string; referenceUrl?: string }): Promise<void>;
+  /** Compare-and-set of an alert's decision: of concurrent moves from the same state, exactly one happens. */
+  transitionAlert(id: string, transition: AlertTransition): Promise<TransitionResult>;
+  /** Every provider result of an alert, oldest first. */
+  listAlertActions(alertId: string): Promise<AlertActionResult[]>;
+  /** Alerts left `in_progress` since before `before` (the process acting on them died). */
+  listStuckAlerts(before: number): Promise<StoredAlert[]>;
+}
 
+/** The delivery outbox: cards to post, their leases and what became of them. */
+export interface OutboxStore {
   /** Atomically leases due pending deliveries (children only once their summary is sent). */
   claimDueDeliveries(options: ClaimOptions): Promise<ClaimedDelivery[]>;
   markDelivered(id: number, result: { ts: string }): Promise<void>;
@@ -238,22 +248,11 @@ export interface Store {
   markFailed(id: number, error: string): Promise<void>;
   /** No claim for the channel before `until` (Slack said to wait). */
   holdChannel(channelId: string, until: number): Promise<void>;
-  getDelivery(id: number): Promise<Delivery | undefined>;
-  listDeliveries(filter?: { findingId?: string; channelId?: string; state?: DeliveryState }): Promise<Delivery[]>;
   /** Channel and ts of every posted card of an alert (to update them after a decision). */
   postedCopiesOf(alertId: string): Promise<PostedCopy[]>;
+}
 
-  /** Compare-and-set of an alert's decision: of concurrent moves from the same state, exactly one happens. */
-  transitionAlert(id: string, transition: AlertTransition): Promise<TransitionResult>;
-  /** Every provider result of an alert, oldest first. */
-  listAlertActions(alertId: string): Promise<AlertActionResult[]>;
-  /** Alerts left `in_progress` since before `before` (the process acting on them died). */
-  listStuckAlerts(before: number): Promise<StoredAlert[]>;
-
-  recordAudit(entry: NewAuditEntry): Promise<void>;
-  /** Newest first; `login` matches the alert's user case-insensitively. */
-  listAudit(filter: { login?: string; limit: number }): Promise<AuditEntry[]>;
-
+export interface SubscriptionStore {
   /** Adds a subscription unless the channel already has the same filter (then returns that one). */
   addSubscription(
     input: NewSubscription & { createdAt: number },
@@ -263,15 +262,35 @@ export interface Store {
   removeSubscriptions(filter: { channelId: string; id?: number }): Promise<number>;
   markSubscriptionBroken(id: number, reason: string, at: number): Promise<void>;
   clearSubscriptionBroken(id: number): Promise<void>;
+}
 
+export interface AuditStore {
+  recordAudit(entry: NewAuditEntry): Promise<void>;
+  /** Newest first; `login` matches the alert's user case-insensitively. */
+  listAudit(filter: { login?: string; limit: number }): Promise<AuditEntry[]>;
+}
+
+/** The app's own settings: CII webhook registrations and small key/value state. */
+export interface SettingsStore {
   saveRegistration(registration: WebhookRegistration): Promise<void>;
   listRegistrations(): Promise<WebhookRegistration[]>;
   deleteRegistration(id: string): Promise<boolean>;
-
   getState(key: string): Promise<string | undefined>;
   setState(key: string, value: string): Promise<void>;
+}
 
+/** The whole store, as opened; consumers take only the part (or the methods) they use. */
+export interface Store extends AlertStore, OutboxStore, SubscriptionStore, AuditStore, SettingsStore {
   /** Highest applied migration version. */
   schemaVersion(): Promise<number>;
   close(): Promise<void>;
 }
+
+/** Reads the outbox as it is; for tests and benchmarks only, never for the app's own work. */
+export interface DeliveryInspection {
+  getDelivery(id: number): Promise<Delivery | undefined>;
+  listDeliveries(filter?: { findingId?: string; channelId?: string; state?: DeliveryState }): Promise<Delivery[]>;
+}
+
+/** What the backends open: the store and, for tests and benchmarks, its outbox as it is. */
+export type InspectableStore = Store & DeliveryInspection;

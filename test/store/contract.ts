@@ -6,12 +6,12 @@ import type {
   NewAlertActionResult,
   NewAuditEntry,
   PlannedDelivery,
-  Store,
+  InspectableStore,
 } from '../../src/store/types.ts';
 
 /** Opens stores on one database (every call → a new connection to the same data). */
 export interface StoreHarness {
-  open(): Promise<Store>;
+  open(): Promise<InspectableStore>;
   cleanup(): Promise<void>;
 }
 
@@ -74,8 +74,8 @@ export function runStoreContract(
 ): void {
   describe.skipIf(options.skip ?? false)(`store contract: ${name}`, () => {
     let harness: StoreHarness;
-    let store: Store;
-    const opened: Store[] = [];
+    let store: InspectableStore;
+    const opened: InspectableStore[] = [];
     const open = async () => {
       const s = await harness.open();
       opened.push(s);
@@ -91,7 +91,7 @@ export function runStoreContract(
       await harness.cleanup();
     });
 
-    const claim = (s: Store, now: number, limit = 10, owner = LEASE.owner) =>
+    const claim = (s: InspectableStore, now: number, limit = 10, owner = LEASE.owner) =>
       s.claimDueDeliveries({ ...LEASE, owner, now, limit });
 
     describe('recording findings', () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Finding } from '../../alerts/finding.ts';
 import type { Logger } from '../../logger.ts';
-import type { NewAlert, Store } from '../../store/types.ts';
+import type { AlertStore, NewAlert, SettingsStore } from '../../store/types.ts';
 import type { SubscriptionService } from '../subscriptions.ts';
 import { planDeliveries, type Route } from './plan-deliveries.ts';
 
@@ -21,7 +21,7 @@ export interface AlertIngest {
 const WEBHOOK_TEST_KEY = 'webhook_test_at';
 
 export function createAlertIngest(deps: {
-  store: Store;
+  store: Pick<AlertStore, 'recordFinding'> & Pick<SettingsStore, 'getState' | 'setState'>;
   subscriptions: Pick<SubscriptionService, 'matching'>;
   groupThreshold?: number;
   clock?: { now(): number };

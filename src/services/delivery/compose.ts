@@ -1,7 +1,7 @@
 import type { Severity } from '../../alerts/finding.ts';
 import { within } from '../../util/within.ts';
 import type { Logger } from '../../logger.ts';
-import type { ClaimedDelivery, FindingSummary, Store, StoredAlert } from '../../store/types.ts';
+import type { AlertStore, ClaimedDelivery, FindingSummary, StoredAlert } from '../../store/types.ts';
 import type { SlackPoster } from './poster.ts';
 
 export interface Enrichment {
@@ -34,7 +34,7 @@ export interface CardRenderer {
 export type PostMessage = Parameters<SlackPoster['post']>[0];
 
 export interface ComposeDeps {
-  store: Store;
+  store: Pick<AlertStore, 'updateAlertEnrichment'>;
   render: CardRenderer;
   /** Best effort (e.g. a CII user lookup): bounded by `enrichTimeoutMs`, errors ignored. */
   enrich?: (login: string) => Promise<Enrichment | undefined>;

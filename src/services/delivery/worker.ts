@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from '../../logger.ts';
-import type { ClaimedDelivery, Delivery, Store } from '../../store/types.ts';
+import type { AlertStore, ClaimedDelivery, Delivery, OutboxStore, SubscriptionStore } from '../../store/types.ts';
 import { backoffDelayMs } from '../../util/backoff.ts';
 import { type CardRenderer, createComposer, type Enrichment } from './compose.ts';
 import { SlackPostError, type SlackPoster } from './poster.ts';
 
 export interface DeliveryWorkerDeps {
-  store: Store;
+  store: Omit<OutboxStore, 'postedCopiesOf'> &
+    Pick<SubscriptionStore, 'markSubscriptionBroken'> &
+    Pick<AlertStore, 'updateAlertEnrichment'>;
   poster: SlackPoster;
   render: CardRenderer;
   enrich?: (login: string) => Promise<Enrichment | undefined>;

@@ -6,9 +6,10 @@ import type { Logger } from '../../logger.ts';
 import type {
   AlertActionResult,
   AlertState,
+  AlertStore,
+  AuditStore,
   NewAlertActionResult,
   ResponseAction,
-  Store,
   StoredAlert,
   TransitionResult,
 } from '../../store/types.ts';
@@ -16,7 +17,8 @@ import { currentResults, providerLabel, summarizeResults, targetKey, toOutcome }
 import type { Actor, AlertCards, RefusalReason, ResponseOutcome, ResponseService } from './types.ts';
 
 export interface ResponseServiceDeps {
-  store: Store;
+  store: Pick<AlertStore, 'getAlert' | 'transitionAlert' | 'listAlertActions' | 'listStuckAlerts'> &
+    Pick<AuditStore, 'recordAudit'>;
   cii: Pick<CiiClient, 'getEndUser'>;
   providers: IdentityProviders;
   /** CII_RESPONDERS membership (user ids and user groups); deny by default. */

@@ -1,12 +1,12 @@
 import type { Logger } from '../../logger.ts';
-import type { Store } from '../../store/types.ts';
+import type { AuditStore } from '../../store/types.ts';
 import { problemMessage } from '../problem.ts';
 import { auditList } from '../views/audit-list.ts';
 import { errorMessage } from '../views/error-message.ts';
 import type { ExtraAnswers } from './cii-command.ts';
 
 export interface AuditAnswerDeps {
-  listAudit: Store['listAudit'];
+  listAudit: AuditStore['listAudit'];
   /** CII_RESPONDERS membership: only responders read the audit. */
   isResponder(userId: string): Promise<boolean>;
   responders: readonly string[];

@@ -11,8 +11,10 @@ import {
   toRegistration,
   toSubscription,
 } from '../rows.ts';
-import type { ClaimedDelivery, Delivery, FindingRecord, NewAlert, RecordFindingResult, Store } from '../types.ts';
-import { postgresMigrations } from './migrations.ts';
+import { migrations } from '../migrations.ts';
+import { recordFindingSteps } from '../record-finding.ts';
+import type { Statement } from '../statement.ts';
+import type { ClaimedDelivery, Delivery, FindingRecord, RecordFindingResult, InspectableStore } from '../types.ts';
 
 type Row = Record<string, unknown>;
 type Db = Pick<pg.PoolClient, 'query'>;
@@ -31,7 +33,10 @@ export interface PostgresStoreOptions {
   poolSize?: number;
 }
 
-export async function openPostgresStore(connectionString: string, options: PostgresStoreOptions): Promise<Store> {
+export async function openPostgresStore(
+  connectionString: string,
+  options: PostgresStoreOptions,
+): Promise<InspectableStore> {
   const { logger, schema } = options;
   if (schema !== undefined) {
     const setup = new pg.Client({ connectionString });
@@ -72,7 +77,7 @@ export async function openPostgresStore(connectionString: string, options: Postg
       await db.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
         version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`);
     });
-    for (const migration of postgresMigrations) {
+    for (const migration of migrations('postgres')) {
       await tx(async (db) => {
         await db.query(MIGRATION_LOCK);
         if ((await rows(db, 'SELECT 1 FROM schema_migrations WHERE version = $1', [migration.version])).length > 0)
@@ -91,108 +96,18 @@ export async function openPostgresStore(connectionString: string, options: Postg
     throw err;
   }
 
-  async function insertAlert(db: Db, alert: NewAlert, createdAt: number): Promise<boolean> {
-    const count = await changed(
-      db,
-      `INSERT INTO alerts (id, finding_id, envelope_id, check_id, title, severity,
-        severity_label, login, display_name, reference_url, description, recommended_actions, published, created_at)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT (finding_id, login) DO NOTHING`,
-      [
-        alert.id,
-        alert.findingId,
-        alert.envelopeId,
-        alert.checkId,
-        alert.title,
-        alert.severity,
-        alert.severityLabel,
-        alert.login,
-        alert.displayName ?? null,
-        alert.referenceUrl ?? null,
-        JSON.stringify(alert.description),
-        JSON.stringify(alert.recommendedActions),
-        alert.published,
-        createdAt,
-      ],
-    );
-    return count > 0;
-  }
-
-  async function insertDelivery(
-    db: Db,
-    values: {
-      kind: 'alert' | 'summary';
-      alertId: string | null;
-      findingId: string;
-      channelId: string;
-      subscriptionId: number | undefined;
-      parentId: number | null;
-      at: number;
-    },
-  ): Promise<number> {
-    const [row] = await rows(
-      db,
-      `INSERT INTO deliveries (kind, alert_id, finding_id, channel_id, subscription_id,
-        parent_id, next_attempt_at, created_at, updated_at)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $7) RETURNING id`,
-      [
-        values.kind,
-        values.alertId,
-        values.findingId,
-        values.channelId,
-        values.subscriptionId ?? null,
-        values.parentId,
-        values.at,
-      ],
-    );
+  async function execute(db: Db, statement: Statement): Promise<number> {
+    if (statement.result === 'changes') return changed(db, statement.sql, statement.params);
+    const [row] = await rows(db, statement.sql, statement.params);
     return Number(row!.id);
   }
 
   function recordFinding(record: FindingRecord): Promise<RecordFindingResult> {
     return tx(async (db) => {
-      const fresh = await changed(
-        db,
-        'INSERT INTO seen_events (id, received_at) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING',
-        [record.envelopeId, record.receivedAt],
-      );
-      if (fresh === 0) return { duplicate: true, alertsCreated: [], deliveriesCreated: 0 };
-      const created: NewAlert[] = [];
-      for (const alert of record.alerts) if (await insertAlert(db, alert, record.receivedAt)) created.push(alert);
-      let deliveriesCreated = 0;
-      const base = { findingId: record.findingId, at: record.receivedAt };
-      for (const planned of record.planDeliveries(created)) {
-        if (planned.kind === 'alert') {
-          await insertDelivery(db, {
-            ...base,
-            kind: 'alert',
-            alertId: planned.alertId,
-            channelId: planned.channelId,
-            subscriptionId: planned.subscriptionId,
-            parentId: null,
-          });
-          deliveriesCreated += 1;
-          continue;
-        }
-        const parentId = await insertDelivery(db, {
-          ...base,
-          kind: 'summary',
-          alertId: null,
-          channelId: planned.channelId,
-          subscriptionId: planned.subscriptionId,
-          parentId: null,
-        });
-        for (const alertId of planned.childAlertIds) {
-          await insertDelivery(db, {
-            ...base,
-            kind: 'alert',
-            alertId,
-            channelId: planned.channelId,
-            subscriptionId: planned.subscriptionId,
-            parentId,
-          });
-        }
-        deliveriesCreated += 1 + planned.childAlertIds.length;
-      }
-      return { duplicate: false, alertsCreated: created, deliveriesCreated };
+      const steps = recordFindingSteps(record);
+      let step = steps.next();
+      while (!step.done) step = steps.next(await execute(db, step.value));
+      return step.value;
     });
   }
 

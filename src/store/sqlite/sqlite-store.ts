@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
+import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import type { Logger } from '../../logger.ts';
 import { claimCandidatesSql } from '../claim-sql.ts';
 import {
@@ -19,12 +19,13 @@ import type {
   Delivery,
   DeliveryState,
   FindingRecord,
-  NewAlert,
   RecordFindingResult,
-  Store,
+  InspectableStore,
   TransitionResult,
 } from '../types.ts';
-import { sqliteMigrations } from './migrations.ts';
+import { migrations } from '../migrations.ts';
+import { recordFindingSteps } from '../record-finding.ts';
+import { sqlitePlaceholders, type Statement } from '../statement.ts';
 
 type Row = Record<string, unknown>;
 
@@ -33,7 +34,7 @@ const CLAIM_CANDIDATES = claimCandidatesSql({ now: ':now', limit: ':limit' });
 function applyMigrations(db: DatabaseSync, logger: Logger): void {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`);
-  for (const migration of sqliteMigrations) {
+  for (const migration of migrations('sqlite')) {
     db.exec('BEGIN IMMEDIATE');
     try {
       // Checked inside the write lock: another process may have just applied it.
@@ -56,7 +57,7 @@ function applyMigrations(db: DatabaseSync, logger: Logger): void {
 }
 
 /** A store in one SQLite file (`:memory:` for a private in-memory database). */
-export function openSqliteStore(path: string, options: { logger: Logger }): Store {
+export function openSqliteStore(path: string, options: { logger: Logger }): InspectableStore {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new DatabaseSync(path, { timeout: 5000 });
   db.exec('PRAGMA journal_mode = WAL');
@@ -66,13 +67,6 @@ export function openSqliteStore(path: string, options: { logger: Logger }): Stor
 
   const stmt = (sql: string) => db.prepare(sql);
   const q = {
-    insertSeen: stmt('INSERT INTO seen_events (id, received_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING'),
-    insertAlert: stmt(`INSERT INTO alerts (id, finding_id, envelope_id, check_id, title, severity, severity_label,
-        login, display_name, reference_url, description, recommended_actions, published, created_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (finding_id, login) DO NOTHING`),
-    insertDelivery: stmt(`INSERT INTO deliveries (kind, alert_id, finding_id, channel_id, subscription_id, parent_id,
-        next_attempt_at, created_at, updated_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
     getAlert: stmt('SELECT * FROM alerts WHERE id = ?'),
     stuckAlerts: stmt("SELECT * FROM alerts WHERE state = 'in_progress' AND decided_at < ? ORDER BY decided_at"),
     enrichAlert: stmt(`UPDATE alerts SET display_name = COALESCE(?, display_name),
@@ -142,91 +136,23 @@ export function openSqliteStore(path: string, options: { logger: Logger }): Stor
     }
   };
 
-  function insertAlert(alert: NewAlert, createdAt: number): boolean {
-    const { changes } = q.insertAlert.run(
-      alert.id,
-      alert.findingId,
-      alert.envelopeId,
-      alert.checkId,
-      alert.title,
-      alert.severity,
-      alert.severityLabel,
-      alert.login,
-      alert.displayName ?? null,
-      alert.referenceUrl ?? null,
-      JSON.stringify(alert.description),
-      JSON.stringify(alert.recommendedActions),
-      alert.published,
-      createdAt,
-    );
-    return changes > 0;
-  }
-
-  function insertDelivery(values: {
-    kind: 'alert' | 'summary';
-    alertId: string | null;
-    findingId: string;
-    channelId: string;
-    subscriptionId: number | undefined;
-    parentId: number | null;
-    at: number;
-  }): number {
-    const row = q.insertDelivery.get(
-      values.kind,
-      values.alertId,
-      values.findingId,
-      values.channelId,
-      values.subscriptionId ?? null,
-      values.parentId,
-      values.at,
-      values.at,
-      values.at,
-    ) as Row;
-    return Number(row.id);
+  const shared = new Map<string, StatementSync>();
+  function execute(statement: Statement): number {
+    let prepared = shared.get(statement.sql);
+    if (!prepared) {
+      prepared = db.prepare(sqlitePlaceholders(statement.sql));
+      shared.set(statement.sql, prepared);
+    }
+    if (statement.result === 'changes') return Number(prepared.run(...statement.params).changes);
+    return Number((prepared.get(...statement.params) as Row).id);
   }
 
   function recordFinding(record: FindingRecord): RecordFindingResult {
     return tx(() => {
-      if (q.insertSeen.run(record.envelopeId, record.receivedAt).changes === 0) {
-        return { duplicate: true, alertsCreated: [], deliveriesCreated: 0 };
-      }
-      const created = record.alerts.filter((alert) => insertAlert(alert, record.receivedAt));
-      let deliveriesCreated = 0;
-      const base = { findingId: record.findingId, at: record.receivedAt };
-      for (const planned of record.planDeliveries(created)) {
-        if (planned.kind === 'alert') {
-          insertDelivery({
-            ...base,
-            kind: 'alert',
-            alertId: planned.alertId,
-            channelId: planned.channelId,
-            subscriptionId: planned.subscriptionId,
-            parentId: null,
-          });
-          deliveriesCreated += 1;
-          continue;
-        }
-        const parentId = insertDelivery({
-          ...base,
-          kind: 'summary',
-          alertId: null,
-          channelId: planned.channelId,
-          subscriptionId: planned.subscriptionId,
-          parentId: null,
-        });
-        for (const alertId of planned.childAlertIds) {
-          insertDelivery({
-            ...base,
-            kind: 'alert',
-            alertId,
-            channelId: planned.channelId,
-            subscriptionId: planned.subscriptionId,
-            parentId,
-          });
-        }
-        deliveriesCreated += 1 + planned.childAlertIds.length;
-      }
-      return { duplicate: false, alertsCreated: created, deliveriesCreated };
+      const steps = recordFindingSteps(record);
+      let step = steps.next();
+      while (!step.done) step = steps.next(execute(step.value));
+      return step.value;
     });
   }
 
@@ -271,7 +197,7 @@ export function openSqliteStore(path: string, options: { logger: Logger }): Stor
     return { kind: 'alert', delivery, alert, threadTs: parent ? String(parent.posted_ts) : undefined };
   }
 
-  const store: Store = {
+  const store: InspectableStore = {
     recordFinding: (record) => run(() => recordFinding(record)),
     getAlert: (id) =>
       run(() => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Finding, Severity } from '../../../src/alerts/finding.ts';
 import { silentLogger } from '../../../src/logger.ts';
 import { openStore } from '../../../src/store/open-store.ts';
-import type { Store } from '../../../src/store/types.ts';
+import type { InspectableStore } from '../../../src/store/types.ts';
 
 export function finding(
   overrides: Partial<Omit<Finding, 'users'>> & { logins?: string[]; severity?: Severity } = {},
@@ -30,10 +30,14 @@ export const userLogins = (n: number, prefix = 'user'): string[] =>
   Array.from({ length: n }, (_, i) => `${prefix}${String(i + 1).padStart(2, '0')}@example.com`);
 
 /** A SQLite database in a temporary folder; `open` can be called again for another connection to it. */
-export async function tempDatabase(): Promise<{ url: string; open(): Promise<Store>; cleanup(): Promise<void> }> {
+export async function tempDatabase(): Promise<{
+  url: string;
+  open(): Promise<InspectableStore>;
+  cleanup(): Promise<void>;
+}> {
   const dir = await mkdtemp(join(tmpdir(), 'cii-services-'));
   const url = `sqlite:${join(dir, 'test.db')}`;
-  const stores: Store[] = [];
+  const stores: InspectableStore[] = [];
   return {
     url,
     async open() {

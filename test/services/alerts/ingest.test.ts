@@ -2,12 +2,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src/logger.ts';
 import { createAlertIngest, type AlertIngest } from '../../../src/services/alerts/ingest.ts';
 import { createSubscriptionService, type SubscriptionService } from '../../../src/services/subscriptions.ts';
-import type { Store } from '../../../src/store/types.ts';
+import type { InspectableStore } from '../../../src/store/types.ts';
 import { finding, tempDatabase, userLogins } from './fixtures.ts';
 
 describe('alert ingest', () => {
   let db: Awaited<ReturnType<typeof tempDatabase>>;
-  let store: Store;
+  let store: InspectableStore;
   let subscriptions: SubscriptionService;
   let ingest: AlertIngest;
   const now = Date.UTC(2026, 0, 2);

@@ -9,7 +9,7 @@ import {
   type DeliveryWorkerDeps,
 } from '../../../src/services/delivery/worker.ts';
 import { createSubscriptionService } from '../../../src/services/subscriptions.ts';
-import type { Store } from '../../../src/store/types.ts';
+import type { InspectableStore } from '../../../src/store/types.ts';
 import { finding, tempDatabase, userLogins } from '../alerts/fixtures.ts';
 
 type Message = Parameters<SlackPoster['post']>[0];
@@ -57,7 +57,7 @@ async function advanceUntil(done: () => boolean, maxMs = 120_000, stepMs = 50): 
 
 describe('delivery worker', () => {
   let db: Awaited<ReturnType<typeof tempDatabase>>;
-  let store: Store;
+  let store: InspectableStore;
   const workers: DeliveryWorker[] = [];
 
   beforeEach(async () => {
@@ -73,7 +73,7 @@ describe('delivery worker', () => {
 
   async function setup(
     channels: Array<{ id: string; checkIds?: string[]; minSeverity?: 'low' | 'high' }>,
-    s: Store = store,
+    s: InspectableStore = store,
   ) {
     const subscriptions = createSubscriptionService({ store: s });
     const ids: Record<string, number> = {};
@@ -92,7 +92,7 @@ describe('delivery worker', () => {
 
   function startWorker(
     deps: Partial<DeliveryWorkerDeps> & Pick<DeliveryWorkerDeps, 'poster'>,
-    s: Store = store,
+    s: InspectableStore = store,
   ): DeliveryWorker {
     const worker = createDeliveryWorker({
       store: s,
@@ -135,7 +135,10 @@ describe('delivery worker', () => {
   it('turns a burst of webhook kicks into a few claims, not one claim per kick', async () => {
     const { ingest } = await setup([{ id: 'C1' }]);
     let claims = 0;
-    const counted: Store = { ...store, claimDueDeliveries: (o) => ((claims += 1), store.claimDueDeliveries(o)) };
+    const counted: InspectableStore = {
+      ...store,
+      claimDueDeliveries: (o) => ((claims += 1), store.claimDueDeliveries(o)),
+    };
     const worker = startWorker({ poster: recordingPoster().poster, pollIntervalMs: 10_000 }, counted);
     await vi.advanceTimersByTimeAsync(10);
     const before = claims;

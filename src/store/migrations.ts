@@ -1,9 +1,31 @@
-/** SQLite schema, one entry per version; append only, never edit an applied migration. */
-export const sqliteMigrations: Array<{ version: number; name: string; sql: string }> = [
-  {
-    version: 1,
-    name: 'alerts, subscriptions and the delivery outbox',
-    sql: `
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** What the two backends spell differently in a schema; everything else is the same SQL. */
+const SPELLING = {
+  /** A generated integer key. */
+  serialId: {
+    sqlite: 'INTEGER PRIMARY KEY AUTOINCREMENT',
+    postgres: 'BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY',
+  },
+  /** A column referring to a generated key. */
+  idRef: { sqlite: 'INTEGER', postgres: 'BIGINT' },
+} as const;
+
+/** The schema of both backends, one entry per version; append only, never edit an applied migration. */
+export function migrations(dialect: Dialect): Migration[] {
+  const serialId = SPELLING.serialId[dialect];
+  const idRef = SPELLING.idRef[dialect];
+  return [
+    {
+      version: 1,
+      name: 'alerts, subscriptions and the delivery outbox',
+      sql: `
       CREATE TABLE alerts (
         id TEXT PRIMARY KEY,
         finding_id TEXT NOT NULL,
@@ -30,7 +52,7 @@ export const sqliteMigrations: Array<{ version: number; name: string; sql: strin
         received_at BIGINT NOT NULL
       );
       CREATE TABLE subscriptions (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        id ${serialId},
         channel_id TEXT NOT NULL,
         check_ids TEXT NOT NULL,
         min_severity TEXT NOT NULL,
@@ -41,13 +63,13 @@ export const sqliteMigrations: Array<{ version: number; name: string; sql: strin
         UNIQUE (channel_id, check_ids, min_severity)
       );
       CREATE TABLE deliveries (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        id ${serialId},
         kind TEXT NOT NULL CHECK (kind IN ('alert', 'summary')),
         alert_id TEXT REFERENCES alerts (id) ON DELETE CASCADE,
         finding_id TEXT NOT NULL,
         channel_id TEXT NOT NULL,
-        subscription_id INTEGER REFERENCES subscriptions (id) ON DELETE SET NULL,
-        parent_id INTEGER REFERENCES deliveries (id) ON DELETE CASCADE,
+        subscription_id ${idRef} REFERENCES subscriptions (id) ON DELETE SET NULL,
+        parent_id ${idRef} REFERENCES deliveries (id) ON DELETE CASCADE,
         state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sent', 'failed')),
         attempts INTEGER NOT NULL DEFAULT 0,
         next_attempt_at BIGINT NOT NULL,
@@ -80,15 +102,15 @@ export const sqliteMigrations: Array<{ version: number; name: string; sql: strin
         value TEXT NOT NULL
       );
     `,
-  },
-  {
-    version: 2,
-    name: 'analyst responses: decision action and error, provider results, audit log',
-    sql: `
+    },
+    {
+      version: 2,
+      name: 'analyst responses: decision action and error, provider results, audit log',
+      sql: `
       ALTER TABLE alerts ADD COLUMN decision_action TEXT;
       ALTER TABLE alerts ADD COLUMN decision_error TEXT;
       CREATE TABLE alert_actions (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        id ${serialId},
         alert_id TEXT NOT NULL REFERENCES alerts (id) ON DELETE CASCADE,
         action TEXT NOT NULL CHECK (action IN ('block', 'unblock')),
         provider TEXT NOT NULL,
@@ -101,7 +123,7 @@ export const sqliteMigrations: Array<{ version: number; name: string; sql: strin
       );
       CREATE INDEX alert_actions_alert ON alert_actions (alert_id, id);
       CREATE TABLE audit_log (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        id ${serialId},
         at BIGINT NOT NULL,
         user_id TEXT NOT NULL,
         user_name TEXT,
@@ -115,5 +137,6 @@ export const sqliteMigrations: Array<{ version: number; name: string; sql: strin
       );
       CREATE INDEX audit_log_login ON audit_log (lower(login), id);
     `,
-  },
-];
+    },
+  ];
+}
