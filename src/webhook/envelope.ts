@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { normalizeSeverity, type FailingUser, type Finding } from '../alerts/finding.ts';
+import { MAX_JSON_DEPTH, pathTooDeep } from './json-depth.ts';
 
 export const DETAIL_TYPE_FAILED_CHECK = 'FAILED_CHECK';
 export const DETAIL_TYPE_TEST = 'WebhookTest';
@@ -69,6 +70,8 @@ export type ParsedEnvelope =
  * `receivedAt` stands in for the envelope `time` when CII leaves it out.
  */
 export function parseEnvelope(json: unknown, receivedAt: Date = new Date()): ParsedEnvelope {
+  const deep = pathTooDeep(json);
+  if (deep) throw new EnvelopeValidationError(formatPath(deep), `nested deeper than ${MAX_JSON_DEPTH} levels`);
   const envelope = validate(envelopeSchema, json, []);
   const detailType = envelope['detail-type'];
   const time = envelope.time ?? receivedAt.toISOString();

@@ -172,3 +172,26 @@ describe('parseEnvelope', () => {
     expect(reasonFor([batchedFailedCheck()])).toMatch(/^\(body\): /);
   });
 });
+
+describe('parseEnvelope and deep nesting', () => {
+  const nested = (depth: number) => JSON.parse('['.repeat(depth) + '"x"' + ']'.repeat(depth)) as unknown;
+
+  it('refuses a login detail nested 5,000 levels deep, naming the field, without overflowing the stack', () => {
+    const body = batchedFailedCheck({
+      detail: { loginDetails: [{ login: 'ana.lima@example.com', details: [{ key: 'k', value: nested(5_000) }] }] },
+    });
+    expect(reasonFor(body)).toBe('detail.loginDetails[0].details[0].value: nested deeper than 64 levels');
+  });
+
+  it('refuses deep nesting in a field it does not read', () => {
+    expect(reasonFor({ ...webhookTest(), extra: nested(100) })).toBe('extra: nested deeper than 64 levels');
+  });
+
+  it('accepts a login detail value nested a few levels, kept as its JSON text', () => {
+    const body = batchedFailedCheck({
+      detail: { loginDetails: [{ login: 'ana.lima@example.com', details: [{ key: 'k', value: nested(20) }] }] },
+    });
+    const user = findingOf(parseEnvelope(body)).users.find((u) => u.login === 'ana.lima@example.com');
+    expect(user?.details[0]?.value).toBe('['.repeat(20) + '"x"' + ']'.repeat(20));
+  });
+});

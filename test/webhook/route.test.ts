@@ -215,6 +215,19 @@ describe('POST /cii/webhook', () => {
     expect(onFailedCheck).not.toHaveBeenCalled();
   });
 
+  it('rejects a login detail nested 5,000 levels deep with 400 naming the field (not 500, which CII retries)', async () => {
+    const { post, onFailedCheck } = await start();
+    const deep = '['.repeat(5_000) + '"x"' + ']'.repeat(5_000);
+    const body = JSON.stringify(batchedFailedCheck()).replace('"providersFailingChecks","value":', `$&${deep},"was":`);
+    const answer = await post(body);
+    expect(answer.status).toBe(400);
+    expect(answer.json).toEqual({
+      error: 'invalid_envelope',
+      reason: 'detail.loginDetails[0].details[0].value: nested deeper than 64 levels',
+    });
+    expect(onFailedCheck).not.toHaveBeenCalled();
+  });
+
   it('answers 503 when storing the finding fails, so CII retries', async () => {
     const { post, onFailedCheck } = await start({
       onFailedCheck: async () => Promise.reject(new Error('database is locked')),
