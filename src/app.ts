@@ -4,6 +4,7 @@ import { App, type CustomRoute } from '@slack/bolt';
 import { createCiiClient, type CiiClientOptions } from './cii/client.ts';
 import type { Config } from './config.ts';
 import { createHealthRoute } from './http/health-route.ts';
+import { capConnections, DEFAULT_SERVER_LIMITS, serverOptions, type ServerLimits } from './http/server-limits.ts';
 import { createIdentityProviders } from './idp/registry.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createAlertIngest } from './services/alerts/ingest.ts';
@@ -43,6 +44,8 @@ export interface AppOptions {
     DeliveryWorkerDeps,
     'perChannelIntervalMs' | 'concurrency' | 'leaseMs' | 'pollIntervalMs' | 'backoff' | 'enrichTimeoutMs'
   >;
+  /** Request timeouts and connection cap of the HTTP server (tests shorten them). */
+  server?: Partial<ServerLimits>;
 }
 
 export interface RunningApp {
@@ -232,7 +235,12 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       logger.info('connected to Slack in Socket Mode', { healthPort: config.http.port });
       return { url: `http://127.0.0.1:${config.http.port}`, port: config.http.port, stop };
     }
-    const server = (await app.start({ port: config.http.port, host: config.http.host })) as Server;
+    const limits = { ...DEFAULT_SERVER_LIMITS, ...options.server };
+    const server = (await app.start(
+      { port: config.http.port, host: config.http.host },
+      serverOptions(limits),
+    )) as Server;
+    capConnections(server, limits);
     startBackground();
     const { port } = server.address() as AddressInfo;
     logger.info('listening for Slack requests', { url: `http://${config.http.host}:${port}/slack/events` });
