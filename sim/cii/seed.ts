@@ -79,7 +79,7 @@ export interface SimUser {
 
 export const SEED_DOMAIN = 'example.com';
 export const SEED_COMPANY = 'Example Corp';
-/** Every timestamp in the seed is relative to this instant, so the data never changes. */
+/** The seed is written as of this instant; `seedAsOf` moves it to any other "now" (the demo: its start). */
 export const SEED_NOW = '2026-11-20T09:00:00.000Z';
 /** Corporate VPN egress: every employee signs in through it (31 users, enough to page). */
 export const SEED_VPN_IP = '198.51.100.10';
@@ -772,6 +772,30 @@ export const seedIntegrations: readonly SimIntegrationStatus[] = [
     message: 'Last sync failed: Microsoft Graph answered 429 Too Many Requests',
   },
 ];
+
+export interface Seed {
+  users: SimUser[];
+  integrations: SimIntegrationStatus[];
+}
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+
+function shiftInstants<T>(value: T, deltaMs: number): T {
+  if (typeof value === 'string' && ISO_INSTANT.test(value))
+    return new Date(Date.parse(value) + deltaMs).toISOString() as T;
+  if (Array.isArray(value)) return value.map((v: unknown) => shiftInstants(v, deltaMs)) as T;
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, shiftInstants(v, deltaMs)])) as T;
+}
+
+/**
+ * The seed as of `now`: every instant in it keeps its distance to SEED_NOW but is measured from `now`, so sign-ins
+ * read "2 minutes ago" on any day. Ids and everything else stay as in `seedUsers`.
+ */
+export function seedAsOf(now: Date): Seed {
+  const delta = now.getTime() - Date.parse(SEED_NOW);
+  return { users: shiftInstants([...seedUsers], delta), integrations: shiftInstants([...seedIntegrations], delta) };
+}
 
 /** The seeded user with this login (case-insensitive); throws when absent, to keep tests short. */
 export function seedUser(login: string): SimUser {

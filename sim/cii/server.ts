@@ -6,7 +6,7 @@ import { buildFailedCheckEnvelope, buildTestEnvelope, type CiiEnvelope } from '.
 import { createFaultQueue, type Fault } from './faults.ts';
 import { createCiiRootValue, SimGraphqlError } from './resolvers.ts';
 import { buildCiiSchema } from './schema.ts';
-import { seedIntegrations, seedUsers, type SimUser } from './seed.ts';
+import { seedIntegrations, seedUsers, type SimIntegrationStatus, type SimUser } from './seed.ts';
 import { createTokenIssuer } from './tokens.ts';
 import { createWebhookRegistry, type RegisteredWebhook } from './webhook-registry.ts';
 
@@ -23,6 +23,8 @@ export interface CiiSimulatorOptions {
   audience?: string;
   tokenTtlSeconds?: number;
   users?: SimUser[];
+  /** What `getIntegrationsStatus` answers; default the seed's. */
+  integrations?: readonly SimIntegrationStatus[];
   /** Default true; false serves a schema without `getIntegrationsStatus`. */
   withIntegrationsStatus?: boolean;
 }
@@ -198,7 +200,11 @@ export async function startCiiSimulator(options: CiiSimulatorOptions = {}): Prom
   const tokens = createTokenIssuer({ ...credentials, ttlSeconds: options.tokenTtlSeconds ?? 36000 });
   const faults = createFaultQueue();
   const registry = createWebhookRegistry();
-  const rootValue = createCiiRootValue({ users, integrations: seedIntegrations, webhooks: registry });
+  const rootValue = createCiiRootValue({
+    users,
+    integrations: options.integrations ?? seedIntegrations,
+    webhooks: registry,
+  });
   const requests: SimRequest[] = [];
   let latencyMs = 0;
 

@@ -1,12 +1,23 @@
-import { createLogger } from '../../src/logger.ts';
-import { startDemo } from './start-demo.ts';
+import { createDemoLogger } from './log-lines.ts';
+import { DemoStartError, demoPort } from './start-errors.ts';
+import { startDemo, type Demo } from './start-demo.ts';
 
 // `npm run demo`: everything on loopback, one URL to open, Ctrl-C to stop it all.
-const port = Number(process.env.DEMO_PORT ?? 3030);
-const demo = await startDemo({
-  port,
-  logger: createLogger({ level: process.env.LOG_LEVEL === 'debug' ? 'debug' : 'warn' }),
-});
+function fail(message: string): never {
+  process.stderr.write(`cii-slack demo: ${message}\n`);
+  process.exit(1);
+}
+
+let demo: Demo;
+try {
+  demo = await startDemo({
+    port: demoPort(process.env.DEMO_PORT, 3030),
+    logger: createDemoLogger(process.env.LOG_LEVEL === 'debug' ? 'debug' : 'warn'),
+  });
+} catch (err) {
+  if (err instanceof DemoStartError) fail(err.message);
+  fail(`${err instanceof Error ? err.message : String(err)}. Nothing was left running.`);
+}
 process.stdout.write(`\ncii-slack demo is running: open ${demo.url}\n\nCtrl-C stops everything.\n`);
 
 let stopping = false;

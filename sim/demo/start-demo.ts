@@ -8,10 +8,13 @@ import { createLogger, type Logger } from '../../src/logger.ts';
 import { simulatorEnv } from '../app-env.ts';
 import { checks } from '../cii/checks.ts';
 import { startCiiSimulator, type CiiSimulator } from '../cii/server.ts';
-import { seedUsers } from '../cii/seed.ts';
+import { seedAsOf, type SimUser } from '../cii/seed.ts';
 import { mountConsole } from '../console/console-server.ts';
 import { startIdpSimulators, type IdpSimulators } from '../idp/simulators.ts';
 import { startFakeSlack, type FakeSlack } from '../slack/fake-slack.ts';
+import { DemoStartError, portProblem } from './start-errors.ts';
+
+export { DemoStartError } from './start-errors.ts';
 
 export const DEMO_SIGNING_SECRET = 'demo-signing-secret-not-for-production';
 export const DEMO_WEBHOOK_SECRET = 'demo-webhook-secret-not-for-production';
@@ -24,6 +27,8 @@ export interface Demo {
   cii: CiiSimulator;
   idp: IdpSimulators;
   app: RunningApp;
+  /** The seeded company as of the demo's start. */
+  users: readonly SimUser[];
   stop(): Promise<void>;
 }
 
@@ -33,25 +38,86 @@ export interface DemoOptions {
   logger?: Logger;
   /** Pacing of posts per channel; Slack's own limit (1 s) unless a test wants it faster. */
   perChannelIntervalMs?: number;
+  /** The moment the seeded sign-ins, devices and syncs are measured from; default now. */
+  startedAt?: Date;
 }
 
-function accountIds(provider: 'DUO' | 'OKTA' | 'AZURE_AD'): string[] {
-  return seedUsers.flatMap((u) => u.accounts.filter((a) => a.provider === provider).map((a) => a.userId));
+function accountIds(users: readonly SimUser[], provider: 'DUO' | 'OKTA' | 'AZURE_AD'): string[] {
+  return users.flatMap((u) => u.accounts.filter((a) => a.provider === provider).map((a) => a.userId));
 }
+
+const reason = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 /**
  * Everything the app talks to, simulated on loopback, and the real app configured against it: the CII
  * simulator with its seeded company, Duo/Okta/Graph simulators holding the same accounts, the fake Slack with
  * its browser console, and a throw-away SQLite file. Nothing inside the app is short-circuited.
+ *
+ * A failed start stops what had started, removes the temporary folder and throws a DemoStartError whose
+ * message is one line saying what happened and what to do.
  */
 export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const logger = options.logger ?? createLogger({ level: 'warn' });
-  const dir = mkdtempSync(join(tmpdir(), 'cii-slack-demo-'));
-  const slack = await startFakeSlack({ port: options.port ?? 0 });
-  const cii = await startCiiSimulator();
-  const idp = await startIdpSimulators({
-    users: { duo: accountIds('DUO'), okta: accountIds('OKTA'), entra: accountIds('AZURE_AD') },
-  });
+  const port = options.port ?? 0;
+  const seed = seedAsOf(options.startedAt ?? new Date());
+  // Undone in reverse order, on stop or on a failed start.
+  const undo: Array<() => unknown> = [];
+  const stopAll = async (): Promise<unknown[]> => {
+    const errors: unknown[] = [];
+    for (const step of undo.splice(0).reverse())
+      await Promise.resolve()
+        .then(step)
+        .catch((e: unknown) => errors.push(e));
+    return errors;
+  };
+  const step = async <T>(what: string, start: () => Promise<T>, stop: (started: T) => unknown): Promise<T> => {
+    let started: T;
+    try {
+      started = await start();
+    } catch (err) {
+      await stopAll();
+      throw err instanceof DemoStartError
+        ? err
+        : new DemoStartError(
+            `${what} could not start (${reason(err)}). Nothing was left running; if it happens again, run LOG_LEVEL=debug npm run demo to see more.`,
+            { cause: err },
+          );
+    }
+    undo.push(() => stop(started));
+    return started;
+  };
+
+  const slack = await step(
+    'The console (fake Slack)',
+    () =>
+      startFakeSlack({ port }).catch(async (err: unknown) => {
+        const problem = await portProblem(err, port);
+        throw problem ? new DemoStartError(problem, { cause: err }) : err;
+      }),
+    (s) => s.close(),
+  );
+  const cii = await step(
+    'The CII simulator',
+    () => startCiiSimulator({ users: seed.users, integrations: seed.integrations }),
+    (c) => c.close(),
+  );
+  const idp = await step(
+    'The identity-provider simulators (Duo, Okta, Entra ID)',
+    () =>
+      startIdpSimulators({
+        users: {
+          duo: accountIds(seed.users, 'DUO'),
+          okta: accountIds(seed.users, 'OKTA'),
+          entra: accountIds(seed.users, 'AZURE_AD'),
+        },
+      }),
+    (i) => i.close(),
+  );
+  const dir = await step(
+    'The temporary folder',
+    async () => mkdtempSync(join(tmpdir(), 'cii-slack-demo-')),
+    (d) => rmSync(d, { recursive: true, force: true }),
+  );
   const config = loadConfig({
     ...simulatorEnv({ slack, cii, idp, signingSecret: DEMO_SIGNING_SECRET, webhookSecret: DEMO_WEBHOOK_SECRET }),
     CII_RESPONDERS: DEMO_USERS.responder,
@@ -59,36 +125,51 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     PORT: '0',
     HOST: '127.0.0.1',
   });
-  const app = await startApp(config, {
-    logger,
-    ...(options.perChannelIntervalMs !== undefined
-      ? { delivery: { perChannelIntervalMs: options.perChannelIntervalMs } }
-      : {}),
-  });
+  const app = await step(
+    'The app',
+    () =>
+      startApp(config, {
+        logger,
+        ...(options.perChannelIntervalMs !== undefined
+          ? { delivery: { perChannelIntervalMs: options.perChannelIntervalMs } }
+          : {}),
+      }),
+    (a) => a.stop(),
+  );
 
   // Register the app with CII exactly as `npm run cii:webhook -- register` would.
-  const ciiClient = createCiiClient({
-    tokenUrl: cii.tokenUrl,
-    apiUrl: cii.apiUrl,
-    clientId: cii.credentials.clientId,
-    clientSecret: cii.credentials.clientSecret,
-  });
-  await ciiClient.registerWebhookWithApiKey({
-    name: 'cii-slack demo',
-    endpoint: `${app.url}/cii/webhook`,
-    apiKeyName: config.webhook.headerName,
-    apiKey: DEMO_WEBHOOK_SECRET,
-    checkIds: checks.map((c) => c.id),
-  });
+  await step(
+    'The webhook registration with the CII simulator',
+    () =>
+      createCiiClient({
+        tokenUrl: cii.tokenUrl,
+        apiUrl: cii.apiUrl,
+        clientId: cii.credentials.clientId,
+        clientSecret: cii.credentials.clientSecret,
+      }).registerWebhookWithApiKey({
+        name: 'cii-slack demo',
+        endpoint: `${app.url}/cii/webhook`,
+        apiKeyName: config.webhook.headerName,
+        apiKey: DEMO_WEBHOOK_SECRET,
+        checkIds: checks.map((c) => c.id),
+      }),
+    () => undefined,
+  );
 
-  const console = mountConsole({
-    fake: slack,
-    appUrl: app.url,
-    signingSecret: DEMO_SIGNING_SECRET,
-    cii,
-    idp,
-    users: DEMO_USERS,
-  });
+  const console = await step(
+    'The console',
+    async () =>
+      mountConsole({
+        fake: slack,
+        appUrl: app.url,
+        signingSecret: DEMO_SIGNING_SECRET,
+        cii,
+        idp,
+        users: DEMO_USERS,
+        ciiUsers: seed.users,
+      }),
+    (c) => c.close(),
+  );
 
   let stopped: Promise<void> | undefined;
   return {
@@ -97,12 +178,10 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     cii,
     idp,
     app,
+    users: seed.users,
     stop: () =>
-      (stopped ??= (async () => {
-        console.close();
-        await app.stop();
-        await Promise.all([slack.close(), cii.close(), idp.close()]);
-        rmSync(dir, { recursive: true, force: true });
-      })()),
+      (stopped ??= stopAll().then((errors) => {
+        if (errors.length > 0) throw errors[0];
+      })),
   };
 }

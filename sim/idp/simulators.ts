@@ -1,6 +1,12 @@
 import { createDuoSim, type DuoSimUser } from './duo-sim.ts';
 import { createEntraSim, newEntraUser, type EntraSimUser } from './entra-sim.ts';
-import { startProviderServer, type RecordedRequest, type ScriptedFailure, type SimProvider } from './http-server.ts';
+import {
+  startProviderServer,
+  type ProviderServer,
+  type RecordedRequest,
+  type ScriptedFailure,
+  type SimProvider,
+} from './http-server.ts';
 import { createOktaSim, newOktaUser, type OktaSimUser } from './okta-sim.ts';
 
 export type { RecordedRequest, ScriptedFailure, SimProvider } from './http-server.ts';
@@ -80,7 +86,7 @@ export async function startIdpSimulators(options: IdpSimulatorOptions = {}): Pro
     now,
   });
 
-  const servers = await Promise.all([
+  const started = await Promise.allSettled([
     startProviderServer({ provider: 'DUO', ...duoSim, failures: failures.DUO, record }),
     startProviderServer({ provider: 'OKTA', ...oktaSim, failures: failures.OKTA, record }),
     startProviderServer({
@@ -91,7 +97,14 @@ export async function startIdpSimulators(options: IdpSimulatorOptions = {}): Pro
       record,
     }),
   ]);
-  const [duoServer, oktaServer, entraServer] = servers;
+  const servers = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  const failed = started.find((s) => s.status === 'rejected');
+  if (failed) {
+    // One provider could not listen: release the others before reporting it.
+    await Promise.allSettled(servers.map((s) => s.close()));
+    throw failed.reason;
+  }
+  const [duoServer, oktaServer, entraServer] = servers as [ProviderServer, ProviderServer, ProviderServer];
 
   const config = {
     duo: { apiUrl: duoServer.url, ...duoCreds },

@@ -1,6 +1,13 @@
 import { describe, expect, it, vi } from 'vitest';
 import { checks, findCheck } from '../../../sim/cii/checks.ts';
-import { SEED_SERVICE_ACCOUNT, SEED_VPN_IP, seedUser, seedUsers } from '../../../sim/cii/seed.ts';
+import {
+  SEED_SERVICE_ACCOUNT,
+  SEED_VPN_IP,
+  seedAsOf,
+  seedUser,
+  seedUsers,
+  type SimUser,
+} from '../../../sim/cii/seed.ts';
 
 describe('CII simulator seed', () => {
   it('holds about 30 users with unique ids and logins, including the service account', () => {
@@ -62,5 +69,32 @@ describe('CII simulator seed', () => {
   it('looks users up case-insensitively and throws for an unknown login', () => {
     expect(seedUser('ZOE.WILLIAMS@example.com').status).toBe('LOCKED_OUT');
     expect(() => seedUser('ghost@example.com')).toThrow();
+  });
+});
+
+describe('the seed as of a given moment', () => {
+  const NOW = new Date('2031-02-03T04:05:06.000Z');
+  const minutesBefore = (minutes: number) => new Date(NOW.getTime() - minutes * 60_000).toISOString();
+
+  it('measures sign-ins, devices and syncs from that moment, so they read minutes to days ago on any day', () => {
+    const { users, integrations } = seedAsOf(NOW);
+    const ryan = users.find((u) => u.login === 'ryan.patel@example.com')!;
+    expect(ryan.signIns[0]!.timestamp).toBe(minutesBefore(2));
+    expect(ryan.accounts[0]!.lastSignIn?.timestamp).toBe(minutesBefore(2));
+    const instants = users.flatMap((u) => [
+      ...u.signIns.map((s) => s.timestamp),
+      ...u.devices.map((d) => d.lastSeen),
+      u.lastActive,
+    ]);
+    expect(instants.every((t) => Date.parse(t) < NOW.getTime())).toBe(true);
+    expect(Math.max(...instants.map(Date.parse))).toBeGreaterThan(NOW.getTime() - 5 * 60_000);
+    expect(integrations.find((i) => i.provider === 'OKTA')?.lastSyncedAt).toBe(minutesBefore(55));
+  });
+
+  it('keeps everything else as seeded and leaves the pinned seed untouched', () => {
+    const { users } = seedAsOf(NOW);
+    const strip = (list: readonly SimUser[]) => JSON.stringify(list).replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, 'T');
+    expect(strip(users)).toBe(strip(seedUsers));
+    expect(seedUser('ryan.patel@example.com').signIns[0]!.timestamp).toBe('2026-11-20T08:58:00.000Z');
   });
 });
