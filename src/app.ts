@@ -5,8 +5,10 @@ import { createCiiClient, type CiiClientOptions } from './cii/client.ts';
 import type { Config } from './config.ts';
 import { createHealthRoute } from './http/health-route.ts';
 import { capConnections, DEFAULT_SERVER_LIMITS, serverOptions, type ServerLimits } from './http/server-limits.ts';
+import { withRequestIds } from './http/request-id-route.ts';
 import { createIdentityProviders } from './idp/registry.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { requestIdFrom, withRequestId } from './request-id.ts';
 import { createAlertIngest } from './services/alerts/ingest.ts';
 import { createDeliveryWorker, type DeliveryWorkerDeps } from './services/delivery/worker.ts';
 import { createLookupService } from './services/lookup.ts';
@@ -56,7 +58,7 @@ export interface RunningApp {
 }
 
 export async function startApp(config: Config, options: AppOptions = {}): Promise<RunningApp> {
-  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const logger = options.logger ?? createLogger({ level: config.logLevel, format: config.logFormat });
   const now = options.now ?? (() => new Date());
   for (const url of config.cii.presetUrls) {
     logger.warn(`CII ${url} comes from the CII_REGION preset, an unverified default: check it with /cii status`);
@@ -111,7 +113,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     ...(socketMode
       ? { socketMode: true, appToken: config.slack.appToken, installerOptions: { port: config.http.port } }
       : {}),
-    customRoutes,
+    customRoutes: customRoutes.map(withRequestIds),
     // The app keeps no per-conversation state: skip Bolt's conversation store on every request.
     convoStore: false,
     logger: logger.child('bolt'),
@@ -123,6 +125,9 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       timeout: 10_000,
     },
   });
+
+  // Every line logged while a command, click or event is handled carries one id (Slack sends none).
+  app.use(({ next }) => withRequestId(requestIdFrom(undefined), next));
 
   const render = createCardRenderer({
     blockProviders: Object.values(identityProviders).map((p) => p.label),

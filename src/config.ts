@@ -71,6 +71,10 @@ const envSchema = z.object({
     (v) => (typeof v === 'string' ? blankToUndefined(v.toLowerCase()) : v),
     z.enum(['debug', 'info', 'warn', 'error'], { error: 'must be one of debug, info, warn, error' }).default('info'),
   ),
+  LOG_FORMAT: z.preprocess(
+    (v) => (typeof v === 'string' ? blankToUndefined(v.toLowerCase()) : v),
+    z.enum(['json', 'line'], { error: 'must be json or line' }).default('json'),
+  ),
 });
 
 const PROVIDER_VARIABLES: Record<string, string[]> = {
@@ -127,6 +131,7 @@ export interface Config {
   databaseUrl?: string;
   http: { port: number; host: string };
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  logFormat: 'json' | 'line';
 }
 
 export class ConfigError extends Error {
@@ -194,6 +199,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: e.DATABASE_URL,
     http: { port: e.PORT, host: e.HOST },
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
   };
 }
 

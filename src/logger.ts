@@ -1,62 +1,153 @@
-import { LogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import type { LogLevel, Logger as BoltLogger } from '@slack/bolt';
+import { pino, stdTimeFunctions, type DestinationStream, type Logger as Pino } from 'pino';
+import { formatLine } from './log-line.ts';
+import { currentRequestId } from './request-id.ts';
 
 export type Level = 'debug' | 'info' | 'warn' | 'error';
-const rank: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+/** `json`: one JSON object a line, for log pipelines; `line`: one readable line an entry, for people. */
+export type LogFormat = 'json' | 'line';
 
-/** Structured JSON-lines logger; also satisfies Bolt's Logger so Bolt logs through it. */
+/**
+ * Structured logger over pino; also satisfies Bolt's Logger so Bolt logs through it. Call as
+ * `logger.info('what happened', { field: value })` or `logger.error('what failed', err)`.
+ */
 export interface Logger extends BoltLogger {
+  /** A logger whose lines carry `component: <parent>.<name>` (`<name>` under the root). */
   child(name: string): Logger;
 }
 
-const SECRET_KEY = /secret|token|password|authorization|signature|skey|api_?key/i;
-
-/** Drops values under keys that look secret and turns errors into plain fields. */
-function sanitize(value: unknown, depth = 0): unknown {
-  if (value instanceof Error) {
-    const cause = (value as { cause?: unknown }).cause;
-    return { name: value.name, message: value.message, ...(cause ? { cause: sanitize(cause, depth + 1) } : {}) };
-  }
-  if (depth > 4 || value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map((v) => sanitize(v, depth + 1));
-  const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value)) out[key] = SECRET_KEY.test(key) ? '[redacted]' : sanitize(v, depth + 1);
-  return out;
+export interface LoggerOptions {
+  level?: Level;
+  /** The `component` of this logger's lines (children extend it). */
+  component?: string;
+  format?: LogFormat;
+  /** Receives each line without its newline (tests); by default lines go to stderr. */
+  write?: (line: string) => void;
 }
 
-export function createLogger(options: { level?: Level; name?: string; write?: (line: string) => void } = {}): Logger {
-  let level: Level = options.level ?? 'info';
-  let name = options.name ?? 'cii-slack';
-  const write = options.write ?? ((line: string) => process.stderr.write(line + '\n'));
+/** Keys whose values are secrets wherever they appear; lines carry `[redacted]` instead. */
+const SECRET_KEYS = [
+  'authorization',
+  'Authorization',
+  'cookie',
+  'token',
+  'accessToken',
+  'access_token',
+  'refresh_token',
+  'botToken',
+  'appToken',
+  'apiToken',
+  'secret',
+  'clientSecret',
+  'client_secret',
+  'signingSecret',
+  'password',
+  'skey',
+  'apiKey',
+  'api_key',
+  'databaseUrl',
+  'x-slack-signature',
+  'x-api-client-token',
+];
+const MAX_DEPTH = 4;
+function pathsOf(secretKey: string): string[] {
+  const plain = /^[A-Za-z_]\w*$/.test(secretKey);
+  return Array.from({ length: MAX_DEPTH }, (_, depth) => {
+    const wildcards = Array<string>(depth).fill('*').join('.');
+    if (!wildcards) return plain ? secretKey : `["${secretKey}"]`;
+    return plain ? `${wildcards}.${secretKey}` : `${wildcards}["${secretKey}"]`;
+  });
+}
+/** Every secret key at the top level and up to {@link MAX_DEPTH} objects deep. */
+export const REDACTED_PATHS = SECRET_KEYS.flatMap(pathsOf);
 
-  const log = (at: Level, args: unknown[]) => {
-    if (rank[at] < rank[level]) return;
-    const fields: Record<string, unknown> = {};
-    const words: string[] = [];
-    for (const arg of args) {
-      if (typeof arg === 'string') words.push(arg);
-      else if (arg instanceof Error) fields.err = sanitize(arg);
-      else if (arg && typeof arg === 'object') Object.assign(fields, sanitize(arg));
-      else words.push(String(arg));
-    }
-    write(JSON.stringify({ time: new Date().toISOString(), level: at, name, msg: words.join(' '), ...fields }));
-  };
+/** Fields the logger owns: a call site's field of the same name is renamed rather than allowed to shadow it. */
+const OWN_FIELDS = new Set(['time', 'level', 'msg', 'component', 'reqId', 'pid', 'hostname']);
 
-  const logger: Logger = {
-    debug: (...args) => log('debug', args),
-    info: (...args) => log('info', args),
-    warn: (...args) => log('warn', args),
-    error: (...args) => log('error', args),
-    setLevel: (l) => {
-      level = l as Level;
-    },
-    getLevel: () => level as LogLevel,
-    setName: (n) => {
-      name = n;
-    },
-    child: (child) => createLogger({ level, name: `${name}:${child}`, write }),
+/** Errors as name, message, code and cause only: an HTTP client's error also holds its request, headers included. */
+function serializeError(value: unknown, depth = 0): unknown {
+  if (!(value instanceof Error)) return value;
+  const { code, cause } = value as { code?: unknown; cause?: unknown };
+  return {
+    name: value.name,
+    message: value.message,
+    ...(typeof code === 'string' || typeof code === 'number' ? { code } : {}),
+    ...(cause !== undefined && depth < MAX_DEPTH ? { cause: serializeError(cause, depth + 1) } : {}),
   };
-  return logger;
+}
+
+function destination(options: LoggerOptions): DestinationStream {
+  const format = options.format ?? 'json';
+  const write = options.write;
+  if (!write && format === 'json') return pino.destination({ dest: 2, sync: true });
+  const out = write ?? ((line: string) => process.stderr.write(`${line}\n`));
+  return {
+    write: (json: string) => {
+      const line = json.endsWith('\n') ? json.slice(0, -1) : json;
+      out(format === 'line' ? formatLine(line) : line);
+    },
+  };
+}
+
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const root = pino(
+    {
+      level: options.level ?? 'info',
+      messageKey: 'msg',
+      timestamp: stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      serializers: { err: serializeError },
+      mixin: () => {
+        const reqId = currentRequestId();
+        return reqId ? { reqId } : {};
+      },
+    },
+    destination(options),
+  );
+  return wrap(root, options.component ?? 'app');
+}
+
+function wrap(root: Pino, component: string): Logger {
+  let sink = root.child({ component });
+  const emit =
+    (at: Level) =>
+    (...args: unknown[]): void => {
+      if (!sink.isLevelEnabled(at)) return;
+      const fields: Record<string, unknown> = {};
+      const words: string[] = [];
+      for (const arg of args) {
+        if (typeof arg === 'string') words.push(arg);
+        else if (arg instanceof Error) fields.err = arg;
+        else if (arg && typeof arg === 'object') {
+          for (const [k, v] of Object.entries(arg)) {
+            fields[OWN_FIELDS.has(k) ? `${k}Field` : k] = k === 'err' ? v : serializeError(v);
+          }
+        } else words.push(String(arg));
+      }
+      sink[at](fields, words.join(' '));
+    };
+  return {
+    debug: emit('debug'),
+    info: emit('info'),
+    warn: emit('warn'),
+    error: emit('error'),
+    setLevel: (level) => {
+      sink.level = level;
+    },
+    getLevel: () => sink.level as LogLevel,
+    setName: (name) => {
+      const level = sink.level;
+      sink = root.child({ component: name });
+      sink.level = level;
+    },
+    child: (name) => {
+      const child = wrap(root, component === 'app' ? name : `${component}.${name}`);
+      child.setLevel(sink.level as LogLevel);
+      return child;
+    },
+  };
 }
 
 /** A logger that writes nothing, for tests and library defaults. */
-export const silentLogger: Logger = createLogger({ write: () => {} });
+export const silentLogger: Logger = wrap(pino({ level: 'silent' }), 'app');

@@ -65,6 +65,7 @@ describe('configuration', () => {
     expect(config.webhook.headerName).toBe('x-api-client-token');
     expect(config.alerts.groupThreshold).toBe(5);
     expect(config.logLevel).toBe('info');
+    expect(config.logFormat).toBe('json');
     expect(config.cii.audience).toBeUndefined();
   });
 
