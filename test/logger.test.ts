@@ -42,6 +42,10 @@ describe('structured logs', () => {
     await store.close();
     expect(entries().length).toBeGreaterThan(1);
     for (const entry of entries()) expect(entry.component).toBe('store');
+    expect(entries().find((e) => e.msg === 'applied migration')).toMatchObject({
+      version: 1,
+      migration: expect.any(String),
+    });
   });
 
   test('drops lines below the level, children included', () => {

@@ -88,7 +88,7 @@ export async function openPostgresStore(
           migration.name,
           Date.now(),
         ]);
-        logger.info('applied migration', { version: migration.version, name: migration.name });
+        logger.info('applied migration', { version: migration.version, migration: migration.name });
       });
     }
   } catch (err) {

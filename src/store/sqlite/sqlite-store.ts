@@ -46,7 +46,7 @@ function applyMigrations(db: DatabaseSync, logger: Logger): void {
           migration.name,
           Date.now(),
         );
-        logger.info('applied migration', { version: migration.version, name: migration.name });
+        logger.info('applied migration', { version: migration.version, migration: migration.name });
       }
       db.exec('COMMIT');
     } catch (err) {
