@@ -1,4 +1,4 @@
-export type Dialect = 'sqlite' | 'postgres';
+import type { Dialect } from './steps.ts';
 
 export interface Migration {
   version: number;

@@ -7,6 +7,7 @@ import type {
   Delivery,
   DeliveryKind,
   DeliveryState,
+  PostedCopy,
   ResponseAction,
   StoredAlert,
   Subscription,
@@ -43,6 +44,16 @@ export function toAlert(row: Row): StoredAlert {
     decisionAction: optStr(row.decision_action) as ResponseAction | undefined,
     decisionError: optStr(row.decision_error),
     version: num(row.version),
+  };
+}
+
+export function toPostedCopy(row: Row): PostedCopy {
+  const threadTs = optStr(row.thread_ts);
+  return {
+    deliveryId: num(row.id),
+    channelId: String(row.channel_id),
+    ts: String(row.posted_ts),
+    ...(threadTs === undefined ? {} : { threadTs }),
   };
 }
 

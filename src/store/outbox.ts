@@ -1,0 +1,130 @@
+import { toAlert, toClaimedSummary, toDelivery, toPostedCopy } from './rows.ts';
+import { changesOf, type Dialect, type Executor, IN_TRANSACTION, rowsOf, type Steps } from './steps.ts';
+import type { ClaimedDelivery, ClaimOptions, Delivery, OutboxStore } from './types.ts';
+
+/**
+ * Per channel with pending work, an open pacing gate and nothing in flight: its oldest claimable delivery
+ * (a thread card only once its summary is sent). Channels come first so a large backlog costs one index
+ * probe per channel rather than a scan of every pending row. $1: now, $2: limit.
+ */
+const CLAIM_CANDIDATES = `
+  SELECT channel_id, id FROM (
+    SELECT c.channel_id, (
+      SELECT d.id FROM deliveries d
+      LEFT JOIN deliveries p ON p.id = d.parent_id
+      WHERE d.channel_id = c.channel_id
+        AND d.state = 'pending'
+        AND d.next_attempt_at <= $1
+        AND (d.lease_until IS NULL OR d.lease_until <= $1)
+        AND (d.parent_id IS NULL OR p.state = 'sent')
+      ORDER BY d.id
+      LIMIT 1
+    ) AS id
+    FROM (SELECT DISTINCT channel_id FROM deliveries WHERE state = 'pending') c
+    LEFT JOIN channel_gates g ON g.channel_id = c.channel_id
+    WHERE (g.not_before IS NULL OR g.not_before <= $1)
+      AND NOT EXISTS (
+        SELECT 1 FROM deliveries l
+        WHERE l.channel_id = c.channel_id AND l.lease_until > $1 AND l.state = 'pending'
+      )
+  ) due
+  WHERE id IS NOT NULL
+  ORDER BY id
+  LIMIT $2`;
+// Advisory lock key (per schema) serializing claims across PostgreSQL replicas.
+const CLAIM_LOCK = `SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':cii-slack:claim'))`;
+
+function* holdChannel(dialect: Dialect, channelId: string, until: number): Steps<void> {
+  // Two-argument MAX is SQLite's spelling of GREATEST.
+  const greatest = dialect === 'sqlite' ? 'MAX' : 'GREATEST';
+  yield* changesOf(
+    `INSERT INTO channel_gates (channel_id, not_before) VALUES ($1, $2)
+    ON CONFLICT (channel_id) DO UPDATE SET not_before = ${greatest}(channel_gates.not_before, excluded.not_before)`,
+    [channelId, until],
+  );
+}
+
+function* loadClaimed(delivery: Delivery): Steps<ClaimedDelivery> {
+  if (delivery.kind === 'summary') {
+    const threadAlerts = yield* rowsOf(
+      `SELECT a.* FROM deliveries c JOIN alerts a ON a.id = c.alert_id WHERE c.parent_id = $1 ORDER BY c.id`,
+      [delivery.id],
+    );
+    return toClaimedSummary(delivery, threadAlerts.map(toAlert));
+  }
+  const [alert] = yield* rowsOf('SELECT * FROM alerts WHERE id = $1', [delivery.alertId ?? null]);
+  const [parent] =
+    delivery.parentId === undefined
+      ? []
+      : yield* rowsOf('SELECT posted_ts FROM deliveries WHERE id = $1', [delivery.parentId]);
+  return { kind: 'alert', delivery, alert: toAlert(alert!), threadTs: parent ? String(parent.posted_ts) : undefined };
+}
+
+function* claimDueDeliveries(dialect: Dialect, options: ClaimOptions): Steps<ClaimedDelivery[]> {
+  const { now, limit, leaseMs, owner, channelIntervalMs } = options;
+  // SQLite's write transaction already runs alone; PostgreSQL claims are serialized so the per-channel checks
+  // stay exact across replicas (claims are short).
+  if (dialect === 'postgres') yield* rowsOf(CLAIM_LOCK);
+  const claimed: ClaimedDelivery[] = [];
+  for (const candidate of yield* rowsOf(CLAIM_CANDIDATES, [now, limit])) {
+    const [leased] = yield* rowsOf(
+      `UPDATE deliveries SET lease_until = $1, lease_owner = $2, attempts = attempts + 1, updated_at = $3
+      WHERE id = $4 AND state = 'pending' AND (lease_until IS NULL OR lease_until <= $3) RETURNING *`,
+      [now + leaseMs, owner, now, Number(candidate.id)],
+    );
+    if (!leased) continue;
+    yield* holdChannel(dialect, String(candidate.channel_id), now + channelIntervalMs);
+    claimed.push(yield* loadClaimed(toDelivery(leased)));
+  }
+  return claimed;
+}
+
+function* markFailed(id: number, error: string): Steps<void> {
+  yield* changesOf(
+    `UPDATE deliveries SET state = 'failed', last_error = $1, lease_until = NULL, lease_owner = NULL,
+    updated_at = $2 WHERE id = $3 AND state = 'pending'`,
+    [error, Date.now(), id],
+  );
+  yield* changesOf(
+    `UPDATE deliveries SET state = 'failed', last_error = $1, updated_at = $2
+    WHERE parent_id = $3 AND state = 'pending'`,
+    [`thread parent failed: ${error}`, Date.now(), id],
+  );
+}
+
+export function outboxStore(db: Executor, dialect: Dialect): OutboxStore {
+  return {
+    claimDueDeliveries: (options) => db.run(claimDueDeliveries(dialect, options), IN_TRANSACTION),
+    markDelivered: async (id, { ts }) => {
+      await db.run(
+        changesOf(
+          `UPDATE deliveries SET state = 'sent', posted_ts = $1, lease_until = NULL, lease_owner = NULL,
+          last_error = NULL, updated_at = $2 WHERE id = $3`,
+          [ts, Date.now(), id],
+        ),
+      );
+    },
+    reschedule: async (id, { nextAttemptAt, error }) => {
+      await db.run(
+        changesOf(
+          `UPDATE deliveries SET next_attempt_at = $1, last_error = $2, lease_until = NULL,
+          lease_owner = NULL, updated_at = $3 WHERE id = $4 AND state = 'pending'`,
+          [nextAttemptAt, error, Date.now(), id],
+        ),
+      );
+    },
+    markFailed: (id, error) => db.run(markFailed(id, error), IN_TRANSACTION),
+    holdChannel: (channelId, until) => db.run(holdChannel(dialect, channelId, until)),
+    postedCopiesOf: async (alertId) =>
+      (
+        await db.run(
+          rowsOf(
+            `SELECT d.id, d.channel_id, d.posted_ts, p.posted_ts AS thread_ts FROM deliveries d
+            LEFT JOIN deliveries p ON p.id = d.parent_id
+            WHERE d.alert_id = $1 AND d.state = 'sent' ORDER BY d.id`,
+            [alertId],
+          ),
+        )
+      ).map(toPostedCopy),
+  };
+}

@@ -1,0 +1,39 @@
+/** A value either backend binds as a parameter. */
+export type SqlValue = string | number | null;
+type Row = Record<string, unknown>;
+
+/**
+ * One SQL statement written once for both backends: parameters are `$1`, `$2`, … (PostgreSQL's own spelling;
+ * SQLite runs it as `?1`, `?2`, …). `want` says what the caller needs back: the rows, or how many it wrote.
+ */
+export interface Query {
+  sql: string;
+  params: SqlValue[];
+  want: 'rows' | 'changes';
+}
+
+/**
+ * A store operation written once: it yields each query and takes back its result. SQLite drives it
+ * synchronously (so its transactions never span an await), PostgreSQL awaits each query.
+ */
+export type Steps<T> = Generator<Query, T, Row[] | number>;
+
+export function* rowsOf(sql: string, params: SqlValue[] = []): Steps<Row[]> {
+  return (yield { sql, params, want: 'rows' }) as Row[];
+}
+
+export function* changesOf(sql: string, params: SqlValue[] = []): Steps<number> {
+  return (yield { sql, params, want: 'changes' }) as number;
+}
+
+/** Runs store operations; `transaction` runs one in a single transaction. */
+export interface Executor {
+  run<T>(steps: Steps<T>, options?: { transaction: boolean }): Promise<T>;
+}
+
+export const IN_TRANSACTION = { transaction: true } as const;
+
+/** The same statement with SQLite's numbered parameters. */
+export const sqlitePlaceholders = (sql: string): string => sql.replace(/\$(\d+)/g, '?$1');
+
+export type Dialect = 'sqlite' | 'postgres';

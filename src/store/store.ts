@@ -1,0 +1,25 @@
+import { alertStore } from './alerts.ts';
+import { auditStore } from './audit.ts';
+import { deliveryInspection } from './inspection.ts';
+import { outboxStore } from './outbox.ts';
+import { settingsStore } from './settings.ts';
+import { type Dialect, type Executor, rowsOf } from './steps.ts';
+import { subscriptionStore } from './subscriptions.ts';
+import type { InspectableStore } from './types.ts';
+
+/** The whole store over one backend's executor; the backend adds only how to close it. */
+export function storeOn(db: Executor, dialect: Dialect, close: () => Promise<void>): InspectableStore {
+  return {
+    ...alertStore(db),
+    ...outboxStore(db, dialect),
+    ...subscriptionStore(db),
+    ...auditStore(db),
+    ...settingsStore(db),
+    ...deliveryInspection(db),
+    schemaVersion: async () => {
+      const [row] = await db.run(rowsOf('SELECT MAX(version) AS version FROM schema_migrations'));
+      return Number(row?.version ?? 0);
+    },
+    close,
+  };
+}
