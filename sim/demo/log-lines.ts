@@ -9,7 +9,7 @@ const LEVEL_NAMES: Record<number, string> = {
   50: 'error',
   60: 'fatal',
 };
-const OMITTED = new Set(['time', 'level', 'name', 'msg', 'pid', 'hostname', 'v']);
+const OMITTED = new Set(['time', 'level', 'component', 'name', 'msg', 'pid', 'hostname', 'v']);
 const MAX_LINE = 400;
 
 function clock(time: unknown): string {
@@ -44,7 +44,8 @@ export function readableLogLine(jsonLine: string): string {
     return jsonLine;
   }
   const level = typeof entry.level === 'number' ? (LEVEL_NAMES[entry.level] ?? String(entry.level)) : entry.level;
-  const name = typeof entry.name === 'string' ? entry.name.replace(/^cii-slack:?/, '') : '';
+  const component = entry.component ?? entry.name;
+  const name = typeof component === 'string' ? component.replace(/^cii-slack:?/, '') : '';
   const extras = Object.entries(entry)
     .filter(([key]) => !OMITTED.has(key))
     .map(([key, value]) => field(key, value));
