@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseCopyAll, type CopyAllField, type CopyAllReading } from './cii/copy-all.ts';
 import { CII_REGIONS, resolveCiiUrls } from './cii/regions.ts';
 import { resolveSecretFiles } from './secret-files.ts';
 
@@ -32,6 +33,7 @@ const envSchema = z.object({
   SLACK_SIGNING_SECRET: optionalString,
   SLACK_APP_TOKEN: z.preprocess(blankToUndefined, z.string().startsWith('xapp-', 'must start with xapp-').optional()),
   SLACK_API_URL: optionalUrl,
+  CII_CREDENTIALS: optionalString,
   CII_CLIENT_ID: requiredString('the CII API client id'),
   CII_CLIENT_SECRET: requiredString('the CII API client secret'),
   CII_AUDIENCE: optionalString,
@@ -83,9 +85,53 @@ const PROVIDER_VARIABLES: Record<string, string[]> = {
   'Entra ID': ['ENTRA_TENANT_ID', 'ENTRA_CLIENT_ID', 'ENTRA_CLIENT_SECRET'],
 };
 
+/** The variables CII's "Copy all" object can stand in for, and its field for each. */
+const COPY_ALL_VARIABLES = {
+  CII_CLIENT_ID: 'clientId',
+  CII_CLIENT_SECRET: 'clientSecret',
+  CII_TOKEN_URL: 'tokenUrl',
+  CII_API_URL: 'apiUrl',
+  CII_AUDIENCE: 'audience',
+} as const satisfies Record<string, CopyAllField>;
+
+interface Credentials extends CopyAllReading {
+  source?: 'CII_CREDENTIALS' | 'CII_CREDENTIALS_FILE';
+}
+
+const isSet = (env: NodeJS.ProcessEnv, key: string) => (env[key] ?? '').trim() !== '';
+
+/** The "Copy all" object, pasted into CII_CREDENTIALS or read from the file CII_CREDENTIALS_FILE names. */
+function readCredentials(env: NodeJS.ProcessEnv, files: Map<string, string>): Credentials {
+  const text = env.CII_CREDENTIALS?.trim();
+  if (!text) return { values: {}, present: new Set(), problems: [] };
+  const source = files.has('CII_CREDENTIALS') ? 'CII_CREDENTIALS_FILE' : 'CII_CREDENTIALS';
+  return { source, ...parseCopyAll(text, source) };
+}
+
+/** Explicit variables win; the credentials object fills the rest. */
+function withCredentials(env: NodeJS.ProcessEnv, credentials: Credentials): NodeJS.ProcessEnv {
+  const merged = { ...env };
+  for (const [variable, field] of Object.entries(COPY_ALL_VARIABLES)) {
+    const value = credentials.values[field];
+    if (value !== undefined && !isSet(env, variable)) merged[variable] = value;
+  }
+  return merged;
+}
+
+/** "CII_CLIENT_ID is required …" gains "; CII_CREDENTIALS has no clientId" when the object lacks the key. */
+function namingCredentials(problem: string, credentials: Credentials): string {
+  if (!credentials.source) return problem;
+  for (const [variable, field] of Object.entries(COPY_ALL_VARIABLES)) {
+    if (problem.startsWith(`${variable} is required`) && !credentials.present.has(field)) {
+      return `${problem}; ${credentials.source} has no ${field}`;
+    }
+  }
+  return problem;
+}
+
 /** Rules that span variables, checked on the raw environment so they are reported alongside field errors. */
 function crossFieldProblems(env: NodeJS.ProcessEnv): string[] {
-  const set = (key: string) => (env[key] ?? '').trim() !== '';
+  const set = (key: string) => isSet(env, key);
   const problems: string[] = [];
   if (!set('SLACK_APP_TOKEN') && !set('SLACK_SIGNING_SECRET')) {
     problems.push(
@@ -116,6 +162,8 @@ export interface Config {
     apiUrl: string;
     /** Which URLs came from a region preset rather than explicit configuration. */
     presetUrls: Array<'tokenUrl' | 'apiUrl'>;
+    /** Where each URL came from: a variable name, or the CII_REGION preset. */
+    urlSources: { tokenUrl: string; apiUrl: string };
     lookupCacheTtlSeconds: number;
   };
   webhook: { secret?: string; headerName: string };
@@ -144,21 +192,37 @@ export class ConfigError extends Error {
 }
 
 /**
- * Parses the environment once; a secret may come from the file `<NAME>_FILE` names. Messages name variables (and
- * the files secrets were read from), never their values.
+ * Parses the environment once; a secret may come from the file `<NAME>_FILE` names, and the CII client from the
+ * console's "Copy all" object. Messages name variables, keys of that object and the files secrets were read from,
+ * never their values.
  */
 export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Config {
-  const { env, files, problems: fileProblems, unresolved } = resolveSecretFiles(rawEnv);
+  const { env: resolved, files, problems: fileProblems, unresolved } = resolveSecretFiles(rawEnv);
+  const credentials = readCredentials(resolved, files);
+  const env = withCredentials(resolved, credentials);
+  // An unreadable credentials file already explains every CII value it would have given.
+  const unexplained = (name: string) =>
+    !unresolved.has(name) &&
+    !(unresolved.has('CII_CREDENTIALS') && Object.keys(COPY_ALL_VARIABLES).includes(name) && !isSet(env, name));
   const parsed = envSchema.safeParse(env);
-  const issues = parsed.success ? [] : parsed.error.issues.filter((i) => !unresolved.has(String(i.path[0])));
+  const issues = parsed.success ? [] : parsed.error.issues.filter((i) => unexplained(String(i.path[0])));
   const problems = [
     ...fileProblems,
-    ...issues.map((issue) => describeIssue(issue, files)),
-    ...crossFieldProblems(env).filter((p) => ![...unresolved].some((name) => p.startsWith(`${name} `))),
+    ...credentials.problems,
+    ...[
+      ...issues.map((issue) => describeIssue(issue, files)),
+      ...crossFieldProblems(env).filter((p) => unexplained(p.slice(0, p.indexOf(' ')))),
+    ].map((p) => namingCredentials(p, credentials)),
   ];
   if (!parsed.success || problems.length > 0) throw new ConfigError([...new Set(problems)]);
   const e = parsed.data;
   const urls = resolveCiiUrls({ region: e.CII_REGION, apiUrl: e.CII_API_URL, tokenUrl: e.CII_TOKEN_URL });
+  const urlSource = (variable: 'CII_TOKEN_URL' | 'CII_API_URL', preset: boolean) =>
+    preset
+      ? `CII_REGION preset (${e.CII_REGION ?? '?'})`
+      : isSet(resolved, variable)
+        ? variable
+        : (credentials.source ?? variable);
   return {
     slack: {
       botToken: e.SLACK_BOT_TOKEN,
@@ -173,6 +237,10 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Config {
       tokenUrl: urls.tokenUrl,
       apiUrl: urls.apiUrl,
       presetUrls: urls.presetUrls,
+      urlSources: {
+        tokenUrl: urlSource('CII_TOKEN_URL', urls.presetUrls.includes('tokenUrl')),
+        apiUrl: urlSource('CII_API_URL', urls.presetUrls.includes('apiUrl')),
+      },
       lookupCacheTtlSeconds: e.CII_LOOKUP_CACHE_TTL_SECONDS,
     },
     webhook: { secret: e.CII_WEBHOOK_SECRET, headerName: e.CII_WEBHOOK_HEADER },

@@ -175,3 +175,108 @@ describe('secrets from files', () => {
     expect(problems.some((p) => p.startsWith('SLACK_BOT_TOKEN (read from') && p.includes('is required'))).toBe(true);
   });
 });
+
+describe('CII "Copy all" credentials', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cii-copy-all-'));
+  const slack = { SLACK_BOT_TOKEN: 'xoxb-1-abc', SLACK_SIGNING_SECRET: 'signing-secret-value' };
+  const copyAll = {
+    clientId: 'copied-client-id',
+    clientSecret: 'copied-SECRET-value',
+    tokenUrl: 'https://login.oort.io/oauth/token',
+    apiUrl: 'https://api.eu.oort.io/v1/graphql',
+    audience: 'https://api.oort.io',
+  };
+
+  test('CII_CREDENTIALS alone fills client id, secret, token URL, API URL and audience', () => {
+    const config = loadConfig({ ...slack, CII_CREDENTIALS: JSON.stringify(copyAll) });
+    expect(config.cii).toMatchObject({
+      clientId: 'copied-client-id',
+      clientSecret: 'copied-SECRET-value',
+      tokenUrl: copyAll.tokenUrl,
+      apiUrl: copyAll.apiUrl,
+      audience: copyAll.audience,
+      presetUrls: [],
+      urlSources: { tokenUrl: 'CII_CREDENTIALS', apiUrl: 'CII_CREDENTIALS' },
+    });
+  });
+
+  test('CII_CREDENTIALS_FILE reads the same object from a file', () => {
+    const path = join(dir, 'cii.json');
+    writeFileSync(path, `${JSON.stringify(copyAll, null, 2)}\n`);
+    const config = loadConfig({ ...slack, CII_CREDENTIALS_FILE: path });
+    expect(config.cii.clientSecret).toBe('copied-SECRET-value');
+    expect(config.cii.urlSources).toEqual({ tokenUrl: 'CII_CREDENTIALS_FILE', apiUrl: 'CII_CREDENTIALS_FILE' });
+  });
+
+  test.each([
+    ['snake_case', { client_id: 'a', client_secret: 'b', token_url: 'https://t.test/x', api_url: 'https://a.test/y' }],
+    ['PascalCase', { ClientId: 'a', ClientSecret: 'b', TokenURL: 'https://t.test/x', ApiURL: 'https://a.test/y' }],
+    [
+      'kebab-case',
+      { 'client-id': 'a', 'client-secret': 'b', 'token-url': 'https://t.test/x', 'api-url': 'https://a.test/y' },
+    ],
+  ])('accepts %s keys and ignores keys it does not know', (_spelling, object) => {
+    const config = loadConfig({ ...slack, CII_CREDENTIALS: JSON.stringify({ ...object, name: 'Slack bot' }) });
+    expect(config.cii).toMatchObject({ clientId: 'a', clientSecret: 'b', tokenUrl: 'https://t.test/x' });
+    expect(config.cii.audience).toBeUndefined();
+  });
+
+  test('explicit variables win over the object, and say so in the URL sources', () => {
+    const config = loadConfig({
+      ...slack,
+      CII_CREDENTIALS: JSON.stringify(copyAll),
+      CII_CLIENT_SECRET: 'explicit-secret',
+      CII_API_URL: 'https://api.example.test/graphql',
+    });
+    expect(config.cii.clientSecret).toBe('explicit-secret');
+    expect(config.cii.clientId).toBe('copied-client-id');
+    expect(config.cii.apiUrl).toBe('https://api.example.test/graphql');
+    expect(config.cii.urlSources).toEqual({ tokenUrl: 'CII_CREDENTIALS', apiUrl: 'CII_API_URL' });
+  });
+
+  test('names a missing key, and a malformed one, without echoing any value', () => {
+    const { clientSecret: _omitted, ...withoutSecret } = copyAll;
+    const problems = problemsOf({
+      ...slack,
+      CII_CREDENTIALS: JSON.stringify({ ...withoutSecret, tokenUrl: 'login.oort.io/SECRET3', clientId: 42 }),
+    });
+    expect(problems).toContain('CII_CREDENTIALS tokenUrl must be an http(s) URL');
+    expect(problems).toContain('CII_CREDENTIALS clientId must be a non-empty string');
+    expect(problems).toContain(
+      'CII_CLIENT_SECRET is required (the CII API client secret); CII_CREDENTIALS has no clientSecret',
+    );
+    expect(problems.join('\n')).not.toMatch(/SECRET3|copied/);
+  });
+
+  test('a region preset still fills a URL the object lacks', () => {
+    const { apiUrl: _omitted, ...withoutApi } = copyAll;
+    const config = loadConfig({ ...slack, CII_CREDENTIALS: JSON.stringify(withoutApi), CII_REGION: 'au' });
+    expect(config.cii.apiUrl).toBe('https://api.au.oort.io/graphql');
+    expect(config.cii.urlSources).toEqual({ tokenUrl: 'CII_CREDENTIALS', apiUrl: 'CII_REGION preset (au)' });
+    expect(problemsOf({ ...slack, CII_CREDENTIALS: JSON.stringify(withoutApi) })).toEqual([
+      'CII_API_URL is required unless CII_REGION (us, eu, au) is set; CII_CREDENTIALS has no apiUrl',
+    ]);
+  });
+
+  test.each([
+    ['text that is not JSON', '{"clientId": "x", "clientSecret": "SECRET4"', /^CII_CREDENTIALS is not valid JSON/],
+    ['a JSON array', '["SECRET4"]', /^CII_CREDENTIALS must be a JSON object/],
+  ])('refuses %s without quoting it', (_what, text, expected) => {
+    const problems = problemsOf({ ...slack, CII_CREDENTIALS: text });
+    expect(problems[0]).toMatch(expected);
+    expect(problems.join('\n')).not.toContain('SECRET4');
+  });
+
+  test('an unreadable file is one problem; so are both sources at once and one key given twice', () => {
+    const missing = join(dir, 'nope.json');
+    expect(problemsOf({ ...slack, CII_CREDENTIALS_FILE: missing })).toEqual([
+      `CII_CREDENTIALS_FILE names ${missing}, which cannot be read (no such file)`,
+    ]);
+    expect(problemsOf({ ...slack, CII_CREDENTIALS: JSON.stringify(copyAll), CII_CREDENTIALS_FILE: missing })).toContain(
+      'CII_CREDENTIALS and CII_CREDENTIALS_FILE are both set: set only one',
+    );
+    expect(
+      problemsOf({ ...slack, CII_CREDENTIALS: JSON.stringify({ ...copyAll, client_secret: 'other-SECRET5' }) }),
+    ).toEqual(['CII_CREDENTIALS has clientSecret twice (clientSecret and client_secret): keep one']);
+  });
+});

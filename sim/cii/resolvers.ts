@@ -104,7 +104,7 @@ const publicEndUser = (user: SimUser) => ({
   groupNames: user.groupNames.slice(0, LISTED_GROUPS),
   hasMoreGroups: user.groupNames.length > LISTED_GROUPS,
   providers: [...new Set(user.accounts.map((a) => a.provider))],
-  endUserTrustScore: { levelOfTrust: user.levelOfTrust, score: user.trustScore },
+  endUserTrustScore: { levelOfTrust: user.levelOfTrust, scoreExplainabilitySummary: null },
   lastActive: user.lastActive,
   failingChecks: user.failingChecks,
 });

@@ -73,7 +73,6 @@ export interface SimUser {
   firstCreatedDate: string;
   lastActive: string;
   levelOfTrust: 'TRUSTED' | 'FAVORABLE' | 'NEUTRAL' | 'QUESTIONABLE' | 'UNTRUSTED' | 'UNKNOWN';
-  trustScore: number;
   referenceUrl: string;
 }
 
@@ -571,7 +570,6 @@ function buildUser(row: Row, index: number): SimUser {
     firstCreatedDate: created,
     lastActive: minutesAgo(45 + offset),
     levelOfTrust: index % 5 === 0 ? 'FAVORABLE' : 'TRUSTED',
-    trustScore: 0.9 - (index % 5) * 0.02,
     referenceUrl: '',
   };
 }
@@ -633,7 +631,6 @@ const tweaks: Record<string, Tweak> = {
     u.signIns.unshift(at('moscow', '192.0.2.200', 30), at('newYork', '198.51.100.62', 95));
     u.failingChecks = ['impossible-travel'];
     u.levelOfTrust = 'UNTRUSTED';
-    u.trustScore = 0.21;
   },
   'ryan.patel': (u) => {
     u.signIns.unshift(
@@ -649,7 +646,6 @@ const tweaks: Record<string, Tweak> = {
     u.signIns.unshift(at('pyongyang', '192.0.2.203', 12));
     u.failingChecks = ['access-from-denied-territories'];
     u.levelOfTrust = 'UNTRUSTED';
-    u.trustScore = 0.12;
   },
   'laura.petrov': (u) => {
     u.signIns.unshift(at('amsterdam', '192.0.2.66', 25, 'DENIED_BY_POLICY'));
@@ -710,7 +706,6 @@ function serviceAccount(): SimUser {
     firstCreatedDate: minutesAgo(900 * DAY),
     lastActive: minutesAgo(60),
     levelOfTrust: 'UNKNOWN',
-    trustScore: 0.5,
     referenceUrl: '',
   };
 }
@@ -753,23 +748,24 @@ function buildSeed(): SimUser[] {
 
 export const seedUsers: readonly SimUser[] = buildSeed();
 
+/** `PublicIntegrationStatus`: `status` is an ActivityResultType. */
 export interface SimIntegrationStatus {
-  name: string;
-  provider: SimProvider;
-  status: string;
-  lastSyncedAt: string;
-  message: string | null;
+  integrationId: string;
+  integrationName: string;
+  status: 'SUCCESS' | 'PARTIAL_SUCCESS' | 'FAILURE' | 'TIMEOUT' | 'INFO' | 'STARTED' | 'BLOCKED' | 'NONE';
+  date: string;
+  error: string | null;
 }
 
 export const seedIntegrations: readonly SimIntegrationStatus[] = [
-  { name: 'Duo Security', provider: 'DUO', status: 'HEALTHY', lastSyncedAt: minutesAgo(50), message: null },
-  { name: 'Okta', provider: 'OKTA', status: 'HEALTHY', lastSyncedAt: minutesAgo(55), message: null },
+  { integrationId: 'int-duo-1', integrationName: 'Duo Security', status: 'SUCCESS', date: minutesAgo(50), error: null },
+  { integrationId: 'int-okta-1', integrationName: 'Okta', status: 'SUCCESS', date: minutesAgo(55), error: null },
   {
-    name: 'Microsoft Entra ID',
-    provider: 'AZURE_AD',
-    status: 'DEGRADED',
-    lastSyncedAt: minutesAgo(26 * 60),
-    message: 'Last sync failed: Microsoft Graph answered 429 Too Many Requests',
+    integrationId: 'int-entra-1',
+    integrationName: 'Microsoft Entra ID',
+    status: 'FAILURE',
+    date: minutesAgo(26 * 60),
+    error: 'Last sync failed: Microsoft Graph answered 429 Too Many Requests',
   },
 ];
 

@@ -64,6 +64,8 @@ export interface CiiSimulator {
   tokenUrl: string;
   apiUrl: string;
   credentials: { clientId: string; clientSecret: string; audience?: string };
+  /** What the console's "Copy all" puts on the clipboard for this API client (key spelling: our guess). */
+  copyAll: string;
   requests: SimRequest[];
   graphqlCalls(rootField?: string): SimRequest[];
   tokensIssued(): number;
@@ -315,6 +317,13 @@ export async function startCiiSimulator(options: CiiSimulatorOptions = {}): Prom
     tokenUrl: `${url}/oauth/token`,
     apiUrl: `${url}/graphql`,
     credentials,
+    copyAll: JSON.stringify({
+      clientId: credentials.clientId,
+      clientSecret: credentials.clientSecret,
+      tokenUrl: `${url}/oauth/token`,
+      apiUrl: `${url}/graphql`,
+      ...(credentials.audience === undefined ? {} : { audience: credentials.audience }),
+    }),
     requests,
     graphqlCalls: (rootField) =>
       requests.filter((r) => r.kind === 'graphql' && (rootField === undefined || r.rootFields.includes(rootField))),

@@ -231,7 +231,7 @@ export async function registerToyWebhook(cii: CiiSimulator, toy: ToyApp, checkId
     }),
   });
   const { access_token: token } = (await tokenAnswer.json()) as { access_token: string };
-  const query = 'mutation($input: RegisterWebhookWithApiKeyInput!) { registerWebhookWithApiKey(input: $input) }';
+  const query = 'mutation($input: RegisterWebhookWithApiKey!) { registerWebhookWithApiKey(input: $input) }';
   const input = { name: 'toy-app', endpoint: toy.webhookUrl, apiKeyName: toy.apiKeyName, apiKey: toy.apiKey, checkIds };
   const answer = await fetch(cii.apiUrl, {
     method: 'POST',

@@ -23,6 +23,8 @@ export interface CiiClientOptions {
   clientId: string;
   clientSecret: string;
   audience?: string;
+  /** Where each URL came from (a variable name or the region preset), for `endpoints()`. */
+  urlSources?: { tokenUrl: string; apiUrl: string };
   /** Per HTTP request; default 10 s. */
   timeoutMs?: number;
   /** Retries after the first attempt on 429, 5xx, network errors and timeouts; default 3. */
@@ -50,6 +52,13 @@ export interface CiiClient {
   }): Promise<string>;
   unregisterWebhook(id: string): Promise<boolean>;
   tokenStatus(): TokenStatus | undefined;
+  /** The URLs in use and where each came from. */
+  endpoints(): CiiEndpoints;
+}
+
+export interface CiiEndpoints {
+  apiUrl: { url: string; source?: string };
+  tokenUrl: { url: string; source?: string };
 }
 
 const MAX_PAGE_SIZE = 500;
@@ -116,14 +125,21 @@ export function createCiiClient(opts: CiiClientOptions): CiiClient {
       }
     },
     registerWebhookWithApiKey: (input) =>
-      transport.request(q.REGISTER_WEBHOOK_WITH_API_KEY, { input }, z.string().min(1), 'registerWebhookWithApiKey'),
+      transport.request(q.REGISTER_WEBHOOK_WITH_API_KEY, { ...input }, z.string().min(1), 'registerWebhookWithApiKey'),
     unregisterWebhook: (id) => transport.request(q.UNREGISTER_WEBHOOK, { id }, z.boolean(), 'unregisterWebhook'),
     tokenStatus: () => tokens.status(),
+    endpoints: () => ({
+      apiUrl: { url: opts.apiUrl, source: opts.urlSources?.apiUrl },
+      tokenUrl: { url: opts.tokenUrl, source: opts.urlSources?.tokenUrl },
+    }),
   };
 }
 
-/** graphql-js says `Cannot query field "x"`, AppSync `Validation error of type FieldUndefined: Field 'x' ...`. */
-function isMissingFieldError(e: { message: string; errorType?: string }): boolean {
-  if (!e.message.includes('getIntegrationsStatus')) return false;
-  return /validation/i.test(e.errorType ?? '') || /cannot query field|fieldundefined|is undefined/i.test(e.message);
+/**
+ * Only the root field itself being unknown means "this API has no integration health": graphql-js says
+ * `Cannot query field "getIntegrationsStatus" on type "Query"`, AppSync `Field 'getIntegrationsStatus' in type
+ * 'Query' is undefined`. Any other validation error (a field of ours the type lacks) is a failure to report.
+ */
+function isMissingFieldError(e: { message: string }): boolean {
+  return /field ["']getIntegrationsStatus["'] (on|in) type ["']Query["']/i.test(e.message);
 }

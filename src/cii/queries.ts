@@ -55,18 +55,28 @@ export const GET_END_USERS_BY_IP = /* GraphQL */ `
 export const GET_INTEGRATIONS_STATUS = /* GraphQL */ `
   query GetIntegrationsStatus {
     getIntegrationsStatus {
-      name
-      provider
+      integrationId
+      integrationName
       status
-      lastSyncedAt
-      message
+      date
+      error
     }
   }
 `;
 
+// Scalar variables in an inline input object: the document never names the input type, so it stays valid
+// whatever CII calls that type (a misspelt variable type gets the whole document rejected).
 export const REGISTER_WEBHOOK_WITH_API_KEY = /* GraphQL */ `
-  mutation RegisterWebhookWithApiKey($input: RegisterWebhookWithApiKeyInput!) {
-    registerWebhookWithApiKey(input: $input)
+  mutation RegisterWebhookWithApiKey(
+    $name: String!
+    $endpoint: String!
+    $apiKeyName: String!
+    $apiKey: String!
+    $checkIds: [String!]!
+  ) {
+    registerWebhookWithApiKey(
+      input: { name: $name, endpoint: $endpoint, apiKeyName: $apiKeyName, apiKey: $apiKey, checkIds: $checkIds }
+    )
   }
 `;
 

@@ -91,13 +91,14 @@ export const endUsersByIpPageSchema = z.object({
   pageToken: opt(z.string()),
 });
 
-// Dropped from CII's docs in 2024; the shape is our best reading of older schema versions.
+// `PublicIntegrationStatus` of the 09/2024 schema (dropped from CII's docs later). `status` is the
+// ActivityResultType enum, read as a string so a value added later is shown rather than refused.
 export const integrationStatusSchema = z.object({
-  name: z.string(),
-  provider: opt(z.string()),
+  integrationId: z.string(),
+  integrationName: z.string(),
   status: z.string(),
-  lastSyncedAt: opt(z.string()),
-  message: opt(z.string()),
+  date: z.string(),
+  error: opt(z.string()),
 });
 
 export type GeoLocation = z.infer<typeof geoLocationSchema>;

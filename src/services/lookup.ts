@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import type { CiiClient } from '../cii/client.ts';
+import type { CiiClient, CiiEndpoints } from '../cii/client.ts';
 import type { EndUser, EndUserState, EndUsersByIp, IntegrationStatus } from '../cii/schemas.ts';
 import type { Logger } from '../logger.ts';
 
@@ -20,6 +20,7 @@ export interface CiiHealth {
   ping: { ok: true; latencyMs: number } | { ok: false; error: string };
   token?: { obtainedAt: Date; expiresAt: Date };
   integrations: { kind: 'ok'; items: IntegrationStatus[] } | { kind: 'unsupported' } | { kind: 'error'; error: string };
+  endpoints: CiiEndpoints;
 }
 
 export interface LookupService {
@@ -122,7 +123,7 @@ export function createLookupService(deps: LookupDeps): LookupService {
         (items): CiiHealth['integrations'] => (items ? { kind: 'ok', items } : { kind: 'unsupported' }),
         (err: unknown): CiiHealth['integrations'] => ({ kind: 'error', error: describe(err) }),
       );
-      return { ping, token: deps.cii.tokenStatus(), integrations };
+      return { ping, token: deps.cii.tokenStatus(), integrations, endpoints: deps.cii.endpoints() };
     },
   };
 }

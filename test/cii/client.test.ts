@@ -94,7 +94,7 @@ describe('CII client: queries', () => {
     expect(status!.expiresAt.getTime() - status!.obtainedAt.getTime()).toBe(36_000_000);
   });
 
-  it('registers a webhook with the input as one variable and returns its id; unregisters it', async () => {
+  it('registers a webhook with scalar variables in an inline input object and returns its id; unregisters it', async () => {
     tokenReplies('tok-1');
     const seen: Seen = [];
     api(seen).reply(200, { data: { registerWebhookWithApiKey: 'wh-42' } });
@@ -109,8 +109,9 @@ describe('CII client: queries', () => {
     };
     expect(await cii.registerWebhookWithApiKey(input)).toBe('wh-42');
     expect(await cii.unregisterWebhook('wh-42')).toBe(true);
-    expect(seen[0]?.body.variables).toEqual({ input });
+    expect(seen[0]?.body.variables).toEqual(input);
     expect(seen[0]?.body.query).toMatch(/^\s*mutation/);
+    expect(seen[0]?.body.query).not.toMatch(/RegisterWebhookWithApiKey(Input)?!/);
     expect(seen[1]?.body.variables).toEqual({ id: 'wh-42' });
   });
 });
@@ -344,7 +345,8 @@ describe('CII client: getIntegrationsStatus', () => {
   it('returns the integrations when the API still has the field', async () => {
     tokenReplies('tok-1');
     const items = [
-      { name: 'Duo', provider: 'DUO', status: 'HEALTHY', lastSyncedAt: '2025-06-01T00:00:00Z', message: null },
+      { integrationId: 'i-1', integrationName: 'Duo', status: 'SUCCESS', date: '2025-06-01T00:00:00Z', error: null },
+      { integrationId: 'i-2', integrationName: 'Okta', status: 'FAILURE', date: '2025-06-01T00:00:00Z', error: '401' },
     ];
     api().reply(200, { data: { getIntegrationsStatus: items } });
     expect(await client().getIntegrationsStatus()).toEqual(items);
@@ -365,6 +367,20 @@ describe('CII client: getIntegrationsStatus', () => {
     tokenReplies('tok-1');
     api().reply(status, { errors: [error] });
     expect(await client().getIntegrationsStatus()).toBeUndefined();
+  });
+
+  it('reports a validation error about a field of the answer instead of calling the API unsupported', async () => {
+    tokenReplies('tok-1');
+    api().reply(200, {
+      errors: [
+        {
+          errorType: 'ValidationError',
+          message:
+            "Validation error of type FieldUndefined: Field 'name' in type 'PublicIntegrationStatus' is undefined @ 'getIntegrationsStatus/name'",
+        },
+      ],
+    });
+    await expect(client().getIntegrationsStatus()).rejects.toThrow(/FieldUndefined: Field 'name'/);
   });
 
   it('still throws other errors', async () => {

@@ -1,4 +1,4 @@
-import { Kind, parse, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import { buildSchema, Kind, parse, validate, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import * as q from '../../src/cii/queries.ts';
@@ -8,6 +8,7 @@ import {
   endUsersByIpPageSchema,
   integrationStatusSchema,
 } from '../../src/cii/schemas.ts';
+import { buildCiiSchema, ciiSdl } from '../../sim/cii/schema.ts';
 
 type Tree = { [field: string]: Tree | true };
 
@@ -67,5 +68,43 @@ describe('CII GraphQL documents', () => {
     if (field.kind !== Kind.FIELD) throw new Error('root selection is not a field');
     expect(field.name.value).toBe(root);
     expect(field.selectionSet).toBeUndefined();
+  });
+});
+
+describe('CII GraphQL documents against the SDL of CII’s documented schema', () => {
+  const documents: Array<[string, string]> = Object.entries(q as Record<string, unknown>).flatMap(([name, value]) =>
+    typeof value === 'string' ? [[name, value]] : [],
+  );
+
+  it('covers every document the client sends', () => {
+    expect(documents.map(([name]) => name).sort()).toEqual([
+      'GET_END_USER',
+      'GET_END_USERS_BY_IP',
+      'GET_END_USER_STATE',
+      'GET_INTEGRATIONS_STATUS',
+      'PING',
+      'REGISTER_WEBHOOK_WITH_API_KEY',
+      'UNREGISTER_WEBHOOK',
+    ]);
+  });
+
+  it.each(documents)('%s validates', (_name, doc) => {
+    expect(validate(buildCiiSchema(), parse(doc)).map((e) => e.message)).toEqual([]);
+  });
+
+  it.each(['RegisterWebhookWithApiKey', 'RegisterWebhookWithApiKeyInput', 'WebhookApiKeyTarget'])(
+    'registration validates whatever the input type is called (%s)',
+    (typeName) => {
+      const sdl = ciiSdl.replaceAll(/\bRegisterWebhookWithApiKey\b/g, typeName);
+      expect(sdl).toContain(`input ${typeName} {`);
+      expect(validate(buildSchema(sdl), parse(q.REGISTER_WEBHOOK_WITH_API_KEY))).toEqual([]);
+    },
+  );
+
+  it('a document declaring a misspelt input type is rejected whole, as CII would', () => {
+    const misspelt = 'mutation($input: RegisterWebhookWithApiKeyInput!) { registerWebhookWithApiKey(input: $input) }';
+    expect(validate(buildCiiSchema(), parse(misspelt)).map((e) => e.message)).toContainEqual(
+      expect.stringContaining('Unknown type "RegisterWebhookWithApiKeyInput"'),
+    );
   });
 });

@@ -206,6 +206,8 @@ describe('/cii lookups end to end', () => {
     expect(allText(ok)).toMatch(/Reachable/);
     expect(allText(ok)).toMatch(/expires/);
     expect(allText(ok)).toContain('Okta');
+    expect(allText(ok)).toContain('`FAILURE`');
+    expect(allText(ok)).toContain(`API URL: ${stack.cii.apiUrl} (from CII_API_URL)`);
 
     stack.cii.inject({ status: 500, times: Infinity });
     const down = ackMessage((await stack.driver.command('status', ANALYST)).body);
@@ -244,5 +246,29 @@ describe('/cii lookups when CII is unreachable', () => {
   test('says CII cannot be reached', async () => {
     const card = ackMessage((await stack.driver.command('user grace.kim@example.com', ANALYST)).body);
     expect(card.text.toLowerCase()).toMatch(/unavailable|unreachable|not reachable/);
+  });
+});
+
+describe('CII configured by pasting the console’s "Copy all" object', () => {
+  test('the app reaches CII with CII_CREDENTIALS alone and /cii status says where the URLs came from', async () => {
+    const stack = await startStack({
+      env: (cii) => ({
+        CII_CLIENT_ID: undefined,
+        CII_CLIENT_SECRET: undefined,
+        CII_AUDIENCE: undefined,
+        CII_TOKEN_URL: undefined,
+        CII_API_URL: undefined,
+        CII_CREDENTIALS: cii.copyAll,
+      }),
+    });
+    try {
+      const status = allText(ackMessage((await stack.driver.command('status', ANALYST)).body));
+      expect(status).toMatch(/Reachable/);
+      expect(status).toContain(`API URL: ${stack.cii.apiUrl} (from CII_CREDENTIALS)`);
+      expect(status).toContain(`Token URL: ${stack.cii.tokenUrl} (from CII_CREDENTIALS)`);
+      expect(stack.logs.join('\n')).not.toContain(stack.cii.credentials.clientSecret);
+    } finally {
+      await stack.stop();
+    }
   });
 });

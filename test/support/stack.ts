@@ -14,7 +14,8 @@ export const SIGNING_SECRET = 'e2e-signing-secret-0123456789abcdef';
 export const WEBHOOK_SECRET = 'e2e-webhook-secret-0123456789';
 
 export interface StackOptions {
-  env?: Record<string, string | undefined>;
+  /** Added to (or, as `undefined`, removed from) the simulators' environment; a function can read the CII simulator. */
+  env?: Record<string, string | undefined> | ((cii: CiiSimulator) => Record<string, string | undefined>);
   cii?: CiiSimulatorOptions;
   slack?: FakeSlackOptions;
   app?: AppOptions;
@@ -62,7 +63,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'debug',
-    ...options.env,
+    ...(typeof options.env === 'function' ? options.env(cii) : options.env),
   };
   const logs: string[] = [];
   const logger = createLogger({ level: 'debug', write: (line) => logs.push(line) });

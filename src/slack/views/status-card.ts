@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { IntegrationStatus } from '../../cii/schemas.ts';
-import { formatRelative, formatUtc, formatWhen, humanize, labeled, parseDate } from './format.ts';
+import { formatRelative, formatUtc, formatWhen, labeled, parseDate } from './format.ts';
 import {
   buildMessage,
   bulletsWithMore,
@@ -20,38 +20,36 @@ export interface StatusCardInput {
   integrations: { kind: 'ok'; items: IntegrationStatus[] } | { kind: 'unsupported' } | { kind: 'error'; error: string };
   lastWebhookTest?: Date;
   brokenSubscriptions?: number;
+  /** The CII URLs in use and where each came from (a variable, or the region preset). */
+  endpoints?: CiiEndpointsView;
+}
+
+export interface CiiEndpointsView {
+  apiUrl: { url: string; source?: string };
+  tokenUrl: { url: string; source?: string };
 }
 
 const SHOWN_INTEGRATIONS = 20;
-// Integration status words are not documented: these are the ones older schemas and consoles use.
-const HEALTHY = new Set(['HEALTHY', 'OK', 'ACTIVE', 'CONNECTED', 'SUCCESS', 'SYNCED', 'ENABLED', 'RUNNING']);
-const FAILING = new Set([
-  'ERROR',
-  'FAILED',
-  'FAILURE',
-  'UNHEALTHY',
-  'DISCONNECTED',
-  'DISABLED',
-  'EXPIRED',
-  'INVALID',
-  'BROKEN',
-]);
-
-function integrationMarker(status: string): string {
-  const key = status.trim().toUpperCase();
-  if (HEALTHY.has(key)) return '✅';
-  if (FAILING.has(key)) return '❌';
-  return '⚠️';
-}
+// CII's ActivityResultType; a value added later gets the neutral marker and is still shown as sent.
+const STATUS_MARKERS: Record<string, string> = {
+  SUCCESS: '✅',
+  PARTIAL_SUCCESS: '⚠️',
+  FAILURE: '❌',
+  TIMEOUT: '❌',
+  BLOCKED: '❌',
+  STARTED: '🔄',
+  INFO: '⚪',
+  NONE: '⚪',
+};
 
 function integrationLine(item: IntegrationStatus, now: Date): string {
-  const synced = parseDate(item.lastSyncedAt);
+  const status = item.status.trim().toUpperCase();
+  const date = parseDate(item.date);
   return [
-    `${integrationMarker(item.status)} *${clean(item.name, 80)}*`,
-    item.provider && clean(humanize(item.provider), 40),
-    clean(humanize(item.status) || 'Unknown', 40),
-    synced && `synced ${formatRelative(synced, now)}`,
-    item.message && clean(item.message, 150),
+    `${STATUS_MARKERS[status] ?? '❔'} *${clean(item.integrationName, 80) || clean(item.integrationId, 80)}*`,
+    `\`${clean(status.replace(/`/g, ''), 40) || 'NONE'}\``,
+    date ? formatWhen(date, now) : clean(item.date, 40),
+    item.error && clean(item.error, 150),
   ]
     .filter((p): p is string => !!p)
     .join(' · ');
@@ -68,6 +66,12 @@ function integrationsText(integrations: StatusCardInput['integrations'], now: Da
     case 'error':
       return `*Integrations:* ❌ could not be read: ${clean(integrations.error, 300)}`;
   }
+}
+
+function endpointLine(label: string, endpoint: { url: string; source?: string }): string {
+  const source = endpoint.source?.trim();
+  const preset = source?.startsWith('CII_REGION') ? ', an unverified default' : '';
+  return `${label}: ${clean(endpoint.url, 200)}${source ? ` (from ${clean(source, 60)}${preset})` : ''}`;
 }
 
 function tokenText(token: StatusCardInput['token'], now: Date): string {
@@ -95,6 +99,18 @@ export function statusCard(input: StatusCardInput): SlackMessage {
           labeled('Subscriptions', broken > 0 ? `⚠️ ${broken} broken (see \`/cii subscriptions\`)` : '✅ none broken'),
       ),
     },
+    ...(input.endpoints
+      ? [
+          {
+            type: 'context',
+            elements: [
+              mrkdwn(
+                `${endpointLine('API URL', input.endpoints.apiUrl)}\n${endpointLine('Token URL', input.endpoints.tokenUrl)}`,
+              ),
+            ],
+          } satisfies KnownBlock,
+        ]
+      : []),
     ...chunkLines(integrationsText(input.integrations, now).split('\n')).map((text): KnownBlock => ({
       type: 'section',
       text: mrkdwn(text),

@@ -166,12 +166,16 @@ describe('CII simulator GraphQL endpoint', () => {
     expect(marcus?.hasMoreGroups).toBe(true);
   });
 
-  it('answers getIntegrationsStatus with one entry per synced provider', async () => {
+  it('answers getIntegrationsStatus with one entry per integration, its ActivityResultType and date', async () => {
     const answer = await graphql(sim, token, queries.integrations);
     const statuses = z
       .array(integrationStatusSchema)
       .parse((answer.body.data as { getIntegrationsStatus: unknown }).getIntegrationsStatus);
-    expect(statuses.map((s) => s.provider).sort()).toEqual(['AZURE_AD', 'DUO', 'OKTA']);
+    expect(statuses.map((s) => s.integrationName).sort()).toEqual(['Duo Security', 'Microsoft Entra ID', 'Okta']);
+    expect(statuses.find((s) => s.integrationName === 'Microsoft Entra ID')).toMatchObject({
+      status: 'FAILURE',
+      error: expect.stringContaining('429'),
+    });
   });
 });
 

@@ -33,7 +33,7 @@ async function startReceiver(status = 200): Promise<{ url: string; received: Rec
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/cii/webhook`, received, server };
 }
 
-const register = `mutation($input: RegisterWebhookWithApiKeyInput!) { registerWebhookWithApiKey(input: $input) }`;
+const register = `mutation($input: RegisterWebhookWithApiKey!) { registerWebhookWithApiKey(input: $input) }`;
 
 describe('CII simulator webhooks', () => {
   let sim: CiiSimulator;

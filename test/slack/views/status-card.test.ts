@@ -12,9 +12,16 @@ const healthy: StatusCardInput = {
   integrations: {
     kind: 'ok',
     items: [
-      { name: 'Okta production', provider: 'OKTA', status: 'HEALTHY', lastSyncedAt: '2026-11-24T14:30:00Z' },
-      { name: 'Duo', provider: 'DUO', status: 'ERROR', message: 'Invalid integration key' },
-      { name: 'Workday', status: 'PENDING' },
+      { integrationId: 'i-1', integrationName: 'Okta production', status: 'SUCCESS', date: '2026-11-24T14:30:00Z' },
+      {
+        integrationId: 'i-2',
+        integrationName: 'Duo',
+        status: 'FAILURE',
+        date: '2026-11-24T16:00:00Z',
+        error: 'Invalid integration key',
+      },
+      { integrationId: 'i-3', integrationName: 'Workday', status: 'PARTIAL_SUCCESS', date: '2026-11-23T16:30:00Z' },
+      { integrationId: 'i-4', integrationName: 'Entra ID', status: 'RETRYING', date: 'not a date' },
     ],
   },
   lastWebhookTest: min(-3 * 24 * 60),
@@ -32,11 +39,28 @@ describe('statusCard', () => {
     expect(message.text).toBe('CII status: reachable (123 ms)');
   });
 
-  it('marks each integration’s health in words and emoji', () => {
+  it('shows each integration’s name, status word and date, with the error when there is one', () => {
     const text = allText(statusCard(healthy));
-    expect(text).toContain('• ✅ *Okta production* · Okta · Healthy · synced 2 hours ago');
-    expect(text).toContain('• ❌ *Duo* · Duo · Error · Invalid integration key');
-    expect(text).toContain('• ⚠️ *Workday* · Pending');
+    expect(text).toContain('• ✅ *Okta production* · `SUCCESS` · 2 hours ago · 2026-11-24 14:30 UTC');
+    expect(text).toContain('• ❌ *Duo* · `FAILURE` · 30 minutes ago · 2026-11-24 16:00 UTC · Invalid integration key');
+    expect(text).toContain('• ⚠️ *Workday* · `PARTIAL_SUCCESS` · 1 day ago');
+    expect(text).toContain('• ❔ *Entra ID* · `RETRYING` · not a date');
+  });
+
+  it('says where each CII URL came from, flagging a region preset as unverified', () => {
+    const text = allText(
+      statusCard({
+        ...healthy,
+        endpoints: {
+          apiUrl: { url: 'https://api.eu.oort.io/graphql', source: 'CII_REGION preset (eu)' },
+          tokenUrl: { url: 'https://login.oort.io/oauth/token', source: 'CII_CREDENTIALS' },
+        },
+      }),
+    );
+    expect(text).toContain(
+      'API URL: https://api.eu.oort.io/graphql (from CII_REGION preset (eu), an unverified default)',
+    );
+    expect(text).toContain('Token URL: https://login.oort.io/oauth/token (from CII_CREDENTIALS)');
   });
 
   it('reports CII unreachable, no token, a never-tested webhook and broken subscriptions', () => {
@@ -73,10 +97,11 @@ describe('statusCard', () => {
   it('stays within every Slack limit with hundreds of integrations and long errors', () => {
     const long = 'e'.repeat(10_000);
     const items = Array.from({ length: 300 }, (_, i) => ({
-      name: `${long}${i}`,
-      provider: long,
+      integrationId: long,
+      integrationName: `${long}${i}`,
       status: long,
-      message: long,
+      date: long,
+      error: long,
     }));
     const message = statusCard({ ...healthy, ping: { ok: false, error: long }, integrations: { kind: 'ok', items } });
     expect(limitViolations(message)).toEqual([]);
