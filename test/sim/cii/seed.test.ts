@@ -88,7 +88,7 @@ describe('the seed as of a given moment', () => {
     ]);
     expect(instants.every((t) => Date.parse(t) < NOW.getTime())).toBe(true);
     expect(Math.max(...instants.map(Date.parse))).toBeGreaterThan(NOW.getTime() - 5 * 60_000);
-    expect(integrations.find((i) => i.provider === 'OKTA')?.lastSyncedAt).toBe(minutesBefore(55));
+    expect(integrations.find((i) => i.integrationName === 'Okta')?.date).toBe(minutesBefore(55));
   });
 
   it('keeps everything else as seeded and leaves the pinned seed untouched', () => {
