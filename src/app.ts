@@ -10,22 +10,16 @@ import { createIdentityProviders } from './idp/registry.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { requestIdFrom, withRequestId } from './request-id.ts';
 import { createAlertIngest } from './services/alerts/ingest.ts';
+import { createAuditService } from './services/audit.ts';
 import { createDeliveryWorker, type DeliveryWorkerDeps } from './services/delivery/worker.ts';
 import { createLookupService } from './services/lookup.ts';
 import { createResponseService } from './services/responses/response-service.ts';
 import { createSubscriptionService } from './services/subscriptions.ts';
-import { registerAlertApproveAction } from './slack/actions/alert-approve.ts';
-import { registerAlertBlockAction } from './slack/actions/alert-block.ts';
-import { registerAlertRetryAction } from './slack/actions/alert-retry.ts';
-import { registerAlertUnblockAction } from './slack/actions/alert-unblock.ts';
-import { registerShareAction } from './slack/actions/share.ts';
 import { createAlertCards } from './slack/alert-cards.ts';
 import { createCardRenderer } from './slack/alert-renderer.ts';
 import { createChannelPoster } from './slack/channel-poster.ts';
-import { auditAnswers } from './slack/commands/audit-answers.ts';
-import { registerCiiCommand } from './slack/commands/cii-command.ts';
-import { subscriptionAnswers } from './slack/commands/subscription-answers.ts';
 import { createPrincipalResolver } from './slack/principals.ts';
+import { registerListeners } from './slack/register.ts';
 import { createSlackPoster } from './slack/slack-poster.ts';
 import { createUserEmails } from './slack/user-emails.ts';
 import { openStore } from './store/open-store.ts';
@@ -173,47 +167,19 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     clock: { now: () => now().getTime() },
     logger: logger.child('responses'),
   });
-  const answerDeps = {
+  registerListeners(app, {
     lookup,
-    logger: logger.child('answers'),
-    now,
-    statusExtras: async () => {
-      const [lastWebhookTest, subs] = await Promise.all([ingest.lastWebhookTest(), subscriptions.list()]);
-      return { lastWebhookTest, brokenSubscriptions: subs.filter((s) => s.brokenReason !== undefined).length };
-    },
-  };
-  registerCiiCommand(app, {
-    ...answerDeps,
-    ackBudgetMs: options.ackBudgetMs ?? 2_000,
-    extra: {
-      ...subscriptionAnswers({
-        subscriptions,
-        channels,
-        principals,
-        admins: config.admins,
-        logger: logger.child('subscriptions'),
-      }),
-      ...auditAnswers({
-        listAudit: (filter) => store.listAudit(filter),
-        isResponder,
-        responders: config.responders,
-        logger: logger.child('audit'),
-      }),
-    },
-  });
-  registerShareAction(app, { ...answerDeps, channels });
-  const alertActionDeps = {
+    subscriptions,
+    audit: createAuditService({ store }),
+    webhookTests: ingest,
     responses,
-    responders: config.responders,
+    channels,
+    principals,
     admins: config.admins,
-    logger: logger.child('responses'),
-  };
-  registerAlertApproveAction(app, alertActionDeps);
-  registerAlertBlockAction(app, alertActionDeps);
-  registerAlertRetryAction(app, alertActionDeps);
-  registerAlertUnblockAction(app, alertActionDeps);
-  app.error(async (err) => {
-    logger.error('unhandled error in a Slack listener', err);
+    responders: config.responders,
+    now,
+    logger,
+    ackBudgetMs: options.ackBudgetMs ?? 2_000,
   });
 
   // Background work of every replica: the outbox, and actions a crashed replica left in progress.

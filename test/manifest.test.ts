@@ -2,11 +2,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
+import { SUBCOMMANDS } from '../src/slack/commands/subcommands/index.ts';
 
 const root = join(import.meta.dirname, '..');
 const manifest = parse(readFileSync(join(root, 'manifest.yml'), 'utf8')) as {
   display_information: { name: string };
-  features: { slash_commands: Array<{ command: string; url: string; should_escape?: boolean }> };
+  features: { slash_commands: Array<{ command: string; url: string; usage_hint: string; should_escape?: boolean }> };
   oauth_config: { scopes: { bot: string[] } };
   settings: {
     interactivity: { is_enabled: boolean; request_url: string };
@@ -61,6 +62,12 @@ describe('manifest.yml', () => {
     expect(cii).toBeDefined();
     expect(cii!.url).toMatch(/^https:\/\/[^/]+\/slack\/events$/);
     expect(cii!.should_escape).toBe(false);
+  });
+
+  test('names every /cii subcommand in the usage hint Slack shows while typing', () => {
+    const hint = manifest.features.slash_commands.find((c) => c.command === '/cii')!.usage_hint;
+    const named = hint.split('|').map((part) => part.trim().split(/\s+/)[0]);
+    for (const s of SUBCOMMANDS) expect(named, `the usage hint lacks ${s.name}`).toContain(s.name);
   });
 
   test('enables interactivity at the events URL', () => {

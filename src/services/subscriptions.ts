@@ -1,6 +1,8 @@
 import { type Severity, severityRank } from '../alerts/finding.ts';
 import type { Subscription, SubscriptionStore } from '../store/types.ts';
 
+export type { Subscription };
+
 export type SubscribeResult =
   | { created: true; subscription: Subscription }
   /** `repaired`: the existing subscription was broken and is active again. */

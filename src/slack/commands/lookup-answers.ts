@@ -4,15 +4,12 @@ import { encodeShare } from '../share.ts';
 import { problemMessage } from '../problem.ts';
 import type { SlackMessage } from '../views/limits.ts';
 import { ipCard } from '../views/ip-card.ts';
-import { statusCard } from '../views/status-card.ts';
 import { userCard } from '../views/user-card.ts';
 
 export interface LookupAnswerDeps {
   lookup: LookupService;
   logger: Logger;
   now: () => Date;
-  /** Facts the status card shows beyond CII itself (webhook tests, broken subscriptions). */
-  statusExtras?: () => Promise<{ lastWebhookTest?: Date; brokenSubscriptions?: number }>;
 }
 
 /** Ephemeral answers carry a Share button; a shared copy names who shared it instead. */
@@ -25,7 +22,7 @@ export interface LookupAnswer {
   message: SlackMessage;
 }
 
-/** `/cii user`. Never throws. */
+/** `/cii user`, and its card shared in a channel. Never throws. */
 export async function answerUser(
   deps: LookupAnswerDeps,
   login: string,
@@ -46,7 +43,7 @@ export async function answerUser(
   }
 }
 
-/** `/cii ip`. Never throws. */
+/** `/cii ip`, and its card shared in a channel. Never throws. */
 export async function answerIp(
   deps: LookupAnswerDeps,
   ip: string,
@@ -64,14 +61,5 @@ export async function answerIp(
     return { found: true, message };
   } catch (err) {
     return { found: false, message: problemMessage(err, { logger: deps.logger, action: 'IP lookup' }) };
-  }
-}
-
-export async function answerStatus(deps: LookupAnswerDeps): Promise<SlackMessage> {
-  try {
-    const [health, extras] = await Promise.all([deps.lookup.health(), deps.statusExtras?.() ?? {}]);
-    return statusCard({ now: deps.now(), ...health, ...extras });
-  } catch (err) {
-    return problemMessage(err, { logger: deps.logger, action: 'status' });
   }
 }

@@ -1,7 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { Severity } from '../../alerts/finding.ts';
 import { severityBadge } from './format.ts';
-import { USAGE } from './help.ts';
 import {
   buildMessage,
   chunkLines,
@@ -31,6 +30,8 @@ export interface SubscriptionsListInput {
   subscriptions: SubscriptionView[];
   /** `channel`: the current channel's subscriptions; `all`: every channel's, with the channel shown. */
   scope: 'channel' | 'all';
+  /** How to add and remove one, as raw text. */
+  usage: { subscribe: string; unsubscribe: string };
 }
 
 const SHOWN_CHECKS = 5;
@@ -52,13 +53,13 @@ function subscriptionLine(sub: SubscriptionView, scope: SubscriptionsListInput['
 
 /** The answer to `/cii subscriptions`. */
 export function subscriptionsList(input: SubscriptionsListInput): SlackMessage {
-  const { subscriptions, scope } = input;
+  const { subscriptions, scope, usage } = input;
   const where = scope === 'channel' ? 'in this channel' : 'in any channel';
   if (subscriptions.length === 0) {
     const blocks: KnownBlock[] = [
       {
         type: 'section',
-        text: mrkdwn(`No CII alert subscriptions ${where}. Add one with \`${escapeMrkdwn(USAGE.subscribe)}\`.`),
+        text: mrkdwn(`No CII alert subscriptions ${where}. Add one with \`${escapeMrkdwn(usage.subscribe)}\`.`),
       },
     ];
     return buildMessage(`No CII alert subscriptions ${where}`, blocks);
@@ -78,7 +79,7 @@ export function subscriptionsList(input: SubscriptionsListInput): SlackMessage {
     })),
   ];
   const footer: KnownBlock[] = [
-    { type: 'context', elements: [mrkdwn(`Remove one with \`${escapeMrkdwn(USAGE.unsubscribe)}\``)] },
+    { type: 'context', elements: [mrkdwn(`Remove one with \`${escapeMrkdwn(usage.unsubscribe)}\``)] },
   ];
   return buildMessage(`${count} ${where}`, blocks, footer);
 }

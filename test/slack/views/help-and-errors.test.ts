@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { errorMessage, type Problem } from '../../../src/slack/views/error-message.ts';
-import { helpMessage, USAGE } from '../../../src/slack/views/help.ts';
+import { SUBCOMMANDS, USAGE } from '../../../src/slack/commands/subcommands/index.ts';
+import { helpMessage, subcommandHelp } from '../../../src/slack/views/help.ts';
 import { allText, limitViolations } from './slack-limits.ts';
 
 describe('helpMessage', () => {
   it('lists every subcommand with its usage, escaped for mrkdwn', () => {
-    const message = helpMessage();
+    const message = helpMessage({ subcommands: SUBCOMMANDS });
     const text = allText(message);
     for (const usage of [
       '/cii help',
@@ -37,11 +38,26 @@ describe('helpMessage', () => {
   });
 
   it('puts an intro first, escaping what the user typed but keeping code formatting', () => {
-    const message = helpMessage({ intro: 'Unknown subcommand `<!channel>`.' });
+    const message = helpMessage({ subcommands: SUBCOMMANDS, intro: 'Unknown subcommand `<!channel>`.' });
     expect(message.blocks[0]).toMatchObject({
       type: 'section',
       text: { text: 'Unknown subcommand `&lt;!channel&gt;`.' },
     });
+    expect(limitViolations(message)).toEqual([]);
+  });
+});
+
+describe('subcommandHelp', () => {
+  it('answers /cii help <subcommand> with its usage, description and an example, escaped for mrkdwn', () => {
+    const message = subcommandHelp({
+      usage: '/cii ip <IPv4|IPv6>',
+      description: 'List the users CII has seen on an IP address.',
+      example: '/cii ip 203.0.113.7',
+    });
+    expect(allText(message)).toContain(
+      'Usage: `/cii ip &lt;IPv4|IPv6&gt;`\nList the users CII has seen on an IP address.\nExample: `/cii ip 203.0.113.7`',
+    );
+    expect(message.text).toBe('Usage: /cii ip &lt;IPv4|IPv6&gt;');
     expect(limitViolations(message)).toEqual([]);
   });
 });

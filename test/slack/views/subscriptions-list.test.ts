@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { USAGE as usage } from '../../../src/slack/commands/subcommands/index.ts';
 import { subscriptionsList, type SubscriptionView } from '../../../src/slack/views/subscriptions-list.ts';
 import { allText, limitViolations } from './slack-limits.ts';
 
@@ -16,6 +17,7 @@ describe('subscriptionsList', () => {
     const message = subscriptionsList({
       subscriptions: [sub(), sub({ id: 'sub_2', checkIds: ['no-mfa', 'impossible-travel'], minSeverity: 'critical' })],
       scope: 'channel',
+      usage,
     });
     const text = allText(message);
     expect(text).toContain('• `sub_1` · all checks · 🟡 Medium and above · by <@U0ALICE>');
@@ -30,6 +32,7 @@ describe('subscriptionsList', () => {
       subscriptionsList({
         subscriptions: [sub({ brokenReason: 'the app was removed from the channel' })],
         scope: 'all',
+        usage,
       }),
     );
     expect(text).toContain('in <#C0SECOPS>');
@@ -37,14 +40,14 @@ describe('subscriptionsList', () => {
   });
 
   it('says when there are none and how to add one', () => {
-    const message = subscriptionsList({ subscriptions: [], scope: 'channel' });
+    const message = subscriptionsList({ subscriptions: [], scope: 'channel', usage });
     expect(allText(message)).toContain('No CII alert subscriptions in this channel. Add one with `/cii subscribe');
     expect(limitViolations(message)).toEqual([]);
   });
 
   it('shows the first checks then "+N more"', () => {
     const checkIds = Array.from({ length: 8 }, (_, i) => `check-${i}`);
-    expect(allText(subscriptionsList({ subscriptions: [sub({ checkIds })], scope: 'channel' }))).toContain(
+    expect(allText(subscriptionsList({ subscriptions: [sub({ checkIds })], scope: 'channel', usage }))).toContain(
       '`check-4` +3 more',
     );
   });
@@ -53,6 +56,7 @@ describe('subscriptionsList', () => {
     const message = subscriptionsList({
       subscriptions: [sub({ id: '<x>', createdBy: 'not an id <!here>', brokenReason: '' })],
       scope: 'all',
+      usage,
     });
     const text = allText(message);
     expect(text).toContain('`&lt;x&gt;`');
@@ -66,7 +70,7 @@ describe('subscriptionsList', () => {
     const subscriptions = Array.from({ length: 400 }, (_, i) =>
       sub({ id: `sub_${i}`, checkIds: Array.from({ length: 50 }, () => long), brokenReason: long }),
     );
-    const message = subscriptionsList({ subscriptions, scope: 'all' });
+    const message = subscriptionsList({ subscriptions, scope: 'all', usage });
     expect(limitViolations(message)).toEqual([]);
     expect(allText(message)).toContain('left out');
     expect(allText(message)).toContain('/cii unsubscribe');

@@ -1,0 +1,28 @@
+import { problemMessage } from '../../problem.ts';
+import { subscriptionsList } from '../../views/subscriptions-list.ts';
+import { defineSubcommand, parsed } from '../subcommand.ts';
+import { isAdmin, summary } from '../subscription-access.ts';
+import { subscribe } from './subscribe.ts';
+import { unsubscribe } from './unsubscribe.ts';
+
+export const subscriptions = defineSubcommand({
+  name: 'subscriptions',
+  usage: '/cii subscriptions',
+  description: 'List this channel’s alert subscriptions.',
+  example: '/cii subscriptions',
+  parse: () => parsed({}),
+  // Everyone sees the channel's subscriptions; CII admins see every channel's.
+  answer: async (_args, { deps, context }) => {
+    try {
+      const all = await isAdmin(deps, context.userId);
+      const list = await deps.subscriptions.list(all ? {} : { channelId: context.channelId });
+      return subscriptionsList({
+        scope: all ? 'all' : 'channel',
+        subscriptions: list.map((s) => ({ ...summary(s), createdBy: s.createdBy, brokenReason: s.brokenReason })),
+        usage: { subscribe: subscribe.usage, unsubscribe: unsubscribe.usage },
+      });
+    } catch (err) {
+      return problemMessage(err, { logger: deps.logger, action: 'subscriptions' });
+    }
+  },
+});

@@ -1,0 +1,30 @@
+import type { App } from '@slack/bolt';
+import type { ResponseService } from '../services/responses/types.ts';
+import { registerAlertApproveAction } from './actions/alert-approve.ts';
+import { registerAlertBlockAction } from './actions/alert-block.ts';
+import { registerAlertRetryAction } from './actions/alert-retry.ts';
+import { registerAlertUnblockAction } from './actions/alert-unblock.ts';
+import { registerShareAction } from './actions/share.ts';
+import { registerCiiCommand } from './commands/cii-command.ts';
+import type { CommandDeps } from './commands/subcommand.ts';
+
+export interface SlackServices extends CommandDeps {
+  responses: ResponseService;
+  /** How long a slash command may wait for its answer before Bolt acknowledges it empty. */
+  ackBudgetMs: number;
+}
+
+/** Every Slack listener of the app: the `/cii` command, the card buttons, and the last-resort error log. */
+export function registerListeners(app: App, services: SlackServices): void {
+  const { logger } = services;
+  registerCiiCommand(app, { ...services, logger: logger.child('commands') });
+  registerShareAction(app, { ...services, logger: logger.child('answers') });
+  const alertActionDeps = { ...services, logger: logger.child('responses') };
+  registerAlertApproveAction(app, alertActionDeps);
+  registerAlertBlockAction(app, alertActionDeps);
+  registerAlertRetryAction(app, alertActionDeps);
+  registerAlertUnblockAction(app, alertActionDeps);
+  app.error(async (err) => {
+    logger.error('unhandled error in a Slack listener', err);
+  });
+}
