@@ -6,7 +6,7 @@ import { seedUsers, type SimUser } from '../cii/seed.ts';
 import type { CiiSimulator } from '../cii/server.ts';
 import type { IdpSimulators } from '../idp/simulators.ts';
 import { BodyTooLargeError, readBody } from '../slack/decode-request.ts';
-import { createSlackDriver } from '../slack/driver.ts';
+import { ClickTargetGoneError, createSlackDriver } from '../slack/driver.ts';
 import type { FakeSlack, RecordedCall } from '../slack/fake-slack.ts';
 import { createConsoleState, type InteractionOrigin } from './console-state.ts';
 import { idpActivity } from './idp-activity.ts';
@@ -50,6 +50,7 @@ const STATIC_FILES: Record<string, { file: string; type: string }> = {
   '/console/assets/render.js': { file: 'render.js', type: 'text/javascript; charset=utf-8' },
   '/console/assets/idp-panel.js': { file: 'idp-panel.js', type: 'text/javascript; charset=utf-8' },
   '/console/assets/style.css': { file: 'style.css', type: 'text/css; charset=utf-8' },
+  '/console/assets/favicon.svg': { file: 'favicon.svg', type: 'image/svg+xml' },
 };
 
 const userId = z.string().regex(/^[UW][A-Z0-9]+$/);
@@ -75,6 +76,8 @@ const detectionInput = z.object({
 });
 
 class BadRequest extends Error {}
+/** What the page clicked in is gone (updated or deleted meanwhile): as in Slack, the click does nothing. */
+class Gone extends Error {}
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
@@ -175,11 +178,12 @@ export function mountConsole(opts: ConsoleOptions): ConsoleHandle {
     const id = input.messageRef.slice(2);
     if (input.messageRef.startsWith('m:')) {
       const message = fake.message(input.channelId, id);
-      if (message === undefined) throw new BadRequest(`no message ${id} in ${input.channelId}`);
+      if (message === undefined) throw new Gone(`no message ${id} in ${input.channelId}`);
       return { message, origin: { userId: input.userId, channelId: input.channelId, messageTs: id }, ts: id };
     }
     const e = state.ephemeral(id);
-    if (e === undefined || e.user !== input.userId || e.channel !== input.channelId)
+    if (e === undefined) throw new Gone(`no ephemeral message ${id}`);
+    if (e.user !== input.userId || e.channel !== input.channelId)
       throw new BadRequest(`no ephemeral message ${id} for ${input.userId}`);
     // The driver clicks in ephemeral messages given as the call that produced them.
     const message: RecordedCall = {
@@ -195,6 +199,17 @@ export function mountConsole(opts: ConsoleOptions): ConsoleHandle {
 
   async function click(req: IncomingMessage): Promise<Json> {
     const input = await readInput(req, clickInput);
+    try {
+      return await deliverClick(input);
+    } catch (err) {
+      // A second click of a double click, or a click racing the app's update: the button is gone.
+      if (err instanceof Gone || err instanceof ClickTargetGoneError) return { ok: true, ignored: err.message };
+      if (err instanceof Error && err.message.startsWith('click:')) throw new BadRequest(err.message);
+      throw err;
+    }
+  }
+
+  async function deliverClick(input: z.infer<typeof clickInput>): Promise<Json> {
     const target = clickTarget(input);
     const responseUrl = fake.newResponseUrl({
       channel: input.channelId,
@@ -202,19 +217,14 @@ export function mountConsole(opts: ConsoleOptions): ConsoleHandle {
     });
     state.noteOrigin(responseUrl, target.origin);
     state.noteActor(input.userId);
-    try {
-      const answer = await driver.click({
-        userId: input.userId,
-        channelId: input.channelId,
-        message: target.message,
-        actionId: input.actionId,
-        responseUrl,
-      });
-      return { ok: answer.status === 200, status: answer.status };
-    } catch (err) {
-      if (err instanceof Error && err.message.startsWith('click:')) throw new BadRequest(err.message);
-      throw err;
-    }
+    const answer = await driver.click({
+      userId: input.userId,
+      channelId: input.channelId,
+      message: target.message,
+      actionId: input.actionId,
+      responseUrl,
+    });
+    return { ok: answer.status === 200, status: answer.status };
   }
 
   async function submitView(req: IncomingMessage): Promise<Json> {
@@ -252,6 +262,13 @@ export function mountConsole(opts: ConsoleOptions): ConsoleHandle {
     return { ok: deliveries.length > 0 && deliveries.every((d) => d.status >= 200 && d.status < 300), deliveries };
   }
 
+  /** CII's "Test Connectivity": a WebhookTest envelope to every registered webhook. */
+  async function webhookTest(req: IncomingMessage): Promise<Json> {
+    await readInput(req, z.object({}));
+    const deliveries = await cii.deliverTest();
+    return { ok: deliveries.length > 0 && deliveries.every((d) => d.status >= 200 && d.status < 300), deliveries };
+  }
+
   function catalogue(): Json {
     return {
       checks: checks.map((c) => ({ id: c.id, title: c.title, severity: c.severity })),
@@ -274,6 +291,7 @@ export function mountConsole(opts: ConsoleOptions): ConsoleHandle {
     '/console/view-submit': submitView,
     '/console/view-close': closeView,
     '/console/detection': detection,
+    '/console/webhook-test': webhookTest,
   };
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
@@ -290,6 +308,10 @@ export function mountConsole(opts: ConsoleOptions): ConsoleHandle {
       return true;
     }
     if (req.method !== 'GET') return false;
+    if (path === '/favicon.ico') {
+      res.writeHead(301, { location: '/console/assets/favicon.svg' }).end();
+      return true;
+    }
     const file = STATIC_FILES[path];
     if (file !== undefined) {
       const body = await readFile(new URL(file.file, PUBLIC_DIR));

@@ -10,6 +10,14 @@ import {
   viewSubmissionPayload,
 } from './signer.ts';
 
+/** The message clicked in, or the element clicked, is no longer there (the message was updated or deleted). */
+export class ClickTargetGoneError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ClickTargetGoneError';
+  }
+}
+
 export interface SlackDriverDeps {
   /** Base URL of the app; requests go to `${appUrl}/slack/events`. */
   appUrl: string;
@@ -180,7 +188,7 @@ function createRequests(fake: FakeSlack) {
         const ts = String(response.ts ?? m.args.ts);
         const live = fake.message(channel, ts);
         if (live === undefined)
-          throw new Error(`click: message ${channel}/${ts} is not (or no longer) in the fake Slack`);
+          throw new ClickTargetGoneError(`click: message ${channel}/${ts} is not (or no longer) in the fake Slack`);
         return fromLive(live);
       }
       case 'chat.postEphemeral':
@@ -213,7 +221,7 @@ function createRequests(fake: FakeSlack) {
       const source = clickSource(opts.message);
       const found = findElement(source.blocks, opts.actionId);
       if (found === undefined) {
-        throw new Error(
+        throw new ClickTargetGoneError(
           `click: no element with action_id '${opts.actionId}' in the message; action_ids: ${listActionIds(source.blocks)}`,
         );
       }

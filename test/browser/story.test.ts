@@ -126,10 +126,24 @@ describe.skipIf(skipBrowserTests)('the demo console in a real browser', () => {
     await screenshot('subscribed');
   });
 
+  it("sends CII's Test Connectivity from the CII panel: /cii status then shows the test", async () => {
+    await page.getByRole('button', { name: 'Test Connectivity' }).click();
+    await expect
+      .poll(() => page.locator('#webhook-test-result').textContent(), WAIT)
+      .toMatch(/^Sent a WebhookTest event to 1 webhook\(s\): HTTP 2\d\d$/);
+    await send('/cii status');
+    const status = ephemerals().filter({ hasText: 'CII status' });
+    await status.waitFor(WAIT);
+    expect(await status.textContent()).toMatch(/Last webhook test\s*just now/);
+    await screenshot('webhook-test');
+  });
+
   it('fires a detection for two users from the CII panel: each channel gets a card per user', async () => {
     await page.locator('#check').selectOption('impossible-travel');
     await page.locator('#severity').selectOption('critical');
-    await page.locator('#logins').selectOption([BLOCKED, OTHER]);
+    for (const ticked of await page.locator('#logins input:checked').all()) await ticked.uncheck();
+    for (const login of [BLOCKED, OTHER]) await page.locator(`#logins input[value="${login}"]`).check();
+    expect(await page.locator('#fire').textContent()).toBe('Fire detection (2 users)');
     await page.getByRole('button', { name: 'Fire detection' }).click();
     await expect
       .poll(() => page.locator('#detection-result').textContent(), WAIT)
@@ -200,5 +214,35 @@ describe.skipIf(skipBrowserTests)('the demo console in a real browser', () => {
     await openChannel(CHANNELS.soc);
     await expect.poll(() => card(BLOCKED).textContent(), WAIT).toContain('Unblocked by @Bob Analyst');
     expect(demo.idp.duo.users.get(accountOf(BLOCKED, 'DUO'))?.status).toBe('active');
+  });
+
+  it('approves with a quick double click: the card changes once and the page shows no error', async () => {
+    await card(OTHER).locator('[data-action-id="alert_approve"]').dblclick();
+    await expect.poll(() => card(OTHER).textContent(), WAIT).toContain('Approved by @Bob Analyst');
+    await page.waitForTimeout(500);
+    // A toast stays five seconds: the second click would have shown one by now.
+    expect(await page.locator('#toast').isHidden()).toBe(true);
+  });
+
+  it('fits a 900 px wide window: composer, hint, CII panel and user list all inside it', async () => {
+    await page.setViewportSize({ width: 900, height: 800 });
+    const inside = async (selector: string) => {
+      const box = (await page.locator(selector).first().boundingBox())!;
+      return box.x >= 0 && box.x + box.width <= 900;
+    };
+    for (const selector of [
+      '#composer button[type="submit"]',
+      '#composer-hint',
+      '#cii-pane',
+      '#logins',
+      '#webhook-test',
+      '#fire',
+    ])
+      expect(await inside(selector), selector).toBe(true);
+    expect(await page.locator('html').evaluate((el) => el.scrollWidth)).toBeLessThanOrEqual(900);
+    const list = await page.locator('#logins').evaluate((el) => [el.scrollWidth, el.clientWidth]);
+    expect(list[0]).toBeLessThanOrEqual(list[1]!);
+    await screenshot('narrow-900');
+    await page.setViewportSize({ width: 1400, height: 900 });
   });
 });

@@ -188,6 +188,9 @@ function scheduleRefresh() {
 }
 
 async function sendClick(button) {
+  // As Slack does, a button shows it is working until the app has answered: a second click meanwhile does nothing.
+  if (button.getAttribute('aria-busy') === 'true') return;
+  button.setAttribute('aria-busy', 'true');
   const message = button.closest('.message');
   const answer = await post('/console/click', {
     channelId: ui.channel,
@@ -195,6 +198,7 @@ async function sendClick(button) {
     messageRef: message.dataset.ref,
     actionId: button.dataset.actionId,
   });
+  button.removeAttribute('aria-busy');
   if (!answer.ok) toast(`Click not delivered: ${failure(answer)}`, 'error');
 }
 
@@ -286,7 +290,7 @@ async function refreshCii() {
   $('webhooks').innerHTML =
     hooks.length === 0
       ? 'No webhook registered with CII yet.'
-      : `Webhooks registered: ${hooks.map((h) => `<span title="${escapeHtml(h.endpoint)}">${escapeHtml(h.name)} (${h.checkIds.length} checks)</span>`).join(', ')}`;
+      : `Registered with CII: ${hooks.map((h) => `<span title="${escapeHtml(h.endpoint)}">${escapeHtml(h.name)} (${h.checkIds.length} checks)</span>`).join(', ')}`;
   return cii;
 }
 
@@ -308,14 +312,40 @@ async function setUpCiiPanel() {
   $('logins').innerHTML = cii.users
     .map(
       (u, i) =>
-        `<option value="${escapeHtml(u.login)}"${i === 0 ? ' selected' : ''}>${escapeHtml(u.displayName)} — ${escapeHtml(u.login)}</option>`,
+        `<label class="user-option" data-search="${escapeHtml(`${u.displayName} ${u.login} ${u.department ?? ''}`.toLowerCase())}">` +
+        `<input type="checkbox" name="login" value="${escapeHtml(u.login)}"${i === 0 ? ' checked' : ''}>` +
+        `<span><b>${escapeHtml(u.displayName)}</b> <small>${escapeHtml(u.login)}</small></span></label>`,
     )
     .join('');
+  showPickedCount();
+}
+
+const pickedLogins = () => [...$('logins').querySelectorAll('input:checked')].map((input) => input.value);
+
+function showPickedCount() {
+  const count = pickedLogins().length;
+  $('fire').textContent = count < 2 ? 'Fire detection' : `Fire detection (${count} users)`;
+}
+
+function onUserFilter() {
+  const words = $('logins-filter').value.trim().toLowerCase();
+  for (const option of $('logins').querySelectorAll('.user-option'))
+    option.hidden = words !== '' && !option.dataset.search.includes(words);
+}
+
+async function onWebhookTest() {
+  const result = $('webhook-test-result');
+  result.textContent = 'Sending…';
+  const answer = await post('/console/webhook-test', {});
+  if (answer.error) result.textContent = answer.error;
+  else if (answer.deliveries.length === 0) result.textContent = 'No webhook is registered: nothing was sent.';
+  else
+    result.textContent = `Sent a WebhookTest event to ${answer.deliveries.length} webhook(s): ${answer.deliveries.map((d) => (d.status === 0 ? `failed (${d.body})` : `HTTP ${d.status}`)).join(', ')}`;
 }
 
 async function onDetection(event) {
   event.preventDefault();
-  const logins = [...$('logins').selectedOptions].map((o) => o.value);
+  const logins = pickedLogins();
   const result = $('detection-result');
   if (logins.length === 0) {
     result.textContent = 'Pick at least one user.';
@@ -377,6 +407,9 @@ document.addEventListener('keydown', (event) => {
 
 $('composer').addEventListener('submit', onCommand);
 $('detection').addEventListener('submit', onDetection);
+$('logins').addEventListener('change', showPickedCount);
+$('logins-filter').addEventListener('input', onUserFilter);
+$('webhook-test').addEventListener('click', onWebhookTest);
 new EventSource('/console/events').addEventListener('change', scheduleRefresh);
 setUpCiiPanel().catch((err) => toast(`Could not load the CII catalogue: ${err}`, 'error'));
 refresh(true).catch((err) => toast(`Could not load the state: ${err}`, 'error'));

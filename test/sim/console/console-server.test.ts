@@ -86,6 +86,27 @@ describe('demo console server', () => {
     expect(await auth.json()).toMatchObject({ ok: true, user_id: 'UBOT' });
   });
 
+  it('serves a favicon, also where browsers look for one by default', async () => {
+    const icon = await fetch(`${fake.url}/favicon.ico`, { redirect: 'manual' });
+    expect(icon.status).toBe(301);
+    expect(icon.headers.get('location')).toBe('/console/assets/favicon.svg');
+    const svg = await fetch(`${fake.url}/favicon.ico`);
+    expect(svg.headers.get('content-type')).toBe('image/svg+xml');
+    expect(await svg.text()).toContain('<svg');
+    expect(await (await fetch(consoleHandle.url)).text()).toContain('rel="icon" href="/console/assets/favicon.svg"');
+  });
+
+  it("sends CII's Test Connectivity event to every registered webhook and reports each answer", async () => {
+    const answer = await post('/console/webhook-test', {});
+    expect(answer.body).toMatchObject({ ok: true, deliveries: [{ endpoint: toy.webhookUrl, status: 202 }] });
+    const form = await fetch(`${fake.url}/console/webhook-test`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: '',
+    });
+    expect(form.status).toBe(400);
+  });
+
   it('lists the channels, the two users to act as, and the CII catalogue', async () => {
     const state = await snapshot(RESPONDER);
     expect(state.channels).toEqual([
@@ -191,6 +212,23 @@ describe('demo console server', () => {
     expect(updated).toMatchObject({ ref: card.ref, edited: true, text: `Approved by ${RESPONDER}` });
     expect(updated?.blocks.some((b) => b.type === 'actions')).toBe(false);
     expect(updated?.replies.map((r) => r.text)).toEqual([`Approved by <@${RESPONDER}>.`]);
+  });
+
+  it('ignores a click on a button that is already gone (a double click), as Slack would, and sends nothing', async () => {
+    const card = await fireDetection();
+    await click(RESPONDER, card.ref, 'approve');
+    await fake.waitForCalls('chat.postMessage', 2);
+    const posted = fake.calls.length;
+    const again = await click(RESPONDER, card.ref, 'approve');
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({
+      ok: true,
+      ignored: expect.stringContaining("no element with action_id 'approve'"),
+    });
+    const deleted = await click(RESPONDER, 'm:1.000001', 'approve');
+    expect(deleted.body).toMatchObject({ ok: true, ignored: expect.stringContaining('no message 1.000001') });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(fake.calls).toHaveLength(posted);
   });
 
   it('clicks in an ephemeral message: the app shares in the channel and deletes the ephemeral one', async () => {
