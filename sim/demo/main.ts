@@ -1,4 +1,4 @@
-import { createDemoLogger } from './log-lines.ts';
+import { createLogger } from '../../src/logger.ts';
 import { DemoStartError, demoPort } from './start-errors.ts';
 import { startDemo, type Demo } from './start-demo.ts';
 
@@ -12,7 +12,8 @@ let demo: Demo;
 try {
   demo = await startDemo({
     port: demoPort(process.env.DEMO_PORT, 3030),
-    logger: createDemoLogger(process.env.LOG_LEVEL === 'debug' ? 'debug' : 'warn'),
+    // One readable line an entry for the person watching the terminal (the app's default stays JSON).
+    logger: createLogger({ level: process.env.LOG_LEVEL === 'debug' ? 'debug' : 'warn', format: 'line' }),
   });
 } catch (err) {
   if (err instanceof DemoStartError) fail(err.message);
