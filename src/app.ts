@@ -10,23 +10,23 @@ import { createIdentityProviders } from './idp/registry.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { requestIdFrom, withRequestId } from './request-id.ts';
 import { createAlertIngest } from './services/alerts/ingest.ts';
+import { createAlertPipeline } from './services/alerts/pipeline.ts';
 import { createAuditService } from './services/audit.ts';
+import { createCardService } from './services/cards/card-service.ts';
 import { createDeliveryWorker, type DeliveryWorkerDeps } from './services/delivery/worker.ts';
 import { createLookupService } from './services/lookup.ts';
 import { createResponseService } from './services/responses/response-service.ts';
 import { createSubscriptionService } from './services/subscriptions.ts';
-import { createAlertCards } from './slack/alert-cards.ts';
+import { createAlertCardWriter } from './slack/alert-cards.ts';
 import { createCardRenderer } from './slack/alert-renderer.ts';
 import { createChannelPoster } from './slack/channel-poster.ts';
-import { createPrincipalResolver } from './slack/principals.ts';
+import { createPrincipalResolver, responderCheck } from './slack/principals.ts';
 import { registerListeners } from './slack/register.ts';
 import { createSlackPoster } from './slack/slack-poster.ts';
 import { createUserEmails } from './slack/user-emails.ts';
+import { createSlackWebApi } from './slack/web-api.ts';
 import { openStore } from './store/open-store.ts';
 import { createWebhookRoute } from './webhook/route.ts';
-
-/** Users per finding whose CII digest is fetched as soon as the finding is stored. */
-const PREFETCHED_USERS = 10;
 
 export interface AppOptions {
   logger?: Logger;
@@ -74,6 +74,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     groupThreshold: config.alerts.groupThreshold,
     logger: logger.child('ingest'),
   });
+  // The worker needs Slack's client, which exists only once the app (and so this pipeline's route) is built.
+  const alerts = createAlertPipeline({ ingest, worker: { kick: () => worker.kick() }, lookup });
 
   // Healthy means the database answers: a replica that lost it should be restarted, not sent traffic.
   const customRoutes: CustomRoute[] = [createHealthRoute(() => store.schemaVersion().then(() => ({ ok: true })))];
@@ -83,16 +85,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
         secret: config.webhook.secret,
         headerName: config.webhook.headerName,
         logger: logger.child('webhook'),
-        onFailedCheck: async (finding) => {
-          const result = await ingest.ingest(finding);
-          if (result.deliveriesCreated > 0) {
-            worker.kick();
-            // Warm the lookup cache for the first cards, so posting them does not wait on CII. Bounded: the
-            // rest are enriched when their turn comes, at Slack's pace, not all at once against CII.
-            lookup.prefetchStates(finding.users.slice(0, PREFETCHED_USERS).map((u) => u.login));
-          }
-          return result;
-        },
+        onFailedCheck: (finding) => alerts.receive(finding),
         onTest: (at) => ingest.recordWebhookTest(at),
       }),
     );
@@ -129,23 +122,19 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     responders: config.responders,
     admins: config.admins,
   });
-  const cards = createAlertCards({ client: app.client, store, render, logger: logger.child('cards') });
+  const slack = createSlackWebApi(app.client);
+  const cards = createCardService({
+    store,
+    writer: createAlertCardWriter({ slack, render, logger: logger.child('cards') }),
+    logger: logger.child('cards'),
+  });
   const worker = createDeliveryWorker({
     store,
-    poster: createSlackPoster(app.client),
+    poster: createSlackPoster(slack),
     render,
-    enrich: async (login) => {
-      const state = await lookup.userState(login);
-      return { displayName: state.displayName, referenceUrl: state.referenceUrl ?? undefined };
-    },
+    enrich: (login) => lookup.enrichment(login),
     logger: logger.child('delivery'),
-    // A decision taken while this card was being posted: bring the new copy up to date with the others.
-    afterPost: async (claimed) => {
-      if (claimed.kind !== 'alert') return;
-      const current = await store.getAlert(claimed.alert.id);
-      if (current && (current.state !== 'open' || current.version !== claimed.alert.version))
-        await cards.refresh(current.id);
-    },
+    afterPost: (claimed) => cards.afterPost(claimed),
     onSubscriptionBroken: (id, reason) => {
       subscriptions.invalidate();
       logger.warn('a subscription is broken: Slack refused to post its alerts', { subscriptionId: id, reason });
@@ -153,15 +142,13 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     ...options.delivery,
   });
 
-  const channels = createChannelPoster({ client: app.client, logger: logger.child('slack') });
+  const channels = createChannelPoster({ slack, logger: logger.child('slack') });
   const principals = createPrincipalResolver({ client: app.client, logger: logger.child('slack') });
-  // Deny by default: with no responders configured nobody may act on alerts.
-  const isResponder = (userId: string) => principals.includes(userId, config.responders);
   const responses = createResponseService({
     store,
     cii,
     providers: identityProviders,
-    isResponder,
+    isResponder: responderCheck(principals, config.responders),
     emailOf: createUserEmails({ client: app.client }),
     cards,
     clock: { now: () => now().getTime() },

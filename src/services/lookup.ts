@@ -2,6 +2,7 @@ import { LRUCache } from 'lru-cache';
 import type { CiiClient, CiiEndpoints } from '../cii/client.ts';
 import type { EndUser, EndUserState, EndUsersByIp, IntegrationStatus } from '../cii/schemas.ts';
 import type { Logger } from '../logger.ts';
+import type { Enrichment } from './delivery/compose.ts';
 
 export interface UserLookup {
   user: EndUser;
@@ -28,6 +29,8 @@ export interface LookupService {
   usersByIp(ip: string): Promise<IpLookup>;
   /** The digest alone, for enriching alert cards; shares the cache with nothing else. */
   userState(login: string): Promise<EndUserState>;
+  /** What an alert card shows of the user beyond CII's finding: the digest's name and link. */
+  enrichment(login: string): Promise<Enrichment>;
   /**
    * Warms `userState` for these logins in the background. Bounded both ways: a few CII calls at a time, and a
    * short queue that drops what a burst adds beyond it (those are looked up when they are needed).
@@ -110,6 +113,10 @@ export function createLookupService(deps: LookupDeps): LookupService {
     user: (login) => cached<UserLookup>(`user\u0000${login.trim().toLowerCase()}`),
     usersByIp: (ip) => cached<IpLookup>(`ip\u0000${ip.trim().toLowerCase()}`),
     userState: (login) => cached<EndUserState>(stateKey(login)),
+    enrichment: async (login) => {
+      const state = await cached<EndUserState>(stateKey(login));
+      return { displayName: state.displayName, referenceUrl: state.referenceUrl ?? undefined };
+    },
     health: async () => {
       const started = now();
       const ping = await deps.cii.ping().then(

@@ -1,82 +1,67 @@
-import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../logger.ts';
-import type { AlertCards } from '../services/responses/types.ts';
-import type { AlertStore, OutboxStore } from '../store/types.ts';
+import type { CardWriter } from '../services/cards/card-service.ts';
 import type { AlertCardRenderer } from './alert-renderer.ts';
-import { platformCode } from './channel-poster.ts';
 import { responseReport } from './views/alert-decision.ts';
+import type { SlackMessage } from './views/limits.ts';
+import { classifySlackError, type SlackWebApi } from './web-api.ts';
 
 /**
  * Every posted copy of an alert's card, over the Web API: `chat.update` re-renders each copy (thread cards
  * under a summary included), replies go in each copy's thread. Slack failures are logged, never thrown:
  * the decision is already stored, and the next refresh renders it again.
  */
-export function createAlertCards(deps: {
-  client: WebClient;
-  store: Pick<AlertStore, 'getAlert' | 'listAlertActions'> & Pick<OutboxStore, 'postedCopiesOf'>;
+export function createAlertCardWriter(deps: {
+  slack: Pick<SlackWebApi, 'postMessage' | 'updateMessage'>;
   render: AlertCardRenderer;
   logger: Logger;
-}): AlertCards {
-  const { client, store, render, logger } = deps;
-
-  const copiesOf = (alertId: string) =>
-    store.postedCopiesOf(alertId).catch((err: unknown) => {
-      logger.error('could not list the posted cards of an alert', { alertId, err });
-      return [];
-    });
+}): CardWriter {
+  const { slack, render, logger } = deps;
 
   return {
-    async refresh(alertId) {
-      let message;
+    async update(copies, alert, actions) {
+      let message: SlackMessage;
       try {
-        const [alert, actions] = await Promise.all([store.getAlert(alertId), store.listAlertActions(alertId)]);
-        if (!alert) return;
         message = render.decided(alert, actions);
       } catch (err) {
-        logger.error('could not render an alert card for update', { alertId, err });
+        logger.error('could not render an alert card for update', { alertId: alert.id, err });
         return;
       }
-      const { text, blocks } = message;
       await Promise.all(
-        (await copiesOf(alertId)).map(async (copy) => {
+        copies.map(async (copy) => {
           try {
-            await client.chat.update({ channel: copy.channelId, ts: copy.ts, text, blocks });
+            await slack.updateMessage({ channel: copy.channelId, ts: copy.ts, ...message });
           } catch (err) {
             logger.warn('could not update a posted alert card', {
-              alertId,
+              alertId: alert.id,
               channelId: copy.channelId,
               ts: copy.ts,
-              code: platformCode(err),
-              err,
+              ...failureOf(err),
             });
           }
         }),
       );
     },
 
-    async threadReply(alertId, report) {
-      const { text, blocks } = responseReport({ ...report, by: report.actor, at: new Date(report.at) });
+    async reply(copies, alertId, report) {
+      const message = responseReport({ ...report, by: report.actor, at: new Date(report.at) });
       await Promise.all(
-        (await copiesOf(alertId)).map(async (copy) => {
+        copies.map(async (copy) => {
           try {
-            await client.chat.postMessage({
-              channel: copy.channelId,
-              thread_ts: copy.threadTs ?? copy.ts,
-              text,
-              blocks,
-              unfurl_links: false,
-              unfurl_media: false,
-            });
+            await slack.postMessage({ channel: copy.channelId, threadTs: copy.threadTs ?? copy.ts, ...message });
           } catch (err) {
             logger.warn('could not reply under a posted alert card', {
               alertId,
               channelId: copy.channelId,
-              code: platformCode(err),
-              err,
+              ...failureOf(err),
             });
           }
         }),
       );
     },
   };
+}
+
+function failureOf(err: unknown) {
+  const e = classifySlackError(err);
+  return { code: e.code, failure: e.failure.kind, err };
 }

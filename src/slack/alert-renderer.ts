@@ -1,6 +1,6 @@
 import type { CardRenderer } from '../services/delivery/compose.ts';
 import { currentResults } from '../services/responses/provider-results.ts';
-import type { AlertActionResult, StoredAlert } from '../store/types.ts';
+import type { NewAlertActionResult, StoredAlert } from '../store/types.ts';
 import { alertCard, BLOCK_NEEDS_PROVIDER, type AlertActions, type AlertCardInput } from './views/alert-card.ts';
 import type { DecisionView } from './views/alert-decision.ts';
 import { alertSummaryCard } from './views/alert-summary-card.ts';
@@ -8,7 +8,7 @@ import type { SlackMessage } from './views/limits.ts';
 
 export interface AlertCardRenderer extends CardRenderer {
   /** The card of an alert as it is now: its decision, with the provider results of that decision. */
-  decided(alert: StoredAlert, actions: readonly AlertActionResult[]): SlackMessage;
+  decided(alert: StoredAlert, actions: readonly NewAlertActionResult[]): SlackMessage;
 }
 
 export interface CardRendererDeps {
@@ -22,7 +22,10 @@ export interface CardRendererDeps {
 }
 
 /** The decision the card shows for an alert; undefined while it is open. */
-export function decisionView(alert: StoredAlert, actions: readonly AlertActionResult[] = []): DecisionView | undefined {
+export function decisionView(
+  alert: StoredAlert,
+  actions: readonly NewAlertActionResult[] = [],
+): DecisionView | undefined {
   const by = alert.decidedBy ?? 'unknown';
   const at = new Date(alert.decidedAt ?? alert.createdAt);
   const action = alert.decisionAction ?? 'block';

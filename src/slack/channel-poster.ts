@@ -1,5 +1,5 @@
-import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../logger.ts';
+import { classifySlackError, type SlackWebApi } from './web-api.ts';
 import type { SlackMessage } from './views/limits.ts';
 
 export type PostOutcome = { ok: true; ts: string } | { ok: false; reason: string; code: string };
@@ -11,25 +11,25 @@ export interface ChannelPoster {
   ensureCanPost(channelId: string): Promise<{ ok: true } | { ok: false; reason: string; code: string }>;
 }
 
-export function createChannelPoster(deps: { client: WebClient; logger: Logger }): ChannelPoster {
-  const { client, logger } = deps;
+/** Posts answers people share; a refusal comes back as words for them, not as an exception. */
+export function createChannelPoster(deps: { slack: SlackWebApi; logger: Logger }): ChannelPoster {
+  const { slack, logger } = deps;
 
   async function ensureCanPost(channelId: string): Promise<{ ok: true } | { ok: false; reason: string; code: string }> {
     try {
-      const info = await client.conversations.info({ channel: channelId });
-      const channel = info.channel;
-      if (channel?.is_archived) return refuse('is_archived', 'This channel is archived.');
-      if (channel?.is_member) return { ok: true };
-      if (channel?.is_private || channel?.is_im || channel?.is_mpim) {
+      const channel = await slack.channelInfo(channelId);
+      if (channel.isArchived) return refuse('is_archived', 'This channel is archived.');
+      if (channel.isMember) return { ok: true };
+      if (channel.isPrivate) {
         return refuse(
           'not_in_channel',
           'I am not in this private conversation: invite me first (`/invite @CII`), then try again.',
         );
       }
-      await client.conversations.join({ channel: channelId });
+      await slack.joinChannel(channelId);
       return { ok: true };
     } catch (err) {
-      const code = platformCode(err);
+      const { code } = classifySlackError(err);
       if (code === 'channel_not_found') {
         return refuse(
           code,
@@ -47,10 +47,10 @@ export function createChannelPoster(deps: { client: WebClient; logger: Logger })
       const ready = await ensureCanPost(channelId);
       if (!ready.ok) return ready;
       try {
-        const res = await client.chat.postMessage({ channel: channelId, text: message.text, blocks: message.blocks });
-        return { ok: true, ts: res.ts ?? '' };
+        // A shared answer is posted as people post: Slack's own link previews apply.
+        return { ok: true, ...(await slack.postMessage({ channel: channelId, ...message, unfurl: true })) };
       } catch (err) {
-        const code = platformCode(err) ?? 'slack_error';
+        const code = classifySlackError(err).code ?? 'slack_error';
         logger.warn('could not post to the channel', { channelId, code, err });
         return refuse(code, `Slack refused the message (${code}); try again in a moment.`);
       }
@@ -60,10 +60,4 @@ export function createChannelPoster(deps: { client: WebClient; logger: Logger })
 
 function refuse(code: string, reason: string) {
   return { ok: false as const, code, reason };
-}
-
-/** The `error` of an `ok:false` Web API answer, when that is what failed. */
-export function platformCode(err: unknown): string | undefined {
-  const data = (err as { data?: { error?: unknown } } | undefined)?.data;
-  return typeof data?.error === 'string' ? data.error : undefined;
 }

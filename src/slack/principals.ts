@@ -39,3 +39,11 @@ export function createPrincipalResolver(deps: {
     },
   };
 }
+
+/** CII_RESPONDERS membership. Deny by default: with no responders configured nobody may act on alerts. */
+export function responderCheck(
+  principals: PrincipalResolver,
+  responders: readonly string[],
+): (userId: string) => Promise<boolean> {
+  return (userId) => principals.includes(userId, responders);
+}

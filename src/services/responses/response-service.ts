@@ -120,7 +120,7 @@ export function createResponseService(deps: ResponseServiceDeps): ResponseServic
     return store.transitionAlert(alert.id, { from, to, actor: actor.userId, at: now(), ...(action ? { action } : {}) });
   }
 
-  /** Starts provider work: the CAS into `in_progress`, then every card loses its buttons. */
+  /** Starts provider work: the CAS into `in_progress`, then every card loses its buttons (no results shown). */
   async function start(
     alert: StoredAlert,
     from: AlertState[],
@@ -128,7 +128,7 @@ export function createResponseService(deps: ResponseServiceDeps): ResponseServic
     action?: ResponseAction,
   ): Promise<TransitionResult> {
     const started = await move(alert, from, 'in_progress', actor, action);
-    if (started.moved) await cards.refresh(alert.id);
+    if (started.moved) await cards.show(started.alert, []);
     return started;
   }
 
@@ -167,11 +167,15 @@ export function createResponseService(deps: ResponseServiceDeps): ResponseServic
     };
   }
 
-  /** Records the results with the move out of `in_progress`, then updates every card and replies in its thread. */
+  /**
+   * Records the results with the move out of `in_progress`, then updates every card and replies in its thread.
+   * `previous`: the alert's results before this attempt, so the cards show them all without reading them again.
+   */
   async function finish(
     alert: StoredAlert,
     action: ResponseAction,
     actor: Actor,
+    previous: readonly AlertActionResult[],
     done: { results: NewAlertActionResult[]; complete: boolean; error?: string },
   ): Promise<ResponseOutcome> {
     const succeeded = action === 'block' ? 'blocked' : 'unblocked';
@@ -192,8 +196,14 @@ export function createResponseService(deps: ResponseServiceDeps): ResponseServic
     }
     const results = done.results.map(toOutcome);
     const error = done.error ? { error: done.error } : {};
-    await cards.refresh(alert.id);
-    await cards.threadReply(alert.id, { action, state: to, actor: actor.userId, at, results, ...error });
+    await cards.report(finished.alert, [...previous, ...done.results], {
+      action,
+      state: to,
+      actor: actor.userId,
+      at,
+      results,
+      ...error,
+    });
     if (to === 'failed') return { kind: 'failed', alert: finished.alert, action, results, ...error };
     return { kind: succeeded, alert: finished.alert, results };
   }
@@ -212,7 +222,7 @@ export function createResponseService(deps: ResponseServiceDeps): ResponseServic
         .map((account) => ({ provider: account.provider, providerUserId: account.userId }));
     } catch (err) {
       logger.warn('could not read the user from CII to block them', { alertId: alert.id, err });
-      return finish(alert, 'block', actor, {
+      return finish(alert, 'block', actor, previous, {
         results: [],
         complete: false,
         error: `Could not read the user’s accounts from CII: ${ciiFailure(err, alert.login)}`,
@@ -222,7 +232,7 @@ export function createResponseService(deps: ResponseServiceDeps): ResponseServic
       const configured = Object.values(providers)
         .map((p) => p.label)
         .join(', ');
-      return finish(alert, 'block', actor, {
+      return finish(alert, 'block', actor, previous, {
         results: [],
         complete: false,
         error: `CII lists no account of this user in ${configured}`,
@@ -236,7 +246,7 @@ export function createResponseService(deps: ResponseServiceDeps): ResponseServic
     const results = await Promise.all(
       targets.filter((t) => !blocked.has(targetKey(t))).map((t) => act(t, 'block', actor)),
     );
-    return finish(alert, 'block', actor, { results, complete: results.every((r) => r.ok) });
+    return finish(alert, 'block', actor, previous, { results, complete: results.every((r) => r.ok) });
   }
 
   /** Reverses each block that succeeded, except the reversals a previous attempt already did. */
@@ -252,7 +262,7 @@ export function createResponseService(deps: ResponseServiceDeps): ResponseServic
     );
     const targets = currentResults(previous, 'block').filter((r) => r.ok && !unblocked.has(targetKey(r)));
     const results = await Promise.all(targets.map((t) => act(t, 'unblock', actor)));
-    return finish(alert, 'unblock', actor, { results, complete: results.every((r) => r.ok) });
+    return finish(alert, 'unblock', actor, previous, { results, complete: results.every((r) => r.ok) });
   }
 
   return {
@@ -260,7 +270,7 @@ export function createResponseService(deps: ResponseServiceDeps): ResponseServic
       respond('approve', alertId, actor, async (alert) => {
         const approved = await move(alert, ['open'], 'approved', actor);
         if (!approved.moved) return already(approved.alert);
-        await cards.refresh(alert.id);
+        await cards.show(approved.alert, []);
         return { kind: 'approved', alert: approved.alert };
       }),
 
@@ -268,6 +278,7 @@ export function createResponseService(deps: ResponseServiceDeps): ResponseServic
       respond('block', alertId, actor, async (alert) => {
         const started = await start(alert, ['open'], actor, 'block');
         if (!started.moved) return already(started.alert);
+        // An open alert has no results: they are only recorded when an action leaves `in_progress`.
         return performBlock(started.alert, actor, []);
       }),
 

@@ -1,4 +1,4 @@
-import type { AlertState, ResponseAction, StoredAlert } from '../../store/types.ts';
+import type { AlertState, NewAlertActionResult, ResponseAction, StoredAlert } from '../../store/types.ts';
 
 /** Who clicked, where: every click is audited with it. */
 export interface Actor {
@@ -53,10 +53,15 @@ export interface ResponseReport {
 
 /** The posted cards of an alert, implemented over Slack; errors are logged there, never thrown. */
 export interface AlertCards {
-  /** Re-renders every posted copy of the alert's card from the store. */
+  /**
+   * Re-renders every posted copy from what the caller holds: the alert as it is now and every provider result
+   * it has (none are shown while it is open, approved or in progress).
+   */
+  show(alert: StoredAlert, actions: readonly NewAlertActionResult[]): Promise<void>;
+  /** `show`, then the report in the thread of every posted copy. */
+  report(alert: StoredAlert, actions: readonly NewAlertActionResult[], report: ResponseReport): Promise<void>;
+  /** Recovery paths, which hold nothing: re-reads the alert and its results from the store, then `show`. */
   refresh(alertId: string): Promise<void>;
-  /** Posts the report in the thread of every posted copy. */
-  threadReply(alertId: string, report: ResponseReport): Promise<void>;
 }
 
 export interface ResponseService {

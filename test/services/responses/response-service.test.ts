@@ -63,7 +63,11 @@ describe('response service', () => {
       refresh: async (id) => {
         refreshes.push((await store.getAlert(id))!.state);
       },
-      threadReply: async (_id, report) => {
+      show: async (alert) => {
+        refreshes.push(alert.state);
+      },
+      report: async (alert, _actions, report) => {
+        refreshes.push(alert.state);
         reports.push(report);
       },
     };

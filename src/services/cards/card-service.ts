@@ -1,0 +1,72 @@
+import type { Logger } from '../../logger.ts';
+import type {
+  AlertStore,
+  ClaimedDelivery,
+  NewAlertActionResult,
+  OutboxStore,
+  PostedCopy,
+  StoredAlert,
+} from '../../store/types.ts';
+import type { AlertCards, ResponseReport } from '../responses/types.ts';
+
+/** Writes to the posted copies of a card, implemented over Slack; failures are logged there, never thrown. */
+export interface CardWriter {
+  /** Re-renders each copy with the alert's decision and the provider results it has. */
+  update(copies: readonly PostedCopy[], alert: StoredAlert, actions: readonly NewAlertActionResult[]): Promise<void>;
+  /** Posts the report in the thread of each copy. */
+  reply(copies: readonly PostedCopy[], alertId: string, report: ResponseReport): Promise<void>;
+}
+
+export interface CardService extends AlertCards {
+  /** A card was just posted: if a decision was taken while it was being posted, bring it up to date. */
+  afterPost(claimed: ClaimedDelivery): Promise<void>;
+}
+
+/**
+ * The posted cards of alerts. Callers pass the alert and results they hold, so an update costs one store
+ * read (the copies); only `refresh` and `afterPost`, the recovery paths, read the alert again.
+ */
+export function createCardService(deps: {
+  store: Pick<AlertStore, 'getAlert' | 'listAlertActions'> & Pick<OutboxStore, 'postedCopiesOf'>;
+  writer: CardWriter;
+  logger: Logger;
+}): CardService {
+  const { store, writer, logger } = deps;
+
+  const copiesOf = (alertId: string) =>
+    store.postedCopiesOf(alertId).catch((err: unknown) => {
+      logger.error('could not list the posted cards of an alert', { alertId, err });
+      return [];
+    });
+
+  const show = async (alert: StoredAlert, actions: readonly NewAlertActionResult[]) =>
+    writer.update(await copiesOf(alert.id), alert, actions);
+
+  async function refresh(alertId: string): Promise<void> {
+    let alert, actions;
+    try {
+      [alert, actions] = await Promise.all([store.getAlert(alertId), store.listAlertActions(alertId)]);
+    } catch (err) {
+      logger.error('could not read an alert to update its cards', { alertId, err });
+      return;
+    }
+    if (alert) await show(alert, actions);
+  }
+
+  return {
+    show,
+    refresh,
+    async report(alert, actions, report) {
+      const copies = await copiesOf(alert.id);
+      await writer.update(copies, alert, actions);
+      await writer.reply(copies, alert.id, report);
+    },
+    async afterPost(claimed) {
+      if (claimed.kind !== 'alert') return;
+      const current = await store.getAlert(claimed.alert.id);
+      if (current && (current.state !== 'open' || current.version !== claimed.alert.version)) {
+        await show(current, await store.listAlertActions(current.id));
+      }
+    },
+  };
+}

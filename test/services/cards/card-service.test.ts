@@ -1,0 +1,136 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { EndUser } from '../../../src/cii/schemas.ts';
+import { silentLogger } from '../../../src/logger.ts';
+import { createCardService, type CardWriter } from '../../../src/services/cards/card-service.ts';
+import { createResponseService } from '../../../src/services/responses/response-service.ts';
+import { openSqliteStore } from '../../../src/store/sqlite/sqlite-store.ts';
+import type { ClaimedDelivery, NewAlertActionResult, Store } from '../../../src/store/types.ts';
+import { record } from '../../store/contract.ts';
+
+const LOGIN = 'ann@example.com';
+const ANALYST = { userId: 'UANALYST', userName: 'bob', teamId: 'T1', channelId: 'C1' };
+
+/** The store, counting every call made through it. */
+function counting(store: Store): { store: Store; calls: string[] } {
+  const calls: string[] = [];
+  const proxy = new Proxy(store, {
+    get(target, name, receiver) {
+      const value: unknown = Reflect.get(target, name, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        calls.push(String(name));
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+  return { store: proxy, calls };
+}
+
+/** A card writer that records what it was asked to show, per copy. */
+function recordingWriter() {
+  const updates: Array<{ ts: string[]; state: string; actions: NewAlertActionResult[] }> = [];
+  const replies: Array<{ ts: string[]; state: string }> = [];
+  const writer: CardWriter = {
+    update: async (copies, alert, actions) => {
+      updates.push({ ts: copies.map((c) => c.ts), state: alert.state, actions: [...actions] });
+    },
+    reply: async (copies, _alertId, report) => {
+      replies.push({ ts: copies.map((c) => c.ts), state: report.state });
+    },
+  };
+  return { writer, updates, replies };
+}
+
+describe('card service', () => {
+  let raw: Store;
+  let alertId: string;
+  let claimed: ClaimedDelivery;
+
+  beforeEach(async () => {
+    raw = openSqliteStore(':memory:', { logger: silentLogger });
+    alertId = (await raw.recordFinding(record('e1', 'f1', [LOGIN]))).alertsCreated[0]!.id;
+    [claimed] = (await raw.claimDueDeliveries({
+      now: Date.now() + 60_000,
+      limit: 10,
+      leaseMs: 30_000,
+      owner: 'test',
+      channelIntervalMs: 0,
+    })) as [ClaimedDelivery];
+    await raw.markDelivered(claimed.delivery.id, { ts: '111.1' });
+  });
+  afterEach(() => raw.close());
+
+  function respondWith(store: Store, writer: CardWriter) {
+    const cards = createCardService({ store, writer, logger: silentLogger });
+    const endUser = {
+      endUserDetails: { id: 'u1', displayName: 'Ann', login: LOGIN, status: 'ACTIVE' },
+      providerEndUserDetails: [{ provider: 'DUO', userId: 'DU1', login: LOGIN, status: 'ACTIVE' }],
+    } as EndUser;
+    return createResponseService({
+      store,
+      cii: { getEndUser: async () => endUser },
+      providers: {
+        DUO: {
+          provider: 'DUO',
+          label: 'Duo',
+          block: async () => ({ ok: true, steps: ['Duo blocked'] }),
+          unblock: async () => ({ ok: true, steps: ['Duo unblocked'] }),
+        },
+      },
+      isResponder: async () => true,
+      emailOf: async () => 'bob@example.com',
+      cards,
+      clock: { now: () => 1_000 },
+      logger: silentLogger,
+    });
+  }
+
+  it('updates the cards of a Block click from what the response service holds: six store calls, not eleven', async () => {
+    const { store, calls } = counting(raw);
+    const { writer, updates, replies } = recordingWriter();
+    expect(await respondWith(store, writer).block(alertId, ANALYST)).toMatchObject({ kind: 'blocked' });
+    expect(calls).toEqual([
+      'getAlert',
+      'transitionAlert',
+      'postedCopiesOf',
+      'transitionAlert',
+      'postedCopiesOf',
+      'recordAudit',
+    ]);
+    expect(updates.map((u) => [u.ts, u.state, u.actions.map((a) => `${a.provider} ${a.ok}`)])).toEqual([
+      [['111.1'], 'in_progress', []],
+      [['111.1'], 'blocked', ['DUO true']],
+    ]);
+    expect(replies).toEqual([{ ts: ['111.1'], state: 'blocked' }]);
+  });
+
+  it('shows every result of the alert after an Unblock, those of the block included', async () => {
+    const { writer, updates } = recordingWriter();
+    const service = respondWith(raw, writer);
+    await service.block(alertId, ANALYST);
+    await service.unblock(alertId, ANALYST);
+    expect(updates.at(-1)?.state).toBe('unblocked');
+    const summary = (a: NewAlertActionResult) => `${a.action} ${a.provider} ${a.providerUserId} ${a.ok}`;
+    expect(updates.at(-1)?.actions.map(summary)).toEqual(['block DUO DU1 true', 'unblock DUO DU1 true']);
+    expect((await raw.listAlertActions(alertId)).map(summary)).toEqual(updates.at(-1)?.actions.map(summary));
+  });
+
+  it('brings a card posted while a decision was taken up to date, and leaves an undecided one alone', async () => {
+    const { writer, updates } = recordingWriter();
+    const cards = createCardService({ store: raw, writer, logger: silentLogger });
+    await cards.afterPost(claimed);
+    expect(updates).toEqual([]);
+    await raw.transitionAlert(alertId, { from: ['open'], to: 'approved', actor: 'UANALYST', at: 2_000 });
+    await cards.afterPost(claimed);
+    expect(updates).toEqual([{ ts: ['111.1'], state: 'approved', actions: [] }]);
+  });
+
+  it('re-reads the alert on the recovery path, and updates nothing for an alert that does not exist', async () => {
+    const { writer, updates } = recordingWriter();
+    const cards = createCardService({ store: raw, writer, logger: silentLogger });
+    await raw.transitionAlert(alertId, { from: ['open'], to: 'approved', actor: 'UANALYST', at: 2_000 });
+    await cards.refresh(alertId);
+    await cards.refresh('no-such-alert');
+    expect(updates).toEqual([{ ts: ['111.1'], state: 'approved', actions: [] }]);
+  });
+});
