@@ -15,6 +15,7 @@ import { createAuditService } from './services/audit.ts';
 import { createCardService } from './services/cards/card-service.ts';
 import { createDeliveryWorker, type DeliveryWorkerDeps } from './services/delivery/worker.ts';
 import { createLookupService } from './services/lookup.ts';
+import { createInterruptedSweeper } from './services/responses/interrupted-sweeper.ts';
 import { createResponseService } from './services/responses/response-service.ts';
 import { createSubscriptionService } from './services/subscriptions.ts';
 import { createAlertCardWriter } from './slack/alert-cards.ts';
@@ -170,17 +171,13 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   });
 
   // Background work of every replica: the outbox, and actions a crashed replica left in progress.
-  const recoverInterrupted = () =>
-    responses.recoverInterrupted().catch((err: unknown) => logger.error('could not recover interrupted actions', err));
-  let sweeper: NodeJS.Timeout | undefined;
+  const sweeper = createInterruptedSweeper({ responses, logger: logger.child('responses') });
   const startBackground = () => {
     worker.start();
-    void recoverInterrupted();
-    sweeper = setInterval(recoverInterrupted, 60_000);
-    sweeper.unref();
+    sweeper.start();
   };
   const stop = async () => {
-    clearInterval(sweeper);
+    sweeper.stop();
     await app.stop();
     await worker.stop();
     await store.close();
