@@ -1,5 +1,5 @@
 import type { Severity } from '../../alerts/finding.ts';
-import type { GeoLocation } from '../../cii/schemas.ts';
+import type { GeoLocation } from './identity.ts';
 
 // Everything here returns raw text: views escape external parts with `clean()` before putting them in mrkdwn.
 

@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/types';
-import type { Device, EndUser, EndUserState, ProviderAccount, SignInInfo } from '../../cii/schemas.ts';
+import type { Device, EndUser, EndUserState, ProviderAccount, SignInInfo } from './identity.ts';
 import { cardFooter } from './card-footer.ts';
 import {
   formatLocation,
