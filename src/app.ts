@@ -63,6 +63,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const lookup = createLookupService({
     cii,
     ttlSeconds: config.cii.lookupCacheTtlSeconds,
+    defaultEmailDomain: config.cii.defaultEmailDomain,
     logger: logger.child('lookup'),
   });
   const identityProviders = createIdentityProviders(config.identityProviders, { logger: logger.child('idp') });

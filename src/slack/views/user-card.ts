@@ -33,6 +33,8 @@ export interface UserCardInput {
   share?: { value: string };
   /** Slack user id of whoever shared the card. */
   sharedBy?: string;
+  /** The login asked for, when it matched nothing and CII found the user under `user`'s login instead. */
+  askedFor?: string;
 }
 
 // Per-item caps keep the whole card far below Slack's total-text budget even for absurd CII data.
@@ -121,6 +123,18 @@ export function userCard(input: UserCardInput): SlackMessage {
 
   const blocks: KnownBlock[] = [
     { type: 'header', text: plainText(name, LIMITS.header) },
+    ...(input.askedFor === undefined
+      ? []
+      : [
+          {
+            type: 'context',
+            elements: [
+              mrkdwn(
+                `CII has no user \`${clean(input.askedFor, MAX_LOGIN)}\`: found \`${clean(details.login, MAX_LOGIN)}\` instead.`,
+              ),
+            ],
+          } satisfies KnownBlock,
+        ]),
     {
       type: 'section',
       fields: fieldsOf(
