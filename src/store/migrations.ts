@@ -138,5 +138,13 @@ export function migrations(dialect: Dialect): Migration[] {
       CREATE INDEX audit_log_login ON audit_log (lower(login), id);
     `,
     },
+    {
+      version: 3,
+      name: "alerts keep the newer payload fields: the user's trust level, the check's topics, scope, frameworks and explainability",
+      sql: `
+      ALTER TABLE alerts ADD COLUMN trust_level TEXT;
+      ALTER TABLE alerts ADD COLUMN context TEXT;
+    `,
+    },
   ];
 }

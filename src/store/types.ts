@@ -1,4 +1,4 @@
-import type { Severity } from '../alerts/finding.ts';
+import type { FindingContext, Severity } from '../alerts/finding.ts';
 
 /** All times are epoch milliseconds. */
 
@@ -26,6 +26,10 @@ export interface NewAlert {
   description: string[];
   recommendedActions: string[];
   published: string;
+  /** CII's trust level for this user, from newer single-user payloads. */
+  trustLevel?: string;
+  /** Topics, scope, frameworks and explainability of the check, from newer payloads. */
+  context?: FindingContext;
 }
 
 export interface StoredAlert extends NewAlert {
