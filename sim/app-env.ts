@@ -18,6 +18,8 @@ export function simulatorEnv(world: SimulatedWorld): Record<string, string> {
     SLACK_BOT_TOKEN: slack.botToken,
     SLACK_SIGNING_SECRET: world.signingSecret,
     SLACK_API_URL: slack.apiUrl,
+    // Tests, the demo and benchmarks run many apps on one machine: metrics on a free port each.
+    METRICS_PORT: '0',
     CII_CLIENT_ID: cii.credentials.clientId,
     CII_CLIENT_SECRET: cii.credentials.clientSecret,
     ...(cii.credentials.audience === undefined ? {} : { CII_AUDIENCE: cii.credentials.audience }),

@@ -1,13 +1,28 @@
+import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { App, type CustomRoute } from '@slack/bolt';
+import { WebClient, type WebClientOptions } from '@slack/web-api';
 import { createCiiClient, type CiiClientOptions } from './cii/client.ts';
 import type { Config } from './config.ts';
-import { createHealthRoute } from './http/health-route.ts';
+import { createHealthRoute, type HealthCheckResult, READY_PATH } from './http/health-route.ts';
+import { startMetricsServer, type MetricsServer } from './http/metrics-server.ts';
 import { capConnections, DEFAULT_SERVER_LIMITS, serverOptions, type ServerLimits } from './http/server-limits.ts';
 import { withRequestIds } from './http/request-id-route.ts';
 import { createIdentityProviders } from './idp/registry.ts';
 import { createLogger, type Logger } from './logger.ts';
+import {
+  instrumentCii,
+  instrumentClaims,
+  instrumentPipeline,
+  instrumentPoster,
+  instrumentProviders,
+  instrumentResponses,
+  instrumentWebhookRoute,
+} from './metrics/instrument.ts';
+import { createMetrics } from './metrics/metrics.ts';
 import { requestIdFrom, withRequestId } from './request-id.ts';
 import { createAlertIngest } from './services/alerts/ingest.ts';
 import { createAlertPipeline } from './services/alerts/pipeline.ts';
@@ -15,18 +30,23 @@ import { createAuditService } from './services/audit.ts';
 import { createCardService } from './services/cards/card-service.ts';
 import { createDeliveryWorker, type DeliveryWorkerDeps } from './services/delivery/worker.ts';
 import { createLookupService } from './services/lookup.ts';
-import { createInterruptedSweeper } from './services/responses/interrupted-sweeper.ts';
 import { createResponseService } from './services/responses/response-service.ts';
+import { createRetention } from './services/retention.ts';
 import { createSubscriptionService } from './services/subscriptions.ts';
 import { createAlertCardWriter } from './slack/alert-cards.ts';
 import { createCardRenderer } from './slack/alert-renderer.ts';
 import { createChannelPoster } from './slack/channel-poster.ts';
 import { createPrincipalResolver, responderCheck } from './slack/principals.ts';
 import { registerListeners } from './slack/register.ts';
+import { createSlackAuthorization } from './slack/slack-auth.ts';
 import { createSlackPoster } from './slack/slack-poster.ts';
 import { createUserEmails } from './slack/user-emails.ts';
 import { createSlackWebApi } from './slack/web-api.ts';
-import { openStore } from './store/open-store.ts';
+import { StartupError } from './startup-error.ts';
+import { connectStore } from './store/connect.ts';
+import type { BackoffOptions } from './util/backoff.ts';
+import { createInFlight } from './util/in-flight.ts';
+import { within } from './util/within.ts';
 import { createWebhookRoute } from './webhook/route.ts';
 
 export interface AppOptions {
@@ -43,14 +63,37 @@ export interface AppOptions {
   >;
   /** Request timeouts and connection cap of the HTTP server (tests shorten them). */
   server?: Partial<ServerLimits>;
+  /** Waits between start-up attempts while the database or Slack is not reachable yet (tests shorten them). */
+  startupBackoff?: BackoffOptions;
+  /**
+   * Start-up failed for good after startApp returned (Slack rejected the bot token while it was being retried).
+   * The app has stopped serving Slack; main prints the one line and exits 1. Default: log it.
+   */
+  onFatal?: (err: StartupError) => void;
+  /** Longest wait, on stop, for commands, clicks and provider calls under way (default 20 s). */
+  drainMs?: number;
+  /**
+   * On stop, how long the app keeps serving while /readyz already answers 503, so a load balancer polling it
+   * stops sending requests before the listener closes (default 0; main uses 2 s).
+   */
+  drainNoticeMs?: number;
 }
 
 export interface RunningApp {
-  /** Base URL of the HTTP server (Slack requests at `/slack/events`, health at `/healthz`, CII at `/cii/webhook`). */
+  /** Base URL of the HTTP server (Slack at `/slack/events`, `/healthz`, `/readyz`, CII at `/cii/webhook`). */
   url: string;
   port: number;
+  /** `GET /metrics`, when METRICS_PORT is not off. */
+  metricsUrl?: string;
+  /**
+   * Graceful stop: not ready at once, no new requests, the commands, clicks and provider calls under way
+   * finish (bounded by drainMs), the posts under way finish and this replica's outbox leases are released.
+   */
   stop(): Promise<void>;
 }
+
+/** How long start-up waits for Slack's first auth.test answer before serving (not ready) and retrying. */
+const FIRST_SLACK_ANSWER_MS = 1_500;
 
 export async function startApp(config: Config, options: AppOptions = {}): Promise<RunningApp> {
   const logger = options.logger ?? createLogger({ level: config.logLevel, format: config.logFormat });
@@ -59,16 +102,25 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     logger.warn(`CII ${url} comes from the CII_REGION preset, an unverified default: check it with /cii status`);
   }
 
-  const cii = createCiiClient({ ...config.cii, logger, ...options.cii });
+  const shutdown = new AbortController();
+  const store = await connectStore(config.databaseUrl, {
+    logger: logger.child('store'),
+    ...(options.startupBackoff ? { backoff: options.startupBackoff } : {}),
+    signal: shutdown.signal,
+  });
+  const metrics = createMetrics({ stats: () => store.operationalStats() });
+
+  const cii = instrumentCii(createCiiClient({ ...config.cii, logger, ...options.cii }), metrics);
   const lookup = createLookupService({
     cii,
     ttlSeconds: config.cii.lookupCacheTtlSeconds,
-    defaultEmailDomain: config.cii.defaultEmailDomain,
     logger: logger.child('lookup'),
+    onCacheResult: (result) => metrics.lookupCache(result),
   });
-  const identityProviders = createIdentityProviders(config.identityProviders, { logger: logger.child('idp') });
-
-  const store = await openStore(config.databaseUrl, { logger: logger.child('store') });
+  const identityProviders = instrumentProviders(
+    createIdentityProviders(config.identityProviders, { logger: logger.child('idp') }),
+    metrics,
+  );
   const subscriptions = createSubscriptionService({ store });
   const ingest = createAlertIngest({
     store,
@@ -77,19 +129,57 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     logger: logger.child('ingest'),
   });
   // The worker needs Slack's client, which exists only once the app (and so this pipeline's route) is built.
-  const alerts = createAlertPipeline({ ingest, worker: { kick: () => worker.kick() }, lookup });
+  const alerts = instrumentPipeline(
+    createAlertPipeline({ ingest, worker: { kick: () => worker.kick() }, lookup }),
+    metrics,
+  );
 
-  // Healthy means the database answers: a replica that lost it should be restarted, not sent traffic.
-  const customRoutes: CustomRoute[] = [createHealthRoute(() => store.schemaVersion().then(() => ({ ok: true })))];
+  const slackClientOptions: WebClientOptions = {
+    ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
+    // Callers own retries: the delivery worker paces and backs off per channel; interactive calls fail fast.
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    timeout: 10_000,
+    logger: logger.child('slack'),
+  };
+  const slackClient = new WebClient(config.slack.botToken, slackClientOptions);
+  const slackAuth = createSlackAuthorization({
+    client: slackClient,
+    botToken: config.slack.botToken,
+    logger: logger.child('slack'),
+    ...(options.startupBackoff ? { backoff: options.startupBackoff } : {}),
+  });
+
+  // Liveness: the process answers. Readiness: the database answers, Slack accepted the token, not draining.
+  let draining = false;
+  const readiness = async (): Promise<HealthCheckResult> => {
+    const database =
+      (await within(
+        store.schemaVersion().then(
+          () => true,
+          () => false,
+        ),
+        2_000,
+      )) ?? false;
+    const slack = slackAuth.isAuthorized();
+    return {
+      ok: database && slack && !draining,
+      details: { database: database ? 'ok' : 'unavailable', slack: slack ? 'authorized' : 'waiting', draining },
+    };
+  };
+  const customRoutes: CustomRoute[] = [createHealthRoute(), createHealthRoute(readiness, READY_PATH)];
   if (config.webhook.secret) {
     customRoutes.push(
-      createWebhookRoute({
-        secret: config.webhook.secret,
-        headerName: config.webhook.headerName,
-        logger: logger.child('webhook'),
-        onFailedCheck: (finding) => alerts.receive(finding),
-        onTest: (at) => ingest.recordWebhookTest(at),
-      }),
+      instrumentWebhookRoute(
+        createWebhookRoute({
+          secret: config.webhook.secret,
+          headerName: config.webhook.headerName,
+          logger: logger.child('webhook'),
+          onFailedCheck: (finding) => alerts.receive(finding),
+          onTest: (at) => ingest.recordWebhookTest(at),
+        }),
+        metrics,
+      ),
     );
   } else {
     logger.warn('CII_WEBHOOK_SECRET is not set: the CII webhook (POST /cii/webhook) is off and no alerts will arrive');
@@ -97,7 +187,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
 
   const socketMode = config.slack.appToken !== undefined;
   const app = new App({
-    token: config.slack.botToken,
+    // Not `token`: Bolt would start auth.test in its constructor and keep a failure for good (see slack-auth.ts).
+    authorize: slackAuth.authorize,
     signingSecret: config.slack.signingSecret,
     ...(socketMode
       ? { socketMode: true, appToken: config.slack.appToken, installerOptions: { port: config.http.port } }
@@ -106,17 +197,13 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     // The app keeps no per-conversation state: skip Bolt's conversation store on every request.
     convoStore: false,
     logger: logger.child('bolt'),
-    clientOptions: {
-      ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
-      // Callers own retries: the delivery worker paces and backs off per channel; interactive calls fail fast.
-      retryConfig: { retries: 0 },
-      rejectRateLimitedCalls: true,
-      timeout: 10_000,
-    },
+    clientOptions: slackClientOptions,
   });
 
-  // Every line logged while a command, click or event is handled carries one id (Slack sends none).
-  app.use(({ next }) => withRequestId(requestIdFrom(undefined), next));
+  // Every line logged while a command, click or event is handled carries one id (Slack sends none); the work
+  // under way is counted so a shutdown lets it finish.
+  const inFlight = createInFlight();
+  app.use(({ next }) => inFlight.track(() => withRequestId(requestIdFrom(undefined), next)));
 
   const render = createCardRenderer({
     blockProviders: Object.values(identityProviders).map((p) => p.label),
@@ -124,15 +211,17 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     responders: config.responders,
     admins: config.admins,
   });
-  const slack = createSlackWebApi(app.client);
+  const slack = createSlackWebApi(slackClient);
   const cards = createCardService({
     store,
     writer: createAlertCardWriter({ slack, render, logger: logger.child('cards') }),
     logger: logger.child('cards'),
   });
+  const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const worker = createDeliveryWorker({
-    store,
-    poster: createSlackPoster(slack),
+    store: instrumentClaims(store, metrics),
+    owner,
+    poster: instrumentPoster(createSlackPoster(slack), metrics),
     render,
     enrich: (login) => lookup.enrichment(login),
     logger: logger.child('delivery'),
@@ -145,17 +234,18 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   });
 
   const channels = createChannelPoster({ slack, logger: logger.child('slack') });
-  const principals = createPrincipalResolver({ client: app.client, logger: logger.child('slack') });
-  const responses = createResponseService({
+  const principals = createPrincipalResolver({ client: slackClient, logger: logger.child('slack') });
+  const responseService = createResponseService({
     store,
     cii,
     providers: identityProviders,
     isResponder: responderCheck(principals, config.responders),
-    emailOf: createUserEmails({ client: app.client }),
+    emailOf: createUserEmails({ client: slackClient }),
     cards,
     clock: { now: () => now().getTime() },
     logger: logger.child('responses'),
   });
+  const responses = instrumentResponses(responseService, metrics);
   registerListeners(app, {
     lookup,
     subscriptions,
@@ -171,25 +261,92 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     ackBudgetMs: options.ackBudgetMs ?? 2_000,
   });
 
-  // Background work of every replica: the outbox, and actions a crashed replica left in progress.
-  const sweeper = createInterruptedSweeper({ responses, logger: logger.child('responses') });
+  // Background work of every replica, once Slack accepted the token: the outbox, actions a crashed replica left
+  // in progress, retention.
+  const recoverInterrupted = () =>
+    responses.recoverInterrupted().catch((err: unknown) => logger.error('could not recover interrupted actions', err));
+  const retention = createRetention({
+    store,
+    retentionDays: config.retention.days,
+    auditRetentionDays: config.retention.auditDays,
+    logger: logger.child('retention'),
+  });
+  let sweeper: NodeJS.Timeout | undefined;
+  let backgroundStarted = false;
   const startBackground = () => {
+    if (backgroundStarted || draining) return;
+    backgroundStarted = true;
     worker.start();
-    sweeper.start();
-  };
-  const stop = async () => {
-    sweeper.stop();
-    await app.stop();
-    await worker.stop();
-    await store.close();
+    void recoverInterrupted();
+    sweeper = setInterval(recoverInterrupted, 60_000);
+    sweeper.unref();
+    retention.start();
   };
 
+  let metricsServer: MetricsServer | undefined;
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      draining = true;
+      shutdown.abort(new Error('stopping'));
+      slackAuth.stop();
+      clearInterval(sweeper);
+      if (options.drainNoticeMs) await sleep(options.drainNoticeMs);
+      const [, drained] = await Promise.all([
+        // No new connections; the requests under way are answered.
+        app.stop().catch((err: unknown) => logger.warn('could not stop the Slack receiver cleanly', err)),
+        inFlight.idle(options.drainMs ?? 20_000),
+        retention.stop(),
+      ]);
+      if (!drained) logger.warn('stopping with Slack work still under way', { inFlight: inFlight.count });
+      await worker.stop();
+      const released = await store.releaseLeases(owner).catch((err: unknown) => {
+        logger.warn('could not release outbox leases; they expire on their own', err);
+        return 0;
+      });
+      if (released > 0) logger.info('released outbox leases for another replica', { released });
+      await metricsServer?.close();
+      await store.close();
+    })());
+
+  // Slack: a first answer is awaited briefly, so a rejected token stops start-up here with one line; a Slack
+  // that is down or silent is retried in the background while the app serves, not ready.
+  let started = false;
+  let fatalBeforeStart: unknown;
+  const authorized = slackAuth.untilAuthorized();
+  authorized.then(startBackground, async (err: unknown) => {
+    if (draining) return;
+    if (!started) {
+      fatalBeforeStart = err;
+      return;
+    }
+    await stop();
+    const fatal = err instanceof StartupError ? err : new StartupError('SLACK_BOT_TOKEN', String(err));
+    (options.onFatal ?? ((e) => logger.error(e.message)))(fatal);
+  });
+  const first = await Promise.race([
+    authorized.then(
+      () => undefined,
+      (err: unknown) => err,
+    ),
+    sleep(FIRST_SLACK_ANSWER_MS, 'waiting' as const),
+  ]);
+
+  const running = (url: string, port: number): RunningApp => {
+    if (fatalBeforeStart !== undefined) throw fatalBeforeStart;
+    started = true;
+    return { url, port, ...(metricsServer ? { metricsUrl: metricsServer.url } : {}), stop };
+  };
   try {
+    if (first !== undefined && first !== 'waiting') throw first;
+    if (config.metrics) {
+      metricsServer = await startMetricsServer(metrics, config.metrics);
+      logger.info('serving metrics', { url: metricsServer.url });
+    }
     if (socketMode) {
       await app.start();
-      startBackground();
       logger.info('connected to Slack in Socket Mode', { healthPort: config.http.port });
-      return { url: `http://127.0.0.1:${config.http.port}`, port: config.http.port, stop };
+      return running(`http://127.0.0.1:${config.http.port}`, config.http.port);
     }
     const limits = { ...DEFAULT_SERVER_LIMITS, ...options.server };
     const server = (await app.start(
@@ -197,14 +354,17 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       serverOptions(limits),
     )) as Server;
     capConnections(server, limits);
-    startBackground();
     const { port } = server.address() as AddressInfo;
     logger.info('listening for Slack requests', { url: `http://${config.http.host}:${port}/slack/events` });
+    if (first === 'waiting') logger.warn('not ready until Slack accepts the bot token (auth.test is being retried)');
     const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;
-    return { url: `http://${host}:${port}`, port, stop };
+    return running(`http://${host}:${port}`, port);
   } catch (err) {
-    // A failed start (port taken, Slack refusing the app token...) must not leave a server or the database open.
+    // A failed start (port taken, Slack refusing a token...) must not leave a server or the database open.
+    draining = true;
+    slackAuth.stop();
     await app.stop().catch(() => undefined);
+    await metricsServer?.close();
     await store.close().catch(() => undefined);
     throw err;
   }

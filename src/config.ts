@@ -26,7 +26,7 @@ const idList = (pattern: RegExp, what: string) =>
 const SLACK_PRINCIPAL = /^[UWS][A-Z0-9]{2,}$/;
 
 /** Environment variables, the app's public configuration contract. */
-const envSchema = z.object({
+export const envSchema = z.object({
   SLACK_BOT_TOKEN: requiredString('the bot token, xoxb-…').pipe(
     z.string().startsWith('xoxb-', 'must start with xoxb-'),
   ),
@@ -44,15 +44,6 @@ const envSchema = z.object({
   CII_TOKEN_URL: optionalUrl,
   CII_API_URL: optionalUrl,
   CII_LOOKUP_CACHE_TTL_SECONDS: intInRange(60, 0, 86_400),
-  CII_DEFAULT_EMAIL_DOMAIN: z.preprocess(
-    (v) => (typeof v === 'string' ? blankToUndefined(v.trim().replace(/^@/, '').toLowerCase()) : v),
-    z
-      .string()
-      .regex(/^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/, {
-        error: 'must be a domain name such as example.com',
-      })
-      .optional(),
-  ),
   CII_WEBHOOK_SECRET: z.preprocess(blankToUndefined, z.string().min(16, 'must be at least 16 characters').optional()),
   CII_WEBHOOK_HEADER: z.preprocess(
     blankToUndefined,
@@ -64,6 +55,8 @@ const envSchema = z.object({
   ),
   CII_ADMINS: idList(SLACK_PRINCIPAL, 'Slack user ids (U…/W…) or user-group ids (S…)'),
   CII_ALERT_GROUP_THRESHOLD: intInRange(5, 1, 1000),
+  CII_RETENTION_DAYS: intInRange(90, 1, 3650),
+  CII_AUDIT_RETENTION_DAYS: intInRange(400, 1, 3650),
   CII_RESPONDERS: idList(SLACK_PRINCIPAL, 'Slack user ids (U…/W…) or user-group ids (S…)'),
   DUO_API_URL: optionalUrl,
   DUO_IKEY: optionalString,
@@ -78,6 +71,10 @@ const envSchema = z.object({
   DATABASE_URL: optionalString,
   PORT: intInRange(3000, 0, 65_535),
   HOST: z.preprocess(blankToUndefined, z.string().default('127.0.0.1')),
+  METRICS_PORT: z.union([z.literal('off'), intInRange(9464, 0, 65_535)], {
+    error: 'must be a whole number from 0 to 65535, or off',
+  }),
+  METRICS_HOST: z.preprocess(blankToUndefined, z.string().default('127.0.0.1')),
   LOG_LEVEL: z.preprocess(
     (v) => (typeof v === 'string' ? blankToUndefined(v.toLowerCase()) : v),
     z.enum(['debug', 'info', 'warn', 'error'], { error: 'must be one of debug, info, warn, error' }).default('info'),
@@ -174,11 +171,11 @@ export interface Config {
     /** Where each URL came from: a variable name, or the CII_REGION preset. */
     urlSources: { tokenUrl: string; apiUrl: string };
     lookupCacheTtlSeconds: number;
-    /** A bare login CII does not know is tried once more as `<login>@<defaultEmailDomain>`. */
-    defaultEmailDomain?: string;
   };
   webhook: { secret?: string; headerName: string };
   alerts: { groupThreshold: number };
+  /** Days alerts, their cards and seen webhook ids are kept; the audit has its own, longer retention. */
+  retention: { days: number; auditDays: number };
   admins: string[];
   /** Who may Approve or Block (deny by default: empty means nobody). */
   responders: string[];
@@ -189,6 +186,8 @@ export interface Config {
   };
   databaseUrl?: string;
   http: { port: number; host: string };
+  /** Where `GET /metrics` is served, apart from the Slack-facing port; undefined when METRICS_PORT=off. */
+  metrics?: { port: number; host: string };
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   logFormat: 'json' | 'line';
 }
@@ -253,10 +252,10 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Config {
         apiUrl: urlSource('CII_API_URL', urls.presetUrls.includes('apiUrl')),
       },
       lookupCacheTtlSeconds: e.CII_LOOKUP_CACHE_TTL_SECONDS,
-      defaultEmailDomain: e.CII_DEFAULT_EMAIL_DOMAIN,
     },
     webhook: { secret: e.CII_WEBHOOK_SECRET, headerName: e.CII_WEBHOOK_HEADER },
     alerts: { groupThreshold: e.CII_ALERT_GROUP_THRESHOLD },
+    retention: { days: e.CII_RETENTION_DAYS, auditDays: e.CII_AUDIT_RETENTION_DAYS },
     admins: e.CII_ADMINS,
     responders: e.CII_RESPONDERS,
     identityProviders: {
@@ -278,6 +277,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Config {
     },
     databaseUrl: e.DATABASE_URL,
     http: { port: e.PORT, host: e.HOST },
+    ...(e.METRICS_PORT === 'off' ? {} : { metrics: { port: e.METRICS_PORT, host: e.METRICS_HOST } }),
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
   };

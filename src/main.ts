@@ -2,6 +2,12 @@ import { startApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { createLogger } from './logger.ts';
 
+/** One line on stderr, then exit 1: what an operator must fix, never a stack trace. */
+function cannotStart(message: string): never {
+  process.stderr.write(`cii-slack cannot start: ${message}\n`);
+  process.exit(1);
+}
+
 async function main(): Promise<void> {
   let config;
   try {
@@ -14,15 +20,22 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger({ level: config.logLevel, format: config.logFormat });
-  const running = await startApp(config, { logger });
+  process.on('unhandledRejection', (err) => {
+    logger.error('unhandled rejection; exiting', err);
+    process.exit(1);
+  });
+  const running = await startApp(config, { logger, drainNoticeMs: 2_000, onFatal: (err) => cannotStart(err.message) });
 
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info('stopping', { signal });
+    logger.info('stopping: finishing the work under way', { signal });
     running.stop().then(
-      () => process.exit(0),
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
       (err: unknown) => {
         logger.error('error while stopping', err);
         process.exit(1);
@@ -34,6 +47,5 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`cii-slack failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
+  cannotStart(err instanceof Error ? err.message : String(err));
 });

@@ -25,9 +25,8 @@ export interface FailedCheckDetail {
   published: string;
   /** Batched shape only. */
   usersFailing?: string[];
-  /** Single shape only: one event per user, with the user's trust level (newer payloads). */
+  /** Single shape only: one event per user. */
   login?: string;
-  userTrustLevel?: string;
   loginDetails: { login: string; details: { key: string; value: string }[] }[];
 }
 
@@ -78,11 +77,6 @@ function envelope(
   };
 }
 
-function singleUser(login: string, users: readonly SimUser[]): Pick<FailedCheckDetail, 'login' | 'userTrustLevel'> {
-  const user = users.find((u) => u.login.toLowerCase() === login.toLowerCase());
-  return user ? { login, userTrustLevel: user.levelOfTrust } : { login };
-}
-
 export function buildFailedCheckEnvelope(input: FailedCheckEnvelopeInput): CiiEnvelope {
   const check = findCheck(input.checkId);
   if (!check) throw new Error(`unknown check id ${input.checkId}`);
@@ -102,7 +96,7 @@ export function buildFailedCheckEnvelope(input: FailedCheckEnvelopeInput): CiiEn
     recommendedActions: [...check.recommendedActions],
     severity: (input.severity ?? check.severity).toLowerCase(),
     published: now.toISOString(),
-    ...(shape === 'single' ? singleUser(input.logins[0]!, users) : { usersFailing: [...input.logins] }),
+    ...(shape === 'single' ? { login: input.logins[0] } : { usersFailing: [...input.logins] }),
     loginDetails,
   };
   return envelope('FAILED_CHECK', input.envelopeId ?? randomUUID(), now, detail);

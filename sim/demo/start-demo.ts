@@ -8,7 +8,7 @@ import { createLogger, type Logger } from '../../src/logger.ts';
 import { simulatorEnv } from '../app-env.ts';
 import { checks } from '../cii/checks.ts';
 import { startCiiSimulator, type CiiSimulator } from '../cii/server.ts';
-import { SEED_DOMAIN, seedAsOf, type SimUser } from '../cii/seed.ts';
+import { seedAsOf, type SimUser } from '../cii/seed.ts';
 import { mountConsole } from '../console/console-server.ts';
 import { startIdpSimulators, type IdpSimulators } from '../idp/simulators.ts';
 import { startFakeSlack, type FakeSlack } from '../slack/fake-slack.ts';
@@ -121,7 +121,6 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const config = loadConfig({
     ...simulatorEnv({ slack, cii, idp, signingSecret: DEMO_SIGNING_SECRET, webhookSecret: DEMO_WEBHOOK_SECRET }),
     CII_RESPONDERS: DEMO_USERS.responder,
-    CII_DEFAULT_EMAIL_DOMAIN: SEED_DOMAIN,
     DATABASE_URL: `sqlite:${join(dir, 'cii-slack.db')}`,
     PORT: '0',
     HOST: '127.0.0.1',

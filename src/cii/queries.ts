@@ -10,11 +10,9 @@ export const PING = /* GraphQL */ `
   }
 `;
 
-/** `getEndUserState` taking the login in `argument`: CII's schema says `login`; one rendering of its docs says `email`. */
-export function endUserStateQuery(argument: string): string {
-  return /* GraphQL */ `
+export const GET_END_USER_STATE = /* GraphQL */ `
   query GetEndUserState($login: String!) {
-    getEndUserState(${argument}: $login) {
+    getEndUserState(login: $login) {
       id displayName login employeeId status userTypeClassification managerLogin
       ipAddresses { ipAddress location { ${GEO} } }
       phoneNumber usedFactors referenceUrl
@@ -22,9 +20,6 @@ export function endUserStateQuery(argument: string): string {
       workingLocationDetails { location { ${GEO} } userLocationPrevalence }
     }
   }`;
-}
-
-export const GET_END_USER_STATE = endUserStateQuery('login');
 
 export const GET_END_USER = /* GraphQL */ `
   query GetEndUser($login: String!) {

@@ -2,16 +2,17 @@ import type { CustomRoute } from '@slack/bolt';
 import { sendJson } from './send-json.ts';
 
 export const HEALTH_PATH = '/healthz';
+export const READY_PATH = '/readyz';
 
 export interface HealthCheckResult {
   ok: boolean;
   details?: Record<string, unknown>;
 }
 
-/** `GET /healthz`: 200 `{status: 'ok'}`, or 503 when the check says not ok or throws. */
-export function createHealthRoute(check?: () => Promise<HealthCheckResult>): CustomRoute {
+/** `GET /healthz` (or `path`): 200 `{status: 'ok'}`, or 503 when the check says not ok or throws. */
+export function createHealthRoute(check?: () => Promise<HealthCheckResult>, path = HEALTH_PATH): CustomRoute {
   return {
-    path: HEALTH_PATH,
+    path,
     method: ['GET'],
     handler: (req, res) => {
       if (req.method !== 'GET') {

@@ -3,9 +3,8 @@ import { changesOf, type Executor, IN_TRANSACTION, rowsOf, type Steps } from './
 import type { AlertStore, AlertTransition, FindingRecord, NewAlert, RecordFindingResult } from './types.ts';
 
 const INSERT_ALERT = `INSERT INTO alerts (id, finding_id, envelope_id, check_id, title, severity, severity_label,
-    login, display_name, reference_url, description, recommended_actions, published, created_at, trust_level, context)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
-  ON CONFLICT (finding_id, login) DO NOTHING`;
+    login, display_name, reference_url, description, recommended_actions, published, created_at)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT (finding_id, login) DO NOTHING`;
 const INSERT_DELIVERY = `INSERT INTO deliveries (kind, alert_id, finding_id, channel_id, subscription_id, parent_id,
     next_attempt_at, created_at, updated_at)
   VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $7) RETURNING id`;
@@ -26,8 +25,6 @@ function* insertAlert(alert: NewAlert, createdAt: number): Steps<boolean> {
     JSON.stringify(alert.recommendedActions),
     alert.published,
     createdAt,
-    alert.trustLevel ?? null,
-    alert.context ? JSON.stringify(alert.context) : null,
   ]);
   return inserted > 0;
 }

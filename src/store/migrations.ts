@@ -140,10 +140,13 @@ export function migrations(dialect: Dialect): Migration[] {
     },
     {
       version: 3,
-      name: "alerts keep the newer payload fields: the user's trust level, the check's topics, scope, frameworks and explainability",
+      name: 'retention: indexes to prune by age; leases by owner',
       sql: `
-      ALTER TABLE alerts ADD COLUMN trust_level TEXT;
-      ALTER TABLE alerts ADD COLUMN context TEXT;
+      CREATE INDEX seen_events_received ON seen_events (received_at);
+      CREATE INDEX alerts_created ON alerts (created_at);
+      CREATE INDEX audit_log_at ON audit_log (at);
+      CREATE INDEX deliveries_done_created ON deliveries (created_at) WHERE state <> 'pending';
+      CREATE INDEX deliveries_lease_owner ON deliveries (lease_owner) WHERE lease_owner IS NOT NULL;
     `,
     },
   ];

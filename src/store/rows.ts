@@ -1,4 +1,4 @@
-import type { FindingContext, Severity } from '../alerts/finding.ts';
+import type { Severity } from '../alerts/finding.ts';
 import type {
   AlertActionResult,
   ClaimedDelivery,
@@ -37,8 +37,6 @@ export function toAlert(row: Row): StoredAlert {
     description: JSON.parse(String(row.description)) as string[],
     recommendedActions: JSON.parse(String(row.recommended_actions)) as string[],
     published: String(row.published),
-    ...(row.trust_level == null ? {} : { trustLevel: String(row.trust_level) }),
-    ...(row.context == null ? {} : { context: JSON.parse(String(row.context)) as FindingContext }),
     createdAt: num(row.created_at),
     state: row.state as AlertState,
     decidedBy: optStr(row.decided_by),

@@ -1,6 +1,7 @@
 import { alertStore } from './alerts.ts';
 import { auditStore } from './audit.ts';
 import { deliveryInspection } from './inspection.ts';
+import { maintenanceStore } from './maintenance.ts';
 import { outboxStore } from './outbox.ts';
 import { settingsStore } from './settings.ts';
 import { type Dialect, type Executor, rowsOf } from './steps.ts';
@@ -16,6 +17,7 @@ export function storeOn(db: Executor, dialect: Dialect, close: () => Promise<voi
     ...auditStore(db),
     ...settingsStore(db),
     ...deliveryInspection(db),
+    ...maintenanceStore(db),
     schemaVersion: async () => {
       const [row] = await db.run(rowsOf('SELECT MAX(version) AS version FROM schema_migrations'));
       return Number(row?.version ?? 0);

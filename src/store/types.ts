@@ -1,4 +1,4 @@
-import type { FindingContext, Severity } from '../alerts/finding.ts';
+import type { Severity } from '../alerts/finding.ts';
 
 /** All times are epoch milliseconds. */
 
@@ -26,10 +26,6 @@ export interface NewAlert {
   description: string[];
   recommendedActions: string[];
   published: string;
-  /** CII's trust level for this user, from newer single-user payloads. */
-  trustLevel?: string;
-  /** Topics, scope, frameworks and explainability of the check, from newer payloads. */
-  context?: FindingContext;
 }
 
 export interface StoredAlert extends NewAlert {
@@ -283,8 +279,39 @@ export interface SettingsStore {
   setState(key: string, value: string): Promise<void>;
 }
 
+export interface OperationalStats {
+  alertsByState: Record<AlertState, number>;
+  pendingDeliveries: number;
+  /** When the oldest pending delivery was created (epoch ms); undefined when none is pending. */
+  oldestPendingAt?: number;
+  brokenSubscriptions: number;
+}
+
+/** Rows one prune batch removed, per kind. */
+export interface PruneResult {
+  /** Alerts, each with its cards (deliveries) and provider results. */
+  alerts: number;
+  /** Summary cards whose thread's alerts were pruned. */
+  summaries: number;
+  seenEvents: number;
+  audit: number;
+}
+
+/** What operating the app needs: figures for metrics, leases released on shutdown, retention. */
+export interface MaintenanceStore {
+  operationalStats(): Promise<OperationalStats>;
+  /** Ends the leases `owner` holds on pending deliveries, so another replica can claim them at once. */
+  releaseLeases(owner: string): Promise<number>;
+  /**
+   * Removes at most `limit` rows of each kind from before `before`: alerts not in progress with no card left to
+   * post (with their cards and provider results), then summary cards with no thread left, seen webhook ids;
+   * audit entries from before `auditBefore`.
+   */
+  pruneBatch(options: { before: number; auditBefore: number; limit: number }): Promise<PruneResult>;
+}
+
 /** The whole store, as opened; consumers take only the part (or the methods) they use. */
-export interface Store extends AlertStore, OutboxStore, SubscriptionStore, AuditStore, SettingsStore {
+export interface Store extends AlertStore, OutboxStore, SubscriptionStore, AuditStore, SettingsStore, MaintenanceStore {
   /** Highest applied migration version. */
   schemaVersion(): Promise<number>;
   close(): Promise<void>;

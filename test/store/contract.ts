@@ -121,31 +121,6 @@ export function runStoreContract(
         });
       });
 
-      it('keeps an unknown severity as sent, and the trust level and check context of newer payloads', async () => {
-        const context = {
-          checkTopics: ['Authentication'],
-          checkScope: 'USER',
-          frameworks: ['NIST 800-53 IA-2'],
-          explainabilityEventIds: ['evt-1'],
-          explainabilityDetails: [{ key: 'numberOfDays', value: '30' }],
-        };
-        const finding = record('e1', 'f1', []);
-        finding.alerts = [
-          alertFor('f1', 'a@x.com', { severity: 'medium', severityLabel: 'urgent', trustLevel: 'UNTRUSTED', context }),
-          alertFor('f1', 'b@x.com'),
-        ];
-        const result = await store.recordFinding(finding);
-        const [withContext, plain] = await Promise.all(result.alertsCreated.map((a) => store.getAlert(a.id)));
-        expect(withContext).toMatchObject({
-          severity: 'medium',
-          severityLabel: 'urgent',
-          trustLevel: 'UNTRUSTED',
-          context,
-        });
-        expect(plain).not.toHaveProperty('trustLevel');
-        expect(plain).not.toHaveProperty('context');
-      });
-
       it('reports a seen envelope id as a duplicate and writes nothing', async () => {
         await store.recordFinding(record('e1', 'f1', ['a@x.com']));
         const again = record('e1', 'f2', ['z@x.com']);
@@ -601,6 +576,93 @@ export function runStoreContract(
         await store.setState('k', 'v1');
         await store.setState('k', 'v2');
         expect(await store.getState('k')).toBe('v2');
+      });
+    });
+
+    describe('operations', () => {
+      const DAY = 86_400_000;
+
+      it('counts alerts by state, pending deliveries with the oldest, and broken subscriptions', async () => {
+        expect(await store.operationalStats()).toEqual({
+          alertsByState: { open: 0, in_progress: 0, approved: 0, blocked: 0, failed: 0, unblocked: 0 },
+          pendingDeliveries: 0,
+          oldestPendingAt: undefined,
+          brokenSubscriptions: 0,
+        });
+        const { alertsCreated } = await store.recordFinding(
+          record('e1', 'f1', ['a@x.com', 'b@x.com'], { channels: ['C1', 'C2'] }),
+        );
+        await store.recordFinding(record('e2', 'f2', ['c@x.com'], { receivedAt: T0 + 5 }));
+        await store.transitionAlert(alertsCreated[0]!.id, { from: ['open'], to: 'approved', actor: 'U1', at: T0 });
+        const [sent] = await claim(store, T0);
+        await store.markDelivered(sent!.delivery.id, { ts: '1.1' });
+        const { subscription } = await store.addSubscription({
+          channelId: 'C1',
+          checkIds: [],
+          minSeverity: 'low',
+          createdBy: 'U1',
+          createdAt: T0,
+        });
+        await store.markSubscriptionBroken(subscription.id, 'channel_not_found', T0);
+        expect(await store.operationalStats()).toMatchObject({
+          alertsByState: { open: 2, approved: 1, in_progress: 0 },
+          pendingDeliveries: 4,
+          oldestPendingAt: T0,
+          brokenSubscriptions: 1,
+        });
+      });
+
+      it("releases only the given owner's leases, so another replica claims those deliveries at once", async () => {
+        await store.recordFinding(record('e1', 'f1', ['a@x.com'], { channels: ['C1', 'C2', 'C3'] }));
+        const mine = await claim(store, T0, 2, 'w1');
+        const theirs = await claim(store, T0, 1, 'w2');
+        expect(await claim(store, T0 + 5_000, 10, 'w3')).toEqual([]);
+        expect(await store.releaseLeases('w1')).toBe(2);
+        const again = await claim(store, T0 + 5_000, 10, 'w3');
+        expect(again.map((c) => c.delivery.id).sort()).toEqual(mine.map((c) => c.delivery.id).sort());
+        expect((await store.getDelivery(theirs[0]!.delivery.id))?.leaseOwner).toBe('w2');
+      });
+
+      it('prunes in batches what is past retention, and keeps what is recent, pending or in progress', async () => {
+        const old = T0 - 100 * DAY;
+        const at = (receivedAt: number, channels: string[], threaded = false) => ({ receivedAt, channels, threaded });
+        const done = await store.recordFinding(record('e-old', 'f-old', ['a@x.com'], at(old, ['C1', 'C2'])));
+        const threaded = await store.recordFinding(record('e-thr', 'f-thr', ['b@x.com'], at(old, ['C3'], true)));
+        const pending = await store.recordFinding(record('e-pend', 'f-pend', ['c@x.com'], at(old, ['C4'])));
+        const acting = await store.recordFinding(record('e-act', 'f-act', ['d@x.com'], at(old, ['C5'])));
+        // Post everything but C4's card: the summary first, its thread card once the channel's gate reopens.
+        for (const now of [old, old + 5_000]) {
+          for (const c of await claim(store, now)) {
+            if (c.delivery.channelId !== 'C4') await store.markDelivered(c.delivery.id, { ts: `${now}.1` });
+          }
+        }
+        const transition = { from: ['open' as const], to: 'in_progress' as const, actor: 'U1', at: old };
+        await store.transitionAlert(acting.alertsCreated[0]!.id, { ...transition, action: 'block' });
+        const recent = await store.recordFinding(record('e-new', 'f-new', ['e@x.com'], at(T0, ['C1'])));
+        const audit = { userId: 'U1', action: 'block', outcome: 'blocked' } as const;
+        await store.recordAudit({ ...audit, at: T0 - 500 * DAY });
+        await store.recordAudit({ ...audit, at: old });
+
+        const options = { before: T0 - 90 * DAY, auditBefore: T0 - 400 * DAY, limit: 1 };
+        const total = { alerts: 0, summaries: 0, seenEvents: 0, audit: 0 };
+        const batches = [];
+        for (;;) {
+          const batch = await store.pruneBatch(options);
+          if (Object.values(batch).every((n) => n === 0)) break;
+          batches.push(batch);
+          for (const key of Object.keys(total) as Array<keyof typeof total>) total[key] += batch[key];
+        }
+        expect(batches.every((b) => Object.values(b).every((n) => n <= 1))).toBe(true);
+        // The two decided-or-open alerts with all cards posted, the summary after its thread, four envelope ids.
+        expect(total).toEqual({ alerts: 2, summaries: 1, seenEvents: 4, audit: 1 });
+        for (const r of [done, threaded]) expect(await store.getAlert(r.alertsCreated[0]!.id)).toBeUndefined();
+        expect(await store.getAlert(pending.alertsCreated[0]!.id)).toBeDefined();
+        expect(await store.getAlert(acting.alertsCreated[0]!.id)).toMatchObject({ state: 'in_progress' });
+        expect(await store.postedCopiesOf(acting.alertsCreated[0]!.id)).toHaveLength(1);
+        expect(await store.getAlert(recent.alertsCreated[0]!.id)).toBeDefined();
+        expect((await store.listDeliveries()).map((d) => d.channelId).sort()).toEqual(['C1', 'C4', 'C5']);
+        expect(await store.listAudit({ limit: 10 })).toHaveLength(1);
+        expect((await store.recordFinding(record('e-new', 'f-new', ['e@x.com'], at(T0, ['C1'])))).duplicate).toBe(true);
       });
     });
 

@@ -41,12 +41,8 @@ export function createAlertIngest(deps: {
   }
 
   function alertsOf(finding: Finding): NewAlert[] {
-    const trustLevels = new Map<string, string | undefined>();
-    for (const user of finding.users) {
-      const login = user.login.trim();
-      if (login !== '' && !trustLevels.has(login)) trustLevels.set(login, user.trustLevel);
-    }
-    return [...trustLevels].map(([login, trustLevel]) => ({
+    const logins = new Set(finding.users.map((u) => u.login.trim()).filter((login) => login !== ''));
+    return [...logins].map((login) => ({
       id: randomUUID(),
       findingId: finding.findingId,
       envelopeId: finding.envelopeId,
@@ -58,8 +54,6 @@ export function createAlertIngest(deps: {
       description: finding.description,
       recommendedActions: finding.recommendedActions,
       published: finding.published,
-      ...(trustLevel ? { trustLevel } : {}),
-      ...(finding.context ? { context: finding.context } : {}),
     }));
   }
 

@@ -148,7 +148,10 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
     const { delivery } = claimed;
     let ts: string;
     try {
-      ({ ts } = await poster.post(await compose(claimed)));
+      const message = await compose(claimed);
+      // Stopping: leave the card to another replica (the app releases this worker's leases) rather than post late.
+      if (!running) return;
+      ({ ts } = await poster.post(message));
     } catch (err) {
       try {
         await recordFailure(delivery, err);

@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/types';
-import type { Device, EndUser, EndUserState, ProviderAccount, SignInInfo } from './identity.ts';
+import type { Device, EndUser, EndUserState, ProviderAccount, SignInInfo } from '../../cii/schemas.ts';
 import { cardFooter } from './card-footer.ts';
 import {
   formatLocation,
@@ -33,8 +33,6 @@ export interface UserCardInput {
   share?: { value: string };
   /** Slack user id of whoever shared the card. */
   sharedBy?: string;
-  /** The login asked for, when it matched nothing and CII found the user under `user`'s login instead. */
-  askedFor?: string;
 }
 
 // Per-item caps keep the whole card far below Slack's total-text budget even for absurd CII data.
@@ -123,18 +121,6 @@ export function userCard(input: UserCardInput): SlackMessage {
 
   const blocks: KnownBlock[] = [
     { type: 'header', text: plainText(name, LIMITS.header) },
-    ...(input.askedFor === undefined
-      ? []
-      : [
-          {
-            type: 'context',
-            elements: [
-              mrkdwn(
-                `CII has no user \`${clean(input.askedFor, MAX_LOGIN)}\`: found \`${clean(details.login, MAX_LOGIN)}\` instead.`,
-              ),
-            ],
-          } satisfies KnownBlock,
-        ]),
     {
       type: 'section',
       fields: fieldsOf(

@@ -1,0 +1,179 @@
+import type { CustomRoute } from '@slack/bolt';
+import type { CiiClient } from '../cii/client.ts';
+import {
+  CiiCredentialsError,
+  CiiNotFoundError,
+  CiiUnavailableError,
+  CiiUnexpectedResponseError,
+} from '../cii/errors.ts';
+import type { IdentityProviders } from '../idp/registry.ts';
+import type { IdentityProviderClient, IdentityProviderName } from '../idp/types.ts';
+import type { AlertPipeline } from '../services/alerts/pipeline.ts';
+import { SlackPostError, type SlackPoster } from '../services/delivery/poster.ts';
+import type { Actor, ResponseOutcome, ResponseService } from '../services/responses/types.ts';
+import type { ClaimOptions, OutboxStore } from '../store/types.ts';
+import {
+  CII_OPERATIONS,
+  type CiiOutcome,
+  type DecisionAction,
+  type DecisionOutcome,
+  type Metrics,
+  type Provider,
+  type WebhookOutcome,
+} from './metrics.ts';
+
+const seconds = (since: number) => (performance.now() - since) / 1000;
+
+function ciiOutcome(err: unknown): CiiOutcome {
+  if (err instanceof CiiNotFoundError) return 'not_found';
+  if (err instanceof CiiUnavailableError) return 'unavailable';
+  if (err instanceof CiiCredentialsError) return 'credentials';
+  if (err instanceof CiiUnexpectedResponseError) return 'unexpected';
+  return 'error';
+}
+
+/** The CII client, each operation counted by outcome and timed (retries included). */
+export function instrumentCii(client: CiiClient, metrics: Metrics): CiiClient {
+  const wrapped: CiiClient = { ...client };
+  for (const operation of CII_OPERATIONS) {
+    const call = client[operation] as (...args: unknown[]) => Promise<unknown>;
+    (wrapped as unknown as Record<string, unknown>)[operation] = async (...args: unknown[]) => {
+      const started = performance.now();
+      try {
+        const result = await call.apply(client, args);
+        metrics.ciiCall(operation, 'ok', seconds(started));
+        return result;
+      } catch (err) {
+        metrics.ciiCall(operation, ciiOutcome(err), seconds(started));
+        throw err;
+      }
+    };
+  }
+  return wrapped;
+}
+
+const PROVIDER_LABEL: Record<IdentityProviderName, Provider> = { DUO: 'duo', OKTA: 'okta', AZURE_AD: 'entra' };
+
+/** Each provider's block and unblock, counted by outcome and timed. */
+export function instrumentProviders(providers: IdentityProviders, metrics: Metrics): IdentityProviders {
+  const wrapped: IdentityProviders = {};
+  for (const [name, client] of Object.entries(providers) as Array<[IdentityProviderName, IdentityProviderClient]>) {
+    const provider = PROVIDER_LABEL[name];
+    const timed =
+      (act: (userId: string) => ReturnType<IdentityProviderClient['block']>) =>
+      async (userId: string): ReturnType<IdentityProviderClient['block']> => {
+        const started = performance.now();
+        try {
+          const result = await act(userId);
+          const outcome = result.ok ? 'ok' : result.retryable ? 'retryable' : 'failed';
+          metrics.providerCall(provider, outcome, seconds(started));
+          return result;
+        } catch (err) {
+          metrics.providerCall(provider, 'error', seconds(started));
+          throw err;
+        }
+      };
+    wrapped[name] = {
+      provider: client.provider,
+      label: client.label,
+      block: timed((userId) => client.block(userId)),
+      unblock: timed((userId) => client.unblock(userId)),
+    };
+  }
+  return wrapped;
+}
+
+function webhookOutcome(status: number): WebhookOutcome {
+  if (status >= 200 && status < 300) return 'accepted';
+  if (status === 401 || status === 403) return 'unauthorized';
+  if (status === 400 || status === 415 || status === 422) return 'bad_request';
+  if (status === 413) return 'too_large';
+  if (status === 405) return 'method_not_allowed';
+  if (status === 429) return 'rate_limited';
+  if (status >= 500) return 'error';
+  return 'other';
+}
+
+/** The webhook route, each request counted by the outcome its answer's status says. */
+export function instrumentWebhookRoute(route: CustomRoute, metrics: Metrics): CustomRoute {
+  return {
+    ...route,
+    handler: (req, res) => {
+      res.once('finish', () => metrics.webhookRequest(webhookOutcome(res.statusCode)));
+      route.handler(req, res);
+    },
+  };
+}
+
+/** Findings stored (a duplicate webhook delivery stores none). */
+export function instrumentPipeline(pipeline: AlertPipeline, metrics: Metrics): AlertPipeline {
+  return {
+    receive: async (finding) => {
+      const result = await pipeline.receive(finding);
+      if (!result.duplicate) metrics.findingsIngested(1);
+      return result;
+    },
+  };
+}
+
+/** Each card post by outcome. */
+export function instrumentPoster(poster: SlackPoster, metrics: Metrics): SlackPoster {
+  return {
+    post: async (message) => {
+      try {
+        const posted = await poster.post(message);
+        metrics.post('posted');
+        return posted;
+      } catch (err) {
+        const kind = err instanceof SlackPostError ? err.kind : 'transient';
+        metrics.post(kind === 'rate_limited' ? 'rate_limited' : kind === 'permanent' ? 'failed' : 'retrying');
+        throw err;
+      }
+    },
+  };
+}
+
+/** Counts the claimed deliveries that are not their first attempt (retries). */
+export function instrumentClaims<S extends Pick<OutboxStore, 'claimDueDeliveries'>>(store: S, metrics: Metrics): S {
+  return {
+    ...store,
+    claimDueDeliveries: async (options: ClaimOptions) => {
+      const claimed = await store.claimDueDeliveries(options);
+      for (const c of claimed) if (c.delivery.attempts > 1) metrics.postRetry();
+      return claimed;
+    },
+  };
+}
+
+const DECISION_OUTCOME: Record<ResponseOutcome['kind'], DecisionOutcome> = {
+  approved: 'done',
+  blocked: 'done',
+  unblocked: 'done',
+  failed: 'failed',
+  refused: 'refused',
+  already: 'already',
+  not_found: 'not_found',
+};
+
+/** Each analyst decision by action and outcome. */
+export function instrumentResponses(responses: ResponseService, metrics: Metrics): ResponseService {
+  const counted =
+    (action: DecisionAction) =>
+    async (alertId: string, actor: Actor): Promise<ResponseOutcome> => {
+      try {
+        const outcome = await responses[action](alertId, actor);
+        metrics.decision(action, DECISION_OUTCOME[outcome.kind]);
+        return outcome;
+      } catch (err) {
+        metrics.decision(action, 'error');
+        throw err;
+      }
+    };
+  return {
+    approve: counted('approve'),
+    block: counted('block'),
+    retry: counted('retry'),
+    unblock: counted('unblock'),
+    recoverInterrupted: () => responses.recoverInterrupted(),
+  };
+}
