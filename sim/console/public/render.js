@@ -85,15 +85,20 @@ function controlSequence(inner, lookup) {
   return `<a href="${escapeHtml(href)}" target="_blank" rel="noopener noreferrer">${escapeHtml(text)}</a>`;
 }
 
-// Slack's rules: the marker hugs non-space text and is not inside a word.
-const BOLD = /(^|[^\w*])\*(?=\S)([^*\n]*?\S|\S)\*(?![\w*])/g;
-const ITALIC = /(^|[^\w_])_(?=\S)([^_\n]*?\S|\S)_(?![\w_])/g;
-const STRIKE = /(^|[^\w~])~(?=\S)([^~\n]*?\S|\S)~(?![\w~])/g;
+// Slack's rules: the marker hugs non-space text and is not inside a word. A zero-width space counts as a space
+// (it is how a marker is shown literally), so `S` below is "not a space, not a zero-width space".
+const S = '[^\\s\\u200b]';
+const emphasis = (m) => new RegExp(`(^|[^\\w${m}])${m}(?=${S})([^${m}\\n]*?${S}|${S})${m}(?![\\w${m}])`, 'g');
+const BOLD = emphasis('\\*');
+const ITALIC = emphasis('_');
+const STRIKE = emphasis('~');
+const C = '[^\\s\\u200b`]';
+const CODE = new RegExp(`\`(?=${C})([^\`\\n]*?${C}|${C})\``, 'g');
 
 function renderInline(line, lookup) {
   const held = [];
   const hold = (html) => `${HOLD_OPEN}${held.push(html) - 1}${HOLD_CLOSE}`;
-  let s = line.replace(/`([^`\n]+)`/g, (_, code) => hold(`<code>${escapeHtml(decodeSlack(code))}</code>`));
+  let s = line.replace(CODE, (_, code) => hold(`<code>${escapeHtml(decodeSlack(code))}</code>`));
   s = s.replace(/<([^<>\n]+)>/g, (_, inner) => hold(controlSequence(inner, lookup)));
   s = emojify(escapeHtml(decodeSlack(s)));
   s = s.replace(BOLD, '$1<b>$2</b>').replace(ITALIC, '$1<i>$2</i>').replace(STRIKE, '$1<s>$2</s>');

@@ -9,6 +9,7 @@ import {
   bulletsWithMore,
   chunkLines,
   clean,
+  code,
   fieldsOf,
   LIMITS,
   mrkdwn,
@@ -180,7 +181,7 @@ export function alertCard(input: AlertCardInput): SlackMessage {
       type: 'section',
       fields: fieldsOf(
         labeled('Severity', clean(badge, 60)),
-        labeled('Check', `${clean(alert.title, 200)}\n\`${clean(alert.checkId, 100)}\``),
+        labeled('Check', `${clean(alert.title, 200)}\n${code(alert.checkId, 100)}`),
         labeled('User', name ? `${clean(name, 100)}\n${login}` : login),
         labeled('Published by CII', publishedText(alert.published, now)),
       ),

@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import { providerList } from './alert-text.ts';
 import { formatUtc } from './format.ts';
-import { buildMessage, chunkLines, clean, mrkdwn, type SlackMessage } from './limits.ts';
+import { buildMessage, chunkLines, clean, code, mrkdwn, type SlackMessage } from './limits.ts';
 import { userMention } from './links.ts';
 
 export type ResponseActionView = 'block' | 'unblock';
@@ -107,7 +107,7 @@ export function responseReport(input: ResponseReportInput): SlackMessage {
         })
       : decisionText({ state: input.state, by: input.by, at: input.at, results: input.results });
   const lines = input.results.map((r) => {
-    const account = `${clean(r.label, 40)} (\`${clean(r.providerUserId, 100)}\`)`;
+    const account = `${clean(r.label, 40)} (${code(r.providerUserId, 100)})`;
     if (r.ok) return `• ${account}: ✅ ${clean(r.steps.join(', ') || 'done', 500)}`;
     const before = r.steps.length > 0 ? ` — done before it failed: ${clean(r.steps.join(', '), 300)}` : '';
     return `• ${account}: ❌ ${clean(r.error ?? 'unknown error', 500)}${before}`;

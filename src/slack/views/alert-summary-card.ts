@@ -2,7 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import type { Severity } from '../../alerts/finding.ts';
 import { publishedText } from './alert-text.ts';
 import { severityBadge, severityWord } from './format.ts';
-import { buildMessage, clean, LIMITS, mrkdwn, plainText, type SlackMessage } from './limits.ts';
+import { buildMessage, clean, code, LIMITS, mrkdwn, plainText, type SlackMessage } from './limits.ts';
 
 export interface AlertSummaryInput {
   checkId: string;
@@ -30,7 +30,7 @@ export function alertSummaryCard(input: AlertSummaryInput): SlackMessage {
     {
       type: 'section',
       text: mrkdwn(
-        `*${users}* failing \`${clean(input.checkId, 100)}\` (${clean(input.title, 200)})${names ? `: ${names}` : ''}`,
+        `*${users}* failing ${code(input.checkId, 100)} (${clean(input.title, 200)})${names ? `: ${names}` : ''}`,
       ),
     },
   ];

@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import { formatUtc } from './format.ts';
-import { buildMessage, chunkLines, clean, mrkdwn, type SlackMessage } from './limits.ts';
+import { buildMessage, chunkLines, clean, code, mrkdwn, type SlackMessage } from './limits.ts';
 import { channelMention, userMention } from './links.ts';
 
 /** One audited click on an alert's buttons. */
@@ -27,7 +27,7 @@ const outcomeWords = (outcome: string) => outcome.replace(/_/g, ' ');
 
 /** `/cii audit [login]`: the recent clicks on alert buttons, newest first, with what came of them. */
 export function auditList(input: AuditListInput): SlackMessage {
-  const about = input.login ? ` about \`${clean(input.login, 200)}\`` : '';
+  const about = input.login ? ` about ${code(input.login, 200)}` : '';
   if (input.entries.length === 0) {
     return buildMessage(`No decisions recorded${input.login ? ` about ${input.login}` : ''} yet`, [
       { type: 'section', text: mrkdwn(`No Approve/Block decisions recorded${about} yet.`) },
@@ -35,7 +35,7 @@ export function auditList(input: AuditListInput): SlackMessage {
   }
   const lines = input.entries.map((e) => {
     const who = `${userMention(e.userId)}${e.userName ? ` (${clean(e.userName, 60)})` : ''}`;
-    const user = e.login && !input.login ? ` · \`${clean(e.login, 150)}\`` : '';
+    const user = e.login && !input.login ? ` · ${code(e.login, 150)}` : '';
     const where = e.channelId ? ` · in ${channelMention(e.channelId)}` : '';
     const detail = e.detail ? `\n    ${clean(e.detail, 400)}` : '';
     return `• ${formatUtc(e.at)} — ${who} *${clean(e.action, 20)}* → ${clean(outcomeWords(e.outcome), 60)}${user}${where}${detail}`;

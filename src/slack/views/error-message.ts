@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/types';
-import { buildMessage, clean, escapeMrkdwn, mrkdwn, type SlackMessage } from './limits.ts';
+import { buildMessage, clean, code, escapeMrkdwn, mrkdwn, type SlackMessage } from './limits.ts';
 import { principalMention } from './links.ts';
 
 /** What went wrong, as the views can tell it to the person who ran a command or clicked a button. */
@@ -24,7 +24,7 @@ function describe(problem: Problem): [string, string] {
       ];
     }
     case 'unknown_user':
-      return [`⚠️ CII has no user \`${clean(problem.login, 200)}\`.`, `CII has no user ${problem.login}`];
+      return [`⚠️ CII has no user ${code(problem.login, 200)}.`, `CII has no user ${problem.login}`];
     case 'credentials': {
       const text = 'CII rejected this app’s API credentials — ask a Slack/CII admin to check CII_CLIENT_ID/SECRET.';
       return [`⚠️ ${text}`, text];

@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/types';
-import { buildMessage, clean, escapeMrkdwn, mrkdwn, type SlackMessage } from './limits.ts';
+import { buildMessage, code, escapeMrkdwn, mrkdwn, type SlackMessage } from './limits.ts';
 
 /** What help shows of one subcommand; usage and example are raw text (escaped here). */
 export interface SubcommandHelpView {
@@ -8,15 +8,16 @@ export interface SubcommandHelpView {
   example: string;
 }
 
-/** `/cii help`, optionally after an intro line (raw text, escaped here) such as "Unknown subcommand". */
-export function helpMessage(opts: { subcommands: readonly SubcommandHelpView[]; intro?: string }): SlackMessage {
+/** `/cii help`, after "Unknown subcommand `…`" when the user typed one (shown literally). */
+export function helpMessage(opts: { subcommands: readonly SubcommandHelpView[]; unknown?: string }): SlackMessage {
   const lines = opts.subcommands.map((s) => `\`${escapeMrkdwn(s.usage)}\` — ${s.description}`);
-  const intro = opts.intro ? clean(opts.intro, 500) : '';
+  const intro = opts.unknown ? `Unknown subcommand ${code(opts.unknown, 480)}.` : '';
   const blocks: KnownBlock[] = [
     ...(intro ? [{ type: 'section', text: mrkdwn(intro) } as const] : []),
     { type: 'section', text: mrkdwn(`*Cisco Identity Intelligence in Slack*\n${lines.join('\n')}`) },
   ];
-  return buildMessage(intro ? `${opts.intro} — /cii help lists the commands` : 'CII commands: see /cii help', blocks);
+  const fallback = opts.unknown ? `Unknown subcommand ${opts.unknown} — /cii help lists the commands` : undefined;
+  return buildMessage(fallback ?? 'CII commands: see /cii help', blocks);
 }
 
 /** `/cii help <subcommand>`: its usage, what it does and an example. */

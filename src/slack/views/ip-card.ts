@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { EndUserRef, EndUsersByIp } from '../../cii/schemas.ts';
 import { cardFooter } from './card-footer.ts';
-import { buildMessage, chunkLines, clean, LIMITS, mrkdwn, plainText, type SlackMessage } from './limits.ts';
+import { buildMessage, chunkLines, clean, code, LIMITS, mrkdwn, plainText, type SlackMessage } from './limits.ts';
 import { mrkdwnLink } from './links.ts';
 
 export interface IpCardInput {
@@ -32,7 +32,7 @@ export function ipCard(input: IpCardInput): SlackMessage {
   const countText = `${count}${result.truncated ? '+' : ''} user${count === 1 && !result.truncated ? '' : 's'}`;
 
   if (count === 0 && !result.truncated) {
-    const blocks: KnownBlock[] = [{ type: 'section', text: mrkdwn(`No users seen on \`${clean(ip, 100)}\`.`) }];
+    const blocks: KnownBlock[] = [{ type: 'section', text: mrkdwn(`No users seen on ${code(ip, 100)}.`) }];
     return buildMessage(`CII: no users seen on ${ip}`, blocks, cardFooter(input));
   }
 

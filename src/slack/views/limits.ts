@@ -61,10 +61,36 @@ export function truncateMrkdwn(text: string, max: number): string {
   return body.trimEnd() + '…';
 }
 
-/** External text (names, titles, logins...) made safe for mrkdwn: one line, escaped, at most `max` chars. */
+/**
+ * Slack's mrkdwn has no escape for its markers: a zero-width space on each side of `*`, `_`, `~` and a backtick
+ * leaves the marker touching no text, so Slack shows it as it is instead of opening or closing a format. A marker
+ * between two letters or digits (`first_last`) can neither open nor close one and is left as typed, so it copies.
+ */
+const ZWSP = '\u200b';
+const ALNUM = /^[\p{L}\p{N}]$/u;
+function literalMarkers(text: string): string {
+  return text.replace(/[*_~`]/g, (marker, at: number) =>
+    marker !== '`' && ALNUM.test(text[at - 1] ?? '') && ALNUM.test(text[at + 1] ?? '')
+      ? marker
+      : `${ZWSP}${marker}${ZWSP}`,
+  );
+}
+
+const oneLine = (text: string | null | undefined) => (text ?? '').replace(/\s+/g, ' ').trim();
+
+/** External text (names, titles, logins...) shown literally in mrkdwn: one line, escaped, at most `max` chars. */
 export function clean(text: string | null | undefined, max: number): string {
-  const oneLine = (text ?? '').replace(/\s+/g, ' ').trim();
-  return truncateMrkdwn(escapeMrkdwn(oneLine), max);
+  return truncateMrkdwn(literalMarkers(escapeMrkdwn(oneLine(text))), max);
+}
+
+/**
+ * External text as an inline code span (no format applies inside one). Text with a backtick, which would close
+ * the span early, is shown as literal text instead.
+ */
+export function code(text: string | null | undefined, max: number): string {
+  const line = oneLine(text);
+  if (line.includes('`')) return clean(line, max);
+  return `\`${truncateMrkdwn(escapeMrkdwn(line), max)}\``;
 }
 
 // Slack rejects empty text objects; views never build one on purpose, this only keeps a bug from failing a post.
@@ -188,7 +214,8 @@ export function buildMessage(
   footer: readonly KnownBlock[] = [],
 ): SlackMessage {
   return {
-    text: clean(fallback, LIMITS.fallbackText) || 'Cisco Identity Intelligence',
+    // Notifications show the fallback unformatted: only Slack's three entities need escaping there.
+    text: truncateMrkdwn(escapeMrkdwn(oneLine(fallback)), LIMITS.fallbackText) || 'Cisco Identity Intelligence',
     blocks: fitMessage(blocks, footer),
   };
 }

@@ -6,6 +6,7 @@ import {
   bulletsWithMore,
   chunkLines,
   clean,
+  code,
   fieldsOf,
   LIMITS,
   mrkdwn,
@@ -47,7 +48,7 @@ function integrationLine(item: IntegrationStatus, now: Date): string {
   const date = parseDate(item.date);
   return [
     `${STATUS_MARKERS[status] ?? '❔'} *${clean(item.integrationName, 80) || clean(item.integrationId, 80)}*`,
-    `\`${clean(status.replace(/`/g, ''), 40) || 'NONE'}\``,
+    code(status || 'NONE', 40),
     date ? formatWhen(date, now) : clean(item.date, 40),
     item.error && clean(item.error, 150),
   ]

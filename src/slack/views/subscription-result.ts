@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { Severity } from '../../alerts/finding.ts';
 import { severityBadge } from './format.ts';
-import { buildMessage, clean, listWithMore, mrkdwn, type SlackMessage } from './limits.ts';
+import { buildMessage, code, listWithMore, mrkdwn, type SlackMessage } from './limits.ts';
 import { channelMention } from './links.ts';
 
 export interface SubscriptionSummary {
@@ -18,7 +18,7 @@ export type SubscriptionChange =
   | { kind: 'nothing_to_unsubscribe'; channelId: string; target: string };
 
 function filterText(s: SubscriptionSummary): string {
-  const checks = s.checkIds.length === 0 ? 'every check' : listWithMore(s.checkIds, 5, (c) => `\`${clean(c, 100)}\``);
+  const checks = s.checkIds.length === 0 ? 'every check' : listWithMore(s.checkIds, 5, (c) => code(c, 100));
   return `${checks}, ${severityBadge(s.minSeverity)} and above`;
 }
 
@@ -28,13 +28,13 @@ export function subscriptionResult(change: SubscriptionChange): SlackMessage {
   let fallback: string;
   switch (change.kind) {
     case 'subscribed':
-      text = `✅ ${channelMention(change.subscription.channelId)} now gets CII alerts for ${filterText(change.subscription)} (subscription \`${change.subscription.id}\`).`;
+      text = `✅ ${channelMention(change.subscription.channelId)} now gets CII alerts for ${filterText(change.subscription)} (subscription ${code(change.subscription.id, 100)}).`;
       fallback = `Subscribed this channel to CII alerts (subscription ${change.subscription.id})`;
       break;
     case 'already_subscribed':
       text = change.repaired
-        ? `🔧 Subscription \`${change.subscription.id}\` (${filterText(change.subscription)}) was broken and is active again.`
-        : `ℹ️ This channel already has subscription \`${change.subscription.id}\` for ${filterText(change.subscription)}: nothing changed.`;
+        ? `🔧 Subscription ${code(change.subscription.id, 100)} (${filterText(change.subscription)}) was broken and is active again.`
+        : `ℹ️ This channel already has subscription ${code(change.subscription.id, 100)} for ${filterText(change.subscription)}: nothing changed.`;
       fallback = change.repaired
         ? `Subscription ${change.subscription.id} is active again`
         : `Already subscribed (subscription ${change.subscription.id}): nothing changed`;
@@ -43,14 +43,14 @@ export function subscriptionResult(change: SubscriptionChange): SlackMessage {
       text =
         change.target === 'all'
           ? `✅ Removed all ${change.count} subscription${change.count === 1 ? '' : 's'} of ${channelMention(change.channelId)}.`
-          : `✅ Removed subscription \`${clean(change.target, 100)}\` from ${channelMention(change.channelId)}.`;
+          : `✅ Removed subscription ${code(change.target, 100)} from ${channelMention(change.channelId)}.`;
       fallback = `Removed ${change.count} subscription${change.count === 1 ? '' : 's'}`;
       break;
     case 'nothing_to_unsubscribe':
       text =
         change.target === 'all'
           ? `ℹ️ ${channelMention(change.channelId)} has no subscriptions: nothing changed.`
-          : `⚠️ This channel has no subscription \`${clean(change.target, 100)}\` (see \`/cii subscriptions\`): nothing changed.`;
+          : `⚠️ This channel has no subscription ${code(change.target, 100)} (see \`/cii subscriptions\`): nothing changed.`;
       fallback = 'No such subscription: nothing changed';
       break;
   }

@@ -5,6 +5,7 @@ import {
   buildMessage,
   chunkLines,
   clean,
+  code,
   escapeMrkdwn,
   LIMITS,
   listWithMore,
@@ -38,9 +39,9 @@ const SHOWN_CHECKS = 5;
 
 function subscriptionLine(sub: SubscriptionView, scope: SubscriptionsListInput['scope']): string {
   const checks =
-    sub.checkIds.length === 0 ? 'all checks' : listWithMore(sub.checkIds, SHOWN_CHECKS, (c) => `\`${clean(c, 100)}\``);
+    sub.checkIds.length === 0 ? 'all checks' : listWithMore(sub.checkIds, SHOWN_CHECKS, (c) => code(c, 100));
   return [
-    `• \`${clean(sub.id, 100)}\``,
+    `• ${code(sub.id, 100)}`,
     checks,
     `${severityBadge(sub.minSeverity)} and above`,
     scope === 'all' && `in ${channelMention(sub.channelId)}`,

@@ -16,6 +16,7 @@ import {
   bulletsWithMore,
   chunkLines,
   clean,
+  code,
   fieldsOf,
   LIMITS,
   listWithMore,
@@ -109,7 +110,7 @@ export function userCard(input: UserCardInput): SlackMessage {
     signInLine(details.lastSignIn, now),
     checks &&
       (checks.length > 0
-        ? `*Failing checks (${checks.length}):* ${listWithMore(checks, SHOWN.checks, (c) => `\`${clean(c, MAX_NAME)}\``)}`
+        ? `*Failing checks (${checks.length}):* ${listWithMore(checks, SHOWN.checks, (c) => code(c, MAX_NAME))}`
         : '*Failing checks:* none'),
     devices.length > 0 &&
       `*Devices (${devices.length}):*\n${bulletsWithMore(devices, SHOWN.devices, (d) => deviceLine(d, now))}`,

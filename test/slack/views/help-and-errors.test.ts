@@ -37,8 +37,8 @@ describe('helpMessage', () => {
     ]);
   });
 
-  it('puts an intro first, escaping what the user typed but keeping code formatting', () => {
-    const message = helpMessage({ subcommands: SUBCOMMANDS, intro: 'Unknown subcommand `<!channel>`.' });
+  it('names an unknown subcommand first, as code, escaping what the user typed', () => {
+    const message = helpMessage({ subcommands: SUBCOMMANDS, unknown: '<!channel>' });
     expect(message.blocks[0]).toMatchObject({
       type: 'section',
       text: { text: 'Unknown subcommand `&lt;!channel&gt;`.' },

@@ -2,6 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import { describe, expect, it } from 'vitest';
 import {
   buildMessage,
+  code,
   bulletsWithMore,
   chunkLines,
   clean,
@@ -156,5 +157,20 @@ describe('buildMessage', () => {
     expect(buildMessage('a <b> & c', []).text).toBe('a &lt;b&gt; &amp; c');
     expect(buildMessage('x'.repeat(1000), []).text.length).toBe(LIMITS.fallbackText);
     expect(buildMessage('  ', []).text).not.toBe('');
+  });
+});
+
+describe('clean and code', () => {
+  it('leaves a marker between letters as typed, so logins copy out of Slack unchanged', () => {
+    expect(clean('first_last@example.com', 100)).toBe('first_last@example.com');
+  });
+
+  it('puts zero-width spaces around markers that could open or close a format', () => {
+    expect(clean('*x* _y_', 100)).toBe('\u200b*\u200bx\u200b*\u200b \u200b_\u200by\u200b_\u200b');
+  });
+
+  it('shows text with a backtick as literal text rather than a code span it would close', () => {
+    expect(code('no-mfa', 100)).toBe('`no-mfa`');
+    expect(code('a`b', 100)).toBe('a\u200b`\u200bb');
   });
 });

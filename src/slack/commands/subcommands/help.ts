@@ -14,8 +14,6 @@ export const help = defineSubcommand({
     const one = subcommands.find((s) => s.name === topic);
     if (one) return Promise.resolve(subcommandHelp(one));
     const asked = unknown ?? topic;
-    return Promise.resolve(
-      helpMessage({ subcommands, ...(asked !== undefined ? { intro: `Unknown subcommand \`${asked}\`.` } : {}) }),
-    );
+    return Promise.resolve(helpMessage({ subcommands, ...(asked !== undefined ? { unknown: asked } : {}) }));
   },
 });
