@@ -39,6 +39,7 @@ import { createChannelPoster } from './slack/channel-poster.ts';
 import { createPrincipalResolver, responderCheck } from './slack/principals.ts';
 import { registerListeners } from './slack/register.ts';
 import { createSlackAuthorization } from './slack/slack-auth.ts';
+import { createSlackReceiver, replayGuard } from './slack/replay-guard.ts';
 import { createSlackPoster } from './slack/slack-poster.ts';
 import { createUserEmails } from './slack/user-emails.ts';
 import { createSlackWebApi } from './slack/web-api.ts';
@@ -186,14 +187,27 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   }
 
   const socketMode = config.slack.appToken !== undefined;
+  const routes = customRoutes.map(withRequestIds);
   const app = new App({
     // Not `token`: Bolt would start auth.test in its constructor and keep a failure for good (see slack-auth.ts).
     authorize: slackAuth.authorize,
-    signingSecret: config.slack.signingSecret,
     ...(socketMode
-      ? { socketMode: true, appToken: config.slack.appToken, installerOptions: { port: config.http.port } }
-      : {}),
-    customRoutes: customRoutes.map(withRequestIds),
+      ? {
+          signingSecret: config.slack.signingSecret,
+          socketMode: true,
+          appToken: config.slack.appToken,
+          installerOptions: { port: config.http.port },
+          customRoutes: routes,
+        }
+      : {
+          receiver: createSlackReceiver({
+            // Required by the configuration whenever Socket Mode is off; an empty secret would refuse everything.
+            signingSecret: config.slack.signingSecret ?? '',
+            customRoutes: routes,
+            boltLogger: logger.child('bolt'),
+            logger: logger.child('slack'),
+          }),
+        }),
     // The app keeps no per-conversation state: skip Bolt's conversation store on every request.
     convoStore: false,
     logger: logger.child('bolt'),
@@ -204,6 +218,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   // under way is counted so a shutdown lets it finish.
   const inFlight = createInFlight();
   app.use(({ next }) => inFlight.track(() => withRequestId(requestIdFrom(undefined), next)));
+  app.use(replayGuard({ remember: (...args) => store.rememberSignature(...args), now: () => now().getTime() }));
 
   const render = createCardRenderer({
     blockProviders: Object.values(identityProviders).map((p) => p.label),

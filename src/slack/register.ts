@@ -6,6 +6,7 @@ import { registerAlertRetryAction } from './actions/alert-retry.ts';
 import { registerAlertUnblockAction } from './actions/alert-unblock.ts';
 import { registerShareAction } from './actions/share.ts';
 import { registerCiiCommand } from './commands/cii-command.ts';
+import { isRefusedSlackRequest } from './replay-guard.ts';
 import type { CommandDeps } from './commands/subcommand.ts';
 
 export interface SlackServices extends CommandDeps {
@@ -25,6 +26,8 @@ export function registerListeners(app: App, services: SlackServices): void {
   registerAlertRetryAction(app, alertActionDeps);
   registerAlertUnblockAction(app, alertActionDeps);
   app.error(async (err) => {
+    // The receiver answers a refused request with 401.
+    if (isRefusedSlackRequest(err)) throw err;
     logger.error('unhandled error in a Slack listener', err);
   });
 }

@@ -149,5 +149,16 @@ export function migrations(dialect: Dialect): Migration[] {
       CREATE INDEX deliveries_lease_owner ON deliveries (lease_owner) WHERE lease_owner IS NOT NULL;
     `,
     },
+    {
+      version: 4,
+      name: 'signatures of the Slack requests served in the last minutes (replay protection)',
+      sql: `
+      CREATE TABLE slack_request_signatures (
+        signature TEXT PRIMARY KEY,
+        seen_at BIGINT NOT NULL
+      );
+      CREATE INDEX slack_request_signatures_seen ON slack_request_signatures (seen_at);
+    `,
+    },
   ];
 }

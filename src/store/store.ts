@@ -3,6 +3,7 @@ import { auditStore } from './audit.ts';
 import { deliveryInspection } from './inspection.ts';
 import { maintenanceStore } from './maintenance.ts';
 import { outboxStore } from './outbox.ts';
+import { requestSignatureStore } from './request-signatures.ts';
 import { settingsStore } from './settings.ts';
 import { type Dialect, type Executor, rowsOf } from './steps.ts';
 import { subscriptionStore } from './subscriptions.ts';
@@ -16,6 +17,7 @@ export function storeOn(db: Executor, dialect: Dialect, close: () => Promise<voi
     ...subscriptionStore(db),
     ...auditStore(db),
     ...settingsStore(db),
+    ...requestSignatureStore(db),
     ...deliveryInspection(db),
     ...maintenanceStore(db),
     schemaVersion: async () => {

@@ -310,8 +310,22 @@ export interface MaintenanceStore {
   pruneBatch(options: { before: number; auditBefore: number; limit: number }): Promise<PruneResult>;
 }
 
+/** Signatures of the Slack requests already served, shared by every replica, so a replayed request is refused. */
+export interface RequestSignatureStore {
+  /** Records a signature seen `at`, forgetting those seen before `forgetBefore`; false when it was already there. */
+  rememberSignature(signature: string, at: number, forgetBefore: number): Promise<boolean>;
+}
+
 /** The whole store, as opened; consumers take only the part (or the methods) they use. */
-export interface Store extends AlertStore, OutboxStore, SubscriptionStore, AuditStore, SettingsStore, MaintenanceStore {
+export interface Store
+  extends
+    AlertStore,
+    OutboxStore,
+    SubscriptionStore,
+    AuditStore,
+    SettingsStore,
+    MaintenanceStore,
+    RequestSignatureStore {
   /** Highest applied migration version. */
   schemaVersion(): Promise<number>;
   close(): Promise<void>;

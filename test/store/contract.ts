@@ -666,6 +666,17 @@ export function runStoreContract(
       });
     });
 
+    describe('Slack request signatures', () => {
+      it('remembers a signature once, across stores on the same database, and forgets it after the window', async () => {
+        expect(await store.rememberSignature('v0=aa', T0, T0 - 300_000)).toBe(true);
+        expect(await store.rememberSignature('v0=aa', T0 + 1_000, T0 - 299_000)).toBe(false);
+        const replica = await open();
+        expect(await replica.rememberSignature('v0=aa', T0 + 2_000, T0 - 298_000)).toBe(false);
+        expect(await replica.rememberSignature('v0=bb', T0 + 2_000, T0 - 298_000)).toBe(true);
+        expect(await store.rememberSignature('v0=aa', T0 + 301_000, T0 + 1_000)).toBe(true);
+      });
+    });
+
     describe('durability', () => {
       it('applies migrations once and keeps the data across reopening', async () => {
         const version = await store.schemaVersion();

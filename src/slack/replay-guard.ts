@@ -1,0 +1,89 @@
+import {
+  HTTPModuleFunctions,
+  HTTPReceiver,
+  type AnyMiddlewareArgs,
+  type BufferedIncomingMessage,
+  type CustomRoute,
+  type Logger as BoltLogger,
+  type Middleware,
+  type ReceiverProcessEventErrorHandlerArgs,
+} from '@slack/bolt';
+import type { Logger } from '../logger.ts';
+import type { RequestSignatureStore } from '../store/types.ts';
+
+/** Slack's window: Bolt refuses requests older than this; the guard refuses those dated further ahead. */
+export const REQUEST_WINDOW_MS = 5 * 60_000;
+
+/** A signed Slack request refused because it is dated in the future or was already served. */
+export class RefusedSlackRequestError extends Error {
+  // A `code` keeps Bolt from wrapping the error, so the receiver can recognise it.
+  readonly code = 'cii_refused_slack_request';
+  constructor(reason: string) {
+    super(`Slack request refused: ${reason}`);
+    this.name = 'RefusedSlackRequestError';
+  }
+}
+
+interface SignedRequest {
+  timestamp: string;
+  signature: string;
+}
+
+export interface ReplayGuardDeps {
+  remember: RequestSignatureStore['rememberSignature'];
+  now(): number;
+}
+
+/**
+ * Global middleware: refuses a request dated more than the window ahead, and one whose signature was already
+ * served (stored, so every replica sees it). Bolt has verified the signature and the past bound before this runs.
+ */
+export function replayGuard(deps: ReplayGuardDeps): Middleware<AnyMiddlewareArgs> {
+  return async ({ context, next }) => {
+    const request = context.slackRequest as SignedRequest | undefined;
+    // Socket Mode requests come over Slack's own connection, unsigned: nothing to check.
+    if (request) {
+      const now = deps.now();
+      const at = Number(request.timestamp) * 1000;
+      if (!Number.isFinite(at) || at > now + REQUEST_WINDOW_MS)
+        throw new RefusedSlackRequestError('dated in the future');
+      // A signature stays valid until its timestamp leaves the window, at most two windows after it is first seen.
+      if (!(await deps.remember(request.signature, now, now - 2 * REQUEST_WINDOW_MS)))
+        throw new RefusedSlackRequestError('replayed');
+    }
+    await next();
+  };
+}
+
+export function isRefusedSlackRequest(err: unknown): err is RefusedSlackRequestError {
+  return err instanceof RefusedSlackRequestError;
+}
+
+/** Bolt's HTTP receiver, passing the signature headers to the guard and answering its refusals with 401. */
+export function createSlackReceiver(options: {
+  signingSecret: string;
+  customRoutes: CustomRoute[];
+  boltLogger: BoltLogger;
+  logger: Logger;
+}): HTTPReceiver {
+  return new HTTPReceiver({
+    signingSecret: options.signingSecret,
+    customRoutes: options.customRoutes,
+    logger: options.boltLogger,
+    customPropertiesExtractor: (req: BufferedIncomingMessage) => ({
+      slackRequest: {
+        timestamp: String(req.headers['x-slack-request-timestamp'] ?? ''),
+        signature: String(req.headers['x-slack-signature'] ?? ''),
+      },
+    }),
+    processEventErrorHandler: async (args: ReceiverProcessEventErrorHandlerArgs) => {
+      if (!isRefusedSlackRequest(args.error)) return HTTPModuleFunctions.defaultProcessEventErrorHandler(args);
+      options.logger.warn(args.error.message, { remoteAddress: args.request.socket.remoteAddress });
+      if (!args.response.headersSent) {
+        args.response.writeHead(401);
+        args.response.end();
+      }
+      return false;
+    },
+  });
+}
