@@ -44,7 +44,8 @@ export function createDuoClient(options: DuoClientOptions): IdentityProviderClie
     if (!outcome.answered) return failed(`${LABEL} ${outcome.reason}`, true, []);
     const { status: httpStatus, data } = outcome.res;
     if (httpStatus === 200 && isRecord(data) && data.stat === 'OK') return succeeded([done]);
-    if (httpStatus === 200) return failed(`${LABEL} gave an unexpected answer to the status change`, true, []);
+    if (httpStatus === 200)
+      return failed(`${LABEL} gave an unexpected answer to the status change`, true, [], httpStatus);
     const { error, retryable } = describeFailure({
       label: LABEL,
       status: httpStatus,
@@ -52,7 +53,7 @@ export function createDuoClient(options: DuoClientOptions): IdentityProviderClie
       userId,
       forbiddenHint: 'the Admin API application needs "Grant write resource"',
     });
-    return failed(error, retryable, []);
+    return failed(error, retryable, [], httpStatus);
   }
 
   return {

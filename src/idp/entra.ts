@@ -65,16 +65,16 @@ export function createEntraClient(options: EntraClientOptions): IdentityProvider
     if (status === 400 || status === 401) {
       return {
         ok: false,
-        failure: failed(`${LABEL} refused the app credentials${detail ? `: ${detail}` : ''}`, false, []),
+        failure: failed(`${LABEL} refused the app credentials${detail ? `: ${detail}` : ''}`, false, [], status),
       };
     }
     if (status === 408 || status === 429 || status >= 500) {
       const { error, retryable } = describeFailure({ label: `${LABEL} sign-in endpoint`, status, detail, userId: '' });
-      return { ok: false, failure: failed(error, retryable, []) };
+      return { ok: false, failure: failed(error, retryable, [], status) };
     }
     return {
       ok: false,
-      failure: failed(`${LABEL} sign-in endpoint gave an unexpected answer (HTTP ${status})`, false, []),
+      failure: failed(`${LABEL} sign-in endpoint gave an unexpected answer (HTTP ${status})`, false, [], status),
     };
   }
 
@@ -118,7 +118,7 @@ export function createEntraClient(options: EntraClientOptions): IdentityProvider
       userId,
       forbiddenHint: GRAPH_PERMISSIONS,
     });
-    return failed(context ? `${error} (${context})` : error, retryable, steps);
+    return failed(context ? `${error} (${context})` : error, retryable, steps, outcome.res.status);
   }
 
   async function setEnabled(userId: string, accountEnabled: boolean): Promise<SendOutcome | Failure> {

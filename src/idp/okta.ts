@@ -61,6 +61,7 @@ export function createOktaClient(options: OktaClientOptions): IdentityProviderCl
         `${LABEL} did not unsuspend the user: ${oktaDetail(unsuspended) ?? 'the user is not suspended'}`,
         false,
         [],
+        unsuspended.answered ? unsuspended.res.status : undefined,
       );
     }
     return failure(unsuspended, userId, []);
@@ -83,7 +84,7 @@ function failure(outcome: SendOutcome, userId: string, steps: string[], context?
     userId,
     forbiddenHint: "the API token's admin may not manage this user",
   });
-  return failed(context ? `${error} (${context})` : error, retryable, steps);
+  return failed(context ? `${error} (${context})` : error, retryable, steps, outcome.res.status);
 }
 
 function oktaErrorCode(outcome: SendOutcome): string | undefined {

@@ -4,11 +4,12 @@ export type Failure = Extract<ProviderActionResult, { ok: false }>;
 
 export const succeeded = (steps: string[]): ProviderActionResult => ({ ok: true, steps });
 
-export const failed = (error: string, retryable: boolean, steps: string[]): Failure => ({
+export const failed = (error: string, retryable: boolean, steps: string[], status?: number): Failure => ({
   ok: false,
   error,
   retryable,
   steps,
+  ...(status === undefined ? {} : { status }),
 });
 
 /** A provider's own wording, cut to one short line: error bodies can run long (Entra appends trace ids). */

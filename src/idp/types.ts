@@ -19,7 +19,9 @@ export function isIdentityProviderName(value: string): value is IdentityProvider
  * repeat). `error` is short, human and holds no credential.
  */
 export type ProviderActionResult =
-  { ok: true; steps: string[] } | { ok: false; error: string; retryable: boolean; steps: string[] };
+  | { ok: true; steps: string[] }
+  /** `status`: the HTTP status of the provider's refusal; absent when it never answered. */
+  | { ok: false; error: string; retryable: boolean; steps: string[]; status?: number };
 
 export interface IdentityProviderClient {
   readonly provider: IdentityProviderName;

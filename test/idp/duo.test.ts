@@ -75,6 +75,7 @@ describe('Duo client', () => {
 
     const result = await client().block(USER);
     expect(result).toEqual({
+      status: 401,
       ok: false,
       error: 'Duo rejected the configured credentials: Invalid signature in request credentials [40103]',
       retryable: false,
@@ -97,6 +98,7 @@ describe('Duo client', () => {
   it('names the missing user on a 404', async () => {
     nock(API).post(PATH).reply(404, { stat: 'FAIL', code: 40401, message: 'Resource not found' });
     await expect(client().block(USER)).resolves.toEqual({
+      status: 404,
       ok: false,
       error: `Duo has no user with id ${USER}`,
       retryable: false,
@@ -119,6 +121,7 @@ describe('Duo client', () => {
     nock(API).post(PATH).times(3).reply(503, 'Service Unavailable');
 
     await expect(client().block(USER)).resolves.toEqual({
+      status: 503,
       ok: false,
       error: 'Duo is unavailable (HTTP 503)',
       retryable: true,

@@ -134,6 +134,7 @@ describe('Entra ID client', () => {
     const entra = client();
     nock(LOGIN).post(TOKEN_PATH).times(3).reply(503, 'Service Unavailable');
     await expect(entra.block(USER)).resolves.toEqual({
+      status: 503,
       ok: false,
       error: 'Entra ID sign-in endpoint is unavailable (HTTP 503)',
       retryable: true,
@@ -157,12 +158,14 @@ describe('Entra ID client', () => {
       });
 
     await expect(entra.block(USER)).resolves.toEqual({
+      status: 404,
       ok: false,
       error: `Entra ID has no user with id ${USER}`,
       retryable: false,
       steps: [],
     });
     await expect(entra.block(USER)).resolves.toEqual({
+      status: 403,
       ok: false,
       error:
         'Entra ID refused the request: Insufficient privileges to complete the operation. [Authorization_RequestDenied] (the app needs the Graph application permissions User.EnableDisableAccount.All and User.RevokeSessions.All)',
@@ -180,6 +183,7 @@ describe('Entra ID client', () => {
       .reply(503, { error: { code: 'ServiceUnavailable', message: 'Service Unavailable' } });
 
     await expect(client().block(USER)).resolves.toEqual({
+      status: 503,
       ok: false,
       error:
         'Entra ID is unavailable (HTTP 503): Service Unavailable [ServiceUnavailable] (could not revoke the sign-in sessions)',

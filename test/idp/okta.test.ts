@@ -71,6 +71,7 @@ describe('Okta client', () => {
 
     const result = await client().block(USER);
     expect(result).toEqual({
+      status: 403,
       ok: false,
       error:
         "Okta refused the request: You do not have permission to perform the requested action [E0000006] (the API token's admin may not manage this user) (could not clear the sessions)",
@@ -89,6 +90,7 @@ describe('Okta client', () => {
       .post(`/api/v1/users/${USER}/lifecycle/unsuspend`)
       .reply(400, oktaError('E0000001', 'Cannot unsuspend a user that is not suspended'));
     await expect(client().unblock(USER)).resolves.toEqual({
+      status: 400,
       ok: false,
       error: 'Okta did not unsuspend the user: Cannot unsuspend a user that is not suspended [E0000001]',
       retryable: false,
@@ -102,6 +104,7 @@ describe('Okta client', () => {
       .reply(401, oktaError('E0000011', 'Invalid token provided'));
     const result = await client().block(USER);
     expect(result).toEqual({
+      status: 401,
       ok: false,
       error: 'Okta rejected the configured credentials: Invalid token provided [E0000011]',
       retryable: false,
@@ -146,6 +149,7 @@ describe('Okta client', () => {
       .reply(500, oktaError('E0000009', 'Internal Server Error'));
 
     await expect(client().block(USER)).resolves.toEqual({
+      status: 500,
       ok: false,
       error: 'Okta is unavailable (HTTP 500): Internal Server Error [E0000009] (could not clear the sessions)',
       retryable: true,

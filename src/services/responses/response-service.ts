@@ -132,7 +132,12 @@ export function createResponseService(deps: ResponseServiceDeps): ResponseServic
     return started;
   }
 
-  async function act(target: Target, action: ResponseAction, actor: Actor): Promise<NewAlertActionResult> {
+  async function act(
+    alertId: string,
+    target: Target,
+    action: ResponseAction,
+    actor: Actor,
+  ): Promise<NewAlertActionResult> {
     const client = isIdentityProviderName(target.provider) ? providers[target.provider] : undefined;
     let result: ProviderActionResult;
     if (!client) {
@@ -146,7 +151,7 @@ export function createResponseService(deps: ResponseServiceDeps): ResponseServic
       try {
         result = await client[action](target.providerUserId);
       } catch (err) {
-        logger.error(`${client.label}: ${action} failed unexpectedly`, { err });
+        logger.error(`${client.label}: ${action} failed unexpectedly`, { alertId, err });
         result = {
           ok: false,
           error: `${client.label}: unexpected error (see the app log)`,
@@ -154,6 +159,17 @@ export function createResponseService(deps: ResponseServiceDeps): ResponseServic
           steps: [],
         };
       }
+    }
+    if (!result.ok) {
+      // The error is the client's own short wording, which never holds a credential.
+      logger.warn(`${providerLabel(target.provider)}: ${action} failed`, {
+        alertId,
+        provider: target.provider,
+        providerUserId: target.providerUserId,
+        status: result.status ?? 'no answer',
+        retryable: result.retryable,
+        error: result.error,
+      });
     }
     return {
       action,
@@ -244,7 +260,7 @@ export function createResponseService(deps: ResponseServiceDeps): ResponseServic
         .map(targetKey),
     );
     const results = await Promise.all(
-      targets.filter((t) => !blocked.has(targetKey(t))).map((t) => act(t, 'block', actor)),
+      targets.filter((t) => !blocked.has(targetKey(t))).map((t) => act(alert.id, t, 'block', actor)),
     );
     return finish(alert, 'block', actor, previous, { results, complete: results.every((r) => r.ok) });
   }
@@ -261,7 +277,7 @@ export function createResponseService(deps: ResponseServiceDeps): ResponseServic
         .map(targetKey),
     );
     const targets = currentResults(previous, 'block').filter((r) => r.ok && !unblocked.has(targetKey(r)));
-    const results = await Promise.all(targets.map((t) => act(t, 'unblock', actor)));
+    const results = await Promise.all(targets.map((t) => act(alert.id, t, 'unblock', actor)));
     return finish(alert, 'unblock', actor, previous, { results, complete: results.every((r) => r.ok) });
   }
 

@@ -3,7 +3,7 @@ import { CiiUnavailableError } from '../../../src/cii/errors.ts';
 import type { EndUser } from '../../../src/cii/schemas.ts';
 import type { IdentityProviders } from '../../../src/idp/registry.ts';
 import type { IdentityProviderClient, IdentityProviderName, ProviderActionResult } from '../../../src/idp/types.ts';
-import { silentLogger } from '../../../src/logger.ts';
+import { createLogger, silentLogger } from '../../../src/logger.ts';
 import { createResponseService, type ResponseServiceDeps } from '../../../src/services/responses/response-service.ts';
 import type { AlertCards, ResponseReport } from '../../../src/services/responses/types.ts';
 import { openSqliteStore } from '../../../src/store/sqlite/sqlite-store.ts';
@@ -310,6 +310,26 @@ describe('response service', () => {
     expect(duo.calls.filter((c) => c.action === 'unblock')).toHaveLength(2);
     expect(okta.calls.filter((c) => c.action === 'unblock')).toEqual([{ action: 'unblock', userId: '00u1' }]);
     expect(await service.unblock(alertId, OTHER)).toMatchObject({ kind: 'already', alert: { state: 'unblocked' } });
+  });
+
+  it('logs every failed provider call with provider, status and alert id, and nothing secret', async () => {
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'debug', write: (line) => lines.push(line) });
+    duo.scripts.block.push({
+      ok: false,
+      error: 'Duo rejected the configured credentials',
+      retryable: false,
+      steps: [],
+      status: 401,
+    });
+    okta.scripts.block.push({ ok: false, error: 'Okta did not answer within 10000 ms', retryable: true, steps: [] });
+    expect(await createResponseService({ ...deps, logger }).block(alertId, ANALYST)).toMatchObject({ kind: 'failed' });
+    const failures = lines.filter((line) => line.includes('block failed'));
+    expect(failures).toHaveLength(2);
+    const duoLine = failures.find((line) => line.includes('Duo'))!;
+    for (const expected of [alertId, 'DUO', 'DU1', '401']) expect(duoLine).toContain(expected);
+    const oktaLine = failures.find((line) => line.includes('Okta'))!;
+    for (const expected of [alertId, 'OKTA', '00u1', 'no answer']) expect(oktaLine).toContain(expected);
   });
 
   it('says "already" to a Retry of an alert that has not failed', async () => {
