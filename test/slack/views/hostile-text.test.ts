@@ -166,7 +166,18 @@ const VIEWS: Record<string, (text: (s: string) => string) => SlackMessage> = {
         {
           now: NOW,
           ping: { ok: false, error: 'timeout' },
-          integrations: { kind: 'ok', items: [{ name: 'Okta prod', status: 'ERROR', message: 'token expired' }] },
+          integrations: {
+            kind: 'ok',
+            items: [
+              {
+                integrationId: 'i1',
+                integrationName: 'Okta prod',
+                status: 'ERROR',
+                date: '2026-11-24T16:00:00Z',
+                error: 'token expired',
+              },
+            ],
+          },
         },
         t,
       ),
@@ -185,15 +196,16 @@ const VIEWS: Record<string, (text: (s: string) => string) => SlackMessage> = {
   'nothing to unsubscribe answer': (t) =>
     subscriptionResult(rewrite({ kind: 'nothing_to_unsubscribe', channelId: 'C0SOC', target: 's1' }, t)),
   'subscriptions list': (t) =>
-    subscriptionsList(
-      rewrite(
+    subscriptionsList({
+      usage: { subscribe: '/cii subscribe', unsubscribe: '/cii unsubscribe <id>' },
+      ...rewrite(
         {
           scope: 'all',
           subscriptions: [{ ...subscription, createdBy: 'UANALYST', brokenReason: 'channel_not_found' }],
         },
         t,
       ),
-    ),
+    }),
   'user card': (t) =>
     userCard(rewrite({ user: fixtureEndUser(), state: fixtureEndUserState(), fetchedAt: NOW, now: NOW }, t)),
 };
