@@ -51,6 +51,7 @@ describe('identity-provider simulators, driven by the real clients', () => {
   it("rejects a Duo request signed with the wrong secret key, in Duo's 401 shape", async () => {
     const duo = createDuoClient({ ...sims.config.duo, skey: 'not-the-secret-key-0000000000000000000000', ...FAST });
     await expect(duo.block('DU1')).resolves.toEqual({
+      status: 401,
       ok: false,
       error: 'Duo rejected the configured credentials: Invalid signature in request credentials [40103]',
       retryable: false,
