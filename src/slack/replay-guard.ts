@@ -9,7 +9,6 @@ import {
   type ReceiverProcessEventErrorHandlerArgs,
 } from '@slack/bolt';
 import type { Logger } from '../logger.ts';
-import type { RequestSignatureStore } from '../store/types.ts';
 
 /** Slack's window: Bolt refuses requests older than this; the guard refuses those dated further ahead. */
 export const REQUEST_WINDOW_MS = 5 * 60_000;
@@ -30,7 +29,8 @@ interface SignedRequest {
 }
 
 export interface ReplayGuardDeps {
-  remember: RequestSignatureStore['rememberSignature'];
+  /** Records a signature seen `at` (forgetting those before `forgetBefore`); false when it was already there. */
+  remember(signature: string, at: number, forgetBefore: number): Promise<boolean>;
   now(): number;
 }
 
