@@ -20,7 +20,17 @@ const HOSTILE = '*b* _i_ ~s~ `c` x`y';
 const FORMATTED = ['<b>', '<i>', '<s>', '<code>'];
 
 // Fields that are not text for people: enums the views switch on, ids, URLs, dates.
-const KEPT = new Set(['severity', 'minSeverity', 'state', 'kind', 'action', 'scope', 'referenceUrl', 'published']);
+const KEPT = new Set([
+  'severity',
+  'severityLabel',
+  'minSeverity',
+  'state',
+  'kind',
+  'action',
+  'scope',
+  'referenceUrl',
+  'published',
+]);
 const KEPT_VALUE = /^(https?:|[UCSGW][A-Z0-9]{6,}$|\d{4}-\d\d-\d\dT)/;
 
 /** The input with every text for people replaced by `text(original)`. */
