@@ -24,6 +24,7 @@ import {
 } from './metrics/instrument.ts';
 import { createMetrics } from './metrics/metrics.ts';
 import { requestIdFrom, withRequestId } from './request-id.ts';
+import { createAlertAccounting } from './services/alerts/accounting.ts';
 import { createAlertIngest } from './services/alerts/ingest.ts';
 import { createAlertPipeline } from './services/alerts/pipeline.ts';
 import { createAuditService } from './services/audit.ts';
@@ -127,6 +128,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     store,
     subscriptions,
     groupThreshold: config.alerts.groupThreshold,
+    fallbackChannel: config.alerts.fallbackChannel,
     logger: logger.child('ingest'),
   });
   // The worker needs Slack's client, which exists only once the app (and so this pipeline's route) is built.
@@ -261,8 +263,10 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     logger: logger.child('responses'),
   });
   const responses = instrumentResponses(responseService, metrics);
+  const accounting = createAlertAccounting({ store, worker, clock: { now: () => now().getTime() } });
   registerListeners(app, {
     lookup,
+    accounting,
     subscriptions,
     audit: createAuditService({ store }),
     webhookTests: ingest,

@@ -57,6 +57,13 @@ export const envSchema = z.object({
   CII_ALERT_GROUP_THRESHOLD: intInRange(5, 1, 1000),
   CII_RETENTION_DAYS: intInRange(90, 1, 3650),
   CII_AUDIT_RETENTION_DAYS: intInRange(400, 1, 3650),
+  CII_FALLBACK_CHANNEL: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^[CG][A-Z0-9]{2,40}$/, 'must be a Slack channel id (C… or G…)')
+      .optional(),
+  ),
   CII_RESPONDERS: idList(SLACK_PRINCIPAL, 'Slack user ids (U…/W…) or user-group ids (S…)'),
   DUO_API_URL: optionalUrl,
   DUO_IKEY: optionalString,
@@ -173,7 +180,11 @@ export interface Config {
     lookupCacheTtlSeconds: number;
   };
   webhook: { secret?: string; headerName: string };
-  alerts: { groupThreshold: number };
+  alerts: {
+    groupThreshold: number;
+    /** Where alerts no subscription matches are posted, marked as unrouted; unset: only kept and counted. */
+    fallbackChannel?: string;
+  };
   /** Days alerts, their cards and seen webhook ids are kept; the audit has its own, longer retention. */
   retention: { days: number; auditDays: number };
   admins: string[];
@@ -254,7 +265,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Config {
       lookupCacheTtlSeconds: e.CII_LOOKUP_CACHE_TTL_SECONDS,
     },
     webhook: { secret: e.CII_WEBHOOK_SECRET, headerName: e.CII_WEBHOOK_HEADER },
-    alerts: { groupThreshold: e.CII_ALERT_GROUP_THRESHOLD },
+    alerts: { groupThreshold: e.CII_ALERT_GROUP_THRESHOLD, fallbackChannel: e.CII_FALLBACK_CHANNEL },
     retention: { days: e.CII_RETENTION_DAYS, auditDays: e.CII_AUDIT_RETENTION_DAYS },
     admins: e.CII_ADMINS,
     responders: e.CII_RESPONDERS,

@@ -9,6 +9,8 @@ export interface ChannelPoster {
   post(channelId: string, message: SlackMessage): Promise<PostOutcome>;
   /** Whether the bot can post there, joining a public channel if needed. */
   ensureCanPost(channelId: string): Promise<{ ok: true } | { ok: false; reason: string; code: string }>;
+  /** The link to a posted message; undefined when Slack would not give one (logged). */
+  permalink(channelId: string, ts: string): Promise<string | undefined>;
 }
 
 /** Posts answers people share; a refusal comes back as words for them, not as an exception. */
@@ -43,6 +45,14 @@ export function createChannelPoster(deps: { slack: SlackWebApi; logger: Logger }
 
   return {
     ensureCanPost,
+    async permalink(channelId, ts) {
+      try {
+        return await slack.permalink(channelId, ts);
+      } catch (err) {
+        logger.debug('no permalink for a card', { channelId, ts, code: classifySlackError(err).code });
+        return undefined;
+      }
+    },
     async post(channelId, message) {
       const ready = await ensureCanPost(channelId);
       if (!ready.ok) return ready;

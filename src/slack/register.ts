@@ -4,6 +4,7 @@ import { registerAlertApproveAction } from './actions/alert-approve.ts';
 import { registerAlertBlockAction } from './actions/alert-block.ts';
 import { registerAlertRetryAction } from './actions/alert-retry.ts';
 import { registerAlertUnblockAction } from './actions/alert-unblock.ts';
+import { registerPostBacklogAction } from './actions/post-backlog.ts';
 import { registerShareAction } from './actions/share.ts';
 import { registerCiiCommand } from './commands/cii-command.ts';
 import { isRefusedSlackRequest } from './replay-guard.ts';
@@ -25,6 +26,7 @@ export function registerListeners(app: App, services: SlackServices): void {
   registerAlertBlockAction(app, alertActionDeps);
   registerAlertRetryAction(app, alertActionDeps);
   registerAlertUnblockAction(app, alertActionDeps);
+  registerPostBacklogAction(app, { ...services, logger: logger.child('subscriptions') });
   app.error(async (err) => {
     // The receiver answers a refused request with 401.
     if (isRefusedSlackRequest(err)) throw err;

@@ -114,6 +114,8 @@ export interface SlackWebApi {
   updateMessage(args: SlackMessage & { channel: string; ts: string }): Promise<void>;
   channelInfo(channel: string): Promise<ChannelInfo>;
   joinChannel(channel: string): Promise<void>;
+  /** The link to a posted message (`chat.getPermalink`, no extra scope). */
+  permalink(channel: string, ts: string): Promise<string>;
 }
 
 export function createSlackWebApi(client: WebClient): SlackWebApi {
@@ -154,6 +156,12 @@ export function createSlackWebApi(client: WebClient): SlackWebApi {
     joinChannel: (channel) =>
       call(async () => {
         await client.conversations.join({ channel });
+      }),
+    permalink: (channel, ts) =>
+      call(async () => {
+        const link = (await client.chat.getPermalink({ channel, message_ts: ts })).permalink;
+        if (!link) throw new SlackApiError('Slack answered without a permalink', { kind: 'transient' }, {});
+        return link;
       }),
   };
 }

@@ -3,8 +3,8 @@ import { changesOf, type Executor, IN_TRANSACTION, rowsOf, type Steps } from './
 import type { AlertStore, AlertTransition, FindingRecord, NewAlert, RecordFindingResult } from './types.ts';
 
 const INSERT_ALERT = `INSERT INTO alerts (id, finding_id, envelope_id, check_id, title, severity, severity_label,
-    login, display_name, reference_url, description, recommended_actions, published, created_at)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT (finding_id, login) DO NOTHING`;
+    login, display_name, reference_url, description, recommended_actions, published, created_at, routing)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) ON CONFLICT (finding_id, login) DO NOTHING`;
 const INSERT_DELIVERY = `INSERT INTO deliveries (kind, alert_id, finding_id, channel_id, subscription_id, parent_id,
     next_attempt_at, created_at, updated_at)
   VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $7) RETURNING id`;
@@ -25,6 +25,7 @@ function* insertAlert(alert: NewAlert, createdAt: number): Steps<boolean> {
     JSON.stringify(alert.recommendedActions),
     alert.published,
     createdAt,
+    alert.routing ?? 'routed',
   ]);
   return inserted > 0;
 }

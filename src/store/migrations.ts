@@ -160,5 +160,13 @@ export function migrations(dialect: Dialect): Migration[] {
       CREATE INDEX slack_request_signatures_seen ON slack_request_signatures (seen_at);
     `,
     },
+    {
+      version: 5,
+      name: 'finding accounting: how each alert was routed (routed, unrouted, muted)',
+      sql: `
+      ALTER TABLE alerts ADD COLUMN routing TEXT NOT NULL DEFAULT 'routed';
+      CREATE INDEX alerts_unrouted ON alerts (created_at) WHERE routing = 'unrouted';
+    `,
+    },
   ];
 }

@@ -1,6 +1,7 @@
 import type { Severity } from '../alerts/finding.ts';
 import type {
   AlertActionResult,
+  AlertRouting,
   ClaimedDelivery,
   AlertState,
   AuditEntry,
@@ -37,6 +38,7 @@ export function toAlert(row: Row): StoredAlert {
     description: JSON.parse(String(row.description)) as string[],
     recommendedActions: JSON.parse(String(row.recommended_actions)) as string[],
     published: String(row.published),
+    routing: row.routing as AlertRouting,
     createdAt: num(row.created_at),
     state: row.state as AlertState,
     decidedBy: optStr(row.decided_by),

@@ -1,3 +1,4 @@
+import { accountingStore } from './accounting.ts';
 import { alertStore } from './alerts.ts';
 import { auditStore } from './audit.ts';
 import { deliveryInspection } from './inspection.ts';
@@ -18,6 +19,7 @@ export function storeOn(db: Executor, dialect: Dialect, close: () => Promise<voi
     ...auditStore(db),
     ...settingsStore(db),
     ...requestSignatureStore(db),
+    ...accountingStore(db, dialect),
     ...deliveryInspection(db),
     ...maintenanceStore(db),
     schemaVersion: async () => {

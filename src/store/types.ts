@@ -11,6 +11,13 @@ export type AlertState = 'open' | 'in_progress' | 'approved' | 'blocked' | 'fail
 /** What an alert's provider work does: `block` disables the user, `unblock` reverses it. */
 export type ResponseAction = 'block' | 'unblock';
 
+/**
+ * How an alert was routed when it arrived: to the channels whose subscriptions match it, to none
+ * (`unrouted`: kept, counted and listed; posted to the fallback channel when one is set), or held back
+ * by a mute of its check for its user.
+ */
+export type AlertRouting = 'routed' | 'unrouted' | 'muted';
+
 /** One user failing one CII finding. */
 export interface NewAlert {
   id: string;
@@ -26,9 +33,12 @@ export interface NewAlert {
   description: string[];
   recommendedActions: string[];
   published: string;
+  /** `routed` when omitted. */
+  routing?: AlertRouting;
 }
 
 export interface StoredAlert extends NewAlert {
+  routing: AlertRouting;
   createdAt: number;
   state: AlertState;
   decidedBy?: string;
@@ -316,6 +326,70 @@ export interface RequestSignatureStore {
   rememberSignature(signature: string, at: number, forgetBefore: number): Promise<boolean>;
 }
 
+/** What became of the alerts that arrived since a time (each alert is one user of one finding). */
+export interface AlertCounts {
+  arrived: number;
+  /** With at least one card posted. */
+  posted: number;
+  /** With a card still waiting to be posted. */
+  pending: number;
+  /** When the oldest of the pending ones arrived. */
+  pendingSince?: number;
+  /** Matched no subscription. */
+  unrouted: number;
+  /** Held back by a mute. */
+  muted: number;
+  /** Every card of the alert failed (e.g. the channel is gone). */
+  failed: number;
+}
+
+/** One card of an alert in one channel, whatever became of it. */
+export interface AlertCopy {
+  channelId: string;
+  state: DeliveryState;
+  subscriptionId?: number;
+  postedTs?: string;
+  threadTs?: string;
+  lastError?: string;
+  createdAt: number;
+}
+
+export interface RecentAlert extends StoredAlert {
+  /** Oldest first. */
+  copies: AlertCopy[];
+}
+
+export interface RecentAlertFilter {
+  /** `open`: waiting for a decision; `pending`: a card waits to be posted; `unrouted`: matched no subscription. */
+  only?: 'open' | 'pending' | 'unrouted';
+  /** The alert's user, case-insensitively. */
+  login?: string;
+  limit: number;
+}
+
+/** Alerts a channel's filter matches that it never got a card of (muted ones excluded). */
+export interface ChannelBacklogQuery {
+  channelId: string;
+  /** Empty means every check. */
+  checkIds: string[];
+  severities: Severity[];
+  /** Alerts that arrived at or after this time. */
+  since: number;
+}
+
+/** Where every alert went: the counts of /cii status, the lists of /cii alerts, and a channel's backlog. */
+export interface AccountingStore {
+  countAlerts(since: number): Promise<AlertCounts>;
+  /** Newest first, each with its cards. */
+  listRecentAlerts(filter: RecentAlertFilter): Promise<RecentAlert[]>;
+  countChannelBacklog(query: ChannelBacklogQuery): Promise<number>;
+  /**
+   * Queues one card in the channel for each alert of its backlog, oldest first, in one transaction; an alert
+   * the channel already has a card of is skipped, so a second call queues nothing. Unrouted alerts become routed.
+   */
+  enqueueChannelBacklog(query: ChannelBacklogQuery & { subscriptionId: number; now: number }): Promise<number>;
+}
+
 /** The whole store, as opened; consumers take only the part (or the methods) they use. */
 export interface Store
   extends
@@ -325,7 +399,8 @@ export interface Store
     AuditStore,
     SettingsStore,
     MaintenanceStore,
-    RequestSignatureStore {
+    RequestSignatureStore,
+    AccountingStore {
   /** Highest applied migration version. */
   schemaVersion(): Promise<number>;
   close(): Promise<void>;

@@ -677,6 +677,103 @@ export function runStoreContract(
       });
     });
 
+    describe('finding accounting', () => {
+      const HOUR = 3_600_000;
+      const unrouted = (
+        envelopeId: string,
+        findingId: string,
+        login: string,
+        receivedAt: number,
+        severity = 'high',
+      ) => {
+        const r = record(envelopeId, findingId, [login], { receivedAt });
+        r.alerts = r.alerts.map((a) => ({ ...a, routing: 'unrouted' as const, severity: severity as 'high' }));
+        r.planDeliveries = () => [];
+        return r;
+      };
+
+      it('keeps an alert no subscription matched, marked unrouted, and counts what became of each alert', async () => {
+        await store.recordFinding(record('e1', 'f1', ['a@x.com', 'b@x.com'], { receivedAt: T0 - 2 * HOUR }));
+        await store.recordFinding(unrouted('e2', 'f2', 'c@x.com', T0 - HOUR));
+        await store.recordFinding(unrouted('e3', 'f3', 'd@x.com', T0 - 3 * 24 * HOUR));
+        const [first] = await claim(store, T0);
+        await store.markDelivered(first!.delivery.id, { ts: '1.1' });
+        const alert = (await store.listRecentAlerts({ only: 'unrouted', limit: 10 }))[0]!;
+        expect(alert).toMatchObject({ login: 'c@x.com', routing: 'unrouted', copies: [] });
+        expect(await store.countAlerts(T0 - 24 * HOUR)).toEqual({
+          arrived: 3,
+          posted: 1,
+          pending: 1,
+          pendingSince: T0 - 2 * HOUR,
+          unrouted: 1,
+          muted: 0,
+          failed: 0,
+        });
+        expect(await store.countAlerts(T0 - 7 * 24 * HOUR)).toMatchObject({ arrived: 4, unrouted: 2 });
+        expect(await store.countAlerts(T0 + 1)).toEqual({
+          arrived: 0,
+          posted: 0,
+          pending: 0,
+          unrouted: 0,
+          muted: 0,
+          failed: 0,
+        });
+      });
+
+      it('lists recent alerts newest first with their cards, by state, by pending card and by login', async () => {
+        await store.recordFinding(record('e1', 'f1', ['a@x.com'], { receivedAt: T0 - 2 * HOUR, channels: ['C1'] }));
+        await store.recordFinding(unrouted('e2', 'f2', 'B@x.com', T0 - HOUR));
+        const [claimed] = await claim(store, T0);
+        await store.markFailed(claimed!.delivery.id, 'channel_not_found');
+        const all = await store.listRecentAlerts({ limit: 10 });
+        expect(all.map((a) => a.login)).toEqual(['B@x.com', 'a@x.com']);
+        expect(all[1]!.copies).toEqual([
+          { channelId: 'C1', state: 'failed', lastError: 'channel_not_found', createdAt: T0 - 2 * HOUR },
+        ]);
+        expect(await store.countAlerts(0)).toMatchObject({ failed: 1, pending: 0 });
+        expect((await store.listRecentAlerts({ login: 'b@X.com', limit: 10 })).map((a) => a.login)).toEqual([
+          'B@x.com',
+        ]);
+        expect(await store.listRecentAlerts({ only: 'pending', limit: 10 })).toEqual([]);
+        expect((await store.listRecentAlerts({ only: 'open', limit: 1 })).map((a) => a.login)).toEqual(['B@x.com']);
+      });
+
+      it('queues a channel its backlog once: matching checks and severities, not muted, not already there', async () => {
+        await store.recordFinding(unrouted('e1', 'f1', 'a@x.com', T0 - HOUR));
+        await store.recordFinding(unrouted('e2', 'f2', 'b@x.com', T0 - 2 * HOUR, 'low'));
+        await store.recordFinding(unrouted('e3', 'f3', 'old@x.com', T0 - 8 * 24 * HOUR));
+        await store.recordFinding(record('e4', 'f4', ['c@x.com'], { receivedAt: T0 - HOUR, channels: ['C1'] }));
+        const muted = unrouted('e5', 'f5', 'm@x.com', T0 - HOUR);
+        muted.alerts = muted.alerts.map((a) => ({ ...a, routing: 'muted' as const }));
+        await store.recordFinding(muted);
+        const { subscription } = await store.addSubscription({
+          channelId: 'C1',
+          checkIds: ['no-mfa'],
+          minSeverity: 'medium',
+          createdBy: 'U1',
+          createdAt: T0,
+        });
+        const query = {
+          channelId: 'C1',
+          checkIds: ['no-mfa'],
+          severities: ['medium', 'high', 'critical'] as Array<'medium' | 'high' | 'critical'>,
+          since: T0 - 7 * 24 * HOUR,
+        };
+        expect(await store.countChannelBacklog(query)).toBe(1);
+        expect(await store.countChannelBacklog({ ...query, checkIds: ['other'] })).toBe(0);
+        expect(await store.countChannelBacklog({ ...query, channelId: 'C2', checkIds: [] })).toBe(2);
+        const [first, second] = await Promise.all([
+          store.enqueueChannelBacklog({ ...query, subscriptionId: subscription.id, now: T0 }),
+          store.enqueueChannelBacklog({ ...query, subscriptionId: subscription.id, now: T0 }),
+        ]);
+        expect(first + second).toBe(1);
+        expect(await store.countChannelBacklog(query)).toBe(0);
+        const queued = await store.listDeliveries({ findingId: 'f1' });
+        expect(queued).toMatchObject([{ channelId: 'C1', state: 'pending', subscriptionId: subscription.id }]);
+        expect(await store.countAlerts(T0 - 24 * HOUR)).toMatchObject({ unrouted: 1, muted: 1, pending: 2 });
+      });
+    });
+
     describe('durability', () => {
       it('applies migrations once and keeps the data across reopening', async () => {
         const version = await store.schemaVersion();

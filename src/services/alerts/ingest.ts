@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Finding } from '../../alerts/finding.ts';
 import type { Logger } from '../../logger.ts';
-import type { AlertStore, NewAlert, SettingsStore } from '../../store/types.ts';
+import type { AlertRouting, AlertStore, NewAlert, SettingsStore } from '../../store/types.ts';
 import type { SubscriptionService } from '../subscriptions.ts';
 import { planDeliveries, type Route } from './plan-deliveries.ts';
 
@@ -24,6 +24,8 @@ export function createAlertIngest(deps: {
   store: Pick<AlertStore, 'recordFinding'> & Pick<SettingsStore, 'getState' | 'setState'>;
   subscriptions: Pick<SubscriptionService, 'matching'>;
   groupThreshold?: number;
+  /** CII_FALLBACK_CHANNEL: where alerts no subscription matches are posted (still counted as unrouted). */
+  fallbackChannel?: string;
   clock?: { now(): number };
   logger: Logger;
 }): AlertIngest {
@@ -40,7 +42,7 @@ export function createAlertIngest(deps: {
     return [...byChannel.values()];
   }
 
-  function alertsOf(finding: Finding): NewAlert[] {
+  function alertsOf(finding: Finding, routing: AlertRouting): NewAlert[] {
     const logins = new Set(finding.users.map((u) => u.login.trim()).filter((login) => login !== ''));
     return [...logins].map((login) => ({
       id: randomUUID(),
@@ -54,23 +56,26 @@ export function createAlertIngest(deps: {
       description: finding.description,
       recommendedActions: finding.recommendedActions,
       published: finding.published,
+      routing,
     }));
   }
 
   return {
     async ingest(finding) {
-      const routes = await routesFor(finding);
+      const matched = await routesFor(finding);
+      const routes = matched.length > 0 || !deps.fallbackChannel ? matched : [{ channelId: deps.fallbackChannel }];
       const result = await store.recordFinding({
         envelopeId: finding.envelopeId,
         findingId: finding.findingId,
         receivedAt: clock.now(),
-        alerts: alertsOf(finding),
+        alerts: alertsOf(finding, matched.length > 0 ? 'routed' : 'unrouted'),
         planDeliveries: (created) => planDeliveries(created, routes, groupThreshold),
       });
       const summary = {
         envelopeId: finding.envelopeId,
         findingId: finding.findingId,
         checkId: finding.checkId,
+        routed: matched.length > 0,
         duplicate: result.duplicate,
         alertsCreated: result.alertsCreated.length,
         deliveriesCreated: result.deliveriesCreated,

@@ -1,9 +1,9 @@
 import type { NewAlert, PlannedDelivery } from '../../store/types.ts';
 
-/** Where a finding's cards go: each channel once, through one of its matching subscriptions. */
+/** Where a finding's cards go: each channel once, through one of its matching subscriptions (none: the fallback). */
 export interface Route {
   channelId: string;
-  subscriptionId: number;
+  subscriptionId?: number;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Logger } from '../../logger.ts';
 import type { AuditService } from '../../services/audit.ts';
+import type { AlertAccounting } from '../../services/alerts/accounting.ts';
 import type { AlertIngest } from '../../services/alerts/ingest.ts';
 import type { LookupService } from '../../services/lookup.ts';
 import type { SubscriptionService } from '../../services/subscriptions.ts';
@@ -20,6 +21,8 @@ export interface CommandDeps {
   subscriptions: SubscriptionService;
   audit: AuditService;
   webhookTests: Pick<AlertIngest, 'lastWebhookTest'>;
+  /** Where every alert went: counts, recent lists, a new subscription's backlog. */
+  accounting: AlertAccounting;
   channels: ChannelPoster;
   principals: PrincipalResolver;
   /** CII_ADMINS: when empty, anyone in the channel manages its subscriptions. */

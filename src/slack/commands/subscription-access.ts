@@ -11,6 +11,14 @@ export function summary(s: Subscription): SubscriptionSummary {
 
 export const isAdmin = (deps: CommandDeps, userId: string) => deps.principals.includes(userId, deps.admins);
 
+/** Who may see every alert and post a channel's backlog: responders and admins (anyone when CII_ADMINS is empty). */
+export async function isResponderOrAdmin(
+  deps: Pick<CommandDeps, 'principals' | 'admins' | 'responders'>,
+  userId: string,
+): Promise<boolean> {
+  return deps.admins.length === 0 || deps.principals.includes(userId, [...deps.admins, ...deps.responders]);
+}
+
 /** A subscription change, for CII admins only (anyone in the channel when CII_ADMINS is empty). Never throws. */
 export async function adminsOnly(
   action: string,

@@ -7,4 +7,6 @@ export const ACTION_IDS = {
   alertBlock: 'alert_block',
   alertRetry: 'alert_retry',
   alertUnblock: 'alert_unblock',
+  /** On a subscribe answer: post the matching alerts of the last days this channel missed. */
+  postBacklog: 'post_backlog',
 } as const;

@@ -37,6 +37,8 @@ export interface AlertView {
   published: string;
   description: string[];
   recommendedActions: string[];
+  /** `unrouted`: no subscription matched; the card is in the fallback channel and says so. */
+  routing?: 'routed' | 'unrouted' | 'muted';
 }
 
 export interface AlertActions {
@@ -187,6 +189,12 @@ export function alertCard(input: AlertCardInput): SlackMessage {
       ),
     },
   ];
+  if (alert.routing === 'unrouted') {
+    blocks.push({
+      type: 'context',
+      elements: [mrkdwn('⚠️ *Unrouted*: no subscription matched this alert; it is posted in the fallback channel.')],
+    });
+  }
   if (description.length > 0) blocks.push({ type: 'section', text: mrkdwn(description.join('\n'), MAX_DESCRIPTION) });
   if (recommendations.length > 0) {
     const lines = [

@@ -23,6 +23,38 @@ export interface StatusCardInput {
   brokenSubscriptions?: number;
   /** The CII URLs in use and where each came from (a variable, or the region preset). */
   endpoints?: CiiEndpointsView;
+  /** What became of the alerts of the last 24 hours and 7 days. */
+  alerts?: { day: AlertCountsView; week: AlertCountsView };
+}
+
+/** Counts of alerts (one user of one finding) that arrived in a period. */
+export interface AlertCountsView {
+  arrived: number;
+  posted: number;
+  pending: number;
+  pendingSince?: Date;
+  unrouted: number;
+  muted: number;
+  failed: number;
+}
+
+function countsLine(label: string, c: AlertCountsView, now: Date): string {
+  return [
+    `*${label}:* ${c.arrived} arrived`,
+    `${c.posted} posted`,
+    c.pending > 0 && c.pendingSince
+      ? `⏳ ${c.pending} waiting for Slack since ${formatWhen(c.pendingSince, now)}`
+      : '0 waiting for Slack',
+    c.unrouted > 0 ? `⚠️ ${c.unrouted} unrouted (\`/cii alerts unrouted\`)` : '0 unrouted',
+    c.muted > 0 && `🔇 ${c.muted} muted`,
+    c.failed > 0 && `❌ ${c.failed} not posted (\`/cii alerts\`)`,
+  ]
+    .filter((p): p is string => !!p)
+    .join(' · ');
+}
+
+function alertsText(alerts: NonNullable<StatusCardInput['alerts']>, now: Date): string {
+  return `*Alerts*\n${countsLine('Last 24 hours', alerts.day, now)}\n${countsLine('Last 7 days', alerts.week, now)}`;
 }
 
 export interface CiiEndpointsView {
@@ -112,6 +144,7 @@ export function statusCard(input: StatusCardInput): SlackMessage {
           } satisfies KnownBlock,
         ]
       : []),
+    ...(input.alerts ? [{ type: 'section', text: mrkdwn(alertsText(input.alerts, now)) } satisfies KnownBlock] : []),
     ...chunkLines(integrationsText(input.integrations, now).split('\n')).map((text): KnownBlock => ({
       type: 'section',
       text: mrkdwn(text),

@@ -1,7 +1,8 @@
 import type { KnownBlock } from '@slack/types';
 import type { Severity } from '../../alerts/finding.ts';
 import { severityBadge } from './format.ts';
-import { buildMessage, code, listWithMore, mrkdwn, type SlackMessage } from './limits.ts';
+import { ACTION_IDS } from './action-ids.ts';
+import { buildMessage, code, LIMITS, listWithMore, mrkdwn, plainText, type SlackMessage } from './limits.ts';
 import { channelMention } from './links.ts';
 
 export interface SubscriptionSummary {
@@ -11,9 +12,15 @@ export interface SubscriptionSummary {
   minSeverity: Severity;
 }
 
+/** Alerts of the last days the filter matches that this channel never got a card of. */
+export interface Backlog {
+  count: number;
+  days: number;
+}
+
 export type SubscriptionChange =
-  | { kind: 'subscribed'; subscription: SubscriptionSummary }
-  | { kind: 'already_subscribed'; subscription: SubscriptionSummary; repaired: boolean }
+  | { kind: 'subscribed'; subscription: SubscriptionSummary; backlog?: Backlog }
+  | { kind: 'already_subscribed'; subscription: SubscriptionSummary; repaired: boolean; backlog?: Backlog }
   | { kind: 'unsubscribed'; channelId: string; count: number; target: string }
   | { kind: 'nothing_to_unsubscribe'; channelId: string; target: string };
 
@@ -55,5 +62,47 @@ export function subscriptionResult(change: SubscriptionChange): SlackMessage {
       break;
   }
   const blocks: KnownBlock[] = [{ type: 'section', text: mrkdwn(text) }];
+  if ((change.kind === 'subscribed' || change.kind === 'already_subscribed') && change.backlog) {
+    blocks.push(...backlogBlocks(change.subscription, change.backlog));
+  }
   return buildMessage(fallback, blocks);
+}
+
+function backlogBlocks(subscription: SubscriptionSummary, backlog: Backlog): KnownBlock[] {
+  const { count, days } = backlog;
+  if (count === 0) {
+    return [
+      { type: 'context', elements: [mrkdwn(`No alert of the last ${days} days matches it that this channel missed.`)] },
+    ];
+  }
+  const alerts = `${count} alert${count === 1 ? '' : 's'}`;
+  return [
+    {
+      type: 'section',
+      text: mrkdwn(`📬 ${alerts} of the last ${days} days match this filter and were never posted in this channel.`),
+    },
+    {
+      type: 'actions',
+      elements: [
+        {
+          type: 'button',
+          action_id: ACTION_IDS.postBacklog,
+          text: plainText('Post them here', LIMITS.buttonText),
+          value: subscription.id,
+          style: 'primary',
+        },
+      ],
+    },
+  ];
+}
+
+/** The answer to a **Post them here** click. */
+export function backlogPosted(input: { count: number; channelId: string }): SlackMessage {
+  const text =
+    input.count === 0
+      ? `ℹ️ Nothing left to post: ${channelMention(input.channelId)} already has every matching alert.`
+      : `📬 Posting ${input.count} alert${input.count === 1 ? '' : 's'} in ${channelMention(input.channelId)}, oldest first, at Slack's pace.`;
+  return buildMessage(input.count === 0 ? 'Nothing left to post' : `Posting ${input.count} alerts`, [
+    { type: 'section', text: mrkdwn(text) },
+  ]);
 }

@@ -50,6 +50,32 @@ describe('alert ingest', () => {
     expect(await channelsOf(travel.findingId)).toEqual(['C-all-critical', 'C-all-low', 'C-travel']);
   });
 
+  it('keeps a finding no subscription matches, marked unrouted, and sends it to the fallback channel when set', async () => {
+    await subscribe('C-travel', ['impossible-travel'], 'low');
+    const routed = finding({ checkId: 'impossible-travel', severity: 'low' });
+    await ingest.ingest(routed);
+    const lost = finding({ checkId: 'no-mfa', severity: 'critical' });
+    expect(await ingest.ingest(lost)).toEqual({ duplicate: false, alertsCreated: 1, deliveriesCreated: 0 });
+    const withFallback = createAlertIngest({
+      store,
+      subscriptions,
+      fallbackChannel: 'C-FALLBACK',
+      clock: { now: () => now },
+      logger: silentLogger,
+    });
+    const fallback = finding({ checkId: 'no-mfa', severity: 'low' });
+    expect(await withFallback.ingest(fallback)).toEqual({ duplicate: false, alertsCreated: 1, deliveriesCreated: 1 });
+    expect(await channelsOf(fallback.findingId)).toEqual(['C-FALLBACK']);
+    const routing = Object.fromEntries(
+      (await store.listRecentAlerts({ limit: 10 })).map((a) => [a.findingId, a.routing]),
+    );
+    expect(routing).toEqual({
+      [routed.findingId]: 'routed',
+      [lost.findingId]: 'unrouted',
+      [fallback.findingId]: 'unrouted',
+    });
+  });
+
   it('stores one alert per user with the finding details', async () => {
     const f = finding({
       logins: ['ann@example.com', 'hrms.serviceuser', 'ann@example.com'],

@@ -66,4 +66,18 @@ describe('/cii command parsing', () => {
     expect(parseCommand('audit')).toEqual({ kind: 'audit' });
     expect(parseCommand('audit jane@example.com')).toEqual({ kind: 'audit', login: 'jane@example.com' });
   });
+
+  test('alerts takes an optional filter then an optional login, and refuses anything else', () => {
+    expect(parseCommand('alerts')).toEqual({ kind: 'alerts' });
+    expect(parseCommand('alerts UNROUTED')).toEqual({ kind: 'alerts', only: 'unrouted' });
+    expect(parseCommand('alerts open jane@example.com')).toEqual({
+      kind: 'alerts',
+      only: 'open',
+      login: 'jane@example.com',
+    });
+    expect(parseCommand('alerts jane@example.com')).toEqual({ kind: 'alerts', login: 'jane@example.com' });
+    expect(parseCommand('alerts jane@example.com open')).toMatchObject({ kind: 'invalid', subcommand: 'alerts' });
+    expect(parseCommand('alerts a@example.com b@example.com')).toMatchObject({ kind: 'invalid', subcommand: 'alerts' });
+    expect(parseCommand('alerts <script>')).toMatchObject({ kind: 'invalid', subcommand: 'alerts' });
+  });
 });

@@ -30,6 +30,7 @@ describe('helpMessage', () => {
       'user',
       'ip',
       'status',
+      'alerts',
       'subscribe',
       'unsubscribe',
       'subscriptions',

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { SlackMessage } from '../../../src/slack/views/limits.ts';
 import { alertCard, type AlertCardInput } from '../../../src/slack/views/alert-card.ts';
 import { responseReport } from '../../../src/slack/views/alert-decision.ts';
+import { alertsList } from '../../../src/slack/views/alerts-list.ts';
 import { alertSummaryCard } from '../../../src/slack/views/alert-summary-card.ts';
 import { auditList } from '../../../src/slack/views/audit-list.ts';
 import { errorMessage } from '../../../src/slack/views/error-message.ts';
@@ -216,6 +217,27 @@ const VIEWS: Record<string, (text: (s: string) => string) => SlackMessage> = {
         t,
       ),
     }),
+  'alerts list': (t) =>
+    alertsList({
+      now: NOW,
+      ...rewrite(
+        {
+          login: 'jane.doe@example.com',
+          alerts: [
+            {
+              ...alert,
+              state: 'open',
+              routing: 'unrouted',
+              arrivedAt: NOW,
+              copies: [{ channelId: 'C0SOC', state: 'failed', since: NOW, lastError: 'channel_not_found' }],
+            },
+          ],
+        },
+        t,
+      ),
+    }),
+  'subscribed answer with a backlog': (t) =>
+    subscriptionResult(rewrite({ kind: 'subscribed', subscription, backlog: { count: 3, days: 7 } }, t)),
   'user card': (t) =>
     userCard(rewrite({ user: fixtureEndUser(), state: fixtureEndUserState(), fetchedAt: NOW, now: NOW }, t)),
 };

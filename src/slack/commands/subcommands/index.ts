@@ -1,3 +1,4 @@
+import { alerts } from './alerts.ts';
 import { audit } from './audit.ts';
 import { help } from './help.ts';
 import { ip } from './ip.ts';
@@ -8,7 +9,7 @@ import { unsubscribe } from './unsubscribe.ts';
 import { user } from './user.ts';
 
 /** Every `/cii` subcommand, in the order `/cii help` lists them. A new subcommand is one file plus one line here. */
-export const SUBCOMMANDS = [help, user, ip, status, subscribe, unsubscribe, subscriptions, audit] as const;
+export const SUBCOMMANDS = [help, user, ip, status, alerts, subscribe, unsubscribe, subscriptions, audit] as const;
 
 export type SubcommandName = (typeof SUBCOMMANDS)[number]['name'];
 

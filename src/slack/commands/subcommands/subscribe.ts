@@ -1,4 +1,5 @@
 import { normalizeSeverity, type Severity } from '../../../alerts/finding.ts';
+import { BACKLOG_DAYS } from '../../../services/alerts/accounting.ts';
 import { errorMessage } from '../../views/error-message.ts';
 import { subscriptionResult } from '../../views/subscription-result.ts';
 import { defineSubcommand, invalid, parsed } from '../subcommand.ts';
@@ -46,12 +47,15 @@ export const subscribe = defineSubcommand({
         userId: context.userId,
         created: result.created,
       });
+      const subscription = result.created ? result.subscription : result.existing;
+      const backlog = { count: await deps.accounting.backlogOf(subscription), days: BACKLOG_DAYS };
       return result.created
-        ? subscriptionResult({ kind: 'subscribed', subscription: summary(result.subscription) })
+        ? subscriptionResult({ kind: 'subscribed', subscription: summary(subscription), backlog })
         : subscriptionResult({
             kind: 'already_subscribed',
-            subscription: summary(result.existing),
+            subscription: summary(subscription),
             repaired: result.repaired,
+            backlog,
           });
     }),
 });
