@@ -34,6 +34,8 @@ import { createLookupService } from './services/lookup.ts';
 import { createResponseService } from './services/responses/response-service.ts';
 import { createRetention } from './services/retention.ts';
 import { createSubscriptionService } from './services/subscriptions.ts';
+import { createVerificationRunner } from './services/verification/runner.ts';
+import { createVerificationService } from './services/verification/verification-service.ts';
 import { createAlertCardWriter } from './slack/alert-cards.ts';
 import { createCardRenderer } from './slack/alert-renderer.ts';
 import { createChannelPoster } from './slack/channel-poster.ts';
@@ -43,6 +45,7 @@ import { createSlackAuthorization } from './slack/slack-auth.ts';
 import { createSlackReceiver, replayGuard } from './slack/replay-guard.ts';
 import { createSlackPoster } from './slack/slack-poster.ts';
 import { createUserEmails } from './slack/user-emails.ts';
+import { createVerifyMessages } from './slack/verify-messages.ts';
 import { createSlackWebApi } from './slack/web-api.ts';
 import { StartupError } from './startup-error.ts';
 import { connectStore } from './store/connect.ts';
@@ -129,11 +132,17 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     subscriptions,
     groupThreshold: config.alerts.groupThreshold,
     fallbackChannel: config.alerts.fallbackChannel,
+    verifyChecks: config.verify.checks,
     logger: logger.child('ingest'),
   });
   // The worker needs Slack's client, which exists only once the app (and so this pipeline's route) is built.
   const alerts = instrumentPipeline(
-    createAlertPipeline({ ingest, worker: { kick: () => worker.kick() }, lookup }),
+    createAlertPipeline({
+      ingest,
+      worker: { kick: () => worker.kick() },
+      lookup,
+      verifier: { kick: () => verifier?.kick() },
+    }),
     metrics,
   );
 
@@ -264,7 +273,22 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   });
   const responses = instrumentResponses(responseService, metrics);
   const accounting = createAlertAccounting({ store, worker, clock: { now: () => now().getTime() } });
+  const verification = createVerificationService({
+    store,
+    cii,
+    slack: createVerifyMessages({ slack, logger: logger.child('verification') }),
+    cards,
+    settings: config.verify,
+    clock: { now: () => now().getTime() },
+    logger: logger.child('verification'),
+  });
+  // Only when some check asks: otherwise there is nothing for it to do.
+  const verifier =
+    config.verify.checks.length > 0
+      ? createVerificationRunner({ verification, logger: logger.child('verification') })
+      : undefined;
   registerListeners(app, {
+    verification,
     lookup,
     accounting,
     subscriptions,
@@ -300,6 +324,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     sweeper = setInterval(recoverInterrupted, 60_000);
     sweeper.unref();
     retention.start();
+    verifier?.start();
   };
 
   let metricsServer: MetricsServer | undefined;
@@ -318,6 +343,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
         retention.stop(),
       ]);
       if (!drained) logger.warn('stopping with Slack work still under way', { inFlight: inFlight.count });
+      await verifier?.stop();
       await worker.stop();
       const released = await store.releaseLeases(owner).catch((err: unknown) => {
         logger.warn('could not release outbox leases; they expire on their own', err);

@@ -65,6 +65,26 @@ export const envSchema = z.object({
       .optional(),
   ),
   CII_RESPONDERS: idList(SLACK_PRINCIPAL, 'Slack user ids (U…/W…) or user-group ids (S…)'),
+  CII_VERIFY_CHECKS: idList(/^[a-z0-9][a-z0-9-]*$/, 'CII check ids (kebab-case, e.g. impossible-travel)'),
+  CII_VERIFY_GROUP_SECONDS: intInRange(60, 0, 3600),
+  CII_VERIFY_MAX_PER_HOUR: intInRange(3, 1, 100),
+  CII_VERIFY_TIMEOUT_MINUTES: intInRange(30, 1, 1440),
+  CII_ESCALATION_MENTION: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^(<!subteam\^)?S[A-Z0-9]{2,}>?$/, 'must be a Slack user-group id (S…) or <!subteam^S…>')
+      .transform((v) => v.replace(/^<!subteam\^/, '').replace(/>$/, ''))
+      .optional(),
+  ),
+  CII_VERIFY_ON_DENY: z.preprocess(
+    (v) => (typeof v === 'string' ? blankToUndefined(v.toLowerCase()) : v),
+    z.enum(['block', 'none'], { error: 'must be block or none' }).default('none'),
+  ),
+  CII_VERIFY_ON_CONFIRM: z.preprocess(
+    (v) => (typeof v === 'string' ? blankToUndefined(v.toLowerCase()) : v),
+    z.enum(['approve', 'none'], { error: 'must be approve or none' }).default('none'),
+  ),
   DUO_API_URL: optionalUrl,
   DUO_IKEY: optionalString,
   DUO_SKEY: optionalString,
@@ -187,6 +207,20 @@ export interface Config {
   };
   /** Days alerts, their cards and seen webhook ids are kept; the audit has its own, longer retention. */
   retention: { days: number; auditDays: number };
+  /** "Was this you?": which checks ask the affected user, and how. */
+  verify: {
+    /** Check ids whose alerts ask the user; empty: the feature is off. */
+    checks: string[];
+    /** Alerts of one user within this window share one DM. */
+    groupWindowMs: number;
+    /** At most this many DMs per user per hour. */
+    maxPerHour: number;
+    timeoutMinutes: number;
+    /** User-group id mentioned when a user says it was not them. */
+    escalationMention?: string;
+    onDeny: 'block' | 'none';
+    onConfirm: 'approve' | 'none';
+  };
   admins: string[];
   /** Who may Approve or Block (deny by default: empty means nobody). */
   responders: string[];
@@ -267,6 +301,15 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Config {
     webhook: { secret: e.CII_WEBHOOK_SECRET, headerName: e.CII_WEBHOOK_HEADER },
     alerts: { groupThreshold: e.CII_ALERT_GROUP_THRESHOLD, fallbackChannel: e.CII_FALLBACK_CHANNEL },
     retention: { days: e.CII_RETENTION_DAYS, auditDays: e.CII_AUDIT_RETENTION_DAYS },
+    verify: {
+      checks: [...new Set(e.CII_VERIFY_CHECKS)],
+      groupWindowMs: e.CII_VERIFY_GROUP_SECONDS * 1000,
+      maxPerHour: e.CII_VERIFY_MAX_PER_HOUR,
+      timeoutMinutes: e.CII_VERIFY_TIMEOUT_MINUTES,
+      ...(e.CII_ESCALATION_MENTION ? { escalationMention: e.CII_ESCALATION_MENTION } : {}),
+      onDeny: e.CII_VERIFY_ON_DENY,
+      onConfirm: e.CII_VERIFY_ON_CONFIRM,
+    },
     admins: e.CII_ADMINS,
     responders: e.CII_RESPONDERS,
     identityProviders: {

@@ -280,3 +280,55 @@ describe('CII "Copy all" credentials', () => {
     ).toEqual(['CII_CREDENTIALS has clientSecret twice (clientSecret and client_secret): keep one']);
   });
 });
+
+describe('"was this you?" settings', () => {
+  test('are off by default: no check asks, no policy acts', () => {
+    expect(loadConfig(minimal).verify).toEqual({
+      checks: [],
+      groupWindowMs: 60_000,
+      maxPerHour: 3,
+      timeoutMinutes: 30,
+      onDeny: 'none',
+      onConfirm: 'none',
+    });
+  });
+
+  test('read the checks, the window, the limits, the escalation group and the policies', () => {
+    const verify = loadConfig({
+      ...minimal,
+      CII_VERIFY_CHECKS: 'impossible-travel, registered-location-mismatch impossible-travel',
+      CII_VERIFY_GROUP_SECONDS: '10',
+      CII_VERIFY_MAX_PER_HOUR: '2',
+      CII_VERIFY_TIMEOUT_MINUTES: '15',
+      CII_ESCALATION_MENTION: '<!subteam^S0SEC>',
+      CII_VERIFY_ON_DENY: 'Block',
+      CII_VERIFY_ON_CONFIRM: 'approve',
+    }).verify;
+    expect(verify).toEqual({
+      checks: ['impossible-travel', 'registered-location-mismatch'],
+      groupWindowMs: 10_000,
+      maxPerHour: 2,
+      timeoutMinutes: 15,
+      escalationMention: 'S0SEC',
+      onDeny: 'block',
+      onConfirm: 'approve',
+    });
+  });
+
+  test('refuse bad values, naming each variable', () => {
+    const problems = problemsOf({
+      ...minimal,
+      CII_VERIFY_CHECKS: 'Impossible Travel',
+      CII_VERIFY_MAX_PER_HOUR: '0',
+      CII_ESCALATION_MENTION: '@security',
+      CII_VERIFY_ON_DENY: 'disable',
+    });
+    expect(problems.map((p) => p.split(' ')[0])).toEqual([
+      'CII_VERIFY_CHECKS',
+      'CII_VERIFY_CHECKS',
+      'CII_VERIFY_MAX_PER_HOUR',
+      'CII_ESCALATION_MENTION',
+      'CII_VERIFY_ON_DENY',
+    ]);
+  });
+});

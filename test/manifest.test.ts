@@ -24,6 +24,9 @@ const SCOPES_BY_METHOD: Record<string, string[]> = {
   'chat.getPermalink': [],
   'conversations.info': ['channels:read', 'groups:read'],
   'conversations.join': ['channels:join'],
+  // The app opens and reads back only its own DMs with users ("was this you?").
+  'conversations.open': ['im:write'],
+  'conversations.history': ['im:history'],
   'conversations.members': ['channels:read', 'groups:read'],
   'users.info': ['users:read'],
   'users.lookupByEmail': ['users:read.email'],

@@ -8,10 +8,11 @@ import { createLogger, type Logger } from '../../src/logger.ts';
 import { simulatorEnv } from '../app-env.ts';
 import { checks } from '../cii/checks.ts';
 import { startCiiSimulator, type CiiSimulator } from '../cii/server.ts';
-import { seedAsOf, type SimUser } from '../cii/seed.ts';
+import { SEED_DOMAIN, seedAsOf, type SimUser } from '../cii/seed.ts';
 import { mountConsole } from '../console/console-server.ts';
 import { startIdpSimulators, type IdpSimulators } from '../idp/simulators.ts';
 import { startFakeSlack, type FakeSlack } from '../slack/fake-slack.ts';
+import { DEFAULT_USERS, type FakeUser } from '../slack/seed.ts';
 import { DemoStartError, portProblem } from './start-errors.ts';
 
 export { DemoStartError } from './start-errors.ts';
@@ -19,6 +20,15 @@ export { DemoStartError } from './start-errors.ts';
 export const DEMO_SIGNING_SECRET = 'demo-signing-secret-not-for-production';
 export const DEMO_WEBHOOK_SECRET = 'demo-webhook-secret-not-for-production';
 export const DEMO_USERS = { responder: 'UANALYST', nonResponder: 'UVIEWER' } as const;
+/** The employee the demo's travel and location alerts ask "was this you?" (in CII's seed and in Slack). */
+export const DEMO_AFFECTED_USER: FakeUser = {
+  id: 'UMIA',
+  name: 'mia',
+  realName: 'Mia Johansson',
+  email: `mia.johansson@${SEED_DOMAIN}`,
+};
+/** The checks whose alerts ask the user in the demo. */
+export const DEMO_VERIFY_CHECKS = ['impossible-travel', 'registered-location-mismatch'];
 
 export interface Demo {
   /** The console: the one URL a person opens. */
@@ -90,7 +100,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const slack = await step(
     'The console (fake Slack)',
     () =>
-      startFakeSlack({ port }).catch(async (err: unknown) => {
+      startFakeSlack({ port, users: [...DEFAULT_USERS, DEMO_AFFECTED_USER] }).catch(async (err: unknown) => {
         const problem = await portProblem(err, port);
         throw problem ? new DemoStartError(problem, { cause: err }) : err;
       }),
@@ -121,6 +131,9 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const config = loadConfig({
     ...simulatorEnv({ slack, cii, idp, signingSecret: DEMO_SIGNING_SECRET, webhookSecret: DEMO_WEBHOOK_SECRET }),
     CII_RESPONDERS: DEMO_USERS.responder,
+    CII_VERIFY_CHECKS: DEMO_VERIFY_CHECKS.join(' '),
+    CII_VERIFY_GROUP_SECONDS: '5',
+    CII_ESCALATION_MENTION: 'S0RESPOND',
     DATABASE_URL: `sqlite:${join(dir, 'cii-slack.db')}`,
     PORT: '0',
     HOST: '127.0.0.1',

@@ -4,6 +4,9 @@ export interface FakeUser {
   realName?: string;
   email?: string;
   isAdmin?: boolean;
+  /** A deactivated account: still found by email, marked `deleted`. */
+  deleted?: boolean;
+  isBot?: boolean;
 }
 
 export interface FakeChannel {

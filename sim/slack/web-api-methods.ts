@@ -78,10 +78,10 @@ export function createWebApiMethods(ws: Workspace): Record<string, MethodHandler
       team_id: seed.teamId,
       name: u.name,
       real_name: realName,
-      deleted: false,
+      deleted: u.deleted ?? false,
       is_admin: u.isAdmin ?? false,
       is_owner: false,
-      is_bot: false,
+      is_bot: u.isBot ?? false,
       tz: 'Europe/Zurich',
       profile: withoutUndefined({ real_name: realName, display_name: u.name, email: u.email, team: seed.teamId }),
     };
@@ -115,17 +115,28 @@ export function createWebApiMethods(ws: Workspace): Record<string, MethodHandler
     return ch;
   }
 
+  /** The bot's DM with a user, created on first use. */
+  function dmWith(userId: string): ChannelState {
+    const dmId = `D${userId.slice(1)}`;
+    let dm = ws.channels.get(dmId);
+    if (dm === undefined) {
+      dm = {
+        id: dmId,
+        name: userId,
+        isPrivate: false,
+        isArchived: false,
+        isIm: true,
+        botIsMember: true,
+        members: [userId],
+      };
+      ws.channels.set(dmId, dm);
+    }
+    return dm;
+  }
+
   /** Posting to a user id goes to the DM with that user. */
   function postTarget(id: unknown, caller: Caller): ChannelState | MethodResult {
-    if (typeof id === 'string' && ws.users.has(id)) {
-      const dmId = `D${id.slice(1)}`;
-      let dm = ws.channels.get(dmId);
-      if (dm === undefined) {
-        dm = { id: dmId, name: id, isPrivate: false, isArchived: false, isIm: true, botIsMember: true, members: [id] };
-        ws.channels.set(dmId, dm);
-      }
-      return dm;
-    }
+    if (typeof id === 'string' && ws.users.has(id)) return dmWith(id);
     const ch = visibleChannel(id, caller);
     if (ch === undefined) return fail('channel_not_found');
     if (ch.isArchived) return fail('is_archived');
@@ -303,6 +314,32 @@ export function createWebApiMethods(ws: Workspace): Record<string, MethodHandler
     'conversations.info': (args, caller) => {
       const ch = visibleChannel(args.channel, caller);
       return ch === undefined ? fail('channel_not_found') : ok({ channel: channelJson(ch, caller) });
+    },
+
+    'conversations.open': (args, caller) => {
+      const ids = (str(args.users) ?? '').split(',').filter(Boolean);
+      if (ids.length === 0) return fail('users_list_not_supplied');
+      if (ids.length > 1) return fail('not_implemented_in_fake: group DMs');
+      const user = ws.users.get(ids[0]!);
+      if (user === undefined) return fail('user_not_found');
+      if (user.deleted) return fail('user_disabled');
+      if (user.isBot) return fail('cannot_dm_bot');
+      return ok({ channel: channelJson(dmWith(user.id), caller) });
+    },
+
+    'conversations.history': (args, caller) => {
+      const ch = visibleChannel(args.channel, caller);
+      if (ch === undefined) return fail('channel_not_found');
+      const limit = Math.min(Math.max(1, Number(args.limit ?? 100) || 100), 999);
+      const withMetadata = truthy(args.include_all_metadata);
+      const top = list(ch.id)
+        .filter((m) => m.thread_ts === undefined || m.thread_ts === m.ts)
+        .reverse()
+        .slice(0, limit);
+      return ok({
+        messages: top.map((m) => messageJson(m, withMetadata ? {} : { metadata: undefined })),
+        has_more: false,
+      });
     },
 
     'conversations.join': (args, caller) => {

@@ -3,6 +3,7 @@ import type { CardWriter } from '../services/cards/card-service.ts';
 import type { AlertCardRenderer } from './alert-renderer.ts';
 import { responseReport } from './views/alert-decision.ts';
 import type { SlackMessage } from './views/limits.ts';
+import { escalationReply } from './views/verify-state.ts';
 import { classifySlackError, type SlackWebApi } from './web-api.ts';
 
 /**
@@ -16,6 +17,21 @@ export function createAlertCardWriter(deps: {
   logger: Logger;
 }): CardWriter {
   const { slack, render, logger } = deps;
+
+  const replyUnder = (copies: Parameters<CardWriter['reply']>[0], alertId: string, message: SlackMessage) =>
+    Promise.all(
+      copies.map(async (copy) => {
+        try {
+          await slack.postMessage({ channel: copy.channelId, threadTs: copy.threadTs ?? copy.ts, ...message });
+        } catch (err) {
+          logger.warn('could not reply under a posted alert card', {
+            alertId,
+            channelId: copy.channelId,
+            ...failureOf(err),
+          });
+        }
+      }),
+    ).then(() => undefined);
 
   return {
     async update(copies, alert, actions) {
@@ -42,22 +58,11 @@ export function createAlertCardWriter(deps: {
       );
     },
 
-    async reply(copies, alertId, report) {
-      const message = responseReport({ ...report, by: report.actor, at: new Date(report.at) });
-      await Promise.all(
-        copies.map(async (copy) => {
-          try {
-            await slack.postMessage({ channel: copy.channelId, threadTs: copy.threadTs ?? copy.ts, ...message });
-          } catch (err) {
-            logger.warn('could not reply under a posted alert card', {
-              alertId,
-              channelId: copy.channelId,
-              ...failureOf(err),
-            });
-          }
-        }),
-      );
-    },
+    reply: (copies, alertId, report) =>
+      replyUnder(copies, alertId, responseReport({ ...report, by: report.actor, at: new Date(report.at) })),
+
+    escalate: (copies, alert, escalation) =>
+      replyUnder(copies, alert.id, escalationReply({ ...escalation, login: alert.login })),
   };
 }
 

@@ -69,6 +69,7 @@ export function createCardRenderer(deps: CardRendererDeps): AlertCardRenderer {
       now: deps.now(),
       actions,
       ...(decision ? { decision } : {}),
+      ...(alert.verification ? { verification: alert.verification } : {}),
       ...(noResponders ? { noResponders } : {}),
     };
     return alertCard(input);

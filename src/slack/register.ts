@@ -1,17 +1,20 @@
 import type { App } from '@slack/bolt';
 import type { ResponseService } from '../services/responses/types.ts';
+import type { VerificationService } from '../services/verification/types.ts';
 import { registerAlertApproveAction } from './actions/alert-approve.ts';
 import { registerAlertBlockAction } from './actions/alert-block.ts';
 import { registerAlertRetryAction } from './actions/alert-retry.ts';
 import { registerAlertUnblockAction } from './actions/alert-unblock.ts';
 import { registerPostBacklogAction } from './actions/post-backlog.ts';
 import { registerShareAction } from './actions/share.ts';
+import { registerVerifyAnswerActions } from './actions/verify-answer.ts';
 import { registerCiiCommand } from './commands/cii-command.ts';
 import { isRefusedSlackRequest } from './replay-guard.ts';
 import type { CommandDeps } from './commands/subcommand.ts';
 
 export interface SlackServices extends CommandDeps {
   responses: ResponseService;
+  verification: Pick<VerificationService, 'answer'>;
   /** How long a slash command may wait for its answer before Bolt acknowledges it empty. */
   ackBudgetMs: number;
 }
@@ -27,6 +30,7 @@ export function registerListeners(app: App, services: SlackServices): void {
   registerAlertRetryAction(app, alertActionDeps);
   registerAlertUnblockAction(app, alertActionDeps);
   registerPostBacklogAction(app, { ...services, logger: logger.child('subscriptions') });
+  registerVerifyAnswerActions(app, { ...services, logger: logger.child('verification') });
   app.error(async (err) => {
     // The receiver answers a refused request with 401.
     if (isRefusedSlackRequest(err)) throw err;

@@ -108,8 +108,28 @@ export interface PostArgs extends SlackMessage {
   unfurl?: boolean;
 }
 
+/** A Slack account found by email. */
+export interface SlackPerson {
+  id: string;
+  realName?: string;
+  deleted: boolean;
+  isBot: boolean;
+}
+
+/** A message the app posted, as `conversations.history` gives it back. */
+export interface PostedMessage {
+  ts: string;
+  metadata?: { event_type?: string; event_payload?: Record<string, unknown> };
+}
+
 /** The Web API calls the app writes with; every failure is thrown as a classified `SlackApiError`. */
 export interface SlackWebApi {
+  /** `users.lookupByEmail`; undefined when no account has the email (`users_not_found`). */
+  lookupUserByEmail(email: string): Promise<SlackPerson | undefined>;
+  /** `conversations.open` of the DM with one user: its `D…` channel id. */
+  openDm(userId: string): Promise<string>;
+  /** The latest messages of a conversation (with their metadata), newest first. */
+  recentMessages(channel: string, limit: number): Promise<PostedMessage[]>;
   postMessage(args: PostArgs): Promise<{ ts: string }>;
   updateMessage(args: SlackMessage & { channel: string; ts: string }): Promise<void>;
   channelInfo(channel: string): Promise<ChannelInfo>;
@@ -127,6 +147,35 @@ export function createSlackWebApi(client: WebClient): SlackWebApi {
     }
   };
   return {
+    lookupUserByEmail: async (email) => {
+      try {
+        const user = (await client.users.lookupByEmail({ email })).user;
+        if (!user?.id) return undefined;
+        return {
+          id: user.id,
+          ...(user.real_name ? { realName: user.real_name } : {}),
+          deleted: user.deleted === true,
+          isBot: user.is_bot === true || user.is_app_user === true,
+        };
+      } catch (err) {
+        const e = classifySlackError(err);
+        if (e.code === 'users_not_found') return undefined;
+        throw e;
+      }
+    },
+    openDm: (userId) =>
+      call(async () => {
+        const id = (await client.conversations.open({ users: userId })).channel?.id;
+        if (!id) throw new SlackApiError('Slack opened no DM channel', { kind: 'transient' }, {});
+        return id;
+      }),
+    recentMessages: (channel, limit) =>
+      call(async () => {
+        const res = await client.conversations.history({ channel, limit, include_all_metadata: true });
+        return (res.messages ?? []).flatMap((m) =>
+          m.ts ? [{ ts: m.ts, ...(m.metadata ? { metadata: m.metadata as PostedMessage['metadata'] } : {}) }] : [],
+        );
+      }),
     postMessage: (args) =>
       call(async () => {
         const res = await client.chat.postMessage({

@@ -37,7 +37,11 @@ function* recordFinding(record: FindingRecord): Steps<RecordFindingResult> {
   );
   if (fresh === 0) return { duplicate: true, alertsCreated: [], deliveriesCreated: 0 };
   const created: NewAlert[] = [];
-  for (const alert of record.alerts) if (yield* insertAlert(alert, record.receivedAt)) created.push(alert);
+  for (const alert of record.alerts) {
+    if (!(yield* insertAlert(alert, record.receivedAt))) continue;
+    created.push(alert);
+    if (alert.verify) yield* changesOf("UPDATE alerts SET verify_state = 'pending' WHERE id = $1", [alert.id]);
+  }
   function* insertDelivery(
     kind: 'alert' | 'summary',
     alertId: string | null,

@@ -168,5 +168,37 @@ export function migrations(dialect: Dialect): Migration[] {
       CREATE INDEX alerts_unrouted ON alerts (created_at) WHERE routing = 'unrouted';
     `,
     },
+    {
+      version: 6,
+      name: 'asking the affected user: verification state of alerts, questions sent as DMs',
+      sql: `
+      ALTER TABLE alerts ADD COLUMN verify_state TEXT;
+      ALTER TABLE alerts ADD COLUMN verify_detail TEXT;
+      ALTER TABLE alerts ADD COLUMN verify_question_id ${idRef};
+      ALTER TABLE alerts ADD COLUMN verify_lease_until BIGINT;
+      CREATE INDEX alerts_verify_state ON alerts (verify_state) WHERE verify_state IS NOT NULL;
+      CREATE INDEX alerts_verify_question ON alerts (verify_question_id) WHERE verify_question_id IS NOT NULL;
+      CREATE TABLE verify_questions (
+        id ${serialId},
+        login TEXT NOT NULL,
+        slack_user_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('collecting', 'sending', 'sent', 'answered', 'expired', 'failed')),
+        answer TEXT CHECK (answer IN ('yes', 'no')),
+        created_at BIGINT NOT NULL,
+        send_after BIGINT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        lease_until BIGINT,
+        channel_id TEXT,
+        ts TEXT,
+        sent_at BIGINT,
+        answered_at BIGINT,
+        error TEXT
+      );
+      CREATE INDEX verify_questions_user ON verify_questions (slack_user_id, created_at);
+      CREATE UNIQUE INDEX verify_questions_collecting ON verify_questions (slack_user_id) WHERE state = 'collecting';
+      CREATE INDEX verify_questions_state ON verify_questions (state, send_after);
+    `,
+    },
   ];
 }

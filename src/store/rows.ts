@@ -2,6 +2,10 @@ import type { Severity } from '../alerts/finding.ts';
 import type {
   AlertActionResult,
   AlertRouting,
+  AlertVerification,
+  QuestionState,
+  VerificationState,
+  VerifyQuestion,
   ClaimedDelivery,
   AlertState,
   AuditEntry,
@@ -46,7 +50,39 @@ export function toAlert(row: Row): StoredAlert {
     decisionAction: optStr(row.decision_action) as ResponseAction | undefined,
     decisionError: optStr(row.decision_error),
     version: num(row.version),
+    ...(row.verify_state === null || row.verify_state === undefined
+      ? {}
+      : {
+          verification: {
+            ...(JSON.parse(String(row.verify_detail ?? '{}')) as Omit<AlertVerification, 'state'>),
+            state: row.verify_state as VerificationState,
+          },
+        }),
   };
+}
+
+export function toQuestion(row: Row): VerifyQuestion {
+  const answer = optStr(row.answer);
+  return {
+    id: num(row.id),
+    login: String(row.login),
+    slackUserId: String(row.slack_user_id),
+    name: String(row.name),
+    state: row.state as QuestionState,
+    ...(answer === 'yes' || answer === 'no' ? { answer } : {}),
+    createdAt: num(row.created_at),
+    sendAfter: num(row.send_after),
+    attempts: num(row.attempts),
+    ...optional('channelId', optStr(row.channel_id)),
+    ...optional('ts', optStr(row.ts)),
+    ...optional('sentAt', optNum(row.sent_at)),
+    ...optional('answeredAt', optNum(row.answered_at)),
+    ...optional('error', optStr(row.error)),
+  };
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
 }
 
 export function toPostedCopy(row: Row): PostedCopy {

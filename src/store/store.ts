@@ -8,6 +8,7 @@ import { requestSignatureStore } from './request-signatures.ts';
 import { settingsStore } from './settings.ts';
 import { type Dialect, type Executor, rowsOf } from './steps.ts';
 import { subscriptionStore } from './subscriptions.ts';
+import { verificationStore } from './verifications.ts';
 import type { InspectableStore } from './types.ts';
 
 /** The whole store over one backend's executor; the backend adds only how to close it. */
@@ -20,6 +21,7 @@ export function storeOn(db: Executor, dialect: Dialect, close: () => Promise<voi
     ...settingsStore(db),
     ...requestSignatureStore(db),
     ...accountingStore(db, dialect),
+    ...verificationStore(db),
     ...deliveryInspection(db),
     ...maintenanceStore(db),
     schemaVersion: async () => {

@@ -8,6 +8,7 @@ import type {
   PlannedDelivery,
   InspectableStore,
 } from '../../src/store/types.ts';
+import { verificationContract } from './verification-contract.ts';
 
 /** Opens stores on one database (every call → a new connection to the same data). */
 export interface StoreHarness {
@@ -676,6 +677,7 @@ export function runStoreContract(
         expect(await store.rememberSignature('v0=aa', T0 + 301_000, T0 + 1_000)).toBe(true);
       });
     });
+    verificationContract(() => store, open);
 
     describe('finding accounting', () => {
       const HOUR = 3_600_000;

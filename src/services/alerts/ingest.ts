@@ -26,12 +26,15 @@ export function createAlertIngest(deps: {
   groupThreshold?: number;
   /** CII_FALLBACK_CHANNEL: where alerts no subscription matches are posted (still counted as unrouted). */
   fallbackChannel?: string;
+  /** CII_VERIFY_CHECKS: alerts of these checks ask their user "was this you?". */
+  verifyChecks?: readonly string[];
   clock?: { now(): number };
   logger: Logger;
 }): AlertIngest {
   const { store, subscriptions, logger } = deps;
   const groupThreshold = deps.groupThreshold ?? 5;
   const clock = deps.clock ?? { now: () => Date.now() };
+  const verifyChecks = new Set((deps.verifyChecks ?? []).map((c) => c.toLowerCase()));
 
   async function routesFor(finding: Finding): Promise<Route[]> {
     const matches = await subscriptions.matching(finding.checkId, finding.severity);
@@ -57,6 +60,7 @@ export function createAlertIngest(deps: {
       recommendedActions: finding.recommendedActions,
       published: finding.published,
       routing,
+      ...(verifyChecks.has(finding.checkId.toLowerCase()) ? { verify: true } : {}),
     }));
   }
 

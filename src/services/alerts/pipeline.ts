@@ -15,11 +15,14 @@ export function createAlertPipeline(deps: {
   ingest: Pick<AlertIngest, 'ingest'>;
   worker: Pick<DeliveryWorker, 'kick'>;
   lookup: Pick<LookupService, 'prefetchStates'>;
+  /** Wakes the "was this you?" runner when new alerts may ask their users. */
+  verifier?: { kick(): void };
 }): AlertPipeline {
   const { ingest, worker, lookup } = deps;
   return {
     async receive(finding) {
       const result = await ingest.ingest(finding);
+      if (result.alertsCreated > 0) deps.verifier?.kick();
       if (result.deliveriesCreated > 0) {
         worker.kick();
         // Warm the lookup cache for the first cards, so posting them does not wait on CII. Bounded: the

@@ -15,9 +15,20 @@ export interface CardWriter {
   update(copies: readonly PostedCopy[], alert: StoredAlert, actions: readonly NewAlertActionResult[]): Promise<void>;
   /** Posts the report in the thread of each copy. */
   reply(copies: readonly PostedCopy[], alertId: string, report: ResponseReport): Promise<void>;
+  /** Replies in the thread of each copy that the user says it was not them, mentioning `mention`. */
+  escalate(copies: readonly PostedCopy[], alert: StoredAlert, escalation: Escalation): Promise<void>;
+}
+
+/** The user said "No, it wasn't me". */
+export interface Escalation {
+  name: string;
+  at: number;
+  /** User-group id to mention (CII_ESCALATION_MENTION). */
+  mention?: string;
 }
 
 export interface CardService extends AlertCards {
+  escalate(alert: StoredAlert, escalation: Escalation): Promise<void>;
   /** A card was just posted: if a decision was taken while it was being posted, bring it up to date. */
   afterPost(claimed: ClaimedDelivery): Promise<void>;
 }
@@ -61,6 +72,7 @@ export function createCardService(deps: {
       await writer.update(copies, alert, actions);
       await writer.reply(copies, alert.id, report);
     },
+    escalate: async (alert, escalation) => writer.escalate(await copiesOf(alert.id), alert, escalation),
     async afterPost(claimed) {
       if (claimed.kind !== 'alert') return;
       const current = await store.getAlert(claimed.alert.id);

@@ -9,4 +9,6 @@ export const ACTION_IDS = {
   alertUnblock: 'alert_unblock',
   /** On a subscribe answer: post the matching alerts of the last days this channel missed. */
   postBacklog: 'post_backlog',
+  verifyYes: 'verify_yes',
+  verifyNo: 'verify_no',
 } as const;

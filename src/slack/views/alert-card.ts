@@ -18,6 +18,7 @@ import {
   truncate,
 } from './limits.ts';
 import { principalMention, safeUrl } from './links.ts';
+import { verificationBlock, type VerificationView } from './verify-state.ts';
 
 /** Why Block is not offered when no identity provider is configured. */
 export const BLOCK_NEEDS_PROVIDER = 'Block needs an identity provider (Duo, Okta or Entra ID) configured for this app.';
@@ -53,6 +54,8 @@ export interface AlertCardInput {
   actions: AlertActions;
   /** Absent for an open alert: then the card offers Approve and Block. */
   decision?: DecisionView;
+  /** Where asking the user "was this you?" stands; absent when the check does not ask. */
+  verification?: VerificationView;
   /** Set when CII_RESPONDERS is empty: nobody may act yet, the card says whom to ask (user/group ids, may be empty). */
   noResponders?: { askWhom: readonly string[] };
 }
@@ -205,5 +208,9 @@ export function alertCard(input: AlertCardInput): SlackMessage {
   }
 
   const who = name ? `${name} (${alert.login})` : alert.login;
-  return buildMessage(`CII alert (${severityWord(alert.severity)}): ${alert.title} — ${who}`, blocks, footerOf(input));
+  const verification = input.verification ? [verificationBlock(input.verification)] : [];
+  return buildMessage(`CII alert (${severityWord(alert.severity)}): ${alert.title} — ${who}`, blocks, [
+    ...verification,
+    ...footerOf(input),
+  ]);
 }

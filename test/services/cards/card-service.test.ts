@@ -37,6 +37,9 @@ function recordingWriter() {
     reply: async (copies, _alertId, report) => {
       replies.push({ ts: copies.map((c) => c.ts), state: report.state });
     },
+    escalate: async (copies) => {
+      replies.push({ ts: copies.map((c) => c.ts), state: 'escalated' });
+    },
   };
   return { writer, updates, replies };
 }

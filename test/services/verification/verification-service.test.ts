@@ -1,0 +1,143 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { EndUser } from '../../../src/cii/schemas.ts';
+import { silentLogger } from '../../../src/logger.ts';
+import type { AskResult, QuestionContent, VerifySlack } from '../../../src/services/verification/types.ts';
+import { createVerificationService } from '../../../src/services/verification/verification-service.ts';
+import { openSqliteStore } from '../../../src/store/sqlite/sqlite-store.ts';
+import type { InspectableStore } from '../../../src/store/types.ts';
+import { alertFor } from '../../store/contract.ts';
+
+const LOGIN = 'mia@example.com';
+const T0 = Date.UTC(2026, 0, 1);
+
+function endUser(): EndUser {
+  return {
+    endUserDetails: {
+      id: 'u1',
+      displayName: 'Mia Johansson',
+      login: LOGIN,
+      status: 'ACTIVE',
+      referenceUrl: 'https://cii/u1',
+    },
+    providerEndUserDetails: [],
+  } as EndUser;
+}
+
+/** A Slack that answers `ask` from a script and records every DM it was asked to send. */
+function fakeSlack() {
+  const asked: QuestionContent[] = [];
+  const posted = new Map<number, { channelId: string; ts: string }>();
+  const script: AskResult[] = [];
+  let crashAfterPost = false;
+  const slack: VerifySlack = {
+    findUser: async (email) =>
+      email === LOGIN ? { id: 'UMIA', realName: 'Mia J', deleted: false, isBot: false } : undefined,
+    ask: async (_userId, content) => {
+      asked.push(content);
+      const answer = script.shift() ?? { ok: true, channelId: 'DMIA', ts: `${asked.length}.0` };
+      if (answer.ok) posted.set(content.questionId, answer);
+      if (crashAfterPost) throw new Error('the process died right after Slack took the DM');
+      return answer;
+    },
+    findAsked: async (_userId, questionId) => posted.get(questionId),
+    close: async () => undefined,
+  };
+  return {
+    slack,
+    asked,
+    script,
+    crashAfterPost: (v: boolean) => {
+      crashAfterPost = v;
+    },
+  };
+}
+
+describe('verification service', () => {
+  let store: InspectableStore;
+  let now = T0;
+  let s: ReturnType<typeof fakeSlack>;
+
+  beforeEach(() => {
+    store = openSqliteStore(':memory:', { logger: silentLogger });
+    now = T0;
+    s = fakeSlack();
+  });
+  afterEach(() => store.close());
+
+  const service = () =>
+    createVerificationService({
+      store,
+      cii: { getEndUser: async () => endUser() },
+      slack: s.slack,
+      cards: { refresh: async () => undefined, escalate: async () => undefined },
+      settings: { groupWindowMs: 0, maxPerHour: 3, timeoutMinutes: 30 },
+      clock: { now: () => now },
+      leaseMs: 1_000,
+      logger: silentLogger,
+    });
+
+  async function asking() {
+    const alert = { ...alertFor('f1', LOGIN), verify: true };
+    await store.recordFinding({
+      envelopeId: 'e1',
+      findingId: 'f1',
+      receivedAt: T0,
+      alerts: [alert],
+      planDeliveries: () => [],
+    });
+    return alert.id;
+  }
+
+  it('a sender that dies after Slack took the DM: the next one finds the DM and does not ask again', async () => {
+    const id = await asking();
+    s.crashAfterPost(true);
+    await service()
+      .runOnce()
+      .catch(() => undefined);
+    expect(s.asked).toHaveLength(1);
+    expect((await store.getAlert(id))?.verification?.state).toBe('queued');
+
+    s.crashAfterPost(false);
+    now += 1_001;
+    await service().runOnce();
+    expect(s.asked).toHaveLength(1);
+    expect((await store.getAlert(id))?.verification).toMatchObject({ state: 'asked', name: 'Mia' });
+  });
+
+  it('a DM Slack could not take yet is sent when its lease runs out; one Slack refuses says why on the card', async () => {
+    const id = await asking();
+    s.script.push({ ok: false, permanent: false, reason: 'Slack could not be reached' });
+    await service().runOnce();
+    expect((await store.getAlert(id))?.verification?.state).toBe('queued');
+    now += 1_001;
+    await service().runOnce();
+    expect(s.asked).toHaveLength(2);
+    expect((await store.getAlert(id))?.verification?.state).toBe('asked');
+
+    const other = { ...alertFor('f2', LOGIN), verify: true };
+    await store.recordFinding({
+      envelopeId: 'e2',
+      findingId: 'f2',
+      receivedAt: now,
+      alerts: [other],
+      planDeliveries: () => [],
+    });
+    s.script.push({ ok: false, permanent: true, reason: 'messages_tab_disabled' });
+    await service().runOnce();
+    expect((await store.getAlert(other.id))?.verification).toMatchObject({
+      state: 'not_asked',
+      reason: 'Slack refused the DM (messages_tab_disabled)',
+    });
+  });
+
+  it('does not ask about an alert already decided', async () => {
+    const id = await asking();
+    await store.transitionAlert(id, { from: ['open'], to: 'approved', actor: 'UANALYST', at: T0 });
+    await service().runOnce();
+    expect(s.asked).toHaveLength(0);
+    expect((await store.getAlert(id))?.verification).toMatchObject({
+      state: 'not_asked',
+      reason: 'the alert was already decided',
+    });
+  });
+});
