@@ -80,7 +80,7 @@ const endUser = (user: SimUser) => ({
     title: user.title,
     userTypeClassification: user.userTypeClassification,
     employeeIds: user.employeeId ? [user.employeeId] : [],
-    linkedEndUserLogins: [],
+    linkedEndUserLogins: user.linkedEndUserLogins ?? [],
     groupNames: user.groupNames,
     phoneNumbers: user.phoneNumber ? [user.phoneNumber] : [],
     managerLogin: user.managerLogin,

@@ -57,6 +57,8 @@ export interface SimUser {
   employeeId: string | null;
   managerLogin: string | null;
   emails: string[];
+  /** Other logins CII merged into this user (absent: none). */
+  linkedEndUserLogins?: string[];
   phoneNumber: string | null;
   groupNames: string[];
   devices: SimDevice[];

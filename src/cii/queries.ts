@@ -25,7 +25,8 @@ export const GET_END_USER = /* GraphQL */ `
   query GetEndUser($login: String!) {
     getEndUser(login: $login) {
       endUserDetails {
-        id displayName login status emails company department title userTypeClassification groupNames managerLogin
+        id displayName login status emails linkedEndUserLogins company department title userTypeClassification groupNames
+        managerLogin
         devices { deviceId displayName os lastSeen deviceType provider }
         mfaEnabled
         lastSignIn { ${SIGN_IN} }

@@ -48,6 +48,7 @@ export const endUserDetailsSchema = z.object({
   login: z.string(),
   status: z.string(),
   emails: opt(z.array(z.string())),
+  linkedEndUserLogins: opt(z.array(z.string())),
   company: opt(z.string()),
   department: opt(z.string()),
   title: opt(z.string()),

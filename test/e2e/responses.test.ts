@@ -301,24 +301,28 @@ describe('analyst responses end to end', () => {
     ]);
   });
 
-  test('a Block while CII is down fails cleanly, calls no provider, and can be retried', async () => {
+  test('a Block while CII is down is refused with the reason, calls no provider, and can be clicked again', async () => {
     const login = 'ethan.brooks@example.com';
     const cards = (await h.deliver([login]))[login]!;
     const requestsBefore = stack.idp!.requests.length;
     stack.cii.inject({ status: 503, times: Infinity });
-    await h.click(cards[0]!, 'alert_block', 'UANALYST');
-    await until(() => cards.every((c) => h.now(c).includes('Block failed')), 'failed cards');
-    stack.cii.clearFaults();
-    expect(h.now(cards[0]!)).toContain('Could not read the user’s accounts from CII: CII is unreachable');
-    expect(h.actionIds(cards[0]!)).toEqual(['open_in_cii', 'alert_retry']);
+    let click;
+    try {
+      click = await h.click(cards[0]!, 'alert_block', 'UANALYST');
+      await until(() => h.answersTo(click!.responseUrl).length === 1, 'refusal');
+    } finally {
+      stack.cii.clearFaults();
+    }
+    expect(h.answersTo(click.responseUrl)[0]).toContain('CII is unreachable or too slow right now');
+    expect(h.actionIds(cards[0]!)).toContain('alert_block');
     expect(stack.idp!.requests).toHaveLength(requestsBefore);
 
-    await h.click(cards[0]!, 'alert_retry', 'UANALYST');
-    await until(() => cards.every((c) => h.now(c).includes('*Blocked* by')), 'blocked after retry');
+    await h.click(cards[0]!, 'alert_block', 'UANALYST');
+    await until(() => cards.every((c) => h.now(c).includes('*Blocked* by')), 'blocked on the second click');
     expect(stack.idp!.duo.users.get(accountId(login, 'DUO'))?.status).toBe('disabled');
     expect((await h.auditOf(cards[0]!.alertId, 2)).map((r) => [r.action, r.outcome])).toEqual([
-      ['block', 'block_failed'],
-      ['retry', 'blocked'],
+      ['block', 'refused_identity_unchecked'],
+      ['block', 'blocked'],
     ]);
   });
 

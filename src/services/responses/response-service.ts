@@ -1,4 +1,5 @@
 import type { CiiClient } from '../../cii/client.ts';
+import type { EndUser } from '../../cii/schemas.ts';
 import { CiiError } from '../../cii/errors.ts';
 import type { IdentityProviders } from '../../idp/registry.ts';
 import { isIdentityProviderName, type ProviderActionResult } from '../../idp/types.ts';
@@ -13,6 +14,7 @@ import type {
   StoredAlert,
   TransitionResult,
 } from '../../store/types.ts';
+import { identitiesOf, isSameIdentity } from './self-check.ts';
 import { currentResults, providerLabel, summarizeResults, targetKey, toOutcome } from './provider-results.ts';
 import type { Actor, AlertCards, RefusalReason, ResponseOutcome, ResponseService } from './types.ts';
 
@@ -52,13 +54,17 @@ export function createResponseService(deps: ResponseServiceDeps): ResponseServic
     verb: Verb,
     alertId: string,
     actor: Actor,
-    work: (alert: StoredAlert) => Promise<ResponseOutcome>,
+    work: (alert: StoredAlert, user: EndUser | undefined) => Promise<ResponseOutcome>,
   ): Promise<ResponseOutcome> {
     let alert: StoredAlert | undefined;
     let outcome: ResponseOutcome;
     try {
       alert = await store.getAlert(alertId);
-      outcome = alert ? ((await refusal(verb, alert, actor)) ?? (await work(alert))) : { kind: 'not_found' };
+      if (!alert) outcome = { kind: 'not_found' };
+      else {
+        const checked = await check(verb, alert, actor);
+        outcome = 'refused' in checked ? checked.refused : await work(alert, checked.user);
+      }
     } catch (err) {
       await audit(verb, actor, alertId, alert, { outcome: 'error', detail: 'internal error (see the app log)' });
       throw err;
@@ -67,8 +73,18 @@ export function createResponseService(deps: ResponseServiceDeps): ResponseServic
     return outcome;
   }
 
-  async function refusal(verb: Verb, alert: StoredAlert, actor: Actor): Promise<ResponseOutcome | undefined> {
-    const refuse = (reason: RefusalReason): ResponseOutcome => ({ kind: 'refused', reason });
+  /**
+   * Refuses a click from anyone who is not a responder, or who is the alert's user under any login or address CII
+   * knows for them. Otherwise gives CII's user (undefined when CII has none), which Block reuses.
+   */
+  async function check(
+    verb: Verb,
+    alert: StoredAlert,
+    actor: Actor,
+  ): Promise<{ refused: ResponseOutcome } | { user: EndUser | undefined }> {
+    const refuse = (reason: RefusalReason, detail?: string) => ({
+      refused: { kind: 'refused', reason, ...(detail ? { detail } : {}) } as const,
+    });
     if (!(await deps.isResponder(actor.userId))) return refuse('not_responder');
     let email: string | undefined;
     try {
@@ -78,9 +94,23 @@ export function createResponseService(deps: ResponseServiceDeps): ResponseServic
       return refuse('unverified');
     }
     if (email === undefined || email.trim() === '') return refuse('unverified');
-    if (email.trim().toLowerCase() === alert.login.trim().toLowerCase()) return refuse('self');
+    if (isSameIdentity(email, identitiesOf(alert.login, undefined))) return refuse('self');
+    // The alert names one login; CII knows the user's other logins and addresses, any of which may be the clicker's.
+    let user: EndUser | undefined;
+    try {
+      user = await cii.getEndUser(alert.login);
+    } catch (err) {
+      if (!(err instanceof CiiError && err.kind === 'not_found')) {
+        logger.warn('could not read the alert’s user from CII for the self check; refusing the action', {
+          alertId: alert.id,
+          err,
+        });
+        return refuse('identity_unchecked', ciiFailure(err, alert.login));
+      }
+    }
+    if (isSameIdentity(email, identitiesOf(alert.login, user))) return refuse('self');
     if ((verb === 'block' || verb === 'unblock') && Object.keys(providers).length === 0) return refuse('no_providers');
-    return undefined;
+    return { user };
   }
 
   async function audit(
@@ -229,10 +259,12 @@ export function createResponseService(deps: ResponseServiceDeps): ResponseServic
     alert: StoredAlert,
     actor: Actor,
     previous: AlertActionResult[],
+    known: EndUser | undefined,
   ): Promise<ResponseOutcome> {
     let targets: Target[];
     try {
-      const user = await cii.getEndUser(alert.login);
+      // The self check read the user moments ago; asked again only when CII said it has none.
+      const user = known ?? (await cii.getEndUser(alert.login));
       targets = user.providerEndUserDetails
         .filter((account) => isIdentityProviderName(account.provider) && providers[account.provider] !== undefined)
         .map((account) => ({ provider: account.provider, providerUserId: account.userId }));
@@ -291,11 +323,11 @@ export function createResponseService(deps: ResponseServiceDeps): ResponseServic
       }),
 
     block: (alertId, actor) =>
-      respond('block', alertId, actor, async (alert) => {
+      respond('block', alertId, actor, async (alert, user) => {
         const started = await start(alert, ['open'], actor, 'block');
         if (!started.moved) return already(started.alert);
         // An open alert has no results: they are only recorded when an action leaves `in_progress`.
-        return performBlock(started.alert, actor, []);
+        return performBlock(started.alert, actor, [], user);
       }),
 
     unblock: (alertId, actor) =>
@@ -330,12 +362,12 @@ export function createResponseService(deps: ResponseServiceDeps): ResponseServic
     },
 
     retry: (alertId, actor) =>
-      respond('retry', alertId, actor, async (alert) => {
+      respond('retry', alertId, actor, async (alert, user) => {
         const started = await start(alert, ['failed'], actor);
         if (!started.moved) return already(started.alert);
         const previous = await store.listAlertActions(alert.id);
-        const action = started.alert.decisionAction === 'unblock' ? performUnblock : performBlock;
-        return action(started.alert, actor, previous);
+        if (started.alert.decisionAction === 'unblock') return performUnblock(started.alert, actor, previous);
+        return performBlock(started.alert, actor, previous, user);
       }),
   };
 }
@@ -360,7 +392,7 @@ function auditOutcome(outcome: ResponseOutcome): { outcome: string; detail?: str
     case 'not_found':
       return { outcome: 'not_found' };
     case 'refused':
-      return { outcome: `refused_${outcome.reason}` };
+      return { outcome: `refused_${outcome.reason}`, ...(outcome.detail ? { detail: outcome.detail } : {}) };
     case 'already':
       return { outcome: `already_${outcome.alert.state}`, detail: `by ${outcome.alert.decidedBy ?? 'unknown'}` };
     case 'approved':

@@ -27,12 +27,15 @@ export type RefusalReason =
   | 'self'
   /** The clicker's Slack email could not be read, so the self check could not be made. */
   | 'unverified'
+  /** CII could not be asked for the alert user's other logins and addresses, so the self check could not be made. */
+  | 'identity_unchecked'
   /** Block needs at least one identity provider configured. */
   | 'no_providers';
 
 export type ResponseOutcome =
   | { kind: 'not_found' }
-  | { kind: 'refused'; reason: RefusalReason }
+  /** `detail`: why the check could not be made, for people (`identity_unchecked`). */
+  | { kind: 'refused'; reason: RefusalReason; detail?: string }
   /** Someone else's move came first: the alert as it is now. */
   | { kind: 'already'; alert: StoredAlert }
   | { kind: 'approved'; alert: StoredAlert }

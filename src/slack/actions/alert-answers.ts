@@ -25,7 +25,7 @@ export function outcomeAnswer(outcome: ResponseOutcome, context: AnswerContext):
       return buildMessage(text.replace(/<@(\w+)>/g, '@$1'), [{ type: 'section', text: mrkdwn(`ℹ️ ${text}`) }]);
     }
     case 'refused':
-      return refusal(outcome.reason, context);
+      return refusal(outcome.reason, outcome.detail, context);
     case 'approved':
     case 'blocked':
     case 'unblocked':
@@ -34,7 +34,7 @@ export function outcomeAnswer(outcome: ResponseOutcome, context: AnswerContext):
   }
 }
 
-function refusal(reason: RefusalReason, context: AnswerContext): SlackMessage {
+function refusal(reason: RefusalReason, detail: string | undefined, context: AnswerContext): SlackMessage {
   switch (reason) {
     case 'not_responder':
       if (context.responders.length > 0) {
@@ -59,6 +59,11 @@ function refusal(reason: RefusalReason, context: AnswerContext): SlackMessage {
         kind: 'forbidden',
         message:
           'Slack did not give your profile email, so the app cannot check that this alert is not about you; nothing was done. Try again later.',
+      });
+    case 'identity_unchecked':
+      return errorMessage({
+        kind: 'forbidden',
+        message: `The app could not ask CII which logins and addresses belong to this alert’s user (${detail ?? 'CII did not answer'}), so it cannot check that the alert is not about you; nothing was done. Try again later.`,
       });
     case 'no_providers':
       return errorMessage({ kind: 'forbidden', message: BLOCK_NEEDS_PROVIDER });

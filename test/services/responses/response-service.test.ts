@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CiiUnavailableError } from '../../../src/cii/errors.ts';
+import { CiiNotFoundError, CiiUnavailableError } from '../../../src/cii/errors.ts';
 import type { EndUser } from '../../../src/cii/schemas.ts';
 import type { IdentityProviders } from '../../../src/idp/registry.ts';
 import type { IdentityProviderClient, IdentityProviderName, ProviderActionResult } from '../../../src/idp/types.ts';
@@ -259,18 +259,36 @@ describe('response service', () => {
     ]);
   });
 
-  it('fails cleanly when CII cannot be read, calls no provider, and a retry starts from CII again', async () => {
+  it('refuses, saying why, when CII cannot be asked who the alert is about: nothing moves, no provider is called', async () => {
     ciiAnswers.push(new CiiUnavailableError('timeout'));
+    const service = createResponseService(deps);
+    expect(await service.block(alertId, ANALYST)).toEqual({
+      kind: 'refused',
+      reason: 'identity_unchecked',
+      detail: 'CII is unreachable or too slow right now',
+    });
+    expect((await store.getAlert(alertId))?.state).toBe('open');
+    expect([...duo.calls, ...okta.calls]).toEqual([]);
+    expect(await service.block(alertId, ANALYST)).toMatchObject({ kind: 'blocked' });
+  });
+
+  it('refuses an action on an alert about another of the clicker’s logins or addresses CII knows', async () => {
+    const user = endUser([{ provider: 'DUO', userId: 'DU1' }]);
+    user.endUserDetails.emails = ['UAnalyst+SOC@Example.com'];
+    ciiAnswers.push(user);
+    expect(await createResponseService(deps).approve(alertId, ANALYST)).toEqual({ kind: 'refused', reason: 'self' });
+    expect((await store.getAlert(alertId))?.state).toBe('open');
+  });
+
+  it('fails cleanly when CII has no such user any more, and calls no provider', async () => {
+    ciiAnswers.push(new CiiNotFoundError('no user'), new CiiNotFoundError('no user'));
     const service = createResponseService(deps);
     expect(await service.block(alertId, ANALYST)).toMatchObject({
       kind: 'failed',
-      error: 'Could not read the user’s accounts from CII: CII is unreachable or too slow right now',
+      error: `Could not read the user’s accounts from CII: CII has no user ${LOGIN}`,
       results: [],
     });
-    expect((await store.getAlert(alertId))?.decisionError).toContain('CII is unreachable');
     expect([...duo.calls, ...okta.calls]).toEqual([]);
-    expect(await service.retry(alertId, ANALYST)).toMatchObject({ kind: 'blocked' });
-    expect((await store.getAlert(alertId))?.decisionError).toBeUndefined();
   });
 
   it('fails when CII lists no account in a configured provider, and when a provider client throws', async () => {
