@@ -24,7 +24,9 @@ import {
 } from './metrics/instrument.ts';
 import { createMetrics } from './metrics/metrics.ts';
 import { requestIdFrom, withRequestId } from './request-id.ts';
+import { loadCheckCatalogue } from './checks/catalogue.ts';
 import { createAlertAccounting } from './services/alerts/accounting.ts';
+import { createCheckService } from './services/checks.ts';
 import { createAlertIngest } from './services/alerts/ingest.ts';
 import { createAlertPipeline } from './services/alerts/pipeline.ts';
 import { createAuditService } from './services/audit.ts';
@@ -103,6 +105,7 @@ const FIRST_SLACK_ANSWER_MS = 1_500;
 export async function startApp(config: Config, options: AppOptions = {}): Promise<RunningApp> {
   const logger = options.logger ?? createLogger({ level: config.logLevel, format: config.logFormat });
   const now = options.now ?? (() => new Date());
+  const catalogue = loadCheckCatalogue();
   for (const url of config.cii.presetUrls) {
     logger.warn(`CII ${url} comes from the CII_REGION preset, an unverified default: check it with /cii status`);
   }
@@ -287,10 +290,12 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     config.verify.checks.length > 0
       ? createVerificationRunner({ verification, logger: logger.child('verification') })
       : undefined;
+  const checks = createCheckService({ catalogue, store, clock: { now: () => now().getTime() } });
   registerListeners(app, {
     verification,
     lookup,
     accounting,
+    checks,
     subscriptions,
     audit: createAuditService({ store }),
     webhookTests: ingest,

@@ -8,6 +8,7 @@ import { registerAlertUnblockAction } from './actions/alert-unblock.ts';
 import { registerPostBacklogAction } from './actions/post-backlog.ts';
 import { registerShareAction } from './actions/share.ts';
 import { registerVerifyAnswerActions } from './actions/verify-answer.ts';
+import { registerSubscribeChoiceAction } from './actions/subscribe-choice.ts';
 import { registerCiiCommand } from './commands/cii-command.ts';
 import { isRefusedSlackRequest } from './replay-guard.ts';
 import type { CommandDeps } from './commands/subcommand.ts';
@@ -31,6 +32,7 @@ export function registerListeners(app: App, services: SlackServices): void {
   registerAlertUnblockAction(app, alertActionDeps);
   registerPostBacklogAction(app, { ...services, logger: logger.child('subscriptions') });
   registerVerifyAnswerActions(app, { ...services, logger: logger.child('verification') });
+  registerSubscribeChoiceAction(app, { ...services, logger: logger.child('commands') });
   app.error(async (err) => {
     // The receiver answers a refused request with 401.
     if (isRefusedSlackRequest(err)) throw err;

@@ -129,6 +129,26 @@ function toCounts(row: Record<string, unknown> | undefined): AlertCounts {
 
 export function accountingStore(db: Executor, dialect: Dialect): AccountingStore {
   return {
+    checkActivity: async (since) =>
+      (
+        await db.run(
+          rowsOf(
+            `SELECT a.check_id, a.title, c.recent FROM (
+              SELECT check_id, MAX(created_at) AS last_at,
+                COUNT(DISTINCT CASE WHEN created_at >= $1 THEN finding_id END) AS recent
+              FROM alerts GROUP BY check_id
+            ) c JOIN alerts a ON a.check_id = c.check_id AND a.created_at = c.last_at
+            ORDER BY a.check_id`,
+            [since],
+          ),
+        )
+      )
+        .filter((row, i, rows) => i === 0 || rows[i - 1]!.check_id !== row.check_id)
+        .map((row) => ({
+          checkId: String(row.check_id),
+          title: String(row.title),
+          recentFindings: Number(row.recent),
+        })),
     countAlerts: async (since) => toCounts((await db.run(rowsOf(COUNT_ALERTS, [since])))[0]),
     listRecentAlerts: (filter) => db.run(listRecentAlerts(filter)),
     countChannelBacklog: async (query) => {

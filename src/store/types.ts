@@ -483,8 +483,19 @@ export interface ChannelBacklogQuery {
   since: number;
 }
 
+/** A check id the app has received alerts of. */
+export interface CheckActivity {
+  checkId: string;
+  /** The latest title CII sent for it. */
+  title: string;
+  /** Distinct findings of this check that arrived since the time asked. */
+  recentFindings: number;
+}
+
 /** Where every alert went: the counts of /cii status, the lists of /cii alerts, and a channel's backlog. */
 export interface AccountingStore {
+  /** Every check id received (as long as its alerts are kept), with its findings since `since`. */
+  checkActivity(since: number): Promise<CheckActivity[]>;
   countAlerts(since: number): Promise<AlertCounts>;
   /** Newest first, each with its cards. */
   listRecentAlerts(filter: RecentAlertFilter): Promise<RecentAlert[]>;

@@ -1,3 +1,4 @@
+import { closest } from '../../util/closest.ts';
 import type { Subcommand } from './subcommand.ts';
 import { SUBCOMMANDS, type SubcommandName } from './subcommands/index.ts';
 
@@ -24,7 +25,11 @@ function unwrapSlackLink(word: string): string {
 export function parseCommand(text: string): ParsedCommand {
   const [typed, ...words] = text.trim().split(/\s+/).filter(Boolean).map(unwrapSlackLink);
   const subcommand = byName.get(typed?.toLowerCase() ?? 'help');
-  if (!subcommand) return { kind: 'help', unknown: typed };
+  if (!subcommand) {
+    const [near] = closest(typed ?? '', [...byName.keys()], { limit: 1, maxDistance: 2 });
+    const suggestion = near === undefined ? undefined : ['/cii', near, ...words].join(' ');
+    return { kind: 'help', unknown: typed, ...(suggestion ? { suggestion } : {}) };
+  }
   const result = subcommand.parse(words);
   return (
     result.ok

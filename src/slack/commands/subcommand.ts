@@ -2,6 +2,7 @@ import type { Logger } from '../../logger.ts';
 import type { AuditService } from '../../services/audit.ts';
 import type { AlertAccounting } from '../../services/alerts/accounting.ts';
 import type { AlertIngest } from '../../services/alerts/ingest.ts';
+import type { CheckService } from '../../services/checks.ts';
 import type { LookupService } from '../../services/lookup.ts';
 import type { SubscriptionService } from '../../services/subscriptions.ts';
 import type { ChannelPoster } from '../channel-poster.ts';
@@ -23,6 +24,8 @@ export interface CommandDeps {
   webhookTests: Pick<AlertIngest, 'lastWebhookTest'>;
   /** Where every alert went: counts, recent lists, a new subscription's backlog. */
   accounting: AlertAccounting;
+  /** The check catalogue merged with the check ids received. */
+  checks: CheckService;
   channels: ChannelPoster;
   principals: PrincipalResolver;
   /** CII_ADMINS: when empty, anyone in the channel manages its subscriptions. */

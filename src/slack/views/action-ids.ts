@@ -11,4 +11,6 @@ export const ACTION_IDS = {
   postBacklog: 'post_backlog',
   verifyYes: 'verify_yes',
   verifyNo: 'verify_no',
+  /** Prefix of the buttons of a subscribe with unknown check ids (`subscribe_choice:<n>`, `subscribe_choice:anyway`). */
+  subscribeChoice: 'subscribe_choice',
 } as const;

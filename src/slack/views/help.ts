@@ -31,3 +31,15 @@ export function subcommandHelp(subcommand: SubcommandHelpView): SlackMessage {
   ];
   return buildMessage(`Usage: ${subcommand.usage}`, blocks);
 }
+
+/** A mistyped subcommand close to a real one: "Did you mean `/cii user x`?" instead of the whole help. */
+export function didYouMean(input: { unknown: string; suggestion: string }): SlackMessage {
+  const blocks: KnownBlock[] = [
+    {
+      type: 'section',
+      text: mrkdwn(`Unknown subcommand ${code(input.unknown, 200)}. Did you mean ${code(input.suggestion, 2000)}?`),
+    },
+    { type: 'context', elements: [mrkdwn('`/cii help` lists every subcommand.')] },
+  ];
+  return buildMessage(`Unknown subcommand ${input.unknown}: did you mean ${input.suggestion}?`, blocks);
+}

@@ -8,7 +8,7 @@ describe('/cii command parsing', () => {
   });
 
   test('an unknown subcommand shows help naming it', () => {
-    expect(parseCommand('usr jane@example.com')).toEqual({ kind: 'help', unknown: 'usr' });
+    expect(parseCommand('frobnicate jane@example.com')).toEqual({ kind: 'help', unknown: 'frobnicate' });
   });
 
   test('user takes an email or a bare login, and unwraps Slack mailto links', () => {
@@ -79,5 +79,12 @@ describe('/cii command parsing', () => {
     expect(parseCommand('alerts jane@example.com open')).toMatchObject({ kind: 'invalid', subcommand: 'alerts' });
     expect(parseCommand('alerts a@example.com b@example.com')).toMatchObject({ kind: 'invalid', subcommand: 'alerts' });
     expect(parseCommand('alerts <script>')).toMatchObject({ kind: 'invalid', subcommand: 'alerts' });
+  });
+
+  test('a mistyped subcommand suggests the closest one with the arguments kept; a far one gets the help', () => {
+    expect(parseCommand('usr x')).toEqual({ kind: 'help', unknown: 'usr', suggestion: '/cii user x' });
+    expect(parseCommand('statsu')).toEqual({ kind: 'help', unknown: 'statsu', suggestion: '/cii status' });
+    expect(parseCommand('subscirbe no-mfa')).toMatchObject({ suggestion: '/cii subscribe no-mfa' });
+    expect(parseCommand('frobnicate')).toEqual({ kind: 'help', unknown: 'frobnicate' });
   });
 });

@@ -31,6 +31,7 @@ describe('helpMessage', () => {
       'ip',
       'status',
       'alerts',
+      'checks',
       'subscribe',
       'unsubscribe',
       'subscriptions',

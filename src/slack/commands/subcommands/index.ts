@@ -1,5 +1,6 @@
 import { alerts } from './alerts.ts';
 import { audit } from './audit.ts';
+import { checks } from './checks.ts';
 import { help } from './help.ts';
 import { ip } from './ip.ts';
 import { status } from './status.ts';
@@ -9,7 +10,18 @@ import { unsubscribe } from './unsubscribe.ts';
 import { user } from './user.ts';
 
 /** Every `/cii` subcommand, in the order `/cii help` lists them. A new subcommand is one file plus one line here. */
-export const SUBCOMMANDS = [help, user, ip, status, alerts, subscribe, unsubscribe, subscriptions, audit] as const;
+export const SUBCOMMANDS = [
+  help,
+  user,
+  ip,
+  status,
+  alerts,
+  checks,
+  subscribe,
+  unsubscribe,
+  subscriptions,
+  audit,
+] as const;
 
 export type SubcommandName = (typeof SUBCOMMANDS)[number]['name'];
 
