@@ -4,7 +4,7 @@ import type { AlertStore, AlertTransition, FindingRecord, NewAlert, RecordFindin
 
 const INSERT_ALERT = `INSERT INTO alerts (id, finding_id, envelope_id, check_id, title, severity, severity_label,
     login, display_name, reference_url, description, recommended_actions, published, created_at, routing)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) ON CONFLICT (finding_id, login) DO NOTHING`;
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) ON CONFLICT DO NOTHING`;
 const INSERT_DELIVERY = `INSERT INTO deliveries (kind, alert_id, finding_id, channel_id, subscription_id, parent_id,
     next_attempt_at, created_at, updated_at)
   VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $7) RETURNING id`;

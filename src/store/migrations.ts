@@ -17,6 +17,11 @@ const SPELLING = {
   idRef: { sqlite: 'INTEGER', postgres: 'BIGINT' },
 } as const;
 
+/** Alerts of a finding whose login another, earlier alert of it already has in another letter case. */
+const LATER_SPELLINGS = `SELECT later.id FROM alerts later JOIN alerts first
+  ON first.finding_id = later.finding_id AND lower(first.login) = lower(later.login)
+  AND (first.created_at < later.created_at OR (first.created_at = later.created_at AND first.id < later.id))`;
+
 /** The schema of both backends, one entry per version; append only, never edit an applied migration. */
 export function migrations(dialect: Dialect): Migration[] {
   const serialId = SPELLING.serialId[dialect];
@@ -198,6 +203,16 @@ export function migrations(dialect: Dialect): Migration[] {
       CREATE INDEX verify_questions_user ON verify_questions (slack_user_id, created_at);
       CREATE UNIQUE INDEX verify_questions_collecting ON verify_questions (slack_user_id) WHERE state = 'collecting';
       CREATE INDEX verify_questions_state ON verify_questions (state, send_after);
+    `,
+    },
+    {
+      version: 7,
+      name: 'logins compared without case: duplicates of one finding folded into the first alert',
+      sql: `
+      DELETE FROM alert_actions WHERE alert_id IN (${LATER_SPELLINGS});
+      DELETE FROM deliveries WHERE alert_id IN (${LATER_SPELLINGS});
+      DELETE FROM alerts WHERE id IN (${LATER_SPELLINGS});
+      CREATE UNIQUE INDEX alerts_finding_login_nocase ON alerts (finding_id, lower(login));
     `,
     },
   ];

@@ -122,6 +122,17 @@ export function runStoreContract(
         });
       });
 
+      it('keeps one alert per login of a finding whatever its letter case, spelled as it first came', async () => {
+        const first = await store.recordFinding(record('e1', 'f1', ['Tom.Harris@example.com']));
+        const again = await store.recordFinding(
+          record('e2', 'f1', ['tom.harris@example.com', 'TOM.HARRIS@EXAMPLE.COM']),
+        );
+        expect(again.alertsCreated).toEqual([]);
+        expect(again.deliveriesCreated).toBe(0);
+        expect(await store.getAlert(first.alertsCreated[0]!.id)).toMatchObject({ login: 'Tom.Harris@example.com' });
+        expect(await store.listDeliveries({ findingId: 'f1' })).toHaveLength(1);
+      });
+
       it('reports a seen envelope id as a duplicate and writes nothing', async () => {
         await store.recordFinding(record('e1', 'f1', ['a@x.com']));
         const again = record('e1', 'f2', ['z@x.com']);
