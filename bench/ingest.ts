@@ -1,10 +1,12 @@
 // CII webhook ingest and Slack delivery, with the app in a child process against the CII simulator and the fake
 // Slack. Ingest: distinct envelopes POSTed to /cii/webhook by 20 clients in a closed loop, single-user then 50-user
 // events, with no subscribed channel (pure ingest) and with one (the outbox fills), on SQLite then PostgreSQL;
-// every 202 is checked against the rows committed. Delivery: cards queued for 1 channel, then 10, and the posting
+// every 202 is checked against the rows committed. On SQLite a bare node:http + node:sqlite sink writing the same
+// rows (bench/baselines/ingest-sink.ts) runs the same phases, interleaved with the app's, and the ratio is reported.
+// Delivery: cards queued for 1 channel, then 10, and the posting
 // rate measured from the fake's arrival times against Slack's ceiling of 1 message per second per channel.
 // Run by hand: `npm run bench:ingest [-- --seconds=8] [-- --no-postgres] [-- --only=ingest|delivery] [-- --cpu-prof]
-// [-- --log-level=info] [-- --cii-latency-ms=50]`.
+// [-- --log-level=info] [-- --cii-latency-ms=50] [-- --rounds=2]`.
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,7 +54,7 @@ const ONE_CHANNEL_CARDS = 40;
 const TEN_CHANNEL_CARDS = 15;
 const USER_COUNT = 2_000;
 /** New phases stop here (results are then partial) and the process exits HARD_STOP_MS later regardless. */
-const DEADLINE_MS = 175_000;
+const DEADLINE_MS = 330_000;
 const HARD_STOP_MS = 15_000;
 const REQUEST_TIMEOUT_MS = 10_000;
 const RESULTS_DIR = join(REPO_ROOT, 'bench/results');
@@ -63,6 +65,9 @@ function flag(name: string): string | undefined {
   return process.argv.find((a) => a.startsWith(prefix))?.slice(prefix.length);
 }
 const PHASE_SECONDS = Number(flag('seconds') ?? 8);
+/** Interleaved rounds of each measured phase, app and bare sink alternating (SQLite). */
+const ROUNDS = Number(flag('rounds') ?? 2);
+const GOAL_BARE_RATIO = 0.8;
 const LOG_LEVEL = flag('log-level') ?? 'info';
 /** Enrichment lookups during delivery answer after this (a fast real tenant). */
 const CII_LATENCY_MS = Number(flag('cii-latency-ms') ?? 50);
@@ -126,6 +131,8 @@ interface IngestResult {
 }
 
 interface AppRun {
+  /** The app, or the bare node:http + node:sqlite sink it is compared with. */
+  target: 'app' | 'bare';
   db: string;
   channels: number;
   startupMemory: ProcMemory;
@@ -307,30 +314,61 @@ function appArgs(): string[] {
 
 interface Harness extends Ctx {
   launch(db: BenchDatabase, logName: string): Promise<ChildApp>;
+  launchBare(db: BenchDatabase, channels: string[], logName: string): Promise<ChildApp>;
   retire(app: ChildApp): Promise<void>;
   database(kind: 'sqlite' | 'postgres'): BenchDatabase;
 }
 
-async function ingestRun(kind: 'sqlite' | 'postgres', channels: 0 | 1, h: Harness): Promise<AppRun> {
+const INGEST_SPECS: IngestSpec[] = [
+  { name: 'warm-up single-user', usersPerEvent: 1, maxEvents: 400, seconds: 30, warmUp: true },
+  { name: 'single-user', usersPerEvent: 1, maxEvents: 1_000_000, seconds: PHASE_SECONDS },
+  { name: `warm-up ${MULTI_USERS}-user`, usersPerEvent: MULTI_USERS, maxEvents: 40, seconds: 30, warmUp: true },
+  { name: `${MULTI_USERS}-user`, usersPerEvent: MULTI_USERS, maxEvents: 100_000, seconds: PHASE_SECONDS },
+];
+
+interface Target {
+  app: ChildApp;
+  db: BenchDatabase;
+  run: AppRun;
+}
+
+async function startTarget(
+  kind: 'sqlite' | 'postgres',
+  channels: 0 | 1,
+  target: AppRun['target'],
+  h: Harness,
+): Promise<Target> {
   const db = h.database(kind);
-  const app = await h.launch(db, `ingest-${kind}-${channels}ch`);
-  const run: AppRun = { db: db.label, channels, startupMemory: app.memory(), phases: [], warmUps: [] };
-  if (channels === 1) await subscribe(app, h.slack, 'C0SECALERT');
-  const specs: IngestSpec[] = [
-    { name: 'warm-up single-user', usersPerEvent: 1, maxEvents: 400, seconds: 30, warmUp: true },
-    { name: 'single-user', usersPerEvent: 1, maxEvents: 1_000_000, seconds: PHASE_SECONDS },
-    { name: `warm-up ${MULTI_USERS}-user`, usersPerEvent: MULTI_USERS, maxEvents: 40, seconds: 30, warmUp: true },
-    { name: `${MULTI_USERS}-user`, usersPerEvent: MULTI_USERS, maxEvents: 100_000, seconds: PHASE_SECONDS },
-  ];
-  for (const spec of specs) {
-    if (h.stopping()) break;
-    process.stderr.write(`${db.label}, ${channels} channel(s): ${spec.name} at concurrency ${CONCURRENCY}...\n`);
-    const result = await runIngestPhase(spec, app, db, channels, h);
-    (spec.warmUp ? run.warmUps : run.phases).push(result);
+  const app =
+    target === 'app'
+      ? await h.launch(db, `ingest-${kind}-${channels}ch`)
+      : await h.launchBare(db, channels === 1 ? ['C0SECALERT'] : [], `ingest-bare-${channels}ch`);
+  const run: AppRun = { target, db: db.label, channels, startupMemory: app.memory(), phases: [], warmUps: [] };
+  if (channels === 1 && target === 'app') await subscribe(app, h.slack, 'C0SECALERT');
+  return { app, db, run };
+}
+
+/** Each phase in turn: its warm-up once per target, then `rounds` measured rounds alternating between targets. */
+async function ingestRuns(targets: Target[], channels: 0 | 1, rounds: number, h: Harness): Promise<AppRun[]> {
+  for (const spec of INGEST_SPECS) {
+    for (let round = 0; round < (spec.warmUp ? 1 : rounds); round++) {
+      for (const t of targets) {
+        if (h.stopping()) break;
+        process.stderr.write(
+          `${t.db.label} ${t.run.target}, ${channels} channel(s): ${spec.name} at concurrency ${CONCURRENCY}...\n`,
+        );
+        const result = await runIngestPhase(spec, t.app, t.db, channels, h);
+        (spec.warmUp ? t.run.warmUps : t.run.phases).push(result);
+      }
+    }
   }
-  await h.retire(app);
-  const profile = profileOf(app.pid);
-  return profile ? { ...run, profile } : run;
+  const runs: AppRun[] = [];
+  for (const t of targets) {
+    await h.retire(t.app);
+    const profile = t.run.target === 'app' ? profileOf(t.app.pid) : undefined;
+    runs.push(profile ? { ...t.run, profile } : t.run);
+  }
+  return runs;
 }
 
 async function until(check: () => boolean, timeoutMs: number, stopping: () => boolean): Promise<void> {
@@ -388,7 +426,9 @@ async function deliveryRun(
 }
 
 function ingestGoal(runs: AppRun[]): { met: boolean; figures: string[] } {
-  const single = runs.filter((r) => r.db === 'SQLite').flatMap((r) => r.phases.filter((p) => p.usersPerEvent === 1));
+  const single = runs
+    .filter((r) => r.db === 'SQLite' && r.target === 'app')
+    .flatMap((r) => r.phases.filter((p) => p.usersPerEvent === 1));
   const met =
     single.length === 2 &&
     single.every((p) => p.eventsPerSecond >= GOAL_EVENTS_PER_SECOND && p.persisted.ok && p.sent === p.accepted);
@@ -409,10 +449,51 @@ function deliveryGoals(results: DeliveryResult[]): { rate: boolean; no429: boole
   };
 }
 
+interface BareRatio {
+  channels: number;
+  phase: string;
+  /** Medians over the interleaved rounds. */
+  appEventsPerSecond: number;
+  bareEventsPerSecond: number;
+  ratio: number;
+  appCpuMsPerEvent: number;
+  bareCpuMsPerEvent: number;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** App against bare sink, per channel count and phase, from the SQLite rounds. */
+function bareRatios(runs: AppRun[]): BareRatio[] {
+  const out: BareRatio[] = [];
+  for (const bare of runs.filter((r) => r.target === 'bare')) {
+    const app = runs.find((r) => r.target === 'app' && r.db === bare.db && r.channels === bare.channels);
+    if (!app) continue;
+    for (const phase of [...new Set(bare.phases.map((p) => p.name))]) {
+      const of = (r: AppRun) => r.phases.filter((p) => p.name === phase);
+      const appRate = median(of(app).map((p) => p.eventsPerSecond));
+      const bareRate = median(of(bare).map((p) => p.eventsPerSecond));
+      out.push({
+        channels: bare.channels,
+        phase,
+        appEventsPerSecond: appRate,
+        bareEventsPerSecond: bareRate,
+        ratio: appRate / bareRate,
+        appCpuMsPerEvent: median(of(app).map((p) => p.cpu.appMsPerEvent)),
+        bareCpuMsPerEvent: median(of(bare).map((p) => p.cpu.appMsPerEvent)),
+      });
+    }
+  }
+  return out;
+}
+
 function printReport(runs: AppRun[], deliveries: DeliveryResult[]): void {
   const ingestRows = runs.flatMap((r) =>
     r.phases.map((p) => [
-      p.db,
+      `${p.db} ${r.target}`,
       String(p.channels),
       p.name,
       String(p.accepted),
@@ -433,7 +514,7 @@ function printReport(runs: AppRun[], deliveries: DeliveryResult[]): void {
     ]),
   );
   const ingestHeader = [
-    'db',
+    'db, target',
     'ch',
     'events',
     'ok(202)',
@@ -459,8 +540,26 @@ function printReport(runs: AppRun[], deliveries: DeliveryResult[]): void {
     `(cpu % is of one core, the machine has ${cpus().length}; peak RSS is the app's VmHWM over the phase alone)\n`,
   );
   process.stdout.write(
-    `App RSS when first healthy: ${runs.map((r) => `${r.db} ${r.channels}ch ${mb(r.startupMemory.rssBytes)} MB`).join(', ')}\n`,
+    `RSS when first healthy: ${runs.map((r) => `${r.db} ${r.target} ${r.channels}ch ${mb(r.startupMemory.rssBytes)} MB`).join(', ')}\n`,
   );
+  const ratios = bareRatios(runs);
+  if (ratios.length > 0) {
+    process.stdout.write(
+      `\nApp against the bare node:http + node:sqlite sink (medians of ${ROUNDS} interleaved rounds; goal ≥ ${GOAL_BARE_RATIO}×):\n${formatTable(
+        ['ch', 'phase', 'app events/s', 'bare events/s', 'ratio', 'app cpu ms/ev', 'bare cpu ms/ev', 'cpu ratio'],
+        ratios.map((r) => [
+          String(r.channels),
+          r.phase,
+          r.appEventsPerSecond.toFixed(0),
+          r.bareEventsPerSecond.toFixed(0),
+          `${r.ratio.toFixed(2)}×`,
+          ms(r.appCpuMsPerEvent),
+          ms(r.bareCpuMsPerEvent),
+          `${(r.appCpuMsPerEvent / r.bareCpuMsPerEvent).toFixed(2)}×`,
+        ]),
+      )}\n`,
+    );
+  }
 
   const deliveryRows = deliveries.flatMap((d) => [
     ...d.channels.map((c) => [
@@ -598,6 +697,22 @@ async function main(): Promise<void> {
         children.add(app);
         return app;
       },
+      async launchBare(db, channelIds, logName) {
+        if (db.kind !== 'sqlite') throw new Error('the bare sink writes to SQLite');
+        const app = await launchApp({
+          script: 'bench/baselines/ingest-sink.ts',
+          env: {
+            SINK_DB_PATH: db.path,
+            SINK_CHANNELS: channelIds.join(','),
+            SINK_GROUP_THRESHOLD: String(GROUP_THRESHOLD),
+            CII_WEBHOOK_HEADER: WEBHOOK.headerName,
+            CII_WEBHOOK_SECRET: WEBHOOK.secret,
+          },
+          logFile: join(RESULTS_DIR, `${logName}.log`),
+        });
+        children.add(app);
+        return app;
+      },
       async retire(app) {
         await app.stop();
         children.delete(app);
@@ -612,7 +727,10 @@ async function main(): Promise<void> {
     }
     for (const kind of kinds) {
       for (const channels of [0, 1] as const) {
-        if (!guard.stopping()) runs.push(await ingestRun(kind, channels, h));
+        if (guard.stopping()) continue;
+        const targets = [await startTarget(kind, channels, 'app', h)];
+        if (kind === 'sqlite') targets.push(await startTarget(kind, channels, 'bare', h));
+        runs.push(...(await ingestRuns(targets, channels, kind === 'sqlite' ? ROUNDS : 1, h)));
       }
     }
     const deliveries: DeliveryResult[] = [];
@@ -657,6 +775,7 @@ async function main(): Promise<void> {
           },
         },
         ingest: runs,
+        bareRatios: bareRatios(runs),
         delivery: deliveries,
       },
     );

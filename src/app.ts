@@ -33,6 +33,7 @@ import { createAuditService } from './services/audit.ts';
 import { createCardService } from './services/cards/card-service.ts';
 import { createDeliveryWorker, type DeliveryWorkerDeps } from './services/delivery/worker.ts';
 import { createLookupService } from './services/lookup.ts';
+import { createStatisticsRefresh } from './services/statistics-refresh.ts';
 import { createResponseService } from './services/responses/response-service.ts';
 import { createRetention } from './services/retention.ts';
 import { createSubscriptionService } from './services/subscriptions.ts';
@@ -310,7 +311,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   });
 
   // Background work of every replica, once Slack accepted the token: the outbox, actions a crashed replica left
-  // in progress, retention.
+  // in progress, retention, planner statistics.
   const recoverInterrupted = () =>
     responses.recoverInterrupted().catch((err: unknown) => logger.error('could not recover interrupted actions', err));
   const retention = createRetention({
@@ -321,6 +322,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   });
   let sweeper: NodeJS.Timeout | undefined;
   let backgroundStarted = false;
+  const statistics = createStatisticsRefresh({ store, logger: logger.child('store') });
   const startBackground = () => {
     if (backgroundStarted || draining) return;
     backgroundStarted = true;
@@ -330,6 +332,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     sweeper.unref();
     retention.start();
     verifier?.start();
+    statistics.start();
   };
 
   let metricsServer: MetricsServer | undefined;
@@ -340,6 +343,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       shutdown.abort(new Error('stopping'));
       slackAuth.stop();
       clearInterval(sweeper);
+      statistics.stop();
       if (options.drainNoticeMs) await sleep(options.drainNoticeMs);
       const [, drained] = await Promise.all([
         // No new connections; the requests under way are answered.

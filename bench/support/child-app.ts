@@ -15,6 +15,8 @@ export interface LaunchOptions {
   env: Record<string, string>;
   /** Extra Node flags, e.g. `--cpu-prof`. */
   nodeArgs?: string[];
+  /** What to run, from the repository root: the app unless a bare baseline is measured. */
+  script?: string;
   /** Where the app's stdout and stderr go. */
   logFile: string;
   readyTimeoutMs?: number;
@@ -51,12 +53,12 @@ function tail(file: string, lines = 20): string {
   }
 }
 
-/** Starts `node src/main.ts` as a child process and resolves once `/healthz` answers 200. */
+/** Starts `node src/main.ts` (or `script`) as a child process and resolves once `/healthz` answers 200. */
 export async function launchApp(options: LaunchOptions): Promise<ChildApp> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const log = openSync(options.logFile, 'w');
-  const child = spawn(PROJECT_NODE, [...(options.nodeArgs ?? []), 'src/main.ts'], {
+  const child = spawn(PROJECT_NODE, [...(options.nodeArgs ?? []), options.script ?? 'src/main.ts'], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? '', ...options.env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', log, log],

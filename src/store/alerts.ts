@@ -1,16 +1,30 @@
 import { toAlert, toAlertAction } from './rows.ts';
-import { changesOf, type Executor, IN_TRANSACTION, rowsOf, type Steps } from './steps.ts';
+import { changesOf, type Executor, IN_TRANSACTION, rowsOf, type SqlValue, type Steps } from './steps.ts';
 import type { AlertStore, AlertTransition, FindingRecord, NewAlert, RecordFindingResult } from './types.ts';
 
-const INSERT_ALERT = `INSERT INTO alerts (id, finding_id, envelope_id, check_id, title, severity, severity_label,
-    login, display_name, reference_url, description, recommended_actions, published, created_at, routing)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) ON CONFLICT DO NOTHING`;
-const INSERT_DELIVERY = `INSERT INTO deliveries (kind, alert_id, finding_id, channel_id, subscription_id, parent_id,
-    next_attempt_at, created_at, updated_at)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $7) RETURNING id`;
+const ALERT_COLUMNS = `id, finding_id, envelope_id, check_id, title, severity, severity_label, login, display_name,
+  reference_url, description, recommended_actions, published, created_at, routing, verify_state`;
+const DELIVERY_COLUMNS = `kind, alert_id, finding_id, channel_id, subscription_id, parent_id, next_attempt_at, created_at,
+  updated_at`;
+/** Rows per INSERT: few distinct statements to prepare, and far below either backend's parameter limit. */
+const ROWS_PER_INSERT = 100;
 
-function* insertAlert(alert: NewAlert, createdAt: number): Steps<boolean> {
-  const inserted = yield* changesOf(INSERT_ALERT, [
+/** `($1, …, $n), ($n+1, …)`: `rows` tuples of `width` parameters. */
+function valuesList(rows: number, width: number): string {
+  return Array.from(
+    { length: rows },
+    (_, r) => `(${Array.from({ length: width }, (_, c) => `$${r * width + c + 1}`).join(', ')})`,
+  ).join(', ');
+}
+
+function chunks<T>(items: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += ROWS_PER_INSERT) out.push(items.slice(i, i + ROWS_PER_INSERT));
+  return out;
+}
+
+function alertValues(alert: NewAlert, createdAt: number): SqlValue[] {
+  return [
     alert.id,
     alert.findingId,
     alert.envelopeId,
@@ -26,50 +40,79 @@ function* insertAlert(alert: NewAlert, createdAt: number): Steps<boolean> {
     alert.published,
     createdAt,
     alert.routing ?? 'routed',
-  ]);
-  return inserted > 0;
+    // An alert whose user is asked "was this you?" waits for the question to go out.
+    alert.verify ? 'pending' : null,
+  ];
 }
 
+/** Inserts the alerts many rows per statement; returns those created (a login the finding already has, in any letter case, is skipped). */
+function* insertAlerts(alerts: readonly NewAlert[], createdAt: number): Steps<NewAlert[]> {
+  const createdIds = new Set<string>();
+  for (const chunk of chunks(alerts)) {
+    const rows = yield* rowsOf(
+      `INSERT INTO alerts (${ALERT_COLUMNS}) VALUES ${valuesList(chunk.length, 16)}
+      ON CONFLICT DO NOTHING RETURNING id`,
+      chunk.flatMap((a) => alertValues(a, createdAt)),
+    );
+    for (const row of rows) createdIds.add(String(row.id));
+  }
+  return alerts.filter((a) => createdIds.has(a.id));
+}
+
+interface DeliveryRow {
+  kind: 'alert' | 'summary';
+  alertId: string | null;
+  channelId: string;
+  subscriptionId?: number;
+  parentId: number | null;
+}
+
+function deliveryValues(record: FindingRecord, d: DeliveryRow): SqlValue[] {
+  const at = record.receivedAt;
+  return [d.kind, d.alertId, record.findingId, d.channelId, d.subscriptionId ?? null, d.parentId, at, at, at];
+}
+
+function* insertDeliveries(record: FindingRecord, deliveries: readonly DeliveryRow[]): Steps<number> {
+  let inserted = 0;
+  for (const chunk of chunks(deliveries)) {
+    inserted += yield* changesOf(
+      `INSERT INTO deliveries (${DELIVERY_COLUMNS}) VALUES ${valuesList(chunk.length, 9)}`,
+      chunk.flatMap((d) => deliveryValues(record, d)),
+    );
+  }
+  return inserted;
+}
+
+/**
+ * One webhook's writes in one transaction, in a handful of statements whatever its size: the event id, its
+ * alerts, each channel's summary card (its id is its thread's parent), then every other card.
+ */
 function* recordFinding(record: FindingRecord): Steps<RecordFindingResult> {
   const fresh = yield* changesOf(
     'INSERT INTO seen_events (id, received_at) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING',
     [record.envelopeId, record.receivedAt],
   );
   if (fresh === 0) return { duplicate: true, alertsCreated: [], deliveriesCreated: 0 };
-  const created: NewAlert[] = [];
-  for (const alert of record.alerts) {
-    if (!(yield* insertAlert(alert, record.receivedAt))) continue;
-    created.push(alert);
-    if (alert.verify) yield* changesOf("UPDATE alerts SET verify_state = 'pending' WHERE id = $1", [alert.id]);
-  }
-  function* insertDelivery(
-    kind: 'alert' | 'summary',
-    alertId: string | null,
-    planned: { channelId: string; subscriptionId?: number },
-    parentId: number | null,
-  ): Steps<number> {
-    const [row] = yield* rowsOf(INSERT_DELIVERY, [
-      kind,
-      alertId,
-      record.findingId,
-      planned.channelId,
-      planned.subscriptionId ?? null,
-      parentId,
-      record.receivedAt,
-    ]);
-    return Number(row!.id);
-  }
-  let deliveriesCreated = 0;
+  const created = yield* insertAlerts(record.alerts, record.receivedAt);
+  const cards: DeliveryRow[] = [];
+  let summaries = 0;
   for (const planned of record.planDeliveries(created)) {
+    const route = { channelId: planned.channelId, subscriptionId: planned.subscriptionId };
     if (planned.kind === 'alert') {
-      yield* insertDelivery('alert', planned.alertId, planned, null);
-      deliveriesCreated += 1;
+      cards.push({ ...route, kind: 'alert', alertId: planned.alertId, parentId: null });
       continue;
     }
-    const parentId = yield* insertDelivery('summary', null, planned, null);
-    for (const alertId of planned.childAlertIds) yield* insertDelivery('alert', alertId, planned, parentId);
-    deliveriesCreated += 1 + planned.childAlertIds.length;
+    const summary: DeliveryRow = { ...route, kind: 'summary', alertId: null, parentId: null };
+    const [row] = yield* rowsOf(
+      `INSERT INTO deliveries (${DELIVERY_COLUMNS}) VALUES ${valuesList(1, 9)} RETURNING id`,
+      deliveryValues(record, summary),
+    );
+    summaries += 1;
+    for (const alertId of planned.childAlertIds) {
+      cards.push({ ...route, kind: 'alert', alertId, parentId: Number(row!.id) });
+    }
   }
+  const deliveriesCreated = summaries + (yield* insertDeliveries(record, cards));
   return { duplicate: false, alertsCreated: created, deliveriesCreated };
 }
 

@@ -4,11 +4,24 @@ import type { ClaimedDelivery, ClaimOptions, Delivery, OutboxStore } from './typ
 
 /**
  * Per channel with pending work, an open pacing gate and nothing in flight: its oldest claimable delivery
- * (a thread card only once its summary is sent). Channels come first so a large backlog costs one index
- * probe per channel rather than a scan of every pending row. $1: now, $2: limit.
+ * (a thread card only once its summary is sent). The channels come from a skip scan of the pending index (one
+ * probe per channel, however many cards wait), and each channel's candidate from one short walk of the same index,
+ * computed once (materialized) rather than once to filter and again to return. $1: now, $2: limit.
  */
-const CLAIM_CANDIDATES = `
-  SELECT channel_id, id FROM (
+export const CLAIM_CANDIDATES = `
+  WITH RECURSIVE channels (channel_id) AS (
+    SELECT (SELECT channel_id FROM deliveries WHERE state = 'pending' ORDER BY channel_id LIMIT 1)
+    UNION ALL
+    SELECT (
+      SELECT n.channel_id FROM deliveries n
+      WHERE n.state = 'pending' AND n.channel_id > c.channel_id
+      ORDER BY n.channel_id
+      LIMIT 1
+    )
+    FROM channels c
+    WHERE c.channel_id IS NOT NULL
+  ),
+  due AS MATERIALIZED (
     SELECT c.channel_id, (
       SELECT d.id FROM deliveries d
       LEFT JOIN deliveries p ON p.id = d.parent_id
@@ -20,14 +33,16 @@ const CLAIM_CANDIDATES = `
       ORDER BY d.id
       LIMIT 1
     ) AS id
-    FROM (SELECT DISTINCT channel_id FROM deliveries WHERE state = 'pending') c
+    FROM channels c
     LEFT JOIN channel_gates g ON g.channel_id = c.channel_id
-    WHERE (g.not_before IS NULL OR g.not_before <= $1)
+    WHERE c.channel_id IS NOT NULL
+      AND (g.not_before IS NULL OR g.not_before <= $1)
       AND NOT EXISTS (
         SELECT 1 FROM deliveries l
         WHERE l.channel_id = c.channel_id AND l.lease_until > $1 AND l.state = 'pending'
       )
-  ) due
+  )
+  SELECT channel_id, id FROM due
   WHERE id IS NOT NULL
   ORDER BY id
   LIMIT $2`;

@@ -6,6 +6,7 @@ import { maintenanceStore } from './maintenance.ts';
 import { outboxStore } from './outbox.ts';
 import { requestSignatureStore } from './request-signatures.ts';
 import { settingsStore } from './settings.ts';
+import { refreshStatistics } from './statistics.ts';
 import { type Dialect, type Executor, rowsOf } from './steps.ts';
 import { subscriptionStore } from './subscriptions.ts';
 import { verificationStore } from './verifications.ts';
@@ -28,6 +29,7 @@ export function storeOn(db: Executor, dialect: Dialect, close: () => Promise<voi
       const [row] = await db.run(rowsOf('SELECT MAX(version) AS version FROM schema_migrations'));
       return Number(row?.version ?? 0);
     },
+    refreshStatistics: () => db.run(refreshStatistics(dialect)),
     close,
   };
 }

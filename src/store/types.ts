@@ -521,6 +521,8 @@ export interface Store
     VerificationStore {
   /** Highest applied migration version. */
   schemaVersion(): Promise<number>;
+  /** Brings the planner's statistics up to date (cheap when little changed); run at start and periodically. */
+  refreshStatistics(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -95,7 +95,8 @@ export function createWebhookRoute(deps: WebhookRouteDeps): CustomRoute {
       case 'failed_check':
         for (const finding of parsed.findings) {
           if (!(await settle(() => deps.onFailedCheck(finding), 'finding', res))) return;
-          log.info('CII finding accepted', {
+          // The ingest logs what the finding recorded: one info line per webhook.
+          log.debug('CII finding accepted', {
             envelopeId: finding.envelopeId,
             findingId: finding.findingId,
             checkId: finding.checkId,

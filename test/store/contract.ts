@@ -152,6 +152,21 @@ export function runStoreContract(
         expect(await store.listDeliveries({ findingId: 'f1' })).toHaveLength(2);
       });
 
+      it('stores a finding larger than one insert statement: every alert, and a thread per channel', async () => {
+        const logins = Array.from({ length: 250 }, (_, i) => `u${i}@x.com`);
+        await store.recordFinding(record('e0', 'f0', logins.slice(0, 3)));
+        const big = record('e1', 'f0', logins, { channels: ['C1', 'C2'], threaded: true });
+        const result = await store.recordFinding(big);
+        expect(result.alertsCreated.map((a) => a.login)).toEqual(logins.slice(3));
+        expect(result.deliveriesCreated).toBe(2 * (1 + 247));
+        const deliveries = await store.listDeliveries({ findingId: 'f0', channelId: 'C2' });
+        const [summary, ...cards] = deliveries;
+        expect(summary?.kind).toBe('summary');
+        expect(cards).toHaveLength(247);
+        expect(cards.every((c) => c.parentId === summary?.id && c.kind === 'alert')).toBe(true);
+        expect(new Set(cards.map((c) => c.alertId))).toEqual(new Set(result.alertsCreated.map((a) => a.id)));
+      });
+
       it('rolls everything back when planning fails, so a retry of the envelope is processed', async () => {
         const failing = record('e1', 'f1', ['a@x.com']);
         failing.planDeliveries = () => {
@@ -254,6 +269,23 @@ export function runStoreContract(
           threadTs: '111.222',
           delivery: { parentId: summary.delivery.id },
         });
+      });
+
+      it('claims the oldest due card of each open channel among many, with statistics refreshed', async () => {
+        const channels = Array.from({ length: 12 }, (_, i) => `C${String(i).padStart(2, '0')}`);
+        await store.recordFinding(record('e1', 'f1', ['a@x.com', 'b@x.com', 'c@x.com'], { channels }));
+        await store.refreshStatistics();
+        const pending = await store.listDeliveries({ state: 'pending' });
+        const oldest = (channelId: string) => pending.find((d) => d.channelId === channelId)!;
+        await store.reschedule(oldest('C03').id, { nextAttemptAt: T0 + 60_000, error: 'transient' });
+        await store.holdChannel('C05', T0 + 60_000);
+        const [inFlight] = await claim(store, T0, 1);
+        expect(inFlight?.delivery.channelId).toBe('C00');
+        const claimed = await claim(store, T0, 100, 'w2');
+        expect(claimed.map((c) => c.delivery.channelId)).toEqual(channels.filter((c) => c !== 'C00' && c !== 'C05'));
+        const byChannel = new Map(claimed.map((c) => [c.delivery.channelId, c.delivery.id]));
+        expect(byChannel.get('C03')).toBe(pending.filter((d) => d.channelId === 'C03')[1]!.id);
+        expect(byChannel.get('C07')).toBe(oldest('C07').id);
       });
 
       it('retries a rescheduled delivery only from its next attempt time and keeps the error', async () => {

@@ -80,6 +80,7 @@ export function createAlertIngest(deps: {
         findingId: finding.findingId,
         checkId: finding.checkId,
         routed: matched.length > 0,
+        users: finding.users.length,
         duplicate: result.duplicate,
         alertsCreated: result.alertsCreated.length,
         deliveriesCreated: result.deliveriesCreated,
