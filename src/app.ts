@@ -282,6 +282,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     cii,
     slack: createVerifyMessages({ slack, logger: logger.child('verification') }),
     cards,
+    responses,
     settings: config.verify,
     clock: { now: () => now().getTime() },
     logger: logger.child('verification'),

@@ -157,23 +157,26 @@ const DECISION_OUTCOME: Record<ResponseOutcome['kind'], DecisionOutcome> = {
 
 /** Each analyst decision by action and outcome. */
 export function instrumentResponses(responses: ResponseService, metrics: Metrics): ResponseService {
-  const counted =
-    (action: DecisionAction) =>
-    async (alertId: string, actor: Actor): Promise<ResponseOutcome> => {
-      try {
-        const outcome = await responses[action](alertId, actor);
-        metrics.decision(action, DECISION_OUTCOME[outcome.kind]);
-        return outcome;
-      } catch (err) {
-        metrics.decision(action, 'error');
-        throw err;
-      }
-    };
+  const count = async (action: DecisionAction, decided: Promise<ResponseOutcome>): Promise<ResponseOutcome> => {
+    try {
+      const outcome = await decided;
+      metrics.decision(action, DECISION_OUTCOME[outcome.kind]);
+      return outcome;
+    } catch (err) {
+      metrics.decision(action, 'error');
+      throw err;
+    }
+  };
+  const counted = (action: DecisionAction) => (alertId: string, actor: Actor) =>
+    count(action, responses[action](alertId, actor));
   return {
     approve: counted('approve'),
     block: counted('block'),
     retry: counted('retry'),
     unblock: counted('unblock'),
+    // Decisions the user's own answer took are counted with the responders' ones.
+    blockOnUserReport: (alertId, reporter) => count('block', responses.blockOnUserReport(alertId, reporter)),
+    approveOnUserReport: (alertId, reporter) => count('approve', responses.approveOnUserReport(alertId, reporter)),
     recoverInterrupted: () => responses.recoverInterrupted(),
   };
 }

@@ -181,7 +181,9 @@ describe('"was this you?" end to end', () => {
     );
     for (const [login, reason] of cases) {
       const [card] = cardsOf(login);
-      await until(() => cardNow(card!).includes(reason), `${login}: ${reason}`);
+      await until(() => cardNow(card!).includes(reason), `${login}: ${reason}`).catch((err: unknown) => {
+        throw new Error(`${String(err)}; the card says ${cardNow(card!)}`);
+      });
       expect(cardNow(card!)).toContain('Not asked');
       expect(auditRows(card!.alertId).map((r) => [r.action, r.outcome])).toEqual([['verify_ask', 'not_asked']]);
     }
@@ -210,5 +212,68 @@ describe('"was this you?" end to end', () => {
     const [dm] = questionsTo('ULUCAS');
     await until(() => dmNow(dm!).includes('expired'), 'the DM says it expired');
     expect(auditRows(first!.alertId).map((r) => r.outcome)).toEqual(['asked', 'timed_out']);
+  });
+});
+
+describe('"was this you?" with CII_VERIFY_ON_DENY=block', () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await startStack({
+      idp: { autoCreateUsers: true },
+      env: {
+        CII_RESPONDERS: 'S0RESPOND',
+        CII_VERIFY_CHECKS: TRAVEL,
+        CII_VERIFY_GROUP_SECONDS: '0',
+        CII_VERIFY_ON_DENY: 'block',
+      },
+      slack: { users: SLACK_USERS, usergroups: [...DEFAULT_USERGROUPS] },
+      app: { delivery: fastDelivery, cii: fastCii },
+    });
+    await registerAppWebhook(stack, [TRAVEL]);
+    await stack.driver.command('subscribe', { userId: 'UADMIN', channelId: CHANNEL });
+  });
+  afterAll(() => stack.stop());
+
+  test('No blocks at once, exactly once, as the user’s own decision, on every copy and in the audit', async () => {
+    const login = 'mia.johansson@example.com';
+    await stack.cii.deliverFailedCheck({ checkId: TRAVEL, severity: 'high', logins: [login] });
+    const dms = () =>
+      stack.slack
+        .callsTo('chat.postMessage')
+        .filter((c) => (c.args.metadata as { event_type?: string } | undefined)?.event_type === 'cii_verify_question');
+    await until(() => dms().length === 1, 'the DM to Mia');
+    const [dm] = dms();
+    const channel = (dm!.response as { channel: string }).channel;
+    // Two clicks racing (a double tap): one answer, one Block.
+    await Promise.all([
+      stack.driver.click({ message: dm!, actionId: 'verify_no', userId: 'UMIA', channelId: channel }),
+      stack.driver.click({ message: dm!, actionId: 'verify_no', userId: 'UMIA', channelId: channel }),
+    ]);
+    const card = stack.slack
+      .callsTo('chat.postMessage')
+      .find((c) => (c.args.metadata as { event_type?: string } | undefined)?.event_type === 'cii_alert')!;
+    const { ts } = card.response as { ts: string };
+    const alertId = (card.args.metadata as { event_payload: { alert_id: string } }).event_payload.alert_id;
+    const live = () => JSON.stringify(stack.slack.message(CHANNEL, ts)?.blocks ?? []);
+    await until(() => live().includes('Blocked') && live().includes("says it wasn't them"), 'blocked card', 15_000);
+    expect(live()).toContain('<@UMIA>');
+    const duoDisables = stack.idp!.requestsTo('DUO').filter((r) => r.method === 'POST' && r.path.includes('/users/'));
+    expect(duoDisables).toHaveLength(1);
+    const rows = () => {
+      const db = new DatabaseSync(String(stack.env.DATABASE_URL).replace(/^sqlite:/, ''), { readOnly: true });
+      try {
+        return db.prepare('SELECT action, outcome, user_id FROM audit_log WHERE alert_id = ? ORDER BY id').all(alertId);
+      } finally {
+        db.close();
+      }
+    };
+    // The service audits a decision once the cards are updated.
+    await until(() => rows().length === 3, 'the block audited');
+    expect(rows()).toEqual([
+      { action: 'verify_ask', outcome: 'asked', user_id: 'UMIA' },
+      { action: 'verify_answer', outcome: 'no_it_was_not_me', user_id: 'UMIA' },
+      { action: 'block', outcome: 'blocked', user_id: 'UMIA' },
+    ]);
   });
 });

@@ -44,6 +44,9 @@ interface Target {
   providerUserId: string;
 }
 
+/** A click refused, or allowed with CII's user (undefined when CII has none or was not asked). */
+type Checked = { refused: ResponseOutcome } | { user: EndUser | undefined };
+
 /** Approve / Block / Retry / Unblock of an alert: authorized, exactly once (compare-and-set in the store), audited. */
 export function createResponseService(deps: ResponseServiceDeps): ResponseService {
   const { store, cii, providers, cards, logger } = deps;
@@ -55,6 +58,7 @@ export function createResponseService(deps: ResponseServiceDeps): ResponseServic
     alertId: string,
     actor: Actor,
     work: (alert: StoredAlert, user: EndUser | undefined) => Promise<ResponseOutcome>,
+    authorize: (verb: Verb, alert: StoredAlert, actor: Actor) => Promise<Checked> = check,
   ): Promise<ResponseOutcome> {
     let alert: StoredAlert | undefined;
     let outcome: ResponseOutcome;
@@ -62,7 +66,7 @@ export function createResponseService(deps: ResponseServiceDeps): ResponseServic
       alert = await store.getAlert(alertId);
       if (!alert) outcome = { kind: 'not_found' };
       else {
-        const checked = await check(verb, alert, actor);
+        const checked = await authorize(verb, alert, actor);
         outcome = 'refused' in checked ? checked.refused : await work(alert, checked.user);
       }
     } catch (err) {
@@ -77,11 +81,7 @@ export function createResponseService(deps: ResponseServiceDeps): ResponseServic
    * Refuses a click from anyone who is not a responder, or who is the alert's user under any login or address CII
    * knows for them. Otherwise gives CII's user (undefined when CII has none), which Block reuses.
    */
-  async function check(
-    verb: Verb,
-    alert: StoredAlert,
-    actor: Actor,
-  ): Promise<{ refused: ResponseOutcome } | { user: EndUser | undefined }> {
+  async function check(verb: Verb, alert: StoredAlert, actor: Actor): Promise<Checked> {
     const refuse = (reason: RefusalReason, detail?: string) => ({
       refused: { kind: 'refused', reason, ...(detail ? { detail } : {}) } as const,
     });
@@ -111,6 +111,16 @@ export function createResponseService(deps: ResponseServiceDeps): ResponseServic
     if (isSameIdentity(email, identitiesOf(alert.login, user))) return refuse('self');
     if ((verb === 'block' || verb === 'unblock') && Object.keys(providers).length === 0) return refuse('no_providers');
     return { user };
+  }
+
+  /**
+   * The user's own answer to "was this you?" decides (CII_VERIFY_ON_DENY / CII_VERIFY_ON_CONFIRM): not a responder's
+   * click, so only Block's need of a provider is checked; the decision is recorded as theirs.
+   */
+  async function onUserReport(verb: Verb): Promise<Checked> {
+    return verb === 'block' && Object.keys(providers).length === 0
+      ? { refused: { kind: 'refused', reason: 'no_providers' } }
+      : { user: undefined };
   }
 
   async function audit(
@@ -313,22 +323,30 @@ export function createResponseService(deps: ResponseServiceDeps): ResponseServic
     return finish(alert, 'unblock', actor, previous, { results, complete: results.every((r) => r.ok) });
   }
 
-  return {
-    approve: (alertId, actor) =>
-      respond('approve', alertId, actor, async (alert) => {
-        const approved = await move(alert, ['open'], 'approved', actor);
-        if (!approved.moved) return already(approved.alert);
-        await cards.show(approved.alert, []);
-        return { kind: 'approved', alert: approved.alert };
-      }),
+  async function approveOpen(alert: StoredAlert, actor: Actor): Promise<ResponseOutcome> {
+    const approved = await move(alert, ['open'], 'approved', actor);
+    if (!approved.moved) return already(approved.alert);
+    await cards.show(approved.alert, []);
+    return { kind: 'approved', alert: approved.alert };
+  }
 
-    block: (alertId, actor) =>
-      respond('block', alertId, actor, async (alert, user) => {
-        const started = await start(alert, ['open'], actor, 'block');
-        if (!started.moved) return already(started.alert);
-        // An open alert has no results: they are only recorded when an action leaves `in_progress`.
-        return performBlock(started.alert, actor, [], user);
-      }),
+  async function blockOpen(alert: StoredAlert, actor: Actor, user: EndUser | undefined): Promise<ResponseOutcome> {
+    const started = await start(alert, ['open'], actor, 'block');
+    if (!started.moved) return already(started.alert);
+    // An open alert has no results: they are only recorded when an action leaves `in_progress`.
+    return performBlock(started.alert, actor, [], user);
+  }
+
+  return {
+    approve: (alertId, actor) => respond('approve', alertId, actor, (alert) => approveOpen(alert, actor)),
+
+    block: (alertId, actor) => respond('block', alertId, actor, (alert, user) => blockOpen(alert, actor, user)),
+
+    blockOnUserReport: (alertId, reporter) =>
+      respond('block', alertId, reporter, (alert, user) => blockOpen(alert, reporter, user), onUserReport),
+
+    approveOnUserReport: (alertId, reporter) =>
+      respond('approve', alertId, reporter, (alert) => approveOpen(alert, reporter), onUserReport),
 
     unblock: (alertId, actor) =>
       respond('unblock', alertId, actor, async (alert) => {

@@ -70,6 +70,13 @@ export interface AlertCards {
 export interface ResponseService {
   approve(alertId: string, actor: Actor): Promise<ResponseOutcome>;
   block(alertId: string, actor: Actor): Promise<ResponseOutcome>;
+  /**
+   * Block or Approve on the alert's user's own answer to "was this you?" (CII_VERIFY_ON_DENY=block,
+   * CII_VERIFY_ON_CONFIRM=approve): the same exactly-once moves, card updates and audit as a responder's click,
+   * recorded as the user's decision; no responder check.
+   */
+  blockOnUserReport(alertId: string, reporter: Actor): Promise<ResponseOutcome>;
+  approveOnUserReport(alertId: string, reporter: Actor): Promise<ResponseOutcome>;
   /** Redoes only what failed in the last block or unblock. */
   retry(alertId: string, actor: Actor): Promise<ResponseOutcome>;
   /** Reverses each provider action of the block that succeeded. */

@@ -3,6 +3,7 @@ import { CiiError } from '../../cii/errors.ts';
 import type { EndUser } from '../../cii/schemas.ts';
 import type { Logger } from '../../logger.ts';
 import type { AlertStore, AuditStore, StoredAlert, VerificationStore, VerifyQuestion } from '../../store/types.ts';
+import type { ResponseService } from '../responses/types.ts';
 import type { AnswerOutcome, QuestionContent, VerificationService, VerifyCards, VerifySlack } from './types.ts';
 
 export interface VerificationSettings {
@@ -10,6 +11,10 @@ export interface VerificationSettings {
   maxPerHour: number;
   timeoutMinutes: number;
   escalationMention?: string;
+  /** `block`: a user's "No, it wasn't me" blocks the alert at once, as their own decision. */
+  onDeny?: 'block' | 'none';
+  /** `approve`: a "Yes, it was me" proven with Duo approves the alert. */
+  onConfirm?: 'approve' | 'none';
 }
 
 export interface VerificationDeps {
@@ -29,9 +34,11 @@ export interface VerificationDeps {
   cii: Pick<CiiClient, 'getEndUser'>;
   slack: VerifySlack;
   cards: VerifyCards;
+  /** Takes the decisions the settings' policies ask for. */
+  responses?: Pick<ResponseService, 'blockOnUserReport' | 'approveOnUserReport'>;
   settings: VerificationSettings;
   clock?: { now(): number };
-  /** How long one replica may hold an alert or a DM it is working on (default 60 s). */
+  /** How long one replica may hold an alert or a DM it is working on (default 15 s; a failed try waits this long). */
   leaseMs?: number;
   logger: Logger;
 }
@@ -55,7 +62,7 @@ const firstName = (name: string | undefined | null) => name?.trim().split(/\s+/)
 export function createVerificationService(deps: VerificationDeps): VerificationService {
   const { store, cii, slack, cards, settings, logger } = deps;
   const now = () => (deps.clock ?? Date).now();
-  const leaseMs = deps.leaseMs ?? 60_000;
+  const leaseMs = deps.leaseMs ?? 15_000;
   const timeoutMs = settings.timeoutMinutes * 60_000;
 
   /** Audits what happened to each alert; `userId` is the asked user, or `app` when nobody was asked. */
@@ -252,6 +259,28 @@ export function createVerificationService(deps: VerificationDeps): VerificationS
     await refresh(expired.alerts);
   }
 
+  /** The decision a policy takes on the user's own answer; each alert is decided exactly once by the response service. */
+  async function decideOnReport(
+    verb: 'block' | 'approve',
+    alerts: readonly StoredAlert[],
+    userId: string,
+    name: string,
+  ) {
+    if (!deps.responses) return;
+    for (const alert of alerts) {
+      const reporter = { userId, userName: `${name} (their own answer)` };
+      try {
+        const outcome =
+          verb === 'block'
+            ? await deps.responses.blockOnUserReport(alert.id, reporter)
+            : await deps.responses.approveOnUserReport(alert.id, reporter);
+        logger.info(`${verb} on the user's own answer`, { alertId: alert.id, outcome: outcome.kind });
+      } catch (err) {
+        logger.error(`could not ${verb} on the user's own answer`, { alertId: alert.id, err });
+      }
+    }
+  }
+
   async function step<T>(what: string, items: readonly T[], work: (item: T) => Promise<void>) {
     for (const item of items) {
       await work(item).catch((err: unknown) => logger.error(`could not ${what}`, { err }));
@@ -312,6 +341,8 @@ export function createVerificationService(deps: VerificationDeps): VerificationS
           });
         }
       }
+      if (answer === 'no' && settings.onDeny === 'block')
+        await decideOnReport('block', answered.alerts, userId, question.name);
       return { kind: 'answered', answer };
     },
   };
