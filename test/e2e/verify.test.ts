@@ -204,7 +204,11 @@ describe('"was this you?" end to end', () => {
     await deliver(LOCATION, [login]);
     await until(() => cardsOf(login).length === 2, 'the second card');
     const second = cardsOf(login).find((c) => c.alertId !== first!.alertId);
-    await until(() => cardNow(second!).includes('already asked 1 times in the last hour'), 'limited');
+    await until(() => cardNow(second!).includes('already asked 1 times in the last hour'), 'limited').catch(
+      (err: unknown) => {
+        throw new Error(`${String(err)}; the card says ${cardNow(second!)}`);
+      },
+    );
     expect(questionsTo('ULUCAS')).toHaveLength(1);
 
     offsetMs = 31 * 60_000;

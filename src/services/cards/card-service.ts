@@ -76,7 +76,14 @@ export function createCardService(deps: {
     async afterPost(claimed) {
       if (claimed.kind !== 'alert') return;
       const current = await store.getAlert(claimed.alert.id);
-      if (current && (current.state !== 'open' || current.version !== claimed.alert.version)) {
+      // Asking the user moves on while the card is being posted, without a decision: compare it too.
+      const asked = (a: StoredAlert) => JSON.stringify(a.verification ?? null);
+      if (
+        current &&
+        (current.state !== 'open' ||
+          current.version !== claimed.alert.version ||
+          asked(current) !== asked(claimed.alert))
+      ) {
         await show(current, await store.listAlertActions(current.id));
       }
     },

@@ -128,6 +128,19 @@ describe('card service', () => {
     expect(updates).toEqual([{ ts: ['111.1'], state: 'approved', actions: [] }]);
   });
 
+  it('brings a card posted while its user was being asked up to date', async () => {
+    const { writer, updates } = recordingWriter();
+    if (claimed.kind !== 'alert') throw new Error('expected an alert card');
+    const posted = { ...claimed, alert: { ...claimed.alert, verification: { state: 'pending' as const } } };
+    const current = (await raw.getAlert(alertId))!;
+    const getAlert = async () => ({ ...current, verification: { state: 'pending' as const } });
+    await createCardService({ store: { ...raw, getAlert }, writer, logger: silentLogger }).afterPost(posted);
+    expect(updates).toEqual([]);
+    const asked = async () => ({ ...current, verification: { state: 'asked' as const, name: 'Mia', at: 2_000 } });
+    await createCardService({ store: { ...raw, getAlert: asked }, writer, logger: silentLogger }).afterPost(posted);
+    expect(updates).toEqual([{ ts: ['111.1'], state: 'open', actions: [] }]);
+  });
+
   it('re-reads the alert on the recovery path, and updates nothing for an alert that does not exist', async () => {
     const { writer, updates } = recordingWriter();
     const cards = createCardService({ store: raw, writer, logger: silentLogger });
