@@ -295,6 +295,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const checks = createCheckService({ catalogue, store, clock: { now: () => now().getTime() } });
   registerListeners(app, {
     verification,
+    slack,
     lookup,
     accounting,
     checks,

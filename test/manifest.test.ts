@@ -7,11 +7,14 @@ import { SUBCOMMANDS } from '../src/slack/commands/subcommands/index.ts';
 const root = join(import.meta.dirname, '..');
 const manifest = parse(readFileSync(join(root, 'manifest.yml'), 'utf8')) as {
   display_information: { name: string };
-  features: { slash_commands: Array<{ command: string; url: string; usage_hint: string; should_escape?: boolean }> };
+  features: {
+    app_home?: { home_tab_enabled?: boolean };
+    slash_commands: Array<{ command: string; url: string; usage_hint: string; should_escape?: boolean }>;
+  };
   oauth_config: { scopes: { bot: string[] } };
   settings: {
     interactivity: { is_enabled: boolean; request_url: string };
-    event_subscriptions?: { request_url: string };
+    event_subscriptions?: { request_url: string; bot_events?: string[] };
   };
 };
 
@@ -33,6 +36,7 @@ const SCOPES_BY_METHOD: Record<string, string[]> = {
   'usergroups.users.list': ['usergroups:read'],
   'usergroups.list': ['usergroups:read'],
   'views.open': [],
+  'views.publish': [],
   'views.update': [],
   'auth.test': [],
 };
@@ -89,6 +93,17 @@ describe('manifest.yml', () => {
       expect(SCOPES_BY_METHOD, `no scope known for ${method}: add it to the table`).toHaveProperty([method]);
       for (const scope of SCOPES_BY_METHOD[method]!) expect(scopes, `${method} needs ${scope}`).toContain(scope);
     }
+  });
+
+  test('enables the Home tab and subscribes to every event the code listens to, at the events URL', () => {
+    const events = new Set<string>();
+    for (const file of sourceFiles(join(root, 'src'))) {
+      for (const m of readFileSync(file, 'utf8').matchAll(/\bapp\.event\('(\w+)'/g)) events.add(m[1]!);
+    }
+    expect([...events]).toContain('app_home_opened');
+    expect(manifest.features.app_home?.home_tab_enabled).toBe(true);
+    expect(manifest.settings.event_subscriptions?.request_url).toMatch(/^https:\/\/[^/]+\/slack\/events$/);
+    for (const event of events) expect(manifest.settings.event_subscriptions?.bot_events).toContain(event);
   });
 
   test("keeps the display name within Slack's 35 characters", () => {

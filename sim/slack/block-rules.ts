@@ -219,6 +219,25 @@ export function isMessageTooLong(blocks: unknown): boolean {
   return blocksTextLength(blocks) > MAX_MESSAGE_BLOCKS_TEXT;
 }
 
+/** Problems Slack would report for a Home tab view (`views.publish`); empty when valid. */
+export function checkHomeView(view: unknown): string[] {
+  const ctx = newCtx();
+  if (!isObj(view)) {
+    fail(ctx, 'must be an object', '/view');
+    return ctx.errors;
+  }
+  if (view.type !== 'home') {
+    fail(ctx, 'must be a valid enum value (home)', '/view/type');
+    return ctx.errors;
+  }
+  maxLength(ctx, view.private_metadata, 3000, '/view/private_metadata');
+  maxLength(ctx, view.callback_id, 255, '/view/callback_id');
+  maxLength(ctx, view.external_id, 255, '/view/external_id');
+  // A Home tab takes up to 100 blocks, as a modal does.
+  checkBlockList(ctx, view.blocks, 'modal', '/view/blocks');
+  return ctx.errors;
+}
+
 /** Problems Slack would report for a view (`views.open`/`update`/`push`); empty when valid. */
 export function checkView(view: unknown): string[] {
   const ctx = newCtx();

@@ -1,4 +1,4 @@
-import { checkBlocks, checkView, isMessageTooLong } from './block-rules.ts';
+import { checkBlocks, checkHomeView, checkView, isMessageTooLong } from './block-rules.ts';
 import type { FakeUser } from './seed.ts';
 import type { Caller, ChannelState, FakeMessage, Json, Workspace } from './workspace.ts';
 
@@ -406,6 +406,21 @@ export function createWebApiMethods(ws: Workspace): Record<string, MethodHandler
           }),
         ),
       }),
+
+    'views.publish': (args) => {
+      const userId = str(args.user_id);
+      if (userId === undefined || !ws.users.has(userId)) return fail('user_not_found');
+      const errors = checkHomeView(args.view);
+      if (errors.length > 0)
+        return fail('invalid_arguments', { response_metadata: { messages: errors.map((e) => `[ERROR] ${e}`) } });
+      const current = ws.homeViews.get(userId);
+      if (str(args.hash) !== undefined && current !== undefined && args.hash !== current.hash)
+        return fail('hash_conflict');
+      const id = current === undefined ? ws.nextId('V') : String(current.id);
+      const stored = viewJson(args.view as Json, id, id, null);
+      ws.homeViews.set(userId, stored);
+      return ok({ view: stored });
+    },
 
     'views.open': (args) => openView(args),
 

@@ -56,6 +56,8 @@ export interface Workspace {
   usergroups: Map<string, FakeUsergroup>;
   messages: Map<string, FakeMessage[]>;
   views: Map<string, Json>;
+  /** The Home tab each user sees (`views.publish`), by user id. */
+  homeViews: Map<string, Json>;
   identify(token: string | undefined): Caller | undefined;
   nextTs(): string;
   nextId(prefix: string): string;
@@ -85,6 +87,7 @@ export function createWorkspace(seed: WorkspaceSeed): Workspace {
     usergroups: new Map(seed.usergroups.map((g) => [g.id, g])),
     messages: new Map(),
     views: new Map(),
+    homeViews: new Map(),
     identify(token) {
       if (token === undefined) return undefined;
       if (token === seed.botToken) return { token, userId: seed.botUserId, botId: seed.botId };
@@ -104,6 +107,7 @@ export function createWorkspace(seed: WorkspaceSeed): Workspace {
       ws.channels = new Map(seed.channels.map((c) => [c.id, channelState(c, seed.users)]));
       ws.messages = new Map();
       ws.views = new Map();
+      ws.homeViews = new Map();
     },
   };
   ws.reset();

@@ -12,9 +12,13 @@ import { registerSubscribeChoiceAction } from './actions/subscribe-choice.ts';
 import { registerCiiCommand } from './commands/cii-command.ts';
 import { isRefusedSlackRequest } from './replay-guard.ts';
 import type { CommandDeps } from './commands/subcommand.ts';
+import { registerAppHome } from './events/app-home.ts';
+import type { SlackWebApi } from './web-api.ts';
 
 export interface SlackServices extends CommandDeps {
   responses: ResponseService;
+  /** Publishes the Home tab. */
+  slack: Pick<SlackWebApi, 'publishHome'>;
   verification: Pick<VerificationService, 'answer'>;
   /** How long a slash command may wait for its answer before Bolt acknowledges it empty. */
   ackBudgetMs: number;
@@ -33,6 +37,7 @@ export function registerListeners(app: App, services: SlackServices): void {
   registerPostBacklogAction(app, { ...services, logger: logger.child('subscriptions') });
   registerVerifyAnswerActions(app, { ...services, logger: logger.child('verification') });
   registerSubscribeChoiceAction(app, { ...services, logger: logger.child('commands') });
+  registerAppHome(app, { ...services, logger: logger.child('home') });
   app.error(async (err) => {
     // The receiver answers a refused request with 401.
     if (isRefusedSlackRequest(err)) throw err;

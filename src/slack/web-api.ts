@@ -1,3 +1,4 @@
+import type { KnownBlock } from '@slack/types';
 import { ErrorCode, type WebClient } from '@slack/web-api';
 import type { SlackMessage } from './views/limits.ts';
 
@@ -136,6 +137,8 @@ export interface SlackWebApi {
   joinChannel(channel: string): Promise<void>;
   /** The link to a posted message (`chat.getPermalink`, no extra scope). */
   permalink(channel: string, ts: string): Promise<string>;
+  /** Replaces what one user sees on the app's Home tab (`views.publish`). */
+  publishHome(userId: string, blocks: KnownBlock[]): Promise<void>;
 }
 
 export function createSlackWebApi(client: WebClient): SlackWebApi {
@@ -205,6 +208,10 @@ export function createSlackWebApi(client: WebClient): SlackWebApi {
     joinChannel: (channel) =>
       call(async () => {
         await client.conversations.join({ channel });
+      }),
+    publishHome: (userId, blocks) =>
+      call(async () => {
+        await client.views.publish({ user_id: userId, view: { type: 'home', blocks } });
       }),
     permalink: (channel, ts) =>
       call(async () => {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { seedUsers } from '../../sim/cii/seed.ts';
 import type { RecordedCall } from '../../sim/slack/fake-slack.ts';
 import { startStack, type Stack } from '../support/stack.ts';
+import { until } from '../support/until.ts';
 import { registerAppWebhook } from '../support/webhook.ts';
 
 const fastDelivery = { perChannelIntervalMs: 20, pollIntervalMs: 50, backoff: { baseMs: 50, maxMs: 200 } };
@@ -16,14 +17,6 @@ function postsTo(stack: Stack, channel: string): RecordedCall[] {
   return stack.slack
     .callsTo('chat.postMessage')
     .filter((c) => c.args.channel === channel && (c.response as { ok?: boolean } | undefined)?.ok);
-}
-
-async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 describe('every finding accounted for, end to end', () => {
@@ -87,7 +80,7 @@ describe('every finding accounted for, end to end', () => {
       actionId: 'post_backlog',
       responseUrl: ack.responseUrl,
     });
-    await until(() => postsTo(stack, 'C0SOC').length === 1);
+    await until(() => postsTo(stack, 'C0SOC').length === 1, 'the expected Slack calls');
     expect(JSON.stringify(postsTo(stack, 'C0SOC')[0]!.args.blocks)).toContain('Impossible Travel');
     await stack.driver.click({
       userId: 'UADMIN',
@@ -96,7 +89,7 @@ describe('every finding accounted for, end to end', () => {
       actionId: 'post_backlog',
       responseUrl: ack.responseUrl,
     });
-    await until(() => stack.slack.callsTo('response_url').length === 3);
+    await until(() => stack.slack.callsTo('response_url').length === 3, 'the expected Slack calls');
     expect(String(stack.slack.callsTo('response_url')[2]!.args.text)).toContain('Nothing left to post');
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(postsTo(stack, 'C0SOC')).toHaveLength(1);
@@ -120,7 +113,7 @@ describe('CII_FALLBACK_CHANNEL', () => {
 
   test('posts a finding no subscription matches in the fallback channel, marked unrouted, and still counts it', async () => {
     await stack.cii.deliverFailedCheck({ checkId: 'no-mfa', severity: 'low', logins: [logins[1]!] });
-    await until(() => postsTo(stack, 'C0SECALERT').length === 1);
+    await until(() => postsTo(stack, 'C0SECALERT').length === 1, 'the expected Slack calls');
     expect(JSON.stringify(postsTo(stack, 'C0SECALERT')[0]!.args.blocks)).toContain(
       '*Unrouted*: no subscription matched',
     );

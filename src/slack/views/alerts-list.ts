@@ -61,7 +61,7 @@ function whereText(alert: AlertListItem, now: Date): string {
   return copies.length > 0 ? copies.join('\n') : 'no card';
 }
 
-function alertSection(alert: AlertListItem, now: Date): KnownBlock {
+export function alertSection(alert: AlertListItem, now: Date): KnownBlock {
   const user = alert.displayName
     ? `${clean(alert.displayName, 80)} (${code(alert.login, 150)})`
     : code(alert.login, 150);

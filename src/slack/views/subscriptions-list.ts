@@ -37,7 +37,7 @@ export interface SubscriptionsListInput {
 
 const SHOWN_CHECKS = 5;
 
-function subscriptionLine(sub: SubscriptionView, scope: SubscriptionsListInput['scope']): string {
+export function subscriptionLine(sub: SubscriptionView, scope: SubscriptionsListInput['scope']): string {
   const checks =
     sub.checkIds.length === 0 ? 'all checks' : listWithMore(sub.checkIds, SHOWN_CHECKS, (c) => code(c, 100));
   return [

@@ -262,6 +262,24 @@ describe('fake Slack Web API with @slack/web-api', () => {
     );
   });
 
+  it('publishes a Home tab per user, keeping its id, and refuses what Slack would', async () => {
+    const home = { type: 'home' as const, blocks: [section('hello')] };
+    const first = await client.views.publish({ user_id: 'UANALYST', view: home });
+    const again = await client.views.publish({ user_id: 'UANALYST', view: { ...home, blocks: [section('again')] } });
+    expect(again.view).toMatchObject({ type: 'home', id: first.view?.id });
+    expect((await platformError(client.views.publish({ user_id: 'UNOBODY', view: home }))).data.error).toBe(
+      'user_not_found',
+    );
+    const tooMany = { type: 'home' as const, blocks: Array.from({ length: 101 }, () => section('x')) };
+    expect((await platformError(client.views.publish({ user_id: 'UANALYST', view: tooMany }))).data.error).toBe(
+      'invalid_arguments',
+    );
+    const modal = { type: 'modal' as const, title: { type: 'plain_text' as const, text: 'x' }, blocks: [] };
+    expect((await platformError(client.views.publish({ user_id: 'UANALYST', view: modal as never }))).data.error).toBe(
+      'invalid_arguments',
+    );
+  });
+
   it('gives a permalink and answers postEphemeral only to members of the channel', async () => {
     const posted = await client.chat.postMessage({ channel: 'C0SOC', text: 'x' });
     const link = await client.chat.getPermalink({ channel: 'C0SOC', message_ts: String(posted.ts) });

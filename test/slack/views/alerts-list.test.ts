@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type AlertListItem, alertsList } from '../../../src/slack/views/alerts-list.ts';
+import { homeTab } from '../../../src/slack/views/home-tab.ts';
 import { statusCard } from '../../../src/slack/views/status-card.ts';
 import { allText, limitViolations } from './slack-limits.ts';
 
@@ -89,5 +90,35 @@ describe('statusCard alert counts', () => {
       '*Last 24 hours:* 5 arrived · 3 posted · ⏳ 1 waiting for Slack since 1 hour ago · 2026-11-24 15:00 UTC · ⚠️ 1 unrouted (`/cii alerts unrouted`) · 🔇 2 muted · ❌ 1 not posted (`/cii alerts`)',
     );
     expect(text).toContain('*Last 7 days:* 9 arrived · 3 posted · 0 waiting for Slack · ⚠️ 1 unrouted');
+  });
+});
+
+describe('homeTab', () => {
+  it('stays within 100 blocks and each block limit with every section full', () => {
+    const long = '*bold* <!here> '.repeat(300);
+    const blocks = homeTab({
+      now: NOW,
+      health: {
+        cii: { ok: false, error: long },
+        pendingDeliveries: 3,
+        pendingSince: min(-5),
+        brokenSubscriptions: 2,
+        unroutedLastDay: 4,
+      },
+      waiting: Array.from({ length: 40 }, () => item({ title: long })),
+      decisions: Array.from({ length: 40 }, () => ({ at: NOW, action: 'approve', outcome: 'approved', login: long })),
+      subscriptions: Array.from({ length: 300 }, (_, i) => ({
+        id: String(i),
+        channelId: 'C0SOC',
+        checkIds: [long],
+        minSeverity: 'low' as const,
+        createdBy: 'UADMIN',
+      })),
+    });
+    expect(blocks.length).toBeLessThanOrEqual(100);
+    // Slack's ~13,000-character total is a message limit (msg_blocks_too_long); a Home tab takes 100 full blocks.
+    const violations = limitViolations({ text: 'home', blocks });
+    expect(violations.filter((v) => !v.includes('blocks per message') && !v.startsWith('total text'))).toEqual([]);
+    expect(JSON.stringify(blocks)).toContain('+25 more: `/cii alerts open`');
   });
 });

@@ -11,7 +11,7 @@ const LISTED = 10;
 const FILTERS = ['open', 'pending', 'unrouted'] as const;
 type Only = (typeof FILTERS)[number];
 
-async function listItem(alert: RecentAlert, channels: Pick<ChannelPoster, 'permalink'>): Promise<AlertListItem> {
+export async function listItem(alert: RecentAlert, channels: Pick<ChannelPoster, 'permalink'>): Promise<AlertListItem> {
   const copies = await Promise.all(
     alert.copies.map(async (c) => ({
       channelId: c.channelId,
