@@ -11,6 +11,7 @@ import { createHealthRoute, type HealthCheckResult, READY_PATH } from './http/he
 import { startMetricsServer, type MetricsServer } from './http/metrics-server.ts';
 import { capConnections, DEFAULT_SERVER_LIMITS, serverOptions, type ServerLimits } from './http/server-limits.ts';
 import { withRequestIds } from './http/request-id-route.ts';
+import { createDuoAuthClient } from './idp/duo-auth.ts';
 import { createIdentityProviders } from './idp/registry.ts';
 import { createLogger, type Logger } from './logger.ts';
 import {
@@ -283,6 +284,9 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     slack: createVerifyMessages({ slack, logger: logger.child('verification') }),
     cards,
     responses,
+    ...(config.verify.duoAuth
+      ? { duoPush: createDuoAuthClient({ ...config.verify.duoAuth, logger: logger.child('idp') }).push }
+      : {}),
     settings: config.verify,
     clock: { now: () => now().getTime() },
     logger: logger.child('verification'),

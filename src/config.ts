@@ -85,6 +85,9 @@ export const envSchema = z.object({
     (v) => (typeof v === 'string' ? blankToUndefined(v.toLowerCase()) : v),
     z.enum(['approve', 'none'], { error: 'must be approve or none' }).default('none'),
   ),
+  DUO_AUTH_API_URL: optionalUrl,
+  DUO_AUTH_IKEY: optionalString,
+  DUO_AUTH_SKEY: optionalString,
   DUO_API_URL: optionalUrl,
   DUO_IKEY: optionalString,
   DUO_SKEY: optionalString,
@@ -114,6 +117,7 @@ export const envSchema = z.object({
 
 const PROVIDER_VARIABLES: Record<string, string[]> = {
   Duo: ['DUO_API_URL', 'DUO_IKEY', 'DUO_SKEY'],
+  'the Duo Auth API': ['DUO_AUTH_API_URL', 'DUO_AUTH_IKEY', 'DUO_AUTH_SKEY'],
   Okta: ['OKTA_ORG_URL', 'OKTA_API_TOKEN'],
   'Entra ID': ['ENTRA_TENANT_ID', 'ENTRA_CLIENT_ID', 'ENTRA_CLIENT_SECRET'],
 };
@@ -220,6 +224,8 @@ export interface Config {
     escalationMention?: string;
     onDeny: 'block' | 'none';
     onConfirm: 'approve' | 'none';
+    /** A Duo Auth API application: a "Yes, it was me" counts only once a Duo Push to the user is approved. */
+    duoAuth?: { apiUrl: string; ikey: string; skey: string };
   };
   admins: string[];
   /** Who may Approve or Block (deny by default: empty means nobody). */
@@ -309,6 +315,9 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Config {
       ...(e.CII_ESCALATION_MENTION ? { escalationMention: e.CII_ESCALATION_MENTION } : {}),
       onDeny: e.CII_VERIFY_ON_DENY,
       onConfirm: e.CII_VERIFY_ON_CONFIRM,
+      ...(e.DUO_AUTH_API_URL && e.DUO_AUTH_IKEY && e.DUO_AUTH_SKEY
+        ? { duoAuth: { apiUrl: e.DUO_AUTH_API_URL, ikey: e.DUO_AUTH_IKEY, skey: e.DUO_AUTH_SKEY } }
+        : {}),
     },
     admins: e.CII_ADMINS,
     responders: e.CII_RESPONDERS,

@@ -315,6 +315,23 @@ describe('"was this you?" settings', () => {
     });
   });
 
+  test('a Duo Auth API application is configured by all three variables or none', () => {
+    const duoAuth = {
+      DUO_AUTH_API_URL: 'https://api-1.duosecurity.com',
+      DUO_AUTH_IKEY: 'DIAUTH',
+      DUO_AUTH_SKEY: 'secret',
+    };
+    expect(loadConfig({ ...minimal, ...duoAuth }).verify.duoAuth).toEqual({
+      apiUrl: 'https://api-1.duosecurity.com',
+      ikey: 'DIAUTH',
+      skey: 'secret',
+    });
+    expect(problemsOf({ ...minimal, DUO_AUTH_IKEY: 'DIAUTH' })).toEqual([
+      'DUO_AUTH_API_URL is required to configure the Duo Auth API (DUO_AUTH_IKEY given)',
+      'DUO_AUTH_SKEY is required to configure the Duo Auth API (DUO_AUTH_IKEY given)',
+    ]);
+  });
+
   test('refuse bad values, naming each variable', () => {
     const problems = problemsOf({
       ...minimal,

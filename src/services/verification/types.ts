@@ -65,3 +65,8 @@ export interface VerificationService {
   runOnce(): Promise<void>;
   answer(questionId: number, userId: string, answer: 'yes' | 'no'): Promise<AnswerOutcome>;
 }
+
+/** A Duo Push to the user (Duo Auth API); only `approved` proves the answer came from them. */
+export type DuoPush = (
+  username: string,
+) => Promise<{ kind: 'approved' } | { kind: 'denied' | 'timeout' | 'not_enrolled' | 'failed'; message: string }>;

@@ -4,7 +4,14 @@ import type { EndUser } from '../../cii/schemas.ts';
 import type { Logger } from '../../logger.ts';
 import type { AlertStore, AuditStore, StoredAlert, VerificationStore, VerifyQuestion } from '../../store/types.ts';
 import type { ResponseService } from '../responses/types.ts';
-import type { AnswerOutcome, QuestionContent, VerificationService, VerifyCards, VerifySlack } from './types.ts';
+import type {
+  AnswerOutcome,
+  DuoPush,
+  QuestionContent,
+  VerificationService,
+  VerifyCards,
+  VerifySlack,
+} from './types.ts';
 
 export interface VerificationSettings {
   groupWindowMs: number;
@@ -34,6 +41,8 @@ export interface VerificationDeps {
   cii: Pick<CiiClient, 'getEndUser'>;
   slack: VerifySlack;
   cards: VerifyCards;
+  /** When set, a "Yes, it was me" counts only once a Duo Push to the user is approved. */
+  duoPush?: DuoPush;
   /** Takes the decisions the settings' policies ask for. */
   responses?: Pick<ResponseService, 'blockOnUserReport' | 'approveOnUserReport'>;
   settings: VerificationSettings;
@@ -259,6 +268,52 @@ export function createVerificationService(deps: VerificationDeps): VerificationS
     await refresh(expired.alerts);
   }
 
+  /** Sends the Duo Push that proves a "Yes"; the alerts are confirmed only when it is approved. */
+  async function prove(push: DuoPush, question: VerifyQuestion, alerts: readonly StoredAlert[], userId: string) {
+    let result: Awaited<ReturnType<DuoPush>>;
+    try {
+      const user = await readUser(question.login);
+      const duo = user?.providerEndUserDetails.find((a) => a.provider.toUpperCase() === 'DUO');
+      result = duo
+        ? await push(duo.login)
+        : { kind: 'not_enrolled', message: `CII lists no Duo account for ${question.login}` };
+    } catch (err) {
+      logger.warn('could not send the Duo Push that proves an answer', { questionId: question.id, err });
+      result = { kind: 'failed', message: 'the Duo Push could not be sent (see the app log)' };
+    }
+    const at = now();
+    const to =
+      result.kind === 'approved'
+        ? { state: 'confirmed' as const, name: question.name, at, proof: 'Duo Push approved' }
+        : { state: 'unproven' as const, name: question.name, at, reason: result.message };
+    const proven: StoredAlert[] = [];
+    for (const alert of alerts) {
+      const set = await store.setVerification(alert.id, { from: ['confirming'], to });
+      if (set.moved && set.alert) proven.push(set.alert);
+    }
+    await audit(proven, {
+      userId,
+      action: 'verify_answer',
+      outcome: result.kind === 'approved' ? 'duo_push_approved' : `duo_push_${result.kind}`,
+      ...(result.kind === 'approved' ? {} : { detail: result.message }),
+    });
+    if (question.channelId && question.ts) {
+      await slack.close(
+        { channelId: question.channelId, ts: question.ts },
+        await contentOf(question, await store.questionAlerts(question.id)),
+        {
+          kind: 'answered',
+          answer: 'yes',
+          at,
+          proof: result.kind === 'approved' ? 'Duo Push approved.' : `Not confirmed: ${result.message}.`,
+        },
+      );
+    }
+    await refresh(proven);
+    if (result.kind === 'approved' && settings.onConfirm === 'approve')
+      await decideOnReport('approve', proven, userId, question.name);
+  }
+
   /** The decision a policy takes on the user's own answer; each alert is decided exactly once by the response service. */
   async function decideOnReport(
     verb: 'block' | 'approve',
@@ -310,9 +365,9 @@ export function createVerificationService(deps: VerificationDeps): VerificationS
         set: { answer, answeredAt: at },
         alertsFrom: ['asked'],
         alertsTo:
-          answer === 'yes'
-            ? { state: 'confirmed', name: question.name, at }
-            : { state: 'denied', name: question.name, at },
+          answer === 'no'
+            ? { state: 'denied', name: question.name, at }
+            : { state: deps.duoPush ? 'confirming' : 'confirmed', name: question.name, at },
       });
       if (!answered.moved) {
         const current = answered.question ?? question;
@@ -324,6 +379,9 @@ export function createVerificationService(deps: VerificationDeps): VerificationS
           kind: 'answered',
           answer,
           at,
+          ...(answer === 'yes' && deps.duoPush
+            ? { proof: 'Approve the Duo Push on your phone to confirm it was you.' }
+            : {}),
         });
       }
       await audit(answered.alerts, {
@@ -341,6 +399,7 @@ export function createVerificationService(deps: VerificationDeps): VerificationS
           });
         }
       }
+      if (answer === 'yes' && deps.duoPush) await prove(deps.duoPush, question, answered.alerts, userId);
       if (answer === 'no' && settings.onDeny === 'block')
         await decideOnReport('block', answered.alerts, userId, question.name);
       return { kind: 'answered', answer };

@@ -80,7 +80,7 @@ function closingText(closing: QuestionClosingView): string {
   switch (closing.kind) {
     case 'answered':
       return closing.answer === 'yes'
-        ? `You answered *${YES_LABEL}* at ${at}. Thank you — nothing else to do.${closing.proof ? ` (${clean(closing.proof, 100)})` : ''}`
+        ? `You answered *${YES_LABEL}* at ${at}. Thank you${closing.proof ? `. ${clean(closing.proof, 150)}` : ' — nothing else to do.'}`
         : `You answered *${NO_LABEL}* at ${at}. Thank you — the security team has been told and will take it from here.`;
     case 'expired':
       return `This question expired at ${at} without an answer; the security team will follow up if needed.`;

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EndUser } from '../../../src/cii/schemas.ts';
 import { silentLogger } from '../../../src/logger.ts';
-import type { AskResult, QuestionContent, VerifySlack } from '../../../src/services/verification/types.ts';
+import type { AskResult, DuoPush, QuestionContent, VerifySlack } from '../../../src/services/verification/types.ts';
 import { createVerificationService } from '../../../src/services/verification/verification-service.ts';
 import { openSqliteStore } from '../../../src/store/sqlite/sqlite-store.ts';
 import type { InspectableStore } from '../../../src/store/types.ts';
@@ -19,7 +19,7 @@ function endUser(): EndUser {
       status: 'ACTIVE',
       referenceUrl: 'https://cii/u1',
     },
-    providerEndUserDetails: [],
+    providerEndUserDetails: [{ provider: 'DUO', userId: 'DU1', login: 'mia', status: 'ACTIVE' }],
   } as EndUser;
 }
 
@@ -64,8 +64,9 @@ describe('verification service', () => {
   });
   afterEach(() => store.close());
 
-  const service = () =>
+  const service = (duoPush?: DuoPush) =>
     createVerificationService({
+      ...(duoPush ? { duoPush } : {}),
       store,
       cii: { getEndUser: async () => endUser() },
       slack: s.slack,
@@ -139,5 +140,38 @@ describe('verification service', () => {
       state: 'not_asked',
       reason: 'the alert was already decided',
     });
+  });
+
+  it('a Yes counts only once the Duo Push to the user is approved; a denied push leaves it unproven, said plainly', async () => {
+    const pushed: string[] = [];
+    for (const [result, expected] of [
+      [{ kind: 'approved' }, { state: 'confirmed', proof: 'Duo Push approved' }],
+      [
+        { kind: 'denied', message: 'the Duo Push was denied' },
+        { state: 'unproven', reason: 'the Duo Push was denied' },
+      ],
+    ] as const) {
+      const alert = { ...alertFor(`f-${result.kind}`, LOGIN), verify: true };
+      await store.recordFinding({
+        envelopeId: `e-${result.kind}`,
+        findingId: `f-${result.kind}`,
+        receivedAt: now,
+        alerts: [alert],
+        planDeliveries: () => [],
+      });
+      const verify = service(async (username) => {
+        pushed.push(username);
+        expect((await store.getAlert(alert.id))?.verification?.state).toBe('confirming');
+        return result;
+      });
+      await verify.runOnce();
+      const question = (await store.getAlert(alert.id))!;
+      expect(question.verification?.state).toBe('asked');
+      const questionId = Number(s.asked.at(-1)!.questionId);
+      await expect(verify.answer(questionId, 'UMIA', 'yes')).resolves.toEqual({ kind: 'answered', answer: 'yes' });
+      expect((await store.getAlert(alert.id))?.verification).toMatchObject({ ...expected, name: 'Mia' });
+      now += 3_600_000;
+    }
+    expect(pushed).toEqual(['mia', 'mia']);
   });
 });
