@@ -9,6 +9,7 @@ import type {
   AlertState,
   AlertStore,
   AuditStore,
+  OutboxStore,
   NewAlertActionResult,
   ResponseAction,
   StoredAlert,
@@ -20,7 +21,8 @@ import type { Actor, AlertCards, RefusalReason, ResponseOutcome, ResponseService
 
 export interface ResponseServiceDeps {
   store: Pick<AlertStore, 'getAlert' | 'transitionAlert' | 'listAlertActions' | 'listStuckAlerts'> &
-    Pick<AuditStore, 'recordAudit'>;
+    Pick<AuditStore, 'recordAudit'> &
+    Pick<OutboxStore, 'postedCopiesOf'>;
   cii: Pick<CiiClient, 'getEndUser'>;
   providers: IdentityProviders;
   /** CII_RESPONDERS membership (user ids and user groups); deny by default. */
@@ -85,6 +87,9 @@ export function createResponseService(deps: ResponseServiceDeps): ResponseServic
     const refuse = (reason: RefusalReason, detail?: string) => ({
       refused: { kind: 'refused', reason, ...(detail ? { detail } : {}) } as const,
     });
+    // A click names its alert; it counts only from a message the app posted as that alert's card.
+    const copies = await store.postedCopiesOf(alert.id);
+    if (!copies.some((c) => c.channelId === actor.channelId && c.ts === actor.messageTs)) return refuse('not_a_card');
     if (!(await deps.isResponder(actor.userId))) return refuse('not_responder');
     let email: string | undefined;
     try {

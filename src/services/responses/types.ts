@@ -6,6 +6,8 @@ export interface Actor {
   userName?: string;
   teamId?: string;
   channelId?: string;
+  /** The ts of the message whose button was clicked: the click counts only on a stored copy of the alert's card. */
+  messageTs?: string;
 }
 
 /** What one block or unblock did at one provider account, for people. */
@@ -21,6 +23,8 @@ export interface ProviderOutcome {
 }
 
 export type RefusalReason =
+  /** The click did not come from a posted copy of the alert's card (channel and message). */
+  | 'not_a_card'
   /** Not listed in CII_RESPONDERS (directly or through a user group). */
   | 'not_responder'
   /** The alert is about the clicker's own account. */

@@ -26,6 +26,7 @@ export function registerAlertButton(
       userName: body.user.username ?? body.user.name,
       teamId: body.team?.id ?? body.user.team_id,
       channelId: body.channel?.id,
+      messageTs: body.container?.message_ts ?? body.message?.ts,
     };
     let answer;
     try {

@@ -60,6 +60,11 @@ function refusal(reason: RefusalReason, detail: string | undefined, context: Ans
         message:
           'Slack did not give your profile email, so the app cannot check that this alert is not about you; nothing was done. Try again later.',
       });
+    case 'not_a_card':
+      return errorMessage({
+        kind: 'forbidden',
+        message: 'This button is not on a card the app posted for this alert; nothing was done.',
+      });
     case 'identity_unchecked':
       return errorMessage({
         kind: 'forbidden',

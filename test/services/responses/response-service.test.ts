@@ -11,8 +11,8 @@ import type { Store } from '../../../src/store/types.ts';
 import { record } from '../../store/contract.ts';
 
 const LOGIN = 'ann@example.com';
-const ANALYST = { userId: 'UANALYST', userName: 'bob', teamId: 'T1', channelId: 'C1' };
-const OTHER = { userId: 'UOTHER', userName: 'dan', teamId: 'T1', channelId: 'C2' };
+const ANALYST = { userId: 'UANALYST', userName: 'bob', teamId: 'T1', channelId: 'C1', messageTs: '100.1' };
+const OTHER = { userId: 'UOTHER', userName: 'dan', teamId: 'T1', channelId: 'C2', messageTs: '200.2' };
 
 type Script = Array<ProviderActionResult | Error>;
 
@@ -52,8 +52,18 @@ describe('response service', () => {
 
   beforeEach(async () => {
     store = openSqliteStore(':memory:', { logger: silentLogger });
-    const finding = record('e1', 'f1', [LOGIN]);
+    const finding = record('e1', 'f1', [LOGIN], { channels: ['C1', 'C2'] });
     alertId = (await store.recordFinding(finding)).alertsCreated[0]!.id;
+    // The alert's card, posted in both channels: clicks come from these messages.
+    for (const claimed of await store.claimDueDeliveries({
+      leaseMs: 30_000,
+      channelIntervalMs: 0,
+      owner: 'w1',
+      now: 10 ** 13,
+      limit: 10,
+    })) {
+      await store.markDelivered(claimed.delivery.id, { ts: claimed.delivery.channelId === 'C1' ? '100.1' : '200.2' });
+    }
     duo = fakeProvider('DUO', 'Duo');
     okta = fakeProvider('OKTA', 'Okta');
     refreshes = [];
@@ -121,6 +131,22 @@ describe('response service', () => {
     expect(await later.recoverInterrupted()).toBe(0);
     expect(await later.retry(alertId, OTHER)).toMatchObject({ kind: 'blocked' });
     expect(duo.calls).toEqual([{ action: 'block', userId: 'DU1' }]);
+  });
+
+  it('refuses a click that does not come from a posted copy of the alert’s card, naming no one, calling nothing', async () => {
+    const service = createResponseService(deps);
+    for (const forged of [
+      { ...ANALYST, channelId: 'C9' },
+      { ...ANALYST, messageTs: '999.9' },
+      { ...ANALYST, channelId: 'C2' },
+      { ...ANALYST, messageTs: undefined },
+    ])
+      expect(await service.block(alertId, forged)).toEqual({ kind: 'refused', reason: 'not_a_card' });
+    expect((await store.getAlert(alertId))?.state).toBe('open');
+    expect([...duo.calls, ...okta.calls, ...refreshes]).toEqual([]);
+    expect((await store.listAudit({ limit: 10 })).map((e) => [e.channelId, e.outcome])).toEqual(
+      Array(4).fill(expect.arrayContaining(['refused_not_a_card'])),
+    );
   });
 
   it('refuses a click from someone who is not a responder: nothing moves, no provider is called, the refusal is audited', async () => {
