@@ -8,7 +8,7 @@ import type { ClaimedDelivery, NewAlertActionResult, Store } from '../../../src/
 import { record } from '../../store/contract.ts';
 
 const LOGIN = 'ann@example.com';
-const ANALYST = { userId: 'UANALYST', userName: 'bob', teamId: 'T1', channelId: 'C1' };
+const ANALYST = { userId: 'UANALYST', userName: 'bob', teamId: 'T1', channelId: 'C1', messageTs: '111.1' };
 
 /** The store, counting every call made through it. */
 function counting(store: Store): { store: Store; calls: string[] } {
@@ -88,12 +88,13 @@ describe('card service', () => {
     });
   }
 
-  it('updates the cards of a Block click from what the response service holds: six store calls, not eleven', async () => {
+  it('updates the cards of a Block click from what the response service holds: seven store calls (one checks the click came from a card), not eleven', async () => {
     const { store, calls } = counting(raw);
     const { writer, updates, replies } = recordingWriter();
     expect(await respondWith(store, writer).block(alertId, ANALYST)).toMatchObject({ kind: 'blocked' });
     expect(calls).toEqual([
       'getAlert',
+      'postedCopiesOf',
       'transitionAlert',
       'postedCopiesOf',
       'transitionAlert',
