@@ -35,6 +35,7 @@ import { createCardService } from './services/cards/card-service.ts';
 import { createDeliveryWorker, type DeliveryWorkerDeps } from './services/delivery/worker.ts';
 import { createLookupService } from './services/lookup.ts';
 import { createStatisticsRefresh } from './services/statistics-refresh.ts';
+import { createInterruptedSweeper } from './services/responses/interrupted-sweeper.ts';
 import { createResponseService } from './services/responses/response-service.ts';
 import { createRetention } from './services/retention.ts';
 import { createSubscriptionService } from './services/subscriptions.ts';
@@ -124,6 +125,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const lookup = createLookupService({
     cii,
     ttlSeconds: config.cii.lookupCacheTtlSeconds,
+    defaultEmailDomain: config.cii.defaultEmailDomain,
     logger: logger.child('lookup'),
     onCacheResult: (result) => metrics.lookupCache(result),
   });
@@ -318,24 +320,20 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
 
   // Background work of every replica, once Slack accepted the token: the outbox, actions a crashed replica left
   // in progress, retention, planner statistics.
-  const recoverInterrupted = () =>
-    responses.recoverInterrupted().catch((err: unknown) => logger.error('could not recover interrupted actions', err));
+  const sweeper = createInterruptedSweeper({ responses, logger: logger.child('responses') });
   const retention = createRetention({
     store,
     retentionDays: config.retention.days,
     auditRetentionDays: config.retention.auditDays,
     logger: logger.child('retention'),
   });
-  let sweeper: NodeJS.Timeout | undefined;
   let backgroundStarted = false;
   const statistics = createStatisticsRefresh({ store, logger: logger.child('store') });
   const startBackground = () => {
     if (backgroundStarted || draining) return;
     backgroundStarted = true;
     worker.start();
-    void recoverInterrupted();
-    sweeper = setInterval(recoverInterrupted, 60_000);
-    sweeper.unref();
+    sweeper.start();
     retention.start();
     verifier?.start();
     statistics.start();
@@ -348,7 +346,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       draining = true;
       shutdown.abort(new Error('stopping'));
       slackAuth.stop();
-      clearInterval(sweeper);
+      sweeper.stop();
       statistics.stop();
       if (options.drainNoticeMs) await sleep(options.drainNoticeMs);
       const [, drained] = await Promise.all([

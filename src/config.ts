@@ -44,6 +44,15 @@ export const envSchema = z.object({
   CII_TOKEN_URL: optionalUrl,
   CII_API_URL: optionalUrl,
   CII_LOOKUP_CACHE_TTL_SECONDS: intInRange(60, 0, 86_400),
+  CII_DEFAULT_EMAIL_DOMAIN: z.preprocess(
+    (v) => (typeof v === 'string' ? blankToUndefined(v.trim().replace(/^@/, '').toLowerCase()) : v),
+    z
+      .string()
+      .regex(/^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/, {
+        error: 'must be a domain name such as example.com',
+      })
+      .optional(),
+  ),
   CII_WEBHOOK_SECRET: z.preprocess(blankToUndefined, z.string().min(16, 'must be at least 16 characters').optional()),
   CII_WEBHOOK_HEADER: z.preprocess(
     blankToUndefined,
@@ -202,6 +211,8 @@ export interface Config {
     /** Where each URL came from: a variable name, or the CII_REGION preset. */
     urlSources: { tokenUrl: string; apiUrl: string };
     lookupCacheTtlSeconds: number;
+    /** A bare login CII does not know is tried once more as `<login>@<defaultEmailDomain>`. */
+    defaultEmailDomain?: string;
   };
   webhook: { secret?: string; headerName: string };
   alerts: {
@@ -303,6 +314,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Config {
         apiUrl: urlSource('CII_API_URL', urls.presetUrls.includes('apiUrl')),
       },
       lookupCacheTtlSeconds: e.CII_LOOKUP_CACHE_TTL_SECONDS,
+      defaultEmailDomain: e.CII_DEFAULT_EMAIL_DOMAIN,
     },
     webhook: { secret: e.CII_WEBHOOK_SECRET, headerName: e.CII_WEBHOOK_HEADER },
     alerts: { groupThreshold: e.CII_ALERT_GROUP_THRESHOLD, fallbackChannel: e.CII_FALLBACK_CHANNEL },

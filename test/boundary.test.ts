@@ -27,14 +27,13 @@ const rules: Array<{ layer: string; must_not_import: RegExp[]; why: string }> = 
   },
   {
     layer: 'src/slack/views/',
-    must_not_import: [
-      /^src\/(services|store|idp|webhook|http)\//,
-      /^src\/cii\/(client|transport|token-provider)/,
-      /^@slack\/(bolt|web-api)$/,
-      /^node:/,
-      /^axios$/,
-    ],
+    must_not_import: [/^src\/(services|store|idp|webhook|http|cii)\//, /^@slack\/(bolt|web-api)$/, /^node:/, /^axios$/],
     why: 'views are pure functions of their input',
+  },
+  {
+    layer: 'src/slack/',
+    must_not_import: [/^src\/store\//],
+    why: 'Slack listeners and writers reach the data through the services, never the store',
   },
   {
     layer: 'src/services/',

@@ -349,3 +349,23 @@ describe('"was this you?" settings', () => {
     ]);
   });
 });
+
+describe('CII_DEFAULT_EMAIL_DOMAIN', () => {
+  test('is optional, and given as example.com or @Example.COM it is example.com', () => {
+    expect(loadConfig(minimal).cii.defaultEmailDomain).toBeUndefined();
+    expect(loadConfig({ ...minimal, CII_DEFAULT_EMAIL_DOMAIN: ' ' }).cii.defaultEmailDomain).toBeUndefined();
+    expect(loadConfig({ ...minimal, CII_DEFAULT_EMAIL_DOMAIN: 'example.com' }).cii.defaultEmailDomain).toBe(
+      'example.com',
+    );
+    expect(loadConfig({ ...minimal, CII_DEFAULT_EMAIL_DOMAIN: '@Example.COM' }).cii.defaultEmailDomain).toBe(
+      'example.com',
+    );
+  });
+
+  test('refuses what is not a domain name, saying what it must be', () => {
+    for (const value of ['example', 'jane@example.com', 'exa mple.com', '-bad.example.com'])
+      expect(problemsOf({ ...minimal, CII_DEFAULT_EMAIL_DOMAIN: value })).toEqual([
+        'CII_DEFAULT_EMAIL_DOMAIN must be a domain name such as example.com',
+      ]);
+  });
+});

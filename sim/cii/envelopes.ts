@@ -25,8 +25,9 @@ export interface FailedCheckDetail {
   published: string;
   /** Batched shape only. */
   usersFailing?: string[];
-  /** Single shape only: one event per user. */
+  /** Single shape only: one event per user, with the user's trust level (newer payloads). */
   login?: string;
+  userTrustLevel?: string;
   loginDetails: { login: string; details: { key: string; value: string }[] }[];
 }
 
@@ -77,6 +78,11 @@ function envelope(
   };
 }
 
+function singleUser(login: string, users: readonly SimUser[]): Pick<FailedCheckDetail, 'login' | 'userTrustLevel'> {
+  const user = users.find((u) => u.login.toLowerCase() === login.toLowerCase());
+  return user ? { login, userTrustLevel: user.levelOfTrust } : { login };
+}
+
 export function buildFailedCheckEnvelope(input: FailedCheckEnvelopeInput): CiiEnvelope {
   const check = findCheck(input.checkId);
   if (!check) throw new Error(`unknown check id ${input.checkId}`);
@@ -96,7 +102,7 @@ export function buildFailedCheckEnvelope(input: FailedCheckEnvelopeInput): CiiEn
     recommendedActions: [...check.recommendedActions],
     severity: (input.severity ?? check.severity).toLowerCase(),
     published: now.toISOString(),
-    ...(shape === 'single' ? { login: input.logins[0] } : { usersFailing: [...input.logins] }),
+    ...(shape === 'single' ? singleUser(input.logins[0]!, users) : { usersFailing: [...input.logins] }),
     loginDetails,
   };
   return envelope('FAILED_CHECK', input.envelopeId ?? randomUUID(), now, detail);

@@ -170,7 +170,8 @@ export function createCiiRootValue(deps: CiiResolverDeps) {
 
   return {
     ping: () => true,
-    getEndUserState: ({ login }: { login: string }) => endUserState(find(login)),
+    // The login comes in whatever the schema calls its one argument (see CiiSchemaOptions.endUserStateArgument).
+    getEndUserState: (args: Record<string, string>) => endUserState(find(Object.values(args)[0] ?? '')),
     getEndUser: ({ login }: { login: string }) => endUser(find(login)),
     getEndUsersByIp: (args: { ipAddress: string; pageSize?: number | null; pageToken?: string | null }) => {
       if (isIP(args.ipAddress) === 0) throw new SimGraphqlError('BadRequest', 'Invalid IP address');

@@ -27,6 +27,8 @@ export interface CiiSimulatorOptions {
   integrations?: readonly SimIntegrationStatus[];
   /** Default true; false serves a schema without `getIntegrationsStatus`. */
   withIntegrationsStatus?: boolean;
+  /** Serves `getEndUserState` with this argument name instead of `login`. */
+  endUserStateArgument?: string;
 }
 
 export interface SimRequest {
@@ -189,7 +191,10 @@ export async function startCiiSimulator(options: CiiSimulatorOptions = {}): Prom
     ...(options.audience === undefined ? {} : { audience: options.audience }),
   };
   const users = options.users ?? seedUsers;
-  const schema = buildCiiSchema({ withIntegrationsStatus: options.withIntegrationsStatus ?? true });
+  const schema = buildCiiSchema({
+    withIntegrationsStatus: options.withIntegrationsStatus ?? true,
+    endUserStateArgument: options.endUserStateArgument,
+  });
   const validated = new WeakMap<DocumentNode, readonly GraphQLError[]>();
   const validateCached = (document: DocumentNode): readonly GraphQLError[] => {
     let errors = validated.get(document);

@@ -134,6 +134,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     CII_VERIFY_CHECKS: DEMO_VERIFY_CHECKS.join(' '),
     CII_VERIFY_GROUP_SECONDS: '5',
     CII_ESCALATION_MENTION: 'S0RESPOND',
+    CII_DEFAULT_EMAIL_DOMAIN: SEED_DOMAIN,
     DATABASE_URL: `sqlite:${join(dir, 'cii-slack.db')}`,
     PORT: '0',
     HOST: '127.0.0.1',

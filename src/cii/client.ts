@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { silentLogger, type Logger } from '../logger.ts';
 import { CiiGraphqlError } from './errors.ts';
+import { missingArgument } from './missing-argument.ts';
 import * as q from './queries.ts';
 import type { RetryPolicy } from './retry.ts';
 import {
@@ -102,10 +103,32 @@ export function createCiiClient(opts: CiiClientOptions): CiiClient {
     }
   }
 
+  // CII's schema names the argument `login`; should this tenant ask for another (one rendering of the docs shows
+  // `email`), the name it asks for is used from then on.
+  let stateArgument = 'login';
+  async function getEndUserState(login: string): Promise<EndUserState> {
+    const asked = (argument: string) =>
+      transport.request(q.endUserStateQuery(argument), { login }, endUserStateSchema, 'getEndUserState');
+    const tried = stateArgument;
+    try {
+      return await asked(tried);
+    } catch (err) {
+      const wanted = err instanceof CiiGraphqlError ? missingArgument(err.errors, 'getEndUserState') : undefined;
+      if (!wanted || wanted === tried) throw err;
+      if (stateArgument !== wanted) {
+        logger.warn('CII getEndUserState requires another argument name; using it from now on', {
+          argument: wanted,
+          insteadOf: tried,
+        });
+        stateArgument = wanted;
+      }
+      return asked(wanted);
+    }
+  }
+
   return {
     ping: () => transport.request(q.PING, {}, z.boolean(), 'ping'),
-    getEndUserState: (login) =>
-      transport.request(q.GET_END_USER_STATE, { login }, endUserStateSchema, 'getEndUserState'),
+    getEndUserState,
     getEndUser: (login) => transport.request(q.GET_END_USER, { login }, endUserSchema, 'getEndUser'),
     getEndUsersByIp,
     async getIntegrationsStatus() {

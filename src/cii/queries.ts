@@ -10,9 +10,11 @@ export const PING = /* GraphQL */ `
   }
 `;
 
-export const GET_END_USER_STATE = /* GraphQL */ `
+/** `getEndUserState` taking the login in `argument`: CII's schema says `login`; one rendering of its docs says `email`. */
+export function endUserStateQuery(argument: string): string {
+  return /* GraphQL */ `
   query GetEndUserState($login: String!) {
-    getEndUserState(login: $login) {
+    getEndUserState(${argument}: $login) {
       id displayName login employeeId status userTypeClassification managerLogin
       ipAddresses { ipAddress location { ${GEO} } }
       phoneNumber usedFactors referenceUrl
@@ -20,6 +22,9 @@ export const GET_END_USER_STATE = /* GraphQL */ `
       workingLocationDetails { location { ${GEO} } userLocationPrevalence }
     }
   }`;
+}
+
+export const GET_END_USER_STATE = endUserStateQuery('login');
 
 export const GET_END_USER = /* GraphQL */ `
   query GetEndUser($login: String!) {

@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { CiiClient, CiiEndpoints } from '../cii/client.ts';
+import { CiiNotFoundError } from '../cii/errors.ts';
 import type { EndUser, EndUserState, EndUsersByIp, IntegrationStatus } from '../cii/schemas.ts';
 import type { Logger } from '../logger.ts';
 import type { Enrichment } from './delivery/compose.ts';
@@ -9,6 +10,18 @@ export interface UserLookup {
   /** The concise digest (factors used, locations); absent when CII could not answer it. */
   state?: EndUserState;
   fetchedAt: Date;
+  /** Set when the login asked for matched nothing and its form with the default email domain did. */
+  foundAs?: string;
+}
+
+/** Neither the login nor, for a bare login, its form with the default email domain names a CII user. */
+export class UserNotFoundError extends CiiNotFoundError {
+  /** Every login looked up, in order. */
+  readonly tried: readonly string[];
+  constructor(tried: readonly string[], options?: { cause?: unknown }) {
+    super(`CII has no user ${tried.join(' nor ')}`, options);
+    this.tried = tried;
+  }
 }
 
 export interface IpLookup {
@@ -50,6 +63,8 @@ interface LookupDeps {
   now?: () => number;
   /** Told whether each lookup was answered from the cache (or a call already under way) or needed CII. */
   onCacheResult?: (result: 'hit' | 'miss') => void;
+  /** A bare login (no `@`) that matches nothing is tried once more as `<login>@<defaultEmailDomain>`. */
+  defaultEmailDomain?: string;
 }
 
 type Cached = UserLookup | IpLookup | EndUserState;
@@ -71,19 +86,38 @@ export function createLookupService(deps: LookupDeps): LookupService {
 
   async function load(key: string): Promise<Cached> {
     const [kind, subject] = splitKey(key);
-    if (kind === 'user') {
-      const [user, state] = await Promise.all([
-        deps.cii.getEndUser(subject),
-        deps.cii.getEndUserState(subject).catch((err: unknown) => {
-          deps.logger.warn('CII user digest unavailable; showing the card without it', { err });
-          return undefined;
-        }),
-      ]);
-      return { user, state, fetchedAt: new Date(now()) };
-    }
+    if (kind === 'user') return loadUser(subject);
     if (kind === 'ip')
       return { ip: subject, result: await deps.cii.getEndUsersByIp(subject), fetchedAt: new Date(now()) };
     return deps.cii.getEndUserState(subject);
+  }
+
+  async function loadUserAs(login: string): Promise<UserLookup> {
+    const [user, state] = await Promise.all([
+      deps.cii.getEndUser(login),
+      deps.cii.getEndUserState(login).catch((err: unknown) => {
+        // An unknown user has no digest either: the card's own lookup says so.
+        if (!(err instanceof CiiNotFoundError))
+          deps.logger.warn('CII user digest unavailable; showing the card without it', { err });
+        return undefined;
+      }),
+    ]);
+    return { user, state, fetchedAt: new Date(now()) };
+  }
+
+  async function loadUser(login: string): Promise<UserLookup> {
+    const withDomain = deps.defaultEmailDomain && !login.includes('@') ? `${login}@${deps.defaultEmailDomain}` : '';
+    try {
+      return await loadUserAs(login);
+    } catch (err) {
+      if (!(err instanceof CiiNotFoundError)) throw err;
+      if (!withDomain) throw new UserNotFoundError([login], { cause: err });
+    }
+    try {
+      return { ...(await loadUserAs(withDomain)), foundAs: withDomain };
+    } catch (err) {
+      throw err instanceof CiiNotFoundError ? new UserNotFoundError([login, withDomain], { cause: err }) : err;
+    }
   }
 
   async function cached<T extends Cached>(key: string): Promise<T> {

@@ -1,6 +1,6 @@
 import type { CardRenderer } from '../services/delivery/compose.ts';
 import { currentResults } from '../services/responses/provider-results.ts';
-import type { NewAlertActionResult, StoredAlert } from '../store/types.ts';
+import type { NewAlertActionResult, StoredAlert } from '../services/responses/types.ts';
 import { alertCard, BLOCK_NEEDS_PROVIDER, type AlertActions, type AlertCardInput } from './views/alert-card.ts';
 import type { DecisionView } from './views/alert-decision.ts';
 import { alertSummaryCard } from './views/alert-summary-card.ts';

@@ -1,5 +1,6 @@
 import { CiiError } from '../cii/errors.ts';
 import type { Logger } from '../logger.ts';
+import { UserNotFoundError } from '../services/lookup.ts';
 import { errorMessage } from './views/error-message.ts';
 import type { SlackMessage } from './views/limits.ts';
 
@@ -11,7 +12,14 @@ export function problemMessage(
   if (err instanceof CiiError) {
     switch (err.kind) {
       case 'not_found':
-        if (context.login) return errorMessage({ kind: 'unknown_user', login: context.login });
+        if (context.login) {
+          const alsoTried = err instanceof UserNotFoundError ? err.tried.slice(1) : [];
+          return errorMessage({
+            kind: 'unknown_user',
+            login: context.login,
+            ...(alsoTried.length ? { alsoTried } : {}),
+          });
+        }
         break;
       case 'credentials':
         context.logger.error(`${context.action}: CII rejected the API credentials`, { err });

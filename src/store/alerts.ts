@@ -3,7 +3,8 @@ import { changesOf, type Executor, IN_TRANSACTION, rowsOf, type SqlValue, type S
 import type { AlertStore, AlertTransition, FindingRecord, NewAlert, RecordFindingResult } from './types.ts';
 
 const ALERT_COLUMNS = `id, finding_id, envelope_id, check_id, title, severity, severity_label, login, display_name,
-  reference_url, description, recommended_actions, published, created_at, routing, verify_state`;
+  reference_url, description, recommended_actions, published, created_at, routing, verify_state,
+  trust_level, context`;
 const DELIVERY_COLUMNS = `kind, alert_id, finding_id, channel_id, subscription_id, parent_id, next_attempt_at, created_at,
   updated_at`;
 /** Rows per INSERT: few distinct statements to prepare, and far below either backend's parameter limit. */
@@ -42,6 +43,8 @@ function alertValues(alert: NewAlert, createdAt: number): SqlValue[] {
     alert.routing ?? 'routed',
     // An alert whose user is asked "was this you?" waits for the question to go out.
     alert.verify ? 'pending' : null,
+    alert.trustLevel ?? null,
+    alert.context ? JSON.stringify(alert.context) : null,
   ];
 }
 
@@ -50,7 +53,7 @@ function* insertAlerts(alerts: readonly NewAlert[], createdAt: number): Steps<Ne
   const createdIds = new Set<string>();
   for (const chunk of chunks(alerts)) {
     const rows = yield* rowsOf(
-      `INSERT INTO alerts (${ALERT_COLUMNS}) VALUES ${valuesList(chunk.length, 16)}
+      `INSERT INTO alerts (${ALERT_COLUMNS}) VALUES ${valuesList(chunk.length, 18)}
       ON CONFLICT DO NOTHING RETURNING id`,
       chunk.flatMap((a) => alertValues(a, createdAt)),
     );

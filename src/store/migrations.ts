@@ -215,5 +215,13 @@ export function migrations(dialect: Dialect): Migration[] {
       CREATE UNIQUE INDEX alerts_finding_login_nocase ON alerts (finding_id, lower(login));
     `,
     },
+    {
+      version: 8,
+      name: "alerts keep the newer payload fields: the user's trust level, the check's topics, scope, frameworks and explainability",
+      sql: `
+      ALTER TABLE alerts ADD COLUMN trust_level TEXT;
+      ALTER TABLE alerts ADD COLUMN context TEXT;
+    `,
+    },
   ];
 }

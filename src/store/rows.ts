@@ -1,4 +1,4 @@
-import type { Severity } from '../alerts/finding.ts';
+import type { FindingContext, Severity } from '../alerts/finding.ts';
 import type {
   AlertActionResult,
   AlertRouting,
@@ -43,6 +43,8 @@ export function toAlert(row: Row): StoredAlert {
     recommendedActions: JSON.parse(String(row.recommended_actions)) as string[],
     published: String(row.published),
     routing: row.routing as AlertRouting,
+    ...(row.trust_level == null ? {} : { trustLevel: String(row.trust_level) }),
+    ...(row.context == null ? {} : { context: JSON.parse(String(row.context)) as FindingContext }),
     createdAt: num(row.created_at),
     state: row.state as AlertState,
     decidedBy: optStr(row.decided_by),

@@ -1,4 +1,4 @@
-import type { Severity } from '../alerts/finding.ts';
+import type { FindingContext, Severity } from '../alerts/finding.ts';
 
 /** All times are epoch milliseconds. */
 
@@ -37,6 +37,10 @@ export interface NewAlert {
   routing?: AlertRouting;
   /** Ask the user "was this you?" (CII_VERIFY_CHECKS lists the check): the alert starts `pending`. */
   verify?: boolean;
+  /** CII's trust level for this user, from newer single-user payloads. */
+  trustLevel?: string;
+  /** Topics, scope, frameworks and explainability of the check, from newer payloads. */
+  context?: FindingContext;
 }
 
 export interface StoredAlert extends NewAlert {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { normalizeSeverity, type FailingUser, type Finding } from '../alerts/finding.ts';
+import { rankedSeverity, type FailingUser, type Finding } from '../alerts/finding.ts';
+import { findingContextOf, trustLevelOf } from './finding-context.ts';
 import { MAX_JSON_DEPTH, pathTooDeep } from './json-depth.ts';
 
 export const DETAIL_TYPE_FAILED_CHECK = 'FAILED_CHECK';
@@ -57,6 +58,13 @@ export const failedCheckDetailSchema = z.object({
   usersFailing: z.array(z.string()).nullish(),
   login: z.string().nullish(),
   loginDetails: z.array(z.object({ login: z.string(), details: z.array(detailEntrySchema).nullish() })).nullish(),
+  // Newer payloads (one event per user): read leniently by finding-context.ts, never a reason to refuse.
+  userTrustLevel: z.unknown().optional(),
+  checkTopics: z.unknown().optional(),
+  checkScope: z.unknown().optional(),
+  frameworks: z.unknown().optional(),
+  explainabilityEventIds: z.unknown().optional(),
+  explainabilityDetails: z.unknown().optional(),
 });
 export type FailedCheckDetail = z.infer<typeof failedCheckDetailSchema>;
 
@@ -84,29 +92,24 @@ export function parseEnvelope(json: unknown, receivedAt: Date = new Date()): Par
 }
 
 function toFinding(envelopeId: string, time: string, detail: FailedCheckDetail): Finding {
-  const severity = normalizeSeverity(detail.severity);
-  if (!severity) {
-    throw new EnvelopeValidationError(
-      'detail.severity',
-      `unknown severity ${JSON.stringify(detail.severity.slice(0, 40))}`,
-    );
-  }
   const users = collectUsers(detail);
   if (users.length === 0) {
     throw new EnvelopeValidationError('detail.usersFailing', 'at least one user is required (usersFailing or login)');
   }
   const title = detail.title?.trim();
+  const context = findingContextOf(detail);
   return {
     envelopeId,
     findingId: detail.id,
     checkId: detail.checkId,
     title: title ? title : detail.checkId,
-    severity,
-    severityLabel: detail.severity,
+    severity: rankedSeverity(detail.severity),
+    severityLabel: detail.severity.trim(),
     description: detail.description,
     recommendedActions: detail.recommendedActions,
     published: detail.published ?? time,
     users,
+    ...(context ? { context } : {}),
   };
 }
 
@@ -126,7 +129,12 @@ function collectUsers(detail: FailedCheckDetail): FailingUser[] {
   };
 
   for (const login of detail.usersFailing ?? []) add(login);
-  if (detail.login != null) add(detail.login);
+  if (detail.login != null) {
+    const user = add(detail.login);
+    const trustLevel = trustLevelOf(detail.userTrustLevel);
+    // The trust level belongs to the event's one `login`, not to a batch.
+    if (user && trustLevel) user.trustLevel = trustLevel;
+  }
   for (const entry of detail.loginDetails ?? []) add(entry.login)?.details.push(...(entry.details ?? []));
   return [...byKey.values()];
 }

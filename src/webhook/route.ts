@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CustomRoute } from '@slack/bolt';
-import type { Finding } from '../alerts/finding.ts';
+import { isKnownSeverity, type Finding } from '../alerts/finding.ts';
 import type { Logger } from '../logger.ts';
 import { BodyTooLargeError, readBody } from '../http/read-body.ts';
 import { sendJson } from '../http/send-json.ts';
@@ -22,6 +22,9 @@ export interface WebhookRouteDeps {
   logger: Logger;
 }
 
+/** Distinct unknown severities logged per process; beyond this a sender could grow the set without end. */
+const MAX_LOGGED_SEVERITIES = 100;
+
 // Answers sent before the body is read close the connection, so an unread body is not drained.
 const CLOSE = { connection: 'close' };
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -33,6 +36,18 @@ export function createWebhookRoute(deps: WebhookRouteDeps): CustomRoute {
   const maxBodyBytes = deps.maxBodyBytes ?? DEFAULT_MAX_WEBHOOK_BYTES;
   const expectedDigest = digest(deps.secret);
   const log = deps.logger;
+
+  const loggedSeverities = new Set<string>();
+  /** A severity CII may add later is accepted and ranked with medium; each new one is said once. */
+  const noteSeverity = (finding: Finding): void => {
+    const label = finding.severityLabel;
+    if (isKnownSeverity(label) || loggedSeverities.has(label) || loggedSeverities.size >= MAX_LOGGED_SEVERITIES) return;
+    loggedSeverities.add(label);
+    log.warn('CII sent a severity this app does not know: stored as sent, ranked with medium for subscriptions', {
+      severity: label.slice(0, 40),
+      checkId: finding.checkId,
+    });
+  };
 
   const secretMatches = (presented: string | string[] | undefined): boolean =>
     typeof presented === 'string' && timingSafeEqual(digest(presented), expectedDigest);
@@ -94,6 +109,7 @@ export function createWebhookRoute(deps: WebhookRouteDeps): CustomRoute {
         return;
       case 'failed_check':
         for (const finding of parsed.findings) {
+          noteSeverity(finding);
           if (!(await settle(() => deps.onFailedCheck(finding), 'finding', res))) return;
           // The ingest logs what the finding recorded: one info line per webhook.
           log.debug('CII finding accepted', {

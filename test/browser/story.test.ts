@@ -111,6 +111,10 @@ describe.skipIf(skipBrowserTests)('the demo console in a real browser', () => {
     const answer = ephemerals().filter({ hasText: 'Marcus Chen' });
     await answer.waitFor(WAIT);
     expect(await answer.textContent()).toContain('Only visible to you');
+    // The seed is measured from the demo's start: the last sign-in is hours old on any day, not "a year ago".
+    const lastSignIn = demo.users.find((u) => u.login === LOOKED_UP)!.signIns[0]!.timestamp;
+    expect(Date.now() - Date.parse(lastSignIn)).toBeLessThan(24 * 3600_000);
+    expect(await answer.textContent()).toMatch(/Last sign-in:\s*\d+ (minutes|hours) ago/);
     await screenshot('user-lookup');
   });
 

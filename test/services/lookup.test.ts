@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { CiiClient } from '../../src/cii/client.ts';
-import { CiiUnavailableError } from '../../src/cii/errors.ts';
+import { CiiNotFoundError, CiiUnavailableError } from '../../src/cii/errors.ts';
 import type { EndUser, EndUserState } from '../../src/cii/schemas.ts';
 import { silentLogger } from '../../src/logger.ts';
-import { createLookupService } from '../../src/services/lookup.ts';
+import { createLookupService, UserNotFoundError } from '../../src/services/lookup.ts';
 
 /** A CII client whose digest calls wait until released, counting calls and how many run at once. */
 function fakeCii() {
@@ -89,5 +89,73 @@ describe('lookup service', () => {
     expect(cii.calls).toHaveLength(200);
     await lookup.userState('user0@example.com');
     expect(cii.calls).toHaveLength(200);
+  });
+});
+
+describe('lookup service: the default email domain', () => {
+  /** CII knowing only these logins; every getEndUser call is recorded. */
+  function ciiKnowing(...known: string[]) {
+    const asked: string[] = [];
+    const unknown = (login: string) => new CiiNotFoundError(`CII found nothing for ${login}`);
+    const client = {
+      async getEndUser(login: string) {
+        asked.push(login);
+        if (login === 'down') throw new CiiUnavailableError('CII is down');
+        if (!known.includes(login)) throw unknown(login);
+        return {
+          endUserDetails: { id: login, login, status: 'ACTIVE', referenceUrl: '' },
+          providerEndUserDetails: [],
+        } as EndUser;
+      },
+      async getEndUserState(login: string) {
+        if (!known.includes(login)) throw unknown(login);
+        return { id: login, login, status: 'ACTIVE' } as EndUserState;
+      },
+    } as unknown as CiiClient;
+    return { client, asked };
+  }
+  const service = (cii: ReturnType<typeof ciiKnowing>, defaultEmailDomain?: string) =>
+    createLookupService({
+      cii: cii.client,
+      ttlSeconds: 60,
+      logger: silentLogger,
+      ...(defaultEmailDomain ? { defaultEmailDomain } : {}),
+    });
+
+  it('tries a bare login that matches nothing once more with the domain, and says which login it found', async () => {
+    const cii = ciiKnowing('ryan.patel@example.com');
+    const found = await service(cii, 'example.com').user('ryan.patel');
+    expect(found.user.endUserDetails.login).toBe('ryan.patel@example.com');
+    expect(found.foundAs).toBe('ryan.patel@example.com');
+    expect(found.state?.login).toBe('ryan.patel@example.com');
+    expect(cii.asked).toEqual(['ryan.patel', 'ryan.patel@example.com']);
+  });
+
+  it('asks once when the bare login itself is known, and never adds a domain to an email address', async () => {
+    const cii = ciiKnowing('svc.backup');
+    const lookup = service(cii, 'example.com');
+    expect((await lookup.user('svc.backup')).foundAs).toBeUndefined();
+    await expect(lookup.user('ghost@other.org')).rejects.toMatchObject({ tried: ['ghost@other.org'] });
+    expect(cii.asked).toEqual(['svc.backup', 'ghost@other.org']);
+  });
+
+  it('names both logins when neither matches, and tries no domain when none is configured', async () => {
+    const withDomain = ciiKnowing();
+    const error = await service(withDomain, 'example.com')
+      .user('ghost')
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UserNotFoundError);
+    expect(error).toBeInstanceOf(CiiNotFoundError);
+    expect((error as UserNotFoundError).tried).toEqual(['ghost', 'ghost@example.com']);
+
+    const without = ciiKnowing('ryan.patel@example.com');
+    await expect(service(without).user('ryan.patel')).rejects.toMatchObject({ tried: ['ryan.patel'] });
+    expect(without.asked).toEqual(['ryan.patel']);
+  });
+
+  it('does not retry with the domain when CII fails for another reason', async () => {
+    const cii = ciiKnowing('down@example.com');
+    await expect(service(cii, 'example.com').user('down')).rejects.toBeInstanceOf(CiiUnavailableError);
+    expect(cii.asked).toEqual(['down']);
   });
 });

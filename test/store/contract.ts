@@ -133,6 +133,31 @@ export function runStoreContract(
         expect(await store.listDeliveries({ findingId: 'f1' })).toHaveLength(1);
       });
 
+      it('keeps an unknown severity as sent, and the trust level and check context of newer payloads', async () => {
+        const context = {
+          checkTopics: ['Authentication'],
+          checkScope: 'USER',
+          frameworks: ['NIST 800-53 IA-2'],
+          explainabilityEventIds: ['evt-1'],
+          explainabilityDetails: [{ key: 'numberOfDays', value: '30' }],
+        };
+        const finding = record('e1', 'f1', []);
+        finding.alerts = [
+          alertFor('f1', 'a@x.com', { severity: 'medium', severityLabel: 'urgent', trustLevel: 'UNTRUSTED', context }),
+          alertFor('f1', 'b@x.com'),
+        ];
+        const result = await store.recordFinding(finding);
+        const [withContext, plain] = await Promise.all(result.alertsCreated.map((a) => store.getAlert(a.id)));
+        expect(withContext).toMatchObject({
+          severity: 'medium',
+          severityLabel: 'urgent',
+          trustLevel: 'UNTRUSTED',
+          context,
+        });
+        expect(plain).not.toHaveProperty('trustLevel');
+        expect(plain).not.toHaveProperty('context');
+      });
+
       it('reports a seen envelope id as a duplicate and writes nothing', async () => {
         await store.recordFinding(record('e1', 'f1', ['a@x.com']));
         const again = record('e1', 'f2', ['z@x.com']);

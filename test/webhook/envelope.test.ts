@@ -152,10 +152,72 @@ describe('parseEnvelope', () => {
     );
   });
 
-  it('refuses an unknown severity, naming detail.severity', () => {
-    expect(reasonFor(batchedFailedCheck({ detail: { severity: 'urgent' } }))).toBe(
-      'detail.severity: unknown severity "urgent"',
+  it('accepts a severity it does not know, keeping it as sent and ranking it with medium', () => {
+    const finding = findingOf(parseEnvelope(batchedFailedCheck({ detail: { severity: ' Urgent ' } })));
+    expect(finding.severity).toBe('medium');
+    expect(finding.severityLabel).toBe('Urgent');
+  });
+
+  it('reads the newer fields: the trust level of the event’s login, and the check’s context', () => {
+    const finding = findingOf(
+      parseEnvelope(
+        singleUserFailedCheck({
+          login: 'ben.okafor@example.com',
+          detail: {
+            usersFailing: ['ana.lima@example.com'],
+            userTrustLevel: 'QUESTIONABLE',
+            checkTopics: 'Travel',
+            checkScope: ['USER', 'SESSION'],
+            frameworks: [{ name: 'MITRE ATT&CK', id: 'T1078' }, 'NIST 800-53 AC-7', 42],
+            explainabilityEventIds: ['evt-1', 'evt-2'],
+            explainabilityDetails: [
+              { key: 'distanceKm', value: 9120 },
+              { nokey: true },
+              { key: 'speed', value: '900' },
+            ],
+          },
+        }),
+      ),
     );
+    expect(finding.users).toEqual([
+      { login: 'ana.lima@example.com', details: [] },
+      { login: 'ben.okafor@example.com', details: [], trustLevel: 'QUESTIONABLE' },
+    ]);
+    expect(finding.context).toEqual({
+      checkTopics: ['Travel'],
+      checkScope: 'USER, SESSION',
+      frameworks: ['MITRE ATT&CK', 'NIST 800-53 AC-7', '42'],
+      explainabilityEventIds: ['evt-1', 'evt-2'],
+      explainabilityDetails: [
+        { key: 'distanceKm', value: '9120' },
+        { key: 'speed', value: '900' },
+      ],
+    });
+  });
+
+  it('drops newer fields of an unexpected shape instead of refusing the finding', () => {
+    const finding = findingOf(
+      parseEnvelope(
+        singleUserFailedCheck({
+          detail: {
+            userTrustLevel: 7,
+            checkTopics: null,
+            checkScope: {},
+            frameworks: [[], null],
+            explainabilityEventIds: true,
+            explainabilityDetails: 'numberOfDays=30',
+          },
+        }),
+      ),
+    );
+    expect(finding.users[0]).not.toHaveProperty('trustLevel');
+    expect(finding.context).toEqual({
+      checkTopics: [],
+      checkScope: '{}',
+      frameworks: [],
+      explainabilityEventIds: ['true'],
+      explainabilityDetails: [],
+    });
   });
 
   it('refuses empty or mistyped fields, naming them with their position', () => {

@@ -283,3 +283,23 @@ function omit(obj: Json, key: string): Json {
   delete copy[key];
   return copy;
 }
+
+describe('POST /cii/webhook and severities CII may add', () => {
+  it('accepts a finding with a severity it does not know, and logs each new value once', async () => {
+    const { logger, lines } = captureLogger();
+    const { post, onFailedCheck } = await start({ logger });
+    for (const severity of ['urgent', 'urgent', 'informational', 'high']) {
+      expect((await post(batchedFailedCheck({ detail: { severity } }))).status).toBe(202);
+    }
+    expect(onFailedCheck.mock.calls.map(([f]) => [f.severity, f.severityLabel])).toEqual([
+      ['medium', 'urgent'],
+      ['medium', 'urgent'],
+      ['medium', 'informational'],
+      ['high', 'high'],
+    ]);
+    const notes = lines.filter((l) => l.includes('severity this app does not know'));
+    expect(notes).toHaveLength(2);
+    expect(notes[0]).toContain('"severity":"urgent"');
+    expect(notes[1]).toContain('"severity":"informational"');
+  });
+});

@@ -46,8 +46,12 @@ export function createAlertIngest(deps: {
   }
 
   function alertsOf(finding: Finding, routing: AlertRouting): NewAlert[] {
-    const logins = new Set(finding.users.map((u) => u.login.trim()).filter((login) => login !== ''));
-    return [...logins].map((login) => ({
+    const trustLevels = new Map<string, string | undefined>();
+    for (const user of finding.users) {
+      const login = user.login.trim();
+      if (login !== '' && !trustLevels.has(login)) trustLevels.set(login, user.trustLevel);
+    }
+    return [...trustLevels].map(([login, trustLevel]) => ({
       id: randomUUID(),
       findingId: finding.findingId,
       envelopeId: finding.envelopeId,
@@ -61,6 +65,8 @@ export function createAlertIngest(deps: {
       published: finding.published,
       routing,
       ...(verifyChecks.has(finding.checkId.toLowerCase()) ? { verify: true } : {}),
+      ...(trustLevel ? { trustLevel } : {}),
+      ...(finding.context ? { context: finding.context } : {}),
     }));
   }
 

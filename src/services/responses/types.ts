@@ -1,5 +1,8 @@
 import type { AlertState, NewAlertActionResult, ResponseAction, StoredAlert } from '../../store/types.ts';
 
+/** An alert and the provider results of its decision, as the cards show them. */
+export type { NewAlertActionResult, StoredAlert };
+
 /** Who clicked, where: every click is audited with it. */
 export interface Actor {
   userId: string;

@@ -30,12 +30,16 @@ export async function answerUser(
 ): Promise<LookupAnswer> {
   try {
     const found = await deps.lookup.user(login);
+    const shared = found.foundAs ?? login;
     const message = userCard({
       user: found.user,
       state: found.state,
       fetchedAt: found.fetchedAt,
       now: deps.now(),
-      ...(as.shareable ? { share: { value: encodeShare({ kind: 'user', login }) } } : { sharedBy: as.sharedBy }),
+      ...(found.foundAs === undefined ? {} : { askedFor: login }),
+      ...(as.shareable
+        ? { share: { value: encodeShare({ kind: 'user', login: shared }) } }
+        : { sharedBy: as.sharedBy }),
     });
     return { found: true, message };
   } catch (err) {

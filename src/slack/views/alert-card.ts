@@ -1,9 +1,9 @@
 import type { ActionsBlock, Button, KnownBlock } from '@slack/types';
-import type { Severity } from '../../alerts/finding.ts';
+import type { FindingContext, Severity } from '../../alerts/finding.ts';
 import { ACTION_IDS } from './action-ids.ts';
 import { decisionText, type DecisionView } from './alert-decision.ts';
-import { hidePlaceholders, providerList, publishedText } from './alert-text.ts';
-import { labeled, severityBadge, severityWord } from './format.ts';
+import { fillPlaceholders, providerList, publishedText } from './alert-text.ts';
+import { humanize, labeled, severityBadge, severityWord, trustBadge } from './format.ts';
 import {
   buildMessage,
   bulletsWithMore,
@@ -40,6 +40,10 @@ export interface AlertView {
   recommendedActions: string[];
   /** `unrouted`: no subscription matched; the card is in the fallback channel and says so. */
   routing?: 'routed' | 'unrouted' | 'muted';
+  /** CII's trust level for the user (newer payloads), e.g. UNTRUSTED. */
+  trustLevel?: string;
+  /** Topics, scope, frameworks and explainability details of the check (newer payloads). */
+  context?: FindingContext;
 }
 
 export interface AlertActions {
@@ -61,6 +65,7 @@ export interface AlertCardInput {
 }
 
 const SHOWN_RECOMMENDATIONS = 10;
+const SHOWN_CONTEXT_ITEMS = 8;
 const MAX_DESCRIPTION = 2500;
 
 function confirmed(button: Button, dialog: { title: string; text: string; confirm: string; danger?: boolean }): Button {
@@ -169,23 +174,46 @@ function footerOf(input: AlertCardInput): KnownBlock[] {
   return [...footer, ...note];
 }
 
+/** "Topics: … · Scope: … · Frameworks: …", or undefined when the payload gave none. */
+function contextLine(context: FindingContext | undefined): string | undefined {
+  if (!context) return undefined;
+  const list = (items: string[]) => {
+    const shown = items.slice(0, SHOWN_CONTEXT_ITEMS).map((i) => clean(humanize(i), 80));
+    const more = items.length - shown.length;
+    return more > 0 ? `${shown.join(', ')} (+${more} more)` : shown.join(', ');
+  };
+  const parts = [
+    context.checkTopics.length > 0 && `*Topics:* ${list(context.checkTopics)}`,
+    context.checkScope && `*Scope:* ${clean(humanize(context.checkScope), 80)}`,
+    context.frameworks.length > 0 && `*Frameworks:* ${list(context.frameworks)}`,
+  ].filter((p): p is string => !!p);
+  return parts.length > 0 ? parts.join(' · ') : undefined;
+}
+
 /** The card posted for one user failing a CII check: Approve/Block buttons while open, the decision after. */
 export function alertCard(input: AlertCardInput): SlackMessage {
   const { alert, now } = input;
   const badge = severityBadge(alert.severity, alert.severityLabel);
+  const unranked = severityWord(alert.severity, alert.severityLabel) !== severityWord(alert.severity);
   const name = alert.displayName?.trim();
   const login = clean(alert.login, 150);
+  const trust = alert.trustLevel?.trim();
+  const values = alert.context?.explainabilityDetails;
   const description = alert.description
-    .map((line) => clean(hidePlaceholders(line), MAX_DESCRIPTION))
+    .map((line) => clean(fillPlaceholders(line, values), MAX_DESCRIPTION))
     .filter((l) => l !== '');
-  const recommendations = alert.recommendedActions.map((a) => clean(hidePlaceholders(a), 300)).filter((a) => a !== '');
+  const recommendations = alert.recommendedActions
+    .map((a) => clean(fillPlaceholders(a, values), 300))
+    .filter((a) => a !== '');
+  const context = contextLine(alert.context);
 
   const blocks: KnownBlock[] = [
     { type: 'header', text: plainText(`${badge} · ${alert.title}`, LIMITS.header) },
     {
       type: 'section',
       fields: fieldsOf(
-        labeled('Severity', clean(badge, 60)),
+        labeled('Severity', clean(badge, 60) + (unranked ? `\n_ranked with ${alert.severity}_` : '')),
+        trust ? labeled('User trust level', `*${clean(trustBadge(trust), 60)}*`) : undefined,
         labeled('Check', `${clean(alert.title, 200)}\n${code(alert.checkId, 100)}`),
         labeled('User', name ? `${clean(name, 100)}\n${login}` : login),
         labeled('Published by CII', publishedText(alert.published, now)),
@@ -199,6 +227,7 @@ export function alertCard(input: AlertCardInput): SlackMessage {
     });
   }
   if (description.length > 0) blocks.push({ type: 'section', text: mrkdwn(description.join('\n'), MAX_DESCRIPTION) });
+  if (context) blocks.push({ type: 'context', elements: [mrkdwn(context)] });
   if (recommendations.length > 0) {
     const lines = [
       '*Recommended actions*',
@@ -209,8 +238,10 @@ export function alertCard(input: AlertCardInput): SlackMessage {
 
   const who = name ? `${name} (${alert.login})` : alert.login;
   const verification = input.verification ? [verificationBlock(input.verification)] : [];
-  return buildMessage(`CII alert (${severityWord(alert.severity)}): ${alert.title} — ${who}`, blocks, [
-    ...verification,
-    ...footerOf(input),
-  ]);
+  const trustText = trust ? `, trust level ${humanize(trust)}` : '';
+  return buildMessage(
+    `CII alert (${severityWord(alert.severity, alert.severityLabel)}): ${alert.title} — ${who}${trustText}`,
+    blocks,
+    [...verification, ...footerOf(input)],
+  );
 }

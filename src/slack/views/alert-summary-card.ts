@@ -40,5 +40,9 @@ export function alertSummaryCard(input: AlertSummaryInput): SlackMessage {
       elements: [mrkdwn(`Published by CII ${publishedText(input.published, input.now)} · details in thread`)],
     },
   ];
-  return buildMessage(`CII alert (${severityWord(input.severity)}): ${input.title} — ${users}`, blocks, footer);
+  return buildMessage(
+    `CII alert (${severityWord(input.severity, input.severityLabel)}): ${input.title} — ${users}`,
+    blocks,
+    footer,
+  );
 }

@@ -1,9 +1,16 @@
 import { formatWhen, humanize, parseDate } from './format.ts';
 import { clean } from './limits.ts';
 
-/** CII sometimes sends templates unrendered ("in the last {{numberOfDays}} days"): show "…" instead of braces. */
-export function hidePlaceholders(text: string): string {
-  return text.replace(/\{\{[^{}]*\}\}/g, '…');
+/**
+ * CII sometimes sends templates unrendered ("in the last {{numberOfDays}} days"): a placeholder whose name is a
+ * key of `values` (CII's explainabilityDetails; exact, else ignoring case) shows that value, any other "…".
+ */
+export function fillPlaceholders(text: string, values: ReadonlyArray<{ key: string; value: string }> = []): string {
+  return text.replace(/\{\{([^{}]*)\}\}/g, (_, raw: string) => {
+    const name = raw.trim();
+    const entry = values.find((v) => v.key === name) ?? values.find((v) => v.key.toLowerCase() === name.toLowerCase());
+    return entry && entry.value.trim() !== '' ? entry.value : '…';
+  });
 }
 
 /** When CII published an alert, relative and UTC; CII's own text (escaped) when it is not a date. */

@@ -5,7 +5,8 @@ import { principalMention } from './links.ts';
 /** What went wrong, as the views can tell it to the person who ran a command or clicked a button. */
 export type Problem =
   | { kind: 'invalid_argument'; message: string; usage: string }
-  | { kind: 'unknown_user'; login: string }
+  /** `alsoTried`: other forms of the login looked up (the default email domain added). */
+  | { kind: 'unknown_user'; login: string; alsoTried?: readonly string[] }
   | { kind: 'credentials' }
   | { kind: 'unavailable' }
   | { kind: 'unexpected' }
@@ -23,8 +24,13 @@ function describe(problem: Problem): [string, string] {
         `${problem.message} — usage: ${problem.usage}`,
       ];
     }
-    case 'unknown_user':
-      return [`⚠️ CII has no user ${code(problem.login, 200)}.`, `CII has no user ${problem.login}`];
+    case 'unknown_user': {
+      const logins = [problem.login, ...(problem.alsoTried ?? [])];
+      return [
+        `⚠️ CII has no user ${logins.map((l) => code(l, 200)).join(', nor ')}.`,
+        `CII has no user ${logins.join(' nor ')}`,
+      ];
+    }
     case 'credentials': {
       const text = 'CII rejected this app’s API credentials — ask a Slack/CII admin to check CII_CLIENT_ID/SECRET.';
       return [`⚠️ ${text}`, text];

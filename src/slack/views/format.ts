@@ -1,5 +1,5 @@
-import type { Severity } from '../../alerts/finding.ts';
-import type { GeoLocation } from '../../cii/schemas.ts';
+import { isKnownSeverity, type Severity } from '../../alerts/finding.ts';
+import type { GeoLocation } from './identity.ts';
 
 // Everything here returns raw text: views escape external parts with `clean()` before putting them in mrkdwn.
 
@@ -118,16 +118,37 @@ export function yesNoUnknown(value: boolean | null | undefined): string {
 
 const SEVERITY_EMOJI: Record<Severity, string> = { critical: '🔴', high: '🟠', medium: '🟡', low: '🔵' };
 
-/** "Critical", "High", "Medium", "Low". */
-export function severityWord(severity: Severity): string {
+/** "Critical", "High", "Medium", "Low"; a severity CII sent that we do not know, as CII wrote it. */
+export function severityWord(severity: Severity, label?: string): string {
+  const raw = label?.trim();
+  if (raw && !isKnownSeverity(raw)) return raw;
   return severity.charAt(0).toUpperCase() + severity.slice(1);
 }
 
-/** "🔴 Critical"; CII's own word is added when it differs ("🟡 Medium (moderate)"). */
+/**
+ * "🔴 Critical"; CII's own word is added when it differs ("🟡 Medium (moderate)"); a severity we do not know is
+ * shown as CII sent it ("❔ urgent").
+ */
 export function severityBadge(severity: Severity, label?: string): string {
+  const raw = label?.trim();
+  if (raw && !isKnownSeverity(raw)) return `❔ ${raw}`;
   const badge = `${SEVERITY_EMOJI[severity]} ${severityWord(severity)}`;
-  const raw = label?.trim().toLowerCase();
-  return raw && raw !== severity ? `${badge} (${raw})` : badge;
+  return raw && raw.toLowerCase() !== severity ? `${badge} (${raw.toLowerCase()})` : badge;
+}
+
+const TRUST_EMOJI: Record<string, string> = {
+  TRUSTED: '🟢',
+  FAVORABLE: '🟢',
+  NEUTRAL: '⚪',
+  QUESTIONABLE: '🟠',
+  UNTRUSTED: '🔴',
+  UNKNOWN: '❔',
+};
+
+/** CII's trust level of a user: "🔴 Untrusted"; a level we do not know keeps CII's word. */
+export function trustBadge(level: string): string {
+  const key = level.trim().toUpperCase();
+  return `${TRUST_EMOJI[key] ?? '❔'} ${humanize(level)}`;
 }
 
 /** "*Label*\nvalue" for a section field, or undefined when there is no value; `value` must be escaped mrkdwn. */

@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/types';
-import type { EndUserRef, EndUsersByIp } from '../../cii/schemas.ts';
+import type { EndUserRef, EndUsersByIp } from './identity.ts';
 import { cardFooter } from './card-footer.ts';
 import { buildMessage, chunkLines, clean, code, LIMITS, mrkdwn, plainText, type SlackMessage } from './limits.ts';
 import { mrkdwnLink } from './links.ts';

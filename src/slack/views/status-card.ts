@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/types';
-import type { IntegrationStatus } from '../../cii/schemas.ts';
+import type { IntegrationStatus } from './identity.ts';
 import { formatRelative, formatUtc, formatWhen, labeled, parseDate } from './format.ts';
 import {
   buildMessage,

@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/types';
-import type { Device, EndUser, EndUserState, ProviderAccount, SignInInfo } from '../../cii/schemas.ts';
+import type { Device, EndUser, EndUserState, ProviderAccount, SignInInfo } from './identity.ts';
 import { cardFooter } from './card-footer.ts';
 import {
   formatLocation,
@@ -34,6 +34,8 @@ export interface UserCardInput {
   share?: { value: string };
   /** Slack user id of whoever shared the card. */
   sharedBy?: string;
+  /** The login asked for, when it matched nothing and CII found the user under `user`'s login instead. */
+  askedFor?: string;
 }
 
 // Per-item caps keep the whole card far below Slack's total-text budget even for absurd CII data.
@@ -122,6 +124,18 @@ export function userCard(input: UserCardInput): SlackMessage {
 
   const blocks: KnownBlock[] = [
     { type: 'header', text: plainText(name, LIMITS.header) },
+    ...(input.askedFor === undefined
+      ? []
+      : [
+          {
+            type: 'context',
+            elements: [
+              mrkdwn(
+                `CII has no user \`${clean(input.askedFor, MAX_LOGIN)}\`: found \`${clean(details.login, MAX_LOGIN)}\` instead.`,
+              ),
+            ],
+          } satisfies KnownBlock,
+        ]),
     {
       type: 'section',
       fields: fieldsOf(

@@ -182,3 +182,67 @@ describe('alertSummaryCard', () => {
     expect(limitViolations(summary(1000, names))).toEqual([]);
   });
 });
+
+describe('alertCard with what newer CII payloads add', () => {
+  const context = {
+    checkTopics: ['MFA', 'ACCOUNT_TAKEOVER'],
+    checkScope: 'USER',
+    frameworks: ['NIST 800-53 IA-2', 'CIS Control 6.5'],
+    explainabilityEventIds: ['evt-1'],
+    explainabilityDetails: [{ key: 'NumberOfDays', value: '30' }],
+  };
+
+  it('shows the user’s trust level next to the severity, and in the notification text', () => {
+    const message = render({ alert: alert({ trustLevel: 'UNTRUSTED' }) });
+    const fields = (message.blocks[1] as { fields: Array<{ text: string }> }).fields.map((f) => f.text);
+    expect(fields.slice(0, 2)).toEqual(['*Severity*\n🟠 High', '*User trust level*\n*🔴 Untrusted*']);
+    expect(message.text).toBe(
+      'CII alert (High): No MFA Configured — Jane Doe (jane.doe@example.com), trust level Untrusted',
+    );
+  });
+
+  it('gives topics, scope and frameworks as context, and fills placeholders from explainabilityDetails', () => {
+    const text = allText(render({ alert: alert({ context }) }));
+    expect(text).toContain(
+      '*Topics:* MFA, Account takeover · *Scope:* User · *Frameworks:* NIST 800-53 IA-2, CIS Control 6.5',
+    );
+    expect(text).toContain('in the last 30 days.');
+    expect(text).not.toContain('{{');
+  });
+
+  it('still shows "…" for a placeholder no detail fills, and nothing extra without the newer fields', () => {
+    const text = allText(render());
+    expect(text).toContain('in the last … days.');
+    expect(text).not.toMatch(/trust level|Topics|Frameworks/i);
+  });
+
+  it('shows a severity it does not know as CII sent it, saying how it is ranked', () => {
+    const message = render({ alert: alert({ severity: 'medium', severityLabel: 'urgent' }) });
+    expect(message.blocks[0]).toMatchObject({ type: 'header', text: { text: '❔ urgent · No MFA Configured' } });
+    expect(allText(message)).toContain('*Severity*\n❔ urgent\n_ranked with medium_');
+    expect(message.text).toMatch(/^CII alert \(urgent\): /);
+    const summary = alertSummaryCard({
+      checkId: 'no-mfa',
+      title: 'No MFA Configured',
+      severity: 'medium',
+      severityLabel: 'urgent',
+      userCount: 12,
+      names: ['Jane Doe'],
+      published: '2026-11-24T13:30:00.000Z',
+      now: NOW,
+    });
+    expect(allText(summary)).toContain('❔ urgent');
+  });
+
+  it('stays within Slack’s limits with long and many newer fields', () => {
+    const long = 'x'.repeat(5000);
+    const many = Array.from({ length: 100 }, (_, i) => `${long}${i}`);
+    const message = render({
+      alert: alert({
+        trustLevel: long,
+        context: { ...context, checkTopics: many, frameworks: many, checkScope: long },
+      }),
+    });
+    expect(limitViolations(message)).toEqual([]);
+  });
+});
