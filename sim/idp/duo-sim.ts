@@ -1,4 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import type { DuoAuthSim } from './duo-auth-sim.ts';
 import { retryAfterHeader, type ScriptedFailure, type SimReply, type SimRequest } from './http-server.ts';
 
 export type DuoUserStatus = 'active' | 'bypass' | 'disabled';
@@ -9,6 +10,8 @@ export interface DuoSimUser {
 interface DuoSimOptions {
   ikey: string;
   skey: string;
+  /** The Auth API on the same host, under its own application's keys (Duo serves both APIs per account host). */
+  auth?: { ikey: string; skey: string; sim: DuoAuthSim };
   users: Map<string, DuoSimUser>;
   autoCreateUsers: boolean;
 }
@@ -21,6 +24,10 @@ const fail = (status: number, code: number, message: string, detail?: string): S
 /** The Admin API's user status endpoint behind Duo's HMAC-SHA512 request signature, verified as Duo documents it. */
 export function createDuoSim(options: DuoSimOptions) {
   function handle(req: SimRequest): SimReply {
+    if (req.segments[0] === 'auth' && options.auth) {
+      const deniedAuth = checkSignature(req, options.auth);
+      return deniedAuth ?? options.auth.sim.handle(req, req.method === 'GET' ? {} : bodyParams(req));
+    }
     const denied = checkSignature(req, options);
     if (denied) return denied;
     const [admin, v1, users, userId, ...rest] = req.segments;

@@ -1,3 +1,4 @@
+import { createDuoAuthSim, type DuoAuthSim } from './duo-auth-sim.ts';
 import { createDuoSim, type DuoSimUser } from './duo-sim.ts';
 import { createEntraSim, newEntraUser, type EntraSimUser } from './entra-sim.ts';
 import {
@@ -23,6 +24,8 @@ export interface IdpSimulatorOptions {
 
 export interface IdpSimulators {
   duo: { apiUrl: string; ikey: string; skey: string; users: Map<string, DuoSimUser> };
+  /** The Duo Auth API (same host, its own application keys) and the pushes sent through it. */
+  duoAuth: { apiUrl: string; ikey: string; skey: string; pushes: DuoAuthSim['pushes']; answer: DuoAuthSim['answer'] };
   okta: { orgUrl: string; apiToken: string; users: Map<string, OktaSimUser> };
   entra: {
     tenantId: string;
@@ -76,7 +79,14 @@ export async function startIdpSimulators(options: IdpSimulatorOptions = {}): Pro
   const oktaUsers = new Map((options.users?.okta ?? []).map((id) => [id, newOktaUser()]));
   const entraUsers = new Map((options.users?.entra ?? []).map((id) => [id, newEntraUser()]));
 
-  const duoSim = createDuoSim({ ...duoCreds, users: duoUsers, autoCreateUsers });
+  const duoAuthCreds = { ikey: 'DISIMULATEDAUTHAPI01', skey: 'sim-duo-auth-secret-key-0123456789abcdef' };
+  const duoAuthSim = createDuoAuthSim();
+  const duoSim = createDuoSim({
+    ...duoCreds,
+    users: duoUsers,
+    autoCreateUsers,
+    auth: { ...duoAuthCreds, sim: duoAuthSim },
+  });
   const oktaSim = createOktaSim({ ...oktaCreds, users: oktaUsers, autoCreateUsers, now });
   const entraSim = createEntraSim({
     ...entraCreds,
@@ -114,6 +124,7 @@ export async function startIdpSimulators(options: IdpSimulatorOptions = {}): Pro
 
   return {
     duo: { ...config.duo, users: duoUsers },
+    duoAuth: { apiUrl: duoServer.url, ...duoAuthCreds, pushes: duoAuthSim.pushes, answer: duoAuthSim.answer },
     okta: { ...config.okta, users: oktaUsers },
     entra: {
       ...config.entra,

@@ -1,6 +1,6 @@
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { SEED_SERVICE_ACCOUNT } from '../../sim/cii/seed.ts';
+import { SEED_SERVICE_ACCOUNT, seedUser } from '../../sim/cii/seed.ts';
 import type { RecordedCall } from '../../sim/slack/fake-slack.ts';
 import { DEFAULT_USERGROUPS, DEFAULT_USERS } from '../../sim/slack/seed.ts';
 import { startStack, type Stack } from '../support/stack.ts';
@@ -219,23 +219,24 @@ describe('"was this you?" end to end', () => {
   });
 });
 
+/** The app asking about travel alerts at once, with the identity-provider simulators (Duo Admin and Auth APIs). */
+async function travelStackWithProviders(policy: Record<string, string>): Promise<Stack> {
+  const stack = await startStack({
+    idp: { autoCreateUsers: true },
+    env: { CII_RESPONDERS: 'S0RESPOND', CII_VERIFY_CHECKS: TRAVEL, CII_VERIFY_GROUP_SECONDS: '0', ...policy },
+    slack: { users: SLACK_USERS, usergroups: [...DEFAULT_USERGROUPS] },
+    app: { delivery: fastDelivery, cii: fastCii },
+  });
+  await registerAppWebhook(stack, [TRAVEL]);
+  await stack.driver.command('subscribe', { userId: 'UADMIN', channelId: CHANNEL });
+  return stack;
+}
+
 describe('"was this you?" with CII_VERIFY_ON_DENY=block', () => {
   let stack: Stack;
 
   beforeAll(async () => {
-    stack = await startStack({
-      idp: { autoCreateUsers: true },
-      env: {
-        CII_RESPONDERS: 'S0RESPOND',
-        CII_VERIFY_CHECKS: TRAVEL,
-        CII_VERIFY_GROUP_SECONDS: '0',
-        CII_VERIFY_ON_DENY: 'block',
-      },
-      slack: { users: SLACK_USERS, usergroups: [...DEFAULT_USERGROUPS] },
-      app: { delivery: fastDelivery, cii: fastCii },
-    });
-    await registerAppWebhook(stack, [TRAVEL]);
-    await stack.driver.command('subscribe', { userId: 'UADMIN', channelId: CHANNEL });
+    stack = await travelStackWithProviders({ CII_VERIFY_ON_DENY: 'block' });
   });
   afterAll(() => stack.stop());
 
@@ -279,5 +280,72 @@ describe('"was this you?" with CII_VERIFY_ON_DENY=block', () => {
       { action: 'verify_answer', outcome: 'no_it_was_not_me', user_id: 'UMIA' },
       { action: 'block', outcome: 'blocked', user_id: 'UMIA' },
     ]);
+  });
+});
+
+describe('"was this you?" proven with a Duo Push (Duo Auth API simulator)', () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await travelStackWithProviders({ CII_VERIFY_ON_CONFIRM: 'approve' });
+  });
+  afterAll(() => stack.stop());
+
+  async function askAndAnswerYes(login: string, slackUserId: string) {
+    await stack.cii.deliverFailedCheck({ checkId: TRAVEL, severity: 'high', logins: [login] });
+    const dm = () =>
+      stack.slack
+        .callsTo('chat.postMessage')
+        .find(
+          (c) =>
+            (c.args.metadata as { event_type?: string } | undefined)?.event_type === 'cii_verify_question' &&
+            (c.response as { channel?: string }).channel === `D${slackUserId.slice(1)}`,
+        );
+    await until(() => dm() !== undefined, `the DM to ${login}`);
+    const card = stack.slack
+      .callsTo('chat.postMessage')
+      .find(
+        (c) =>
+          (c.args.metadata as { event_type?: string } | undefined)?.event_type === 'cii_alert' &&
+          JSON.stringify(c.args.blocks).includes(login),
+      )!;
+    const { ts } = card.response as { ts: string };
+    const live = () => JSON.stringify(stack.slack.message(CHANNEL, ts)?.blocks ?? []);
+    const pushesBefore = stack.idp!.duoAuth.pushes().length;
+    await stack.driver.click({
+      message: dm()!,
+      actionId: 'verify_yes',
+      userId: slackUserId,
+      channelId: (dm()!.response as { channel: string }).channel,
+    });
+    await until(() => stack.idp!.duoAuth.pushes().length > pushesBefore, 'a Duo Push');
+    const push = stack.idp!.duoAuth.pushes().at(-1)!;
+    await until(() => live().includes('waiting for the Duo Push'), 'the card waits for the push');
+    return {
+      push,
+      live,
+      dmText: () =>
+        JSON.stringify(
+          stack.slack.message(`D${slackUserId.slice(1)}`, (dm()!.response as { ts: string }).ts)?.blocks ?? [],
+        ),
+    };
+  }
+
+  test('Yes with an approved push confirms on the card, says so in the DM, and approves with the policy', async () => {
+    const { push, live, dmText } = await askAndAnswerYes('mia.johansson@example.com', 'UMIA');
+    // The Duo username CII lists for her Duo account.
+    expect(push.username).toBe(seedUser('mia.johansson@example.com').accounts.find((a) => a.provider === 'DUO')!.login);
+    expect(stack.idp!.duoAuth.answer(push.txid, 'allow')).toBe(true);
+    await until(() => live().includes('Mia confirmed it was them (Duo Push approved)'), 'confirmed', 15_000);
+    await until(() => live().includes('Approved'), 'approved by the policy');
+    await until(() => dmText().includes('Duo Push approved'), 'the DM says the push was approved');
+  });
+
+  test('Yes with a denied push is not a confirmation: the card and the DM say so and nothing is approved', async () => {
+    const { push, live, dmText } = await askAndAnswerYes('noah.fischer@example.com', 'UNOAH');
+    expect(stack.idp!.duoAuth.answer(push.txid, 'deny')).toBe(true);
+    await until(() => live().includes('not proven: the Duo Push was denied'), 'unproven', 15_000);
+    await until(() => dmText().includes('Not confirmed: the Duo Push was denied'), 'the DM says so');
+    expect(live()).not.toContain('Approved');
   });
 });
