@@ -32,6 +32,7 @@ import { createAlertIngest } from './services/alerts/ingest.ts';
 import { createAlertPipeline } from './services/alerts/pipeline.ts';
 import { createAuditService } from './services/audit.ts';
 import { createCardService } from './services/cards/card-service.ts';
+import { createContextCompleter } from './services/delivery/context-completer.ts';
 import { createDeliveryWorker, type DeliveryWorkerDeps } from './services/delivery/worker.ts';
 import { createLookupService } from './services/lookup.ts';
 import { createStatisticsRefresh } from './services/statistics-refresh.ts';
@@ -71,6 +72,8 @@ export interface AppOptions {
     DeliveryWorkerDeps,
     'perChannelIntervalMs' | 'concurrency' | 'leaseMs' | 'pollIntervalMs' | 'backoff' | 'enrichTimeoutMs'
   >;
+  /** How often cards posted without their user's CII context are retried (default 30 s). */
+  contextRetryMs?: number;
   /** Request timeouts and connection cap of the HTTP server (tests shorten them). */
   server?: Partial<ServerLimits>;
   /** Waits between start-up attempts while the database or Slack is not reachable yet (tests shorten them). */
@@ -243,6 +246,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     now,
     responders: config.responders,
     admins: config.admins,
+    contextExpected: true,
+    ...(config.alerts.privilegedGroups ? { privilegedGroups: config.alerts.privilegedGroups } : {}),
   });
   const slack = createSlackWebApi(slackClient);
   const cards = createCardService({
@@ -256,7 +261,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     owner,
     poster: instrumentPoster(createSlackPoster(slack), metrics),
     render,
-    enrich: (login) => lookup.enrichment(login),
+    enrich: (login) => lookup.userContext(login),
     logger: logger.child('delivery'),
     afterPost: (claimed) => cards.afterPost(claimed),
     onSubscriptionBroken: (id, reason) => {
@@ -264,6 +269,16 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       logger.warn('a subscription is broken: Slack refused to post its alerts', { subscriptionId: id, reason });
     },
     ...options.delivery,
+  });
+
+  // A card posted while CII was down is completed once CII answers again.
+  const contextCompleter = createContextCompleter({
+    store,
+    enrich: (login) => lookup.userContext(login),
+    cards,
+    timeoutMs: options.delivery?.enrichTimeoutMs ?? 1_500,
+    clock: { now: () => now().getTime() },
+    logger: logger.child('cards'),
   });
 
   const channels = createChannelPoster({ slack, logger: logger.child('slack') });
@@ -328,6 +343,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     logger: logger.child('retention'),
   });
   let backgroundStarted = false;
+  let completer: NodeJS.Timeout | undefined;
   const statistics = createStatisticsRefresh({ store, logger: logger.child('store') });
   const startBackground = () => {
     if (backgroundStarted || draining) return;
@@ -337,6 +353,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     retention.start();
     verifier?.start();
     statistics.start();
+    completer = setInterval(() => void contextCompleter.completeWaiting(), options.contextRetryMs ?? 30_000);
+    completer.unref();
   };
 
   let metricsServer: MetricsServer | undefined;

@@ -64,6 +64,21 @@ export const envSchema = z.object({
   ),
   CII_ADMINS: idList(SLACK_PRINCIPAL, 'Slack user ids (U…/W…) or user-group ids (S…)'),
   CII_ALERT_GROUP_THRESHOLD: intInRange(5, 1, 1000),
+  CII_PRIVILEGED_GROUPS: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .max(500, 'must be at most 500 characters')
+      .transform((source, ctx) => {
+        try {
+          return new RegExp(source, 'iu');
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', message: `must be a regular expression (${(err as Error).message})` });
+          return z.NEVER;
+        }
+      })
+      .optional(),
+  ),
   CII_RETENTION_DAYS: intInRange(90, 1, 3650),
   CII_AUDIT_RETENTION_DAYS: intInRange(400, 1, 3650),
   CII_FALLBACK_CHANNEL: z.preprocess(
@@ -217,6 +232,8 @@ export interface Config {
   webhook: { secret?: string; headerName: string };
   alerts: {
     groupThreshold: number;
+    /** Group names the alert card flags as privileged; the card's admin-like default when absent. */
+    privilegedGroups?: RegExp;
     /** Where alerts no subscription matches are posted, marked as unrouted; unset: only kept and counted. */
     fallbackChannel?: string;
   };
@@ -317,7 +334,11 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Config {
       defaultEmailDomain: e.CII_DEFAULT_EMAIL_DOMAIN,
     },
     webhook: { secret: e.CII_WEBHOOK_SECRET, headerName: e.CII_WEBHOOK_HEADER },
-    alerts: { groupThreshold: e.CII_ALERT_GROUP_THRESHOLD, fallbackChannel: e.CII_FALLBACK_CHANNEL },
+    alerts: {
+      groupThreshold: e.CII_ALERT_GROUP_THRESHOLD,
+      fallbackChannel: e.CII_FALLBACK_CHANNEL,
+      ...(e.CII_PRIVILEGED_GROUPS ? { privilegedGroups: e.CII_PRIVILEGED_GROUPS } : {}),
+    },
     retention: { days: e.CII_RETENTION_DAYS, auditDays: e.CII_AUDIT_RETENTION_DAYS },
     verify: {
       checks: [...new Set(e.CII_VERIFY_CHECKS)],

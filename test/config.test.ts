@@ -90,6 +90,17 @@ describe('configuration', () => {
     expect(problems.some((p) => p.startsWith('CII_ADMINS (entry 2)'))).toBe(true);
   });
 
+  test('reads CII_PRIVILEGED_GROUPS as a case-insensitive pattern and names a broken one', () => {
+    expect(loadConfig(minimal).alerts.privilegedGroups).toBeUndefined();
+    const pattern = loadConfig({ ...minimal, CII_PRIVILEGED_GROUPS: 'admins?|approvers' }).alerts.privilegedGroups;
+    expect(['Domain Admins', 'Expense APPROVERS', 'Readers'].filter((g) => pattern?.test(g))).toEqual([
+      'Domain Admins',
+      'Expense APPROVERS',
+    ]);
+    const problems = problemsOf({ ...minimal, CII_PRIVILEGED_GROUPS: 'admin(' });
+    expect(problems.some((p) => p.startsWith('CII_PRIVILEGED_GROUPS must be a regular expression'))).toBe(true);
+  });
+
   test('normalizes the Slack API URL to end with a slash', () => {
     expect(loadConfig({ ...minimal, SLACK_API_URL: 'http://127.0.0.1:9/api' }).slack.apiUrl).toBe(
       'http://127.0.0.1:9/api/',

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { findCheck } from './checks.ts';
+import { explanationFor } from './explanations.ts';
 import { seedUsers, type SimUser } from './seed.ts';
 
 /** CII delivers findings as AWS EventBridge events (cii-api.md, section 3). */
@@ -28,6 +29,8 @@ export interface FailedCheckDetail {
   /** Single shape only: one event per user, with the user's trust level (newer payloads). */
   login?: string;
   userTrustLevel?: string;
+  /** Single shape only (newer payloads): the facts behind the finding, keys matching the description's placeholders. */
+  explainabilityDetails?: { key: string; value: string }[];
   loginDetails: { login: string; details: { key: string; value: string }[] }[];
 }
 
@@ -78,9 +81,21 @@ function envelope(
   };
 }
 
-function singleUser(login: string, users: readonly SimUser[]): Pick<FailedCheckDetail, 'login' | 'userTrustLevel'> {
-  const user = users.find((u) => u.login.toLowerCase() === login.toLowerCase());
-  return user ? { login, userTrustLevel: user.levelOfTrust } : { login };
+const userOf = (login: string, users: readonly SimUser[]) =>
+  users.find((u) => u.login.toLowerCase() === login.toLowerCase());
+
+function singleUser(
+  login: string,
+  users: readonly SimUser[],
+  explained: Array<{ key: string; value: string }>,
+): Pick<FailedCheckDetail, 'login' | 'userTrustLevel' | 'explainabilityDetails'> {
+  const user = userOf(login, users);
+  if (!user) return { login };
+  return {
+    login,
+    userTrustLevel: user.levelOfTrust,
+    ...(explained.length > 0 ? { explainabilityDetails: explained } : {}),
+  };
 }
 
 export function buildFailedCheckEnvelope(input: FailedCheckEnvelopeInput): CiiEnvelope {
@@ -90,9 +105,16 @@ export function buildFailedCheckEnvelope(input: FailedCheckEnvelopeInput): CiiEn
   if (shape === 'single' && input.logins.length !== 1) throw new Error('the single shape carries exactly one login');
   const users = input.users ?? seedUsers;
   const now = input.now ?? new Date();
+  const explain = (login: string) => {
+    const user = userOf(login, users);
+    return user ? explanationFor(check.id, user, now) : [];
+  };
   const loginDetails = input.logins.map((login) => ({
     login,
-    details: [{ key: 'providersFailingChecks', value: JSON.stringify(providersFailing(check.id, login, users)) }],
+    details: [
+      { key: 'providersFailingChecks', value: JSON.stringify(providersFailing(check.id, login, users)) },
+      ...explain(login),
+    ],
   }));
   const detail: FailedCheckDetail = {
     id: input.findingId ?? randomUUID(),
@@ -102,7 +124,9 @@ export function buildFailedCheckEnvelope(input: FailedCheckEnvelopeInput): CiiEn
     recommendedActions: [...check.recommendedActions],
     severity: (input.severity ?? check.severity).toLowerCase(),
     published: now.toISOString(),
-    ...(shape === 'single' ? singleUser(input.logins[0]!, users) : { usersFailing: [...input.logins] }),
+    ...(shape === 'single'
+      ? singleUser(input.logins[0]!, users, explain(input.logins[0]!))
+      : { usersFailing: [...input.logins] }),
     loginDetails,
   };
   return envelope('FAILED_CHECK', input.envelopeId ?? randomUUID(), now, detail);

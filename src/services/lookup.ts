@@ -3,7 +3,7 @@ import type { CiiClient, CiiEndpoints } from '../cii/client.ts';
 import { CiiNotFoundError } from '../cii/errors.ts';
 import type { EndUser, EndUserState, EndUsersByIp, IntegrationStatus } from '../cii/schemas.ts';
 import type { Logger } from '../logger.ts';
-import type { Enrichment } from './delivery/compose.ts';
+import type { UserContext } from './user-context.ts';
 
 export interface UserLookup {
   user: EndUser;
@@ -40,15 +40,13 @@ export interface CiiHealth {
 export interface LookupService {
   user(login: string): Promise<UserLookup>;
   usersByIp(ip: string): Promise<IpLookup>;
-  /** The digest alone, for enriching alert cards; shares the cache with nothing else. */
-  userState(login: string): Promise<EndUserState>;
-  /** What an alert card shows of the user beyond CII's finding: the digest's name and link. */
-  enrichment(login: string): Promise<Enrichment>;
+  /** What an alert card shows of its user (the `user` lookup, shared with `/cii user` through the cache). */
+  userContext(login: string): Promise<UserContext>;
   /**
-   * Warms `userState` for these logins in the background. Bounded both ways: a few CII calls at a time, and a
+   * Warms `user` for these logins in the background. Bounded both ways: a few CII calls at a time, and a
    * short queue that drops what a burst adds beyond it (those are looked up when they are needed).
    */
-  prefetchStates(logins: readonly string[]): void;
+  prefetchUsers(logins: readonly string[]): void;
   health(): Promise<CiiHealth>;
 }
 
@@ -67,7 +65,7 @@ interface LookupDeps {
   defaultEmailDomain?: string;
 }
 
-type Cached = UserLookup | IpLookup | EndUserState;
+type Cached = UserLookup | IpLookup;
 
 /**
  * Cached CII lookups. lru-cache's fetch() shares one in-flight CII call between concurrent callers of
@@ -87,9 +85,7 @@ export function createLookupService(deps: LookupDeps): LookupService {
   async function load(key: string): Promise<Cached> {
     const [kind, subject] = splitKey(key);
     if (kind === 'user') return loadUser(subject);
-    if (kind === 'ip')
-      return { ip: subject, result: await deps.cii.getEndUsersByIp(subject), fetchedAt: new Date(now()) };
-    return deps.cii.getEndUserState(subject);
+    return { ip: subject, result: await deps.cii.getEndUsersByIp(subject), fetchedAt: new Date(now()) };
   }
 
   async function loadUserAs(login: string): Promise<UserLookup> {
@@ -134,7 +130,7 @@ export function createLookupService(deps: LookupDeps): LookupService {
   const prefetchNext = () => {
     while (prefetching < MAX_PREFETCHES && prefetchQueue.length > 0) {
       prefetching += 1;
-      cached(stateKey(prefetchQueue.shift()!))
+      cached(userKey(prefetchQueue.shift()!))
         .catch(() => undefined)
         .finally(() => {
           prefetching -= 1;
@@ -144,16 +140,15 @@ export function createLookupService(deps: LookupDeps): LookupService {
   };
 
   return {
-    prefetchStates(logins) {
+    prefetchUsers(logins) {
       for (const login of logins) if (prefetchQueue.length < MAX_PREFETCH_QUEUE) prefetchQueue.push(login);
       prefetchNext();
     },
-    user: (login) => cached<UserLookup>(`user\u0000${login.trim().toLowerCase()}`),
+    user: (login) => cached<UserLookup>(userKey(login)),
     usersByIp: (ip) => cached<IpLookup>(`ip\u0000${ip.trim().toLowerCase()}`),
-    userState: (login) => cached<EndUserState>(stateKey(login)),
-    enrichment: async (login) => {
-      const state = await cached<EndUserState>(stateKey(login));
-      return { displayName: state.displayName, referenceUrl: state.referenceUrl ?? undefined };
+    userContext: async (login) => {
+      const { user, state, fetchedAt } = await cached<UserLookup>(userKey(login));
+      return { user, ...(state ? { state } : {}), fetchedAt: fetchedAt.getTime() };
     },
     health: async () => {
       const started = now();
@@ -173,8 +168,8 @@ export function createLookupService(deps: LookupDeps): LookupService {
   };
 }
 
-function stateKey(login: string): string {
-  return `state\u0000${login.trim().toLowerCase()}`;
+function userKey(login: string): string {
+  return `user\u0000${login.trim().toLowerCase()}`;
 }
 
 function splitKey(key: string): [string, string] {

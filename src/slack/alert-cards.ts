@@ -1,5 +1,6 @@
 import type { Logger } from '../logger.ts';
 import type { CardWriter } from '../services/cards/card-service.ts';
+import { summaryView } from '../services/delivery/compose.ts';
 import type { AlertCardRenderer } from './alert-renderer.ts';
 import { responseReport } from './views/alert-decision.ts';
 import type { SlackMessage } from './views/limits.ts';
@@ -35,9 +36,15 @@ export function createAlertCardWriter(deps: {
 
   return {
     async update(copies, alert, actions) {
-      let message: SlackMessage;
+      // A copy in a summary's thread leaves the check's description to the summary.
+      const messages = new Map<boolean, SlackMessage>();
+      const messageFor = (inThread: boolean) => {
+        let message = messages.get(inThread);
+        if (!message) messages.set(inThread, (message = render.decided(alert, actions, { inThread })));
+        return message;
+      };
       try {
-        message = render.decided(alert, actions);
+        for (const copy of copies) messageFor(copy.threadTs !== undefined);
       } catch (err) {
         logger.error('could not render an alert card for update', { alertId: alert.id, err });
         return;
@@ -45,10 +52,32 @@ export function createAlertCardWriter(deps: {
       await Promise.all(
         copies.map(async (copy) => {
           try {
-            await slack.updateMessage({ channel: copy.channelId, ts: copy.ts, ...message });
+            await slack.updateMessage({
+              channel: copy.channelId,
+              ts: copy.ts,
+              ...messageFor(copy.threadTs !== undefined),
+            });
           } catch (err) {
             logger.warn('could not update a posted alert card', {
               alertId: alert.id,
+              channelId: copy.channelId,
+              ts: copy.ts,
+              ...failureOf(err),
+            });
+          }
+        }),
+      );
+    },
+
+    async updateSummaries(summaries) {
+      await Promise.all(
+        summaries.map(async ({ copy, summary }) => {
+          try {
+            const message = render.summary(summaryView(summary));
+            await slack.updateMessage({ channel: copy.channelId, ts: copy.ts, ...message });
+          } catch (err) {
+            logger.warn('could not update a posted summary card', {
+              findingId: summary.findingId,
               channelId: copy.channelId,
               ts: copy.ts,
               ...failureOf(err),

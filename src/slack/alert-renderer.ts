@@ -1,4 +1,5 @@
-import type { CardRenderer } from '../services/delivery/compose.ts';
+import type { AlertRenderOptions, CardRenderer, SummaryView } from '../services/delivery/compose.ts';
+import { contextOf, unknownToCii } from '../services/user-context.ts';
 import { currentResults } from '../services/responses/provider-results.ts';
 import type { NewAlertActionResult, StoredAlert } from '../services/responses/types.ts';
 import { alertCard, BLOCK_NEEDS_PROVIDER, type AlertActions, type AlertCardInput } from './views/alert-card.ts';
@@ -7,8 +8,9 @@ import { alertSummaryCard } from './views/alert-summary-card.ts';
 import type { SlackMessage } from './views/limits.ts';
 
 export interface AlertCardRenderer extends CardRenderer {
+  summary(summary: SummaryView): SlackMessage;
   /** The card of an alert as it is now: its decision, with the provider results of that decision. */
-  decided(alert: StoredAlert, actions: readonly NewAlertActionResult[]): SlackMessage;
+  decided(alert: StoredAlert, actions: readonly NewAlertActionResult[], options?: AlertRenderOptions): SlackMessage;
 }
 
 export interface CardRendererDeps {
@@ -19,6 +21,10 @@ export interface CardRendererDeps {
   responders?: readonly string[];
   /** CII_ADMINS: whom the card tells to ask when nobody may respond yet. */
   admins?: readonly string[];
+  /** Cards are enriched from CII: one without its user's context says that CII did not answer. */
+  contextExpected?: boolean;
+  /** CII_PRIVILEGED_GROUPS: group names flagged as privileged on the card (admin-like names by default). */
+  privilegedGroups?: RegExp;
 }
 
 /** The decision the card shows for an alert; undefined while it is open. */
@@ -63,7 +69,9 @@ export function createCardRenderer(deps: CardRendererDeps): AlertCardRenderer {
   };
   const noResponders = (deps.responders ?? []).length === 0 ? { askWhom: deps.admins ?? [] } : undefined;
 
-  function card(alert: StoredAlert, decision: DecisionView | undefined): SlackMessage {
+  function card(alert: StoredAlert, decision: DecisionView | undefined, options: AlertRenderOptions): SlackMessage {
+    const context = contextOf(alert);
+    const unknown = unknownToCii(alert);
     const input: AlertCardInput = {
       alert,
       now: deps.now(),
@@ -71,21 +79,22 @@ export function createCardRenderer(deps: CardRendererDeps): AlertCardRenderer {
       ...(decision ? { decision } : {}),
       ...(alert.verification ? { verification: alert.verification } : {}),
       ...(noResponders ? { noResponders } : {}),
+      ...(context
+        ? { userContext: { user: context.user, state: context.state, fetchedAt: new Date(context.fetchedAt) } }
+        : {}),
+      ...(options.inThread ? { inThread: true } : {}),
+      ...(unknown ? { userUnknown: true } : {}),
+      ...(!unknown && (options.contextUnavailable ?? (deps.contextExpected && !context))
+        ? { contextUnavailable: true }
+        : {}),
+      ...(deps.privilegedGroups ? { privilegedGroups: deps.privilegedGroups } : {}),
     };
     return alertCard(input);
   }
 
   return {
-    alert: (alert, enrichment) =>
-      card(
-        {
-          ...alert,
-          displayName: enrichment?.displayName ?? alert.displayName,
-          referenceUrl: enrichment?.referenceUrl ?? alert.referenceUrl,
-        },
-        decisionView(alert),
-      ),
+    alert: (alert, options = {}) => card(alert, decisionView(alert), options),
     summary: (summary) => alertSummaryCard({ ...summary, now: deps.now() }),
-    decided: (alert, results) => card(alert, decisionView(alert, results)),
+    decided: (alert, results, options = {}) => card(alert, decisionView(alert, results), options),
   };
 }

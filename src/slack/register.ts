@@ -6,6 +6,7 @@ import { registerAlertBlockAction } from './actions/alert-block.ts';
 import { registerAlertRetryAction } from './actions/alert-retry.ts';
 import { registerAlertUnblockAction } from './actions/alert-unblock.ts';
 import { registerPostBacklogAction } from './actions/post-backlog.ts';
+import { registerLookupIpAction } from './actions/lookup-ip.ts';
 import { registerShareAction } from './actions/share.ts';
 import { registerVerifyAnswerActions } from './actions/verify-answer.ts';
 import { registerSubscribeChoiceAction } from './actions/subscribe-choice.ts';
@@ -29,6 +30,7 @@ export function registerListeners(app: App, services: SlackServices): void {
   const { logger } = services;
   registerCiiCommand(app, { ...services, logger: logger.child('commands') });
   registerShareAction(app, { ...services, logger: logger.child('answers') });
+  registerLookupIpAction(app, { ...services, logger: logger.child('answers') });
   const alertActionDeps = { ...services, logger: logger.child('responses') };
   registerAlertApproveAction(app, alertActionDeps);
   registerAlertBlockAction(app, alertActionDeps);

@@ -3,8 +3,8 @@ import { changesOf, type Executor, IN_TRANSACTION, rowsOf, type SqlValue, type S
 import type { AlertStore, AlertTransition, FindingRecord, NewAlert, RecordFindingResult } from './types.ts';
 
 const ALERT_COLUMNS = `id, finding_id, envelope_id, check_id, title, severity, severity_label, login, display_name,
-  reference_url, description, recommended_actions, published, created_at, routing, verify_state,
-  trust_level, context`;
+  reference_url, description, recommended_actions, published, created_at, routing, verify_state, trust_level, context,
+  details`;
 const DELIVERY_COLUMNS = `kind, alert_id, finding_id, channel_id, subscription_id, parent_id, next_attempt_at, created_at,
   updated_at`;
 /** Rows per INSERT: few distinct statements to prepare, and far below either backend's parameter limit. */
@@ -45,6 +45,7 @@ function alertValues(alert: NewAlert, createdAt: number): SqlValue[] {
     alert.verify ? 'pending' : null,
     alert.trustLevel ?? null,
     alert.context ? JSON.stringify(alert.context) : null,
+    alert.details ? JSON.stringify(alert.details) : null,
   ];
 }
 
@@ -53,7 +54,7 @@ function* insertAlerts(alerts: readonly NewAlert[], createdAt: number): Steps<Ne
   const createdIds = new Set<string>();
   for (const chunk of chunks(alerts)) {
     const rows = yield* rowsOf(
-      `INSERT INTO alerts (${ALERT_COLUMNS}) VALUES ${valuesList(chunk.length, 18)}
+      `INSERT INTO alerts (${ALERT_COLUMNS}) VALUES ${valuesList(chunk.length, 19)}
       ON CONFLICT DO NOTHING RETURNING id`,
       chunk.flatMap((a) => alertValues(a, createdAt)),
     );
@@ -162,12 +163,38 @@ export function alertStore(db: Executor): AlertStore {
     updateAlertEnrichment: async (id, e) => {
       await db.run(
         changesOf(
-          `UPDATE alerts SET display_name = COALESCE($1, display_name),
-          reference_url = COALESCE($2, reference_url) WHERE id = $3`,
-          [e.displayName ?? null, e.referenceUrl ?? null, id],
+          `UPDATE alerts SET display_name = COALESCE($1, display_name), reference_url = COALESCE($2, reference_url),
+          user_context = COALESCE($3, user_context), user_context_at = COALESCE($4, user_context_at) WHERE id = $5`,
+          [
+            e.displayName ?? null,
+            e.referenceUrl ?? null,
+            e.userContext ? JSON.stringify(e.userContext.value) : null,
+            e.userContext?.fetchedAt ?? null,
+            id,
+          ],
         ),
       );
     },
+    listAlertsAwaitingContext: async ({ createdSince, limit }) =>
+      (
+        await db.run(
+          rowsOf(
+            `SELECT * FROM alerts a WHERE a.user_context IS NULL AND a.created_at >= $1
+            AND EXISTS (SELECT 1 FROM deliveries d WHERE d.alert_id = a.id AND d.state = 'sent')
+            ORDER BY a.created_at, a.id LIMIT $2`,
+            [createdSince, limit],
+          ),
+        )
+      ).map(toAlert),
+    listAlertsOfLogin: async ({ login, limit }) =>
+      (
+        await db.run(
+          rowsOf('SELECT * FROM alerts WHERE lower(login) = lower($1) ORDER BY created_at DESC, id LIMIT $2', [
+            login,
+            limit,
+          ]),
+        )
+      ).map(toAlert),
     transitionAlert: (id, transition) => db.run(transitionAlert(id, transition), IN_TRANSACTION),
     listAlertActions: async (alertId) =>
       (await db.run(rowsOf('SELECT * FROM alert_actions WHERE alert_id = $1 ORDER BY id', [alertId]))).map(

@@ -223,5 +223,16 @@ export function migrations(dialect: Dialect): Migration[] {
       ALTER TABLE alerts ADD COLUMN context TEXT;
     `,
     },
+    {
+      version: 9,
+      name: "alert cards' user details from the finding and context from CII, and alerts listed by user",
+      sql: `
+      ALTER TABLE alerts ADD COLUMN user_context TEXT;
+      ALTER TABLE alerts ADD COLUMN user_context_at BIGINT;
+      ALTER TABLE alerts ADD COLUMN details TEXT;
+      CREATE INDEX alerts_login_created ON alerts (lower(login), created_at);
+      CREATE INDEX alerts_awaiting_context ON alerts (created_at) WHERE user_context IS NULL;
+    `,
+    },
   ];
 }

@@ -1,6 +1,6 @@
-import { toAlert, toClaimedSummary, toDelivery, toPostedCopy } from './rows.ts';
+import { toAlert, toDelivery, toFindingSummary, toPostedCopy } from './rows.ts';
 import { changesOf, type Dialect, type Executor, IN_TRANSACTION, rowsOf, type Steps } from './steps.ts';
-import type { ClaimedDelivery, ClaimOptions, Delivery, OutboxStore } from './types.ts';
+import type { ClaimedDelivery, ClaimOptions, Delivery, FindingSummary, OutboxStore, PostedSummary } from './types.ts';
 
 /**
  * Per channel with pending work, an open pacing gate and nothing in flight: its oldest claimable delivery
@@ -59,13 +59,28 @@ function* holdChannel(dialect: Dialect, channelId: string, until: number): Steps
   );
 }
 
+function* summaryOf(summaryId: number): Steps<FindingSummary> {
+  const threadAlerts = yield* rowsOf(
+    `SELECT a.* FROM deliveries c JOIN alerts a ON a.id = c.alert_id WHERE c.parent_id = $1 ORDER BY c.id`,
+    [summaryId],
+  );
+  return toFindingSummary(summaryId, threadAlerts.map(toAlert));
+}
+
+function* postedSummariesOf(alertId: string): Steps<PostedSummary[]> {
+  const parents = yield* rowsOf(
+    `SELECT DISTINCT p.id, p.channel_id, p.posted_ts FROM deliveries d JOIN deliveries p ON p.id = d.parent_id
+    WHERE d.alert_id = $1 AND p.state = 'sent' ORDER BY p.id`,
+    [alertId],
+  );
+  const posted: PostedSummary[] = [];
+  for (const row of parents) posted.push({ copy: toPostedCopy(row), summary: yield* summaryOf(Number(row.id)) });
+  return posted;
+}
+
 function* loadClaimed(delivery: Delivery): Steps<ClaimedDelivery> {
   if (delivery.kind === 'summary') {
-    const threadAlerts = yield* rowsOf(
-      `SELECT a.* FROM deliveries c JOIN alerts a ON a.id = c.alert_id WHERE c.parent_id = $1 ORDER BY c.id`,
-      [delivery.id],
-    );
-    return toClaimedSummary(delivery, threadAlerts.map(toAlert));
+    return { kind: 'summary', delivery, summary: yield* summaryOf(delivery.id) };
   }
   const [alert] = yield* rowsOf('SELECT * FROM alerts WHERE id = $1', [delivery.alertId ?? null]);
   const [parent] =
@@ -141,5 +156,6 @@ export function outboxStore(db: Executor, dialect: Dialect): OutboxStore {
           ),
         )
       ).map(toPostedCopy),
+    postedSummariesOf: (alertId) => db.run(postedSummariesOf(alertId)),
   };
 }

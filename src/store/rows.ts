@@ -6,15 +6,16 @@ import type {
   QuestionState,
   VerificationState,
   VerifyQuestion,
-  ClaimedDelivery,
   AlertState,
   AuditEntry,
   Delivery,
   DeliveryKind,
   DeliveryState,
+  FindingSummary,
   PostedCopy,
   ResponseAction,
   StoredAlert,
+  UserContextRecord,
   Subscription,
   WebhookRegistration,
 } from './types.ts';
@@ -45,6 +46,9 @@ export function toAlert(row: Row): StoredAlert {
     routing: row.routing as AlertRouting,
     ...(row.trust_level == null ? {} : { trustLevel: String(row.trust_level) }),
     ...(row.context == null ? {} : { context: JSON.parse(String(row.context)) as FindingContext }),
+    ...(row.details == null
+      ? {}
+      : { details: JSON.parse(String(row.details)) as Array<{ key: string; value: string }> }),
     createdAt: num(row.created_at),
     state: row.state as AlertState,
     decidedBy: optStr(row.decided_by),
@@ -60,6 +64,7 @@ export function toAlert(row: Row): StoredAlert {
             state: row.verify_state as VerificationState,
           },
         }),
+    ...userContextOf(row),
   };
 }
 
@@ -85,6 +90,11 @@ export function toQuestion(row: Row): VerifyQuestion {
 
 function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
   return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
+}
+
+function userContextOf(row: Row): { userContext?: UserContextRecord } {
+  if (row.user_context === null || row.user_context === undefined) return {};
+  return { userContext: { value: JSON.parse(String(row.user_context)), fetchedAt: num(row.user_context_at) } };
 }
 
 export function toPostedCopy(row: Row): PostedCopy {
@@ -176,21 +186,24 @@ export function toAuditEntry(row: Row): AuditEntry {
   };
 }
 
-/** A claimed summary card: the finding, from its first thread card, and the users threaded under it. */
-export function toClaimedSummary(delivery: Delivery, threadAlerts: StoredAlert[]): ClaimedDelivery {
+/** What a summary card shows: the finding, from its first thread card, and the users threaded under it. */
+export function toFindingSummary(summaryId: number, threadAlerts: StoredAlert[]): FindingSummary {
   const first = threadAlerts[0];
-  if (!first) throw new Error(`summary delivery ${delivery.id} has no thread cards`);
+  if (!first) throw new Error(`summary delivery ${summaryId} has no thread cards`);
   return {
-    kind: 'summary',
-    delivery,
-    summary: {
-      findingId: first.findingId,
-      checkId: first.checkId,
-      title: first.title,
-      severity: first.severity,
-      severityLabel: first.severityLabel,
-      published: first.published,
-      users: threadAlerts.map((a) => ({ login: a.login, displayName: a.displayName })),
-    },
+    findingId: first.findingId,
+    checkId: first.checkId,
+    title: first.title,
+    severity: first.severity,
+    severityLabel: first.severityLabel,
+    published: first.published,
+    description: first.description,
+    recommendedActions: first.recommendedActions,
+    users: threadAlerts.map((a) => ({
+      login: a.login,
+      displayName: a.displayName,
+      referenceUrl: a.referenceUrl,
+      state: a.state,
+    })),
   };
 }

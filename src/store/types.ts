@@ -41,6 +41,8 @@ export interface NewAlert {
   trustLevel?: string;
   /** Topics, scope, frameworks and explainability of the check, from newer payloads. */
   context?: FindingContext;
+  /** The key-value details CII sent about this user (`loginDetails[].details`). */
+  details?: Array<{ key: string; value: string }>;
 }
 
 export interface StoredAlert extends NewAlert {
@@ -57,6 +59,22 @@ export interface StoredAlert extends NewAlert {
   version: number;
   /** Where asking the user stands; absent when the check does not ask. */
   verification?: AlertVerification;
+  /** What CII told about the alert's user when the card was composed (JSON, read by the services); absent until fetched. */
+  userContext?: UserContextRecord;
+}
+
+/** A snapshot of what CII knows about an alert's user, kept as CII sent it. */
+export interface UserContextRecord {
+  /** Parsed JSON; its shape belongs to the service that wrote it. */
+  value: unknown;
+  fetchedAt: number;
+}
+
+/** What enrichment found about an alert's user; fields left out are kept as they are. */
+export interface AlertEnrichment {
+  displayName?: string;
+  referenceUrl?: string;
+  userContext?: UserContextRecord;
 }
 
 /**
@@ -278,7 +296,9 @@ export interface FindingSummary {
   severity: Severity;
   severityLabel: string;
   published: string;
-  users: Array<{ login: string; displayName?: string }>;
+  description: string[];
+  recommendedActions: string[];
+  users: Array<{ login: string; displayName?: string; referenceUrl?: string; state: AlertState }>;
 }
 
 export type ClaimedDelivery =
@@ -333,6 +353,12 @@ export interface PostedCopy {
   threadTs?: string;
 }
 
+/** A posted summary card and what it summarises now. */
+export interface PostedSummary {
+  copy: PostedCopy;
+  summary: FindingSummary;
+}
+
 export interface WebhookRegistration {
   /** CII's id of the registration. */
   id: string;
@@ -348,7 +374,14 @@ export interface AlertStore {
   recordFinding(record: FindingRecord): Promise<RecordFindingResult>;
   getAlert(id: string): Promise<StoredAlert | undefined>;
   /** Fills in what enrichment found; leaves fields it did not find untouched. */
-  updateAlertEnrichment(id: string, enrichment: { displayName?: string; referenceUrl?: string }): Promise<void>;
+  updateAlertEnrichment(id: string, enrichment: AlertEnrichment): Promise<void>;
+  /**
+   * Alerts with a posted card but no user context yet (CII did not answer in time), created at or after
+   * `createdSince`, oldest first: the cards to complete once CII answers again.
+   */
+  listAlertsAwaitingContext(filter: { createdSince: number; limit: number }): Promise<StoredAlert[]>;
+  /** The alerts about one user (login compared case-insensitively), newest first. */
+  listAlertsOfLogin(filter: { login: string; limit: number }): Promise<StoredAlert[]>;
   /** Compare-and-set of an alert's decision: of concurrent moves from the same state, exactly one happens. */
   transitionAlert(id: string, transition: AlertTransition): Promise<TransitionResult>;
   /** Every provider result of an alert, oldest first. */
@@ -370,6 +403,8 @@ export interface OutboxStore {
   holdChannel(channelId: string, until: number): Promise<void>;
   /** Channel and ts of every posted card of an alert (to update them after a decision). */
   postedCopiesOf(alertId: string): Promise<PostedCopy[]>;
+  /** Every posted summary card an alert's card is threaded under, as it reads now (with each thread user's state). */
+  postedSummariesOf(alertId: string): Promise<PostedSummary[]>;
 }
 
 export interface SubscriptionStore {

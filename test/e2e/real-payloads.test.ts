@@ -42,10 +42,13 @@ describe('the payload shapes CII is known to send, end to end', () => {
     expect((await postWebhook(stack, JSON.stringify(webhookFixture('failed-check-single-user')))).status).toBe(202);
     await until(() => cardsIn('C0SOC').length === 1);
     const card = cardsIn('C0SOC')[0]!;
-    expect(card).toContain('User trust level');
+    expect(card).toContain('Trust level: *🔴 Untrusted*');
     expect(card).toContain('🔴 Untrusted');
     expect(card).toContain('*Frameworks:* NIST 800-53 IA-2, CIS Control 6.5');
     expect(card).toContain('in the last 30 days');
+    // CII knows no such user: the card says so instead of waiting for an answer that will not come.
+    expect(card).toContain('CII has no user with this login');
+    expect(card).not.toContain('CII did not answer');
     expect(card).not.toContain('{{');
     expect(postsTo(stack, 'C0SOC')[0]!.args.text).toContain('trust level Untrusted');
   });

@@ -28,19 +28,22 @@ interface Card {
 function helpers(stack: () => Stack) {
   /** Every posted card of the user's alert (one per channel, thread cards included). */
   function cardsOf(login: string): Card[] {
-    return stack()
-      .slack.callsTo('chat.postMessage')
-      .filter(
-        (c) =>
-          (c.response as { ok?: boolean }).ok &&
-          (c.args.metadata as { event_type?: string } | undefined)?.event_type === 'cii_alert',
-      )
-      .filter((c) => JSON.stringify(c.args.blocks).includes(login))
-      .map((c) => {
-        const response = c.response as { channel: string; ts: string };
-        const payload = (c.args.metadata as { event_payload: { alert_id: string } }).event_payload;
-        return { channel: response.channel, ts: response.ts, alertId: payload.alert_id, call: c };
-      });
+    return (
+      stack()
+        .slack.callsTo('chat.postMessage')
+        .filter(
+          (c) =>
+            (c.response as { ok?: boolean }).ok &&
+            (c.args.metadata as { event_type?: string } | undefined)?.event_type === 'cii_alert',
+        )
+        // The fallback text ends with the alert's user; the blocks also name others (a manager, say).
+        .filter((c) => [`(${login})`, `— ${login}`].some((end) => String(c.args.text).endsWith(end)))
+        .map((c) => {
+          const response = c.response as { channel: string; ts: string };
+          const payload = (c.args.metadata as { event_payload: { alert_id: string } }).event_payload;
+          return { channel: response.channel, ts: response.ts, alertId: payload.alert_id, call: c };
+        })
+    );
   }
 
   async function deliver(logins: string[]): Promise<Record<string, Card[]>> {
@@ -174,7 +177,7 @@ describe('analyst responses end to end', () => {
       await until(() => h.answersTo(click.responseUrl).length === 1, 'refusal');
       expect(h.answersTo(click.responseUrl)[0]).toContain('your own account');
     }
-    expect(h.actionIds(card!)).toEqual(['open_in_cii', 'alert_approve', 'alert_block']);
+    expect(h.actionIds(card!)).toEqual(['open_in_cii', 'alert_approve', 'alert_block', 'lookup_ip']);
     expect(stack.idp!.requestsTo('DUO').filter((r) => r.path.includes(accountId(login, 'DUO')))).toHaveLength(0);
     expect(h.auditRows(card!.alertId).map((r) => r.outcome)).toEqual(['refused_self', 'refused_self']);
   });
@@ -197,7 +200,7 @@ describe('analyst responses end to end', () => {
     for (const card of cards) {
       expect(h.now(card)).toContain(`*Approved* by <@${winner}> at `);
       expect(h.now(card)).toMatch(/mark it normal/);
-      expect(h.actionIds(card)).toEqual(['open_in_cii']);
+      expect(h.actionIds(card)).toEqual(['open_in_cii', 'lookup_ip']);
     }
     const late = clicks[winner === 'UANALYST' ? 1 : 0]!;
     expect(h.answersTo(late.responseUrl)).toHaveLength(1);
@@ -240,7 +243,7 @@ describe('analyst responses end to end', () => {
 
     for (const card of cards) {
       expect(h.now(card)).toContain('Blocked in Duo, Okta and Entra ID');
-      expect(h.actionIds(card)).toEqual(['open_in_cii', 'alert_unblock']);
+      expect(h.actionIds(card)).toEqual(['open_in_cii', 'alert_unblock', 'lookup_ip']);
       const [reply] = await h.repliesOf(card, 1);
       expect(reply).toContain(`Duo (\`${duoId}\`): ✅ Duo user disabled`);
       expect(reply).toContain('Okta sessions and OAuth tokens revoked');
@@ -259,7 +262,7 @@ describe('analyst responses end to end', () => {
     expect(stack.idp!.entra.users.get(entraId)?.accountEnabled).toBe(true);
     for (const card of cards) {
       expect(h.now(card)).toContain('Unblocked in Duo, Okta and Entra ID');
-      expect(h.actionIds(card)).toEqual(['open_in_cii']);
+      expect(h.actionIds(card)).toEqual(['open_in_cii', 'lookup_ip']);
       expect(await h.repliesOf(card, 2)).toHaveLength(2);
     }
     expect((await h.auditOf(cards[0]!.alertId, 11)).at(-1)).toMatchObject({
@@ -278,7 +281,7 @@ describe('analyst responses end to end', () => {
     await until(() => cards.every((c) => h.now(c).includes('Block failed')), 'failed cards');
     for (const card of cards) {
       expect(h.now(card)).toContain('Blocked in Duo and Entra ID; Okta failed: Okta refused the request');
-      expect(h.actionIds(card)).toEqual(['open_in_cii', 'alert_retry']);
+      expect(h.actionIds(card)).toEqual(['open_in_cii', 'alert_retry', 'lookup_ip']);
       expect((await h.repliesOf(card, 1))[0]).toContain('❌ Okta refused the request');
     }
     expect(await h.auditOf(cards[0]!.alertId, 1)).toMatchObject([{ outcome: 'block_failed' }]);
@@ -388,11 +391,11 @@ describe('analyst responses with nobody configured', () => {
     const [card] = (await h.deliver([login]))[login]!;
     expect(h.now(card!)).toContain('No responders configured — ask <@UADMIN> to set CII_RESPONDERS');
     expect(h.now(card!)).toContain('Block unavailable: Block needs an identity provider');
-    expect(h.actionIds(card!)).toEqual(['open_in_cii', 'alert_approve']);
+    expect(h.actionIds(card!)).toEqual(['open_in_cii', 'alert_approve', 'lookup_ip']);
     const click = await h.click(card!, 'alert_approve', 'UADMIN');
     await until(() => h.answersTo(click.responseUrl).length === 1, 'refusal');
     expect(h.answersTo(click.responseUrl)[0]).toContain('Nobody may act on CII alerts yet: CII_RESPONDERS is empty');
-    expect(h.actionIds(card!)).toEqual(['open_in_cii', 'alert_approve']);
+    expect(h.actionIds(card!)).toEqual(['open_in_cii', 'alert_approve', 'lookup_ip']);
     expect(h.auditRows(card!.alertId)).toMatchObject([
       { user_id: 'UADMIN', action: 'approve', outcome: 'refused_not_responder' },
     ]);

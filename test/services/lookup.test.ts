@@ -5,7 +5,7 @@ import type { EndUser, EndUserState } from '../../src/cii/schemas.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { createLookupService, UserNotFoundError } from '../../src/services/lookup.ts';
 
-/** A CII client whose digest calls wait until released, counting calls and how many run at once. */
+/** A CII client whose user calls wait until released, counting calls and how many run at once. */
 function fakeCii() {
   const calls: string[] = [];
   let inFlight = 0;
@@ -14,7 +14,8 @@ function fakeCii() {
   let failNext = false;
   const state = (login: string): EndUserState => ({ id: login, displayName: `Name ${login}`, login, status: 'ACTIVE' });
   const client = {
-    async getEndUserState(login: string) {
+    getEndUserState: async (login: string) => state(login),
+    async getEndUser(login: string) {
       calls.push(login);
       inFlight += 1;
       maxInFlight = Math.max(maxInFlight, inFlight);
@@ -24,9 +25,6 @@ function fakeCii() {
         failNext = false;
         throw new CiiUnavailableError('down');
       }
-      return state(login);
-    },
-    async getEndUser(login: string) {
       return {
         endUserDetails: { id: login, login, status: 'ACTIVE', referenceUrl: 'https://cii' },
         providerEndUserDetails: [],
@@ -47,17 +45,17 @@ describe('lookup service', () => {
     const cii = fakeCii();
     const lookup = createLookupService({ cii: cii.client, ttlSeconds: 60, logger: silentLogger });
     const all = Promise.all([
-      lookup.userState('A@example.com'),
-      lookup.userState('a@example.com'),
-      lookup.userState('a@example.com '),
+      lookup.userContext('A@example.com'),
+      lookup.userContext('a@example.com'),
+      lookup.userContext('a@example.com '),
     ]);
     await cii.releaseAll();
-    expect((await all).map((s) => s.displayName)).toEqual([
+    expect((await all).map((c) => c.state?.displayName)).toEqual([
       'Name a@example.com',
       'Name a@example.com',
       'Name a@example.com',
     ]);
-    expect((await lookup.userState('a@example.com')).displayName).toBe('Name a@example.com');
+    expect((await lookup.userContext('a@example.com')).state?.displayName).toBe('Name a@example.com');
     expect(cii.calls).toHaveLength(1);
   });
 
@@ -65,29 +63,29 @@ describe('lookup service', () => {
     const cii = fakeCii();
     const lookup = createLookupService({ cii: cii.client, ttlSeconds: 60, logger: silentLogger });
     cii.failNext();
-    const failing = lookup.userState('b@example.com').then(
+    const failing = lookup.userContext('b@example.com').then(
       () => undefined,
       (err: unknown) => err,
     );
     await cii.releaseAll();
     expect(await failing).toBeInstanceOf(CiiUnavailableError);
-    const retry = lookup.userState('b@example.com');
+    const retry = lookup.userContext('b@example.com');
     await cii.releaseAll();
-    expect((await retry).login).toBe('b@example.com');
+    expect((await retry).user.endUserDetails.login).toBe('b@example.com');
     expect(cii.calls).toEqual(['b@example.com', 'b@example.com']);
   });
 
-  it('prefetches a few digests at a time, drops what overflows its queue, and serves later lookups from the cache', async () => {
+  it('prefetches a few users at a time, drops what overflows its queue, and serves later lookups from the cache', async () => {
     const cii = fakeCii();
     const lookup = createLookupService({ cii: cii.client, ttlSeconds: 60, logger: silentLogger });
     const logins = Array.from({ length: 500 }, (_, i) => `user${i}@example.com`);
-    lookup.prefetchStates(logins);
+    lookup.prefetchUsers(logins);
     await new Promise((r) => setTimeout(r, 0));
     expect(cii.calls).toHaveLength(8);
     await cii.releaseAll();
     expect(cii.maxInFlight()).toBe(8);
     expect(cii.calls).toHaveLength(200);
-    await lookup.userState('user0@example.com');
+    await lookup.userContext('user0@example.com');
     expect(cii.calls).toHaveLength(200);
   });
 });

@@ -133,7 +133,7 @@ export function runStoreContract(
         expect(await store.listDeliveries({ findingId: 'f1' })).toHaveLength(1);
       });
 
-      it('keeps an unknown severity as sent, and the trust level and check context of newer payloads', async () => {
+      it('keeps an unknown severity as sent, the trust level and check context of newer payloads, and the user’s details', async () => {
         const context = {
           checkTopics: ['Authentication'],
           checkScope: 'USER',
@@ -143,7 +143,13 @@ export function runStoreContract(
         };
         const finding = record('e1', 'f1', []);
         finding.alerts = [
-          alertFor('f1', 'a@x.com', { severity: 'medium', severityLabel: 'urgent', trustLevel: 'UNTRUSTED', context }),
+          alertFor('f1', 'a@x.com', {
+            severity: 'medium',
+            severityLabel: 'urgent',
+            trustLevel: 'UNTRUSTED',
+            context,
+            details: [{ key: 'distanceKm', value: '7510' }],
+          }),
           alertFor('f1', 'b@x.com'),
         ];
         const result = await store.recordFinding(finding);
@@ -153,9 +159,11 @@ export function runStoreContract(
           severityLabel: 'urgent',
           trustLevel: 'UNTRUSTED',
           context,
+          details: [{ key: 'distanceKm', value: '7510' }],
         });
         expect(plain).not.toHaveProperty('trustLevel');
         expect(plain).not.toHaveProperty('context');
+        expect(plain).not.toHaveProperty('details');
       });
 
       it('reports a seen envelope id as a duplicate and writes nothing', async () => {
@@ -210,6 +218,43 @@ export function runStoreContract(
         await store.updateAlertEnrichment(id, { displayName: 'Ann B.' });
         expect(await store.getAlert(id)).toMatchObject({ displayName: 'Ann B.', referenceUrl: 'https://cii/u/1' });
         expect(await store.getAlert(randomUUID())).toBeUndefined();
+      });
+
+      it("keeps the user's context from CII as JSON and lists posted cards still waiting for it", async () => {
+        const { alertsCreated } = await store.recordFinding(record('e1', 'f1', ['a@x.com', 'b@x.com', 'c@x.com']));
+        const [a, b, c] = alertsCreated.map((x) => x.id);
+        for (const i of [0, 1]) {
+          const [d] = await claim(store, T0 + i * 5_000);
+          await store.markDelivered(d!.delivery.id, { ts: `1.${i}` });
+        }
+        expect((await store.getAlert(a!))?.userContext).toBeUndefined();
+        const waiting = await store.listAlertsAwaitingContext({ createdSince: T0, limit: 10 });
+        // c's card is not posted yet: it gets its context when it is composed.
+        expect(waiting.map((x) => x.id).sort()).toEqual([a, b].sort());
+        expect(await store.listAlertsAwaitingContext({ createdSince: T0 + 1, limit: 10 })).toEqual([]);
+        expect(await store.listAlertsAwaitingContext({ createdSince: T0, limit: 1 })).toHaveLength(1);
+
+        const value = { user: { login: 'a@x.com', groups: ['Admins'] }, state: null };
+        await store.updateAlertEnrichment(a!, { displayName: 'Ann', userContext: { value, fetchedAt: T0 + 5 } });
+        await store.updateAlertEnrichment(a!, { displayName: 'Ann B.' });
+        expect(await store.getAlert(a!)).toMatchObject({
+          displayName: 'Ann B.',
+          userContext: { value, fetchedAt: T0 + 5 },
+        });
+        expect((await store.listAlertsAwaitingContext({ createdSince: T0, limit: 10 })).map((x) => x.id)).toEqual([b]);
+        expect(c).toBeDefined();
+      });
+
+      it("lists one user's alerts newest first, whatever the login's case", async () => {
+        await store.recordFinding(record('e1', 'f1', ['Ann@X.com', 'bob@x.com'], { receivedAt: T0 }));
+        await store.recordFinding(record('e2', 'f2', ['ann@x.com'], { receivedAt: T0 + 1_000 }));
+        const listed = await store.listAlertsOfLogin({ login: 'ANN@x.com', limit: 10 });
+        expect(listed.map((x) => [x.findingId, x.login])).toEqual([
+          ['f2', 'ann@x.com'],
+          ['f1', 'Ann@X.com'],
+        ]);
+        expect(await store.listAlertsOfLogin({ login: 'ann@x.com', limit: 1 })).toHaveLength(1);
+        expect(await store.listAlertsOfLogin({ login: 'nobody@x.com', limit: 10 })).toEqual([]);
       });
     });
 
@@ -512,6 +557,29 @@ export function runStoreContract(
         expect(alertsCreated.map((a) => a.id)).toContain(alertId);
         expect(await store.postedCopiesOf(alertId)).toEqual([
           { deliveryId: child!.delivery.id, channelId: 'C1', ts: '100.2', threadTs: '100.1' },
+        ]);
+      });
+
+      it('gives the posted summaries a card is threaded under, with the state of every user in the thread', async () => {
+        const { alertsCreated } = await store.recordFinding(
+          record('e1', 'f1', ['a@x.com', 'b@x.com'], { threaded: true, channels: ['C1', 'C2'] }),
+        );
+        const [a, b] = alertsCreated.map((x) => x.id);
+        expect(await store.postedSummariesOf(a!)).toEqual([]);
+        const summaries = await claim(store, T0);
+        await store.markDelivered(summaries[0]!.delivery.id, { ts: '100.1' });
+        await store.transitionAlert(b!, { from: ['open'], to: 'approved', actor: 'U1', at: T0 });
+        const posted = await store.postedSummariesOf(a!);
+        expect(posted).toHaveLength(1);
+        expect(posted[0]!.copy).toEqual({
+          deliveryId: summaries[0]!.delivery.id,
+          channelId: summaries[0]!.delivery.channelId,
+          ts: '100.1',
+        });
+        expect(posted[0]!.summary).toMatchObject({ findingId: 'f1', checkId: 'no-mfa' });
+        expect(posted[0]!.summary.users).toEqual([
+          { login: 'a@x.com', displayName: undefined, referenceUrl: undefined, state: 'open' },
+          { login: 'b@x.com', displayName: undefined, referenceUrl: undefined, state: 'approved' },
         ]);
       });
     });

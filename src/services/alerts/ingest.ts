@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Finding } from '../../alerts/finding.ts';
+import type { FailingUser, Finding } from '../../alerts/finding.ts';
 import type { Logger } from '../../logger.ts';
 import type { AlertRouting, AlertStore, NewAlert, SettingsStore } from '../../store/types.ts';
 import type { SubscriptionService } from '../subscriptions.ts';
@@ -46,12 +46,12 @@ export function createAlertIngest(deps: {
   }
 
   function alertsOf(finding: Finding, routing: AlertRouting): NewAlert[] {
-    const trustLevels = new Map<string, string | undefined>();
+    const users = new Map<string, FailingUser>();
     for (const user of finding.users) {
       const login = user.login.trim();
-      if (login !== '' && !trustLevels.has(login)) trustLevels.set(login, user.trustLevel);
+      if (login !== '' && !users.has(login)) users.set(login, user);
     }
-    return [...trustLevels].map(([login, trustLevel]) => ({
+    return [...users].map(([login, { trustLevel, details }]) => ({
       id: randomUUID(),
       findingId: finding.findingId,
       envelopeId: finding.envelopeId,
@@ -67,6 +67,7 @@ export function createAlertIngest(deps: {
       ...(verifyChecks.has(finding.checkId.toLowerCase()) ? { verify: true } : {}),
       ...(trustLevel ? { trustLevel } : {}),
       ...(finding.context ? { context: finding.context } : {}),
+      ...(details.length > 0 ? { details } : {}),
     }));
   }
 

@@ -3,7 +3,7 @@ import type { DeliveryWorker } from '../delivery/worker.ts';
 import type { LookupService } from '../lookup.ts';
 import type { AlertIngest, IngestResult } from './ingest.ts';
 
-/** Users per finding whose CII digest is fetched as soon as the finding is stored. */
+/** Users per finding looked up in CII as soon as the finding is stored. */
 const PREFETCHED_USERS = 10;
 
 export interface AlertPipeline {
@@ -14,7 +14,7 @@ export interface AlertPipeline {
 export function createAlertPipeline(deps: {
   ingest: Pick<AlertIngest, 'ingest'>;
   worker: Pick<DeliveryWorker, 'kick'>;
-  lookup: Pick<LookupService, 'prefetchStates'>;
+  lookup: Pick<LookupService, 'prefetchUsers'>;
   /** Wakes the "was this you?" runner when new alerts may ask their users. */
   verifier?: { kick(): void };
 }): AlertPipeline {
@@ -27,7 +27,7 @@ export function createAlertPipeline(deps: {
         worker.kick();
         // Warm the lookup cache for the first cards, so posting them does not wait on CII. Bounded: the
         // rest are enriched when their turn comes, at Slack's pace, not all at once against CII.
-        lookup.prefetchStates(finding.users.slice(0, PREFETCHED_USERS).map((u) => u.login));
+        lookup.prefetchUsers(finding.users.slice(0, PREFETCHED_USERS).map((u) => u.login));
       }
       return result;
     },

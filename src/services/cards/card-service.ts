@@ -5,6 +5,7 @@ import type {
   NewAlertActionResult,
   OutboxStore,
   PostedCopy,
+  PostedSummary,
   StoredAlert,
 } from '../../store/types.ts';
 import type { AlertCards, ResponseReport } from '../responses/types.ts';
@@ -15,6 +16,8 @@ export interface CardWriter {
   update(copies: readonly PostedCopy[], alert: StoredAlert, actions: readonly NewAlertActionResult[]): Promise<void>;
   /** Posts the report in the thread of each copy. */
   reply(copies: readonly PostedCopy[], alertId: string, report: ResponseReport): Promise<void>;
+  /** Re-renders summary cards with where each of their users stands now. */
+  updateSummaries(summaries: readonly PostedSummary[]): Promise<void>;
   /** Replies in the thread of each copy that the user says it was not them, mentioning `mention`. */
   escalate(copies: readonly PostedCopy[], alert: StoredAlert, escalation: Escalation): Promise<void>;
 }
@@ -38,7 +41,7 @@ export interface CardService extends AlertCards {
  * read (the copies); only `refresh` and `afterPost`, the recovery paths, read the alert again.
  */
 export function createCardService(deps: {
-  store: Pick<AlertStore, 'getAlert' | 'listAlertActions'> & Pick<OutboxStore, 'postedCopiesOf'>;
+  store: Pick<AlertStore, 'getAlert' | 'listAlertActions'> & Pick<OutboxStore, 'postedCopiesOf' | 'postedSummariesOf'>;
   writer: CardWriter;
   logger: Logger;
 }): CardService {
@@ -50,8 +53,24 @@ export function createCardService(deps: {
       return [];
     });
 
-  const show = async (alert: StoredAlert, actions: readonly NewAlertActionResult[]) =>
-    writer.update(await copiesOf(alert.id), alert, actions);
+  /** The summaries over an alert's thread cards, whose progress line changes with its decision. */
+  async function updateSummaries(alertId: string, copies: readonly PostedCopy[]): Promise<void> {
+    if (!copies.some((c) => c.threadTs !== undefined)) return;
+    let summaries: PostedSummary[];
+    try {
+      summaries = await store.postedSummariesOf(alertId);
+    } catch (err) {
+      logger.error('could not list the summary cards of an alert', { alertId, err });
+      return;
+    }
+    await writer.updateSummaries(summaries);
+  }
+
+  async function show(alert: StoredAlert, actions: readonly NewAlertActionResult[]): Promise<void> {
+    const copies = await copiesOf(alert.id);
+    await writer.update(copies, alert, actions);
+    await updateSummaries(alert.id, copies);
+  }
 
   async function refresh(alertId: string): Promise<void> {
     let alert, actions;
@@ -70,6 +89,7 @@ export function createCardService(deps: {
     async report(alert, actions, report) {
       const copies = await copiesOf(alert.id);
       await writer.update(copies, alert, actions);
+      await updateSummaries(alert.id, copies);
       await writer.reply(copies, alert.id, report);
     },
     escalate: async (alert, escalation) => writer.escalate(await copiesOf(alert.id), alert, escalation),

@@ -2,22 +2,30 @@ import type { Severity } from '../../alerts/finding.ts';
 import { within } from '../../util/within.ts';
 import type { Logger } from '../../logger.ts';
 import type { AlertStore, ClaimedDelivery, FindingSummary, StoredAlert } from '../../store/types.ts';
+import { CiiNotFoundError } from '../../cii/errors.ts';
+import {
+  contextOf,
+  contextRecord,
+  namesOf,
+  unknownToCii,
+  unknownUserRecord,
+  type UserContext,
+} from '../user-context.ts';
 import type { SlackPoster } from './poster.ts';
 
-export interface Enrichment {
-  displayName?: string;
-  referenceUrl?: string;
-}
+/** What enrichment finds about an alert's user: CII's context. */
+export type Enrichment = UserContext;
 
 export interface SummaryView {
   checkId: string;
   title: string;
   severity: Severity;
   severityLabel: string;
-  userCount: number;
-  /** Display names (login when unknown), in thread order. */
-  names: string[];
   published: string;
+  description: string[];
+  recommendedActions: string[];
+  /** The users in the thread, in thread order: display name (login when unknown), CII link, decision state. */
+  users: Array<{ name: string; state: string; referenceUrl?: string }>;
 }
 
 export interface RenderedMessage {
@@ -25,9 +33,16 @@ export interface RenderedMessage {
   blocks: unknown[];
 }
 
+/** How an alert card is rendered: in a summary's thread or not; whether CII was asked for its user and did not answer. */
+export interface AlertRenderOptions {
+  inThread?: boolean;
+  contextUnavailable?: boolean;
+}
+
 /** The Slack views, passed in so this service does not depend on Block Kit. */
 export interface CardRenderer {
-  alert(alert: StoredAlert, enrichment?: Enrichment): RenderedMessage;
+  /** The alert's card; its user context, when it has one, is read from the alert itself. */
+  alert(alert: StoredAlert, options?: AlertRenderOptions): RenderedMessage;
   summary(summary: SummaryView): RenderedMessage;
 }
 
@@ -36,7 +51,7 @@ export type PostMessage = Parameters<SlackPoster['post']>[0];
 export interface ComposeDeps {
   store: Pick<AlertStore, 'updateAlertEnrichment'>;
   render: CardRenderer;
-  /** Best effort (e.g. a CII user lookup): bounded by `enrichTimeoutMs`, errors ignored. */
+  /** Best effort (a CII user lookup): bounded by `enrichTimeoutMs`, errors ignored. */
   enrich?: (login: string) => Promise<Enrichment | undefined>;
   enrichTimeoutMs: number;
   logger: Logger;
@@ -45,69 +60,89 @@ export interface ComposeDeps {
 /** How many users a summary card names (the rest are counted). */
 const SUMMARY_NAMES = 10;
 
+/** What a summary card names a user by, when the alert itself does not know it yet. */
+type SummaryName = { displayName?: string; referenceUrl?: string } | undefined;
+
+/** The summary card's view of a finding in one channel. */
+export function summaryView(summary: FindingSummary, found: readonly SummaryName[] = []): SummaryView {
+  return {
+    checkId: summary.checkId,
+    title: summary.title,
+    severity: summary.severity,
+    severityLabel: summary.severityLabel,
+    published: summary.published,
+    description: summary.description,
+    recommendedActions: summary.recommendedActions,
+    users: summary.users.map((u, i) => {
+      const referenceUrl = u.referenceUrl ?? found[i]?.referenceUrl;
+      return {
+        name: u.displayName ?? found[i]?.displayName ?? u.login,
+        state: u.state,
+        ...(referenceUrl ? { referenceUrl } : {}),
+      };
+    }),
+  };
+}
+
+/**
+ * Looks an alert's user up in CII within `timeoutMs`, and stores what it found on the alert (also that CII has no
+ * such user). Undefined when CII did not answer in time (or failed): the caller shows the card without it and
+ * completes it later.
+ */
+export async function enrichAlert(
+  deps: Pick<ComposeDeps, 'store' | 'enrich' | 'logger'> & { clock?: { now(): number } },
+  alert: StoredAlert,
+  timeoutMs: number,
+): Promise<StoredAlert | undefined> {
+  if (!deps.enrich) return undefined;
+  let lookup: Promise<Enrichment | undefined>;
+  try {
+    lookup = deps.enrich(alert.login);
+  } catch (err) {
+    lookup = Promise.reject(err);
+  }
+  const found = await within(
+    lookup.catch((err: unknown): Enrichment | 'unknown' | undefined => {
+      if (err instanceof CiiNotFoundError) return 'unknown';
+      deps.logger.debug('CII user lookup for an alert card failed', { alertId: alert.id, err });
+      return undefined;
+    }),
+    timeoutMs,
+  );
+  if (!found) return undefined;
+  const enrichment =
+    found === 'unknown'
+      ? { userContext: unknownUserRecord(deps.clock?.now() ?? Date.now()) }
+      : { ...namesOf(found), userContext: contextRecord(found) };
+  try {
+    await deps.store.updateAlertEnrichment(alert.id, enrichment);
+  } catch (err) {
+    deps.logger.warn('could not store the enrichment of an alert', { alertId: alert.id, err });
+  }
+  return { ...alert, ...enrichment };
+}
+
 /** Builds the message for a claimed delivery, enriching an alert card first when its user is not known yet. */
 export function createComposer(deps: ComposeDeps): (claimed: ClaimedDelivery) => Promise<PostMessage> {
-  const { store, render, logger } = deps;
+  const { render } = deps;
 
-  async function enrichmentFor(alert: StoredAlert): Promise<Enrichment | undefined> {
-    const known =
-      alert.displayName !== undefined || alert.referenceUrl !== undefined
-        ? { displayName: alert.displayName, referenceUrl: alert.referenceUrl }
-        : undefined;
-    if (!deps.enrich || alert.displayName !== undefined) return known;
-    let lookup: Promise<Enrichment | undefined>;
-    try {
-      lookup = deps.enrich(alert.login);
-    } catch (err) {
-      lookup = Promise.reject(err);
-    }
+  /** Names and CII links for the summary's first users: those the card shows, looked up within the same bound. */
+  async function summaryNames(users: FindingSummary['users']): Promise<SummaryName[]> {
+    const enrich = deps.enrich;
+    if (!enrich) return [];
+    const first = users.slice(0, SUMMARY_NAMES);
     const found = await within(
-      lookup.catch(() => undefined),
+      Promise.all(first.map((u) => (u.displayName !== undefined ? undefined : enrich(u.login).catch(() => undefined)))),
       deps.enrichTimeoutMs,
     );
-    if (!found || (found.displayName === undefined && found.referenceUrl === undefined)) {
-      logger.debug('posting without enrichment', { alertId: alert.id });
-      return known;
-    }
-    try {
-      await store.updateAlertEnrichment(alert.id, found);
-    } catch (err) {
-      logger.warn('could not store the enrichment of an alert', { alertId: alert.id, err });
-    }
-    return {
-      displayName: found.displayName ?? alert.displayName,
-      referenceUrl: found.referenceUrl ?? alert.referenceUrl,
-    };
-  }
-
-  /** Display names for the summary's first users: those the card shows, looked up within the same bound. */
-  async function summaryNames(users: FindingSummary['users']): Promise<string[]> {
-    const enrich = deps.enrich;
-    const first = users.slice(0, SUMMARY_NAMES);
-    const found = enrich
-      ? await within(
-          Promise.all(
-            first.map((u) => (u.displayName !== undefined ? undefined : enrich(u.login).catch(() => undefined))),
-          ),
-          deps.enrichTimeoutMs,
-        )
-      : undefined;
-    return users.map((u, i) => u.displayName ?? found?.[i]?.displayName ?? u.login);
+    return (found ?? []).map((f) => (f ? namesOf(f) : undefined));
   }
 
   return async (claimed): Promise<PostMessage> => {
     const { delivery } = claimed;
     if (claimed.kind === 'summary') {
       const { summary } = claimed;
-      const message = render.summary({
-        checkId: summary.checkId,
-        title: summary.title,
-        severity: summary.severity,
-        severityLabel: summary.severityLabel,
-        userCount: summary.users.length,
-        names: await summaryNames(summary.users),
-        published: summary.published,
-      });
+      const message = render.summary(summaryView(summary, await summaryNames(summary.users)));
       return {
         channel: delivery.channelId,
         ...message,
@@ -117,8 +152,20 @@ export function createComposer(deps: ComposeDeps): (claimed: ClaimedDelivery) =>
         },
       };
     }
-    const { alert } = claimed;
-    const message = render.alert(alert, await enrichmentFor(alert));
+    let { alert } = claimed;
+    let contextUnavailable = false;
+    if (deps.enrich && !contextOf(alert) && !unknownToCii(alert)) {
+      const enriched = await enrichAlert(deps, alert, deps.enrichTimeoutMs);
+      if (enriched) alert = enriched;
+      else {
+        contextUnavailable = true;
+        deps.logger.info('posting an alert card without CII context; it is completed when CII answers', {
+          alertId: alert.id,
+        });
+      }
+    }
+    const inThread = claimed.threadTs !== undefined;
+    const message = render.alert(alert, { inThread, contextUnavailable });
     return {
       channel: delivery.channelId,
       ...message,

@@ -13,4 +13,6 @@ export const ACTION_IDS = {
   verifyNo: 'verify_no',
   /** Prefix of the buttons of a subscribe with unknown check ids (`subscribe_choice:<n>`, `subscribe_choice:anyway`). */
   subscribeChoice: 'subscribe_choice',
+  /** "Look up <ip>" on an alert card: answers like `/cii ip`, to the clicker alone; the value is the address. */
+  lookupIp: 'lookup_ip',
 } as const;

@@ -2,8 +2,9 @@ import type { ActionsBlock, Button, KnownBlock } from '@slack/types';
 import type { FindingContext, Severity } from '../../alerts/finding.ts';
 import { ACTION_IDS } from './action-ids.ts';
 import { decisionText, type DecisionView } from './alert-decision.ts';
-import { fillPlaceholders, providerList, publishedText } from './alert-text.ts';
-import { humanize, labeled, severityBadge, severityWord, trustBadge } from './format.ts';
+import { evidenceFields, lookupIpOf, type UserContextView } from './alert-evidence.ts';
+import { detailValue, explain, providerList, publishedText, type DetailView } from './alert-text.ts';
+import { formatRelative, humanize, severityBadge, severityWord } from './format.ts';
 import {
   buildMessage,
   bulletsWithMore,
@@ -12,6 +13,7 @@ import {
   code,
   fieldsOf,
   LIMITS,
+  listWithMore,
   mrkdwn,
   plainText,
   type SlackMessage,
@@ -40,6 +42,8 @@ export interface AlertView {
   recommendedActions: string[];
   /** `unrouted`: no subscription matched; the card is in the fallback channel and says so. */
   routing?: 'routed' | 'unrouted' | 'muted';
+  /** The key-value details CII sent about this user (`loginDetails`); they fill the description's placeholders. */
+  details?: DetailView[];
   /** CII's trust level for the user (newer payloads), e.g. UNTRUSTED. */
   trustLevel?: string;
   /** Topics, scope, frameworks and explainability details of the check (newer payloads). */
@@ -62,9 +66,31 @@ export interface AlertCardInput {
   verification?: VerificationView;
   /** Set when CII_RESPONDERS is empty: nobody may act yet, the card says whom to ask (user/group ids, may be empty). */
   noResponders?: { askWhom: readonly string[] };
+  /** What CII knows about the user: who, where, accounts. */
+  userContext?: UserContextView;
+  /** CII was asked for the context and did not answer in time: the card says so. */
+  contextUnavailable?: boolean;
+  /** CII answered that it has no user with this login. */
+  userUnknown?: boolean;
+  /** A thread card under a summary card: the check's description is on the summary, not repeated here. */
+  inThread?: boolean;
+  /** Group names that flag a user as privileged; admin-like names by default. */
+  privilegedGroups?: RegExp;
 }
 
-const SHOWN_RECOMMENDATIONS = 10;
+/** Admin-like group names (the default of CII_PRIVILEGED_GROUPS). */
+export const DEFAULT_PRIVILEGED_GROUPS =
+  /\b(admins?|administrators?|owners?|super ?users?|superadmins?|root|privileged|operators?|global admin\w*)\b/i;
+
+/** What the card says when CII has no user with the alert's login. */
+export const USER_UNKNOWN = 'CII has no user with this login: who, where and the accounts cannot be shown.';
+
+/** What the card says while CII has not answered about the user. */
+export const CONTEXT_UNAVAILABLE =
+  'CII did not answer in time: who the user is, where they signed in and their accounts are missing. This card is completed when CII answers.';
+
+const SHOWN_RECOMMENDATIONS = 3;
+const SHOWN_DETAILS = 6;
 const SHOWN_CONTEXT_ITEMS = 8;
 const MAX_DESCRIPTION = 2500;
 
@@ -140,8 +166,14 @@ function footerOf(input: AlertCardInput): KnownBlock[] {
   const buttons: Button[] = [];
   const url = safeUrl(alert.referenceUrl);
   if (url) buttons.push({ type: 'button', action_id: ACTION_IDS.openInCii, text: plainText('Open in CII'), url });
+  const ip = lookupIpOf(input.userContext);
+  const lookupIp: Button[] = ip
+    ? [{ type: 'button', action_id: ACTION_IDS.lookupIp, text: plainText(`Look up ${ip}`, 40), value: ip }]
+    : [];
   const actionsBlock = (): KnownBlock[] =>
-    buttons.length > 0 ? [{ type: 'actions', elements: buttons } satisfies ActionsBlock] : [];
+    buttons.length + lookupIp.length > 0
+      ? [{ type: 'actions', elements: [...buttons, ...lookupIp] } satisfies ActionsBlock]
+      : [];
   const note = input.noResponders ? [noRespondersNote(input.noResponders.askWhom)] : [];
 
   if (decision) {
@@ -195,46 +227,66 @@ export function alertCard(input: AlertCardInput): SlackMessage {
   const { alert, now } = input;
   const badge = severityBadge(alert.severity, alert.severityLabel);
   const unranked = severityWord(alert.severity, alert.severityLabel) !== severityWord(alert.severity);
-  const name = alert.displayName?.trim();
-  const login = clean(alert.login, 150);
+  const name = input.userContext?.user.endUserDetails.displayName?.trim() || alert.displayName?.trim();
   const trust = alert.trustLevel?.trim();
-  const values = alert.context?.explainabilityDetails;
-  const description = alert.description
-    .map((line) => clean(fillPlaceholders(line, values), MAX_DESCRIPTION))
-    .filter((l) => l !== '');
-  const recommendations = alert.recommendedActions
-    .map((a) => clean(fillPlaceholders(a, values), 300))
-    .filter((a) => a !== '');
-  const context = contextLine(alert.context);
+  const details = [...(alert.details ?? []), ...(alert.context?.explainabilityDetails ?? [])];
+  const why = explain(alert.description, details);
+  // Under a summary, which carries the check's description, a thread card keeps only what is about its user.
+  const whyLines = why.lines.filter((_, i) => !input.inThread || why.personal[i]);
+  const recommendations = input.inThread ? [] : explain(alert.recommendedActions, details).lines;
+  const providers = 'providers' in input.actions.block ? input.actions.block.providers : [];
+  const checkContext = contextLine(alert.context);
 
-  const blocks: KnownBlock[] = [
-    { type: 'header', text: plainText(`${badge} · ${alert.title}`, LIMITS.header) },
-    {
-      type: 'section',
-      fields: fieldsOf(
-        labeled('Severity', clean(badge, 60) + (unranked ? `\n_ranked with ${alert.severity}_` : '')),
-        trust ? labeled('User trust level', `*${clean(trustBadge(trust), 60)}*`) : undefined,
-        labeled('Check', `${clean(alert.title, 200)}\n${code(alert.checkId, 100)}`),
-        labeled('User', name ? `${clean(name, 100)}\n${login}` : login),
-        labeled('Published by CII', publishedText(alert.published, now)),
-      ),
-    },
-  ];
+  const blocks: KnownBlock[] = [{ type: 'header', text: plainText(`${badge} · ${alert.title}`, LIMITS.header) }];
+  if (whyLines.length > 0)
+    blocks.push({ type: 'section', text: mrkdwn(whyLines.map((l) => clean(l, MAX_DESCRIPTION)).join('\n')) });
+  blocks.push({
+    type: 'section',
+    fields: fieldsOf(
+      ...evidenceFields({
+        login: alert.login,
+        ...(name ? { displayName: name } : {}),
+        ...(input.userContext ? { context: input.userContext } : {}),
+        ...(trust ? { trustLevel: trust } : {}),
+        blockProviders: providers,
+        privilegedGroups: input.privilegedGroups ?? DEFAULT_PRIVILEGED_GROUPS,
+        now,
+      }),
+    ),
+  });
+  if (!input.userContext && (input.userUnknown || input.contextUnavailable)) {
+    const line = input.userUnknown ? `❔ ${USER_UNKNOWN}` : `⚠️ ${CONTEXT_UNAVAILABLE}`;
+    blocks.push({ type: 'context', elements: [mrkdwn(line)] });
+  }
+  if (why.unused.length > 0) {
+    const list = listWithMore(
+      why.unused,
+      SHOWN_DETAILS,
+      (d) => `${clean(d.key, 60)}: ${clean(detailValue(d.value), 100)}`,
+    );
+    blocks.push({ type: 'context', elements: [mrkdwn(`*Details from CII:* ${list}`)] });
+  }
+  if (checkContext && !input.inThread) blocks.push({ type: 'context', elements: [mrkdwn(checkContext)] });
   if (alert.routing === 'unrouted') {
     blocks.push({
       type: 'context',
       elements: [mrkdwn('⚠️ *Unrouted*: no subscription matched this alert; it is posted in the fallback channel.')],
     });
   }
-  if (description.length > 0) blocks.push({ type: 'section', text: mrkdwn(description.join('\n'), MAX_DESCRIPTION) });
-  if (context) blocks.push({ type: 'context', elements: [mrkdwn(context)] });
   if (recommendations.length > 0) {
     const lines = [
-      '*Recommended actions*',
-      ...bulletsWithMore(recommendations, SHOWN_RECOMMENDATIONS, (a) => a).split('\n'),
+      '*Recommended*',
+      ...bulletsWithMore(recommendations, SHOWN_RECOMMENDATIONS, (a) => clean(a, 300)).split('\n'),
     ];
     for (const text of chunkLines(lines)) blocks.push({ type: 'section', text: mrkdwn(text) });
   }
+  const provenance = [
+    `Check ${code(alert.checkId, 100)}`,
+    unranked && `severity ranked with ${alert.severity}`,
+    `published by CII ${publishedText(alert.published, now)}`,
+    input.userContext && `user details fetched ${formatRelative(input.userContext.fetchedAt, now)}`,
+  ].filter((p): p is string => !!p);
+  blocks.push({ type: 'context', elements: [mrkdwn(provenance.join(' · '))] });
 
   const who = name ? `${name} (${alert.login})` : alert.login;
   const verification = input.verification ? [verificationBlock(input.verification)] : [];

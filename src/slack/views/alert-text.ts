@@ -1,16 +1,73 @@
 import { formatWhen, humanize, parseDate } from './format.ts';
 import { clean } from './limits.ts';
 
+/** One key-value pair CII sent with a finding (`loginDetails[].details`, `explainabilityDetails`). */
+export interface DetailView {
+  key: string;
+  value: string;
+}
+
+const PLACEHOLDER = /\{\{\s*([^{}]*?)\s*\}\}/g;
+
+const normalKey = (key: string) => key.trim().toLowerCase();
+
 /**
- * CII sometimes sends templates unrendered ("in the last {{numberOfDays}} days"): a placeholder whose name is a
- * key of `values` (CII's explainabilityDetails; exact, else ignoring case) shows that value, any other "…".
+ * A detail's value for people: a JSON-encoded list of strings (`["DUO","OKTA"]`) as "Duo, Okta", a number with
+ * thousands separators, anything else as sent.
  */
-export function fillPlaceholders(text: string, values: ReadonlyArray<{ key: string; value: string }> = []): string {
-  return text.replace(/\{\{([^{}]*)\}\}/g, (_, raw: string) => {
-    const name = raw.trim();
-    const entry = values.find((v) => v.key === name) ?? values.find((v) => v.key.toLowerCase() === name.toLowerCase());
-    return entry && entry.value.trim() !== '' ? entry.value : '…';
-  });
+export function detailValue(value: string): string {
+  const trimmed = value.trim();
+  if (trimmed.startsWith('[')) {
+    try {
+      const list: unknown = JSON.parse(trimmed);
+      if (Array.isArray(list) && list.every((v) => typeof v === 'string' || typeof v === 'number'))
+        return list.map((v) => humanize(String(v))).join(', ') || 'none';
+    } catch {
+      // Not JSON after all: shown as sent.
+    }
+  }
+  if (/^-?\d{4,}(\.\d+)?$/.test(trimmed)) return Number(trimmed).toLocaleString('en-US');
+  return trimmed;
+}
+
+export interface ExplainedText {
+  /** The lines with every placeholder filled from the details; a line with a value CII did not send is left out. */
+  lines: string[];
+  /** Which of the lines had placeholders (they say something about this user). */
+  personal: boolean[];
+  /** Details no placeholder used, in the order CII sent them, each key once. */
+  unused: DetailView[];
+}
+
+/**
+ * Fills CII's `{{placeholders}}` from the finding's own details when the keys match (case-insensitively). A line
+ * with a placeholder no detail fills is left out rather than shown with a gap. Raw text, not yet escaped.
+ */
+export function explain(lines: readonly string[], details: readonly DetailView[]): ExplainedText {
+  const byKey = new Map<string, DetailView>();
+  for (const d of details) if (!byKey.has(normalKey(d.key))) byKey.set(normalKey(d.key), d);
+  const used = new Set<string>();
+  const out: ExplainedText = { lines: [], personal: [], unused: [] };
+  for (const line of lines) {
+    let missing = false;
+    const wanted: DetailView[] = [];
+    const filled = line.replace(PLACEHOLDER, (_, key: string) => {
+      const detail = byKey.get(normalKey(key));
+      if (!detail || detail.value.trim() === '') {
+        missing = true;
+        return '';
+      }
+      wanted.push(detail);
+      return detailValue(detail.value);
+    });
+    if (missing || filled.trim() === '') continue;
+    for (const d of wanted) used.add(normalKey(d.key));
+    out.lines.push(filled);
+    out.personal.push(wanted.length > 0);
+  }
+  // A key sent twice (per user and in explainabilityDetails) is listed once, as first sent.
+  out.unused = [...byKey.values()].filter((d) => !used.has(normalKey(d.key)) && d.value.trim() !== '');
+  return out;
 }
 
 /** When CII published an alert, relative and UTC; CII's own text (escaped) when it is not a date. */

@@ -9,7 +9,7 @@ function pipeline(result: IngestResult) {
   const alerts = createAlertPipeline({
     ingest: { ingest: async () => result },
     worker: { kick: () => kicks.push(1) },
-    lookup: { prefetchStates: (logins) => prefetched.push([...logins]) },
+    lookup: { prefetchUsers: (logins) => prefetched.push([...logins]) },
   });
   return { alerts, kicks, prefetched };
 }

@@ -30,7 +30,13 @@ function counting(store: Store): { store: Store; calls: string[] } {
 function recordingWriter() {
   const updates: Array<{ ts: string[]; state: string; actions: NewAlertActionResult[] }> = [];
   const replies: Array<{ ts: string[]; state: string }> = [];
+  const summaries: string[][] = [];
   const writer: CardWriter = {
+    updateSummaries: async (posted) => {
+      summaries.push(
+        posted.map((p) => `${p.copy.ts}: ${p.summary.users.map((u) => `${u.login} ${u.state}`).join(', ')}`),
+      );
+    },
     update: async (copies, alert, actions) => {
       updates.push({ ts: copies.map((c) => c.ts), state: alert.state, actions: [...actions] });
     },
@@ -41,7 +47,7 @@ function recordingWriter() {
       replies.push({ ts: copies.map((c) => c.ts), state: 'escalated' });
     },
   };
-  return { writer, updates, replies };
+  return { writer, updates, replies, summaries };
 }
 
 describe('card service', () => {
@@ -117,6 +123,24 @@ describe('card service', () => {
     const summary = (a: NewAlertActionResult) => `${a.action} ${a.provider} ${a.providerUserId} ${a.ok}`;
     expect(updates.at(-1)?.actions.map(summary)).toEqual(['block DUO DU1 true', 'unblock DUO DU1 true']);
     expect((await raw.listAlertActions(alertId)).map(summary)).toEqual(updates.at(-1)?.actions.map(summary));
+  });
+
+  it('updates the progress of the summary a thread card is under, and reads no summary for a card outside a thread', async () => {
+    const threaded = (await raw.recordFinding(record('e2', 'f2', ['a@x.com', 'b@x.com'], { threaded: true })))
+      .alertsCreated;
+    const claim = async (now: number) =>
+      (await raw.claimDueDeliveries({ now, limit: 10, leaseMs: 30_000, owner: 't', channelIntervalMs: 0 }))[0]!;
+    await raw.markDelivered((await claim(Date.now() + 60_000)).delivery.id, { ts: '200.1' });
+    await raw.markDelivered((await claim(Date.now() + 60_000)).delivery.id, { ts: '200.2' });
+    const { store, calls } = counting(raw);
+    const { writer, summaries } = recordingWriter();
+    const service = respondWith(store, writer);
+    await service.approve(threaded[0]!.id, { ...ANALYST, messageTs: '200.2' });
+    expect(summaries).toEqual([['200.1: a@x.com approved, b@x.com open']]);
+    calls.splice(0);
+    await service.approve(alertId, ANALYST);
+    expect(calls).not.toContain('postedSummariesOf');
+    expect(summaries).toHaveLength(1);
   });
 
   it('brings a card posted while a decision was taken up to date, and leaves an undecided one alone', async () => {

@@ -9,6 +9,7 @@ import {
   type DeliveryWorkerDeps,
 } from '../../../src/services/delivery/worker.ts';
 import { createSubscriptionService } from '../../../src/services/subscriptions.ts';
+import type { UserContext } from '../../../src/services/user-context.ts';
 import type { InspectableStore } from '../../../src/store/types.ts';
 import { finding, tempDatabase, userLogins } from '../alerts/fixtures.ts';
 
@@ -39,12 +40,26 @@ function recordingPoster(fail: (message: Message, call: number) => Error | undef
 }
 
 const render: CardRenderer = {
-  alert: (alert, enrichment) => ({
-    text: `alert ${alert.login} ${enrichment?.displayName ?? '-'}`,
+  alert: (alert, options) => ({
+    text: `alert ${alert.login} ${alert.displayName ?? '-'}${options?.contextUnavailable ? ' (no CII context)' : ''}`,
     blocks: [{ type: 'section' }],
   }),
-  summary: (s) => ({ text: `summary ${s.checkId} ${s.userCount}: ${s.names.join(',')}`, blocks: [{ type: 'header' }] }),
+  summary: (s) => ({
+    text: `summary ${s.checkId} ${s.users.length}: ${s.users.map((u) => u.name).join(',')}`,
+    blocks: [{ type: 'header' }],
+  }),
 };
+
+/** What CII answers about a user, reduced to a name and a link. */
+function contextFor(login: string, displayName: string, referenceUrl = 'https://cii.example/u'): UserContext {
+  return {
+    user: {
+      endUserDetails: { id: login, login, displayName, status: 'ACTIVE', referenceUrl },
+      providerEndUserDetails: [],
+    },
+    fetchedAt: T0,
+  };
+}
 
 const alertIdOf = (m: Message) => m.metadata?.event_payload.alert_id;
 
@@ -204,7 +219,7 @@ describe('delivery worker', () => {
     const { ingest } = await setup([{ id: 'C1' }]);
     await ingest.ingest(finding({ logins: userLogins(12) }));
     const slack = recordingPoster();
-    startWorker({ poster: slack.poster, enrich: async (login) => ({ displayName: `Name of ${login}` }) });
+    startWorker({ poster: slack.poster, enrich: async (login) => contextFor(login, `Name of ${login}`) });
     await advanceUntil(() => slack.posts.length >= 1);
     const names = userLogins(12).map((l, i) => (i < 10 ? `Name of ${l}` : l));
     expect(slack.posts[0]?.message.text).toBe(`summary no-mfa 12: ${names.join(',')}`);
@@ -366,7 +381,7 @@ describe('delivery worker', () => {
     startWorker({ poster: slack.poster, enrich: () => new Promise(() => {}), enrichTimeoutMs: 1_500 });
     await advanceUntil(() => slack.posts.length === 1, 10_000);
 
-    expect(slack.posts[0]!.message.text).toBe('alert slow@example.com -');
+    expect(slack.posts[0]!.message.text).toBe('alert slow@example.com - (no CII context)');
     expect(slack.posts[0]!.at - T0).toBeGreaterThanOrEqual(1_500);
   });
 
@@ -376,20 +391,22 @@ describe('delivery worker', () => {
     const slack = recordingPoster();
     const enrich = async (login: string) => {
       if (login === 'bad@example.com') throw new Error('CII down');
-      return { displayName: 'Ann Example', referenceUrl: 'https://cii.example/u/ann' };
+      return contextFor(login, 'Ann Example', 'https://cii.example/u/ann');
     };
     startWorker({ poster: slack.poster, enrich });
     await advanceUntil(() => slack.posts.length === 2);
 
     expect(slack.posts.map((p) => p.message.text)).toEqual([
       'alert ann@example.com Ann Example',
-      'alert bad@example.com -',
+      'alert bad@example.com - (no CII context)',
     ]);
     const alertId = alertIdOf(slack.posts[0]!.message);
     expect(await store.getAlert(String(alertId))).toMatchObject({
       displayName: 'Ann Example',
       referenceUrl: 'https://cii.example/u/ann',
+      userContext: { value: { user: contextFor('ann@example.com', 'Ann Example', 'https://cii.example/u/ann').user } },
     });
+    expect((await store.getAlert(String(alertIdOf(slack.posts[1]!.message))))?.userContext).toBeUndefined();
   });
 
   it('has a new worker on the same database file post what a crashed one left, exactly once', async () => {

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checks } from '../../../sim/cii/checks.ts';
 import { SIM_EVENT_SOURCE } from '../../../sim/cii/envelopes.ts';
+import { SEED_NOW, seedUsers } from '../../../sim/cii/seed.ts';
 import {
   buildFailedCheckEnvelope,
   buildTestEnvelope,
@@ -193,8 +194,44 @@ describe('CII envelope builders', () => {
     expect(envelope.source).toMatch(/^[0-9a-f-]{36}__[0-9a-f]+$/);
     expect(envelope.detail.description.join(' ')).toContain('{{numberOfDays}}');
     expect(envelope.detail.loginDetails).toEqual([
-      { login: 'walter.grant@example.com', details: [{ key: 'providersFailingChecks', value: '["OKTA","AZURE_AD"]' }] },
+      {
+        login: 'walter.grant@example.com',
+        details: [
+          { key: 'providersFailingChecks', value: '["OKTA","AZURE_AD"]' },
+          { key: 'numberOfDays', value: '140' },
+        ],
+      },
     ]);
+  });
+
+  it('sends a value for every placeholder of the description of each check a seeded user fails, in both shapes', () => {
+    const failing = seedUsers.flatMap((u) => u.failingChecks.map((checkId) => ({ checkId, login: u.login })));
+    expect(failing.length).toBeGreaterThanOrEqual(10);
+    for (const { checkId, login } of failing) {
+      const batched = buildFailedCheckEnvelope({ checkId, logins: [login], now: new Date(SEED_NOW) }).detail;
+      const single = buildFailedCheckEnvelope({
+        checkId,
+        logins: [login],
+        shape: 'single',
+        now: new Date(SEED_NOW),
+      }).detail;
+      const keys = new Set(batched.loginDetails[0]!.details.map((d) => d.key.toLowerCase()));
+      const wanted = [...batched.description.join(' ').matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((m) =>
+        m[1]!.toLowerCase(),
+      );
+      expect(
+        wanted.filter((k) => !keys.has(k)),
+        `${checkId} for ${login}`,
+      ).toEqual([]);
+      expect(single.explainabilityDetails ?? []).toEqual(batched.loginDetails[0]!.details.slice(1));
+    }
+    const travel = buildFailedCheckEnvelope({ checkId: 'impossible-travel', logins: ['mia.johansson@example.com'] });
+    expect(travel.detail.loginDetails[0]!.details).toEqual(
+      expect.arrayContaining([
+        { key: 'distanceKm', value: '7511' },
+        { key: 'elapsedMinutes', value: '65' },
+      ]),
+    );
   });
 
   it('gives an unknown login an empty provider list and refuses an unknown check or a multi-user single shape', () => {

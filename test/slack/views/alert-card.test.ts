@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { alertCard, type AlertCardInput, type AlertView } from '../../../src/slack/views/alert-card.ts';
-import { alertSummaryCard } from '../../../src/slack/views/alert-summary-card.ts';
+import { alertSummaryCard, progressLine, type SummaryUserView } from '../../../src/slack/views/alert-summary-card.ts';
 import { allText, buttons, limitViolations } from './slack-limits.ts';
 
 const NOW = new Date('2026-11-24T16:30:00Z');
@@ -33,9 +33,8 @@ describe('alertCard', () => {
     const message = render();
     const text = allText(message);
     expect(message.blocks[0]).toMatchObject({ type: 'header', text: { text: '🟠 High · No MFA Configured' } });
-    expect(text).toContain('*Check*\nNo MFA Configured\n`no-mfa`');
-    expect(text).toContain('*User*\nJane Doe\njane.doe@example.com');
-    expect(text).toContain('3 hours ago · 2026-11-24 13:30 UTC');
+    expect(text).toContain('*Who*\n*Jane Doe*\njane.doe@example.com');
+    expect(text).toContain('Check `no-mfa` · published by CII 3 hours ago · 2026-11-24 13:30 UTC');
     expect(message.text).toBe('CII alert (High): No MFA Configured — Jane Doe (jane.doe@example.com)');
   });
 
@@ -45,7 +44,8 @@ describe('alertCard', () => {
     ['medium', '🟡 Medium'],
     ['low', '🔵 Low'],
   ] as const)('renders %s severity as "%s"', (severity, badge) => {
-    expect(allText(render({ alert: alert({ severity, severityLabel: severity }) }))).toContain(`*Severity*\n${badge}`);
+    const message = render({ alert: alert({ severity, severityLabel: severity }) });
+    expect(message.blocks[0]).toMatchObject({ type: 'header', text: { text: `${badge} · No MFA Configured` } });
   });
 
   it('shows CII’s word for severity when it differs (moderate)', () => {
@@ -54,13 +54,37 @@ describe('alertCard', () => {
     );
   });
 
-  it('shows the description without unrendered placeholders, and recommended actions as a list', () => {
+  it('fills placeholders from the finding’s details and leaves out a sentence whose value CII did not send', () => {
     const text = allText(render());
-    expect(text).toContain(
-      'User has not signed in with MFA in the last … days.\nAccounts without MFA are easy to take over.',
+    expect(text).toContain('Accounts without MFA are easy to take over.');
+    expect(text).not.toContain('in the last');
+    expect(text).not.toMatch(/\{\{|\}\}|…/);
+    const filled = allText(render({ alert: alert({ details: [{ key: 'NumberOfDays', value: '1200' }] }) }));
+    expect(filled).toContain(
+      'User has not signed in with MFA in the last 1,200 days.\nAccounts without MFA are easy to take over.',
     );
-    expect(text).not.toMatch(/\{\{|\}\}/);
-    expect(text).toContain('*Recommended actions*\n• Enroll the user in Duo.\n• Review recent sign-ins.');
+    expect(filled).not.toContain('Details from CII');
+    expect(text).toContain('*Recommended*\n• Enroll the user in Duo.\n• Review recent sign-ins.');
+  });
+
+  it('lists the details no placeholder used as "Details from CII", lists decoded and trimmed', () => {
+    const details = [
+      { key: 'providersFailingChecks', value: '["DUO","AZURE_AD"]' },
+      { key: 'numberOfDays', value: '30' },
+      ...Array.from({ length: 8 }, (_, i) => ({ key: `k${i}`, value: 'v'.repeat(500) })),
+    ];
+    const text = allText(render({ alert: alert({ details }) }));
+    expect(text).toContain('*Details from CII:* providersFailingChecks: Duo, Entra ID, k0: vvv');
+    expect(text).not.toContain('numberOfDays:');
+    expect(text).toContain('+3 more');
+    expect(text).not.toContain('v'.repeat(101));
+  });
+
+  it('keeps only the sentences about its user on a card in a summary’s thread, and no recommendations', () => {
+    const text = allText(render({ inThread: true, alert: alert({ details: [{ key: 'numberOfDays', value: '45' }] }) }));
+    expect(text).toContain('User has not signed in with MFA in the last 45 days.');
+    expect(text).not.toContain('Accounts without MFA');
+    expect(text).not.toContain('Recommended');
   });
 
   it('has Open in CII, Approve and Block buttons with stable action ids and the alert id as value', () => {
@@ -111,7 +135,7 @@ describe('alertCard', () => {
     });
     expect(buttons(message).map((b) => b.action_id)).toEqual(['alert_approve', 'alert_block']);
     const text = allText(message);
-    expect(text).toContain('*User*\njane.doe@example.com');
+    expect(text).toContain('*Who*\njane.doe@example.com');
     expect(text).not.toMatch(/undefined|null|Recommended/);
   });
 
@@ -142,44 +166,66 @@ describe('alertCard', () => {
     });
     expect(limitViolations(message)).toEqual([]);
     expect(buttons(message).map((b) => b.action_id)).toEqual(['open_in_cii', 'alert_approve', 'alert_block']);
-    expect(allText(message)).toContain('+190 more');
+    expect(allText(message)).toContain('+197 more');
   });
 });
 
 describe('alertSummaryCard', () => {
-  const summary = (userCount: number, names: string[]) =>
+  const summary = (users: SummaryUserView[]) =>
     alertSummaryCard({
       checkId: 'impossible-travel',
       title: 'Impossible Travel',
       severity: 'critical',
       severityLabel: 'critical',
-      userCount,
-      names,
+      users,
+      description: ['Sign-ins too far apart.', 'Distance: {{distanceKm}} km.'],
+      recommendedActions: ['Confirm with the user.'],
       published: '2026-11-24T15:30:00Z',
       now: NOW,
     });
+  const open = (name: string, referenceUrl?: string): SummaryUserView => ({
+    name,
+    state: 'open',
+    ...(referenceUrl ? { referenceUrl } : {}),
+  });
 
-  it('summarises the check, severity and user count, and points to the thread', () => {
-    const message = summary(3, ['Jane Doe', 'John Roe', 'hrms.serviceuser']);
+  it('summarises the check once: severity, description and recommendations, users linked to CII', () => {
+    const message = summary([open('Jane Doe', 'https://cii.example/u/1'), open('John Roe'), open('hrms.serviceuser')]);
     const text = allText(message);
     expect(message.blocks[0]).toMatchObject({ type: 'header', text: { text: '🔴 Critical · Impossible Travel' } });
-    expect(text).toContain(
-      '*3 users* failing `impossible-travel` (Impossible Travel): Jane Doe, John Roe, hrms.serviceuser',
-    );
-    expect(text).toContain('1 hour ago · 2026-11-24 15:30 UTC · details in thread');
+    expect(text).toContain('Sign-ins too far apart.');
+    expect(text).not.toContain('Distance');
+    expect(text).toContain('*Recommended*\n• Confirm with the user.');
+    expect(text).toContain('<https://cii.example/u/1|Jane Doe>, John Roe, hrms.serviceuser');
+    expect(text).toContain('published by CII 1 hour ago · 2026-11-24 15:30 UTC · one card per user in the thread');
     expect(message.text).toBe('CII alert (Critical): Impossible Travel — 3 users');
   });
 
-  it('shows the first names then "+N more" counted from the user count', () => {
-    const names = Array.from({ length: 12 }, (_, i) => `User ${i}`);
-    const text = allText(summary(40, names));
+  it('shows live progress: how many users are blocked, approved and still open', () => {
+    const states = ['blocked', 'blocked', 'blocked', 'approved', 'approved', 'open', 'open', 'open'];
+    const users = states.map((state, i) => ({ name: `User ${i}`, state }));
+    const text = allText(summary(users));
+    expect(text).toContain('*8 users · 3 blocked · 2 approved · 3 open*');
+    expect(text).toContain('⛔ User 0');
+    expect(text).toContain('✅ User 3');
+    expect(progressLine([open('a')])).toBe('1 user · 1 open');
+    expect(
+      progressLine([
+        { name: 'a', state: 'failed' },
+        { name: 'b', state: 'in_progress' },
+      ]),
+    ).toBe('2 users · 1 failed · 1 in progress · 0 open');
+  });
+
+  it('shows the first names then "+N more"', () => {
+    const text = allText(summary(Array.from({ length: 40 }, (_, i) => open(`User ${i}`))));
     expect(text).toContain('User 9 +30 more');
     expect(text).not.toContain('User 10');
   });
 
   it('stays within limits with absurd names', () => {
-    const names = Array.from({ length: 1000 }, () => '<&>'.repeat(5000));
-    expect(limitViolations(summary(1000, names))).toEqual([]);
+    const users = Array.from({ length: 1000 }, () => open('<&>'.repeat(5000), `https://x.example/${'a'.repeat(4000)}`));
+    expect(limitViolations(summary(users))).toEqual([]);
   });
 });
 
@@ -192,10 +238,9 @@ describe('alertCard with what newer CII payloads add', () => {
     explainabilityDetails: [{ key: 'NumberOfDays', value: '30' }],
   };
 
-  it('shows the user’s trust level next to the severity, and in the notification text', () => {
+  it('shows the user’s trust level next to who they are, and in the notification text', () => {
     const message = render({ alert: alert({ trustLevel: 'UNTRUSTED' }) });
-    const fields = (message.blocks[1] as { fields: Array<{ text: string }> }).fields.map((f) => f.text);
-    expect(fields.slice(0, 2)).toEqual(['*Severity*\n🟠 High', '*User trust level*\n*🔴 Untrusted*']);
+    expect(allText(message)).toContain('Trust level: *🔴 Untrusted*');
     expect(message.text).toBe(
       'CII alert (High): No MFA Configured — Jane Doe (jane.doe@example.com), trust level Untrusted',
     );
@@ -210,24 +255,25 @@ describe('alertCard with what newer CII payloads add', () => {
     expect(text).not.toContain('{{');
   });
 
-  it('still shows "…" for a placeholder no detail fills, and nothing extra without the newer fields', () => {
+  it('leaves out a sentence whose placeholder no detail fills, and shows nothing extra without the newer fields', () => {
     const text = allText(render());
-    expect(text).toContain('in the last … days.');
+    expect(text).not.toContain('in the last');
     expect(text).not.toMatch(/trust level|Topics|Frameworks/i);
   });
 
   it('shows a severity it does not know as CII sent it, saying how it is ranked', () => {
     const message = render({ alert: alert({ severity: 'medium', severityLabel: 'urgent' }) });
     expect(message.blocks[0]).toMatchObject({ type: 'header', text: { text: '❔ urgent · No MFA Configured' } });
-    expect(allText(message)).toContain('*Severity*\n❔ urgent\n_ranked with medium_');
+    expect(allText(message)).toContain('severity ranked with medium');
     expect(message.text).toMatch(/^CII alert \(urgent\): /);
     const summary = alertSummaryCard({
       checkId: 'no-mfa',
       title: 'No MFA Configured',
       severity: 'medium',
       severityLabel: 'urgent',
-      userCount: 12,
-      names: ['Jane Doe'],
+      users: [{ name: 'Jane Doe', state: 'open' }],
+      description: [],
+      recommendedActions: [],
       published: '2026-11-24T13:30:00.000Z',
       now: NOW,
     });
