@@ -223,5 +223,13 @@ export function migrations(dialect: Dialect): Migration[] {
       ALTER TABLE alerts ADD COLUMN context TEXT;
     `,
     },
+    {
+      version: 9,
+      name: 'decision reasons on alerts and in the audit log',
+      sql: `
+      ALTER TABLE alerts ADD COLUMN decision_reason TEXT;
+      ALTER TABLE audit_log ADD COLUMN reason TEXT;
+    `,
+    },
   ];
 }

@@ -14,6 +14,8 @@ export interface SummaryView {
   title: string;
   severity: Severity;
   severityLabel: string;
+  /** What "Approve all open" on the summary acts on. */
+  findingId: string;
   userCount: number;
   /** Display names (login when unknown), in thread order. */
   names: string[];
@@ -100,6 +102,7 @@ export function createComposer(deps: ComposeDeps): (claimed: ClaimedDelivery) =>
     if (claimed.kind === 'summary') {
       const { summary } = claimed;
       const message = render.summary({
+        findingId: summary.findingId,
         checkId: summary.checkId,
         title: summary.title,
         severity: summary.severity,

@@ -2,9 +2,12 @@ import type { KnownBlock } from '@slack/types';
 import type { Severity } from '../../alerts/finding.ts';
 import { publishedText } from './alert-text.ts';
 import { severityBadge, severityWord } from './format.ts';
+import { ACTION_IDS } from './action-ids.ts';
 import { buildMessage, clean, code, LIMITS, mrkdwn, plainText, type SlackMessage } from './limits.ts';
 
 export interface AlertSummaryInput {
+  /** Carried by "Approve all open", the summary's only button. */
+  findingId: string;
   checkId: string;
   title: string;
   severity: Severity;
@@ -17,6 +20,21 @@ export interface AlertSummaryInput {
 }
 
 const SHOWN_NAMES = 10;
+
+/** For noisy, low-risk findings: approves every open alert of the finding at once (after a modal with a reason). */
+function approveAllActions(findingId: string): KnownBlock {
+  return {
+    type: 'actions',
+    elements: [
+      {
+        type: 'button',
+        action_id: ACTION_IDS.alertApproveAll,
+        text: plainText('Approve all open…'),
+        value: findingId.slice(0, LIMITS.buttonValue),
+      },
+    ],
+  };
+}
 
 /** One card for a check failed by many users at once; each user's card goes in its thread. */
 export function alertSummaryCard(input: AlertSummaryInput): SlackMessage {
@@ -35,6 +53,7 @@ export function alertSummaryCard(input: AlertSummaryInput): SlackMessage {
     },
   ];
   const footer: KnownBlock[] = [
+    approveAllActions(input.findingId),
     {
       type: 'context',
       elements: [mrkdwn(`Published by CII ${publishedText(input.published, input.now)} · details in thread`)],
