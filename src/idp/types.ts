@@ -9,6 +9,13 @@ export const IDENTITY_PROVIDER_LABELS: Record<IdentityProviderName, string> = {
   AZURE_AD: 'Entra ID',
 };
 
+/** What Block does at each provider (what the clients' `block` calls do), for the preview before it. */
+export const BLOCK_EFFECTS: Record<IdentityProviderName, string> = {
+  DUO: 'status set to disabled',
+  OKTA: 'suspended, sessions and OAuth tokens cleared',
+  AZURE_AD: 'account disabled, sign-in sessions revoked',
+};
+
 export function isIdentityProviderName(value: string): value is IdentityProviderName {
   return (IDENTITY_PROVIDER_NAMES as readonly string[]).includes(value);
 }

@@ -10,7 +10,7 @@ import type { IdentityProviders } from '../idp/registry.ts';
 import type { IdentityProviderClient, IdentityProviderName } from '../idp/types.ts';
 import type { AlertPipeline } from '../services/alerts/pipeline.ts';
 import { SlackPostError, type SlackPoster } from '../services/delivery/poster.ts';
-import type { Actor, ResponseOutcome, ResponseService } from '../services/responses/types.ts';
+import type { ResponseOutcome, ResponseService } from '../services/responses/types.ts';
 import type { ClaimOptions, OutboxStore } from '../store/types.ts';
 import {
   CII_OPERATIONS,
@@ -146,7 +146,9 @@ export function instrumentClaims<S extends Pick<OutboxStore, 'claimDueDeliveries
 }
 
 const DECISION_OUTCOME: Record<ResponseOutcome['kind'], DecisionOutcome> = {
+  allowed: 'done',
   approved: 'done',
+  reopened: 'done',
   blocked: 'done',
   unblocked: 'done',
   failed: 'failed',
@@ -155,28 +157,40 @@ const DECISION_OUTCOME: Record<ResponseOutcome['kind'], DecisionOutcome> = {
   not_found: 'not_found',
 };
 
-/** Each analyst decision by action and outcome. */
+/** Each analyst decision by action and outcome (Approve all open counts each approval); checks are not decisions. */
 export function instrumentResponses(responses: ResponseService, metrics: Metrics): ResponseService {
-  const count = async (action: DecisionAction, decided: Promise<ResponseOutcome>): Promise<ResponseOutcome> => {
-    try {
-      const outcome = await decided;
-      metrics.decision(action, DECISION_OUTCOME[outcome.kind]);
-      return outcome;
-    } catch (err) {
-      metrics.decision(action, 'error');
-      throw err;
-    }
-  };
-  const counted = (action: DecisionAction) => (alertId: string, actor: Actor) =>
-    count(action, responses[action](alertId, actor));
+  const counted =
+    <A extends unknown[]>(action: DecisionAction, run: (...args: A) => Promise<ResponseOutcome>) =>
+    async (...args: A): Promise<ResponseOutcome> => {
+      try {
+        const outcome = await run(...args);
+        metrics.decision(action, DECISION_OUTCOME[outcome.kind]);
+        return outcome;
+      } catch (err) {
+        metrics.decision(action, 'error');
+        throw err;
+      }
+    };
   return {
-    approve: counted('approve'),
-    block: counted('block'),
-    retry: counted('retry'),
-    unblock: counted('unblock'),
+    ...responses,
+    approve: counted('approve', (alertId, actor, options) => responses.approve(alertId, actor, options)),
+    block: counted('block', (alertId, actor, options) => responses.block(alertId, actor, options)),
+    reopen: counted('reopen', (alertId, actor) => responses.reopen(alertId, actor)),
+    retry: counted('retry', (alertId, actor) => responses.retry(alertId, actor)),
+    unblock: counted('unblock', (alertId, actor) => responses.unblock(alertId, actor)),
     // Decisions the user's own answer took are counted with the responders' ones.
-    blockOnUserReport: (alertId, reporter) => count('block', responses.blockOnUserReport(alertId, reporter)),
-    approveOnUserReport: (alertId, reporter) => count('approve', responses.approveOnUserReport(alertId, reporter)),
-    recoverInterrupted: () => responses.recoverInterrupted(),
+    blockOnUserReport: counted('block', (alertId, reporter) => responses.blockOnUserReport(alertId, reporter)),
+    approveOnUserReport: counted('approve', (alertId, reporter) => responses.approveOnUserReport(alertId, reporter)),
+    approveAllOpen: async (findingId, actor, options) => {
+      try {
+        const outcome = await responses.approveAllOpen(findingId, actor, options);
+        if (outcome.kind !== 'approved_all') metrics.decision('approve', DECISION_OUTCOME[outcome.kind]);
+        else for (const _ of outcome.approved) metrics.decision('approve', 'done');
+        return outcome;
+      } catch (err) {
+        metrics.decision('approve', 'error');
+        throw err;
+      }
+    },
   };
 }

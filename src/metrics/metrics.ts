@@ -13,7 +13,7 @@ export const WEBHOOK_OUTCOMES = [
   'other',
 ] as const;
 export const POST_OUTCOMES = ['posted', 'rate_limited', 'retrying', 'failed'] as const;
-export const DECISION_ACTIONS = ['approve', 'block', 'retry', 'unblock'] as const;
+export const DECISION_ACTIONS = ['approve', 'block', 'reopen', 'retry', 'unblock'] as const;
 export const DECISION_OUTCOMES = ['done', 'failed', 'refused', 'already', 'not_found', 'error'] as const;
 export const PROVIDERS = ['duo', 'okta', 'entra'] as const;
 export const PROVIDER_OUTCOMES = ['ok', 'failed', 'retryable', 'error'] as const;

@@ -27,7 +27,7 @@ export interface CardRendererDeps {
   privilegedGroups?: RegExp;
 }
 
-/** The decision the card shows for an alert; undefined while it is open. */
+/** The decision the card shows for an alert; undefined while it is open and was never decided. */
 export function decisionView(
   alert: StoredAlert,
   actions: readonly NewAlertActionResult[] = [],
@@ -35,15 +35,17 @@ export function decisionView(
   const by = alert.decidedBy ?? 'unknown';
   const at = new Date(alert.decidedAt ?? alert.createdAt);
   const action = alert.decisionAction ?? 'block';
+  const reason = alert.decisionReason ? { reason: alert.decisionReason } : {};
   switch (alert.state) {
     case 'open':
-      return undefined;
+      // Decided before means reopened: the card says by whom.
+      return alert.decidedBy ? { state: 'reopened', by, at } : undefined;
     case 'in_progress':
       return { state: 'in_progress', action, by, at };
     case 'approved':
-      return { state: 'approved', by, at };
+      return { state: 'approved', by, at, ...reason };
     case 'blocked':
-      return { state: 'blocked', by, at, results: currentResults(actions, 'block') };
+      return { state: 'blocked', by, at, ...reason, results: currentResults(actions, 'block') };
     case 'unblocked':
       return { state: 'unblocked', by, at, results: currentResults(actions, 'unblock') };
     case 'failed':
@@ -52,6 +54,7 @@ export function decisionView(
         action,
         by,
         at,
+        ...reason,
         results: currentResults(actions, action),
         ...(alert.decisionError ? { error: alert.decisionError } : {}),
       };

@@ -1,8 +1,10 @@
 import type { App } from '@slack/bolt';
 import type { ResponseService } from '../services/responses/types.ts';
 import type { VerificationService } from '../services/verification/types.ts';
+import { registerAlertApproveAllAction } from './actions/alert-approve-all.ts';
 import { registerAlertApproveAction } from './actions/alert-approve.ts';
 import { registerAlertBlockAction } from './actions/alert-block.ts';
+import { registerAlertReopenAction } from './actions/alert-reopen.ts';
 import { registerAlertRetryAction } from './actions/alert-retry.ts';
 import { registerAlertUnblockAction } from './actions/alert-unblock.ts';
 import { registerPostBacklogAction } from './actions/post-backlog.ts';
@@ -33,6 +35,8 @@ export function registerListeners(app: App, services: SlackServices): void {
   registerLookupIpAction(app, { ...services, logger: logger.child('answers') });
   const alertActionDeps = { ...services, logger: logger.child('responses') };
   registerAlertApproveAction(app, alertActionDeps);
+  registerAlertApproveAllAction(app, alertActionDeps);
+  registerAlertReopenAction(app, alertActionDeps);
   registerAlertBlockAction(app, alertActionDeps);
   registerAlertRetryAction(app, alertActionDeps);
   registerAlertUnblockAction(app, alertActionDeps);

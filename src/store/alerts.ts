@@ -126,14 +126,15 @@ function* getAlert(id: string) {
 }
 
 function* transitionAlert(id: string, t: AlertTransition) {
-  const states = t.from.map((_, i) => `$${i + 7}`).join(', ');
+  const states = t.from.map((_, i) => `$${i + 8}`).join(', ');
   // PostgreSQL, under READ COMMITTED, re-checks the WHERE clause of a concurrent UPDATE once the row lock is
   // released; SQLite runs one write transaction at a time. Either way one move wins.
   const [moved] = yield* rowsOf(
     `UPDATE alerts SET state = $1, decided_by = $2, decided_at = $3,
-      decision_action = COALESCE($4, decision_action), decision_error = $5, version = version + 1
-    WHERE id = $6 AND state IN (${states}) RETURNING *`,
-    [t.to, t.actor, t.at, t.action ?? null, t.error ?? null, id, ...t.from],
+      decision_action = COALESCE($4, decision_action), decision_error = $5, decision_reason = $6,
+      version = version + 1
+    WHERE id = $7 AND state IN (${states}) RETURNING *`,
+    [t.to, t.actor, t.at, t.action ?? null, t.error ?? null, t.reason ?? null, id, ...t.from],
   );
   if (!moved) return { moved: false as const, alert: yield* getAlert(id) };
   for (const r of t.results ?? []) {
@@ -196,6 +197,10 @@ export function alertStore(db: Executor): AlertStore {
         )
       ).map(toAlert),
     transitionAlert: (id, transition) => db.run(transitionAlert(id, transition), IN_TRANSACTION),
+    listFindingAlerts: async (findingId) =>
+      (await db.run(rowsOf('SELECT * FROM alerts WHERE finding_id = $1 ORDER BY created_at, id', [findingId]))).map(
+        toAlert,
+      ),
     listAlertActions: async (alertId) =>
       (await db.run(rowsOf('SELECT * FROM alert_actions WHERE alert_id = $1 ORDER BY id', [alertId]))).map(
         toAlertAction,

@@ -7,8 +7,9 @@ export function auditStore(db: Executor): AuditStore {
     recordAudit: async (e) => {
       await db.run(
         changesOf(
-          `INSERT INTO audit_log (at, user_id, user_name, team_id, channel_id, alert_id, login, action, outcome, detail)
-          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+          `INSERT INTO audit_log (at, user_id, user_name, team_id, channel_id, alert_id, login, action, outcome, detail,
+            reason)
+          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
           [
             e.at,
             e.userId,
@@ -20,6 +21,7 @@ export function auditStore(db: Executor): AuditStore {
             e.action,
             e.outcome,
             e.detail ?? null,
+            e.reason ?? null,
           ],
         ),
       );

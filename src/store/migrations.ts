@@ -234,5 +234,13 @@ export function migrations(dialect: Dialect): Migration[] {
       CREATE INDEX alerts_awaiting_context ON alerts (created_at) WHERE user_context IS NULL;
     `,
     },
+    {
+      version: 10,
+      name: 'decision reasons on alerts and in the audit log',
+      sql: `
+      ALTER TABLE alerts ADD COLUMN decision_reason TEXT;
+      ALTER TABLE audit_log ADD COLUMN reason TEXT;
+    `,
+    },
   ];
 }

@@ -55,6 +55,7 @@ export function toAlert(row: Row): StoredAlert {
     decidedAt: optNum(row.decided_at),
     decisionAction: optStr(row.decision_action) as ResponseAction | undefined,
     decisionError: optStr(row.decision_error),
+    decisionReason: optStr(row.decision_reason),
     version: num(row.version),
     ...(row.verify_state === null || row.verify_state === undefined
       ? {}
@@ -183,6 +184,7 @@ export function toAuditEntry(row: Row): AuditEntry {
     action: String(row.action),
     outcome: String(row.outcome),
     detail: optStr(row.detail),
+    reason: optStr(row.reason),
   };
 }
 

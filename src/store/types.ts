@@ -3,8 +3,9 @@ import type { FindingContext, Severity } from '../alerts/finding.ts';
 /** All times are epoch milliseconds. */
 
 /**
- * An alert's decision: `open` → `approved`, or `open` → `in_progress` → `blocked` | `failed`; `failed` → `in_progress`
- * (retry); `blocked` → `in_progress` → `unblocked` | `failed`. Every move is a compare-and-set (`transitionAlert`).
+ * An alert's decision: `open` → `approved` → `open` (reopen); `open` | `unblocked` → `in_progress` → `blocked` |
+ * `failed`; `failed` → `in_progress` (retry, or unblock of what a partial block did); `blocked` → `in_progress` →
+ * `unblocked` | `failed`. Every move is a compare-and-set (`transitionAlert`).
  */
 export type AlertState = 'open' | 'in_progress' | 'approved' | 'blocked' | 'failed' | 'unblocked';
 
@@ -55,6 +56,8 @@ export interface StoredAlert extends NewAlert {
   decisionAction?: ResponseAction;
   /** Why the last action failed when it failed before any provider answered (e.g. CII unreachable). */
   decisionError?: string;
+  /** Why the responder decided, as they wrote it (optional). */
+  decisionReason?: string;
   /** Bumped on every decision, so stale buttons can be detected. */
   version: number;
   /** Where asking the user stands; absent when the check does not ask. */
@@ -190,6 +193,8 @@ export interface AlertTransition {
   action?: ResponseAction;
   /** Recorded as `decisionError` (cleared when omitted). */
   error?: string;
+  /** Recorded as `decisionReason` (cleared when omitted). */
+  reason?: string;
   /** Provider results stored in the same transaction, only when the move happens. */
   results?: NewAlertActionResult[];
 }
@@ -236,6 +241,8 @@ export interface NewAuditEntry {
   outcome: string;
   /** Provider results summarised; never a secret. */
   detail?: string;
+  /** The reason the responder gave, if any. */
+  reason?: string;
 }
 
 export interface AuditEntry extends NewAuditEntry {
@@ -384,6 +391,8 @@ export interface AlertStore {
   listAlertsOfLogin(filter: { login: string; limit: number }): Promise<StoredAlert[]>;
   /** Compare-and-set of an alert's decision: of concurrent moves from the same state, exactly one happens. */
   transitionAlert(id: string, transition: AlertTransition): Promise<TransitionResult>;
+  /** The alerts of one finding (one per user), oldest first. */
+  listFindingAlerts(findingId: string): Promise<StoredAlert[]>;
   /** Every provider result of an alert, oldest first. */
   listAlertActions(alertId: string): Promise<AlertActionResult[]>;
   /** Alerts left `in_progress` since before `before` (the process acting on them died). */

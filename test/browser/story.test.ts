@@ -72,6 +72,22 @@ describe.skipIf(skipBrowserTests)('the demo console in a real browser', () => {
     await page.locator('#overlay').waitFor({ state: 'hidden', ...WAIT });
   }
 
+  /** Clicks a card's button that opens a modal; waits for the modal's content (the Block preview, once loaded). */
+  async function openModal(target: Locator, actionId: string, expected: string): Promise<Locator> {
+    await target.locator(`[data-action-id="${actionId}"]`).click();
+    const dialog = page.locator('#dialog.dialog-modal');
+    await dialog.waitFor({ state: 'visible', ...WAIT });
+    await expect.poll(() => dialog.textContent(), WAIT).toContain(expected);
+    return dialog;
+  }
+
+  /** Types the reason in the open modal and submits it. */
+  async function submitModal(dialog: Locator, reason: string): Promise<void> {
+    await dialog.locator('textarea').fill(reason);
+    await dialog.locator('[data-modal="submit"]').click();
+    await page.locator('#overlay').waitFor({ state: 'hidden', ...WAIT });
+  }
+
   const idpRequests = (provider: string, method: string): Locator =>
     page.locator(`#idp-activity .idp-request[data-provider="${provider}"][data-method="${method}"]`);
 
@@ -162,11 +178,12 @@ describe.skipIf(skipBrowserTests)('the demo console in a real browser', () => {
     await screenshot('alert-cards');
   });
 
-  it('refuses Block from the non-responder, in a message only she sees, and calls no identity provider', async () => {
+  it('refuses Block from the non-responder before any modal opens, in a message only she sees, and calls no identity provider', async () => {
     await actAs(CAROL);
-    await clickAndConfirm(card(BLOCKED), 'alert_block', 'Block', 'block-confirm');
+    await card(BLOCKED).locator('[data-action-id="alert_block"]').click();
     const refusal = ephemerals().filter({ hasText: 'Only CII responders' });
     await refusal.waitFor(WAIT);
+    expect(await page.locator('#dialog.dialog-modal').isVisible()).toBe(false);
     await screenshot('refused-non-responder');
     expect(await card(BLOCKED).locator('[data-action-id="alert_block"]').count()).toBe(1);
     expect(demo.idp.requests).toEqual([]);
@@ -175,11 +192,20 @@ describe.skipIf(skipBrowserTests)('the demo console in a real browser', () => {
     expect(await refusal.count()).toBe(0);
   });
 
-  it('blocks as the responder: every copy of the card turns to "Blocked by", and the panel shows each provider called', async () => {
-    await clickAndConfirm(card(BLOCKED), 'alert_block', 'Block');
+  it('previews Block in a modal (each account and what Block does there), then blocks with a reason: every copy of the card turns to "Blocked by", and the panel shows each provider called', async () => {
+    const preview = await openModal(card(BLOCKED), 'alert_block', 'Will be blocked');
+    const text = await preview.textContent();
+    expect(text).toContain('status set to disabled');
+    expect(text).toContain('suspended, sessions and OAuth tokens cleared');
+    expect(text).toContain('account disabled, sign-in sessions revoked');
+    expect(demo.idp.requests).toEqual([]);
+    await preview.locator('textarea').fill('Impossible travel confirmed with his manager');
+    await screenshot('block-preview');
+    await submitModal(preview, 'Impossible travel confirmed with his manager');
     for (const channel of [CHANNELS.soc, CHANNELS.secAlerts]) {
       await openChannel(channel);
       await expect.poll(() => card(BLOCKED).textContent(), WAIT).toContain('Blocked by @Bob Analyst');
+      expect(await card(BLOCKED).textContent()).toContain('Reason: Impossible travel confirmed with his manager');
       expect(await card(BLOCKED).locator('[data-action-id="alert_block"]').count()).toBe(0);
       expect(await card(OTHER).locator('[data-action-id="alert_block"]').count()).toBe(1);
     }
@@ -220,11 +246,25 @@ describe.skipIf(skipBrowserTests)('the demo console in a real browser', () => {
     expect(demo.idp.duo.users.get(accountOf(BLOCKED, 'DUO'))?.status).toBe('active');
   });
 
-  it('approves with a quick double click: the card changes once and the page shows no error', async () => {
-    await card(OTHER).locator('[data-action-id="alert_approve"]').dblclick();
+  it('blocks again after the unblock with Okta refusing: the card says "Partially blocked", with Retry and Unblock', async () => {
+    demo.idp.fail('OKTA', { status: 403, path: `${accountOf(BLOCKED, 'OKTA')}/lifecycle/suspend` });
+    const preview = await openModal(card(BLOCKED), 'alert_block', 'Will be blocked');
+    await submitModal(preview, 'Signed in from Lagos again');
+    await expect.poll(() => card(BLOCKED).textContent(), WAIT).toContain('Partially blocked');
+    const text = (await card(BLOCKED).textContent()) ?? '';
+    expect(text).toContain('Blocked in Duo and Entra ID; Okta failed: Okta refused the request');
+    expect(await card(BLOCKED).locator('[data-action-id="alert_retry"]').count()).toBe(1);
+    expect(await card(BLOCKED).locator('[data-action-id="alert_unblock"]').count()).toBe(1);
+    await card(BLOCKED).scrollIntoViewIfNeeded();
+    await screenshot('partial-block');
+  });
+
+  it('approves with a reason in a modal: the card says who and why, and offers Reopen', async () => {
+    const dialog = await openModal(card(OTHER), 'alert_approve', 'Approve the alert about');
+    await submitModal(dialog, 'Travelling for the offsite');
     await expect.poll(() => card(OTHER).textContent(), WAIT).toContain('Approved by @Bob Analyst');
-    await page.waitForTimeout(500);
-    // A toast stays five seconds: the second click would have shown one by now.
+    expect(await card(OTHER).textContent()).toContain('Travelling for the offsite');
+    expect(await card(OTHER).locator('[data-action-id="alert_reopen"]').count()).toBe(1);
     expect(await page.locator('#toast').isHidden()).toBe(true);
   });
 

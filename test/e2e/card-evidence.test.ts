@@ -137,7 +137,16 @@ describe('the evidence on alert cards, end to end', () => {
     expect(live(thread)).not.toContain('Users without a multi-factor authentication method');
     expect(live(thread)).toMatch(/no MFA factor enrolled for the last \d+ days/);
 
+    // Approve opens a modal (with an optional reason); submitting it approves.
+    const opened = stack.slack.callsTo('views.open').length;
     await stack.driver.click({ message: thread, actionId: 'alert_approve', userId: 'UADMIN', channelId: CHANNEL });
+    await until(() => stack.slack.callsTo('views.open').length > opened, 'the Approve modal');
+    const view = (
+      stack.slack.callsTo('views.open')[opened]!.response as {
+        view: Parameters<typeof stack.driver.submitView>[0]['view'];
+      }
+    ).view;
+    await stack.driver.submitView({ userId: 'UADMIN', view, values: {} });
     await until(() => live(summary).includes('*4 users · 1 approved · 3 open*'), 'the summary counting the approval');
     expect(live(summary)).toContain('✅ <https://dashboard.oort.io/users/');
   });

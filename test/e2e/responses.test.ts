@@ -46,10 +46,15 @@ function helpers(stack: () => Stack) {
     );
   }
 
+  /** Delivers a finding for these users; the cards it posted (a user's earlier cards left out). */
   async function deliver(logins: string[]): Promise<Record<string, Card[]>> {
+    const before = Object.fromEntries(logins.map((l) => [l, cardsOf(l).length]));
     await stack().cii.deliverFailedCheck({ checkId: 'no-mfa', severity: 'high', logins });
-    await until(() => logins.every((l) => cardsOf(l).length === CHANNELS.length), `cards for ${logins.join(', ')}`);
-    return Object.fromEntries(logins.map((l) => [l, cardsOf(l)]));
+    await until(
+      () => logins.every((l) => cardsOf(l).length === before[l]! + CHANNELS.length),
+      `cards for ${logins.join(', ')}`,
+    );
+    return Object.fromEntries(logins.map((l) => [l, cardsOf(l).slice(before[l])]));
   }
 
   /** The card as it is in Slack now: its blocks and text as one string. */
@@ -109,7 +114,72 @@ function helpers(stack: () => Stack) {
     return auditRows(alertId);
   }
 
-  return { cardsOf, deliver, now, actionIds, click, answersTo, repliesOf, auditRows, auditOf };
+  type View = Record<string, unknown> & { id: string; blocks: unknown[] };
+
+  /** The modal as Slack shows it now: the last views.open or views.update answer for it. */
+  function currentView(viewId: string): View | undefined {
+    const views = stack()
+      .slack.callsTo('views.open')
+      .concat(stack().slack.callsTo('views.update'))
+      .sort((a, b) => a.at - b.at)
+      .map((c) => (c.response as { view?: View }).view)
+      .filter((v): v is View => v?.id === viewId);
+    return views.at(-1);
+  }
+
+  /**
+   * Clicks a button that opens a modal and waits for it (and, for Block, for the preview that replaces the
+   * loading view): the modal the user would see.
+   */
+  async function openModal(card: Card, actionId: string, userId: string): Promise<View> {
+    const before = stack().slack.callsTo('views.open').length;
+    await click(card, actionId, userId);
+    await until(() => stack().slack.callsTo('views.open').length > before, `${actionId} modal`);
+    const opened = (stack().slack.callsTo('views.open')[before]!.response as { view: View }).view;
+    if (actionId === 'alert_block')
+      await until(() => !JSON.stringify(currentView(opened.id)?.blocks).includes('Reading what Block'), 'preview');
+    return currentView(opened.id)!;
+  }
+
+  const modalText = (view: View) => JSON.stringify(view.blocks);
+
+  function submit(view: View, userId: string, reason?: string) {
+    const values: Record<string, Record<string, unknown>> = reason === undefined
+      ? {}
+      : { reason: { reason_text: { type: 'plain_text_input', value: reason } } };
+    return stack().driver.submitView({ userId, view, values });
+  }
+
+  /** What the app told one user alone in a channel after a modal (chat.postEphemeral). */
+  function ephemeralsTo(userId: string, channel: string): string[] {
+    return stack()
+      .slack.callsTo('chat.postEphemeral')
+      .filter((c) => c.args.user === userId && c.args.channel === channel)
+      .map((c) => JSON.stringify(c.args));
+  }
+
+  /** Block through its modal: the click, the preview, the submission (with a reason when given). */
+  async function block(card: Card, userId: string, reason?: string) {
+    const view = await openModal(card, 'alert_block', userId);
+    return { view, answer: await submit(view, userId, reason) };
+  }
+
+  return {
+    cardsOf,
+    deliver,
+    now,
+    actionIds,
+    click,
+    answersTo,
+    repliesOf,
+    auditRows,
+    auditOf,
+    openModal,
+    modalText,
+    submit,
+    ephemeralsTo,
+    block,
+  };
 }
 
 const accountId = (login: string, provider: string) =>
@@ -153,6 +223,7 @@ describe('analyst responses end to end', () => {
     expect(refusal).toContain('<@UADMIN>');
     expect(refusal).toContain('<!subteam^S0RESPOND>');
     expect(refusal).toContain('"replace_original":false');
+    expect(stack.slack.callsTo('views.open')).toHaveLength(0);
     expect(stack.idp!.requests).toHaveLength(0);
     expect(stack.cii.graphqlCalls('getEndUser')).toHaveLength(getEndUserCalls);
     expect(h.actionIds(card!)).toContain('alert_block');
@@ -182,57 +253,93 @@ describe('analyst responses end to end', () => {
     expect(h.auditRows(card!.alertId).map((r) => r.outcome)).toEqual(['refused_self', 'refused_self']);
   });
 
-  test('Approve records who and when on every copy, keeps the CII link, and a second click hears "already approved"', async () => {
+  test('Approve asks for a reason in a modal, records who, when and why on every copy, and a second approval hears "already"', async () => {
     const login = 'grace.kim@example.com';
     const cards = (await h.deliver([login]))[login]!;
-    // Both analysts click before either sees the other's decision.
-    const clicks = await Promise.all([
-      h.click(cards[0]!, 'alert_approve', 'UANALYST'),
-      h.click(cards[1]!, 'alert_approve', 'UADMIN'),
+    // Both analysts open the modal before either sees the other's decision, then submit together.
+    const views = [
+      await h.openModal(cards[0]!, 'alert_approve', 'UANALYST'),
+      await h.openModal(cards[1]!, 'alert_approve', 'UADMIN'),
+    ];
+    expect(h.modalText(views[0]!)).toContain('Approve the alert about *Grace Kim* (`grace.kim@example.com`)?');
+    expect(h.now(cards[0]!)).not.toContain('Approved');
+    const answers = await Promise.all([
+      h.submit(views[0]!, 'UANALYST', 'Travel to the London office, confirmed by her manager'),
+      h.submit(views[1]!, 'UADMIN', 'expected'),
     ]);
-    expect(clicks.map((c) => c.body)).toEqual(['', '']);
+    expect(answers.map((a) => [a.status, a.body])).toEqual([
+      [200, ''],
+      [200, ''],
+    ]);
     await until(() => cards.every((c) => h.now(c).includes('Approved')), 'approved cards');
-    await until(() => clicks.some((c) => h.answersTo(c.responseUrl).length > 0), 'already answer');
     const [winner] = (await h.auditOf(cards[0]!.alertId, 2))
       .filter((r) => r.outcome === 'approved')
       .map((r) => String(r.user_id));
     const loser = winner === 'UANALYST' ? 'UADMIN' : 'UANALYST';
+    const reason = winner === 'UANALYST' ? 'Travel to the London office, confirmed by her manager' : 'expected';
     for (const card of cards) {
-      expect(h.now(card)).toContain(`*Approved* by <@${winner}> at `);
+      expect(h.now(card)).toMatch(
+        new RegExp(`\\*Approved\\* by <@${winner}> at \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC: ${reason}`),
+      );
       expect(h.now(card)).toMatch(/mark it normal/);
-      expect(h.actionIds(card)).toEqual(['open_in_cii', 'lookup_ip']);
+      expect(h.actionIds(card)).toEqual(['open_in_cii', 'alert_reopen', 'lookup_ip']);
     }
-    const late = clicks[winner === 'UANALYST' ? 1 : 0]!;
-    expect(h.answersTo(late.responseUrl)).toHaveLength(1);
-    expect(h.answersTo(late.responseUrl)[0]).toMatch(
-      new RegExp(`Already approved by <@${winner}> at \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC`),
-    );
+    const loserCard = cards[winner === 'UANALYST' ? 1 : 0]!;
+    await until(() => h.ephemeralsTo(loser, loserCard.channel).length === 1, 'already answer');
+    expect(h.ephemeralsTo(loser, loserCard.channel)[0]).toContain(`Already approved by <@${winner}>`);
     expect(
       h
         .auditRows(cards[0]!.alertId)
-        .map((r) => [r.user_id, r.outcome])
+        .map((r) => [r.user_id, r.outcome, r.reason])
         .sort(),
     ).toEqual(
       [
-        [loser, 'already_approved'],
-        [winner, 'approved'],
+        [
+          loser,
+          'already_approved',
+          winner === 'UANALYST' ? 'expected' : 'Travel to the London office, confirmed by her manager',
+        ],
+        [winner, 'approved', reason],
       ].sort(),
     );
   });
 
-  test('ten concurrent Block clicks make one call per provider, nine hear "already", every copy shows the outcome; Unblock reverses it', async () => {
+  test('Reopen takes an approval back to open with Approve and Block, on every copy, then Block acts', async () => {
+    const login = 'ryan.patel@example.com';
+    const cards = (await h.deliver([login]))[login]!;
+    await h.submit(await h.openModal(cards[0]!, 'alert_approve', 'UANALYST'), 'UANALYST');
+    await until(() => cards.every((c) => h.now(c).includes('*Approved* by <@UANALYST>')), 'approved');
+    const reopen = await h.click(cards[1]!, 'alert_reopen', 'UADMIN');
+    expect(reopen.body).toBe('');
+    await until(() => cards.every((c) => h.now(c).includes('*Reopened* by <@UADMIN>')), 'reopened');
+    for (const card of cards)
+      expect(h.actionIds(card)).toEqual(['open_in_cii', 'alert_approve', 'alert_block', 'lookup_ip']);
+    await h.block(cards[0]!, 'UANALYST');
+    await until(() => cards.every((c) => h.now(c).includes('*Blocked* by <@UANALYST>')), 'blocked after reopen');
+    expect(stack.idp!.duo.users.get(accountId(login, 'DUO'))?.status).toBe('disabled');
+    expect((await h.auditOf(cards[0]!.alertId, 3)).map((r) => [r.user_id, r.action, r.outcome])).toEqual([
+      ['UANALYST', 'approve', 'approved'],
+      ['UADMIN', 'reopen', 'reopened'],
+      ['UANALYST', 'block', 'blocked'],
+    ]);
+  });
+
+  test('ten Block modals submitted at once make one call per provider, nine hear "already", every copy shows the outcome; Unblock reverses it and Block is offered again', async () => {
     const login = 'james.whitaker@example.com';
     const cards = (await h.deliver([login]))[login]!;
     const [duoId, oktaId, entraId] = [accountId(login, 'DUO'), accountId(login, 'OKTA'), accountId(login, 'AZURE_AD')];
-    const clicks = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => h.click(cards[i % 2]!, 'alert_block', i % 3 === 0 ? 'UADMIN' : 'UANALYST')),
-    );
-    expect(clicks.every((c) => c.status === 200)).toBe(true);
+    const users = Array.from({ length: 10 }, (_, i) => (i % 3 === 0 ? 'UADMIN' : 'UANALYST'));
+    const views = [];
+    for (const [i, user] of users.entries()) views.push(await h.openModal(cards[i % 2]!, 'alert_block', user));
+    // The previews acted on nothing.
+    expect(stack.idp!.requests.filter((r) => [duoId, oktaId, entraId].some((id) => r.path.includes(id)))).toEqual([]);
+    expect(h.now(cards[0]!)).not.toContain('Blocked');
+    const answers = await Promise.all(views.map((v, i) => h.submit(v, users[i]!, i === 0 ? 'first' : undefined)));
+    expect(answers.every((a) => a.status === 200 && a.body === '')).toBe(true);
     await until(() => cards.every((c) => h.now(c).includes('*Blocked* by')), 'blocked cards');
-    await until(() => clicks.filter((c) => h.answersTo(c.responseUrl).length > 0).length === 9, 'nine answers');
-    expect(
-      clicks.flatMap((c) => h.answersTo(c.responseUrl)).every((a) => /Already (being )?blocked by <@U\w+>/.test(a)),
-    ).toBe(true);
+    const ephemerals = () => stack.slack.callsTo('chat.postEphemeral').map((c) => JSON.stringify(c.args));
+    await until(() => ephemerals().filter((e) => e.includes(login) || /Already/.test(e)).length >= 9, 'nine answers');
+    expect(ephemerals().filter((e) => /Already (being )?blocked by <@U\w+>/.test(e))).toHaveLength(9);
 
     expect(idpCalls('DUO', duoId, 'POST')).toHaveLength(1);
     expect(idpCalls('OKTA', `${oktaId}/lifecycle/suspend`, 'POST')).toHaveLength(1);
@@ -262,13 +369,30 @@ describe('analyst responses end to end', () => {
     expect(stack.idp!.entra.users.get(entraId)?.accountEnabled).toBe(true);
     for (const card of cards) {
       expect(h.now(card)).toContain('Unblocked in Duo, Okta and Entra ID');
-      expect(h.actionIds(card)).toEqual(['open_in_cii', 'lookup_ip']);
+      expect(h.actionIds(card)).toEqual(['open_in_cii', 'alert_block', 'lookup_ip']);
       expect(await h.repliesOf(card, 2)).toHaveLength(2);
     }
     expect((await h.auditOf(cards[0]!.alertId, 11)).at(-1)).toMatchObject({
       user_id: 'UANALYST',
       action: 'unblock',
       outcome: 'unblocked',
+    });
+
+    // Block after Unblock: the preview again, then every account is blocked once more.
+    const again = await h.block(cards[0]!, 'UADMIN', 'signed in from Moscow again');
+    expect(h.modalText(again.view)).toContain('status set to disabled');
+    await until(() => cards.every((c) => h.now(c).includes('*Blocked* by <@UADMIN>')), 'blocked again');
+    expect(idpCalls('DUO', duoId, 'POST')).toHaveLength(3);
+    expect(stack.idp!.okta.users.get(oktaId)?.status).toBe('SUSPENDED');
+    for (const card of cards) {
+      expect(h.now(card)).toContain('Blocked in Duo, Okta and Entra ID\\nReason: signed in from Moscow again');
+      expect(h.actionIds(card)).toEqual(['open_in_cii', 'alert_unblock', 'lookup_ip']);
+    }
+    expect((await h.auditOf(cards[0]!.alertId, 12)).at(-1)).toMatchObject({
+      user_id: 'UADMIN',
+      action: 'block',
+      outcome: 'blocked',
+      reason: 'signed in from Moscow again',
     });
   });
 
@@ -277,11 +401,11 @@ describe('analyst responses end to end', () => {
     const cards = (await h.deliver([login]))[login]!;
     const [duoId, oktaId, entraId] = [accountId(login, 'DUO'), accountId(login, 'OKTA'), accountId(login, 'AZURE_AD')];
     stack.idp!.fail('OKTA', { status: 403, path: `${oktaId}/lifecycle/suspend` });
-    await h.click(cards[0]!, 'alert_block', 'UANALYST');
-    await until(() => cards.every((c) => h.now(c).includes('Block failed')), 'failed cards');
+    await h.block(cards[0]!, 'UANALYST');
+    await until(() => cards.every((c) => h.now(c).includes('Partially blocked')), 'partial cards');
     for (const card of cards) {
       expect(h.now(card)).toContain('Blocked in Duo and Entra ID; Okta failed: Okta refused the request');
-      expect(h.actionIds(card)).toEqual(['open_in_cii', 'alert_retry', 'lookup_ip']);
+      expect(h.actionIds(card)).toEqual(['open_in_cii', 'alert_retry', 'alert_unblock', 'lookup_ip']);
       expect((await h.repliesOf(card, 1))[0]).toContain('❌ Okta refused the request');
     }
     expect(await h.auditOf(cards[0]!.alertId, 1)).toMatchObject([{ outcome: 'block_failed' }]);
@@ -309,6 +433,7 @@ describe('analyst responses end to end', () => {
     const cards = (await h.deliver([login]))[login]!;
     const requestsBefore = stack.idp!.requests.length;
     stack.cii.inject({ status: 503, times: Infinity });
+    const opened = stack.slack.callsTo('views.open').length;
     let click;
     try {
       click = await h.click(cards[0]!, 'alert_block', 'UANALYST');
@@ -318,9 +443,10 @@ describe('analyst responses end to end', () => {
     }
     expect(h.answersTo(click.responseUrl)[0]).toContain('CII is unreachable or too slow right now');
     expect(h.actionIds(cards[0]!)).toContain('alert_block');
+    expect(stack.slack.callsTo('views.open')).toHaveLength(opened);
     expect(stack.idp!.requests).toHaveLength(requestsBefore);
 
-    await h.click(cards[0]!, 'alert_block', 'UANALYST');
+    await h.block(cards[0]!, 'UANALYST');
     await until(() => cards.every((c) => h.now(c).includes('*Blocked* by')), 'blocked on the second click');
     expect(stack.idp!.duo.users.get(accountId(login, 'DUO'))?.status).toBe('disabled');
     expect((await h.auditOf(cards[0]!.alertId, 2)).map((r) => [r.action, r.outcome])).toEqual([
@@ -335,7 +461,7 @@ describe('analyst responses end to end', () => {
     );
     const cards = (await h.deliver(logins))[logins[0]!]!;
     expect(cards.every((c) => typeof c.call.args.thread_ts === 'string')).toBe(true);
-    await h.click(cards[0]!, 'alert_block', 'UANALYST');
+    await h.block(cards[0]!, 'UANALYST');
     await until(() => cards.every((c) => h.now(c).includes('*Blocked* by')), 'blocked thread cards');
     const updates = stack.slack
       .callsTo('chat.update')
@@ -360,7 +486,12 @@ describe('analyst responses end to end', () => {
       JSON.parse((await stack.driver.command('audit', { userId: 'UADMIN', channelId: 'C0SOC' })).body),
     );
     expect(overall).toContain('james.whitaker@example.com');
-    expect(overall).toContain('<@UOLIVIA> (olivia) *approve* → refused self');
+    const olivia = JSON.stringify(
+      JSON.parse(
+        (await stack.driver.command('audit olivia.bennett@example.com', { userId: 'UADMIN', channelId: 'C0SOC' })).body,
+      ),
+    );
+    expect(olivia).toContain('<@UOLIVIA> (olivia) *approve* → refused self');
     const refusedClick = JSON.stringify(
       JSON.parse(
         (await stack.driver.command('audit tom.harris@example.com', { userId: 'UADMIN', channelId: 'C0SOC' })).body,
@@ -372,6 +503,153 @@ describe('analyst responses end to end', () => {
     );
     expect(refused).toContain('Only CII responders can read the audit');
     expect(refused).not.toContain('james.whitaker');
+  });
+
+  test('a partial block offers Unblock of what succeeded, which reverses only that', async () => {
+    const login = 'david.levy@example.com';
+    const cards = (await h.deliver([login]))[login]!;
+    const [duoId, entraId] = [accountId(login, 'DUO'), accountId(login, 'AZURE_AD')];
+    stack.idp!.fail('AZURE_AD', { status: 403, path: entraId });
+    await h.block(cards[0]!, 'UANALYST', 'phished');
+    await until(() => cards.every((c) => h.now(c).includes('Partially blocked')), 'partial cards');
+    for (const card of cards) {
+      expect(h.now(card)).toContain('Blocked in Duo; Entra ID failed:');
+      expect(h.now(card)).toContain('Reason: phished');
+      expect(h.actionIds(card)).toEqual(['open_in_cii', 'alert_retry', 'alert_unblock', 'lookup_ip']);
+    }
+    expect(stack.idp!.duo.users.get(duoId)?.status).toBe('disabled');
+    await h.click(cards[1]!, 'alert_unblock', 'UADMIN');
+    await until(() => cards.every((c) => h.now(c).includes('*Unblocked* by <@UADMIN>')), 'unblocked');
+    expect(stack.idp!.duo.users.get(duoId)?.status).toBe('active');
+    expect(idpCalls('AZURE_AD', entraId, 'PATCH')).toHaveLength(1);
+    for (const card of cards) {
+      expect(h.now(card)).toContain('Unblocked in Duo');
+      // The card's account list still names Entra ID; the decision line does not.
+      expect(h.now(card)).not.toContain('Unblocked in Duo and Entra ID');
+      expect(h.actionIds(card)).toEqual(['open_in_cii', 'alert_block', 'lookup_ip']);
+    }
+    expect((await h.auditOf(cards[0]!.alertId, 2)).map((r) => [r.action, r.outcome, r.reason])).toEqual([
+      ['block', 'block_failed', 'phished'],
+      ['unblock', 'unblocked', null],
+    ]);
+  });
+
+  test('the Block preview names exactly the accounts of each user, what Block does there, and what it leaves alone', async () => {
+    const logins = ['mia.johansson', 'mateo.rossi', 'lucas.silva', 'marcus.chen'].map((l) => `${l}@example.com`);
+    const cards: Record<string, Card> = {};
+    for (const login of logins) cards[login] = (await h.deliver([login]))[login]![0]!;
+    const requestsBefore = stack.idp!.requests.length;
+    const preview = async (login: string) => h.modalText(await h.openModal(cards[login]!, 'alert_block', 'UANALYST'));
+    const mia = await preview(logins[0]!);
+    expect(mia).toContain('*Duo* `mia.johansson');
+    expect(mia).toContain('status set to disabled');
+    expect(mia).toContain('*Entra ID*');
+    expect(mia).toContain('account disabled, sign-in sessions revoked');
+    expect(mia).toContain('• Okta: no account there');
+    expect(mia).not.toContain('suspended, sessions');
+    const mateo = await preview(logins[1]!);
+    expect(mateo).toContain('suspended, sessions and OAuth tokens cleared');
+    expect(mateo).toContain('• Duo: no account there');
+    const lucas = await preview(logins[2]!);
+    expect(lucas).toContain('• Entra ID: no account there');
+    expect(lucas).toContain('status set to disabled');
+    const marcus = await preview(logins[3]!);
+    expect(marcus).toContain('⚠️ *Privileged groups:*');
+    expect(marcus).not.toContain('no account there');
+    // Closing the modal does nothing: no provider was called, every card still offers Block.
+    expect(stack.idp!.requests).toHaveLength(requestsBefore);
+    for (const login of logins) expect(h.actionIds(cards[login]!)).toContain('alert_block');
+
+    // A service account: the preview warns that blocking it may stop what uses it.
+    const service = 'hrms.serviceuser';
+    const view = await h.openModal((await h.deliver([service]))[service]![0]!, 'alert_block', 'UANALYST');
+    expect(h.modalText(view)).toContain('• *Okta* `hrms.serviceuser` (✅ Active now)');
+    expect(h.modalText(view)).toContain('⚠️ *Service account*, not one person’s account');
+  });
+
+  test('Approve all open on a summary approves every open user of the finding with the reason, and leaves decided ones alone', async () => {
+    const logins = [
+      'sofia.martinez',
+      'aisha.khan',
+      'benjamin.clarke',
+      'isabella.nguyen',
+      'samuel.adeyemi',
+      'nora.haddad',
+    ].map((l) => `${l}@example.com`);
+    const byLogin = await h.deliver(logins);
+    const summaries = stack.slack
+      .callsTo('chat.postMessage')
+      .filter((c) => (c.args.metadata as { event_type?: string } | undefined)?.event_type === 'cii_alert_summary')
+      .filter((c) => JSON.stringify(c.args.blocks).includes('Sofia'));
+    expect(summaries).toHaveLength(CHANNELS.length);
+    const summary = summaries[0]!;
+    const summaryCard: Card = {
+      channel: (summary.response as { channel: string }).channel,
+      ts: (summary.response as { ts: string }).ts,
+      alertId: '',
+      call: summary,
+    };
+    // One user is blocked first: Approve all leaves that decision alone.
+    const blockedCard = byLogin[logins[0]!]![0]!;
+    await h.block(blockedCard, 'UANALYST');
+    await until(() => h.now(blockedCard).includes('*Blocked* by'), 'one blocked');
+
+    const refused = await h.click(summaryCard, 'alert_approve_all', 'UVIEWER');
+    await until(() => h.answersTo(refused.responseUrl).length === 1, 'refusal');
+    expect(h.answersTo(refused.responseUrl)[0]).toContain('Only CII responders');
+
+    const view = await h.openModal(summaryCard, 'alert_approve_all', 'UADMIN');
+    expect(h.modalText(view)).toContain('Approve the *5 open alerts* of');
+    await h.submit(view, 'UADMIN', 'Known VPN egress change');
+    const others = logins.slice(1).flatMap((l) => byLogin[l]!);
+    await until(() => others.every((c) => h.now(c).includes('*Approved* by <@UADMIN>')), 'all approved');
+    for (const card of others) {
+      expect(h.now(card)).toContain('Known VPN egress change');
+      expect(h.actionIds(card)).toEqual(['open_in_cii', 'alert_reopen', 'lookup_ip']);
+    }
+    expect(h.now(blockedCard)).toContain('*Blocked* by <@UANALYST>');
+    await until(() => h.ephemeralsTo('UADMIN', summaryCard.channel).some((e) => e.includes('Approved 5')), 'answer');
+    expect(h.ephemeralsTo('UADMIN', summaryCard.channel).find((e) => e.includes('Approved 5'))).toContain(
+      'Approved 5 open alerts; 1 already decided',
+    );
+    const rows = h.auditRows(others[0]!.alertId);
+    expect(rows.at(-1)).toMatchObject({
+      user_id: 'UADMIN',
+      action: 'approve',
+      outcome: 'approved',
+      detail: 'Approve all open',
+      reason: 'Known VPN egress change',
+    });
+  });
+});
+
+describe('analyst responses with Okta not configured in the app', () => {
+  let stack: Stack;
+  const h = helpers(() => stack);
+
+  beforeAll(async () => {
+    stack = await startStack({
+      idp: { autoCreateUsers: true },
+      env: { CII_RESPONDERS: 'UANALYST', OKTA_ORG_URL: undefined, OKTA_API_TOKEN: undefined },
+      app: { delivery: fastDelivery, cii: fastCii },
+    });
+    await registerAppWebhook(stack, ['no-mfa']);
+    for (const channelId of CHANNELS) await stack.driver.command('subscribe no-mfa', { userId: 'UANALYST', channelId });
+  });
+  afterAll(() => stack.stop());
+
+  test('the preview says the Okta account is not touched because Okta is not configured, and Block leaves it alone', async () => {
+    const login = 'oscar.lindqvist@example.com';
+    const [card] = (await h.deliver([login]))[login]!;
+    const view = await h.openModal(card!, 'alert_block', 'UANALYST');
+    expect(h.modalText(view)).toContain(
+      `• Okta: provider not configured in this app (account \`${accountId(login, 'OKTA')}\`)`,
+    );
+    expect(h.modalText(view)).toContain('*Duo*');
+    await h.submit(view, 'UANALYST');
+    await until(() => h.now(card!).includes('*Blocked* by <@UANALYST>'), 'blocked');
+    expect(h.now(card!)).toContain('Blocked in Duo');
+    expect(stack.idp!.requestsTo('OKTA')).toEqual([]);
   });
 });
 

@@ -79,12 +79,17 @@ describe('metrics after a scripted run', () => {
     // The same lookup twice: CII once, then the cache.
     for (let i = 0; i < 2; i++)
       await stack.driver.command('user priya.raman@example.com', { userId: 'UANALYST', channelId: CHANNEL });
-    // Approve one card, Block the other (every provider the user has an account at).
-    const click = (card: RecordedCall, actionId: string) =>
-      stack.driver.click({ message: card, actionId, userId: 'UADMIN', channelId: CHANNEL });
+    // Approve one card, Block the other (every provider the user has an account at), each through its modal.
+    const decide = async (card: RecordedCall, actionId: string, method: 'views.open' | 'views.update') => {
+      const before = stack.slack.callsTo(method).length;
+      await stack.driver.click({ message: card, actionId, userId: 'UADMIN', channelId: CHANNEL });
+      const shown = (await stack.slack.waitForCalls(method, before + 1)).at(-1)!;
+      await stack.driver.submitView({ userId: 'UADMIN', view: shown, values: {} });
+    };
     const [first, second] = cards();
-    await click(first!, 'alert_approve');
-    await click(second!, 'alert_block');
+    await decide(first!, 'alert_approve', 'views.open');
+    // Block's modal opens loading; the preview replaces it (views.update) before it can be submitted.
+    await decide(second!, 'alert_block', 'views.update');
     // The Block finishes after its click is answered: read the metrics until it is counted.
     const deadline = Date.now() + 10_000;
     do {

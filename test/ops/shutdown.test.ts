@@ -65,8 +65,8 @@ describe('graceful shutdown', () => {
     expect(res.status).toBe(202);
     await until(() => cards(slack).length === 1, 'the card');
 
-    // The Block reads the user from CII first: slow CII keeps it under way when SIGTERM arrives.
-    cii.setLatency(1_500);
+    // Block opens its preview modal; submitting it blocks, reading the user from CII first: slow CII keeps the
+    // block under way when SIGTERM arrives.
     const clicked = await driver.click({
       message: cards(slack)[0]!,
       actionId: 'alert_block',
@@ -74,6 +74,9 @@ describe('graceful shutdown', () => {
       channelId: 'C0SECALERT',
     });
     expect(clicked.status).toBe(200);
+    const [preview] = await slack.waitForCalls('views.update', 1);
+    cii.setLatency(1_500);
+    expect((await driver.submitView({ userId: 'UADMIN', view: preview!, values: {} })).status).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(idp.requests).toEqual([]);
     app.process.kill('SIGTERM');

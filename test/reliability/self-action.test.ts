@@ -105,7 +105,16 @@ describe('self-action through another login', () => {
   });
 
   test('another responder may still act on those alerts', async () => {
-    await clickAs('UADMIN', 'obennett', 'alert_approve');
+    const opened = stack.slack.callsTo('views.open').length;
+    await stack.driver.click({
+      message: cardOf('obennett')!,
+      actionId: 'alert_approve',
+      userId: 'UADMIN',
+      channelId: CHANNEL,
+    });
+    // Approve asks for its confirmation in a modal: submitting it approves.
+    const modal = (await stack.slack.waitForCalls('views.open', opened + 1)).at(-1)!;
+    await stack.driver.submitView({ userId: 'UADMIN', view: modal, values: {} });
     await until(
       () => stack.slack.callsTo('chat.update').some((c) => JSON.stringify(c.args.blocks).includes('Approved')),
       'the card shows the approval',

@@ -486,6 +486,32 @@ export function runStoreContract(
         expect((await store.listStuckAlerts(T0 + 50)).map((a) => a.id)).toEqual([stuck]);
       });
 
+      it('records the reason of a move and clears it on a move that gives none (reopen, then block)', async () => {
+        const id = await newAlert();
+        const approved = await store.transitionAlert(id, {
+          from: ['open'],
+          to: 'approved',
+          actor: 'U1',
+          at: T0 + 1,
+          reason: 'travel booked with the help desk',
+        });
+        expect(approved.alert).toMatchObject({ state: 'approved', decisionReason: 'travel booked with the help desk' });
+        const reopened = await store.transitionAlert(id, { from: ['approved'], to: 'open', actor: 'U2', at: T0 + 2 });
+        expect(reopened.alert).toMatchObject({ state: 'open', decidedBy: 'U2', version: 3 });
+        expect(reopened.alert?.decisionReason).toBeUndefined();
+        expect(await store.getAlert(id)).toEqual(reopened.alert);
+      });
+
+      it('lists the alerts of one finding, oldest first, and none of another', async () => {
+        const { alertsCreated } = await store.recordFinding(record('e-f1', 'f1', ['a@x.com', 'b@x.com']));
+        await store.recordFinding(record('e-f2', 'f2', ['c@x.com']));
+        expect((await store.listFindingAlerts('f1')).map((a) => a.login).sort()).toEqual(['a@x.com', 'b@x.com']);
+        expect((await store.listFindingAlerts('f1')).map((a) => a.id).sort()).toEqual(
+          alertsCreated.map((a) => a.id).sort(),
+        );
+        expect(await store.listFindingAlerts('nope')).toEqual([]);
+      });
+
       it('reports a missing alert as not moved', async () => {
         expect(
           await store.transitionAlert(randomUUID(), { from: ['open'], to: 'approved', actor: 'U1', at: T0 }),
@@ -610,12 +636,13 @@ export function runStoreContract(
             detail: undefined,
           }),
         );
-        await store.recordAudit(entry({ at: T0 + 2, action: 'unblock', outcome: 'unblocked' }));
+        await store.recordAudit(entry({ at: T0 + 2, action: 'unblock', outcome: 'unblocked', reason: 'false alarm' }));
         await store.recordAudit({ at: T0 + 3, userId: 'U9', action: 'retry', outcome: 'not_found' });
         const all = await store.listAudit({ limit: 10 });
         expect(all.map((e) => e.at)).toEqual([T0 + 3, T0 + 2, T0 + 1, T0]);
         expect(all[3]).toEqual({ ...entry(), id: all[3]!.id });
         expect(all[0]).toMatchObject({ userId: 'U9', userName: undefined, login: undefined, detail: undefined });
+        expect(all[1]?.reason).toBe('false alarm');
         expect((await store.listAudit({ login: 'ann@x.COM', limit: 10 })).map((e) => e.outcome)).toEqual([
           'unblocked',
           'blocked',

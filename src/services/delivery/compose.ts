@@ -21,6 +21,8 @@ export interface SummaryView {
   title: string;
   severity: Severity;
   severityLabel: string;
+  /** What "Approve all open" on the summary acts on. */
+  findingId: string;
   published: string;
   description: string[];
   recommendedActions: string[];
@@ -66,6 +68,7 @@ type SummaryName = { displayName?: string; referenceUrl?: string } | undefined;
 /** The summary card's view of a finding in one channel. */
 export function summaryView(summary: FindingSummary, found: readonly SummaryName[] = []): SummaryView {
   return {
+    findingId: summary.findingId,
     checkId: summary.checkId,
     title: summary.title,
     severity: summary.severity,

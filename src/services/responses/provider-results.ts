@@ -19,12 +19,22 @@ export function toOutcome(r: NewAlertActionResult): ProviderOutcome {
   };
 }
 
-/** The latest result of `action` for each provider account, in the order the accounts were first acted on. */
+/**
+ * The latest result of each provider account whose latest result is of `action`, in the order the accounts were
+ * first acted on: after Block, Unblock and Block again, the card shows the second block only.
+ */
 export function currentResults(actions: readonly NewAlertActionResult[], action: ResponseAction): ProviderOutcome[] {
-  const latest = new Map<string, ProviderOutcome>();
+  const latest = new Map<string, NewAlertActionResult>();
   // Map.set keeps a key's first position: the accounts stay in the order they were first acted on.
-  for (const a of actions) if (a.action === action) latest.set(targetKey(a), toOutcome(a));
-  return [...latest.values()];
+  for (const a of actions) latest.set(targetKey(a), a);
+  return [...latest.values()].filter((a) => a.action === action).map(toOutcome);
+}
+
+/** The accounts blocked now: those whose latest successful result is a block. */
+export function blockedAccounts(actions: readonly NewAlertActionResult[]): ProviderOutcome[] {
+  const lastDone = new Map<string, NewAlertActionResult>();
+  for (const a of actions) if (a.ok) lastDone.set(targetKey(a), a);
+  return [...lastDone.values()].filter((a) => a.action === 'block').map(toOutcome);
 }
 
 /** One line for the audit log: what each provider did, never a credential (clients keep those out of errors). */

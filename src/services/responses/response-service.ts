@@ -2,7 +2,7 @@ import type { CiiClient } from '../../cii/client.ts';
 import type { EndUser } from '../../cii/schemas.ts';
 import { CiiError } from '../../cii/errors.ts';
 import type { IdentityProviders } from '../../idp/registry.ts';
-import { isIdentityProviderName, type ProviderActionResult } from '../../idp/types.ts';
+import { BLOCK_EFFECTS, isIdentityProviderName, type ProviderActionResult } from '../../idp/types.ts';
 import type { Logger } from '../../logger.ts';
 import type {
   AlertActionResult,
@@ -16,11 +16,23 @@ import type {
   TransitionResult,
 } from '../../store/types.ts';
 import { identitiesOf, isSameIdentity } from './self-check.ts';
-import { currentResults, providerLabel, summarizeResults, targetKey, toOutcome } from './provider-results.ts';
-import type { Actor, AlertCards, RefusalReason, ResponseOutcome, ResponseService } from './types.ts';
+import { blockedAccounts, providerLabel, summarizeResults, targetKey, toOutcome } from './provider-results.ts';
+import type {
+  Actor,
+  AlertCards,
+  BlockPreview,
+  DecisionOptions,
+  DecisionVerb,
+  RefusalReason,
+  ResponseOutcome,
+  ResponseService,
+} from './types.ts';
 
 export interface ResponseServiceDeps {
-  store: Pick<AlertStore, 'getAlert' | 'transitionAlert' | 'listAlertActions' | 'listStuckAlerts'> &
+  store: Pick<
+    AlertStore,
+    'getAlert' | 'transitionAlert' | 'listAlertActions' | 'listStuckAlerts' | 'listFindingAlerts'
+  > &
     Pick<AuditStore, 'recordAudit'> &
     Pick<OutboxStore, 'postedCopiesOf'>;
   cii: Pick<CiiClient, 'getEndUser'>;
@@ -39,7 +51,29 @@ export interface ResponseServiceDeps {
 const INTERRUPTED =
   'Interrupted: the app stopped while acting, so what the providers did is not confirmed. Retry redoes it (every step is safe to repeat).';
 
-type Verb = 'approve' | 'block' | 'retry' | 'unblock';
+type Verb = DecisionVerb;
+
+/** The states each decision starts from; any other state answers "already". */
+const FROM: Record<Verb, AlertState[]> = {
+  approve: ['open'],
+  block: ['open', 'unblocked'],
+  reopen: ['approved'],
+  retry: ['failed'],
+  // `failed`: a partial block (Unblock reverses what succeeded) or a failed unblock (Unblock finishes it).
+  unblock: ['blocked', 'failed'],
+};
+
+/** The audit detail of the approvals Approve all open makes. */
+const APPROVE_ALL = 'Approve all open';
+
+/** CII user types that are not one person's own account: Block may stop a system or a team. */
+const PERSON_TYPES = new Set(['INTERNAL', 'EXTERNAL', 'MISSING', 'UNCLASSIFIED', 'INCONSISTENT']);
+
+/** A reason as stored: trimmed, at most 500 characters, absent when empty. */
+function reasonOf(options: DecisionOptions | undefined): { reason?: string } {
+  const reason = options?.reason?.trim().slice(0, 500);
+  return reason ? { reason } : {};
+}
 
 interface Target {
   provider: string;
@@ -55,15 +89,16 @@ export function createResponseService(deps: ResponseServiceDeps): ResponseServic
   const now = () => (deps.clock ?? Date).now();
 
   /** Runs `work` for an authorized responder who is not the alert's user; audits whatever comes of the click. */
-  async function respond(
+  async function respond<T extends { kind: string }>(
     verb: Verb,
     alertId: string,
     actor: Actor,
-    work: (alert: StoredAlert, user: EndUser | undefined) => Promise<ResponseOutcome>,
+    work: (alert: StoredAlert, user: EndUser | undefined) => Promise<T | ResponseOutcome>,
+    reason: { reason?: string } = {},
     authorize: (verb: Verb, alert: StoredAlert, actor: Actor) => Promise<Checked> = check,
-  ): Promise<ResponseOutcome> {
+  ): Promise<T | ResponseOutcome> {
     let alert: StoredAlert | undefined;
-    let outcome: ResponseOutcome;
+    let outcome: T | ResponseOutcome;
     try {
       alert = await store.getAlert(alertId);
       if (!alert) outcome = { kind: 'not_found' };
@@ -75,21 +110,28 @@ export function createResponseService(deps: ResponseServiceDeps): ResponseServic
       await audit(verb, actor, alertId, alert, { outcome: 'error', detail: 'internal error (see the app log)' });
       throw err;
     }
-    await audit(verb, actor, alertId, alert, auditOutcome(outcome));
+    const what = auditOutcome(outcome as ResponseOutcome);
+    if (what) await audit(verb, actor, alertId, alert, { ...what, ...reason });
     return outcome;
   }
 
-  /**
-   * Refuses a click from anyone who is not a responder, or who is the alert's user under any login or address CII
-   * knows for them. Otherwise gives CII's user (undefined when CII has none), which Block reuses.
-   */
-  async function check(verb: Verb, alert: StoredAlert, actor: Actor): Promise<Checked> {
-    const refuse = (reason: RefusalReason, detail?: string) => ({
-      refused: { kind: 'refused', reason, ...(detail ? { detail } : {}) } as const,
-    });
-    // A click names its alert; it counts only from a message the app posted as that alert's card.
-    const copies = await store.postedCopiesOf(alert.id);
-    if (!copies.some((c) => c.channelId === actor.channelId && c.ts === actor.messageTs)) return refuse('not_a_card');
+  /** The check before a modal: already decided, or allowed (then nothing is audited yet). */
+  async function allowed(verb: Verb, alert: StoredAlert): Promise<ResponseOutcome> {
+    if (!FROM[verb].includes(alert.state)) return already(alert);
+    if (verb === 'unblock' && alert.state === 'failed') {
+      if (blockedAccounts(await store.listAlertActions(alert.id)).length === 0) return already(alert);
+    }
+    return { kind: 'allowed', alert };
+  }
+
+  const refuse = (reason: RefusalReason, detail?: string) => ({
+    refused: { kind: 'refused', reason, ...(detail ? { detail } : {}) } as const,
+  });
+
+  /** Refuses anyone who is not a responder, or whose Slack email cannot be read (the self check needs it). */
+  async function actorCheck(
+    actor: Actor,
+  ): Promise<{ refused: ResponseOutcome & { kind: 'refused' } } | { email: string }> {
     if (!(await deps.isResponder(actor.userId))) return refuse('not_responder');
     let email: string | undefined;
     try {
@@ -99,6 +141,28 @@ export function createResponseService(deps: ResponseServiceDeps): ResponseServic
       return refuse('unverified');
     }
     if (email === undefined || email.trim() === '') return refuse('unverified');
+    return { email };
+  }
+
+  /**
+   * Refuses a click from anyone who is not a responder, or who is the alert's user under any login or address CII
+   * knows for them. Otherwise gives CII's user (undefined when CII has none), which Block and its preview reuse.
+   */
+  async function check(
+    verb: Verb,
+    alert: StoredAlert,
+    actor: Actor,
+    fromCard = true,
+  ): Promise<{ refused: ResponseOutcome } | { user: EndUser | undefined }> {
+    // A click names its alert; it counts only from a message the app posted as that alert's card (Approve all
+    // open comes from the finding's summary card instead).
+    if (fromCard) {
+      const copies = await store.postedCopiesOf(alert.id);
+      if (!copies.some((c) => c.channelId === actor.channelId && c.ts === actor.messageTs)) return refuse('not_a_card');
+    }
+    const who = await actorCheck(actor);
+    if ('refused' in who) return who;
+    const { email } = who;
     if (isSameIdentity(email, identitiesOf(alert.login, undefined))) return refuse('self');
     // The alert names one login; CII knows the user's other logins and addresses, any of which may be the clicker's.
     let user: EndUser | undefined;
@@ -133,7 +197,7 @@ export function createResponseService(deps: ResponseServiceDeps): ResponseServic
     actor: Actor,
     alertId: string,
     alert: StoredAlert | undefined,
-    what: { outcome: string; detail?: string },
+    what: { outcome: string; detail?: string; reason?: string },
   ) {
     try {
       await store.recordAudit({
@@ -161,8 +225,14 @@ export function createResponseService(deps: ResponseServiceDeps): ResponseServic
   const already = (alert: StoredAlert | undefined): ResponseOutcome =>
     alert ? { kind: 'already', alert } : { kind: 'not_found' };
 
-  async function move(alert: StoredAlert, from: AlertState[], to: AlertState, actor: Actor, action?: ResponseAction) {
-    return store.transitionAlert(alert.id, { from, to, actor: actor.userId, at: now(), ...(action ? { action } : {}) });
+  async function move(
+    alert: StoredAlert,
+    from: AlertState[],
+    to: AlertState,
+    actor: Actor,
+    extra: { action?: ResponseAction; reason?: string } = {},
+  ) {
+    return store.transitionAlert(alert.id, { from, to, actor: actor.userId, at: now(), ...extra });
   }
 
   /** Starts provider work: the CAS into `in_progress`, then every card loses its buttons (no results shown). */
@@ -170,9 +240,9 @@ export function createResponseService(deps: ResponseServiceDeps): ResponseServic
     alert: StoredAlert,
     from: AlertState[],
     actor: Actor,
-    action?: ResponseAction,
+    extra: { action?: ResponseAction; reason?: string } = {},
   ): Promise<TransitionResult> {
-    const started = await move(alert, from, 'in_progress', actor, action);
+    const started = await move(alert, from, 'in_progress', actor, extra);
     if (started.moved) await cards.show(started.alert, []);
     return started;
   }
@@ -249,6 +319,7 @@ export function createResponseService(deps: ResponseServiceDeps): ResponseServic
       at,
       action,
       ...(done.error ? { error: done.error } : {}),
+      ...(alert.decisionReason ? { reason: alert.decisionReason } : {}),
       results: done.results,
     });
     if (!finished.moved) {
@@ -301,61 +372,202 @@ export function createResponseService(deps: ResponseServiceDeps): ResponseServic
         error: `CII lists no account of this user in ${configured}`,
       });
     }
-    const blocked = new Set(
-      currentResults(previous, 'block')
-        .filter((r) => r.ok)
-        .map(targetKey),
-    );
+    const blocked = new Set(blockedAccounts(previous).map(targetKey));
     const results = await Promise.all(
       targets.filter((t) => !blocked.has(targetKey(t))).map((t) => act(alert.id, t, 'block', actor)),
     );
     return finish(alert, 'block', actor, previous, { results, complete: results.every((r) => r.ok) });
   }
 
-  /** Reverses each block that succeeded, except the reversals a previous attempt already did. */
+  /** Reverses each block that succeeded and is not reversed yet (a previous attempt may have done some). */
   async function performUnblock(
     alert: StoredAlert,
     actor: Actor,
     previous: AlertActionResult[],
   ): Promise<ResponseOutcome> {
-    const unblocked = new Set(
-      currentResults(previous, 'unblock')
-        .filter((r) => r.ok)
-        .map(targetKey),
-    );
-    const targets = currentResults(previous, 'block').filter((r) => r.ok && !unblocked.has(targetKey(r)));
+    const targets = blockedAccounts(previous);
     const results = await Promise.all(targets.map((t) => act(alert.id, t, 'unblock', actor)));
     return finish(alert, 'unblock', actor, previous, { results, complete: results.every((r) => r.ok) });
   }
 
-  async function approveOpen(alert: StoredAlert, actor: Actor): Promise<ResponseOutcome> {
-    const approved = await move(alert, ['open'], 'approved', actor);
+  /** The accounts CII lists for the user, split into those Block acts on and those it leaves alone. */
+  async function preview(alert: StoredAlert, known: EndUser | undefined): Promise<BlockPreview> {
+    const base = { login: alert.login, ...(alert.displayName ? { displayName: alert.displayName } : {}) };
+    let user;
+    try {
+      // The self check read the user moments ago; asked again only when CII said it has none.
+      user = known ?? (await cii.getEndUser(alert.login));
+    } catch (err) {
+      logger.warn('could not read the user from CII for the Block preview', { alertId: alert.id, err });
+      return { ...base, targets: [], untouched: [], groupNames: [], error: ciiFailure(err, alert.login) };
+    }
+    const accounts = user.providerEndUserDetails;
+    const targets: BlockPreview['targets'] = [];
+    const untouched: BlockPreview['untouched'] = [];
+    for (const account of accounts) {
+      const configured = isIdentityProviderName(account.provider) && providers[account.provider] !== undefined;
+      if (!configured) {
+        untouched.push({
+          label: providerLabel(account.provider),
+          why: 'not_configured',
+          providerUserId: account.userId,
+        });
+        continue;
+      }
+      targets.push({
+        provider: account.provider,
+        label: providerLabel(account.provider),
+        providerUserId: account.userId,
+        login: account.login,
+        status: account.status,
+        effect: isIdentityProviderName(account.provider) ? BLOCK_EFFECTS[account.provider] : '',
+      });
+    }
+    for (const client of Object.values(providers)) {
+      if (!accounts.some((a) => a.provider === client.provider))
+        untouched.push({ label: client.label, why: 'no_account' });
+    }
+    const type = user.endUserDetails.userTypeClassification ?? undefined;
+    const name = user.endUserDetails.displayName ?? alert.displayName;
+    return {
+      ...base,
+      ...(name ? { displayName: name } : {}),
+      targets,
+      untouched,
+      groupNames: user.endUserDetails.groupNames ?? [],
+      ...(type && !PERSON_TYPES.has(type) ? { nonPersonType: type } : {}),
+    };
+  }
+
+  /** The alerts of a finding for Approve all open, or why not (a refusal is audited against its first alert). */
+  async function findingFor(
+    findingId: string,
+    actor: Actor,
+  ): Promise<StoredAlert[] | { kind: 'not_found' } | { kind: 'refused'; reason: RefusalReason }> {
+    const alerts = await store.listFindingAlerts(findingId);
+    const first = alerts[0];
+    if (!first) return { kind: 'not_found' };
+    // The responder check is the same for every alert; the self check is made per alert.
+    const who = await actorCheck(actor);
+    if (!('refused' in who)) return alerts;
+    await audit('approve', actor, first.id, first, {
+      outcome: auditOutcome(who.refused)!.outcome,
+      detail: APPROVE_ALL,
+    });
+    return who.refused;
+  }
+
+  const approveOne = async (alert: StoredAlert, actor: Actor, reason: { reason?: string }) => {
+    const approved = await move(alert, ['open'], 'approved', actor, reason);
+    if (approved.moved) await cards.show(approved.alert, []);
+    return approved;
+  };
+
+  async function approveOpen(alert: StoredAlert, actor: Actor, reason: { reason?: string }): Promise<ResponseOutcome> {
+    const approved = await approveOne(alert, actor, reason);
     if (!approved.moved) return already(approved.alert);
-    await cards.show(approved.alert, []);
     return { kind: 'approved', alert: approved.alert };
   }
 
-  async function blockOpen(alert: StoredAlert, actor: Actor, user: EndUser | undefined): Promise<ResponseOutcome> {
-    const started = await start(alert, ['open'], actor, 'block');
+  async function blockOpen(
+    alert: StoredAlert,
+    actor: Actor,
+    user: EndUser | undefined,
+    reason: { reason?: string },
+    from: AlertState[] = FROM.block,
+  ): Promise<ResponseOutcome> {
+    const started = await start(alert, from, actor, { action: 'block', ...reason });
     if (!started.moved) return already(started.alert);
-    // An open alert has no results: they are only recorded when an action leaves `in_progress`.
-    return performBlock(started.alert, actor, [], user);
+    // Results are only recorded when an action leaves `in_progress`: an alert never decided has none.
+    const previous = alert.state === 'open' && alert.version === 1 ? [] : await store.listAlertActions(alert.id);
+    return performBlock(started.alert, actor, previous, user);
   }
 
   return {
-    approve: (alertId, actor) => respond('approve', alertId, actor, (alert) => approveOpen(alert, actor)),
+    check: (verb, alertId, actor) => respond(verb, alertId, actor, (alert) => allowed(verb, alert)),
 
-    block: (alertId, actor) => respond('block', alertId, actor, (alert, user) => blockOpen(alert, actor, user)),
+    previewBlock: (alertId, actor) =>
+      respond('block', alertId, actor, async (alert, user) => {
+        const check = await allowed('block', alert);
+        if (check.kind !== 'allowed') return check;
+        return { kind: 'preview' as const, alert, preview: await preview(alert, user) };
+      }) as ReturnType<ResponseService['previewBlock']>,
+
+    approve: (alertId, actor, options) =>
+      respond('approve', alertId, actor, (alert) => approveOpen(alert, actor, reasonOf(options)), reasonOf(options)),
 
     blockOnUserReport: (alertId, reporter) =>
-      respond('block', alertId, reporter, (alert, user) => blockOpen(alert, reporter, user), onUserReport),
+      respond(
+        'block',
+        alertId,
+        reporter,
+        (alert, user) => blockOpen(alert, reporter, user, {}, ['open']),
+        {},
+        onUserReport,
+      ),
 
     approveOnUserReport: (alertId, reporter) =>
-      respond('approve', alertId, reporter, (alert) => approveOpen(alert, reporter), onUserReport),
+      respond('approve', alertId, reporter, (alert) => approveOpen(alert, reporter, {}), {}, onUserReport),
+
+    async checkApproveAll(findingId, actor) {
+      const alerts = await findingFor(findingId, actor);
+      if (!Array.isArray(alerts)) return alerts;
+      return { kind: 'open', title: alerts[0]!.title, open: alerts.filter((a) => a.state === 'open').length };
+    },
+
+    async approveAllOpen(findingId, actor, options) {
+      const reason = reasonOf(options);
+      const alerts = await findingFor(findingId, actor);
+      if (!Array.isArray(alerts)) return alerts;
+      const approved: StoredAlert[] = [];
+      let own = 0;
+      let decided = 0;
+      for (const alert of alerts) {
+        if (alert.state !== 'open') {
+          decided += 1;
+          continue;
+        }
+        // The same self check as one Approve: any login or address CII knows for the user (one CII read each).
+        const checked = await check('approve', alert, actor, false);
+        if ('refused' in checked) {
+          own += 1;
+          const refused = auditOutcome(checked.refused)!;
+          await audit('approve', actor, alert.id, alert, { outcome: refused.outcome, detail: APPROVE_ALL });
+          continue;
+        }
+        const moved = await approveOne(alert, actor, reason);
+        if (!moved.moved) {
+          decided += 1;
+          continue;
+        }
+        approved.push(moved.alert);
+        await audit('approve', actor, alert.id, alert, { outcome: 'approved', detail: APPROVE_ALL, ...reason });
+      }
+      return { kind: 'approved_all', approved, own, decided };
+    },
+
+    reopen: (alertId, actor) =>
+      respond('reopen', alertId, actor, async (alert) => {
+        const reopened = await move(alert, FROM.reopen, 'open', actor);
+        if (!reopened.moved) return already(reopened.alert);
+        await cards.show(reopened.alert, []);
+        return { kind: 'reopened', alert: reopened.alert };
+      }),
+
+    block: (alertId, actor, options) =>
+      respond(
+        'block',
+        alertId,
+        actor,
+        (alert, user) => blockOpen(alert, actor, user, reasonOf(options)),
+        reasonOf(options),
+      ),
 
     unblock: (alertId, actor) =>
       respond('unblock', alertId, actor, async (alert) => {
-        const started = await start(alert, ['blocked'], actor, 'unblock');
+        const check = await allowed('unblock', alert);
+        if (check.kind !== 'allowed') return check;
+        const started = await start(alert, FROM.unblock, actor, { action: 'unblock' });
         if (!started.moved) return already(started.alert);
         return performUnblock(started.alert, actor, await store.listAlertActions(alert.id));
       }),
@@ -371,6 +583,7 @@ export function createResponseService(deps: ResponseServiceDeps): ResponseServic
           actor: alert.decidedBy ?? 'system',
           at: now(),
           ...(alert.decisionAction ? { action: alert.decisionAction } : {}),
+          ...(alert.decisionReason ? { reason: alert.decisionReason } : {}),
           error: INTERRUPTED,
         });
         if (!moved.moved) continue;
@@ -386,7 +599,9 @@ export function createResponseService(deps: ResponseServiceDeps): ResponseServic
 
     retry: (alertId, actor) =>
       respond('retry', alertId, actor, async (alert, user) => {
-        const started = await start(alert, ['failed'], actor);
+        const started = await start(alert, FROM.retry, actor, {
+          ...(alert.decisionReason ? { reason: alert.decisionReason } : {}),
+        });
         if (!started.moved) return already(started.alert);
         const previous = await store.listAlertActions(alert.id);
         if (started.alert.decisionAction === 'unblock') return performUnblock(started.alert, actor, previous);
@@ -409,9 +624,16 @@ function ciiFailure(err: unknown, login: string): string {
   }
 }
 
-/** The audit outcome and detail of a click. */
-function auditOutcome(outcome: ResponseOutcome): { outcome: string; detail?: string } {
+/** The audit outcome and detail of a click; undefined for a check that let a modal open (its submission is audited). */
+function auditOutcome(
+  outcome: ResponseOutcome | { kind: 'preview' },
+): { outcome: string; detail?: string } | undefined {
   switch (outcome.kind) {
+    case 'allowed':
+    case 'preview':
+      return undefined;
+    case 'reopened':
+      return { outcome: 'reopened' };
     case 'not_found':
       return { outcome: 'not_found' };
     case 'refused':

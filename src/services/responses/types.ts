@@ -41,13 +41,68 @@ export type RefusalReason =
 
 export type ResponseOutcome =
   | { kind: 'not_found' }
+  /** The check before a modal: this responder may take this decision on the alert as it is now. */
+  | { kind: 'allowed'; alert: StoredAlert }
   /** `detail`: why the check could not be made, for people (`identity_unchecked`). */
   | { kind: 'refused'; reason: RefusalReason; detail?: string }
   /** Someone else's move came first: the alert as it is now. */
   | { kind: 'already'; alert: StoredAlert }
-  | { kind: 'approved'; alert: StoredAlert }
+  | { kind: 'approved' | 'reopened'; alert: StoredAlert }
   | { kind: 'blocked' | 'unblocked'; alert: StoredAlert; results: ProviderOutcome[] }
   | { kind: 'failed'; alert: StoredAlert; action: ResponseAction; error?: string; results: ProviderOutcome[] };
+
+/** One provider account Block will act on. */
+export interface BlockTarget {
+  provider: string;
+  label: string;
+  providerUserId: string;
+  /** The account's login at the provider, and its status there as CII last saw it. */
+  login: string;
+  status: string;
+  /** What Block does there, e.g. "account disabled, sign-in sessions revoked". */
+  effect: string;
+}
+
+/** A configured provider, or an account CII lists, that Block leaves alone. */
+export interface UntouchedAccount {
+  label: string;
+  why: 'no_account' | 'not_configured';
+  providerUserId?: string;
+}
+
+/** What Block would do for an alert's user, shown before anything happens. */
+export interface BlockPreview {
+  login: string;
+  displayName?: string;
+  targets: BlockTarget[];
+  untouched: UntouchedAccount[];
+  groupNames: string[];
+  /** CII's user type (`SERVICE_ACCOUNT`, `SHARED_MAILBOX`, …) when it is not a person's own account. */
+  nonPersonType?: string;
+  /** CII could not be read: nothing is known of the accounts yet (Block reads them again when submitted). */
+  error?: string;
+}
+
+export type PreviewOutcome =
+  Exclude<ResponseOutcome, { kind: 'allowed' }> | { kind: 'preview'; alert: StoredAlert; preview: BlockPreview };
+
+/** What Approve all open did for the open alerts of one finding. */
+export type ApproveAllOutcome =
+  | { kind: 'refused'; reason: RefusalReason }
+  | { kind: 'not_found' }
+  | {
+      kind: 'approved_all';
+      approved: StoredAlert[];
+      /** Left open: alerts about the clicker's own account (or that CII could not confirm are not). */
+      own: number;
+      /** Already decided (or decided by someone else meanwhile). */
+      decided: number;
+    };
+
+/** What the responder wrote when deciding. */
+export interface DecisionOptions {
+  reason?: string;
+}
 
 /** What a finished block or unblock did, for the reply under each card. */
 export interface ResponseReport {
@@ -74,9 +129,29 @@ export interface AlertCards {
   refresh(alertId: string): Promise<void>;
 }
 
+export type DecisionVerb = 'approve' | 'block' | 'reopen' | 'retry' | 'unblock';
+
 export interface ResponseService {
-  approve(alertId: string, actor: Actor): Promise<ResponseOutcome>;
-  block(alertId: string, actor: Actor): Promise<ResponseOutcome>;
+  /**
+   * Whether this actor may take this decision on the alert as it is now (refusals are audited), without acting:
+   * asked before a modal opens, so nobody fills one in to be refused.
+   */
+  check(verb: DecisionVerb, alertId: string, actor: Actor): Promise<ResponseOutcome>;
+  /** What Block would do (accounts acted on and how, accounts left alone and why), after the same check. */
+  previewBlock(alertId: string, actor: Actor): Promise<PreviewOutcome>;
+  approve(alertId: string, actor: Actor, options?: DecisionOptions): Promise<ResponseOutcome>;
+  /** Whether the actor may approve the finding's open alerts, and how many are open (asked before the modal). */
+  checkApproveAll(
+    findingId: string,
+    actor: Actor,
+  ): Promise<
+    { kind: 'refused'; reason: RefusalReason } | { kind: 'not_found' } | { kind: 'open'; title: string; open: number }
+  >;
+  /** Approves every open alert of a finding, except those about the actor's own account. */
+  approveAllOpen(findingId: string, actor: Actor, options?: DecisionOptions): Promise<ApproveAllOutcome>;
+  /** Takes an approved alert back to open, with Approve and Block offered again. */
+  reopen(alertId: string, actor: Actor): Promise<ResponseOutcome>;
+  block(alertId: string, actor: Actor, options?: DecisionOptions): Promise<ResponseOutcome>;
   /**
    * Block or Approve on the alert's user's own answer to "was this you?" (CII_VERIFY_ON_DENY=block,
    * CII_VERIFY_ON_CONFIRM=approve): the same exactly-once moves, card updates and audit as a responder's click,
@@ -86,7 +161,7 @@ export interface ResponseService {
   approveOnUserReport(alertId: string, reporter: Actor): Promise<ResponseOutcome>;
   /** Redoes only what failed in the last block or unblock. */
   retry(alertId: string, actor: Actor): Promise<ResponseOutcome>;
-  /** Reverses each provider action of the block that succeeded. */
+  /** Reverses each provider action of the block that succeeded (of a partial block too). */
   unblock(alertId: string, actor: Actor): Promise<ResponseOutcome>;
   /**
    * Fails the alerts left `in_progress` for longer than any action takes (the process acting on them died),

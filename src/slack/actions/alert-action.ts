@@ -1,12 +1,37 @@
-import type { App, BlockButtonAction } from '@slack/bolt';
+import type { App, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { Logger } from '../../logger.ts';
 import type { Actor, ResponseOutcome, ResponseService } from '../../services/responses/types.ts';
 import { errorMessage } from '../views/error-message.ts';
+import type { SlackMessage } from '../views/limits.ts';
 import { outcomeAnswer, type AnswerContext } from './alert-answers.ts';
 
 export interface AlertActionDeps extends AnswerContext {
   responses: ResponseService;
   logger: Logger;
+}
+
+/** Who clicked, where, from a block_actions payload. */
+export function clickActor(body: SlackActionMiddlewareArgs<BlockButtonAction>['body']): Actor {
+  return {
+    userId: body.user.id,
+    userName: body.user.username ?? body.user.name,
+    teamId: body.team?.id ?? body.user.team_id,
+    channelId: body.channel?.id,
+    messageTs: body.container?.message_ts ?? body.message?.ts,
+  };
+}
+
+/** The answer to the clicker alone, through the click's response_url; a failure to answer is only logged. */
+export function answerClicker(
+  respond: (message: object) => Promise<unknown>,
+  message: SlackMessage,
+  logger: Logger,
+  actionId: string,
+): Promise<void> {
+  return respond({ response_type: 'ephemeral', replace_original: false, ...message }).then(
+    () => undefined,
+    (err: unknown) => logger.warn('could not answer an alert button through response_url', { actionId, err }),
+  );
 }
 
 /**
@@ -21,13 +46,7 @@ export function registerAlertButton(
 ): void {
   app.action<BlockButtonAction>(actionId, async ({ ack, body, action, respond }) => {
     await ack();
-    const actor: Actor = {
-      userId: body.user.id,
-      userName: body.user.username ?? body.user.name,
-      teamId: body.team?.id ?? body.user.team_id,
-      channelId: body.channel?.id,
-      messageTs: body.container?.message_ts ?? body.message?.ts,
-    };
+    const actor = clickActor(body);
     let answer;
     try {
       answer = outcomeAnswer(await run(action.value ?? '', actor), deps);
@@ -35,9 +54,6 @@ export function registerAlertButton(
       deps.logger.error(`${actionId} failed`, { alertId: action.value, userId: actor.userId, err });
       answer = errorMessage({ kind: 'internal' });
     }
-    if (!answer) return;
-    await respond({ response_type: 'ephemeral', replace_original: false, ...answer }).catch((err: unknown) => {
-      deps.logger.warn('could not answer an alert button through response_url', { actionId, err });
-    });
+    if (answer) await answerClicker(respond, answer, deps.logger, actionId);
   });
 }

@@ -26,7 +26,9 @@ export function outcomeAnswer(outcome: ResponseOutcome, context: AnswerContext):
     }
     case 'refused':
       return refusal(outcome.reason, outcome.detail, context);
+    case 'allowed':
     case 'approved':
+    case 'reopened':
     case 'blocked':
     case 'unblocked':
     case 'failed':

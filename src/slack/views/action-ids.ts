@@ -4,7 +4,10 @@ export const ACTION_IDS = {
   openInCii: 'open_in_cii',
   shareCard: 'share_card',
   alertApprove: 'alert_approve',
+  /** On a summary card: approves every open alert of the finding (after a modal). */
+  alertApproveAll: 'alert_approve_all',
   alertBlock: 'alert_block',
+  alertReopen: 'alert_reopen',
   alertRetry: 'alert_retry',
   alertUnblock: 'alert_unblock',
   /** On a subscribe answer: post the matching alerts of the last days this channel missed. */
@@ -16,3 +19,13 @@ export const ACTION_IDS = {
   /** "Look up <ip>" on an alert card: answers like `/cii ip`, to the clicker alone; the value is the address. */
   lookupIp: 'lookup_ip',
 } as const;
+
+/** The `callback_id`s of the app's modals; their submissions are routed by these. */
+export const VIEW_IDS = {
+  approve: 'alert_approve_modal',
+  approveAll: 'alert_approve_all_modal',
+  block: 'alert_block_modal',
+} as const;
+
+/** The `block_id`/`action_id` of the optional reason input in every decision modal. */
+export const REASON_INPUT = { blockId: 'reason', actionId: 'reason_text' } as const;

@@ -1,9 +1,10 @@
 import type { ActionsBlock, Button, KnownBlock } from '@slack/types';
 import type { FindingContext, Severity } from '../../alerts/finding.ts';
 import { ACTION_IDS } from './action-ids.ts';
+import { decisionButtons } from './alert-buttons.ts';
 import { decisionText, type DecisionView } from './alert-decision.ts';
 import { evidenceFields, lookupIpOf, type UserContextView } from './alert-evidence.ts';
-import { detailValue, explain, providerList, publishedText, type DetailView } from './alert-text.ts';
+import { detailValue, explain, publishedText, type DetailView } from './alert-text.ts';
 import { formatRelative, humanize, severityBadge, severityWord } from './format.ts';
 import {
   buildMessage,
@@ -17,7 +18,6 @@ import {
   mrkdwn,
   plainText,
   type SlackMessage,
-  truncate,
 } from './limits.ts';
 import { principalMention, safeUrl } from './links.ts';
 import { verificationBlock, type VerificationView } from './verify-state.ts';
@@ -94,62 +94,6 @@ const SHOWN_DETAILS = 6;
 const SHOWN_CONTEXT_ITEMS = 8;
 const MAX_DESCRIPTION = 2500;
 
-function confirmed(button: Button, dialog: { title: string; text: string; confirm: string; danger?: boolean }): Button {
-  return {
-    ...button,
-    confirm: {
-      title: plainText(dialog.title, LIMITS.confirmTitle),
-      text: plainText(dialog.text, LIMITS.confirmText),
-      confirm: plainText(dialog.confirm, LIMITS.confirmButton),
-      deny: plainText('Cancel', LIMITS.confirmButton),
-      ...(dialog.danger ? { style: 'danger' as const } : {}),
-    },
-  };
-}
-
-const whoOf = (alert: AlertView) => alert.displayName?.trim() || alert.login;
-
-// Each part of a dialog text is capped so the provider names always fit in the 300-char dialog.
-
-function blockButton(alert: AlertView, providers: string[]): Button {
-  const who = whoOf(alert);
-  return confirmed(
-    { type: 'button', action_id: ACTION_IDS.alertBlock, text: plainText('Block'), style: 'danger', value: alert.id },
-    {
-      title: `Block ${who}?`,
-      text: `This disables ${truncate(who, 60)} (${truncate(alert.login, 80)}) in ${truncate(providerList(providers), 120)}.`,
-      confirm: 'Block',
-      danger: true,
-    },
-  );
-}
-
-function unblockButton(alert: AlertView, providers: string[]): Button {
-  const who = whoOf(alert);
-  const where = providers.length > 0 ? ` in ${truncate(providerList(providers), 120)}` : '';
-  return confirmed(
-    { type: 'button', action_id: ACTION_IDS.alertUnblock, text: plainText('Unblock'), value: alert.id },
-    {
-      title: `Unblock ${who}?`,
-      text: `This lets ${truncate(who, 60)} (${truncate(alert.login, 80)}) sign in again${where}.`,
-      confirm: 'Unblock',
-    },
-  );
-}
-
-function retryButton(alert: AlertView, decision: Extract<DecisionView, { state: 'failed' }>): Button {
-  const failed = [...new Set(decision.results.filter((r) => !r.ok).map((r) => r.label))];
-  const what = failed.length > 0 ? `, only in ${truncate(providerList(failed), 150)}` : '';
-  return confirmed(
-    { type: 'button', action_id: ACTION_IDS.alertRetry, text: plainText('Retry'), style: 'primary', value: alert.id },
-    {
-      title: `Retry the ${decision.action}?`,
-      text: `This tries the ${decision.action} of ${truncate(alert.login, 80)} again${what}.`,
-      confirm: 'Retry',
-    },
-  );
-}
-
 function noRespondersNote(askWhom: readonly string[]): KnownBlock {
   const whom = askWhom.length > 0 ? askWhom.slice(0, 10).map(principalMention).join(', ') : 'a Slack admin';
   return {
@@ -160,7 +104,7 @@ function noRespondersNote(askWhom: readonly string[]): KnownBlock {
   };
 }
 
-/** What the card offers below its details: the buttons of an open alert, or the decision and what may follow it. */
+/** What the card offers below its details: the decision line, if any, and the buttons for what may follow. */
 function footerOf(input: AlertCardInput): KnownBlock[] {
   const { alert, actions, decision } = input;
   const buttons: Button[] = [];
@@ -170,18 +114,7 @@ function footerOf(input: AlertCardInput): KnownBlock[] {
   const lookupIp: Button[] = ip
     ? [{ type: 'button', action_id: ACTION_IDS.lookupIp, text: plainText(`Look up ${ip}`, 40), value: ip }]
     : [];
-  const actionsBlock = (): KnownBlock[] =>
-    buttons.length + lookupIp.length > 0
-      ? [{ type: 'actions', elements: [...buttons, ...lookupIp] } satisfies ActionsBlock]
-      : [];
   const note = input.noResponders ? [noRespondersNote(input.noResponders.askWhom)] : [];
-
-  if (decision) {
-    if (decision.state === 'failed') buttons.push(retryButton(alert, decision));
-    if (decision.state === 'blocked')
-      buttons.push(unblockButton(alert, [...new Set(decision.results.filter((r) => r.ok).map((r) => r.label))]));
-    return [{ type: 'section', text: mrkdwn(decisionText(decision)) }, ...actionsBlock(), ...note];
-  }
 
   const providers = 'providers' in actions.block ? actions.block.providers : [];
   const unavailable =
@@ -190,18 +123,11 @@ function footerOf(input: AlertCardInput): KnownBlock[] {
       : providers.length === 0
         ? 'no identity provider account to act on'
         : undefined;
-  if (actions.approve) {
-    buttons.push({
-      type: 'button',
-      action_id: ACTION_IDS.alertApprove,
-      text: plainText('Approve'),
-      style: 'primary',
-      value: alert.id,
-    });
-  }
-  if (!unavailable) buttons.push(blockButton(alert, providers));
-  const footer = actionsBlock();
-  if (unavailable)
+  buttons.push(...decisionButtons(alert, decision, { approve: actions.approve, block: !unavailable }), ...lookupIp);
+  const footer: KnownBlock[] = decision ? [{ type: 'section', text: mrkdwn(decisionText(decision)) }] : [];
+  if (buttons.length > 0) footer.push({ type: 'actions', elements: buttons } satisfies ActionsBlock);
+  const offersBlock = !decision || decision.state === 'reopened' || decision.state === 'unblocked';
+  if (unavailable && offersBlock)
     footer.push({ type: 'context', elements: [mrkdwn(`Block unavailable: ${clean(unavailable, 300)}`)] });
   return [...footer, ...note];
 }

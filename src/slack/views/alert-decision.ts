@@ -20,14 +20,17 @@ export interface ProviderResultView {
 /** An alert's decision, as the card shows it in place of (or beside) its buttons. */
 export type DecisionView =
   | { state: 'in_progress'; action: ResponseActionView; by: string; at: Date }
-  | { state: 'approved'; by: string; at: Date }
-  | { state: 'blocked' | 'unblocked'; by: string; at: Date; results: readonly ProviderResultView[] }
+  | { state: 'approved'; by: string; at: Date; reason?: string }
+  /** Open again after an approval was taken back: Approve and Block are offered again. */
+  | { state: 'reopened'; by: string; at: Date }
+  | { state: 'blocked' | 'unblocked'; by: string; at: Date; reason?: string; results: readonly ProviderResultView[] }
   | {
       state: 'failed';
       action: ResponseActionView;
       by: string;
       at: Date;
       error?: string;
+      reason?: string;
       results: readonly ProviderResultView[];
     };
 
@@ -47,25 +50,42 @@ export function resultsLine(action: ResponseActionView, results: readonly Provid
 
 const byAt = (by: string, at: Date) => `${userMention(by)} at ${formatUtc(at)}`;
 
+const reasonLine = (reason: string | undefined) => (reason ? `\nReason: ${clean(reason, 500)}` : '');
+
+/** A failed block or unblock that did succeed somewhere: the card then offers Unblock beside Retry. */
+export function isPartial(decision: DecisionView): boolean {
+  return decision.state === 'failed' && decision.results.some((r) => r.ok);
+}
+
 /** The decision line of a card, escaped mrkdwn. */
 export function decisionText(decision: DecisionView): string {
   switch (decision.state) {
     case 'in_progress':
       return `⏳ *${decision.action === 'block' ? 'Blocking' : 'Unblocking'}…* started by ${byAt(decision.by, decision.at)}`;
-    case 'approved':
-      return `✅ *Approved* by ${byAt(decision.by, decision.at)}. Triage the finding in CII (mark it normal) to close it there.`;
+    case 'approved': {
+      const why = decision.reason ? `: ${clean(decision.reason, 500)}` : '.';
+      return `✅ *Approved* by ${byAt(decision.by, decision.at)}${why}\nTriage the finding in CII (mark it normal) to close it there.`;
+    }
+    case 'reopened':
+      return `↩️ *Reopened* by ${byAt(decision.by, decision.at)}: open again.`;
     case 'blocked':
     case 'unblocked': {
       const action = decision.state === 'blocked' ? 'block' : 'unblock';
       const line = resultsLine(action, decision.results);
-      return `${action === 'block' ? '⛔' : '↩️'} *${PAST[action]}* by ${byAt(decision.by, decision.at)}${line ? `: ${line}` : ''}`;
+      return `${action === 'block' ? '⛔' : '↩️'} *${PAST[action]}* by ${byAt(decision.by, decision.at)}${line ? `: ${line}` : ''}${reasonLine(decision.reason)}`;
     }
     case 'failed': {
       const reasons = [
         decision.error ? clean(decision.error, 500) : '',
         resultsLine(decision.action, decision.results),
       ].filter(Boolean);
-      return `⚠️ *${NOUN[decision.action]} failed* (${byAt(decision.by, decision.at)}): ${reasons.join('; ') || 'unknown error'}\nRetry redoes only what failed.`;
+      const partial = isPartial(decision);
+      const headline = partial ? `Partially ${PAST[decision.action].toLowerCase()}` : `${NOUN[decision.action]} failed`;
+      const next =
+        partial && decision.action === 'block'
+          ? 'Retry redoes only what failed; Unblock reverses what succeeded.'
+          : 'Retry redoes only what failed.';
+      return `⚠️ *${headline}* (${byAt(decision.by, decision.at)}): ${reasons.join('; ') || 'unknown error'}${reasonLine(decision.reason)}\n${next}`;
     }
   }
 }
@@ -78,7 +98,11 @@ export function alreadyText(decision: DecisionView | { state: 'open' }): string 
     case 'in_progress':
       return `Already being ${decision.action === 'block' ? 'blocked' : 'unblocked'} by ${userMention(decision.by)} (started at ${formatUtc(decision.at)}).`;
     case 'failed':
-      return `The last ${decision.action} failed (${byAt(decision.by, decision.at)}): use Retry on the card.`;
+      return isPartial(decision)
+        ? `The last ${decision.action} only partly succeeded (${byAt(decision.by, decision.at)}): use Retry or Unblock on the card.`
+        : `The last ${decision.action} failed (${byAt(decision.by, decision.at)}): use Retry on the card.`;
+    case 'reopened':
+      return `This alert was reopened by ${byAt(decision.by, decision.at)}: it is open again.`;
     default:
       return `Already ${decision.state} by ${byAt(decision.by, decision.at)}.`;
   }

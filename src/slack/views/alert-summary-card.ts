@@ -2,6 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import type { Severity } from '../../alerts/finding.ts';
 import { explain, publishedText } from './alert-text.ts';
 import { severityBadge, severityWord } from './format.ts';
+import { ACTION_IDS } from './action-ids.ts';
 import { buildMessage, bulletsWithMore, clean, code, LIMITS, mrkdwn, plainText, type SlackMessage } from './limits.ts';
 import { mrkdwnLink } from './links.ts';
 
@@ -14,6 +15,8 @@ export interface SummaryUserView {
 }
 
 export interface AlertSummaryInput {
+  /** Carried by "Approve all open", the summary's only button. */
+  findingId: string;
   checkId: string;
   title: string;
   severity: Severity;
@@ -57,6 +60,21 @@ const MARK: Record<string, string> = {
   unblocked: '↩️',
 };
 
+/** For noisy, low-risk findings: approves every open alert of the finding at once (after a modal with a reason). */
+function approveAllActions(findingId: string): KnownBlock {
+  return {
+    type: 'actions',
+    elements: [
+      {
+        type: 'button',
+        action_id: ACTION_IDS.alertApproveAll,
+        text: plainText('Approve all open'),
+        value: findingId.slice(0, LIMITS.buttonValue),
+      },
+    ],
+  };
+}
+
 /** One card for a check failed by many users at once; each user's card goes in its thread. */
 export function alertSummaryCard(input: AlertSummaryInput): SlackMessage {
   const badge = severityBadge(input.severity, input.severityLabel);
@@ -80,6 +98,7 @@ export function alertSummaryCard(input: AlertSummaryInput): SlackMessage {
   }
   if (names) blocks.push({ type: 'section', text: mrkdwn(`*Users* (links open CII): ${names}`) });
   const footer: KnownBlock[] = [
+    approveAllActions(input.findingId),
     {
       type: 'context',
       elements: [

@@ -338,7 +338,6 @@ describe('response service', () => {
     okta.scripts.block.push({ ok: false, error: 'Okta refused', retryable: false, steps: [] });
     const service = createResponseService(deps);
     await service.block(alertId, ANALYST);
-    expect(await service.unblock(alertId, ANALYST)).toMatchObject({ kind: 'already', alert: { state: 'failed' } });
     await service.retry(alertId, ANALYST);
 
     duo.scripts.unblock.push({ ok: false, error: 'Duo is unavailable (HTTP 503)', retryable: true, steps: [] });
@@ -381,5 +380,162 @@ describe('response service', () => {
       kind: 'already',
       alert: { state: 'open' },
     });
+  });
+
+  it('unblocks what a partial block did, leaves what failed alone, and lets Block act again afterwards', async () => {
+    okta.scripts.block.push({ ok: false, error: 'Okta refused', retryable: false, steps: [] });
+    const service = createResponseService(deps);
+    expect(await service.block(alertId, ANALYST, { reason: '  login from Pyongyang  ' })).toMatchObject({
+      kind: 'failed',
+      alert: { state: 'failed', decisionReason: 'login from Pyongyang' },
+    });
+    expect(await service.unblock(alertId, OTHER)).toMatchObject({
+      kind: 'unblocked',
+      results: [{ label: 'Duo', ok: true }],
+    });
+    expect(okta.calls).toEqual([{ action: 'block', userId: '00u1' }]);
+    expect((await store.getAlert(alertId))?.decisionReason).toBeUndefined();
+
+    // Blocked again after the unblock: every account is acted on once more, Okta included.
+    expect(await service.block(alertId, ANALYST)).toMatchObject({ kind: 'blocked' });
+    expect(duo.calls.map((c) => c.action)).toEqual(['block', 'unblock', 'block']);
+    expect(okta.calls.map((c) => c.action)).toEqual(['block', 'block']);
+    expect(await service.unblock(alertId, OTHER)).toMatchObject({
+      kind: 'unblocked',
+      results: [
+        { label: 'Duo', ok: true },
+        { label: 'Okta', ok: true },
+      ],
+    });
+    expect((await audit()).map((a) => a[2])).toEqual(['block_failed', 'unblocked', 'blocked', 'unblocked']);
+    expect((await store.listAudit({ limit: 10 })).at(-1)?.reason).toBe('login from Pyongyang');
+  });
+
+  it('says "already" to an Unblock of a block that did nothing anywhere', async () => {
+    duo.scripts.block.push({ ok: false, error: 'Duo refused', retryable: false, steps: [] });
+    okta.scripts.block.push({ ok: false, error: 'Okta refused', retryable: false, steps: [] });
+    const service = createResponseService(deps);
+    await service.block(alertId, ANALYST);
+    expect(await service.unblock(alertId, OTHER)).toMatchObject({ kind: 'already', alert: { state: 'failed' } });
+    expect(duo.calls.filter((c) => c.action === 'unblock')).toEqual([]);
+  });
+
+  it('approves with a reason, reopens, and lets a second Approve or Block follow', async () => {
+    const service = createResponseService(deps);
+    expect(await service.approve(alertId, ANALYST, { reason: 'travel booked' })).toMatchObject({
+      kind: 'approved',
+      alert: { state: 'approved', decidedBy: 'UANALYST', decisionReason: 'travel booked' },
+    });
+    expect(await service.reopen(alertId, OTHER)).toMatchObject({
+      kind: 'reopened',
+      alert: { state: 'open', decidedBy: 'UOTHER' },
+    });
+    expect(await service.reopen(alertId, OTHER)).toMatchObject({ kind: 'already', alert: { state: 'open' } });
+    expect(await service.block(alertId, ANALYST)).toMatchObject({ kind: 'blocked' });
+    expect(await service.reopen(alertId, OTHER)).toMatchObject({ kind: 'already', alert: { state: 'blocked' } });
+    const entries = (await store.listAudit({ limit: 10 })).reverse();
+    expect(entries.map((e) => [e.action, e.outcome, e.reason])).toEqual([
+      ['approve', 'approved', 'travel booked'],
+      ['reopen', 'reopened', undefined],
+      ['reopen', 'already_open', undefined],
+      ['block', 'blocked', undefined],
+      ['reopen', 'already_blocked', undefined],
+    ]);
+  });
+
+  it('checks before a modal without acting or auditing, but audits a refusal', async () => {
+    const service = createResponseService(deps);
+    expect(await service.check('block', alertId, ANALYST)).toMatchObject({ kind: 'allowed' });
+    expect(await service.check('reopen', alertId, ANALYST)).toMatchObject({ kind: 'already' });
+    expect(await service.check('block', alertId, { ...ANALYST, userId: 'UVIEWER' })).toEqual({
+      kind: 'refused',
+      reason: 'not_responder',
+    });
+    expect(duo.calls).toEqual([]);
+    expect(await audit()).toEqual([
+      ['UANALYST', 'reopen', 'already_open'],
+      ['UVIEWER', 'block', 'refused_not_responder'],
+    ]);
+  });
+
+  it('previews Block: the accounts acted on and how, those left alone and why, privileged groups and non-person accounts', async () => {
+    ciiAnswers.push({
+      ...endUser([
+        { provider: 'DUO', userId: 'DU1' },
+        { provider: 'AZURE_AD', userId: 'e1' },
+      ]),
+      endUserDetails: {
+        id: 'u1',
+        displayName: 'Ann',
+        login: LOGIN,
+        status: 'ACTIVE',
+        referenceUrl: 'https://cii/u1',
+        groupNames: ['All Employees', 'Okta Super Admins'],
+        userTypeClassification: 'SERVICE_ACCOUNT',
+      },
+    });
+    const outcome = await createResponseService(deps).previewBlock(alertId, ANALYST);
+    expect(outcome).toMatchObject({
+      kind: 'preview',
+      preview: {
+        login: LOGIN,
+        displayName: 'Ann',
+        targets: [{ label: 'Duo', providerUserId: 'DU1', status: 'ACTIVE', effect: 'status set to disabled' }],
+        untouched: [
+          { label: 'Entra ID', why: 'not_configured', providerUserId: 'e1' },
+          { label: 'Okta', why: 'no_account' },
+        ],
+        groupNames: ['All Employees', 'Okta Super Admins'],
+        nonPersonType: 'SERVICE_ACCOUNT',
+      },
+    });
+    expect(duo.calls).toEqual([]);
+    expect(await audit()).toEqual([]);
+  });
+
+  it('refuses the preview when CII cannot say who the user is, says when CII has no such user, and refuses a non-responder before reading CII', async () => {
+    ciiAnswers.push(new CiiUnavailableError('down'));
+    expect(await createResponseService(deps).previewBlock(alertId, ANALYST)).toMatchObject({
+      kind: 'refused',
+      reason: 'identity_unchecked',
+      detail: 'CII is unreachable or too slow right now',
+    });
+    ciiAnswers.push(new CiiNotFoundError('gone'), new CiiNotFoundError('gone'));
+    expect(await createResponseService(deps).previewBlock(alertId, ANALYST)).toMatchObject({
+      kind: 'preview',
+      preview: { targets: [], error: `CII has no user ${LOGIN}` },
+    });
+    expect(await createResponseService(deps).previewBlock(alertId, { ...ANALYST, userId: 'UVIEWER' })).toEqual({
+      kind: 'refused',
+      reason: 'not_responder',
+    });
+    expect(ciiAnswers).toEqual([]);
+  });
+
+  it('approves every open alert of a finding at once, except the actor’s own and those already decided', async () => {
+    const { alertsCreated } = await store.recordFinding(
+      record('e2', 'f2', ['a@example.com', 'b@example.com', 'uanalyst@example.com', 'c@example.com']),
+    );
+    const [a, b, own, c] = alertsCreated.map((x) => x.id);
+    const service = createResponseService(deps);
+    await store.transitionAlert(c!, { from: ['open'], to: 'approved', actor: 'UOTHER', at: 1_000 });
+    expect(await service.checkApproveAll('f2', ANALYST)).toEqual({ kind: 'open', title: 'No MFA Configured', open: 3 });
+    const outcome = await service.approveAllOpen('f2', ANALYST, { reason: 'VPN change' });
+    expect(outcome).toMatchObject({ kind: 'approved_all', own: 1, decided: 1 });
+    expect(outcome.kind === 'approved_all' && outcome.approved.map((x) => x.id).sort()).toEqual([a, b].sort());
+    expect(await store.getAlert(a!)).toMatchObject({ state: 'approved', decisionReason: 'VPN change' });
+    expect((await store.getAlert(own!))?.state).toBe('open');
+    expect(await service.checkApproveAll('f2', { ...ANALYST, userId: 'UVIEWER' })).toEqual({
+      kind: 'refused',
+      reason: 'not_responder',
+    });
+    expect(await service.approveAllOpen('nope', ANALYST)).toEqual({ kind: 'not_found' });
+    const approvals = (await store.listAudit({ limit: 20 })).filter((e) => e.detail === 'Approve all open');
+    expect(approvals.map((e) => e.outcome).sort()).toEqual([
+      'approved',
+      'approved',
+      'refused_not_responder',
+      'refused_self',
+    ]);
   });
 });

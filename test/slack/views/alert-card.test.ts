@@ -94,25 +94,14 @@ describe('alertCard', () => {
     expect(block).toMatchObject({ action_id: 'alert_block', style: 'danger', value: 'al_01JD7' });
   });
 
-  it('asks for confirmation before Block, naming the providers it will act on', () => {
-    const block = buttons(render({ actions: { approve: true, block: { providers: ['DUO', 'OKTA', 'AZURE_AD'] } } }))[2];
-    expect(block?.confirm).toMatchObject({
-      title: { text: 'Block Jane Doe?' },
-      text: { text: 'This disables Jane Doe (jane.doe@example.com) in Duo, Okta and Entra ID.' },
-      confirm: { text: 'Block' },
-      deny: { text: 'Cancel' },
-    });
-  });
-
-  it('still names the providers in the confirm dialog for a very long user name', () => {
-    const long = 'n'.repeat(5000);
-    const block = buttons(
-      render({
-        alert: alert({ displayName: long, login: long }),
-        actions: { approve: true, block: { providers: ['DUO', 'AZURE_AD'] } },
-      }),
-    )[2];
-    expect((block?.confirm as { text: { text: string } }).text.text).toMatch(/in Duo and Entra ID\.$/);
+  it('opens modals for Approve and Block instead of a confirm that could name the wrong providers', () => {
+    const [, approve, block] = buttons(
+      render({ actions: { approve: true, block: { providers: ['DUO', 'OKTA', 'AZURE_AD'] } } }),
+    );
+    expect(approve).toMatchObject({ action_id: 'alert_approve', value: 'al_01JD7' });
+    expect(block).toMatchObject({ action_id: 'alert_block', style: 'danger', text: { text: 'Block' } });
+    expect(approve?.confirm).toBeUndefined();
+    expect(block?.confirm).toBeUndefined();
   });
 
   it('offers no Block button when blocking is unavailable, and says why', () => {
@@ -173,6 +162,7 @@ describe('alertCard', () => {
 describe('alertSummaryCard', () => {
   const summary = (users: SummaryUserView[]) =>
     alertSummaryCard({
+      findingId: 'f-travel-1',
       checkId: 'impossible-travel',
       title: 'Impossible Travel',
       severity: 'critical',
@@ -215,6 +205,12 @@ describe('alertSummaryCard', () => {
         { name: 'b', state: 'in_progress' },
       ]),
     ).toBe('2 users · 1 failed · 1 in progress · 0 open');
+  });
+
+  it('offers responders "Approve all open" for the finding, carrying only its id', () => {
+    expect(buttons(summary([open('Jane Doe')])).map((b) => [b.action_id, b.value])).toEqual([
+      ['alert_approve_all', 'f-travel-1'],
+    ]);
   });
 
   it('shows the first names then "+N more"', () => {
@@ -267,6 +263,7 @@ describe('alertCard with what newer CII payloads add', () => {
     expect(allText(message)).toContain('severity ranked with medium');
     expect(message.text).toMatch(/^CII alert \(urgent\): /);
     const summary = alertSummaryCard({
+      findingId: 'f1',
       checkId: 'no-mfa',
       title: 'No MFA Configured',
       severity: 'medium',

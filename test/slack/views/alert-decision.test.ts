@@ -46,12 +46,22 @@ const render = (input: Partial<AlertCardInput> = {}) =>
 const ids = (message: ReturnType<typeof render>) => buttons(message).map((b) => b.action_id);
 
 describe('alert card decisions', () => {
-  it('shows an approval with who and when, keeping only the link to triage it in CII', () => {
-    const message = render({ decision: { state: 'approved', by: 'UANA', at: AT } });
+  it('shows an approval with who, when and why, the link to triage it in CII, and Reopen behind a confirm', () => {
+    const message = render({ decision: { state: 'approved', by: 'UANA', at: AT, reason: 'travel <booked>' } });
     expect(allText(message)).toContain(
-      '✅ *Approved* by <@UANA> at 2026-11-24 16:05 UTC. Triage the finding in CII (mark it normal)',
+      '✅ *Approved* by <@UANA> at 2026-11-24 16:05 UTC: travel &lt;booked&gt;\nTriage the finding in CII (mark it normal)',
     );
-    expect(ids(message)).toEqual(['open_in_cii']);
+    expect(ids(message)).toEqual(['open_in_cii', 'alert_reopen']);
+    expect(buttons(message)[1]).toMatchObject({ value: 'al_1', confirm: { confirm: { text: 'Reopen' } } });
+    expect(allText(render({ decision: { state: 'approved', by: 'UANA', at: AT } }))).toContain(
+      'at 2026-11-24 16:05 UTC.\nTriage',
+    );
+  });
+
+  it('says who reopened an alert and offers Approve and Block again', () => {
+    const message = render({ decision: { state: 'reopened', by: 'UBOB', at: AT } });
+    expect(allText(message)).toContain('↩️ *Reopened* by <@UBOB> at 2026-11-24 16:05 UTC: open again.');
+    expect(ids(message)).toEqual(['open_in_cii', 'alert_approve', 'alert_block']);
   });
 
   it('replaces the buttons while a block runs', () => {
@@ -74,7 +84,7 @@ describe('alert card decisions', () => {
     expect(ids(message)).toEqual(['open_in_cii', 'alert_unblock']);
   });
 
-  it('says a partial failure plainly and keeps a Retry naming only what failed', () => {
+  it('says a partial block plainly, with Retry for what failed and Unblock for what succeeded', () => {
     const decision: DecisionView = {
       state: 'failed',
       action: 'block',
@@ -84,15 +94,22 @@ describe('alert card decisions', () => {
     };
     const message = render({ decision });
     expect(allText(message)).toContain(
-      '⚠️ *Block failed* (<@UANA> at 2026-11-24 16:05 UTC): Blocked in Duo; Okta failed: Okta is unavailable (HTTP 503)',
+      '⚠️ *Partially blocked* (<@UANA> at 2026-11-24 16:05 UTC): Blocked in Duo; Okta failed: Okta is unavailable (HTTP 503)',
     );
+    expect(allText(message)).toContain('Retry redoes only what failed; Unblock reverses what succeeded.');
     const retry = buttons(message).find((b) => b.action_id === 'alert_retry');
     expect(retry).toMatchObject({
       value: 'al_1',
       style: 'primary',
       confirm: { text: { text: 'This tries the block of jane.doe@example.com again, only in Okta.' } },
     });
-    expect(ids(message)).toEqual(['open_in_cii', 'alert_retry']);
+    expect(buttons(message).find((b) => b.action_id === 'alert_unblock')).toMatchObject({
+      confirm: { text: { text: 'This lets Jane Doe (jane.doe@example.com) sign in again in Duo.' } },
+    });
+    expect(ids(message)).toEqual(['open_in_cii', 'alert_retry', 'alert_unblock']);
+    const nothingDone = render({ decision: { ...decision, results: [bad('Okta', 'refused')] } });
+    expect(allText(nothingDone)).toContain('⚠️ *Block failed*');
+    expect(ids(nothingDone)).toEqual(['open_in_cii', 'alert_retry']);
   });
 
   it('shows a failure that happened before any provider answered', () => {
@@ -107,12 +124,19 @@ describe('alert card decisions', () => {
     });
   });
 
-  it('shows an unblock with no buttons left but the CII link', () => {
+  it('shows an unblock and offers Block again', () => {
     const message = render({
       decision: { state: 'unblocked', by: 'UADM', at: AT, results: [ok('Duo', ['Duo user set back to active'])] },
     });
     expect(allText(message)).toContain('↩️ *Unblocked* by <@UADM> at 2026-11-24 16:05 UTC: Unblocked in Duo');
-    expect(ids(message)).toEqual(['open_in_cii']);
+    expect(ids(message)).toEqual(['open_in_cii', 'alert_block']);
+  });
+
+  it('shows the reason given for a block', () => {
+    const message = render({
+      decision: { state: 'blocked', by: 'UANA', at: AT, reason: 'sign-in from Pyongyang', results: [ok('Duo')] },
+    });
+    expect(allText(message)).toContain('Blocked in Duo\nReason: sign-in from Pyongyang');
   });
 
   it('says whom to ask when no responders are configured, keeping the buttons for when there are', () => {

@@ -4,6 +4,12 @@ import { alertCard, type AlertCardInput } from '../../../src/slack/views/alert-c
 import { responseReport } from '../../../src/slack/views/alert-decision.ts';
 import { alertsList } from '../../../src/slack/views/alerts-list.ts';
 import { alertSummaryCard } from '../../../src/slack/views/alert-summary-card.ts';
+import {
+  approveAllModal,
+  approveModal,
+  blockLoadingModal,
+  blockPreviewModal,
+} from '../../../src/slack/views/decision-modals.ts';
 import { auditList } from '../../../src/slack/views/audit-list.ts';
 import { errorMessage } from '../../../src/slack/views/error-message.ts';
 import { helpMessage } from '../../../src/slack/views/help.ts';
@@ -59,6 +65,12 @@ function rendered(message: SlackMessage): string {
   return html.join('\n');
 }
 
+/** A modal's blocks, checked as a message's. */
+const modal = (view: { blocks: unknown[] }): SlackMessage => ({
+  text: '',
+  blocks: view.blocks as SlackMessage['blocks'],
+});
+
 const count = (html: string, tag: string) => html.split(tag).length - 1;
 
 const alert: AlertCardInput['alert'] = {
@@ -108,6 +120,52 @@ const VIEWS: Record<string, (text: (s: string) => string) => SlackMessage> = {
         t,
       ),
     ),
+  'approved alert card with a reason': (t) =>
+    alertCard(
+      rewrite(
+        {
+          alert,
+          now: NOW,
+          actions: { approve: true, block: { providers: ['Duo'] } },
+          decision: { state: 'approved', by: 'UANALYST', at: NOW, reason: 'travel booked' },
+        },
+        t,
+      ),
+    ),
+  'partially blocked alert card with a reason': (t) =>
+    alertCard(
+      rewrite(
+        {
+          alert,
+          now: NOW,
+          actions: { approve: true, block: { providers: ['Duo'] } },
+          decision: { state: 'failed', action: 'block', by: 'UANALYST', at: NOW, reason: 'phished', results },
+        },
+        t,
+      ),
+    ),
+  'Block preview modal': (t) =>
+    modal(
+      blockPreviewModal(
+        { alertId: 'a1' },
+        rewrite(
+          {
+            login: 'jane.doe@example.com',
+            displayName: 'Jane Doe',
+            targets: [{ label: 'Duo', providerUserId: 'DU1', login: 'jane', status: 'ACTIVE', effect: 'disabled' }],
+            untouched: [{ label: 'Okta', why: 'not_configured' as const, providerUserId: '00u1' }],
+            groupNames: ['Domain Admins'],
+            nonPersonType: 'SERVICE_ACCOUNT',
+            error: 'CII is down',
+          },
+          t,
+        ),
+      ),
+    ),
+  'Block loading modal': (t) => modal(blockLoadingModal({ alertId: 'a1', login: t('jane.doe@example.com') })),
+  'Approve modal': (t) =>
+    modal(approveModal({ alertId: 'a1', login: t('jane.doe@example.com'), displayName: t('Jane Doe') })),
+  'Approve all modal': (t) => modal(approveAllModal({ findingId: 'f1', title: t('No MFA'), open: 3 })),
   'response report': (t) =>
     responseReport(
       rewrite({ action: 'block', state: 'failed', by: 'UANALYST', at: NOW, error: 'went wrong', results }, t),
@@ -116,6 +174,7 @@ const VIEWS: Record<string, (text: (s: string) => string) => SlackMessage> = {
     alertSummaryCard(
       rewrite(
         {
+          findingId: 'f1',
           checkId: 'no-mfa',
           title: 'No MFA',
           severity: 'high',
