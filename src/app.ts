@@ -39,6 +39,7 @@ import { createStatisticsRefresh } from './services/statistics-refresh.ts';
 import { createInterruptedSweeper } from './services/responses/interrupted-sweeper.ts';
 import { createResponseService } from './services/responses/response-service.ts';
 import { createRetention } from './services/retention.ts';
+import { createStepUpGate } from './services/step-up/step-up-gate.ts';
 import { createSubscriptionService } from './services/subscriptions.ts';
 import { createVerificationRunner } from './services/verification/runner.ts';
 import { createVerificationService } from './services/verification/verification-service.ts';
@@ -283,27 +284,40 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
 
   const channels = createChannelPoster({ slack, logger: logger.child('slack') });
   const principals = createPrincipalResolver({ client: slackClient, logger: logger.child('slack') });
+  const emailOf = createUserEmails({ client: slackClient });
   const responseService = createResponseService({
     store,
     cii,
     providers: identityProviders,
     isResponder: responderCheck(principals, config.responders),
-    emailOf: createUserEmails({ client: slackClient }),
+    emailOf,
     cards,
     clock: { now: () => now().getTime() },
     logger: logger.child('responses'),
   });
   const responses = instrumentResponses(responseService, metrics);
   const accounting = createAlertAccounting({ store, worker, clock: { now: () => now().getTime() } });
+  const duoAuth = config.verify.duoAuth
+    ? createDuoAuthClient({ ...config.verify.duoAuth, logger: logger.child('idp') })
+    : undefined;
+  const stepUp =
+    config.stepUp === 'duo' && duoAuth
+      ? createStepUpGate({
+          push: duoAuth.push,
+          emailOf,
+          cii,
+          store,
+          clock: { now: () => now().getTime() },
+          logger: logger.child('step-up'),
+        })
+      : undefined;
   const verification = createVerificationService({
     store,
     cii,
     slack: createVerifyMessages({ slack, logger: logger.child('verification') }),
     cards,
     responses,
-    ...(config.verify.duoAuth
-      ? { duoPush: createDuoAuthClient({ ...config.verify.duoAuth, logger: logger.child('idp') }).push }
-      : {}),
+    ...(duoAuth ? { duoPush: (username: string) => duoAuth.push(username) } : {}),
     settings: config.verify,
     clock: { now: () => now().getTime() },
     logger: logger.child('verification'),
@@ -324,6 +338,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     audit: createAuditService({ store }),
     webhookTests: ingest,
     responses,
+    ...(stepUp ? { stepUp } : {}),
     channels,
     principals,
     admins: config.admins,

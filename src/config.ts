@@ -109,6 +109,10 @@ export const envSchema = z.object({
     (v) => (typeof v === 'string' ? blankToUndefined(v.toLowerCase()) : v),
     z.enum(['approve', 'none'], { error: 'must be approve or none' }).default('none'),
   ),
+  CII_STEP_UP: z.preprocess(
+    (v) => (typeof v === 'string' ? blankToUndefined(v.toLowerCase()) : v),
+    z.enum(['duo', 'off'], { error: 'must be duo or off' }).default('off'),
+  ),
   DUO_AUTH_API_URL: optionalUrl,
   DUO_AUTH_IKEY: optionalString,
   DUO_AUTH_SKEY: optionalString,
@@ -210,6 +214,13 @@ function crossFieldProblems(env: NodeJS.ProcessEnv): string[] {
         problems.push(`${key} is required to configure ${provider} (${given.join(', ')} given)`);
     }
   }
+  if ((env.CII_STEP_UP ?? '').trim().toLowerCase() === 'duo') {
+    const missing = PROVIDER_VARIABLES['the Duo Auth API']!.filter((k) => !set(k));
+    if (missing.length === 3)
+      problems.push(
+        'CII_STEP_UP=duo sends a Duo Push to the responder before Block, Unblock and Approve all open: it needs a Duo Auth API application (DUO_AUTH_API_URL, DUO_AUTH_IKEY, DUO_AUTH_SKEY)',
+      );
+  }
   return problems;
 }
 
@@ -255,6 +266,11 @@ export interface Config {
     /** A Duo Auth API application: a "Yes, it was me" counts only once a Duo Push to the user is approved. */
     duoAuth?: { apiUrl: string; ikey: string; skey: string };
   };
+  /**
+   * `duo`: a responder's Block, Unblock and Approve all open go ahead only once a Duo Push to them is approved
+   * (through `verify.duoAuth`, which start-up then requires).
+   */
+  stepUp: 'duo' | 'off';
   admins: string[];
   /** Who may Approve or Block (deny by default: empty means nobody). */
   responders: string[];
@@ -352,6 +368,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Config {
         ? { duoAuth: { apiUrl: e.DUO_AUTH_API_URL, ikey: e.DUO_AUTH_IKEY, skey: e.DUO_AUTH_SKEY } }
         : {}),
     },
+    stepUp: e.CII_STEP_UP,
     admins: e.CII_ADMINS,
     responders: e.CII_RESPONDERS,
     identityProviders: {

@@ -361,6 +361,33 @@ describe('"was this you?" settings', () => {
   });
 });
 
+describe('CII_STEP_UP', () => {
+  const duoAuth = {
+    DUO_AUTH_API_URL: 'https://api-1.duosecurity.com',
+    DUO_AUTH_IKEY: 'DIAUTH',
+    DUO_AUTH_SKEY: 'secret',
+  };
+
+  test('is off by default, and duo (any case) with a Duo Auth API application turns it on', () => {
+    expect(loadConfig(minimal).stepUp).toBe('off');
+    expect(loadConfig({ ...minimal, ...duoAuth, CII_STEP_UP: 'Duo' }).stepUp).toBe('duo');
+  });
+
+  test('duo without the Duo Auth API application stops start-up saying what is missing', () => {
+    expect(problemsOf({ ...minimal, CII_STEP_UP: 'duo' })).toEqual([
+      'CII_STEP_UP=duo sends a Duo Push to the responder before Block, Unblock and Approve all open: it needs a Duo Auth API application (DUO_AUTH_API_URL, DUO_AUTH_IKEY, DUO_AUTH_SKEY)',
+    ]);
+    expect(problemsOf({ ...minimal, CII_STEP_UP: 'duo', DUO_AUTH_IKEY: 'DIAUTH' })).toEqual([
+      'DUO_AUTH_API_URL is required to configure the Duo Auth API (DUO_AUTH_IKEY given)',
+      'DUO_AUTH_SKEY is required to configure the Duo Auth API (DUO_AUTH_IKEY given)',
+    ]);
+  });
+
+  test('any other value is refused', () => {
+    expect(problemsOf({ ...minimal, ...duoAuth, CII_STEP_UP: 'push' })).toEqual(['CII_STEP_UP must be duo or off']);
+  });
+});
+
 describe('CII_DEFAULT_EMAIL_DOMAIN', () => {
   test('is optional, and given as example.com or @Example.COM it is example.com', () => {
     expect(loadConfig(minimal).cii.defaultEmailDomain).toBeUndefined();

@@ -18,6 +18,8 @@ export interface IdpSimulatorOptions {
   /** Unknown user ids are created active on first use instead of answering 404 (handy for a demo). */
   autoCreateUsers?: boolean;
   entraTokenTtlSeconds?: number;
+  /** Duo usernames with a push device (Auth API preauth); default everyone. */
+  duoPushEnrolled?: (username: string) => boolean;
   /** Clock of Okta's rate-limit reset and Entra's token expiry, epoch milliseconds. */
   now?: () => number;
 }
@@ -80,7 +82,7 @@ export async function startIdpSimulators(options: IdpSimulatorOptions = {}): Pro
   const entraUsers = new Map((options.users?.entra ?? []).map((id) => [id, newEntraUser()]));
 
   const duoAuthCreds = { ikey: 'DISIMULATEDAUTHAPI01', skey: 'sim-duo-auth-secret-key-0123456789abcdef' };
-  const duoAuthSim = createDuoAuthSim();
+  const duoAuthSim = createDuoAuthSim(options.duoPushEnrolled ? { enrolled: options.duoPushEnrolled } : {});
   const duoSim = createDuoSim({
     ...duoCreds,
     users: duoUsers,

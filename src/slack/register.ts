@@ -1,5 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { ResponseService } from '../services/responses/types.ts';
+import type { StepUpGate } from '../services/step-up/step-up-gate.ts';
 import type { VerificationService } from '../services/verification/types.ts';
 import { registerAlertApproveAllAction } from './actions/alert-approve-all.ts';
 import { registerAlertApproveAction } from './actions/alert-approve.ts';
@@ -20,6 +21,8 @@ import type { SlackWebApi } from './web-api.ts';
 
 export interface SlackServices extends CommandDeps {
   responses: ResponseService;
+  /** CII_STEP_UP=duo: Block, Unblock and Approve all open wait for the responder's approved Duo Push. */
+  stepUp?: StepUpGate;
   /** Publishes the Home tab. */
   slack: Pick<SlackWebApi, 'publishHome'>;
   verification: Pick<VerificationService, 'answer'>;

@@ -1,12 +1,15 @@
 import type { App, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { Logger } from '../../logger.ts';
 import type { Actor, ResponseOutcome, ResponseService } from '../../services/responses/types.ts';
+import type { StepUpGate } from '../../services/step-up/step-up-gate.ts';
 import { errorMessage } from '../views/error-message.ts';
 import type { SlackMessage } from '../views/limits.ts';
 import { outcomeAnswer, type AnswerContext } from './alert-answers.ts';
 
 export interface AlertActionDeps extends AnswerContext {
   responses: ResponseService;
+  /** CII_STEP_UP=duo: Block, Unblock and Approve all open wait for the responder's approved Duo Push. */
+  stepUp?: StepUpGate;
   logger: Logger;
 }
 
@@ -36,24 +39,31 @@ export function answerClicker(
 
 /**
  * One alert button: acknowledged at once (Slack's 3 seconds), then the service does the work; refusals and
- * "already" answers go to the clicker alone, the cards themselves are updated by the service.
+ * "already" answers go to the clicker alone, the cards themselves are updated by the service. `run` may tell the
+ * clicker something on the way (`tell`), and answers undefined when it has told them all.
  */
 export function registerAlertButton(
   app: App,
   actionId: string,
   deps: AlertActionDeps,
-  run: (alertId: string, actor: Actor) => Promise<ResponseOutcome>,
+  run: (
+    alertId: string,
+    actor: Actor,
+    tell: (message: SlackMessage) => Promise<void>,
+  ) => Promise<ResponseOutcome | undefined>,
 ): void {
   app.action<BlockButtonAction>(actionId, async ({ ack, body, action, respond }) => {
     await ack();
     const actor = clickActor(body);
+    const tell = (message: SlackMessage) => answerClicker(respond, message, deps.logger, actionId);
     let answer;
     try {
-      answer = outcomeAnswer(await run(action.value ?? '', actor), deps);
+      const outcome = await run(action.value ?? '', actor, tell);
+      answer = outcome && outcomeAnswer(outcome, deps);
     } catch (err) {
       deps.logger.error(`${actionId} failed`, { alertId: action.value, userId: actor.userId, err });
       answer = errorMessage({ kind: 'internal' });
     }
-    if (answer) await answerClicker(respond, answer, deps.logger, actionId);
+    if (answer) await tell(answer);
   });
 }

@@ -10,6 +10,7 @@ import { errorMessage } from '../views/error-message.ts';
 import type { AlertActionDeps } from './alert-action.ts';
 import { outcomeAnswer } from './alert-answers.ts';
 import { openModal, refusedStep, registerModalButton, registerModalSubmission } from './decision-modal.ts';
+import { alertStepUp } from './alert-step-up.ts';
 
 /**
  * Block: a modal opens at once (the trigger_id lasts seconds) and is filled in with the preview of what Block
@@ -48,7 +49,12 @@ export function registerAlertBlockAction(app: App, deps: AlertActionDeps): void 
       },
     };
   });
-  registerModalSubmission(app, VIEW_IDS.block, deps, async ({ ids, actor, reason }) =>
-    outcomeAnswer(await deps.responses.block(ids.alertId ?? '', actor, reason ? { reason } : {}), deps),
+  registerModalSubmission(
+    app,
+    VIEW_IDS.block,
+    deps,
+    async ({ ids, actor, reason }) =>
+      outcomeAnswer(await deps.responses.block(ids.alertId ?? '', actor, reason ? { reason } : {}), deps),
+    ({ ids, actor }) => alertStepUp('block', ids.alertId ?? '', actor, deps),
   );
 }

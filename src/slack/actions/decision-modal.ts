@@ -7,6 +7,7 @@ import { errorMessage } from '../views/error-message.ts';
 import type { SlackMessage } from '../views/limits.ts';
 import { answerClicker, clickActor, type AlertActionDeps } from './alert-action.ts';
 import { outcomeAnswer } from './alert-answers.ts';
+import { stepUpAck, stepUpInModal, type StepUpPlan } from './step-up.ts';
 
 export type ClickArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
 
@@ -68,16 +69,17 @@ export interface Submission {
 
 /**
  * A decision modal's submission: acknowledged at once (the modal closes), then `run`; what the submitter alone
- * must hear goes to them as an ephemeral message in the channel of the card.
+ * must hear goes to them as an ephemeral message in the channel of the card. With step-up (`deps.stepUp` and
+ * `stepUpOf`) the modal stays open saying to approve the Duo Push, and `run` waits for an approved push.
  */
 export function registerModalSubmission(
   app: App,
   callbackId: string,
   deps: AlertActionDeps,
   run: (submission: Submission) => Promise<SlackMessage | undefined>,
+  stepUpOf?: (submission: Submission) => StepUpPlan,
 ): void {
   app.view(callbackId, async ({ ack, body, view, client }) => {
-    await ack();
     const ids = readModalMetadata(view.private_metadata) ?? {};
     const actor: Actor = {
       userId: body.user.id,
@@ -87,9 +89,14 @@ export function registerModalSubmission(
       ...(ids.messageTs ? { messageTs: ids.messageTs } : {}),
     };
     const reason = reasonOf(view);
+    const submission: Submission = { ids, actor, ...(reason ? { reason } : {}) };
+    const gate = deps.stepUp;
+    const plan = gate && stepUpOf ? stepUpOf(submission) : undefined;
+    await (plan ? ack(stepUpAck(plan)) : ack());
     let answer: SlackMessage | undefined;
     try {
-      answer = await run({ ids, actor, ...(reason ? { reason } : {}) });
+      if (gate && plan && !(await stepUpInModal({ gate, client, logger: deps.logger }, plan, actor, view.id))) return;
+      answer = await run(submission);
     } catch (err) {
       deps.logger.error(`${callbackId} submission failed`, { ids, userId: actor.userId, err });
       answer = errorMessage({ kind: 'internal' });
