@@ -123,7 +123,10 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     ...(options.startupBackoff ? { backoff: options.startupBackoff } : {}),
     signal: shutdown.signal,
   });
-  const metrics = createMetrics({ stats: () => store.operationalStats() });
+  const metrics = createMetrics({
+    stats: () => store.operationalStats(),
+    deliveryPaused: () => worker.paused() !== undefined,
+  });
 
   const cii = instrumentCii(createCiiClient({ ...config.cii, logger, ...options.cii }), metrics);
   const lookup = createLookupService({
@@ -137,7 +140,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     createIdentityProviders(config.identityProviders, { logger: logger.child('idp') }),
     metrics,
   );
-  const subscriptions = createSubscriptionService({ store });
+  // A repaired channel's waiting cards are due at once (the worker is built once Slack's client exists).
+  const subscriptions = createSubscriptionService({ store, onRepaired: () => worker.kick() });
   const ingest = createAlertIngest({
     store,
     subscriptions,
@@ -185,9 +189,16 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
         2_000,
       )) ?? false;
     const slack = slackAuth.isAuthorized();
+    // Shown, not failed on: a refused token refuses every replica alike, and a ready replica still answers /cii status.
+    const paused = worker.paused();
     return {
       ok: database && slack && !draining,
-      details: { database: database ? 'ok' : 'unavailable', slack: slack ? 'authorized' : 'waiting', draining },
+      details: {
+        database: database ? 'ok' : 'unavailable',
+        slack: slack ? 'authorized' : 'waiting',
+        delivery: paused ? `paused: Slack refuses the token (${paused.reason})` : 'running',
+        draining,
+      },
     };
   };
   const customRoutes: CustomRoute[] = [createHealthRoute(), createHealthRoute(readiness, READY_PATH)];
@@ -265,10 +276,6 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     enrich: (login) => lookup.userContext(login),
     logger: logger.child('delivery'),
     afterPost: (claimed) => cards.afterPost(claimed),
-    onSubscriptionBroken: (id, reason) => {
-      subscriptions.invalidate();
-      logger.warn('a subscription is broken: Slack refused to post its alerts', { subscriptionId: id, reason });
-    },
     ...options.delivery,
   });
 
@@ -335,6 +342,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     accounting,
     checks,
     subscriptions,
+    delivery: worker,
     audit: createAuditService({ store }),
     webhookTests: ingest,
     responses,

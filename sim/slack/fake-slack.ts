@@ -169,8 +169,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   }
 
   /** The scripted answer, if any, after its delay; undefined to go on normally. */
-  async function scripted(method: string, channel: unknown): Promise<Answer | undefined> {
-    const b = scripts.take(method, typeof channel === 'string' ? channel : undefined);
+  async function scripted(method: string, b: ScriptedBehaviour | undefined): Promise<Answer | undefined> {
     if (b === undefined) return undefined;
     if (b.delayMs !== undefined) await sleep(b.delayMs);
     if (b.status === 429) {
@@ -185,8 +184,13 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     return { status: b.status ?? 200, body: { ok: false, error: b.error ?? 'fatal_error' } };
   }
 
-  async function webApi(method: string, args: Json, token: string | undefined): Promise<Answer> {
-    const forced = await scripted(method, args.channel);
+  async function webApi(
+    method: string,
+    args: Json,
+    token: string | undefined,
+    behaviour: ScriptedBehaviour | undefined,
+  ): Promise<Answer> {
+    const forced = await scripted(method, behaviour);
     if (forced !== undefined) return forced;
     const appLevel = socketMode.answer(method, token);
     if (appLevel !== undefined) return { status: 200, body: appLevel };
@@ -200,7 +204,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   }
 
   async function responseUrl(id: string, payload: Json): Promise<Answer> {
-    const forced = await scripted('response_url', undefined);
+    const forced = await scripted('response_url', scripts.take('response_url', undefined));
     if (forced !== undefined) return forced;
     return responseUrls.post(id, payload);
   }
@@ -233,7 +237,8 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       const method = apiMatch[1];
       const { token: bodyToken, ...args } = decodeApiArgs(req.headers['content-type'], body, url.searchParams);
       const token = bearerToken(req.headers.authorization) ?? (typeof bodyToken === 'string' ? bodyToken : undefined);
-      const answer = await webApi(method, args, token);
+      const behaviour = scripts.take(method, typeof args.channel === 'string' ? args.channel : undefined);
+      const answer = await webApi(method, args, token, behaviour);
       record({
         method,
         args,
@@ -243,7 +248,9 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
         response: answer.body,
         warnings: answer.warnings ?? [],
       });
-      send(res, answer);
+      if (behaviour?.answerAfterMs !== undefined) await sleep(behaviour.answerAfterMs);
+      // The client may have given up meanwhile: there is nobody left to answer.
+      if (!res.destroyed) send(res, answer);
       return;
     }
     const id = responseMatch?.[1] ?? '';

@@ -8,6 +8,11 @@ export interface ScriptedBehaviour {
   error?: string;
   /** Wait this long before answering. */
   delayMs?: number;
+  /**
+   * Do what the call asks at once (a message is posted, the call recorded) but send the answer only this long
+   * after: a client that times out first never learns the result, as when Slack's answer is slow or lost.
+   */
+  answerAfterMs?: number;
   /** How many matching calls this applies to; default 1, Infinity allowed. */
   times?: number;
   /** Only calls whose `channel` argument is this one. */

@@ -177,6 +177,41 @@ export function createWebApiMethods(ws: Workspace): Record<string, MethodHandler
     });
   }
 
+  /** Where the caller may read history: a channel it can see and, for the bot, is in. */
+  function readableChannel(id: unknown, caller: Caller): ChannelState | MethodResult {
+    const ch = visibleChannel(id, caller);
+    if (ch === undefined) return fail('channel_not_found');
+    if (!isMember(ch, caller)) return fail('not_in_channel');
+    return ch;
+  }
+
+  /**
+   * One page of messages as `conversations.history`/`replies` give it: `oldest`/`latest` bound the ts (exclusive
+   * unless `inclusive`), `limit` and `cursor` page through, metadata only with `include_all_metadata`.
+   */
+  function page(args: Json, messages: FakeMessage[], head?: { message: FakeMessage; extra: Json }): MethodResult {
+    const inclusive = truthy(args.inclusive);
+    const oldest = Number(str(args.oldest) ?? 0) || 0;
+    const latest = Number(str(args.latest) ?? Infinity) || Infinity;
+    const within = messages.filter((m) => {
+      const ts = Number(m.ts);
+      return (inclusive ? ts >= oldest : ts > oldest) && (inclusive ? ts <= latest : ts < latest);
+    });
+    const limit = Math.min(Math.max(1, Number(args.limit ?? 100) || 100), 999);
+    const offset = Number(str(args.cursor) ?? 0) || 0;
+    const shown = within.slice(offset, offset + limit);
+    const hasMore = offset + limit < within.length;
+    const strip = truthy(args.include_all_metadata) ? {} : { metadata: undefined };
+    return ok({
+      messages: [
+        ...(head ? [messageJson(head.message, { ...strip, ...head.extra })] : []),
+        ...shown.map((m) => messageJson(m, strip)),
+      ],
+      has_more: hasMore,
+      response_metadata: { next_cursor: hasMore ? String(offset + limit) : '' },
+    });
+  }
+
   function isError(v: unknown): v is MethodResult {
     return typeof v === 'object' && v !== null && 'body' in v;
   }
@@ -328,18 +363,10 @@ export function createWebApiMethods(ws: Workspace): Record<string, MethodHandler
     },
 
     'conversations.history': (args, caller) => {
-      const ch = visibleChannel(args.channel, caller);
-      if (ch === undefined) return fail('channel_not_found');
-      const limit = Math.min(Math.max(1, Number(args.limit ?? 100) || 100), 999);
-      const withMetadata = truthy(args.include_all_metadata);
-      const top = list(ch.id)
-        .filter((m) => m.thread_ts === undefined || m.thread_ts === m.ts)
-        .reverse()
-        .slice(0, limit);
-      return ok({
-        messages: top.map((m) => messageJson(m, withMetadata ? {} : { metadata: undefined })),
-        has_more: false,
-      });
+      const ch = readableChannel(args.channel, caller);
+      if (isError(ch)) return ch;
+      const top = list(ch.id).filter((m) => m.thread_ts === undefined || m.thread_ts === m.ts);
+      return page(args, [...top].reverse());
     },
 
     'conversations.join': (args, caller) => {
@@ -364,16 +391,14 @@ export function createWebApiMethods(ws: Workspace): Record<string, MethodHandler
     },
 
     'conversations.replies': (args, caller) => {
-      const ch = visibleChannel(args.channel, caller);
-      if (ch === undefined) return fail('channel_not_found');
+      const ch = readableChannel(args.channel, caller);
+      if (isError(ch)) return ch;
       const parent = findMessage(ch.id, args.ts);
       if (parent === undefined) return fail('thread_not_found');
       const replies = list(ch.id).filter((m) => m.thread_ts === parent.ts && m.ts !== parent.ts);
-      const head =
-        replies.length > 0
-          ? messageJson(parent, { thread_ts: parent.ts, reply_count: replies.length })
-          : messageJson(parent);
-      return ok({ messages: [head, ...replies.map((m) => messageJson(m))], has_more: false });
+      // As in Slack: the parent comes first on every page, then the replies oldest first.
+      const head = replies.length > 0 ? { thread_ts: parent.ts, reply_count: replies.length } : {};
+      return page(args, replies, { message: parent, extra: head });
     },
 
     'users.info': (args) => {

@@ -119,6 +119,7 @@ export function instrumentPipeline(pipeline: AlertPipeline, metrics: Metrics): A
 /** Each card post by outcome. */
 export function instrumentPoster(poster: SlackPoster, metrics: Metrics): SlackPoster {
   return {
+    checkAccess: () => poster.checkAccess(),
     post: async (message) => {
       try {
         const posted = await poster.post(message);

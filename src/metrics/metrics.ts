@@ -57,6 +57,8 @@ export interface Metrics {
 export interface MetricsOptions {
   /** Database figures, read once per scrape.  */
   stats?: () => Promise<OperationalStats>;
+  /** Whether this replica's delivery is paused because Slack refuses the app's token. */
+  deliveryPaused?: () => boolean;
   now?: () => number;
 }
 
@@ -101,6 +103,19 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     help: 'Subscriptions Slack refused to post to',
     registers,
   });
+  const waitingForRepair = new Gauge({
+    name: 'cii_slack_outbox_waiting_broken_channel',
+    help: 'Cards waiting for a channel Slack refused to be repaired (included in cii_slack_outbox_pending)',
+    registers,
+  });
+  new Gauge({
+    name: 'cii_slack_delivery_paused',
+    help: 'This replica: 1 while Slack refuses the app token and nothing is posted (auth.test retried), else 0',
+    registers,
+    collect() {
+      this.set(options.deliveryPaused?.() ? 1 : 0);
+    },
+  });
   const readStats = async () => {
     const s = await options.stats?.().catch(() => undefined);
     if (!s) return;
@@ -108,6 +123,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     pending.set(s.pendingDeliveries);
     oldestPending.set(s.oldestPendingAt === undefined ? 0 : Math.max(0, (now() - s.oldestPendingAt) / 1000));
     broken.set(s.brokenSubscriptions);
+    waitingForRepair.set(s.waitingForRepair);
   };
   const posts = new Counter({
     name: 'cii_slack_slack_posts_total',

@@ -1,12 +1,15 @@
 import { type Severity, severityRank } from '../alerts/finding.ts';
-import type { Subscription, SubscriptionStore } from '../store/types.ts';
+import type { BrokenChannel, Subscription, SubscriptionStore } from '../store/types.ts';
 
-export type { Subscription };
+export type { BrokenChannel, Subscription };
 
-export type SubscribeResult =
-  | { created: true; subscription: Subscription }
-  /** `repaired`: the existing subscription was broken and is active again. */
-  | { created: false; existing: Subscription; repaired: boolean };
+/**
+ * `repaired`: the channel was broken and is active again; the cards of `waitingFindings` findings that waited for
+ * it are posted now.
+ */
+export type SubscribeResult = (
+  { created: true; subscription: Subscription } | { created: false; existing: Subscription }
+) & { repaired: boolean; waitingFindings: number };
 
 export interface SubscriptionService {
   subscribe(input: {
@@ -18,10 +21,13 @@ export interface SubscriptionService {
   /** Removes one subscription of the channel, or all of them; returns how many were removed. */
   unsubscribe(input: { channelId: string; id: number | 'all' }): Promise<number>;
   list(filter?: { channelId?: string }): Promise<Subscription[]>;
-  /** Active subscriptions wanting a finding of this check and severity. */
+  /** Channels Slack refused, with the findings waiting for each. */
+  brokenChannels(): Promise<BrokenChannel[]>;
+  /**
+   * Subscriptions wanting a finding of this check and severity, broken ones included: a broken channel's cards are
+   * queued and wait for its repair.
+   */
   matching(checkId: string, severity: Severity): Promise<Subscription[]>;
-  /** Drops the cached subscriptions (another process changed them). */
-  invalidate(): void;
 }
 
 export function normalizeCheckIds(checkIds: string[]): string[] {
@@ -29,7 +35,9 @@ export function normalizeCheckIds(checkIds: string[]): string[] {
 }
 
 export function createSubscriptionService(deps: {
-  store: Omit<SubscriptionStore, 'markSubscriptionBroken'>;
+  store: SubscriptionStore;
+  /** A repaired channel's waiting cards are due: wake the delivery worker. */
+  onRepaired?: () => void;
   clock?: { now(): number };
   /** How long `matching` trusts its copy; changes through this service refresh it at once. */
   cacheTtlMs?: number;
@@ -37,18 +45,17 @@ export function createSubscriptionService(deps: {
   const { store } = deps;
   const clock = deps.clock ?? { now: () => Date.now() };
   const cacheTtlMs = deps.cacheTtlMs ?? 5_000;
-  let cache: { active: Subscription[]; loadedAt: number } | undefined;
+  let cache: { all: Subscription[]; loadedAt: number } | undefined;
 
   const invalidate = () => {
     cache = undefined;
   };
 
-  async function active(): Promise<Subscription[]> {
+  async function all(): Promise<Subscription[]> {
     const now = clock.now();
-    if (cache && now - cache.loadedAt < cacheTtlMs) return cache.active;
-    const all = await store.listSubscriptions();
-    cache = { active: all.filter((s) => s.brokenReason === undefined), loadedAt: now };
-    return cache.active;
+    if (cache && now - cache.loadedAt < cacheTtlMs) return cache.all;
+    cache = { all: await store.listSubscriptions(), loadedAt: now };
+    return cache.all;
   }
 
   return {
@@ -60,20 +67,15 @@ export function createSubscriptionService(deps: {
         createdBy: userId,
         createdAt: clock.now(),
       });
-      if (result.created) {
-        invalidate();
-        return { created: true, subscription: result.subscription };
-      }
-      const existing = result.subscription;
-      if (existing.brokenReason === undefined) return { created: false, existing, repaired: false };
-      // Subscribing again is how a channel says "fixed it" (e.g. the bot was invited back).
-      await store.clearSubscriptionBroken(existing.id);
-      invalidate();
-      return {
-        created: false,
-        existing: { ...existing, brokenReason: undefined, brokenAt: undefined },
-        repaired: true,
-      };
+      // Subscribing in a channel is how it says "fixed it" (e.g. the bot was invited back): the caller checked that
+      // the app can post there, so every subscription of the channel is active again and its waiting cards go out.
+      const { repaired, waitingFindings } = await store.repairChannel(channelId);
+      if (result.created || repaired > 0) invalidate();
+      if (repaired > 0) deps.onRepaired?.();
+      const repair = { repaired: repaired > 0, waitingFindings };
+      if (result.created) return { created: true, subscription: result.subscription, ...repair };
+      const existing = { ...result.subscription, brokenReason: undefined, brokenAt: undefined };
+      return { created: false, existing, ...repair };
     },
 
     async unsubscribe({ channelId, id }) {
@@ -84,14 +86,14 @@ export function createSubscriptionService(deps: {
 
     list: (filter) => store.listSubscriptions(filter),
 
+    brokenChannels: () => store.brokenChannels(),
+
     async matching(checkId, severity) {
       const check = checkId.trim().toLowerCase();
       const rank = severityRank(severity);
-      return (await active()).filter(
+      return (await all()).filter(
         (s) => (s.checkIds.length === 0 || s.checkIds.includes(check)) && rank >= severityRank(s.minSeverity),
       );
     },
-
-    invalidate,
   };
 }

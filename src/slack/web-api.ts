@@ -139,6 +139,8 @@ export interface SlackWebApi {
   permalink(channel: string, ts: string): Promise<string>;
   /** Replaces what one user sees on the app's Home tab (`views.publish`). */
   publishHome(userId: string, blocks: KnownBlock[]): Promise<void>;
+  /** `auth.test`: resolves when Slack accepts the bot token. */
+  checkToken(): Promise<void>;
 }
 
 export function createSlackWebApi(client: WebClient): SlackWebApi {
@@ -212,6 +214,10 @@ export function createSlackWebApi(client: WebClient): SlackWebApi {
     publishHome: (userId, blocks) =>
       call(async () => {
         await client.views.publish({ user_id: userId, view: { type: 'home', blocks } });
+      }),
+    checkToken: () =>
+      call(async () => {
+        await client.auth.test();
       }),
     permalink: (channel, ts) =>
       call(async () => {

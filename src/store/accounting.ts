@@ -81,6 +81,9 @@ function toCopy(row: Record<string, unknown>): AlertCopy {
     ...(opt(row.posted_ts) === undefined ? {} : { postedTs: opt(row.posted_ts) }),
     ...(opt(row.thread_ts) === undefined ? {} : { threadTs: opt(row.thread_ts) }),
     ...(opt(row.last_error) === undefined ? {} : { lastError: opt(row.last_error) }),
+    ...(row.state === 'pending' && opt(row.channel_broken) !== undefined
+      ? { channelBroken: opt(row.channel_broken) }
+      : {}),
     createdAt: Number(row.created_at),
   };
 }
@@ -102,7 +105,9 @@ function* listRecentAlerts(filter: RecentAlertFilter): Steps<RecentAlert[]> {
   if (alerts.length === 0) return [];
   const copies = yield* rowsOf(
     `SELECT d.alert_id, d.channel_id, d.state, d.subscription_id, d.posted_ts, d.last_error, d.created_at,
-      p.posted_ts AS thread_ts
+      p.posted_ts AS thread_ts,
+      (SELECT MIN(s.broken_reason) FROM subscriptions s
+        WHERE s.channel_id = d.channel_id AND s.broken_at IS NOT NULL) AS channel_broken
     FROM deliveries d LEFT JOIN deliveries p ON p.id = d.parent_id
     WHERE d.alert_id IN (${alerts.map((_, i) => `$${i + 1}`).join(', ')}) ORDER BY d.id`,
     alerts.map((a) => a.id),

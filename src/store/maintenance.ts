@@ -38,6 +38,10 @@ export function maintenanceStore(db: Executor): MaintenanceStore {
         rowsOf(`SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM deliveries WHERE state = 'pending'`),
       );
       const [broken] = await db.run(rowsOf('SELECT COUNT(*) AS n FROM subscriptions WHERE broken_reason IS NOT NULL'));
+      const [waiting] = await db.run(
+        rowsOf(`SELECT COUNT(*) AS n FROM deliveries d WHERE d.state = 'pending'
+          AND EXISTS (SELECT 1 FROM subscriptions s WHERE s.channel_id = d.channel_id AND s.broken_at IS NOT NULL)`),
+      );
       const alertsByState = Object.fromEntries(ALERT_STATES.map((s) => [s, 0])) as Record<AlertState, number>;
       for (const row of byState) {
         const state = row.state as AlertState;
@@ -48,6 +52,7 @@ export function maintenanceStore(db: Executor): MaintenanceStore {
         pendingDeliveries: Number(pending?.n ?? 0),
         oldestPendingAt: pending?.oldest == null ? undefined : Number(pending.oldest),
         brokenSubscriptions: Number(broken?.n ?? 0),
+        waitingForRepair: Number(waiting?.n ?? 0),
       };
     },
     releaseLeases: (owner) =>

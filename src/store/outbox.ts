@@ -1,9 +1,18 @@
 import { toAlert, toDelivery, toFindingSummary, toPostedCopy } from './rows.ts';
 import { changesOf, type Dialect, type Executor, IN_TRANSACTION, rowsOf, type Steps } from './steps.ts';
-import type { ClaimedDelivery, ClaimOptions, Delivery, FindingSummary, OutboxStore, PostedSummary } from './types.ts';
+import type {
+  ChannelRefusal,
+  ClaimedDelivery,
+  ClaimOptions,
+  Delivery,
+  FindingSummary,
+  OutboxStore,
+  PostedSummary,
+} from './types.ts';
 
 /**
- * Per channel with pending work, an open pacing gate and nothing in flight: its oldest claimable delivery
+ * Per channel with pending work, an open pacing gate, nothing in flight and no broken subscription (its cards wait
+ * for the repair): its oldest claimable delivery
  * (a thread card only once its summary is sent). The channels come from a skip scan of the pending index (one
  * probe per channel, however many cards wait), and each channel's candidate from one short walk of the same index,
  * computed once (materialized) rather than once to filter and again to return. $1: now, $2: limit.
@@ -37,6 +46,7 @@ export const CLAIM_CANDIDATES = `
     LEFT JOIN channel_gates g ON g.channel_id = c.channel_id
     WHERE c.channel_id IS NOT NULL
       AND (g.not_before IS NULL OR g.not_before <= $1)
+      AND NOT EXISTS (SELECT 1 FROM subscriptions s WHERE s.channel_id = c.channel_id AND s.broken_at IS NOT NULL)
       AND NOT EXISTS (
         SELECT 1 FROM deliveries l
         WHERE l.channel_id = c.channel_id AND l.lease_until > $1 AND l.state = 'pending'
@@ -122,6 +132,28 @@ function* markFailed(id: number, error: string): Steps<void> {
   );
 }
 
+function* waitForRepair(id: number, refusal: ChannelRefusal): Steps<'waiting' | 'failed'> {
+  const { channelId, reason, at } = refusal;
+  // Every subscription of the channel breaks with it (another one would route the next card into the same wall);
+  // the first refusal says since when.
+  const broken = yield* changesOf(
+    `UPDATE subscriptions SET broken_reason = COALESCE(broken_reason, $1), broken_at = COALESCE(broken_at, $2)
+    WHERE channel_id = $3`,
+    [reason, at, channelId],
+  );
+  if (broken === 0) {
+    // No subscription to repair (the fallback channel): nothing would ever release the card.
+    yield* markFailed(id, reason);
+    return 'failed';
+  }
+  yield* changesOf(
+    `UPDATE deliveries SET last_error = $1, lease_until = NULL, lease_owner = NULL, updated_at = $2
+    WHERE id = $3 AND state = 'pending'`,
+    [reason, at, id],
+  );
+  return 'waiting';
+}
+
 export function outboxStore(db: Executor, dialect: Dialect): OutboxStore {
   return {
     claimDueDeliveries: (options) => db.run(claimDueDeliveries(dialect, options), IN_TRANSACTION),
@@ -144,6 +176,7 @@ export function outboxStore(db: Executor, dialect: Dialect): OutboxStore {
       );
     },
     markFailed: (id, error) => db.run(markFailed(id, error), IN_TRANSACTION),
+    waitForRepair: (id, refusal) => db.run(waitForRepair(id, refusal), IN_TRANSACTION),
     holdChannel: (channelId, until) => db.run(holdChannel(dialect, channelId, until)),
     postedCopiesOf: async (alertId) =>
       (

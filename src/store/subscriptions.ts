@@ -1,6 +1,6 @@
 import { joinCheckIds, toSubscription } from './rows.ts';
 import { changesOf, type Executor, IN_TRANSACTION, rowsOf, type Steps } from './steps.ts';
-import type { NewSubscription, Subscription, SubscriptionStore } from './types.ts';
+import type { BrokenChannel, NewSubscription, Subscription, SubscriptionStore } from './types.ts';
 
 function* addSubscription(
   input: NewSubscription & { createdAt: number },
@@ -31,6 +31,33 @@ function* removeSubscriptions({ channelId, id }: { channelId: string; id?: numbe
   return yield* changesOf(`DELETE FROM subscriptions WHERE channel_id = $1${byId}`, params);
 }
 
+/** Per channel with a broken subscription: since when, why, and the findings whose cards wait for it. */
+const BROKEN_CHANNELS = `
+  SELECT s.channel_id, MIN(s.broken_at) AS broken_at, MIN(s.broken_reason) AS broken_reason,
+    (SELECT COUNT(DISTINCT d.finding_id) FROM deliveries d
+      WHERE d.channel_id = s.channel_id AND d.state = 'pending') AS waiting
+  FROM subscriptions s WHERE s.broken_at IS NOT NULL
+  GROUP BY s.channel_id ORDER BY MIN(s.broken_at), s.channel_id`;
+
+function toBrokenChannel(row: Record<string, unknown>): BrokenChannel {
+  return {
+    channelId: String(row.channel_id),
+    reason: String(row.broken_reason),
+    since: Number(row.broken_at),
+    waitingFindings: Number(row.waiting),
+  };
+}
+
+function* repairChannel(channelId: string): Steps<{ repaired: number; waitingFindings: number }> {
+  const [broken] = (yield* rowsOf(BROKEN_CHANNELS)).filter((r) => String(r.channel_id) === channelId);
+  if (!broken) return { repaired: 0, waitingFindings: 0 };
+  const repaired = yield* changesOf(
+    'UPDATE subscriptions SET broken_reason = NULL, broken_at = NULL WHERE channel_id = $1 AND broken_at IS NOT NULL',
+    [channelId],
+  );
+  return { repaired, waitingFindings: Number(broken.waiting) };
+}
+
 export function subscriptionStore(db: Executor): SubscriptionStore {
   return {
     addSubscription: (input) => db.run(addSubscription(input)),
@@ -43,13 +70,7 @@ export function subscriptionStore(db: Executor): SubscriptionStore {
         )
       ).map(toSubscription),
     removeSubscriptions: (filter) => db.run(removeSubscriptions(filter), IN_TRANSACTION),
-    markSubscriptionBroken: async (id, reason, at) => {
-      await db.run(
-        changesOf('UPDATE subscriptions SET broken_reason = $1, broken_at = $2 WHERE id = $3', [reason, at, id]),
-      );
-    },
-    clearSubscriptionBroken: async (id) => {
-      await db.run(changesOf('UPDATE subscriptions SET broken_reason = NULL, broken_at = NULL WHERE id = $1', [id]));
-    },
+    repairChannel: (channelId) => db.run(repairChannel(channelId), IN_TRANSACTION),
+    brokenChannels: async () => (await db.run(rowsOf(BROKEN_CHANNELS))).map(toBrokenChannel),
   };
 }

@@ -257,9 +257,30 @@ export interface Subscription {
   minSeverity: Severity;
   createdBy: string;
   createdAt: number;
-  /** Set when Slack refused to post for good (e.g. `channel_not_found`); broken subscriptions get nothing. */
+  /**
+   * Set when Slack refused the channel (e.g. `channel_not_found`): every subscription of the channel breaks with it,
+   * and the channel's cards wait (pending, not claimed) until it is repaired.
+   */
   brokenReason?: string;
   brokenAt?: number;
+}
+
+/** A channel Slack refused, with the findings whose cards wait for its repair. */
+export interface BrokenChannel {
+  channelId: string;
+  /** Slack's error, e.g. `channel_not_found`. */
+  reason: string;
+  /** The first refusal. */
+  since: number;
+  /** Distinct findings with a card waiting to be posted there. */
+  waitingFindings: number;
+}
+
+/** Slack refused a delivery's channel (not just the message). */
+export interface ChannelRefusal {
+  channelId: string;
+  reason: string;
+  at: number;
 }
 
 export interface NewSubscription {
@@ -408,6 +429,12 @@ export interface OutboxStore {
   reschedule(id: number, retry: { nextAttemptAt: number; error: string }): Promise<void>;
   /** Gives up on a delivery; its pending thread children fail with it. */
   markFailed(id: number, error: string): Promise<void>;
+  /**
+   * Slack refused the delivery's channel: the channel's subscriptions are marked broken and the delivery waits
+   * (pending, with the channel's other cards) until one of them is repaired. With no subscription to repair (the
+   * fallback channel) it fails instead.
+   */
+  waitForRepair(id: number, refusal: ChannelRefusal): Promise<'waiting' | 'failed'>;
   /** No claim for the channel before `until` (Slack said to wait). */
   holdChannel(channelId: string, until: number): Promise<void>;
   /** Channel and ts of every posted card of an alert (to update them after a decision). */
@@ -424,8 +451,13 @@ export interface SubscriptionStore {
   listSubscriptions(filter?: { channelId?: string }): Promise<Subscription[]>;
   /** Removes one subscription of the channel (or all of them); their pending deliveries are cancelled. */
   removeSubscriptions(filter: { channelId: string; id?: number }): Promise<number>;
-  markSubscriptionBroken(id: number, reason: string, at: number): Promise<void>;
-  clearSubscriptionBroken(id: number): Promise<void>;
+  /**
+   * Clears the broken mark of every subscription of the channel, releasing the cards that waited for it; how many
+   * subscriptions were broken and how many findings waited.
+   */
+  repairChannel(channelId: string): Promise<{ repaired: number; waitingFindings: number }>;
+  /** Channels with a broken subscription, oldest refusal first. */
+  brokenChannels(): Promise<BrokenChannel[]>;
 }
 
 export interface AuditStore {
@@ -449,6 +481,8 @@ export interface OperationalStats {
   /** When the oldest pending delivery was created (epoch ms); undefined when none is pending. */
   oldestPendingAt?: number;
   brokenSubscriptions: number;
+  /** Pending cards of channels with a broken subscription: they wait for its repair. */
+  waitingForRepair: number;
 }
 
 /** Rows one prune batch removed, per kind. */
@@ -505,6 +539,8 @@ export interface AlertCopy {
   postedTs?: string;
   threadTs?: string;
   lastError?: string;
+  /** A pending card in a channel Slack refused: the refusal; it waits for the channel's repair. */
+  channelBroken?: string;
   createdAt: number;
 }
 

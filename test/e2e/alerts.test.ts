@@ -196,16 +196,33 @@ describe('detection alerts end to end', () => {
     expect(new Set(cards.map((c) => JSON.stringify(c.args.blocks).match(/[a-z.]+@example\.com/)?.[0])).size).toBe(30);
   });
 
-  test('a permanent Slack error stops retrying and marks the subscription broken', async () => {
+  test('a channel Slack refuses breaks its subscription; its cards wait, are shown, and are posted once repaired', async () => {
     stack.slack.reset();
     stack.slack.script('chat.postMessage', { error: 'is_archived', times: 1, channel: 'C0SOC' });
     await stack.cii.deliverFailedCheck({ checkId: 'impossible-travel', severity: 'critical', logins: [logins[7]!] });
     await until(() => stack.slack.callsTo('chat.postMessage').some((c) => c.args.channel === 'C0SOC'));
     await settle(600);
+    await stack.cii.deliverFailedCheck({ checkId: 'inactive-users', severity: 'critical', logins: [logins[8]!] });
+    await settle(600);
     expect(stack.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'C0SOC')).toHaveLength(1);
     const listed = ackText((await run('subscriptions', 'C0SOC')).body);
-    expect(listed).toContain('broken');
-    expect(listed).toContain('is_archived');
+    expect(listed).toContain('⚠️ broken: is_archived');
+    expect(listed).toMatch(/<#C0SOC> broken since .*? \(`is_archived`\): 2 findings waiting/);
+    expect(ackText((await run('status', 'C0SOC')).body)).toContain('2 findings waiting');
+    expect(ackText((await run('alerts pending', 'C0SOC')).body)).toContain(
+      '⏸ waiting in <#C0SOC>: channel broken (is_archived)',
+    );
+
+    const repaired = ackText((await run('subscribe severity:high', 'C0SOC')).body);
+    expect(repaired).toContain('was broken and is active again');
+    expect(repaired).toContain('the cards of 2 findings that waited for it are being posted now');
+    await until(() => postsTo(stack, 'C0SOC').length === 2);
+    await settle(600);
+    const texts = postsTo(stack, 'C0SOC').map((c) => String(c.args.text));
+    expect(texts).toHaveLength(2);
+    expect(texts.filter((t) => t.endsWith(`(${logins[7]!})`))).toHaveLength(1);
+    expect(texts.filter((t) => t.endsWith(`(${logins[8]!})`))).toHaveLength(1);
+    expect(ackText((await run('subscriptions', 'C0SOC')).body)).not.toContain('broken');
   });
 });
 

@@ -116,6 +116,8 @@ describe('metrics after a scripted run', () => {
     expect(value('cii_slack_alerts', { state: 'blocked' })).toBe(1);
     expect(value('cii_slack_alerts', { state: 'open' })).toBe(0);
     expect(value('cii_slack_broken_subscriptions')).toBe(0);
+    expect(value('cii_slack_outbox_waiting_broken_channel')).toBe(0);
+    expect(value('cii_slack_delivery_paused')).toBe(0);
   });
 
   test('counts decisions, provider calls with their latency, CII calls with theirs, and cache hits', () => {

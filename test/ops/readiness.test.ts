@@ -52,11 +52,17 @@ describe('readiness and start-up against Slack', () => {
     await start([{ status: 503, times: 12 }]);
     expect(await readyz()).toEqual({
       status: 503,
-      body: { status: 'unavailable', details: { database: 'ok', slack: 'waiting', draining: false } },
+      body: {
+        status: 'unavailable',
+        details: { database: 'ok', slack: 'waiting', delivery: 'running', draining: false },
+      },
     });
     expect((await fetch(`${app!.url}/healthz`)).status).toBe(200);
     const ready = await readyAt(200);
-    expect(ready.body).toEqual({ status: 'ok', details: { database: 'ok', slack: 'authorized', draining: false } });
+    expect(ready.body).toEqual({
+      status: 'ok',
+      details: { database: 'ok', slack: 'authorized', delivery: 'running', draining: false },
+    });
     const driver = createSlackDriver({ appUrl: app!.url, signingSecret: SIGNING_SECRET, fake: slack });
     expect((await driver.command('help', { userId: 'UANALYST', channelId: 'C0SECALERT' })).body).toContain('/cii');
     // Said once per attempt, without a stack.

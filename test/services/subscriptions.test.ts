@@ -1,11 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSubscriptionService, type SubscriptionService } from '../../src/services/subscriptions.ts';
-import type { Store } from '../../src/store/types.ts';
+import type { InspectableStore } from '../../src/store/types.ts';
+import { alertFor } from '../store/contract.ts';
 import { tempDatabase } from './alerts/fixtures.ts';
 
 describe('subscription service', () => {
   let db: Awaited<ReturnType<typeof tempDatabase>>;
-  let store: Store;
+  let store: InspectableStore;
   let service: SubscriptionService;
   let now: number;
 
@@ -39,7 +40,7 @@ describe('subscription service', () => {
       minSeverity: 'high',
       userId: 'U2',
     });
-    expect(again).toEqual({ created: false, existing: first.subscription, repaired: false });
+    expect(again).toEqual({ created: false, existing: first.subscription, repaired: false, waitingFindings: 0 });
     expect(await service.list()).toHaveLength(1);
   });
 
@@ -54,19 +55,40 @@ describe('subscription service', () => {
     expect(await service.list({ channelId: 'C1' })).toHaveLength(2);
   });
 
-  it('repairs a broken subscription when the channel subscribes to the same filter again', async () => {
+  /** Breaks the channel's subscriptions as the worker does when Slack refuses the channel. */
+  async function breakChannel(channelId: string, reason: string): Promise<void> {
+    await store.recordFinding({
+      envelopeId: `e-${channelId}`,
+      findingId: `f-${channelId}`,
+      receivedAt: now,
+      alerts: [alertFor(`f-${channelId}`, 'a@example.com')],
+      planDeliveries: (created) => created.map((a) => ({ kind: 'alert', alertId: a.id, channelId })),
+    });
+    const [delivery] = await store.listDeliveries({ channelId });
+    await store.waitForRepair(delivery!.id, { channelId, reason, at: now });
+  }
+
+  it('repairs a broken channel when it subscribes again, with any filter, and wakes the delivery worker', async () => {
+    let kicks = 0;
+    service = createSubscriptionService({ store, clock: { now: () => now }, onRepaired: () => (kicks += 1) });
     const first = await service.subscribe({ channelId: 'C1', checkIds: [], minSeverity: 'low', userId: 'U1' });
     if (!first.created) throw new Error('expected a new subscription');
-    await store.markSubscriptionBroken(first.subscription.id, 'not_in_channel', now);
-    service.invalidate();
-    expect(await service.matching('no-mfa', 'high')).toEqual([]);
+    await breakChannel('C1', 'not_in_channel');
+    // A broken channel still gets its cards queued: they wait for the repair.
+    expect(await service.matching('no-mfa', 'high')).toHaveLength(1);
     const again = await service.subscribe({ channelId: 'C1', checkIds: [], minSeverity: 'low', userId: 'U1' });
     expect(again).toMatchObject({
       created: false,
       repaired: true,
+      waitingFindings: 1,
       existing: { id: first.subscription.id, brokenReason: undefined },
     });
-    expect(await service.matching('no-mfa', 'high')).toHaveLength(1);
+    expect(kicks).toBe(1);
+    await breakChannel('C1', 'is_archived');
+    const other = await service.subscribe({ channelId: 'C1', checkIds: ['no-mfa'], minSeverity: 'low', userId: 'U1' });
+    expect(other).toMatchObject({ created: true, repaired: true });
+    expect((await service.list()).every((s) => s.brokenReason === undefined)).toBe(true);
+    expect(kicks).toBe(2);
   });
 
   it('does not remove a subscription of another channel by id', async () => {
@@ -86,7 +108,7 @@ describe('subscription service', () => {
     expect((await service.list()).map((s) => s.channelId)).toEqual(['C2']);
   });
 
-  it('matches on check id (empty filter = every check) and minimum severity, skipping broken ones', async () => {
+  it('matches on check id (empty filter = every check) and minimum severity', async () => {
     await service.subscribe({ channelId: 'C-mfa', checkIds: ['no-mfa'], minSeverity: 'medium', userId: 'U1' });
     await service.subscribe({ channelId: 'C-all', checkIds: [], minSeverity: 'high', userId: 'U1' });
     await service.subscribe({
@@ -95,10 +117,6 @@ describe('subscription service', () => {
       minSeverity: 'low',
       userId: 'U1',
     });
-    const broken = await service.subscribe({ channelId: 'C-broken', checkIds: [], minSeverity: 'low', userId: 'U1' });
-    if (!broken.created) throw new Error('expected a new subscription');
-    await store.markSubscriptionBroken(broken.subscription.id, 'is_archived', now);
-    service.invalidate();
 
     const channels = async (checkId: string, severity: 'low' | 'medium' | 'high' | 'critical') =>
       (await service.matching(checkId, severity)).map((s) => s.channelId).sort();

@@ -697,17 +697,63 @@ export function runStoreContract(
         expect(await claim(store, T0)).toEqual([]);
       });
 
-      it('marks a subscription broken with a reason and can repair it', async () => {
+      it('breaks every subscription of a refused channel and keeps its cards waiting, unclaimed, until repaired', async () => {
         const { subscription } = await store.addSubscription(sub);
-        await store.markSubscriptionBroken(subscription.id, 'channel_not_found', T0 + 1);
-        expect((await store.listSubscriptions())[0]).toMatchObject({
-          brokenReason: 'channel_not_found',
-          brokenAt: T0 + 1,
+        await store.addSubscription({ ...sub, checkIds: [] });
+        await store.addSubscription({ ...sub, channelId: 'C2' });
+        await store.recordFinding(record('e1', 'f1', ['a@x.com', 'b@x.com'], { subscriptionId: subscription.id }));
+        const [first] = await claim(store, T0);
+        expect(
+          await store.waitForRepair(first!.delivery.id, { channelId: 'C1', reason: 'not_in_channel', at: T0 + 1 }),
+        ).toBe('waiting');
+        await store.recordFinding(
+          record('e2', 'f2', ['c@x.com'], { subscriptionId: subscription.id, receivedAt: T0 + 2 }),
+        );
+        // Another refusal later keeps the first reason and time.
+        await store.waitForRepair(first!.delivery.id, { channelId: 'C1', reason: 'is_archived', at: T0 + 3 });
+
+        expect((await store.listSubscriptions({ channelId: 'C1' })).map((s) => [s.brokenReason, s.brokenAt])).toEqual([
+          ['not_in_channel', T0 + 1],
+          ['not_in_channel', T0 + 1],
+        ]);
+        expect((await store.listSubscriptions({ channelId: 'C2' }))[0]?.brokenReason).toBeUndefined();
+        expect(await store.brokenChannels()).toEqual([
+          { channelId: 'C1', reason: 'not_in_channel', since: T0 + 1, waitingFindings: 2 },
+        ]);
+        const waiting = await store.listDeliveries({ channelId: 'C1' });
+        expect(waiting.map((d) => [d.state, d.leaseOwner])).toEqual([
+          ['pending', undefined],
+          ['pending', undefined],
+          ['pending', undefined],
+        ]);
+        expect(waiting[0]?.lastError).toBe('is_archived');
+        expect(await claim(store, T0 + 60_000)).toEqual([]);
+        const copies = (await store.listRecentAlerts({ limit: 10 })).flatMap((a) => a.copies);
+        expect(copies.map((c) => c.channelBroken)).toEqual(['not_in_channel', 'not_in_channel', 'not_in_channel']);
+
+        expect(await store.repairChannel('C1')).toEqual({ repaired: 2, waitingFindings: 2 });
+        expect(await store.repairChannel('C1')).toEqual({ repaired: 0, waitingFindings: 0 });
+        expect(await store.brokenChannels()).toEqual([]);
+        expect(
+          (await store.listSubscriptions()).every((s) => s.brokenReason === undefined && s.brokenAt === undefined),
+        ).toBe(true);
+        const claimed = await claim(store, T0 + 60_000);
+        expect(claimed.map((c) => c.delivery.id)).toEqual([first!.delivery.id]);
+        const after = (await store.listRecentAlerts({ limit: 10 })).flatMap((a) => a.copies);
+        expect(after.every((c) => c.channelBroken === undefined)).toBe(true);
+      });
+
+      it('fails a card of a refused channel that no subscription names (nothing would repair it)', async () => {
+        await store.recordFinding(record('e1', 'f1', ['a@x.com'], { channels: ['C-fallback'] }));
+        const [claimed] = await claim(store, T0);
+        expect(
+          await store.waitForRepair(claimed!.delivery.id, { channelId: 'C-fallback', reason: 'is_archived', at: T0 }),
+        ).toBe('failed');
+        expect(await store.getDelivery(claimed!.delivery.id)).toMatchObject({
+          state: 'failed',
+          lastError: 'is_archived',
         });
-        await store.clearSubscriptionBroken(subscription.id);
-        const [repaired] = await store.listSubscriptions();
-        expect(repaired?.brokenReason).toBeUndefined();
-        expect(repaired?.brokenAt).toBeUndefined();
+        expect(await store.brokenChannels()).toEqual([]);
       });
     });
 
@@ -752,6 +798,7 @@ export function runStoreContract(
           pendingDeliveries: 0,
           oldestPendingAt: undefined,
           brokenSubscriptions: 0,
+          waitingForRepair: 0,
         });
         const { alertsCreated } = await store.recordFinding(
           record('e1', 'f1', ['a@x.com', 'b@x.com'], { channels: ['C1', 'C2'] }),
@@ -767,12 +814,18 @@ export function runStoreContract(
           createdBy: 'U1',
           createdAt: T0,
         });
-        await store.markSubscriptionBroken(subscription.id, 'channel_not_found', T0);
+        const [waiting] = await store.listDeliveries({ channelId: 'C1', state: 'pending' });
+        await store.waitForRepair(waiting!.id, {
+          channelId: subscription.channelId,
+          reason: 'channel_not_found',
+          at: T0,
+        });
         expect(await store.operationalStats()).toMatchObject({
           alertsByState: { open: 2, approved: 1, in_progress: 0 },
           pendingDeliveries: 4,
           oldestPendingAt: T0,
           brokenSubscriptions: 1,
+          waitingForRepair: 2,
         });
       });
 

@@ -5,19 +5,22 @@ export interface SlackPoster {
     text: string;
     blocks: unknown[];
     threadTs?: string;
-    /** Slack message metadata, so a posted card can be traced back to its alert. */
+    /** Slack message metadata, so a posted card can be traced back to its alert and its delivery. */
     metadata?: { event_type: string; event_payload: Record<string, string | number> };
   }): Promise<{ ts: string }>;
+  /** Resolves when Slack accepts the app's token again (`auth.test`); throws a `SlackPostError` otherwise. */
+  checkAccess(): Promise<void>;
 }
 
 export type SlackPostFailure =
   /** HTTP 429: wait at least `retryAfterMs` before posting to that channel again. */
   | { kind: 'rate_limited'; retryAfterMs: number }
   /**
-   * Slack refused for good (`channel_not_found`, `invalid_auth`, `invalid_blocks`, ...): never retried.
-   * `breaksSubscription`: the channel cannot receive any card until someone acts, not just this one.
+   * Slack refused for good (`channel_not_found`, `invalid_auth`, `invalid_blocks`, ...): never retried as it is.
+   * `scope`: what is refused: this `message` only, every message to this `channel` until someone acts there, or
+   * every call of the `app` (its token) until an admin acts.
    */
-  | { kind: 'permanent'; code: string; breaksSubscription: boolean }
+  | { kind: 'permanent'; code: string; scope: 'message' | 'channel' | 'app' }
   /** Network error, timeout, 5xx: retried with backoff. */
   | { kind: 'transient' };
 
@@ -26,13 +29,13 @@ export class SlackPostError extends Error {
   readonly kind: SlackPostFailure['kind'];
   readonly retryAfterMs: number | undefined;
   readonly code: string | undefined;
-  readonly breaksSubscription: boolean;
+  readonly scope: 'message' | 'channel' | 'app' | undefined;
 
   constructor(message: string, failure: SlackPostFailure, options?: { cause?: unknown }) {
     super(message, options);
     this.kind = failure.kind;
     this.retryAfterMs = failure.kind === 'rate_limited' ? failure.retryAfterMs : undefined;
     this.code = failure.kind === 'permanent' ? failure.code : undefined;
-    this.breaksSubscription = failure.kind === 'permanent' && failure.breaksSubscription;
+    this.scope = failure.kind === 'permanent' ? failure.scope : undefined;
   }
 }

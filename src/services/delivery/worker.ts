@@ -1,15 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from '../../logger.ts';
-import type { AlertStore, ClaimedDelivery, Delivery, OutboxStore, SubscriptionStore } from '../../store/types.ts';
+import type { AlertStore, ClaimedDelivery, Delivery, OutboxStore } from '../../store/types.ts';
 import { backoffDelayMs } from '../../util/backoff.ts';
 import { type CardRenderer, createComposer, type Enrichment } from './compose.ts';
 import { SlackPostError, type SlackPoster } from './poster.ts';
 
 export interface DeliveryWorkerDeps {
-  store: Omit<OutboxStore, 'postedCopiesOf'> &
-    Pick<SubscriptionStore, 'markSubscriptionBroken'> &
-    Pick<AlertStore, 'updateAlertEnrichment'>;
+  store: Omit<OutboxStore, 'postedCopiesOf'> & Pick<AlertStore, 'updateAlertEnrichment'>;
   poster: SlackPoster;
   render: CardRenderer;
   enrich?: (login: string) => Promise<Enrichment | undefined>;
@@ -33,7 +31,8 @@ export interface DeliveryWorkerDeps {
   /** Identifies this worker in leases. */
   owner?: string;
   random?: () => number;
-  onSubscriptionBroken?: (subscriptionId: number, reason: string) => void;
+  /** Waits between checks of the app's token while Slack refuses it (`invalid_auth`...); grows with each pause. */
+  accessProbeBackoff?: { baseMs: number; maxMs: number };
   /** Runs once a card is posted and recorded (e.g. to catch up with a decision taken meanwhile). */
   afterPost?: (claimed: ClaimedDelivery) => Promise<void>;
 }
@@ -44,6 +43,14 @@ export interface DeliveryWorker {
   stop(): Promise<void>;
   /** New work arrived: look now instead of at the next poll. */
   kick(): void;
+  /** Set while Slack refuses the app itself: nothing is claimed until `auth.test` succeeds again. */
+  paused(): DeliveryPause | undefined;
+}
+
+export interface DeliveryPause {
+  /** Slack's error, e.g. `invalid_auth`. */
+  reason: string;
+  since: number;
 }
 
 /** Floor between two claims of one worker, so a burst of webhooks does not turn into a burst of claims. */
@@ -59,6 +66,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
   const backoff = deps.backoff ?? { baseMs: 1_000, maxMs: 5 * 60_000 };
   const maxAttempts = deps.maxAttempts ?? 300;
   const owner = deps.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const accessProbeBackoff = deps.accessProbeBackoff ?? { baseMs: 2_000, maxMs: 60_000 };
   const compose = createComposer({
     store,
     render: deps.render,
@@ -76,6 +84,10 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
   let wake: (() => void) | undefined;
   let lastClaimAt = Number.NEGATIVE_INFINITY;
   let stopWait: (() => void) | undefined;
+  let pause: DeliveryPause | undefined;
+  // Pauses since the last card posted: a token that auth.test accepts but posts refuse (missing_scope) backs off.
+  let pausesInARow = 0;
+  const stopping = new AbortController();
 
   function signal(): void {
     pendingWake = true;
@@ -116,7 +128,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
   async function loop(): Promise<void> {
     while (running) {
       const free = concurrency - inFlight.size;
-      if (free > 0) {
+      if (free > 0 && !pause) {
         const now = clock.now();
         lastClaimAt = now;
         let claimed: ClaimedDelivery[] = [];
@@ -164,6 +176,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
       return;
     }
     const postedAt = clock.now();
+    pausesInARow = 0;
     try {
       await store.markDelivered(delivery.id, { ts });
       logger.debug('card posted', { deliveryId: delivery.id, channelId: delivery.channelId, ts });
@@ -195,13 +208,28 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
     }
     if (err instanceof SlackPostError && err.kind === 'permanent') {
       const code = err.code ?? 'permanent_error';
-      await store.markFailed(delivery.id, code);
-      const breaks = delivery.subscriptionId !== undefined && err.breaksSubscription;
-      if (breaks && delivery.subscriptionId !== undefined) {
-        await store.markSubscriptionBroken(delivery.subscriptionId, code, now);
-        deps.onSubscriptionBroken?.(delivery.subscriptionId, code);
+      if (err.scope === 'app') {
+        // The token (or the install) is refused: no channel is at fault and no card is given up.
+        await store.reschedule(delivery.id, { nextAttemptAt: now, error: code });
+        pauseFor(code, now);
+        return;
       }
-      logger.error('Slack refused a card for good', { ...context, code, subscriptionBroken: breaks, err });
+      if (err.scope === 'channel') {
+        const outcome = await store.waitForRepair(delivery.id, {
+          channelId: delivery.channelId,
+          reason: code,
+          at: now,
+        });
+        logger.error(
+          outcome === 'waiting'
+            ? 'Slack refused a channel: its subscriptions are broken and its cards wait until it is repaired (/cii subscribe in the channel)'
+            : 'Slack refused a channel no subscription names (the fallback channel): the card is not posted',
+          { ...context, code, err },
+        );
+        return;
+      }
+      await store.markFailed(delivery.id, code);
+      logger.error('Slack refused a card for good', { ...context, code, err });
       return;
     }
     const message = err instanceof Error ? err.message : String(err);
@@ -216,6 +244,48 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
     logger.warn('card not posted; retrying later', { ...context, retryInMs: nextAttemptAt - now, err });
   }
 
+  /** Stops claiming until Slack accepts the token again, checked with auth.test at growing intervals. */
+  function pauseFor(reason: string, now: number): void {
+    if (pause) return;
+    pause = { reason, since: now };
+    pausesInARow += 1;
+    logger.error('Slack refuses the app itself: delivery is paused for every channel until it accepts the token', {
+      reason,
+    });
+    void probeAccess(pausesInARow - 1);
+  }
+
+  /** Resolves after `ms`, or at once (false) when the worker stops. */
+  function waitUnlessStopped(ms: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      if (stopping.signal.aborted) return resolve(false);
+      const onStop = () => {
+        clearTimeout(timer);
+        resolve(false);
+      };
+      const timer = setTimeout(() => {
+        stopping.signal.removeEventListener('abort', onStop);
+        resolve(true);
+      }, ms);
+      stopping.signal.addEventListener('abort', onStop, { once: true });
+    });
+  }
+
+  async function probeAccess(firstAttempt: number): Promise<void> {
+    for (let attempt = firstAttempt; pause; attempt++) {
+      if (!(await waitUnlessStopped(backoffDelayMs(attempt, { ...accessProbeBackoff, random: deps.random })))) return;
+      try {
+        await poster.checkAccess();
+      } catch (err) {
+        logger.warn('Slack still refuses the app; delivery stays paused', { reason: pause.reason, err });
+        continue;
+      }
+      logger.info('Slack accepts the app again: delivery resumes', { pausedMs: clock.now() - pause.since });
+      pause = undefined;
+      signal();
+    }
+  }
+
   return {
     start() {
       if (running) return;
@@ -224,11 +294,13 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
     },
     async stop() {
       running = false;
+      stopping.abort();
       signal();
       stopWait?.();
       await loopDone;
       await Promise.all(inFlight);
     },
     kick: signal,
+    paused: () => pause,
   };
 }

@@ -3,6 +3,7 @@ import type { AuditService } from '../../services/audit.ts';
 import type { AlertAccounting } from '../../services/alerts/accounting.ts';
 import type { AlertIngest } from '../../services/alerts/ingest.ts';
 import type { CheckService } from '../../services/checks.ts';
+import type { DeliveryWorker } from '../../services/delivery/worker.ts';
 import type { LookupService } from '../../services/lookup.ts';
 import type { SubscriptionService } from '../../services/subscriptions.ts';
 import type { ChannelPoster } from '../channel-poster.ts';
@@ -26,6 +27,8 @@ export interface CommandDeps {
   accounting: AlertAccounting;
   /** The check catalogue merged with the check ids received. */
   checks: CheckService;
+  /** Whether delivery is paused because Slack refuses the app's token. */
+  delivery: Pick<DeliveryWorker, 'paused'>;
   channels: ChannelPoster;
   principals: PrincipalResolver;
   /** CII_ADMINS: when empty, anyone in the channel manages its subscriptions. */

@@ -13,6 +13,8 @@ export interface AlertCopyView {
   /** When the card was queued. */
   since: Date;
   lastError?: string;
+  /** Pending in a channel Slack refused: why; the card waits for the repair. */
+  channelBroken?: string;
 }
 
 export interface AlertListItem {
@@ -42,6 +44,9 @@ function copyText(copy: AlertCopyView, now: Date): string {
     case 'sent':
       return `✅ posted in ${where}${copy.link ? ` (${mrkdwnLink(copy.link, 'card')})` : ''}`;
     case 'pending':
+      if (copy.channelBroken !== undefined) {
+        return `⏸ waiting in ${where}: channel broken (${clean(copy.channelBroken, 100)}), posted once it is repaired`;
+      }
       return `⏳ waiting for Slack in ${where} since ${formatWhen(copy.since, now)}${copy.lastError ? ` (${clean(copy.lastError, 100)})` : ''}`;
     case 'failed':
       return `❌ not posted in ${where}: ${clean(copy.lastError, 150) || 'channel broken'}`;

@@ -1,6 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { IntegrationStatus } from './identity.ts';
 import { formatRelative, formatUtc, formatWhen, labeled, parseDate } from './format.ts';
+import { brokenChannelLine, type BrokenChannelView } from './subscriptions-list.ts';
 import {
   buildMessage,
   bulletsWithMore,
@@ -20,11 +21,33 @@ export interface StatusCardInput {
   token?: { obtainedAt: Date; expiresAt: Date };
   integrations: { kind: 'ok'; items: IntegrationStatus[] } | { kind: 'unsupported' } | { kind: 'error'; error: string };
   lastWebhookTest?: Date;
-  brokenSubscriptions?: number;
+  /** How cards reach Slack: channels Slack refused, and a pause while it refuses the app itself. */
+  delivery?: DeliveryHealthView;
   /** The CII URLs in use and where each came from (a variable, or the region preset). */
   endpoints?: CiiEndpointsView;
   /** What became of the alerts of the last 24 hours and 7 days. */
   alerts?: { day: AlertCountsView; week: AlertCountsView };
+}
+
+export interface DeliveryHealthView {
+  brokenChannels: BrokenChannelView[];
+  /** Slack refuses the app's token: nothing is posted anywhere until auth.test succeeds again. */
+  paused?: { reason: string; since: Date };
+}
+
+const SHOWN_BROKEN = 5;
+
+function deliveryFields(delivery: DeliveryHealthView, now: Date): Array<string | undefined> {
+  const { brokenChannels, paused } = delivery;
+  const broken =
+    brokenChannels.length === 0
+      ? '✅ none broken'
+      : `${bulletsWithMore(brokenChannels, SHOWN_BROKEN, (c) => brokenChannelLine(c, now))}
+(see \`/cii subscriptions\`)`;
+  const posting = paused
+    ? `⏸ paused for every channel since ${formatWhen(paused.since, now)}: Slack refuses the app's token (${code(paused.reason, 60)}). Nothing is lost; it resumes by itself once Slack accepts the token again.`
+    : '✅ running';
+  return [labeled('Subscriptions', broken), labeled('Posting to Slack', posting)];
 }
 
 /** Counts of alerts (one user of one finding) that arrived in a period. */
@@ -119,7 +142,6 @@ function tokenText(token: StatusCardInput['token'], now: Date): string {
 export function statusCard(input: StatusCardInput): SlackMessage {
   const { ping, now } = input;
   const cii = ping.ok ? `✅ Reachable (${Math.round(ping.latencyMs)} ms)` : `❌ Unreachable: ${clean(ping.error, 300)}`;
-  const broken = input.brokenSubscriptions;
   const blocks: KnownBlock[] = [
     { type: 'header', text: plainText('CII status', LIMITS.header) },
     {
@@ -128,8 +150,7 @@ export function statusCard(input: StatusCardInput): SlackMessage {
         labeled('CII API', cii),
         labeled('Access token', tokenText(input.token, now)),
         labeled('Last webhook test', input.lastWebhookTest ? formatWhen(input.lastWebhookTest, now) : 'never'),
-        broken !== undefined &&
-          labeled('Subscriptions', broken > 0 ? `⚠️ ${broken} broken (see \`/cii subscriptions\`)` : '✅ none broken'),
+        ...(input.delivery ? deliveryFields(input.delivery, now) : []),
       ),
     },
     ...(input.endpoints

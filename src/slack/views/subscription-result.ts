@@ -18,9 +18,20 @@ export interface Backlog {
   days: number;
 }
 
+/** The channel was broken (Slack refused it) and this subscribe repaired it: `waitingFindings` are posted now. */
+export interface Repair {
+  waitingFindings: number;
+}
+
 export type SubscriptionChange =
-  | { kind: 'subscribed'; subscription: SubscriptionSummary; backlog?: Backlog }
-  | { kind: 'already_subscribed'; subscription: SubscriptionSummary; repaired: boolean; backlog?: Backlog }
+  | { kind: 'subscribed'; subscription: SubscriptionSummary; backlog?: Backlog; repair?: Repair }
+  | {
+      kind: 'already_subscribed';
+      subscription: SubscriptionSummary;
+      repaired: boolean;
+      backlog?: Backlog;
+      repair?: Repair;
+    }
   | { kind: 'unsubscribed'; channelId: string; count: number; target: string }
   | { kind: 'nothing_to_unsubscribe'; channelId: string; target: string };
 
@@ -62,10 +73,21 @@ export function subscriptionResult(change: SubscriptionChange): SlackMessage {
       break;
   }
   const blocks: KnownBlock[] = [{ type: 'section', text: mrkdwn(text) }];
+  if ((change.kind === 'subscribed' || change.kind === 'already_subscribed') && change.repair) {
+    blocks.push({ type: 'section', text: mrkdwn(repairText(change.repair)) });
+  }
   if ((change.kind === 'subscribed' || change.kind === 'already_subscribed') && change.backlog) {
     blocks.push(...backlogBlocks(change.subscription, change.backlog));
   }
   return buildMessage(fallback, blocks);
+}
+
+function repairText({ waitingFindings }: Repair): string {
+  const waited =
+    waitingFindings === 0
+      ? 'no finding was waiting for it'
+      : `the cards of ${waitingFindings} finding${waitingFindings === 1 ? '' : 's'} that waited for it are being posted now, once each`;
+  return `🔧 Slack had refused this channel; its subscriptions are active again and ${waited}.`;
 }
 
 function backlogBlocks(subscription: SubscriptionSummary, backlog: Backlog): KnownBlock[] {

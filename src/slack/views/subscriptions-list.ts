@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { Severity } from '../../alerts/finding.ts';
-import { severityBadge } from './format.ts';
+import { formatWhen, severityBadge } from './format.ts';
 import {
   buildMessage,
   chunkLines,
@@ -27,8 +27,18 @@ export interface SubscriptionView {
   brokenReason?: string;
 }
 
+/** A channel Slack refused, and what waits for its repair. */
+export interface BrokenChannelView {
+  channelId: string;
+  reason: string;
+  since: Date;
+  waitingFindings: number;
+}
+
 export interface SubscriptionsListInput {
   subscriptions: SubscriptionView[];
+  /** The listed channels Slack refused, as of `now`. */
+  broken?: { now: Date; channels: BrokenChannelView[] };
   /** `channel`: the current channel's subscriptions; `all`: every channel's, with the channel shown. */
   scope: 'channel' | 'all';
   /** How to add and remove one, as raw text. */
@@ -50,6 +60,23 @@ export function subscriptionLine(sub: SubscriptionView, scope: SubscriptionsList
   ]
     .filter((p): p is string => !!p)
     .join(' · ');
+}
+
+/** `broken since …: N findings waiting`, for the status card and the subscriptions list. */
+export function brokenChannelLine(channel: BrokenChannelView, now: Date): string {
+  const n = channel.waitingFindings;
+  return `⚠️ ${channelMention(channel.channelId)} broken since ${formatWhen(channel.since, now)} (${code(channel.reason, 100)}): ${n} finding${n === 1 ? '' : 's'} waiting`;
+}
+
+function brokenBlocks(input: SubscriptionsListInput): KnownBlock[] {
+  const { broken } = input;
+  if (!broken || broken.channels.length === 0) return [];
+  const lines = broken.channels.map((c) => brokenChannelLine(c, broken.now));
+  const how = `Their cards are kept and posted once the channel is repaired: invite the app back (or unarchive the channel), then run \`${escapeMrkdwn(input.usage.subscribe)}\` there.`;
+  return [
+    ...chunkLines(lines).map((text): KnownBlock => ({ type: 'section', text: mrkdwn(text) })),
+    { type: 'context', elements: [mrkdwn(how)] },
+  ];
 }
 
 /** The answer to `/cii subscriptions`. */
@@ -78,6 +105,7 @@ export function subscriptionsList(input: SubscriptionsListInput): SlackMessage {
       type: 'section',
       text: mrkdwn(text),
     })),
+    ...brokenBlocks(input),
   ];
   const footer: KnownBlock[] = [
     { type: 'context', elements: [mrkdwn(`Remove one with \`${escapeMrkdwn(usage.unsubscribe)}\``)] },

@@ -22,11 +22,20 @@ interface Post {
 
 const T0 = Date.UTC(2026, 0, 5, 9);
 
-/** Records every call; `fail` decides per call whether (and how) it throws. */
-function recordingPoster(fail: (message: Message, call: number) => Error | undefined = () => undefined) {
+/** Records every call; `fail` decides per call whether (and how) it throws; `access` answers auth.test. */
+function recordingPoster(
+  fail: (message: Message, call: number) => Error | undefined = () => undefined,
+  access: () => Error | undefined = () => undefined,
+) {
   const calls: Array<{ at: number; message: Message }> = [];
   const posts: Post[] = [];
+  const accessChecks: number[] = [];
   const poster: SlackPoster = {
+    async checkAccess() {
+      accessChecks.push(Date.now());
+      const error = access();
+      if (error) throw error;
+    },
     async post(message) {
       calls.push({ at: Date.now(), message });
       const error = fail(message, calls.length);
@@ -36,8 +45,10 @@ function recordingPoster(fail: (message: Message, call: number) => Error | undef
       return { ts };
     },
   };
-  return { poster, calls, posts };
+  return { poster, calls, posts, accessChecks };
 }
+
+const noAccessCheck = { checkAccess: () => Promise.resolve() };
 
 const render: CardRenderer = {
   alert: (alert, options) => ({
@@ -171,6 +182,7 @@ describe('delivery worker', () => {
     const { ingest } = await setup([{ id: 'C1' }]);
     await ingest.ingest(finding({ logins: userLogins(3) }));
     const slow: SlackPoster = {
+      ...noAccessCheck,
       async post(message) {
         await new Promise((r) => setTimeout(r, 400));
         return slack.poster.post(message);
@@ -239,45 +251,103 @@ describe('delivery worker', () => {
     expect((await store.listDeliveries())[0]).toMatchObject({ state: 'sent', attempts: 2 });
   });
 
-  it('fails the card and breaks the subscription on a permanent error, without retrying', async () => {
-    const { ingest, subscriptions, ids } = await setup([{ id: 'C-gone' }, { id: 'C-ok' }]);
-    await ingest.ingest(finding());
-    const slack = recordingPoster((m) =>
-      m.channel === 'C-gone'
-        ? new SlackPostError('channel_not_found', {
-            kind: 'permanent',
-            code: 'channel_not_found',
-            breaksSubscription: true,
-          })
-        : undefined,
-    );
-    const broken: Array<[number, string]> = [];
-    startWorker({ poster: slack.poster, onSubscriptionBroken: (id, reason) => broken.push([id, reason]) });
-    await vi.advanceTimersByTimeAsync(120_000);
+  const refused = (code: string, scope: 'message' | 'channel' | 'app') =>
+    new SlackPostError(code, { kind: 'permanent', code, scope });
 
+  it('keeps the cards of a channel Slack refuses waiting, breaks its subscriptions, and posts them once repaired', async () => {
+    const { ingest, subscriptions } = await setup([{ id: 'C-gone' }, { id: 'C-ok' }]);
+    // A second subscription of the same channel breaks with it.
+    await subscriptions.subscribe({ channelId: 'C-gone', checkIds: ['no-mfa'], minSeverity: 'high', userId: 'U1' });
+    await ingest.ingest(finding());
+    let gone = true;
+    const slack = recordingPoster((m) =>
+      gone && m.channel === 'C-gone' ? refused('channel_not_found', 'channel') : undefined,
+    );
+    startWorker({ poster: slack.poster });
+    await advanceUntil(() => slack.posts.length === 1);
+    for (let i = 0; i < 3; i++) await ingest.ingest(finding({ logins: [`later${i}@example.com`] }));
+    await vi.advanceTimersByTimeAsync(60_000);
+
+    // One refusal, no retry, nothing given up: 4 cards wait in the channel, the other channel got its 4.
     expect(slack.calls.filter((c) => c.message.channel === 'C-gone')).toHaveLength(1);
-    expect(slack.posts.map((p) => p.message.channel)).toEqual(['C-ok']);
-    expect(await store.listDeliveries({ channelId: 'C-gone' })).toEqual([
-      expect.objectContaining({ state: 'failed', lastError: 'channel_not_found' }),
+    expect(slack.posts.filter((p) => p.message.channel === 'C-ok')).toHaveLength(4);
+    const waiting = await store.listDeliveries({ channelId: 'C-gone' });
+    expect(waiting.map((d) => d.state)).toEqual(['pending', 'pending', 'pending', 'pending']);
+    expect(waiting[0]).toMatchObject({ lastError: 'channel_not_found' });
+    expect((await subscriptions.list({ channelId: 'C-gone' })).map((s) => s.brokenReason)).toEqual([
+      'channel_not_found',
+      'channel_not_found',
     ]);
-    expect(broken).toEqual([[ids['C-gone'], 'channel_not_found']]);
-    const gone = (await subscriptions.list({ channelId: 'C-gone' }))[0];
-    expect(gone).toMatchObject({ brokenReason: 'channel_not_found', brokenAt: expect.any(Number) });
+    expect(await subscriptions.brokenChannels()).toEqual([
+      { channelId: 'C-gone', reason: 'channel_not_found', since: expect.any(Number), waitingFindings: 4 },
+    ]);
+
+    gone = false;
+    const repair = await subscriptions.subscribe({
+      channelId: 'C-gone',
+      checkIds: [],
+      minSeverity: 'low',
+      userId: 'U1',
+    });
+    expect(repair).toMatchObject({ created: false, repaired: true, waitingFindings: 4 });
+    await advanceUntil(() => slack.posts.filter((p) => p.message.channel === 'C-gone').length === 4);
+    await vi.advanceTimersByTimeAsync(10_000);
+    const posted = slack.posts.filter((p) => p.message.channel === 'C-gone').map((p) => alertIdOf(p.message));
+    expect(new Set(posted).size).toBe(4);
+    expect(posted).toHaveLength(4);
+    expect(await subscriptions.brokenChannels()).toEqual([]);
+  });
+
+  it('fails a card to a channel no subscription names (the fallback) when Slack refuses the channel', async () => {
+    const subscriptions = createSubscriptionService({ store });
+    const ingest = createAlertIngest({ store, subscriptions, fallbackChannel: 'C-fallback', logger: silentLogger });
+    await ingest.ingest(finding());
+    const slack = recordingPoster(() => refused('is_archived', 'channel'));
+    startWorker({ poster: slack.poster });
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(slack.calls).toHaveLength(1);
+    expect((await store.listDeliveries())[0]).toMatchObject({ state: 'failed', lastError: 'is_archived' });
   });
 
   it('fails a card Slack finds invalid without breaking its subscription', async () => {
     const { ingest } = await setup([{ id: 'C1' }]);
     await ingest.ingest(finding());
-    const slack = recordingPoster(
-      () =>
-        new SlackPostError('invalid_blocks', { kind: 'permanent', code: 'invalid_blocks', breaksSubscription: false }),
-    );
+    const slack = recordingPoster(() => refused('invalid_blocks', 'message'));
     startWorker({ poster: slack.poster });
     await vi.advanceTimersByTimeAsync(30_000);
 
     expect(slack.calls).toHaveLength(1);
     expect((await store.listDeliveries())[0]).toMatchObject({ state: 'failed', lastError: 'invalid_blocks' });
     expect((await store.listSubscriptions())[0]?.brokenReason).toBeUndefined();
+  });
+
+  it('pauses every channel while Slack refuses the app, breaks nothing, and resumes once auth.test succeeds', async () => {
+    const { ingest, subscriptions } = await setup([{ id: 'C1' }, { id: 'C2' }]);
+    await ingest.ingest(finding({ logins: userLogins(2) }));
+    let revoked = true;
+    const slack = recordingPoster(
+      () => (revoked ? refused('invalid_auth', 'app') : undefined),
+      () => (revoked ? refused('invalid_auth', 'app') : undefined),
+    );
+    const worker = startWorker({ poster: slack.poster, accessProbeBackoff: { baseMs: 2_000, maxMs: 16_000 } });
+    await advanceUntil(() => worker.paused() !== undefined);
+    expect(worker.paused()).toEqual({ reason: 'invalid_auth', since: expect.any(Number) });
+    const refusedCalls = slack.calls.length;
+    await vi.advanceTimersByTimeAsync(60_000);
+
+    // Paused: no more posts, only auth.test at growing intervals (2, 4, 8, 16, 16 s...).
+    expect(slack.calls).toHaveLength(refusedCalls);
+    const gaps = slack.accessChecks.slice(1).map((t, i) => t - slack.accessChecks[i]!);
+    expect(gaps.slice(0, 3)).toEqual([4_000, 8_000, 16_000]);
+    expect((await subscriptions.list()).every((s) => s.brokenReason === undefined)).toBe(true);
+    expect((await store.listDeliveries()).every((d) => d.state === 'pending')).toBe(true);
+
+    revoked = false;
+    await advanceUntil(() => slack.posts.length === 4);
+    expect(worker.paused()).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(slack.posts).toHaveLength(4);
+    expect(await store.listDeliveries({ state: 'sent' })).toHaveLength(4);
   });
 
   it('backs off exponentially on transient errors and then posts', async () => {
@@ -342,6 +412,7 @@ describe('delivery worker', () => {
     let peak = 0;
     let done = 0;
     const poster: SlackPoster = {
+      ...noAccessCheck,
       async post() {
         inFlight += 1;
         peak = Math.max(peak, inFlight);
@@ -446,6 +517,7 @@ describe('delivery worker', () => {
     await ingest.ingest(finding());
     let finished = false;
     const poster: SlackPoster = {
+      ...noAccessCheck,
       async post() {
         await new Promise((resolve) => setTimeout(resolve, 2_000));
         finished = true;

@@ -95,6 +95,55 @@ describe('fake Slack Web API with @slack/web-api', () => {
     expect(thread.messages?.[1]?.thread_ts).toBe(parent.ts);
   });
 
+  it('pages conversations.history after `oldest`, with metadata only when include_all_metadata is set', async () => {
+    const metadata = { event_type: 'cii_alert', event_payload: { delivery_id: 7 } };
+    const first = await client.chat.postMessage({ channel: 'C0SOC', text: 'one', metadata });
+    for (const text of ['two', 'three', 'four']) await client.chat.postMessage({ channel: 'C0SOC', text, metadata });
+    const page1 = await client.conversations.history({ channel: 'C0SOC', oldest: first.ts, limit: 2 });
+    expect(page1.messages?.map((m) => m.text)).toEqual(['four', 'three']);
+    expect(page1.messages?.[0]?.metadata).toBeUndefined();
+    expect(page1.has_more).toBe(true);
+    const page2 = await client.conversations.history({
+      channel: 'C0SOC',
+      oldest: first.ts,
+      limit: 2,
+      cursor: page1.response_metadata?.next_cursor,
+      include_all_metadata: true,
+    });
+    expect(page2.messages?.map((m) => [m.text, m.metadata])).toEqual([['two', metadata]]);
+    expect(page2.has_more).toBe(false);
+    expect(
+      (await client.conversations.history({ channel: 'C0SOC', oldest: first.ts, inclusive: true })).messages,
+    ).toHaveLength(4);
+  });
+
+  it('gives a thread with metadata from conversations.replies, and refuses history where the bot is not', async () => {
+    const metadata = { event_type: 'cii_alert', event_payload: { delivery_id: 8 } };
+    const parent = await client.chat.postMessage({ channel: 'C0SOC', text: 'summary' });
+    await client.chat.postMessage({ channel: 'C0SOC', text: 'card', thread_ts: parent.ts, metadata });
+    const thread = await client.conversations.replies({
+      channel: 'C0SOC',
+      ts: String(parent.ts),
+      oldest: parent.ts,
+      include_all_metadata: true,
+    });
+    expect(thread.messages?.map((m) => [m.text, m.metadata])).toEqual([
+      ['summary', undefined],
+      ['card', metadata],
+    ]);
+    expect((await platformError(client.conversations.history({ channel: 'C0NOTMEMBER' }))).data.error).toBe(
+      'not_in_channel',
+    );
+  });
+
+  it('posts at once but answers late with answerAfterMs, so a client that gives up first has posted anyway', async () => {
+    fake.script('chat.postMessage', { answerAfterMs: 1_000 });
+    const impatient = clientWith(fake.botToken, { timeout: 200 });
+    await expect(impatient.chat.postMessage({ channel: 'C0SOC', text: 'late' })).rejects.toThrow();
+    expect(fake.messages('C0SOC').map((m) => m.text)).toEqual(['late']);
+    expect(fake.callsTo('chat.postMessage')).toHaveLength(1);
+  });
+
   it('updates the bot message, keeping blocks when omitted', async () => {
     const posted = await client.chat.postMessage({ channel: 'C0SECALERT', text: 'v1', blocks: [section('one')] });
     await client.chat.update({ channel: 'C0SECALERT', ts: String(posted.ts), text: 'v2' });

@@ -24,7 +24,7 @@ function item(overrides: Partial<AlertListItem> = {}): AlertListItem {
 }
 
 describe('alertsList', () => {
-  it('says where each alert went: posted with a link, waiting for Slack, not posted, unrouted, muted', () => {
+  it('says where each alert went: posted with a link, waiting for Slack or for a broken channel, not posted, unrouted, muted', () => {
     const message = alertsList({
       now: NOW,
       alerts: [
@@ -33,6 +33,7 @@ describe('alertsList', () => {
             { channelId: 'C1', state: 'sent', since: min(-29), link: 'https://x.slack.com/archives/C1/p1' },
             { channelId: 'C2', state: 'pending', since: min(-29), lastError: 'ratelimited' },
             { channelId: 'C3', state: 'failed', since: min(-29), lastError: 'channel_not_found' },
+            { channelId: 'C4', state: 'pending', since: min(-29), channelBroken: 'not_in_channel' },
           ],
         }),
         item({ routing: 'unrouted', login: 'leo@example.com', displayName: undefined }),
@@ -43,6 +44,7 @@ describe('alertsList', () => {
     expect(text).toContain('✅ posted in <#C1> (<https://x.slack.com/archives/C1/p1|card>)');
     expect(text).toContain('⏳ waiting for Slack in <#C2> since 29 minutes ago');
     expect(text).toContain('❌ not posted in <#C3>: channel_not_found');
+    expect(text).toContain('⏸ waiting in <#C4>: channel broken (not_in_channel), posted once it is repaired');
     expect(text).toContain('⚠️ unrouted: no subscription matched (subscribe a channel');
     expect(text).toContain('🔇 muted: not posted');
     expect(text).toContain('in progress');

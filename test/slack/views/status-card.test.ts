@@ -25,7 +25,7 @@ const healthy: StatusCardInput = {
     ],
   },
   lastWebhookTest: min(-3 * 24 * 60),
-  brokenSubscriptions: 0,
+  delivery: { brokenChannels: [] },
 };
 
 describe('statusCard', () => {
@@ -63,18 +63,27 @@ describe('statusCard', () => {
     expect(text).toContain('Token URL: https://login.oort.io/oauth/token (from CII_CREDENTIALS)');
   });
 
-  it('reports CII unreachable, no token, a never-tested webhook and broken subscriptions', () => {
+  it('reports CII unreachable, no token, a never-tested webhook, broken channels with their waiting findings and a paused delivery', () => {
     const message = statusCard({
       now: NOW,
       ping: { ok: false, error: 'connect ECONNREFUSED <internal>' },
       integrations: { kind: 'error', error: 'timeout' },
-      brokenSubscriptions: 2,
+      delivery: {
+        brokenChannels: [
+          { channelId: 'C0SOC', reason: 'not_in_channel', since: min(-30), waitingFindings: 11 },
+          { channelId: 'C0OLD', reason: 'is_archived', since: min(-90), waitingFindings: 1 },
+        ],
+        paused: { reason: 'invalid_auth', since: min(-5) },
+      },
     });
     const text = allText(message);
     expect(text).toContain('❌ Unreachable: connect ECONNREFUSED &lt;internal&gt;');
     expect(text).toContain('none yet');
     expect(text).toContain('*Last webhook test*\nnever');
-    expect(text).toContain('⚠️ 2 broken');
+    expect(text).toContain('⚠️ <#C0SOC> broken since 30 minutes ago');
+    expect(text).toContain('(`not_in_channel`): 11 findings waiting');
+    expect(text).toContain('(`is_archived`): 1 finding waiting');
+    expect(text).toMatch(/⏸ paused for every channel since 5 minutes ago.*\(`invalid_auth`\)/);
     expect(text).toContain('could not be read: timeout');
     expect(message.text).toBe('CII status: unreachable');
     expect(text).not.toMatch(/undefined|null|NaN/);

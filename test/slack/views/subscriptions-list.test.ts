@@ -39,6 +39,34 @@ describe('subscriptionsList', () => {
     expect(text).toContain('⚠️ broken: the app was removed from the channel');
   });
 
+  it('says per broken channel since when and how many findings wait for it, and how to repair it', () => {
+    const now = new Date(Date.UTC(2026, 0, 5, 12));
+    const since = new Date(now.getTime() - 2 * 3_600_000);
+    const message = subscriptionsList({
+      subscriptions: [sub({ brokenReason: 'channel_not_found' }), sub({ id: 'sub_2', channelId: 'C0OTHER' })],
+      scope: 'all',
+      usage,
+      broken: {
+        now,
+        channels: Array.from({ length: 60 }, (_, i) => ({
+          channelId: i === 0 ? 'C0SECOPS' : `C0X${i}`,
+          reason: 'channel_not_found',
+          since,
+          waitingFindings: i === 0 ? 10 : 1,
+        })),
+      },
+    });
+    const text = allText(message);
+    expect(text).toContain(
+      '⚠️ <#C0SECOPS> broken since 2 hours ago · 2026-01-05 10:00 UTC (`channel_not_found`): 10 findings waiting',
+    );
+    expect(text).toContain(
+      '<#C0X1> broken since 2 hours ago · 2026-01-05 10:00 UTC (`channel_not_found`): 1 finding waiting',
+    );
+    expect(text).toContain('invite the app back (or unarchive the channel), then run `/cii subscribe');
+    expect(limitViolations(message)).toEqual([]);
+  });
+
   it('says when there are none and how to add one', () => {
     const message = subscriptionsList({ subscriptions: [], scope: 'channel', usage });
     expect(allText(message)).toContain('No CII alert subscriptions in this channel. Add one with `/cii subscribe');

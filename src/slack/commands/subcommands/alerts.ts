@@ -18,6 +18,7 @@ export async function listItem(alert: RecentAlert, channels: Pick<ChannelPoster,
       state: c.state,
       since: new Date(c.createdAt),
       ...(c.lastError === undefined ? {} : { lastError: c.lastError }),
+      ...(c.channelBroken === undefined ? {} : { channelBroken: c.channelBroken }),
       ...(c.postedTs === undefined ? {} : { link: await channels.permalink(c.channelId, c.postedTs) }),
     })),
   );

@@ -12,15 +12,19 @@ export const status = defineSubcommand({
   parse: () => parsed({}),
   answer: async (_args, { deps }) => {
     try {
-      const [health, lastWebhookTest, subscriptions, counts] = await Promise.all([
+      const [health, lastWebhookTest, brokenChannels, counts] = await Promise.all([
         deps.lookup.health(),
         deps.webhookTests.lastWebhookTest(),
-        deps.subscriptions.list(),
+        deps.subscriptions.brokenChannels(),
         deps.accounting.counts(),
       ]);
-      const brokenSubscriptions = subscriptions.filter((s) => s.brokenReason !== undefined).length;
+      const paused = deps.delivery.paused();
+      const delivery = {
+        brokenChannels: brokenChannels.map((c) => ({ ...c, since: new Date(c.since) })),
+        ...(paused ? { paused: { reason: paused.reason, since: new Date(paused.since) } } : {}),
+      };
       const alerts = { day: countsView(counts.day), week: countsView(counts.week) };
-      return statusCard({ now: deps.now(), ...health, lastWebhookTest, brokenSubscriptions, alerts });
+      return statusCard({ now: deps.now(), ...health, lastWebhookTest, delivery, alerts });
     } catch (err) {
       return problemMessage(err, { logger: deps.logger, action: 'status' });
     }

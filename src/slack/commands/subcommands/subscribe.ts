@@ -63,17 +63,21 @@ export function subscribeChannel(
       channelId: context.channelId,
       userId: context.userId,
       created: result.created,
+      repaired: result.repaired,
+      waitingFindings: result.waitingFindings,
       anyway: options.anyway,
     });
     const subscription = result.created ? result.subscription : result.existing;
     const backlog = { count: await deps.accounting.backlogOf(subscription), days: BACKLOG_DAYS };
+    const repair = result.repaired ? { repair: { waitingFindings: result.waitingFindings } } : {};
     return result.created
-      ? subscriptionResult({ kind: 'subscribed', subscription: summary(subscription), backlog })
+      ? subscriptionResult({ kind: 'subscribed', subscription: summary(subscription), backlog, ...repair })
       : subscriptionResult({
           kind: 'already_subscribed',
           subscription: summary(subscription),
           repaired: result.repaired,
           backlog,
+          ...repair,
         });
   });
 }

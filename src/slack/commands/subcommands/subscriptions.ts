@@ -15,10 +15,17 @@ export const subscriptions = defineSubcommand({
   answer: async (_args, { deps, context }) => {
     try {
       const all = await isAdmin(deps, context.userId);
-      const list = await deps.subscriptions.list(all ? {} : { channelId: context.channelId });
+      const [list, broken] = await Promise.all([
+        deps.subscriptions.list(all ? {} : { channelId: context.channelId }),
+        deps.subscriptions.brokenChannels(),
+      ]);
+      const channels = broken
+        .filter((c) => all || c.channelId === context.channelId)
+        .map((c) => ({ ...c, since: new Date(c.since) }));
       return subscriptionsList({
         scope: all ? 'all' : 'channel',
         subscriptions: list.map((s) => ({ ...summary(s), createdBy: s.createdBy, brokenReason: s.brokenReason })),
+        broken: { now: deps.now(), channels },
         usage: { subscribe: subscribe.usage, unsubscribe: unsubscribe.usage },
       });
     } catch (err) {
