@@ -81,17 +81,17 @@ function seedSql(pending: number): string[] {
 
 const RELEASE = `UPDATE deliveries SET lease_until = NULL, lease_owner = NULL WHERE lease_owner = 'bench'`;
 
-async function sqliteBacklog(pending: number): Promise<Backlog> {
+function sqliteBacklog(pending: number): Promise<Backlog> {
   const dir = mkdtempSync(join(tmpdir(), 'cii-claim-'));
   const path = join(dir, 'claim.db');
   const store = openSqliteStore(path, { logger: silentLogger });
   const db = new DatabaseSync(path, { timeout: 5_000 });
   const raw: Raw = {
-    exec: async (sql) => db.exec(sql),
-    query: async (sql, params) => db.prepare(sqlitePlaceholders(sql)).all(...params),
-    close: async () => db.close(),
+    exec: (sql) => Promise.resolve(db.exec(sql)),
+    query: (sql, params) => Promise.resolve(db.prepare(sqlitePlaceholders(sql)).all(...params)),
+    close: () => Promise.resolve(db.close()),
   };
-  return {
+  return Promise.resolve({
     kind: 'sqlite',
     pending,
     store,
@@ -101,7 +101,7 @@ async function sqliteBacklog(pending: number): Promise<Backlog> {
       await store.close();
       rmSync(dir, { recursive: true, force: true });
     },
-  };
+  });
 }
 
 async function postgresBacklog(pending: number): Promise<Backlog> {
@@ -112,7 +112,7 @@ async function postgresBacklog(pending: number): Promise<Backlog> {
   await client.connect();
   const raw: Raw = {
     exec: async (sql) => void (await client.query(sql)),
-    query: async (sql, params) => (await client.query(sql, params)).rows,
+    query: async (sql, params) => (await client.query<Record<string, unknown>>(sql, params)).rows,
     close: async () => void (await client.end()),
   };
   return {
@@ -183,7 +183,7 @@ async function main(): Promise<void> {
       await backlog.store.refreshStatistics();
       backlogs.push(backlog);
     }
-    const samples = new Map(backlogs.map((b) => [b, { trivial: [], query: [], claim: [], candidates: 0 } as Samples]));
+    const samples = new Map(backlogs.map((b) => [b, { trivial: [], query: [], claim: [], candidates: 0 }]));
     try {
       for (let r = 0; r < ROUNDS; r++) {
         for (const backlog of backlogs) await round(backlog, samples.get(backlog)!);

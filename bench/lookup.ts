@@ -194,7 +194,7 @@ async function runPhase(
   const callsByLogin = new Map<string, SimRequest[]>();
   for (const r of simRequests) {
     if (r.kind !== 'graphql') continue;
-    const login = String(r.variables.login ?? '').toLowerCase();
+    const login = typeof r.variables.login === 'string' ? r.variables.login.toLowerCase() : '';
     callsByLogin.set(login, [...(callsByLogin.get(login) ?? []), r]);
   }
 

@@ -103,13 +103,14 @@ async function measure(db: BenchDatabase): Promise<Sizes> {
   try {
     await client.query(`SET search_path TO "${db.schema}"`);
     const rows: Record<string, number> = {};
-    for (const t of tables) rows[t] = Number((await client.query(`SELECT COUNT(*) AS n FROM ${t}`)).rows[0].n);
-    const size = await client.query(
+    for (const t of tables)
+      rows[t] = Number((await client.query<{ n: string }>(`SELECT COUNT(*) AS n FROM ${t}`)).rows[0]?.n);
+    const size = await client.query<{ bytes: string | null }>(
       `SELECT SUM(pg_total_relation_size(c.oid)) AS bytes FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
        WHERE n.nspname = $1 AND c.relkind = 'r'`,
       [db.schema],
     );
-    return { bytes: Number(size.rows[0].bytes), rows };
+    return { bytes: Number(size.rows[0]?.bytes), rows };
   } finally {
     await client.end();
   }
@@ -119,11 +120,12 @@ async function measure(db: BenchDatabase): Promise<Sizes> {
 function poster(db: BenchDatabase): () => Promise<void> {
   const sql = `UPDATE deliveries SET state = 'sent', posted_ts = '1.1' WHERE state = 'pending'`;
   if (db.kind === 'sqlite') {
-    return async () => {
+    return () => {
       const conn = new DatabaseSync(db.path);
       conn.exec('PRAGMA busy_timeout = 5000');
       conn.exec(sql);
       conn.close();
+      return Promise.resolve();
     };
   }
   return async () => {

@@ -411,12 +411,12 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   // Slack: a first answer is awaited briefly, so a rejected token stops start-up here with one line; a Slack
   // that is down or silent is retried in the background while the app serves, not ready.
   let started = false;
-  let fatalBeforeStart: unknown;
+  let fatalBeforeStart: Error | undefined;
   const authorized = slackAuth.untilAuthorized();
   authorized.then(startBackground, async (err: unknown) => {
     if (draining) return;
     if (!started) {
-      fatalBeforeStart = err;
+      fatalBeforeStart = asError(err);
       return;
     }
     await stop();
@@ -426,7 +426,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const first = await Promise.race([
     authorized.then(
       () => undefined,
-      (err: unknown) => err,
+      (err: unknown) => asError(err),
     ),
     sleep(FIRST_SLACK_ANSWER_MS, 'waiting' as const),
   ]);
@@ -468,3 +468,6 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     throw err;
   }
 }
+
+/** untilAuthorized rejects with Errors; anything else is wrapped so it can be thrown. */
+const asError = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)));

@@ -4,7 +4,8 @@ const SKIPPED = new Set(['time', 'level', 'component', 'msg', 'pid', 'hostname']
 export function formatLine(json: string): string {
   const entry = JSON.parse(json) as Record<string, unknown>;
   const time = typeof entry.time === 'string' ? entry.time.slice(11, 23) : '';
-  const level = String(entry.level ?? '').toUpperCase();
+  const level =
+    typeof entry.level === 'string' || typeof entry.level === 'number' ? String(entry.level).toUpperCase() : '';
   const extra = Object.entries(entry)
     .filter(([k]) => !SKIPPED.has(k))
     .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);

@@ -143,7 +143,10 @@ describe('Kubernetes manifests', () => {
   });
 
   test('sets resource requests and a memory limit', () => {
-    expect(container.resources.requests).toMatchObject({ cpu: expect.any(String), memory: expect.any(String) });
+    expect(container.resources.requests).toMatchObject({
+      cpu: expect.any(String) as string,
+      memory: expect.any(String) as string,
+    });
     expect(container.resources.limits.memory).toMatch(/^\d+Mi$/);
   });
 

@@ -20,7 +20,7 @@ describe('structured logs', () => {
         component: 'app',
         msg: 'started',
         port: 3000,
-        time: expect.any(String),
+        time: expect.any(String) as string,
       }),
     ]);
     expect(Number.isNaN(Date.parse(entries()[0]!.time as string))).toBe(false);
@@ -44,7 +44,7 @@ describe('structured logs', () => {
     for (const entry of entries()) expect(entry.component).toBe('store');
     expect(entries().find((e) => e.msg === 'applied migration')).toMatchObject({
       version: 1,
-      migration: expect.any(String),
+      migration: expect.any(String) as string,
     });
   });
 

@@ -4,7 +4,7 @@
  */
 export interface RunGuard {
   /** True once the deadline passed or a signal arrived: start no new work. */
-  stopping(): boolean;
+  stopping: () => boolean;
   /** Runs the cleanup once, however often it is called. */
   cleanup(): Promise<void>;
 }

@@ -126,7 +126,11 @@ function sortUsers(users: readonly SimUser[], orderBy: readonly OrderBy[]): SimU
     if (!SORTABLE.includes(name)) throw new SimGraphqlError('BadRequest', `Cannot order by ${name}`);
   }
   const keys: OrderBy[] = [...orderBy, { name: 'login', order: 'asc' }];
-  const valueOf = (user: SimUser, name: string) => String((user as unknown as Record<string, unknown>)[name] ?? '');
+  // Every sortable field is a string or absent.
+  const valueOf = (user: SimUser, name: string) => {
+    const value = (user as unknown as Record<string, unknown>)[name];
+    return typeof value === 'string' ? value : '';
+  };
   return [...users].sort((a, b) => {
     for (const { name, order } of keys) {
       const diff = valueOf(a, name).localeCompare(valueOf(b, name));

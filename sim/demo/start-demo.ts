@@ -125,7 +125,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   );
   const dir = await step(
     'The temporary folder',
-    async () => mkdtempSync(join(tmpdir(), 'cii-slack-demo-')),
+    () => Promise.resolve(mkdtempSync(join(tmpdir(), 'cii-slack-demo-'))),
     (d) => rmSync(d, { recursive: true, force: true }),
   );
   const config = loadConfig({
@@ -172,16 +172,18 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
 
   const console = await step(
     'The console',
-    async () =>
-      mountConsole({
-        fake: slack,
-        appUrl: app.url,
-        signingSecret: DEMO_SIGNING_SECRET,
-        cii,
-        idp,
-        users: DEMO_USERS,
-        ciiUsers: seed.users,
-      }),
+    () =>
+      Promise.resolve(
+        mountConsole({
+          fake: slack,
+          appUrl: app.url,
+          signingSecret: DEMO_SIGNING_SECRET,
+          cii,
+          idp,
+          users: DEMO_USERS,
+          ciiUsers: seed.users,
+        }),
+      ),
     (c) => c.close(),
   );
 

@@ -10,9 +10,9 @@ export interface DuoSimPush {
 export interface DuoAuthSim {
   /** Answers `/auth/v2/preauth`, `/auth/v2/auth` (factor=push, async) and `/auth/v2/auth_status`, signature checked by the caller. */
   handle(req: SimRequest, params: Record<string, string> | undefined): SimReply;
-  pushes(): DuoSimPush[];
+  pushes: () => DuoSimPush[];
   /** Approves or denies a waiting push, as the user would on their phone; false when there is none. */
-  answer(txid: string, answer: 'allow' | 'deny'): boolean;
+  answer: (txid: string, answer: 'allow' | 'deny') => boolean;
 }
 
 const fail = (status: number, code: number, message: string): SimReply => ({
@@ -60,7 +60,7 @@ export function createDuoAuthSim(options: { enrolled?: (username: string) => boo
       return fail(404, 40401, 'Resource not found');
     },
     pushes: () => [...pushes.values()],
-    answer(txid, answer) {
+    answer: (txid, answer) => {
       const push = pushes.get(txid);
       if (!push || push.state !== 'waiting') return false;
       push.state = answer;

@@ -77,7 +77,7 @@ export async function startIdpSimulators(options: IdpSimulatorOptions = {}): Pro
     clientSecret: 'sim~entra-client-secret-value',
   };
 
-  const duoUsers = new Map((options.users?.duo ?? []).map((id) => [id, { status: 'active' } as DuoSimUser]));
+  const duoUsers = new Map((options.users?.duo ?? []).map((id): [string, DuoSimUser] => [id, { status: 'active' }]));
   const oktaUsers = new Map((options.users?.okta ?? []).map((id) => [id, newOktaUser()]));
   const entraUsers = new Map((options.users?.entra ?? []).map((id) => [id, newEntraUser()]));
 

@@ -81,7 +81,7 @@ function confirmDialog(ctx: Ctx, value: unknown, pointer: string): void {
   textObject(ctx, value.text, `${pointer}/text`, 300);
   textObject(ctx, value.confirm, `${pointer}/confirm`, 30, true);
   textObject(ctx, value.deny, `${pointer}/deny`, 30, true);
-  if (value.style !== undefined && !BUTTON_STYLES.has(String(value.style))) {
+  if (value.style !== undefined && (typeof value.style !== 'string' || !BUTTON_STYLES.has(value.style))) {
     fail(ctx, 'must be a valid enum value (primary or danger)', `${pointer}/style`);
   }
 }
@@ -112,7 +112,7 @@ function element(ctx: Ctx, el: unknown, pointer: string): void {
   maxLength(ctx, el.value, 2000, `${pointer}/value`);
   maxLength(ctx, el.url, 3000, `${pointer}/url`);
   maxLength(ctx, el.accessibility_label, 75, `${pointer}/accessibility_label`);
-  if (el.style !== undefined && !BUTTON_STYLES.has(String(el.style))) {
+  if (el.style !== undefined && (typeof el.style !== 'string' || !BUTTON_STYLES.has(el.style))) {
     fail(ctx, 'must be a valid enum value (primary or danger)', `${pointer}/style`);
   }
 }

@@ -21,9 +21,9 @@ export function createCiiHttp(timeoutMs: number): AxiosInstance {
 }
 
 /** A failure worth retrying (429, 408, 5xx), or undefined for any other answer. */
-export function transientFailure(res: AxiosResponse): AttemptFailure | undefined {
+export function transientFailure(res: AxiosResponse<unknown>): AttemptFailure | undefined {
   if (res.status === 429 || res.status === 408 || res.status >= 500) {
-    const header = res.headers['retry-after'];
+    const header: unknown = res.headers['retry-after'];
     return {
       ok: false,
       reason: `HTTP ${res.status}`,

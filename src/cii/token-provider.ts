@@ -68,7 +68,7 @@ export function createTokenProvider(opts: TokenProviderOptions): TokenProvider {
     const res = await withRetries('CII token request', policy, logger, async () => {
       const requestedAt = now();
       try {
-        const answer = await http.post(opts.tokenUrl, body);
+        const answer = await http.post<unknown>(opts.tokenUrl, body);
         return transientFailure(answer) ?? { ok: true as const, value: { answer, requestedAt } };
       } catch (err) {
         return networkFailure(err);
@@ -77,7 +77,7 @@ export function createTokenProvider(opts: TokenProviderOptions): TokenProvider {
     return toCachedToken(res.answer, res.requestedAt);
   }
 
-  function toCachedToken(res: AxiosResponse, requestedAt: number): CachedToken {
+  function toCachedToken(res: AxiosResponse<unknown>, requestedAt: number): CachedToken {
     if (res.status === 400 || res.status === 401 || res.status === 403) {
       throw new CiiCredentialsError(
         `CII rejected the API client credentials (HTTP ${res.status}${describeTokenError(res.data)})`,

@@ -51,12 +51,14 @@ export function createCiiTransport(opts: CiiTransportOptions): CiiTransport {
   async function send(
     payload: { query: string; variables: Record<string, unknown> },
     rootField: string,
-  ): Promise<AxiosResponse> {
+  ): Promise<AxiosResponse<unknown>> {
     for (let pass = 1; ; pass++) {
       const token = await opts.tokens.getToken();
       const res = await withRetries(`CII ${rootField}`, policy, logger, async () => {
         try {
-          const answer = await http.post(opts.apiUrl, payload, { headers: { Authorization: `Bearer ${token}` } });
+          const answer = await http.post<unknown>(opts.apiUrl, payload, {
+            headers: { Authorization: `Bearer ${token}` },
+          });
           return transientFailure(answer) ?? { ok: true as const, value: answer };
         } catch (err) {
           return networkFailure(err);

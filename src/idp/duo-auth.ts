@@ -26,7 +26,7 @@ export type PushResult =
 
 export interface DuoAuthClient {
   /** `/auth/v2/preauth`, then `/auth/v2/auth` with `factor=push` (async) and `/auth/v2/auth_status` until answered. */
-  push(username: string, pushInfo?: Record<string, string>): Promise<PushResult>;
+  push: (username: string, pushInfo?: Record<string, string>) => Promise<PushResult>;
 }
 
 const realWait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -25,13 +25,13 @@ const DEFAULT_RETRY: IdpRetryPolicy = { maxRetries: 2, baseMs: 500, maxMs: 5_000
 export const MAX_RETRY_AFTER_MS = 30_000;
 
 /** The provider answered (any status, possibly after retries), or never did. */
-export type SendOutcome = { answered: true; res: AxiosResponse } | { answered: false; reason: string };
+export type SendOutcome = { answered: true; res: AxiosResponse<unknown> } | { answered: false; reason: string };
 
 export type Send = (what: string, build: () => AxiosRequestConfig) => Promise<SendOutcome>;
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-export function headerValue(res: AxiosResponse, name: string): string | undefined {
+export function headerValue(res: AxiosResponse<unknown>, name: string): string | undefined {
   const value: unknown = res.headers[name];
   return typeof value === 'string' ? value : undefined;
 }
@@ -42,7 +42,7 @@ export function headerValue(res: AxiosResponse, name: string): string | undefine
  * Never throws for transport problems; axios errors are not passed on because their config holds credentials.
  */
 export function createIdpSend(
-  options: IdpHttpOptions & { waitHintMs?: (res: AxiosResponse) => number | undefined },
+  options: IdpHttpOptions & { waitHintMs?: (res: AxiosResponse<unknown>) => number | undefined },
 ): Send {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const policy: IdpRetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
@@ -55,7 +55,7 @@ export function createIdpSend(
       let outcome: SendOutcome;
       let waitMs: number | undefined;
       try {
-        const res = await http.request(build());
+        const res = await http.request<unknown>(build());
         if (!isTransient(res.status)) return { answered: true, res };
         outcome = { answered: true, res };
         waitMs = parseRetryAfterMs(headerValue(res, 'retry-after')) ?? options.waitHintMs?.(res);

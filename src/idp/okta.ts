@@ -107,7 +107,7 @@ function oktaDetail(outcome: SendOutcome): string | undefined {
 }
 
 /** Okta says when its rate-limit window resets (X-Rate-Limit-Reset, epoch seconds) rather than sending Retry-After. */
-function rateLimitResetWaitMs(res: AxiosResponse, nowMs: number): number | undefined {
+function rateLimitResetWaitMs(res: AxiosResponse<unknown>, nowMs: number): number | undefined {
   if (res.status !== 429) return undefined;
   const reset = Number(headerValue(res, 'x-rate-limit-reset'));
   return Number.isFinite(reset) && reset > 0 ? Math.max(0, reset * 1000 - nowMs) : undefined;

@@ -36,11 +36,11 @@ function ciiOutcome(err: unknown): CiiOutcome {
 export function instrumentCii(client: CiiClient, metrics: Metrics): CiiClient {
   const wrapped: CiiClient = { ...client };
   for (const operation of CII_OPERATIONS) {
-    const call = client[operation] as (...args: unknown[]) => Promise<unknown>;
+    const call = (client[operation] as (...args: unknown[]) => Promise<unknown>).bind(client);
     (wrapped as unknown as Record<string, unknown>)[operation] = async (...args: unknown[]) => {
       const started = performance.now();
       try {
-        const result = await call.apply(client, args);
+        const result = await call(...args);
         metrics.ciiCall(operation, 'ok', seconds(started));
         return result;
       } catch (err) {

@@ -47,9 +47,10 @@ export function registerListeners(app: App, services: SlackServices): void {
   registerVerifyAnswerActions(app, { ...services, logger: logger.child('verification') });
   registerSubscribeChoiceAction(app, { ...services, logger: logger.child('commands') });
   registerAppHome(app, { ...services, logger: logger.child('home') });
-  app.error(async (err) => {
+  app.error((err) => {
     // The receiver answers a refused request with 401.
-    if (isRefusedSlackRequest(err)) throw err;
+    if (isRefusedSlackRequest(err)) return Promise.reject(err);
     logger.error('unhandled error in a Slack listener', err);
+    return Promise.resolve();
   });
 }

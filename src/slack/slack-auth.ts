@@ -21,7 +21,7 @@ export interface SlackIdentity {
  */
 export interface SlackAuthorization {
   /** Bolt's `authorize`: the bot's identity once Slack accepted the token (waits for an attempt under way). */
-  authorize(): Promise<AuthorizeResult>;
+  authorize: () => Promise<AuthorizeResult>;
   isAuthorized(): boolean;
   /**
    * Tries auth.test until Slack accepts the token. Rejects with a StartupError naming SLACK_BOT_TOKEN when

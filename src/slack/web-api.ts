@@ -178,7 +178,7 @@ export function createSlackWebApi(client: WebClient): SlackWebApi {
       call(async () => {
         const res = await client.conversations.history({ channel, limit, include_all_metadata: true });
         return (res.messages ?? []).flatMap((m) =>
-          m.ts ? [{ ts: m.ts, ...(m.metadata ? { metadata: m.metadata as PostedMessage['metadata'] } : {}) }] : [],
+          m.ts ? [{ ts: m.ts, ...(m.metadata ? { metadata: m.metadata } : {}) }] : [],
         );
       }),
     postMessage: (args) =>

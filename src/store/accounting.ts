@@ -1,4 +1,4 @@
-import { toAlert } from './rows.ts';
+import { optStr, text, toAlert } from './rows.ts';
 import { changesOf, type Dialect, type Executor, IN_TRANSACTION, rowsOf, type SqlValue, type Steps } from './steps.ts';
 import type {
   AccountingStore,
@@ -57,7 +57,7 @@ function* enqueueChannelBacklog(
   if (dialect === 'postgres') yield* rowsOf(BACKLOG_LOCK);
   const { where, params } = backlogWhere(query);
   const ids = (yield* rowsOf(`SELECT a.id FROM alerts a WHERE ${where} ORDER BY a.created_at, a.id`, params)).map((r) =>
-    String(r.id),
+    text(r.id),
   );
   for (const id of ids) {
     yield* changesOf(
@@ -72,17 +72,16 @@ function* enqueueChannelBacklog(
 }
 
 function toCopy(row: Record<string, unknown>): AlertCopy {
-  const opt = (v: unknown) => (v === null || v === undefined ? undefined : String(v));
   const subscriptionId = row.subscription_id === null ? undefined : Number(row.subscription_id);
   return {
-    channelId: String(row.channel_id),
+    channelId: text(row.channel_id),
     state: row.state as DeliveryState,
     ...(subscriptionId === undefined ? {} : { subscriptionId }),
-    ...(opt(row.posted_ts) === undefined ? {} : { postedTs: opt(row.posted_ts) }),
-    ...(opt(row.thread_ts) === undefined ? {} : { threadTs: opt(row.thread_ts) }),
-    ...(opt(row.last_error) === undefined ? {} : { lastError: opt(row.last_error) }),
-    ...(row.state === 'pending' && opt(row.channel_broken) !== undefined
-      ? { channelBroken: opt(row.channel_broken) }
+    ...(optStr(row.posted_ts) === undefined ? {} : { postedTs: optStr(row.posted_ts) }),
+    ...(optStr(row.thread_ts) === undefined ? {} : { threadTs: optStr(row.thread_ts) }),
+    ...(optStr(row.last_error) === undefined ? {} : { lastError: optStr(row.last_error) }),
+    ...(row.state === 'pending' && optStr(row.channel_broken) !== undefined
+      ? { channelBroken: optStr(row.channel_broken) }
       : {}),
     createdAt: Number(row.created_at),
   };
@@ -150,8 +149,8 @@ export function accountingStore(db: Executor, dialect: Dialect): AccountingStore
       )
         .filter((row, i, rows) => i === 0 || rows[i - 1]!.check_id !== row.check_id)
         .map((row) => ({
-          checkId: String(row.check_id),
-          title: String(row.title),
+          checkId: text(row.check_id),
+          title: text(row.title),
           recentFindings: Number(row.recent),
         })),
     countAlerts: async (since) => toCounts((await db.run(rowsOf(COUNT_ALERTS, [since])))[0]),

@@ -1,4 +1,4 @@
-import { toAlert, toAlertAction } from './rows.ts';
+import { text, toAlert, toAlertAction } from './rows.ts';
 import { changesOf, type Executor, IN_TRANSACTION, rowsOf, type SqlValue, type Steps } from './steps.ts';
 import type { AlertStore, AlertTransition, FindingRecord, NewAlert, RecordFindingResult } from './types.ts';
 
@@ -58,7 +58,7 @@ function* insertAlerts(alerts: readonly NewAlert[], createdAt: number): Steps<Ne
       ON CONFLICT DO NOTHING RETURNING id`,
       chunk.flatMap((a) => alertValues(a, createdAt)),
     );
-    for (const row of rows) createdIds.add(String(row.id));
+    for (const row of rows) createdIds.add(text(row.id));
   }
   return alerts.filter((a) => createdIds.has(a.id));
 }

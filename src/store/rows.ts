@@ -21,34 +21,38 @@ import type {
 } from './types.ts';
 
 // Row shapes as both backends return them (snake_case; PostgreSQL returns BIGINT as a string).
-type Num = number | string;
 type Row = Record<string, unknown>;
 
-const num = (v: unknown): number => Number(v as Num);
-const optNum = (v: unknown): number | undefined => (v === null || v === undefined ? undefined : Number(v as Num));
-const optStr = (v: unknown): string | undefined => (v === null || v === undefined ? undefined : String(v));
+/** A text column's value (numbers, e.g. ids, as their digits); any other value is a schema bug, not a string. */
+export function text(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'bigint') return String(v);
+  throw new TypeError(`expected a text column, got ${v === null ? 'null' : typeof v}`);
+}
+
+const num = (v: unknown): number => Number(v);
+const optNum = (v: unknown): number | undefined => (v === null || v === undefined ? undefined : Number(v));
+export const optStr = (v: unknown): string | undefined => (v === null || v === undefined ? undefined : text(v));
 
 export function toAlert(row: Row): StoredAlert {
   return {
-    id: String(row.id),
-    findingId: String(row.finding_id),
-    envelopeId: String(row.envelope_id),
-    checkId: String(row.check_id),
-    title: String(row.title),
+    id: text(row.id),
+    findingId: text(row.finding_id),
+    envelopeId: text(row.envelope_id),
+    checkId: text(row.check_id),
+    title: text(row.title),
     severity: row.severity as Severity,
-    severityLabel: String(row.severity_label),
-    login: String(row.login),
+    severityLabel: text(row.severity_label),
+    login: text(row.login),
     displayName: optStr(row.display_name),
     referenceUrl: optStr(row.reference_url),
-    description: JSON.parse(String(row.description)) as string[],
-    recommendedActions: JSON.parse(String(row.recommended_actions)) as string[],
-    published: String(row.published),
+    description: JSON.parse(text(row.description)) as string[],
+    recommendedActions: JSON.parse(text(row.recommended_actions)) as string[],
+    published: text(row.published),
     routing: row.routing as AlertRouting,
-    ...(row.trust_level == null ? {} : { trustLevel: String(row.trust_level) }),
-    ...(row.context == null ? {} : { context: JSON.parse(String(row.context)) as FindingContext }),
-    ...(row.details == null
-      ? {}
-      : { details: JSON.parse(String(row.details)) as Array<{ key: string; value: string }> }),
+    ...(row.trust_level == null ? {} : { trustLevel: text(row.trust_level) }),
+    ...(row.context == null ? {} : { context: JSON.parse(text(row.context)) as FindingContext }),
+    ...(row.details == null ? {} : { details: JSON.parse(text(row.details)) as Array<{ key: string; value: string }> }),
     createdAt: num(row.created_at),
     state: row.state as AlertState,
     decidedBy: optStr(row.decided_by),
@@ -61,7 +65,7 @@ export function toAlert(row: Row): StoredAlert {
       ? {}
       : {
           verification: {
-            ...(JSON.parse(String(row.verify_detail ?? '{}')) as Omit<AlertVerification, 'state'>),
+            ...(JSON.parse(text(row.verify_detail ?? '{}')) as Omit<AlertVerification, 'state'>),
             state: row.verify_state as VerificationState,
           },
         }),
@@ -73,9 +77,9 @@ export function toQuestion(row: Row): VerifyQuestion {
   const answer = optStr(row.answer);
   return {
     id: num(row.id),
-    login: String(row.login),
-    slackUserId: String(row.slack_user_id),
-    name: String(row.name),
+    login: text(row.login),
+    slackUserId: text(row.slack_user_id),
+    name: text(row.name),
     state: row.state as QuestionState,
     ...(answer === 'yes' || answer === 'no' ? { answer } : {}),
     createdAt: num(row.created_at),
@@ -95,15 +99,15 @@ function optional<K extends string, V>(key: K, value: V | undefined): Partial<Re
 
 function userContextOf(row: Row): { userContext?: UserContextRecord } {
   if (row.user_context === null || row.user_context === undefined) return {};
-  return { userContext: { value: JSON.parse(String(row.user_context)), fetchedAt: num(row.user_context_at) } };
+  return { userContext: { value: JSON.parse(text(row.user_context)), fetchedAt: num(row.user_context_at) } };
 }
 
 export function toPostedCopy(row: Row): PostedCopy {
   const threadTs = optStr(row.thread_ts);
   return {
     deliveryId: num(row.id),
-    channelId: String(row.channel_id),
-    ts: String(row.posted_ts),
+    channelId: text(row.channel_id),
+    ts: text(row.posted_ts),
     ...(threadTs === undefined ? {} : { threadTs }),
   };
 }
@@ -113,8 +117,8 @@ export function toDelivery(row: Row): Delivery {
     id: num(row.id),
     kind: row.kind as DeliveryKind,
     alertId: optStr(row.alert_id),
-    findingId: String(row.finding_id),
-    channelId: String(row.channel_id),
+    findingId: text(row.finding_id),
+    channelId: text(row.channel_id),
     subscriptionId: optNum(row.subscription_id),
     parentId: optNum(row.parent_id),
     state: row.state as DeliveryState,
@@ -136,10 +140,10 @@ const splitCheckIds = (value: string): string[] => (value === '' ? [] : value.sp
 export function toSubscription(row: Row): Subscription {
   return {
     id: num(row.id),
-    channelId: String(row.channel_id),
-    checkIds: splitCheckIds(String(row.check_ids)),
+    channelId: text(row.channel_id),
+    checkIds: splitCheckIds(text(row.check_ids)),
     minSeverity: row.min_severity as Severity,
-    createdBy: String(row.created_by),
+    createdBy: text(row.created_by),
     createdAt: num(row.created_at),
     brokenReason: optStr(row.broken_reason),
     brokenAt: optNum(row.broken_at),
@@ -148,10 +152,10 @@ export function toSubscription(row: Row): Subscription {
 
 export function toRegistration(row: Row): WebhookRegistration {
   return {
-    id: String(row.id),
-    name: String(row.name),
-    endpoint: String(row.endpoint),
-    checkIds: JSON.parse(String(row.check_ids)) as string[],
+    id: text(row.id),
+    name: text(row.name),
+    endpoint: text(row.endpoint),
+    checkIds: JSON.parse(text(row.check_ids)) as string[],
     createdAt: num(row.created_at),
   };
 }
@@ -159,14 +163,14 @@ export function toRegistration(row: Row): WebhookRegistration {
 export function toAlertAction(row: Row): AlertActionResult {
   return {
     id: num(row.id),
-    alertId: String(row.alert_id),
+    alertId: text(row.alert_id),
     action: row.action as ResponseAction,
-    provider: String(row.provider),
-    providerUserId: String(row.provider_user_id),
+    provider: text(row.provider),
+    providerUserId: text(row.provider_user_id),
     ok: num(row.ok) === 1,
-    steps: JSON.parse(String(row.steps)) as string[],
+    steps: JSON.parse(text(row.steps)) as string[],
     error: optStr(row.error),
-    actor: String(row.actor),
+    actor: text(row.actor),
     at: num(row.at),
   };
 }
@@ -175,14 +179,14 @@ export function toAuditEntry(row: Row): AuditEntry {
   return {
     id: num(row.id),
     at: num(row.at),
-    userId: String(row.user_id),
+    userId: text(row.user_id),
     userName: optStr(row.user_name),
     teamId: optStr(row.team_id),
     channelId: optStr(row.channel_id),
     alertId: optStr(row.alert_id),
     login: optStr(row.login),
-    action: String(row.action),
-    outcome: String(row.outcome),
+    action: text(row.action),
+    outcome: text(row.outcome),
     detail: optStr(row.detail),
     reason: optStr(row.reason),
   };

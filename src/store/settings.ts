@@ -1,4 +1,4 @@
-import { toRegistration } from './rows.ts';
+import { text, toRegistration } from './rows.ts';
 import { changesOf, type Executor, rowsOf } from './steps.ts';
 import type { SettingsStore } from './types.ts';
 
@@ -20,7 +20,7 @@ export function settingsStore(db: Executor): SettingsStore {
       (await db.run(changesOf('DELETE FROM webhook_registrations WHERE id = $1', [id]))) > 0,
     getState: async (key) => {
       const [row] = await db.run(rowsOf('SELECT value FROM app_state WHERE key = $1', [key]));
-      return row ? String(row.value) : undefined;
+      return row ? text(row.value) : undefined;
     },
     setState: async (key, value) => {
       await db.run(

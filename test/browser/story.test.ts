@@ -283,8 +283,10 @@ describe.skipIf(skipBrowserTests)('the demo console in a real browser', () => {
       '#fire',
     ])
       expect(await inside(selector), selector).toBe(true);
-    expect(await page.locator('html').evaluate((el) => el.scrollWidth)).toBeLessThanOrEqual(900);
-    const list = await page.locator('#logins').evaluate((el) => [el.scrollWidth, el.clientWidth]);
+    // The page's elements, typed by what is read (the project's TypeScript has no DOM library).
+    type Box = { scrollWidth: number; clientWidth: number };
+    expect(await page.locator('html').evaluate((el: Box) => el.scrollWidth)).toBeLessThanOrEqual(900);
+    const list = await page.locator('#logins').evaluate((el: Box) => [el.scrollWidth, el.clientWidth]);
     expect(list[0]).toBeLessThanOrEqual(list[1]!);
     await screenshot('narrow-900');
     await page.setViewportSize({ width: 1400, height: 900 });

@@ -28,7 +28,7 @@ describe('token provider', () => {
   it('posts the client credentials and reuses the cached token', async () => {
     const bodies: unknown[] = [];
     nock(TOKEN_ORIGIN)
-      .post('/oauth/token', (body) => (bodies.push(body), true))
+      .post('/oauth/token', (body: Record<string, unknown>) => (bodies.push(body), true))
       .reply(200, { access_token: 'tok-1', expires_in: 3600, token_type: 'Bearer' });
     const tokens = provider();
     expect(await tokens.getToken()).toBe('tok-1');
@@ -39,7 +39,7 @@ describe('token provider', () => {
   it('sends the audience only when one is configured', async () => {
     const bodies: Array<Record<string, unknown>> = [];
     nock(TOKEN_ORIGIN)
-      .post('/oauth/token', (body) => (bodies.push(body), true))
+      .post('/oauth/token', (body: Record<string, unknown>) => (bodies.push(body), true))
       .times(2)
       .reply(200, { access_token: 'tok', expires_in: 3600 });
     await provider({ audience: 'https://api.oort.io' }).getToken();

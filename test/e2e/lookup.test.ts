@@ -106,7 +106,7 @@ describe('/cii lookups end to end', () => {
     expect(logged.length).toBeGreaterThan(0);
     // The command's lines carry the id of the request that caused them.
     for (const line of logged)
-      expect(JSON.parse(line)).toMatchObject({ reqId: expect.stringMatching(/^[0-9a-f]{16}$/) });
+      expect(JSON.parse(line)).toMatchObject({ reqId: expect.stringMatching(/^[0-9a-f]{16}$/) as string });
   });
 
   test('50 concurrent lookups of one login make one CII call', async () => {

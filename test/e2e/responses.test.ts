@@ -94,9 +94,7 @@ function helpers(stack: () => Stack) {
   function auditRows(alertId: string): Array<Record<string, unknown>> {
     const db = new DatabaseSync(String(stack().env.DATABASE_URL).replace(/^sqlite:/, ''), { readOnly: true });
     try {
-      return db.prepare('SELECT * FROM audit_log WHERE alert_id = ? ORDER BY id').all(alertId) as Array<
-        Record<string, unknown>
-      >;
+      return db.prepare('SELECT * FROM audit_log WHERE alert_id = ? ORDER BY id').all(alertId);
     } finally {
       db.close();
     }
@@ -434,7 +432,7 @@ describe('analyst responses end to end', () => {
     const requestsBefore = stack.idp!.requests.length;
     stack.cii.inject({ status: 503, times: Infinity });
     const opened = stack.slack.callsTo('views.open').length;
-    let click;
+    let click: Awaited<ReturnType<typeof h.click>> | undefined;
     try {
       click = await h.click(cards[0]!, 'alert_block', 'UANALYST');
       await until(() => h.answersTo(click!.responseUrl).length === 1, 'refusal');

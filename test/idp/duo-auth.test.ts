@@ -48,8 +48,9 @@ function client() {
     now: () => new Date('2012-08-21T17:29:18Z'),
     pushWaitMs: 5_000,
     pollMs: 2_000,
-    wait: async (ms) => {
+    wait: (ms) => {
       waits.push(ms);
+      return Promise.resolve();
     },
     retry: { baseMs: 1, maxMs: 1, maxRetries: 0 },
   });

@@ -194,7 +194,7 @@ describe('Entra ID client', () => {
 
   it('uses configured login and Graph hosts (national clouds, simulators)', async () => {
     nock('https://login.microsoftonline.us')
-      .post(TOKEN_PATH, (b) => b.scope === 'https://graph.microsoft.us/.default')
+      .post(TOKEN_PATH, (b: { scope?: unknown }) => b.scope === 'https://graph.microsoft.us/.default')
       .reply(200, tokenReply('tok-us'));
     nock('https://graph.microsoft.us', { reqheaders: { authorization: 'Bearer tok-us' } })
       .patch(`/v1.0/users/${USER}`)

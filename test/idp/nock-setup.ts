@@ -5,8 +5,9 @@ export function recordingSleep(): { sleep: (ms: number) => Promise<void>; waits:
   const waits: number[] = [];
   return {
     waits,
-    sleep: async (ms) => {
+    sleep: (ms) => {
       waits.push(ms);
+      return Promise.resolve();
     },
   };
 }

@@ -27,7 +27,7 @@ const cards = (slack: FakeSlack): RecordedCall[] =>
   slack.callsTo('chat.postMessage').filter((c) => (c.response as { ok?: boolean }).ok && c.args.metadata !== undefined);
 
 describe('graceful shutdown', () => {
-  const cleanups: Array<() => Promise<unknown> | unknown> = [];
+  const cleanups: Array<() => unknown> = [];
   afterEach(async () => {
     for (const clean of cleanups.splice(0).reverse()) await clean();
   });
@@ -131,7 +131,11 @@ describe('graceful shutdown', () => {
       expect(res.status).toBe(202);
       const leased = async () =>
         Number(
-          (await db.query(`SELECT COUNT(*) AS n FROM "${schema}".deliveries WHERE lease_owner IS NOT NULL`)).rows[0].n,
+          (
+            await db.query<{ n: string }>(
+              `SELECT COUNT(*) AS n FROM "${schema}".deliveries WHERE lease_owner IS NOT NULL`,
+            )
+          ).rows[0]?.n,
         );
       await until(async () => (await leased()) === 2, 'replica A holds two leases');
 

@@ -35,7 +35,7 @@ const status = (url: string) =>
   );
 
 describe('start-up of the process', () => {
-  const cleanups: Array<() => Promise<unknown> | unknown> = [];
+  const cleanups: Array<() => unknown> = [];
   afterEach(async () => {
     for (const clean of cleanups.splice(0).reverse()) await clean();
   });

@@ -14,7 +14,7 @@ function fakeCii() {
   let failNext = false;
   const state = (login: string): EndUserState => ({ id: login, displayName: `Name ${login}`, login, status: 'ACTIVE' });
   const client = {
-    getEndUserState: async (login: string) => state(login),
+    getEndUserState: (login: string) => Promise.resolve(state(login)),
     async getEndUser(login: string) {
       calls.push(login);
       inFlight += 1;
@@ -96,18 +96,18 @@ describe('lookup service: the default email domain', () => {
     const asked: string[] = [];
     const unknown = (login: string) => new CiiNotFoundError(`CII found nothing for ${login}`);
     const client = {
-      async getEndUser(login: string) {
+      getEndUser(login: string) {
         asked.push(login);
-        if (login === 'down') throw new CiiUnavailableError('CII is down');
-        if (!known.includes(login)) throw unknown(login);
-        return {
+        if (login === 'down') return Promise.reject(new CiiUnavailableError('CII is down'));
+        if (!known.includes(login)) return Promise.reject(unknown(login));
+        return Promise.resolve({
           endUserDetails: { id: login, login, status: 'ACTIVE', referenceUrl: '' },
           providerEndUserDetails: [],
-        } as EndUser;
+        } as EndUser);
       },
-      async getEndUserState(login: string) {
-        if (!known.includes(login)) throw unknown(login);
-        return { id: login, login, status: 'ACTIVE' } as EndUserState;
+      getEndUserState(login: string) {
+        if (!known.includes(login)) return Promise.reject(unknown(login));
+        return Promise.resolve({ id: login, login, status: 'ACTIVE' } as EndUserState);
       },
     } as unknown as CiiClient;
     return { client, asked };

@@ -14,14 +14,14 @@ function backlog(rows: number) {
     calls,
     left,
     store: {
-      pruneBatch: async (options: { before: number; auditBefore: number; limit: number }) => {
+      pruneBatch: (options: { before: number; auditBefore: number; limit: number }) => {
         calls.push(options);
         const batch = {} as PruneResult;
         for (const key of Object.keys(left) as Array<keyof PruneResult>) {
           batch[key] = Math.min(left[key], options.limit);
           left[key] -= batch[key];
         }
-        return batch;
+        return Promise.resolve(batch);
       },
     },
   };

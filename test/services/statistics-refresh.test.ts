@@ -11,9 +11,9 @@ describe('statistics refresh', () => {
     let runs = 0;
     const refresh = createStatisticsRefresh({
       store: {
-        refreshStatistics: async () => {
+        refreshStatistics: () => {
           runs += 1;
-          if (runs === 2) throw new Error('database gone');
+          return runs === 2 ? Promise.reject(new Error('database gone')) : Promise.resolve();
         },
       },
       logger: createLogger({ level: 'warn', write: (line) => lines.push(line) }),

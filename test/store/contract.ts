@@ -532,7 +532,7 @@ export function runStoreContract(
         );
         const outcomes = await Promise.all(attempts);
         expect(outcomes.filter((o) => o.moved)).toHaveLength(1);
-        const winner = outcomes.find((o) => o.moved)!.alert!.decidedBy;
+        const winner = outcomes.find((o) => o.moved)!.alert.decidedBy;
         expect(outcomes.every((o) => o.alert?.state === 'in_progress' && o.alert.decidedBy === winner)).toBe(true);
         expect((await store.getAlert(id))?.version).toBe(2);
       });

@@ -98,12 +98,9 @@ export async function enrichAlert(
   timeoutMs: number,
 ): Promise<StoredAlert | undefined> {
   if (!deps.enrich) return undefined;
-  let lookup: Promise<Enrichment | undefined>;
-  try {
-    lookup = deps.enrich(alert.login);
-  } catch (err) {
-    lookup = Promise.reject(err);
-  }
+  const enrich = deps.enrich;
+  // The executor turns a synchronous throw of `enrich` into a rejection, handled with the others below.
+  const lookup = new Promise<Enrichment | undefined>((resolve) => resolve(enrich(alert.login)));
   const found = await within(
     lookup.catch((err: unknown): Enrichment | 'unknown' | undefined => {
       if (err instanceof CiiNotFoundError) return 'unknown';
@@ -135,7 +132,11 @@ export function createComposer(deps: ComposeDeps): (claimed: ClaimedDelivery) =>
     if (!enrich) return [];
     const first = users.slice(0, SUMMARY_NAMES);
     const found = await within(
-      Promise.all(first.map((u) => (u.displayName !== undefined ? undefined : enrich(u.login).catch(() => undefined)))),
+      Promise.all(
+        first.map((u) =>
+          u.displayName !== undefined ? Promise.resolve(undefined) : enrich(u.login).catch(() => undefined),
+        ),
+      ),
       deps.enrichTimeoutMs,
     );
     return (found ?? []).map((f) => (f ? namesOf(f) : undefined));

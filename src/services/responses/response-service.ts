@@ -186,10 +186,12 @@ export function createResponseService(deps: ResponseServiceDeps): ResponseServic
    * The user's own answer to "was this you?" decides (CII_VERIFY_ON_DENY / CII_VERIFY_ON_CONFIRM): not a responder's
    * click, so only Block's need of a provider is checked; the decision is recorded as theirs.
    */
-  async function onUserReport(verb: Verb): Promise<Checked> {
-    return verb === 'block' && Object.keys(providers).length === 0
-      ? { refused: { kind: 'refused', reason: 'no_providers' } }
-      : { user: undefined };
+  function onUserReport(verb: Verb): Promise<Checked> {
+    return Promise.resolve(
+      verb === 'block' && Object.keys(providers).length === 0
+        ? { refused: { kind: 'refused', reason: 'no_providers' } }
+        : { user: undefined },
+    );
   }
 
   async function audit(

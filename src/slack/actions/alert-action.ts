@@ -15,12 +15,14 @@ export interface AlertActionDeps extends AnswerContext {
 
 /** Who clicked, where, from a block_actions payload. */
 export function clickActor(body: SlackActionMiddlewareArgs<BlockButtonAction>['body']): Actor {
+  // Bolt types `container` loosely (any): its message_ts is taken only when it is a string.
+  const containerTs: unknown = body.container?.message_ts;
   return {
     userId: body.user.id,
     userName: body.user.username ?? body.user.name,
     teamId: body.team?.id ?? body.user.team_id,
     channelId: body.channel?.id,
-    messageTs: body.container?.message_ts ?? body.message?.ts,
+    messageTs: typeof containerTs === 'string' ? containerTs : body.message?.ts,
   };
 }
 

@@ -50,7 +50,7 @@ export function openSqliteStore(path: string, options: { logger: Logger }): Insp
       statement = db.prepare(sqlitePlaceholders(query.sql));
       prepared.set(query.sql, statement);
     }
-    if (query.want === 'rows') return statement.all(...query.params) as Row[];
+    if (query.want === 'rows') return statement.all(...query.params);
     return Number(statement.run(...query.params).changes);
   }
 

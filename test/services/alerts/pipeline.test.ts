@@ -7,7 +7,7 @@ function pipeline(result: IngestResult) {
   const kicks: number[] = [];
   const prefetched: string[][] = [];
   const alerts = createAlertPipeline({
-    ingest: { ingest: async () => result },
+    ingest: { ingest: () => Promise.resolve(result) },
     worker: { kick: () => kicks.push(1) },
     lookup: { prefetchUsers: (logins) => prefetched.push([...logins]) },
   });

@@ -32,19 +32,23 @@ function recordingWriter() {
   const replies: Array<{ ts: string[]; state: string }> = [];
   const summaries: string[][] = [];
   const writer: CardWriter = {
-    updateSummaries: async (posted) => {
+    updateSummaries: (posted) => {
       summaries.push(
         posted.map((p) => `${p.copy.ts}: ${p.summary.users.map((u) => `${u.login} ${u.state}`).join(', ')}`),
       );
+      return Promise.resolve();
     },
-    update: async (copies, alert, actions) => {
+    update: (copies, alert, actions) => {
       updates.push({ ts: copies.map((c) => c.ts), state: alert.state, actions: [...actions] });
+      return Promise.resolve();
     },
-    reply: async (copies, _alertId, report) => {
+    reply: (copies, _alertId, report) => {
       replies.push({ ts: copies.map((c) => c.ts), state: report.state });
+      return Promise.resolve();
     },
-    escalate: async (copies) => {
+    escalate: (copies) => {
       replies.push({ ts: copies.map((c) => c.ts), state: 'escalated' });
+      return Promise.resolve();
     },
   };
   return { writer, updates, replies, summaries };
@@ -77,17 +81,17 @@ describe('card service', () => {
     } as EndUser;
     return createResponseService({
       store,
-      cii: { getEndUser: async () => endUser },
+      cii: { getEndUser: () => Promise.resolve(endUser) },
       providers: {
         DUO: {
           provider: 'DUO',
           label: 'Duo',
-          block: async () => ({ ok: true, steps: ['Duo blocked'] }),
-          unblock: async () => ({ ok: true, steps: ['Duo unblocked'] }),
+          block: () => Promise.resolve({ ok: true, steps: ['Duo blocked'] }),
+          unblock: () => Promise.resolve({ ok: true, steps: ['Duo unblocked'] }),
         },
       },
-      isResponder: async () => true,
-      emailOf: async () => 'bob@example.com',
+      isResponder: () => Promise.resolve(true),
+      emailOf: () => Promise.resolve('bob@example.com'),
       cards,
       clock: { now: () => 1_000 },
       logger: silentLogger,
@@ -158,10 +162,11 @@ describe('card service', () => {
     if (claimed.kind !== 'alert') throw new Error('expected an alert card');
     const posted = { ...claimed, alert: { ...claimed.alert, verification: { state: 'pending' as const } } };
     const current = (await raw.getAlert(alertId))!;
-    const getAlert = async () => ({ ...current, verification: { state: 'pending' as const } });
+    const getAlert = () => Promise.resolve({ ...current, verification: { state: 'pending' as const } });
     await createCardService({ store: { ...raw, getAlert }, writer, logger: silentLogger }).afterPost(posted);
     expect(updates).toEqual([]);
-    const asked = async () => ({ ...current, verification: { state: 'asked' as const, name: 'Mia', at: 2_000 } });
+    const asked = () =>
+      Promise.resolve({ ...current, verification: { state: 'asked' as const, name: 'Mia', at: 2_000 } });
     await createCardService({ store: { ...raw, getAlert: asked }, writer, logger: silentLogger }).afterPost(posted);
     expect(updates).toEqual([{ ts: ['111.1'], state: 'open', actions: [] }]);
   });

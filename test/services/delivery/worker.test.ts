@@ -31,18 +31,18 @@ function recordingPoster(
   const posts: Post[] = [];
   const accessChecks: number[] = [];
   const poster: SlackPoster = {
-    async checkAccess() {
+    checkAccess() {
       accessChecks.push(Date.now());
       const error = access();
-      if (error) throw error;
+      return error ? Promise.reject(error) : Promise.resolve();
     },
-    async post(message) {
+    post(message) {
       calls.push({ at: Date.now(), message });
       const error = fail(message, calls.length);
-      if (error) throw error;
+      if (error) return Promise.reject(error);
       const ts = `${Math.floor(Date.now() / 1000)}.${String(calls.length).padStart(6, '0')}`;
       posts.push({ at: Date.now(), message, ts });
-      return { ts };
+      return Promise.resolve({ ts });
     },
   };
   return { poster, calls, posts, accessChecks };
@@ -231,7 +231,7 @@ describe('delivery worker', () => {
     const { ingest } = await setup([{ id: 'C1' }]);
     await ingest.ingest(finding({ logins: userLogins(12) }));
     const slack = recordingPoster();
-    startWorker({ poster: slack.poster, enrich: async (login) => contextFor(login, `Name of ${login}`) });
+    startWorker({ poster: slack.poster, enrich: (login) => Promise.resolve(contextFor(login, `Name of ${login}`)) });
     await advanceUntil(() => slack.posts.length >= 1);
     const names = userLogins(12).map((l, i) => (i < 10 ? `Name of ${l}` : l));
     expect(slack.posts[0]?.message.text).toBe(`summary no-mfa 12: ${names.join(',')}`);
@@ -376,7 +376,7 @@ describe('delivery worker', () => {
     expect(slack.calls).toHaveLength(3);
     expect((await store.listDeliveries())[0]).toMatchObject({
       state: 'failed',
-      lastError: expect.stringContaining('ECONNRESET'),
+      lastError: expect.stringContaining('ECONNRESET') as string,
     });
   });
 
@@ -460,9 +460,9 @@ describe('delivery worker', () => {
     const { ingest } = await setup([{ id: 'C1' }]);
     await ingest.ingest(finding({ logins: ['ann@example.com', 'bad@example.com'] }));
     const slack = recordingPoster();
-    const enrich = async (login: string) => {
-      if (login === 'bad@example.com') throw new Error('CII down');
-      return contextFor(login, 'Ann Example', 'https://cii.example/u/ann');
+    const enrich = (login: string) => {
+      if (login === 'bad@example.com') return Promise.reject(new Error('CII down'));
+      return Promise.resolve(contextFor(login, 'Ann Example', 'https://cii.example/u/ann'));
     };
     startWorker({ poster: slack.poster, enrich });
     await advanceUntil(() => slack.posts.length === 2);

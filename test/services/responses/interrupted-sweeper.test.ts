@@ -11,10 +11,10 @@ describe('interrupted-action sweeper', () => {
     let sweeps = 0;
     const sweeper = createInterruptedSweeper({
       responses: {
-        recoverInterrupted: async () => {
+        recoverInterrupted: () => {
           sweeps += 1;
-          if (sweeps === 2) throw new Error('database gone');
-          return 0;
+          if (sweeps === 2) return Promise.reject(new Error('database gone'));
+          return Promise.resolve(0);
         },
       },
       logger: createLogger({ level: 'error', write: (line) => lines.push(line) }),

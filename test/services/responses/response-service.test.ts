@@ -37,7 +37,7 @@ function endUser(accounts: Array<{ provider: string; userId: string }>): EndUser
   return {
     endUserDetails: { id: 'u1', displayName: 'Ann', login: LOGIN, status: 'ACTIVE', referenceUrl: 'https://cii/u1' },
     providerEndUserDetails: accounts.map((a) => ({ ...a, login: LOGIN, status: 'ACTIVE' })),
-  } as EndUser;
+  };
 }
 
 describe('response service', () => {
@@ -73,19 +73,21 @@ describe('response service', () => {
       refresh: async (id) => {
         refreshes.push((await store.getAlert(id))!.state);
       },
-      show: async (alert) => {
+      show: (alert) => {
         refreshes.push(alert.state);
+        return Promise.resolve();
       },
-      report: async (alert, _actions, report) => {
+      report: (alert, _actions, report) => {
         refreshes.push(alert.state);
         reports.push(report);
+        return Promise.resolve();
       },
     };
     const providers: IdentityProviders = { DUO: duo.client, OKTA: okta.client };
     deps = {
       store,
       cii: {
-        getEndUser: async () => {
+        getEndUser: () => {
           const next =
             ciiAnswers.shift() ??
             endUser([
@@ -93,13 +95,12 @@ describe('response service', () => {
               { provider: 'OKTA', userId: '00u1' },
               { provider: 'AZURE_AD', userId: 'e1' },
             ]);
-          if (next instanceof Error) throw next;
-          return next;
+          return next instanceof Error ? Promise.reject(next) : Promise.resolve(next);
         },
       },
       providers,
-      isResponder: async (userId) => userId !== 'UVIEWER',
-      emailOf: async (userId) => `${userId.toLowerCase()}@example.com`,
+      isResponder: (userId) => Promise.resolve(userId !== 'UVIEWER'),
+      emailOf: (userId) => Promise.resolve(`${userId.toLowerCase()}@example.com`),
       cards,
       clock: { now: () => 1_000 },
       logger: silentLogger,
@@ -125,7 +126,7 @@ describe('response service', () => {
     expect(await store.getAlert(alertId)).toMatchObject({
       state: 'failed',
       decisionAction: 'block',
-      decisionError: expect.stringContaining('Interrupted'),
+      decisionError: expect.stringContaining('Interrupted') as string,
     });
     expect(refreshes).toEqual(['failed']);
     expect(await later.recoverInterrupted()).toBe(0);
@@ -172,7 +173,7 @@ describe('response service', () => {
   });
 
   it('refuses an action on the clicker’s own account, comparing emails without case', async () => {
-    const service = createResponseService({ ...deps, emailOf: async () => 'ANN@Example.com' });
+    const service = createResponseService({ ...deps, emailOf: () => Promise.resolve('ANN@Example.com') });
     expect(await service.approve(alertId, ANALYST)).toEqual({ kind: 'refused', reason: 'self' });
     expect((await store.getAlert(alertId))?.state).toBe('open');
   });
@@ -180,7 +181,7 @@ describe('response service', () => {
   it('refuses when the clicker’s Slack email cannot be read, since the self check cannot be made', async () => {
     const failing = createResponseService({ ...deps, emailOf: async () => Promise.reject(new Error('ratelimited')) });
     expect(await failing.approve(alertId, ANALYST)).toEqual({ kind: 'refused', reason: 'unverified' });
-    const missing = createResponseService({ ...deps, emailOf: async () => undefined });
+    const missing = createResponseService({ ...deps, emailOf: () => Promise.resolve(undefined) });
     expect(await missing.block(alertId, ANALYST)).toEqual({ kind: 'refused', reason: 'unverified' });
     expect(await audit()).toEqual([
       ['UANALYST', 'approve', 'refused_unverified'],

@@ -20,7 +20,7 @@ function endUser(): EndUser {
       referenceUrl: 'https://cii/u1',
     },
     providerEndUserDetails: [{ provider: 'DUO', userId: 'DU1', login: 'mia', status: 'ACTIVE' }],
-  } as EndUser;
+  };
 }
 
 /** A Slack that answers `ask` from a script and records every DM it was asked to send. */
@@ -30,17 +30,17 @@ function fakeSlack() {
   const script: AskResult[] = [];
   let crashAfterPost = false;
   const slack: VerifySlack = {
-    findUser: async (email) =>
-      email === LOGIN ? { id: 'UMIA', realName: 'Mia J', deleted: false, isBot: false } : undefined,
-    ask: async (_userId, content) => {
+    findUser: (email) =>
+      Promise.resolve(email === LOGIN ? { id: 'UMIA', realName: 'Mia J', deleted: false, isBot: false } : undefined),
+    ask: (_userId, content) => {
       asked.push(content);
       const answer = script.shift() ?? { ok: true, channelId: 'DMIA', ts: `${asked.length}.0` };
       if (answer.ok) posted.set(content.questionId, answer);
-      if (crashAfterPost) throw new Error('the process died right after Slack took the DM');
-      return answer;
+      if (crashAfterPost) return Promise.reject(new Error('the process died right after Slack took the DM'));
+      return Promise.resolve(answer);
     },
-    findAsked: async (_userId, questionId) => posted.get(questionId),
-    close: async () => undefined,
+    findAsked: (_userId, questionId) => Promise.resolve(posted.get(questionId)),
+    close: () => Promise.resolve(undefined),
   };
   return {
     slack,
@@ -68,9 +68,9 @@ describe('verification service', () => {
     createVerificationService({
       ...(duoPush ? { duoPush } : {}),
       store,
-      cii: { getEndUser: async () => endUser() },
+      cii: { getEndUser: () => Promise.resolve(endUser()) },
       slack: s.slack,
-      cards: { refresh: async () => undefined, escalate: async () => undefined },
+      cards: { refresh: () => Promise.resolve(), escalate: () => Promise.resolve() },
       settings: { groupWindowMs: 0, maxPerHour: 3, timeoutMinutes: 30 },
       clock: { now: () => now },
       leaseMs: 1_000,

@@ -85,7 +85,9 @@ describe('CII simulator GraphQL endpoint', () => {
     const before = sim.requests.length;
     const answer = await graphql(sim, token, '{ getEndUser(login: "a@example.com") { endUserDetails { shoeSize } } }');
     expect(answer.status).toBe(400);
-    expect(answer.body.errors).toEqual([expect.objectContaining({ message: expect.stringContaining('shoeSize') })]);
+    expect(answer.body.errors).toEqual([
+      expect.objectContaining({ message: expect.stringContaining('shoeSize') as string }),
+    ]);
     expect(sim.requests.slice(before)).toEqual([
       expect.objectContaining({ kind: 'graphql', rootFields: ['getEndUser'], status: 400 }),
     ]);
@@ -174,7 +176,7 @@ describe('CII simulator GraphQL endpoint', () => {
     expect(statuses.map((s) => s.integrationName).sort()).toEqual(['Duo Security', 'Microsoft Entra ID', 'Okta']);
     expect(statuses.find((s) => s.integrationName === 'Microsoft Entra ID')).toMatchObject({
       status: 'FAILURE',
-      error: expect.stringContaining('429'),
+      error: expect.stringContaining('429') as string,
     });
   });
 });

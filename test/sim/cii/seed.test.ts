@@ -22,7 +22,7 @@ describe('CII simulator seed', () => {
 
   it('is deterministic: a fresh evaluation yields the same ids, and ids stay stable across runs', async () => {
     vi.resetModules();
-    const again = (await import('../../../sim/cii/seed.ts')) as typeof import('../../../sim/cii/seed.ts');
+    const again = await import('../../../sim/cii/seed.ts');
     expect(again.seedUsers).not.toBe(seedUsers);
     expect(again.seedUsers).toEqual(seedUsers);
     expect(seedUser('priya.raman@example.com').accounts.find((a) => a.provider === 'DUO')?.userId).toBe(

@@ -168,7 +168,7 @@ describe('CII simulator webhooks', () => {
     await registerTarget(['no-mfa'], failing.url);
     await new Promise((resolve) => failing.server.close(resolve));
     const results = await sim.deliverFailedCheck({ checkId: 'no-mfa', logins: ['hrms.serviceuser'] });
-    expect(results).toEqual([{ endpoint: failing.url, status: 0, body: expect.any(String) }]);
+    expect(results).toEqual([{ endpoint: failing.url, status: 0, body: expect.any(String) as string }]);
   });
 
   it('sends the connectivity test to every target', async () => {

@@ -137,7 +137,7 @@ describe('demo console server', () => {
     expect(ack).toMatchObject({
       ephemeral: true,
       text: 'Lookup: user bob@example.com',
-      ref: expect.stringMatching(/^e:/),
+      ref: expect.stringMatching(/^e:/) as string,
     });
     expect(JSON.stringify(ack?.blocks)).toContain(`<@${RESPONDER}>`);
     expect(await channel(OTHER)).toEqual([]);
@@ -223,10 +223,10 @@ describe('demo console server', () => {
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({
       ok: true,
-      ignored: expect.stringContaining("no element with action_id 'approve'"),
+      ignored: expect.stringContaining("no element with action_id 'approve'") as string,
     });
     const deleted = await click(RESPONDER, 'm:1.000001', 'approve');
-    expect(deleted.body).toMatchObject({ ok: true, ignored: expect.stringContaining('no message 1.000001') });
+    expect(deleted.body).toMatchObject({ ok: true, ignored: expect.stringContaining('no message 1.000001') as string });
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(fake.calls).toHaveLength(posted);
   });

@@ -65,13 +65,13 @@ describe('identity-provider simulators, driven by the real clients', () => {
     await expect(okta.block('00u1')).resolves.toMatchObject({
       ok: false,
       retryable: false,
-      error: expect.stringContaining('E0000011'),
+      error: expect.stringContaining('E0000011') as string,
     });
     const entra = createEntraClient({ ...sims.config.entra, clientSecret: 'wrong', ...FAST });
     await expect(entra.block('e-1')).resolves.toMatchObject({
       ok: false,
       retryable: false,
-      error: expect.stringMatching(/^Entra ID refused the app credentials: AADSTS7000215/),
+      error: expect.stringMatching(/^Entra ID refused the app credentials: AADSTS7000215/) as string,
     });
   });
 
@@ -109,7 +109,7 @@ describe('identity-provider simulators, driven by the real clients', () => {
     await expect(duo.unblock('DU1')).resolves.toMatchObject({
       ok: false,
       retryable: true,
-      error: expect.stringMatching(/^Duo is unavailable \(HTTP 503\)/),
+      error: expect.stringMatching(/^Duo is unavailable \(HTTP 503\)/) as string,
     });
   });
 
@@ -118,7 +118,7 @@ describe('identity-provider simulators, driven by the real clients', () => {
     const entra = createEntraClient({
       ...sims.config.entra,
       retry: { maxRetries: 1 },
-      sleep: async (ms) => void waits.push(ms),
+      sleep: (ms) => Promise.resolve(void waits.push(ms)),
     });
     sims.fail('AZURE_AD', { status: 429, times: 2, path: 'revokeSignInSessions', retryAfterSeconds: 1 });
 

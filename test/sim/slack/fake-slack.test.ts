@@ -217,7 +217,7 @@ describe('fake Slack Web API with @slack/web-api', () => {
 
   it('answers no_text without text or blocks and warns when blocks come without text', async () => {
     expect((await platformError(client.chat.postMessage({ channel: 'C0SOC', text: '' }))).data.error).toBe('no_text');
-    await client.chat.postMessage({ channel: 'C0SOC', blocks: [section('only blocks')] } as never);
+    await client.chat.postMessage({ channel: 'C0SOC', blocks: [section('only blocks')] });
     expect(fake.callsTo('chat.postMessage').at(-1)?.warnings).toEqual(['missing_text_or_fallback_or_attachments']);
   });
 
@@ -324,7 +324,7 @@ describe('fake Slack Web API with @slack/web-api', () => {
       'invalid_arguments',
     );
     const modal = { type: 'modal' as const, title: { type: 'plain_text' as const, text: 'x' }, blocks: [] };
-    expect((await platformError(client.views.publish({ user_id: 'UANALYST', view: modal as never }))).data.error).toBe(
+    expect((await platformError(client.views.publish({ user_id: 'UANALYST', view: modal }))).data.error).toBe(
       'invalid_arguments',
     );
   });

@@ -90,7 +90,8 @@ export function limitViolations(message: SlackMessage): string[] {
         check(typeof e.action_id === 'string' && len(e.action_id) <= LIMITS.actionId, `${at}: action_id`);
         check(len(e.value) <= LIMITS.buttonValue, `${at}: value ${len(e.value)}`);
         check(len(e.url) <= LIMITS.buttonUrl, `${at}: url ${len(e.url)}`);
-        if (e.url !== undefined) check(/^https?:\/\//.test(String(e.url)), `${at}: url scheme ${String(e.url)}`);
+        if (e.url !== undefined)
+          check(typeof e.url === 'string' && /^https?:\/\//.test(e.url), `${at}: url scheme ${JSON.stringify(e.url)}`);
         const confirm = e.confirm as Obj | undefined;
         if (confirm) {
           const part = (k: string) => len((confirm[k] as Obj | undefined)?.text);
