@@ -8,7 +8,7 @@ import { readProcCpuMs, readProcMemory, type ProcMemory } from './proc-stats.ts'
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 /** The project's Node (the node@24 dev dependency), not whatever `node` is first on PATH. */
-export const PROJECT_NODE = join(REPO_ROOT, 'node_modules/.bin/node');
+const PROJECT_NODE = join(REPO_ROOT, 'node_modules/.bin/node');
 
 export interface LaunchOptions {
   /** The app's whole environment (nothing is inherited but PATH); PORT and HOST are set by the launcher. */
@@ -34,7 +34,7 @@ export interface ChildApp {
 }
 
 /** A loopback port free right now; the app binds it moments later. */
-export async function freePort(): Promise<number> {
+async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((res, rej) => {
     server.once('error', rej);

@@ -8,7 +8,7 @@ export interface Summary {
 }
 
 /** Nearest-rank percentile of ascending values: the smallest value with at least p% of values at or below it. */
-export function percentile(sortedAscending: readonly number[], p: number): number {
+function percentile(sortedAscending: readonly number[], p: number): number {
   if (sortedAscending.length === 0) return Number.NaN;
   const rank = Math.ceil((p / 100) * sortedAscending.length);
   return sortedAscending[Math.min(Math.max(rank, 1), sortedAscending.length) - 1]!;

@@ -48,7 +48,7 @@ export interface FailedCheckEnvelopeInput {
   users?: readonly SimUser[];
 }
 
-export const SIM_TENANT_ID = '5f0c2e9a-7d41-4b8e-9c3a-1e6f2b7d8a90';
+const SIM_TENANT_ID = '5f0c2e9a-7d41-4b8e-9c3a-1e6f2b7d8a90';
 export const SIM_EVENT_SOURCE = `${SIM_TENANT_ID}__8c1f4e2a9b7d6c3e`;
 const SIM_AWS_ACCOUNT = '464622532012';
 const SIM_REGION = 'us-east-2';

@@ -79,7 +79,7 @@ export interface SimUser {
 }
 
 export const SEED_DOMAIN = 'example.com';
-export const SEED_COMPANY = 'Example Corp';
+const SEED_COMPANY = 'Example Corp';
 /** The seed is written as of this instant; `seedAsOf` moves it to any other "now" (the demo: its start). */
 export const SEED_NOW = '2026-11-20T09:00:00.000Z';
 /** Corporate VPN egress: every employee signs in through it (31 users, enough to page). */

@@ -11,7 +11,7 @@ import { createTokenIssuer } from './tokens.ts';
 import { createWebhookRegistry, type RegisteredWebhook } from './webhook-registry.ts';
 
 export { buildFailedCheckEnvelope, buildTestEnvelope } from './envelopes.ts';
-export type { CiiEnvelope, FailedCheckDetail, FailedCheckEnvelopeInput } from './envelopes.ts';
+export type { CiiEnvelope } from './envelopes.ts';
 export type { Fault } from './faults.ts';
 export type { RegisteredWebhook } from './webhook-registry.ts';
 

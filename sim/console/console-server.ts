@@ -11,8 +11,8 @@ import type { FakeSlack, RecordedCall } from '../slack/fake-slack.ts';
 import { createConsoleState, type InteractionOrigin } from './console-state.ts';
 import { idpActivity } from './idp-activity.ts';
 
-export type { ConsoleItem, ConsoleSnapshot, ConsoleView } from './console-state.ts';
-export type { IdpAccountView, IdpActivity, IdpRequestView } from './idp-activity.ts';
+export type { ConsoleItem, ConsoleSnapshot } from './console-state.ts';
+export type { IdpActivity } from './idp-activity.ts';
 
 export interface ConsoleOptions {
   fake: FakeSlack;

@@ -17,18 +17,18 @@ import { DemoStartError, portProblem } from './start-errors.ts';
 
 export { DemoStartError } from './start-errors.ts';
 
-export const DEMO_SIGNING_SECRET = 'demo-signing-secret-not-for-production';
-export const DEMO_WEBHOOK_SECRET = 'demo-webhook-secret-not-for-production';
-export const DEMO_USERS = { responder: 'UANALYST', nonResponder: 'UVIEWER' } as const;
+const DEMO_SIGNING_SECRET = 'demo-signing-secret-not-for-production';
+const DEMO_WEBHOOK_SECRET = 'demo-webhook-secret-not-for-production';
+const DEMO_USERS = { responder: 'UANALYST', nonResponder: 'UVIEWER' } as const;
 /** The employee the demo's travel and location alerts ask "was this you?" (in CII's seed and in Slack). */
-export const DEMO_AFFECTED_USER: FakeUser = {
+const DEMO_AFFECTED_USER: FakeUser = {
   id: 'UMIA',
   name: 'mia',
   realName: 'Mia Johansson',
   email: `mia.johansson@${SEED_DOMAIN}`,
 };
 /** The checks whose alerts ask the user in the demo. */
-export const DEMO_VERIFY_CHECKS = ['impossible-travel', 'registered-location-mismatch'];
+const DEMO_VERIFY_CHECKS = ['impossible-travel', 'registered-location-mismatch'];
 
 export interface Demo {
   /** The console: the one URL a person opens. */

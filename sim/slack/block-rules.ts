@@ -2,10 +2,10 @@
 // own trimming misses. Error strings mimic Slack's `invalid_blocks` reasons:
 // `<reason> [json-pointer:/blocks/0/text/text]`.
 
-export const MAX_MESSAGE_BLOCKS = 50;
-export const MAX_MODAL_BLOCKS = 100;
+const MAX_MESSAGE_BLOCKS = 50;
+const MAX_MODAL_BLOCKS = 100;
 /** Past roughly this much text in all blocks together, Slack answers `msg_blocks_too_long`. */
-export const MAX_MESSAGE_BLOCKS_TEXT = 13_000;
+const MAX_MESSAGE_BLOCKS_TEXT = 13_000;
 
 export type Surface = 'message' | 'modal';
 

@@ -21,7 +21,7 @@ export type { FakeChannel, FakeUser, FakeUsergroup } from './seed.ts';
 export type { FakeMessage } from './workspace.ts';
 export type { ScriptedBehaviour } from './scripted-behaviours.ts';
 export type { ResponseUrlSource } from './response-urls.ts';
-export type { SocketAck, SocketConnection, SocketEnvelope, SocketModeFake } from './socket-mode.ts';
+export type { SocketModeFake } from './socket-mode.ts';
 
 export interface FakeSlackOptions {
   port?: number;

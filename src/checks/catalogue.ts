@@ -28,7 +28,7 @@ const catalogueSchema = z.object({
   ),
 });
 
-export const CATALOGUE_FILE = new URL('./catalogue.json', import.meta.url);
+const CATALOGUE_FILE = new URL('./catalogue.json', import.meta.url);
 
 /** Reads and checks the catalogue file shipped with the app; a broken file stops start-up with its path. */
 export function loadCheckCatalogue(file: URL = CATALOGUE_FILE): CatalogueCheck[] {

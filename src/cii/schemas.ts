@@ -3,13 +3,13 @@ import { z } from 'zod';
 // GraphQL answers null for absent optional fields: every optional field accepts null or absence.
 const opt = <T extends z.ZodType>(schema: T) => schema.nullish();
 
-export const geoLocationSchema = z.object({
+const geoLocationSchema = z.object({
   city: opt(z.string()),
   state: opt(z.string()),
   country: opt(z.string()),
 });
 
-export const signInInfoSchema = z.object({
+const signInInfoSchema = z.object({
   timestamp: z.string(),
   result: opt(z.string()),
   reason: opt(z.string()),
@@ -17,7 +17,7 @@ export const signInInfoSchema = z.object({
   location: opt(geoLocationSchema),
 });
 
-export const deviceSchema = z.object({
+const deviceSchema = z.object({
   deviceId: z.string(),
   displayName: opt(z.string()),
   os: opt(z.string()),
@@ -42,7 +42,7 @@ export const endUserStateSchema = z.object({
   workingLocationDetails: opt(z.array(z.object({ location: geoLocationSchema, userLocationPrevalence: z.number() }))),
 });
 
-export const endUserDetailsSchema = z.object({
+const endUserDetailsSchema = z.object({
   id: z.string(),
   displayName: opt(z.string()),
   login: z.string(),
@@ -64,7 +64,7 @@ export const endUserDetailsSchema = z.object({
   referenceUrl: z.string(),
 });
 
-export const providerAccountSchema = z.object({
+const providerAccountSchema = z.object({
   userId: z.string(),
   provider: z.string(),
   login: z.string(),
@@ -102,12 +102,7 @@ export const integrationStatusSchema = z.object({
   error: opt(z.string()),
 });
 
-export type GeoLocation = z.infer<typeof geoLocationSchema>;
-export type SignInInfo = z.infer<typeof signInInfoSchema>;
-export type Device = z.infer<typeof deviceSchema>;
 export type EndUserState = z.infer<typeof endUserStateSchema>;
-export type EndUserDetails = z.infer<typeof endUserDetailsSchema>;
-export type ProviderAccount = z.infer<typeof providerAccountSchema>;
 export type EndUser = z.infer<typeof endUserSchema>;
 export type EndUserRef = z.infer<typeof endUserRefSchema>;
 export type IntegrationStatus = z.infer<typeof integrationStatusSchema>;

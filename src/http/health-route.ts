@@ -1,7 +1,7 @@
 import type { CustomRoute } from '@slack/bolt';
 import { sendJson } from './send-json.ts';
 
-export const HEALTH_PATH = '/healthz';
+const HEALTH_PATH = '/healthz';
 export const READY_PATH = '/readyz';
 
 export interface HealthCheckResult {

@@ -11,7 +11,7 @@ export class BodyTooLargeError extends Error {
 }
 
 /** The client went away (or the stream failed) before the body was complete. */
-export class BodyReadError extends Error {
+class BodyReadError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'BodyReadError';

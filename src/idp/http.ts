@@ -19,10 +19,10 @@ export interface IdpHttpOptions {
   logger?: Logger;
 }
 
-export const DEFAULT_TIMEOUT_MS = 10_000;
+const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_RETRY: IdpRetryPolicy = { maxRetries: 2, baseMs: 500, maxMs: 5_000 };
 /** An analyst is waiting on the button: a provider asking for a longer pause gets a retryable failure instead. */
-export const MAX_RETRY_AFTER_MS = 30_000;
+const MAX_RETRY_AFTER_MS = 30_000;
 
 /** The provider answered (any status, possibly after retries), or never did. */
 export type SendOutcome = { answered: true; res: AxiosResponse<unknown> } | { answered: false; reason: string };

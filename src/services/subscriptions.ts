@@ -30,7 +30,7 @@ export interface SubscriptionService {
   matching(checkId: string, severity: Severity): Promise<Subscription[]>;
 }
 
-export function normalizeCheckIds(checkIds: string[]): string[] {
+function normalizeCheckIds(checkIds: string[]): string[] {
   return [...new Set(checkIds.map((id) => id.trim().toLowerCase()).filter((id) => id !== ''))].sort();
 }
 

@@ -11,7 +11,7 @@ import {
 import type { Logger } from '../logger.ts';
 
 /** Slack's window: Bolt refuses requests older than this; the guard refuses those dated further ahead. */
-export const REQUEST_WINDOW_MS = 5 * 60_000;
+const REQUEST_WINDOW_MS = 5 * 60_000;
 
 /** A signed Slack request refused because it is dated in the future or was already served. */
 export class RefusedSlackRequestError extends Error {

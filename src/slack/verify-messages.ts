@@ -4,7 +4,7 @@ import { verifyQuestion, verifyQuestionClosed } from './views/verify-question.ts
 import { classifySlackError, type SlackWebApi } from './web-api.ts';
 
 /** The metadata event type of a question DM; its payload names the question, so a resend can find it. */
-export const QUESTION_EVENT = 'cii_verify_question';
+const QUESTION_EVENT = 'cii_verify_question';
 /** How far back a resend looks for the question in the DM. */
 const HISTORY_LIMIT = 50;
 

@@ -17,7 +17,7 @@ const TRANSIENT_ERRNO = new Set([
 // SQLSTATE 08… connection exception, 57P01–57P03 shutting down or starting up, 53300 too many connections.
 const TRANSIENT_SQLSTATE = /^(08...|57P0[1-3]|53300)$/;
 
-export function isTransientDatabaseError(err: unknown): boolean {
+function isTransientDatabaseError(err: unknown): boolean {
   const { code, message } = (err ?? {}) as { code?: unknown; message?: unknown };
   if (typeof code === 'string' && (TRANSIENT_ERRNO.has(code) || TRANSIENT_SQLSTATE.test(code))) return true;
   if (err instanceof AggregateError) return err.errors.some(isTransientDatabaseError);

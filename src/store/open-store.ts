@@ -4,7 +4,7 @@ import { openPostgresStore } from './postgres/postgres-store.ts';
 import { openSqliteStore } from './sqlite/sqlite-store.ts';
 import type { InspectableStore } from './types.ts';
 
-export const DEFAULT_SQLITE_PATH = './data/cii-slack.db';
+const DEFAULT_SQLITE_PATH = './data/cii-slack.db';
 
 export type DatabaseTarget = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string; schema?: string };
 

@@ -3,8 +3,8 @@ import { rankedSeverity, type FailingUser, type Finding } from '../alerts/findin
 import { findingContextOf, trustLevelOf } from './finding-context.ts';
 import { MAX_JSON_DEPTH, pathTooDeep } from './json-depth.ts';
 
-export const DETAIL_TYPE_FAILED_CHECK = 'FAILED_CHECK';
-export const DETAIL_TYPE_TEST = 'WebhookTest';
+const DETAIL_TYPE_FAILED_CHECK = 'FAILED_CHECK';
+const DETAIL_TYPE_TEST = 'WebhookTest';
 
 /** The envelope names a field that is missing or wrong; `message` is `<field>: <problem>`. */
 export class EnvelopeValidationError extends Error {
@@ -27,7 +27,7 @@ const oneOrMany = () =>
     .transform((v) => (v == null ? [] : typeof v === 'string' ? [v] : v));
 
 /** AWS EventBridge envelope around every CII delivery; unknown fields are dropped, not refused. */
-export const envelopeSchema = z.object({
+const envelopeSchema = z.object({
   version: z.string().nullish(),
   id: nonEmpty(),
   'detail-type': nonEmpty(),
@@ -38,7 +38,6 @@ export const envelopeSchema = z.object({
   resources: z.array(z.unknown()).nullish(),
   detail: z.unknown(),
 });
-export type WebhookEnvelope = z.infer<typeof envelopeSchema>;
 
 const detailEntrySchema = z.object({
   key: z.string(),

@@ -21,7 +21,7 @@ function itemText(item: unknown): string | undefined {
 }
 
 /** A string, or a list of strings (or of named objects), as a list of texts. */
-export function textList(value: unknown): string[] {
+function textList(value: unknown): string[] {
   const items = Array.isArray(value) ? value : value == null ? [] : [value];
   return items
     .map(itemText)
@@ -30,7 +30,7 @@ export function textList(value: unknown): string[] {
 }
 
 /** `[{key, value}]` (or a plain object) as key/value texts; values that are not strings keep their JSON text. */
-export function keyValues(value: unknown): Array<{ key: string; value: string }> {
+function keyValues(value: unknown): Array<{ key: string; value: string }> {
   const entries: Array<[unknown, unknown]> = Array.isArray(value)
     ? value.map((e) =>
         typeof e === 'object' && e !== null

@@ -8,7 +8,7 @@ import { sendJson } from '../http/send-json.ts';
 import { EnvelopeValidationError, parseEnvelope } from './envelope.ts';
 
 export const WEBHOOK_PATH = '/cii/webhook';
-export const DEFAULT_MAX_WEBHOOK_BYTES = 1024 * 1024;
+const DEFAULT_MAX_WEBHOOK_BYTES = 1024 * 1024;
 
 export interface WebhookRouteDeps {
   /** The value CII sends in `headerName` (registered with `registerWebhookWithApiKey`). */

@@ -79,11 +79,11 @@ export interface AlertCardInput {
 }
 
 /** Admin-like group names (the default of CII_PRIVILEGED_GROUPS). */
-export const DEFAULT_PRIVILEGED_GROUPS =
+const DEFAULT_PRIVILEGED_GROUPS =
   /\b(admins?|administrators?|owners?|super ?users?|superadmins?|root|privileged|operators?|global admin\w*)\b/i;
 
 /** What the card says when CII has no user with the alert's login. */
-export const USER_UNKNOWN = 'CII has no user with this login: who, where and the accounts cannot be shown.';
+const USER_UNKNOWN = 'CII has no user with this login: who, where and the accounts cannot be shown.';
 
 /** What the card says while CII has not answered about the user. */
 export const CONTEXT_UNAVAILABLE =

@@ -24,11 +24,11 @@ export interface BlockPreviewView {
 }
 
 /** Admin-like group names, flagged in the preview: blocking such a user may lock out administration. */
-export const PRIVILEGED_GROUPS =
+const PRIVILEGED_GROUPS =
   /\b(admins?|administrators?|owners?|super ?users?|superadmins?|root|privileged|operators?|global admin\w*)\b/i;
 
 /** The longest reason kept (the service stores at most this much). */
-export const MAX_REASON = 500;
+const MAX_REASON = 500;
 const SHOWN_GROUPS = 8;
 
 const modalTitle = (text: string) => plainText(text, LIMITS.modalTitle);

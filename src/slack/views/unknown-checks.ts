@@ -10,7 +10,7 @@ export interface SubscribeChoice {
   anyway: boolean;
 }
 
-export function encodeSubscribeChoice(choice: SubscribeChoice): string {
+function encodeSubscribeChoice(choice: SubscribeChoice): string {
   return JSON.stringify({ c: choice.checkIds, s: choice.minSeverity, a: choice.anyway ? 1 : 0 });
 }
 

@@ -26,7 +26,7 @@ export interface VerificationView {
 const at = (v: VerificationView) => (v.at === undefined ? '' : ` at ${formatUtc(new Date(v.at))}`);
 
 /** The card's verification line, escaped mrkdwn. */
-export function verificationText(v: VerificationView): string {
+function verificationText(v: VerificationView): string {
   const name = clean(v.name ?? 'the user', 60);
   switch (v.state) {
     case 'pending':

@@ -2,9 +2,9 @@ import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 
 /** Debian's Chromium (`.ci/run` installs it), or the one CHROMIUM_PATH names. */
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-export const chromiumInstalled = existsSync(CHROMIUM_PATH);
+const chromiumInstalled = existsSync(CHROMIUM_PATH);
 
 /** CI must run the browser tests; elsewhere a missing Chromium skips them, loudly. */
 export const skipBrowserTests = !chromiumInstalled && !process.env.CI;
