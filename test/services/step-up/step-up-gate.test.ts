@@ -24,7 +24,7 @@ function ciiUser(email: string, duoLogin?: string): EndUser {
       { provider: 'OKTA', userId: '00u1', login: email, status: 'ACTIVE' },
       ...(duoLogin ? [{ provider: 'DUO', userId: 'DU1', login: duoLogin, status: 'ACTIVE' }] : []),
     ],
-  } as EndUser;
+  };
 }
 
 function gate(options: {
@@ -36,16 +36,17 @@ function gate(options: {
   const audit: NewAuditEntry[] = [];
   const pushes: Array<{ username: string; pushInfo?: Record<string, string> }> = [];
   const deps: StepUpDeps = {
-    push: async (username, pushInfo) => {
+    push: (username, pushInfo) => {
       pushes.push({ username, ...(pushInfo ? { pushInfo } : {}) });
-      return options.push ? options.push(username, pushInfo) : { kind: 'approved' };
+      return options.push ? options.push(username, pushInfo) : Promise.resolve({ kind: 'approved' });
     },
-    emailOf: async () => options.email,
-    cii: { getEndUser: options.cii ?? (async (login) => ciiUser(login, 'daniel.okafor')) },
+    emailOf: () => Promise.resolve(options.email),
+    cii: { getEndUser: options.cii ?? ((login) => Promise.resolve(ciiUser(login, 'daniel.okafor'))) },
     ...(options.duoAdmin ? { duoUsernameByEmail: options.duoAdmin } : {}),
     store: {
-      recordAudit: async (entry) => {
+      recordAudit: (entry) => {
         audit.push(entry);
+        return Promise.resolve();
       },
     },
     clock: { now: () => 1_000 },
@@ -81,7 +82,7 @@ describe('step-up gate', () => {
   it('a denied or unanswered push lets nothing through and is audited with what happened', async () => {
     const denied = gate({
       email: 'daniel.okafor@example.com',
-      push: async () => ({ kind: 'denied', message: 'the Duo Push was denied' }),
+      push: () => Promise.resolve({ kind: 'denied', message: 'the Duo Push was denied' }),
     });
     await expect(denied.gate.confirm(RESPONDER, { ...BLOCK_MIA, verb: 'unblock' })).resolves.toEqual({
       kind: 'denied',
@@ -93,7 +94,7 @@ describe('step-up gate', () => {
 
     const timeout = gate({
       email: 'daniel.okafor@example.com',
-      push: async () => ({ kind: 'timeout', message: 'the Duo Push got no answer in time' }),
+      push: () => Promise.resolve({ kind: 'timeout', message: 'the Duo Push got no answer in time' }),
     });
     await expect(timeout.gate.confirm(RESPONDER, BLOCK_MIA)).resolves.toMatchObject({ kind: 'timeout' });
     expect(timeout.audit).toMatchObject([{ outcome: 'step_up_timeout' }]);
@@ -101,26 +102,22 @@ describe('step-up gate', () => {
 
   it('falls back to the Duo Admin API when CII does not know the responder or lists no Duo account', async () => {
     const lookedUp: string[] = [];
-    const duoAdmin = async (email: string) => {
+    const duoAdmin = (email: string) => {
       lookedUp.push(email);
-      return 'bob';
+      return Promise.resolve('bob');
     };
     const unknown = gate({
       email: 'bob@example.com',
-      cii: async () => {
-        throw new CiiNotFoundError('no such user');
-      },
+      cii: () => Promise.reject(new CiiNotFoundError('no such user')),
       duoAdmin,
     });
     await expect(unknown.gate.confirm(RESPONDER, BLOCK_MIA)).resolves.toEqual({ kind: 'approved', username: 'bob' });
-    const noDuo = gate({ email: 'bob@example.com', cii: async (login) => ciiUser(login), duoAdmin });
+    const noDuo = gate({ email: 'bob@example.com', cii: (login) => Promise.resolve(ciiUser(login)), duoAdmin });
     await expect(noDuo.gate.confirm(RESPONDER, BLOCK_MIA)).resolves.toEqual({ kind: 'approved', username: 'bob' });
     // CII down: Duo still answers who the responder is.
     const down = gate({
       email: 'bob@example.com',
-      cii: async () => {
-        throw new CiiUnavailableError('down');
-      },
+      cii: () => Promise.reject(new CiiUnavailableError('down')),
       duoAdmin,
     });
     await expect(down.gate.confirm(RESPONDER, BLOCK_MIA)).resolves.toEqual({ kind: 'approved', username: 'bob' });
@@ -130,10 +127,8 @@ describe('step-up gate', () => {
   it('without a Duo account, or without a Slack email, no push is sent and the reason is given and audited', async () => {
     const none = gate({
       email: 'bob@example.com',
-      cii: async () => {
-        throw new CiiNotFoundError('no such user');
-      },
-      duoAdmin: async () => undefined,
+      cii: () => Promise.reject(new CiiNotFoundError('no such user')),
+      duoAdmin: () => Promise.resolve(undefined),
     });
     await expect(none.gate.confirm(RESPONDER, BLOCK_MIA)).resolves.toEqual({
       kind: 'no_duo_account',
@@ -153,7 +148,7 @@ describe('step-up gate', () => {
   it('not enrolled for Duo Push: refused with the account named; a push that throws is a failure, audited', async () => {
     const notEnrolled = gate({
       email: 'daniel.okafor@example.com',
-      push: async () => ({ kind: 'not_enrolled', message: 'no Duo Push device enrolled' }),
+      push: () => Promise.resolve({ kind: 'not_enrolled', message: 'no Duo Push device enrolled' }),
     });
     await expect(notEnrolled.gate.confirm(RESPONDER, BLOCK_MIA)).resolves.toEqual({
       kind: 'not_enrolled',
@@ -161,9 +156,7 @@ describe('step-up gate', () => {
     });
     const broken = gate({
       email: 'daniel.okafor@example.com',
-      push: async () => {
-        throw new Error('socket hang up');
-      },
+      push: () => Promise.reject(new Error('socket hang up')),
     });
     await expect(
       broken.gate.confirm(RESPONDER, { verb: 'approve', summary: 'Approve 3', note: 'Approve all open' }),
@@ -214,7 +207,7 @@ describe('step-up gate over the Duo Auth API (HTTP, signed)', () => {
       now: () => new Date('2012-08-21T17:29:18Z'),
       pushWaitMs: 4_000,
       pollMs: 2_000,
-      wait: async () => undefined,
+      wait: () => Promise.resolve(),
       retry: { maxRetries: 0 },
     });
     return gate({ email: 'daniel.okafor@example.com', push: duo.push });
