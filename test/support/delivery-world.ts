@@ -28,7 +28,7 @@ export interface DeliveryWorld {
   stop(): Promise<void>;
 }
 
-export const LOGIN = 'marcus.chen@example.com';
+const LOGIN = 'marcus.chen@example.com';
 
 export async function startDeliveryWorld(options: {
   channels?: FakeChannel[];

@@ -279,7 +279,7 @@ describe('delivery worker', () => {
       'channel_not_found',
     ]);
     expect(await subscriptions.brokenChannels()).toEqual([
-      { channelId: 'C-gone', reason: 'channel_not_found', since: expect.any(Number), waitingFindings: 4 },
+      { channelId: 'C-gone', reason: 'channel_not_found', since: expect.any(Number) as number, waitingFindings: 4 },
     ]);
 
     gone = false;
@@ -331,7 +331,7 @@ describe('delivery worker', () => {
     );
     const worker = startWorker({ poster: slack.poster, accessProbeBackoff: { baseMs: 2_000, maxMs: 16_000 } });
     await advanceUntil(() => worker.paused() !== undefined);
-    expect(worker.paused()).toEqual({ reason: 'invalid_auth', since: expect.any(Number) });
+    expect(worker.paused()).toEqual({ reason: 'invalid_auth', since: expect.any(Number) as number });
     const refusedCalls = slack.calls.length;
     await vi.advanceTimersByTimeAsync(60_000);
 
