@@ -33,6 +33,7 @@ export const envSchema = z.object({
   SLACK_SIGNING_SECRET: optionalString,
   SLACK_APP_TOKEN: z.preprocess(blankToUndefined, z.string().startsWith('xapp-', 'must start with xapp-').optional()),
   SLACK_API_URL: optionalUrl,
+  SLACK_TIMEOUT_SECONDS: intInRange(10, 1, 120),
   CII_CREDENTIALS: optionalString,
   CII_CLIENT_ID: requiredString('the CII API client id'),
   CII_CLIENT_SECRET: requiredString('the CII API client secret'),
@@ -225,7 +226,14 @@ function crossFieldProblems(env: NodeJS.ProcessEnv): string[] {
 }
 
 export interface Config {
-  slack: { botToken: string; signingSecret?: string; appToken?: string; apiUrl?: string };
+  slack: {
+    botToken: string;
+    signingSecret?: string;
+    appToken?: string;
+    apiUrl?: string;
+    /** How long a Web API call may take before the client gives up (a post may still have reached Slack). */
+    timeoutMs: number;
+  };
   cii: {
     clientId: string;
     clientSecret: string;
@@ -334,6 +342,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Config {
       signingSecret: e.SLACK_SIGNING_SECRET,
       appToken: e.SLACK_APP_TOKEN,
       apiUrl: e.SLACK_API_URL ? withTrailingSlash(e.SLACK_API_URL) : undefined,
+      timeoutMs: e.SLACK_TIMEOUT_SECONDS * 1000,
     },
     cii: {
       clientId: e.CII_CLIENT_ID,

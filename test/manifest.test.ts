@@ -27,9 +27,11 @@ const SCOPES_BY_METHOD: Record<string, string[]> = {
   'chat.getPermalink': [],
   'conversations.info': ['channels:read', 'groups:read'],
   'conversations.join': ['channels:join'],
-  // The app opens and reads back only its own DMs with users ("was this you?").
+  // The app opens and reads back its own DMs with users ("was this you?"), and reads its own cards back in a
+  // channel to find a post whose answer never came.
   'conversations.open': ['im:write'],
-  'conversations.history': ['im:history'],
+  'conversations.history': ['im:history', 'channels:history', 'groups:history'],
+  'conversations.replies': ['channels:history', 'groups:history'],
   'conversations.members': ['channels:read', 'groups:read'],
   'users.info': ['users:read'],
   'users.lookupByEmail': ['users:read.email'],

@@ -120,6 +120,7 @@ export function instrumentPipeline(pipeline: AlertPipeline, metrics: Metrics): A
 export function instrumentPoster(poster: SlackPoster, metrics: Metrics): SlackPoster {
   return {
     checkAccess: () => poster.checkAccess(),
+    findPosted: (query) => poster.findPosted(query),
     post: async (message) => {
       try {
         const posted = await poster.post(message);

@@ -131,6 +131,17 @@ export interface SlackWebApi {
   openDm(userId: string): Promise<string>;
   /** The latest messages of a conversation (with their metadata), newest first. */
   recentMessages(channel: string, limit: number): Promise<PostedMessage[]>;
+  /**
+   * One page of the messages posted after `oldest` (epoch ms) with their metadata: top-level ones
+   * (`conversations.history`), or the replies in one thread (`conversations.replies`, its parent included).
+   */
+  messagesSince(query: {
+    channel: string;
+    threadTs?: string;
+    oldest: number;
+    limit: number;
+    cursor?: string;
+  }): Promise<{ messages: PostedMessage[]; nextCursor?: string }>;
   postMessage(args: PostArgs): Promise<{ ts: string }>;
   updateMessage(args: SlackMessage & { channel: string; ts: string }): Promise<void>;
   channelInfo(channel: string): Promise<ChannelInfo>;
@@ -141,6 +152,10 @@ export interface SlackWebApi {
   publishHome(userId: string, blocks: KnownBlock[]): Promise<void>;
   /** `auth.test`: resolves when Slack accepts the bot token. */
   checkToken(): Promise<void>;
+}
+
+function toPostedMessage(m: { ts?: string; metadata?: PostedMessage['metadata'] }): PostedMessage[] {
+  return m.ts ? [{ ts: m.ts, ...(m.metadata ? { metadata: m.metadata } : {}) }] : [];
 }
 
 export function createSlackWebApi(client: WebClient): SlackWebApi {
@@ -177,9 +192,22 @@ export function createSlackWebApi(client: WebClient): SlackWebApi {
     recentMessages: (channel, limit) =>
       call(async () => {
         const res = await client.conversations.history({ channel, limit, include_all_metadata: true });
-        return (res.messages ?? []).flatMap((m) =>
-          m.ts ? [{ ts: m.ts, ...(m.metadata ? { metadata: m.metadata } : {}) }] : [],
-        );
+        return (res.messages ?? []).flatMap(toPostedMessage);
+      }),
+    messagesSince: ({ channel, threadTs, oldest, limit, cursor }) =>
+      call(async () => {
+        const args = {
+          channel,
+          oldest: (oldest / 1000).toFixed(6),
+          limit,
+          include_all_metadata: true,
+          ...(cursor ? { cursor } : {}),
+        };
+        const res = threadTs
+          ? await client.conversations.replies({ ...args, ts: threadTs })
+          : await client.conversations.history(args);
+        const next = res.response_metadata?.next_cursor;
+        return { messages: (res.messages ?? []).flatMap(toPostedMessage), ...(next ? { nextCursor: next } : {}) };
       }),
     postMessage: (args) =>
       call(async () => {

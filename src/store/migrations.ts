@@ -242,5 +242,13 @@ export function migrations(dialect: Dialect): Migration[] {
       ALTER TABLE audit_log ADD COLUMN reason TEXT;
     `,
     },
+    {
+      version: 11,
+      name: 'deliveries remember a post whose answer never came, to look for it in Slack before posting again',
+      sql: `
+      ALTER TABLE deliveries ADD COLUMN posting_since BIGINT;
+      ALTER TABLE deliveries ADD COLUMN lookups_failed INTEGER NOT NULL DEFAULT 0;
+    `,
+    },
   ];
 }

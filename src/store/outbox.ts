@@ -161,17 +161,28 @@ export function outboxStore(db: Executor, dialect: Dialect): OutboxStore {
       await db.run(
         changesOf(
           `UPDATE deliveries SET state = 'sent', posted_ts = $1, lease_until = NULL, lease_owner = NULL,
-          last_error = NULL, updated_at = $2 WHERE id = $3`,
+          last_error = NULL, posting_since = NULL, lookups_failed = 0, updated_at = $2 WHERE id = $3`,
           [ts, Date.now(), id],
         ),
       );
     },
-    reschedule: async (id, { nextAttemptAt, error }) => {
+    reschedule: async (id, { nextAttemptAt, error, lookupFailed = false, notPosted = false }) => {
+      const posting = notPosted
+        ? 'posting_since = NULL, lookups_failed = 0'
+        : `lookups_failed = lookups_failed + ${lookupFailed ? 1 : 0}`;
       await db.run(
         changesOf(
           `UPDATE deliveries SET next_attempt_at = $1, last_error = $2, lease_until = NULL,
-          lease_owner = NULL, updated_at = $3 WHERE id = $4 AND state = 'pending'`,
+          lease_owner = NULL, ${posting}, updated_at = $3 WHERE id = $4 AND state = 'pending'`,
           [nextAttemptAt, error, Date.now(), id],
+        ),
+      );
+    },
+    markPosting: async (id, at) => {
+      await db.run(
+        changesOf(
+          `UPDATE deliveries SET posting_since = COALESCE(posting_since, $1) WHERE id = $2 AND state = 'pending'`,
+          [at, id],
         ),
       );
     },

@@ -128,6 +128,8 @@ export function toDelivery(row: Row): Delivery {
     leaseOwner: optStr(row.lease_owner),
     lastError: optStr(row.last_error),
     postedTs: optStr(row.posted_ts),
+    postingSince: optNum(row.posting_since),
+    lookupsFailed: num(row.lookups_failed ?? 0),
     createdAt: num(row.created_at),
     updatedAt: num(row.updated_at),
   };

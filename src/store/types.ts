@@ -312,6 +312,14 @@ export interface Delivery {
   leaseOwner?: string;
   lastError?: string;
   postedTs?: string;
+  /**
+   * When the first post whose outcome is unknown began (a timeout, a network error, a crash): the card may be in
+   * Slack already, so it is looked for there before any new post. Cleared once the ts is recorded, or once Slack
+   * answered that nothing was posted.
+   */
+  postingSince?: number;
+  /** Failed looks for such a post since (`conversations.history` erring). */
+  lookupsFailed: number;
   createdAt: number;
   updatedAt: number;
 }
@@ -425,8 +433,17 @@ export interface OutboxStore {
   /** Atomically leases due pending deliveries (children only once their summary is sent). */
   claimDueDeliveries(options: ClaimOptions): Promise<ClaimedDelivery[]>;
   markDelivered(id: number, result: { ts: string }): Promise<void>;
-  /** Releases the lease and retries at `nextAttemptAt`. */
-  reschedule(id: number, retry: { nextAttemptAt: number; error: string }): Promise<void>;
+  /**
+   * Releases the lease and retries at `nextAttemptAt`. `lookupFailed`: looking for an earlier post failed (counted
+   * in `lookupsFailed`); `notPosted`: Slack answered that nothing was posted and no earlier post is in doubt, so the
+   * next attempt need not look.
+   */
+  reschedule(
+    id: number,
+    retry: { nextAttemptAt: number; error: string; lookupFailed?: boolean; notPosted?: boolean },
+  ): Promise<void>;
+  /** A post is about to be sent: until its ts is recorded, the card may be in Slack (keeps an earlier time). */
+  markPosting(id: number, at: number): Promise<void>;
   /** Gives up on a delivery; its pending thread children fail with it. */
   markFailed(id: number, error: string): Promise<void>;
   /**

@@ -18,7 +18,7 @@ export function createSlackClient(config: Config, logger: Logger, startupBackoff
     // Callers own retries: the delivery worker paces and backs off per channel; interactive calls fail fast.
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
-    timeout: 10_000,
+    timeout: config.slack.timeoutMs,
     logger: logger.child('slack'),
   };
   const client = new WebClient(config.slack.botToken, options);

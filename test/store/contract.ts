@@ -372,6 +372,30 @@ export function runStoreContract(
         expect(await claim(store, T0 + 4_000)).toHaveLength(1);
       });
 
+      it('remembers when a post whose answer never came began, across claims, until a ts is recorded', async () => {
+        await store.recordFinding(record('e1', 'f1', ['a@x.com', 'b@x.com']));
+        const [c] = await claim(store, T0);
+        const id = c!.delivery.id;
+        expect(c!.delivery).toMatchObject({ postingSince: undefined, lookupsFailed: 0 });
+        await store.markPosting(id, T0 + 10);
+        // A later attempt keeps the first time: the earliest post in doubt bounds the look.
+        await store.markPosting(id, T0 + 20);
+        await store.reschedule(id, { nextAttemptAt: T0 + 1_000, error: 'timeout' });
+        await store.reschedule(id, { nextAttemptAt: T0 + 1_000, error: 'lookup: 503', lookupFailed: true });
+        await store.reschedule(id, { nextAttemptAt: T0 + 1_000, error: 'lookup: 503', lookupFailed: true });
+        const [again] = await claim(store, T0 + 1_000);
+        expect(again!.delivery).toMatchObject({ id, postingSince: T0 + 10, lookupsFailed: 2, attempts: 2 });
+        await store.markDelivered(id, { ts: '1.1' });
+        expect(await store.getDelivery(id)).toMatchObject({ state: 'sent', postingSince: undefined, lookupsFailed: 0 });
+        await store.markPosting(id, T0 + 30);
+        expect((await store.getDelivery(id))?.postingSince).toBeUndefined();
+
+        const [other] = (await store.listDeliveries({ state: 'pending' })).map((d) => d.id);
+        await store.markPosting(other!, T0 + 40);
+        await store.reschedule(other!, { nextAttemptAt: T0, error: 'rate_limited', notPosted: true });
+        expect(await store.getDelivery(other!)).toMatchObject({ postingSince: undefined, lookupsFailed: 0 });
+      });
+
       it('holds a channel until the given time without blocking other channels', async () => {
         await store.recordFinding(record('e1', 'f1', ['a@x.com'], { channels: ['C1', 'C2'] }));
         await store.holdChannel('C1', T0 + 2_000);

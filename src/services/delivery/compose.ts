@@ -11,7 +11,7 @@ import {
   unknownUserRecord,
   type UserContext,
 } from '../user-context.ts';
-import type { SlackPoster } from './poster.ts';
+import type { CardMetadata, SlackPoster } from './poster.ts';
 
 /** What enrichment finds about an alert's user: CII's context. */
 export type Enrichment = UserContext;
@@ -122,6 +122,20 @@ export async function enrichAlert(
   return { ...alert, ...enrichment };
 }
 
+/**
+ * What identifies a card in Slack: its event type, its delivery (so an earlier post of this very delivery can be
+ * found) and its alert or finding (so another install's delivery of the same number is never taken for it).
+ */
+export function cardIdentity(claimed: ClaimedDelivery): CardMetadata {
+  const { delivery } = claimed;
+  return claimed.kind === 'summary'
+    ? { event_type: 'cii_alert_summary', event_payload: { delivery_id: delivery.id, finding_id: delivery.findingId } }
+    : {
+        event_type: 'cii_alert',
+        event_payload: { delivery_id: delivery.id, alert_id: claimed.alert.id, finding_id: claimed.alert.findingId },
+      };
+}
+
 /** Builds the message for a claimed delivery, enriching an alert card first when its user is not known yet. */
 export function createComposer(deps: ComposeDeps): (claimed: ClaimedDelivery) => Promise<PostMessage> {
   const { render } = deps;
@@ -147,13 +161,11 @@ export function createComposer(deps: ComposeDeps): (claimed: ClaimedDelivery) =>
     if (claimed.kind === 'summary') {
       const { summary } = claimed;
       const message = render.summary(summaryView(summary, await summaryNames(summary.users)));
+      const identity = cardIdentity(claimed);
       return {
         channel: delivery.channelId,
         ...message,
-        metadata: {
-          event_type: 'cii_alert_summary',
-          event_payload: { finding_id: summary.findingId, user_count: summary.users.length },
-        },
+        metadata: { ...identity, event_payload: { ...identity.event_payload, user_count: summary.users.length } },
       };
     }
     let { alert } = claimed;
@@ -174,7 +186,7 @@ export function createComposer(deps: ComposeDeps): (claimed: ClaimedDelivery) =>
       channel: delivery.channelId,
       ...message,
       ...(claimed.threadTs === undefined ? {} : { threadTs: claimed.threadTs }),
-      metadata: { event_type: 'cii_alert', event_payload: { alert_id: alert.id, finding_id: alert.findingId } },
+      metadata: cardIdentity(claimed),
     };
   };
 }

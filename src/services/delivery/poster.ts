@@ -6,10 +6,27 @@ export interface SlackPoster {
     blocks: unknown[];
     threadTs?: string;
     /** Slack message metadata, so a posted card can be traced back to its alert and its delivery. */
-    metadata?: { event_type: string; event_payload: Record<string, string | number> };
+    metadata?: CardMetadata;
   }): Promise<{ ts: string }>;
   /** Resolves when Slack accepts the app's token again (`auth.test`); throws a `SlackPostError` otherwise. */
   checkAccess(): Promise<void>;
+  /**
+   * Looks in the channel (or the thread) for a message posted since `since` (epoch ms) whose metadata has the
+   * given event type and every given payload value: a card an earlier attempt posted without learning its ts.
+   * Throws a `SlackPostError` when Slack cannot be asked, or when too many messages came since to look through.
+   */
+  findPosted(query: {
+    channel: string;
+    threadTs?: string;
+    since: number;
+    metadata: CardMetadata;
+  }): Promise<{ ts: string } | undefined>;
+}
+
+/** What a card carries as Slack message metadata. */
+export interface CardMetadata {
+  event_type: string;
+  event_payload: Record<string, string | number>;
 }
 
 export type SlackPostFailure =

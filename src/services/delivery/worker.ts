@@ -4,6 +4,8 @@ import type { Logger } from '../../logger.ts';
 import type { AlertStore, ClaimedDelivery, Delivery, OutboxStore } from '../../store/types.ts';
 import { backoffDelayMs } from '../../util/backoff.ts';
 import { type CardRenderer, createComposer, type Enrichment } from './compose.ts';
+import { createAccessPause, type DeliveryPause } from './access-pause.ts';
+import { findEarlierPost } from './earlier-post.ts';
 import { SlackPostError, type SlackPoster } from './poster.ts';
 
 export interface DeliveryWorkerDeps {
@@ -47,12 +49,6 @@ export interface DeliveryWorker {
   paused(): DeliveryPause | undefined;
 }
 
-export interface DeliveryPause {
-  /** Slack's error, e.g. `invalid_auth`. */
-  reason: string;
-  since: number;
-}
-
 /** Floor between two claims of one worker, so a burst of webhooks does not turn into a burst of claims. */
 const MIN_CLAIM_SPACING_MS = 25;
 
@@ -66,7 +62,6 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
   const backoff = deps.backoff ?? { baseMs: 1_000, maxMs: 5 * 60_000 };
   const maxAttempts = deps.maxAttempts ?? 300;
   const owner = deps.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  const accessProbeBackoff = deps.accessProbeBackoff ?? { baseMs: 2_000, maxMs: 60_000 };
   const compose = createComposer({
     store,
     render: deps.render,
@@ -84,10 +79,14 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
   let wake: (() => void) | undefined;
   let lastClaimAt = Number.NEGATIVE_INFINITY;
   let stopWait: (() => void) | undefined;
-  let pause: DeliveryPause | undefined;
-  // Pauses since the last card posted: a token that auth.test accepts but posts refuse (missing_scope) backs off.
-  let pausesInARow = 0;
-  const stopping = new AbortController();
+  const access = createAccessPause({
+    poster,
+    backoff: deps.accessProbeBackoff ?? { baseMs: 2_000, maxMs: 60_000 },
+    random: deps.random,
+    clock,
+    logger,
+    onResume: () => signal(),
+  });
 
   function signal(): void {
     pendingWake = true;
@@ -128,7 +127,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
   async function loop(): Promise<void> {
     while (running) {
       const free = concurrency - inFlight.size;
-      if (free > 0 && !pause) {
+      if (free > 0 && !access.current()) {
         const now = clock.now();
         lastClaimAt = now;
         let claimed: ClaimedDelivery[] = [];
@@ -158,15 +157,42 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
 
   async function deliver(claimed: ClaimedDelivery): Promise<void> {
     const { delivery } = claimed;
+    // Whether Slack holds no earlier post of this card: then a refusal of this attempt means it is not in Slack.
+    let settled = delivery.postingSince === undefined;
     let ts: string;
     try {
+      if (!settled) {
+        const earlier = await findEarlierPost(poster, claimed);
+        if (earlier.kind === 'found') {
+          logger.info('found in Slack a card whose post was never answered: recorded, not posted again', {
+            deliveryId: delivery.id,
+            channelId: delivery.channelId,
+            ts: earlier.ts,
+          });
+          return await recordPosted(claimed, earlier.ts);
+        }
+        if (earlier.kind === 'ask_later') return await askLater(delivery, earlier.error);
+        if (earlier.kind === 'unknowable') {
+          logger.warn(
+            'cannot tell whether an earlier post of this card reached Slack; posting it (it may show twice)',
+            {
+              deliveryId: delivery.id,
+              channelId: delivery.channelId,
+              reason: earlier.reason,
+            },
+          );
+        }
+        settled = earlier.kind === 'absent';
+      }
       const message = await compose(claimed);
       // Stopping: leave the card to another replica (the app releases this worker's leases) rather than post late.
       if (!running) return;
+      // Durably before the post: if its answer never comes, the next attempt looks for it in Slack first.
+      await store.markPosting(delivery.id, clock.now());
       ({ ts } = await poster.post(message));
     } catch (err) {
       try {
-        await recordFailure(delivery, err);
+        await recordFailure(delivery, err, settled);
       } catch (recordErr) {
         logger.error('could not record a failed delivery; it is retried when its lease expires', {
           deliveryId: delivery.id,
@@ -175,13 +201,21 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
       }
       return;
     }
+    await recordPosted(claimed, ts);
+  }
+
+  async function recordPosted(claimed: ClaimedDelivery, ts: string): Promise<void> {
+    const { delivery } = claimed;
     const postedAt = clock.now();
-    pausesInARow = 0;
+    access.posted();
     try {
       await store.markDelivered(delivery.id, { ts });
       logger.debug('card posted', { deliveryId: delivery.id, channelId: delivery.channelId, ts });
     } catch (err) {
-      logger.error('card posted but not recorded as sent: it may be posted again', { deliveryId: delivery.id, err });
+      logger.error('card posted but not recorded as sent: it is looked for in Slack before any new post', {
+        deliveryId: delivery.id,
+        err,
+      });
       return;
     }
     // Pace from when Slack took the post, not from the claim: preparing a card takes a varying time. Best
@@ -195,13 +229,35 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
       .catch((err: unknown) => logger.warn('after-post step failed', { deliveryId: delivery.id, err }));
   }
 
-  async function recordFailure(delivery: Delivery, err: unknown): Promise<void> {
+  /** Slack could not be asked whether an earlier post arrived: ask again later, never post blindly meanwhile. */
+  async function askLater(delivery: Delivery, err: unknown): Promise<void> {
+    const now = clock.now();
+    const context = { deliveryId: delivery.id, channelId: delivery.channelId, lookupsFailed: delivery.lookupsFailed };
+    const message = err instanceof Error ? err.message : String(err);
+    if (err instanceof SlackPostError && err.kind === 'permanent') {
+      await store.reschedule(delivery.id, { nextAttemptAt: now, error: err.code ?? message });
+      access.pause(err.code ?? message, now);
+      return;
+    }
+    const retryAfterMs = err instanceof SlackPostError ? (err.retryAfterMs ?? 0) : 0;
+    const delay = Math.max(retryAfterMs, backoffDelayMs(delivery.lookupsFailed, { ...backoff, random: deps.random }));
+    await store.reschedule(delivery.id, {
+      nextAttemptAt: now + delay,
+      error: `looking for an earlier post: ${message}`,
+      lookupFailed: true,
+    });
+    wakeTimes.push(now + delay);
+    logger.warn('could not look in Slack for an earlier post of a card; looking again later', { ...context, err });
+  }
+
+  /** `settled`: no earlier post is in doubt, so an answer saying this one was refused means nothing is in Slack. */
+  async function recordFailure(delivery: Delivery, err: unknown, settled: boolean): Promise<void> {
     const now = clock.now();
     const context = { deliveryId: delivery.id, channelId: delivery.channelId, attempts: delivery.attempts };
     if (err instanceof SlackPostError && err.kind === 'rate_limited') {
       const until = now + Math.max(err.retryAfterMs ?? 0, perChannelIntervalMs);
       await store.holdChannel(delivery.channelId, until);
-      await store.reschedule(delivery.id, { nextAttemptAt: until, error: 'rate_limited' });
+      await store.reschedule(delivery.id, { nextAttemptAt: until, error: 'rate_limited', notPosted: settled });
       wakeTimes.push(until);
       logger.warn('Slack rate-limited a channel; holding it', { ...context, retryAfterMs: err.retryAfterMs });
       return;
@@ -210,8 +266,8 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
       const code = err.code ?? 'permanent_error';
       if (err.scope === 'app') {
         // The token (or the install) is refused: no channel is at fault and no card is given up.
-        await store.reschedule(delivery.id, { nextAttemptAt: now, error: code });
-        pauseFor(code, now);
+        await store.reschedule(delivery.id, { nextAttemptAt: now, error: code, notPosted: settled });
+        access.pause(code, now);
         return;
       }
       if (err.scope === 'channel') {
@@ -244,48 +300,6 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
     logger.warn('card not posted; retrying later', { ...context, retryInMs: nextAttemptAt - now, err });
   }
 
-  /** Stops claiming until Slack accepts the token again, checked with auth.test at growing intervals. */
-  function pauseFor(reason: string, now: number): void {
-    if (pause) return;
-    pause = { reason, since: now };
-    pausesInARow += 1;
-    logger.error('Slack refuses the app itself: delivery is paused for every channel until it accepts the token', {
-      reason,
-    });
-    void probeAccess(pausesInARow - 1);
-  }
-
-  /** Resolves after `ms`, or at once (false) when the worker stops. */
-  function waitUnlessStopped(ms: number): Promise<boolean> {
-    return new Promise((resolve) => {
-      if (stopping.signal.aborted) return resolve(false);
-      const onStop = () => {
-        clearTimeout(timer);
-        resolve(false);
-      };
-      const timer = setTimeout(() => {
-        stopping.signal.removeEventListener('abort', onStop);
-        resolve(true);
-      }, ms);
-      stopping.signal.addEventListener('abort', onStop, { once: true });
-    });
-  }
-
-  async function probeAccess(firstAttempt: number): Promise<void> {
-    for (let attempt = firstAttempt; pause; attempt++) {
-      if (!(await waitUnlessStopped(backoffDelayMs(attempt, { ...accessProbeBackoff, random: deps.random })))) return;
-      try {
-        await poster.checkAccess();
-      } catch (err) {
-        logger.warn('Slack still refuses the app; delivery stays paused', { reason: pause.reason, err });
-        continue;
-      }
-      logger.info('Slack accepts the app again: delivery resumes', { pausedMs: clock.now() - pause.since });
-      pause = undefined;
-      signal();
-    }
-  }
-
   return {
     start() {
       if (running) return;
@@ -294,13 +308,13 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
     },
     async stop() {
       running = false;
-      stopping.abort();
+      access.stop();
       signal();
       stopWait?.();
       await loopDone;
       await Promise.all(inFlight);
     },
     kick: signal,
-    paused: () => pause,
+    paused: () => access.current(),
   };
 }

@@ -22,33 +22,54 @@ interface Post {
 
 const T0 = Date.UTC(2026, 0, 5, 9);
 
-/** Records every call; `fail` decides per call whether (and how) it throws; `access` answers auth.test. */
+/** What the fake Slack does on a call: `lost` posts but its answer never comes (a timeout after Slack took it). */
+type Outcome = Error | 'lost' | undefined;
+
+/**
+ * Records every call; `fail` decides per call whether (and how) it throws; `access` answers auth.test; `find`
+ * answers a look for an earlier post (by default, like Slack: among the posts, by delivery id).
+ */
 function recordingPoster(
-  fail: (message: Message, call: number) => Error | undefined = () => undefined,
+  fail: (message: Message, call: number) => Outcome = () => undefined,
   access: () => Error | undefined = () => undefined,
+  find: (call: number) => Error | undefined = () => undefined,
 ) {
   const calls: Array<{ at: number; message: Message }> = [];
   const posts: Post[] = [];
   const accessChecks: number[] = [];
+  const finds: Array<{ at: number; since: number; deliveryId: unknown }> = [];
   const poster: SlackPoster = {
     checkAccess() {
       accessChecks.push(Date.now());
       const error = access();
       return error ? Promise.reject(error) : Promise.resolve();
     },
+    findPosted({ channel, since, metadata }) {
+      finds.push({ at: Date.now(), since, deliveryId: metadata.event_payload.delivery_id });
+      const error = find(finds.length);
+      if (error) return Promise.reject(error);
+      const posted = posts.find(
+        (p) =>
+          p.message.channel === channel &&
+          p.at >= since &&
+          p.message.metadata?.event_payload.delivery_id === metadata.event_payload.delivery_id,
+      );
+      return Promise.resolve(posted && { ts: posted.ts });
+    },
     post(message) {
       calls.push({ at: Date.now(), message });
-      const error = fail(message, calls.length);
-      if (error) return Promise.reject(error);
+      const outcome = fail(message, calls.length);
+      if (outcome instanceof Error) return Promise.reject(outcome);
       const ts = `${Math.floor(Date.now() / 1000)}.${String(calls.length).padStart(6, '0')}`;
       posts.push({ at: Date.now(), message, ts });
+      if (outcome === 'lost') return Promise.reject(new SlackPostError('timeout', { kind: 'transient' }));
       return Promise.resolve({ ts });
     },
   };
-  return { poster, calls, posts, accessChecks };
+  return { poster, calls, posts, accessChecks, finds };
 }
 
-const noAccessCheck = { checkAccess: () => Promise.resolve() };
+const noAccessCheck = { checkAccess: () => Promise.resolve(), findPosted: () => Promise.resolve(undefined) };
 
 const render: CardRenderer = {
   alert: (alert, options) => ({
@@ -74,8 +95,8 @@ function contextFor(login: string, displayName: string, referenceUrl = 'https://
 
 const alertIdOf = (m: Message) => m.metadata?.event_payload.alert_id;
 
-async function advanceUntil(done: () => boolean, maxMs = 120_000, stepMs = 50): Promise<void> {
-  for (let waited = 0; !done(); waited += stepMs) {
+async function advanceUntil(done: () => boolean | Promise<boolean>, maxMs = 120_000, stepMs = 50): Promise<void> {
+  for (let waited = 0; !(await done()); waited += stepMs) {
     if (waited > maxMs) throw new Error(`condition not met after ${maxMs} ms of simulated time`);
     await vi.advanceTimersByTimeAsync(stepMs);
   }
@@ -348,6 +369,66 @@ describe('delivery worker', () => {
     await vi.advanceTimersByTimeAsync(10_000);
     expect(slack.posts).toHaveLength(4);
     expect(await store.listDeliveries({ state: 'sent' })).toHaveLength(4);
+  });
+
+  it('records the card an unanswered post left in Slack instead of posting it again', async () => {
+    const { ingest } = await setup([{ id: 'C1' }]);
+    await ingest.ingest(finding({ logins: userLogins(2) }));
+    const slack = recordingPoster((_, call) => (call === 1 ? 'lost' : undefined));
+    startWorker({ poster: slack.poster });
+    await advanceUntil(async () => (await store.listDeliveries({ state: 'sent' })).length === 2);
+    await vi.advanceTimersByTimeAsync(10_000);
+
+    // Slack holds each card once; the lost answer's card was found by its delivery id and its ts recorded.
+    expect(slack.posts).toHaveLength(2);
+    expect(slack.calls).toHaveLength(2);
+    const [first] = await store.listDeliveries();
+    expect(first).toMatchObject({ state: 'sent', postedTs: slack.posts[0]!.ts, postingSince: undefined });
+    expect(slack.finds.map((f) => f.deliveryId)).toEqual([first!.id]);
+    // The look starts a margin before the lost attempt began.
+    expect(slack.finds[0]!.since).toBeLessThanOrEqual(slack.calls[0]!.at - 60_000);
+  });
+
+  it('looks again later when the look fails, never posting blindly meanwhile; after 5 failed looks it posts', async () => {
+    const { ingest } = await setup([{ id: 'C1' }]);
+    await ingest.ingest(finding());
+    const slack = recordingPoster(
+      (_, call) => (call === 1 ? new SlackPostError('socket hang up', { kind: 'transient' }) : undefined),
+      () => undefined,
+      () => new SlackPostError('Slack answered HTTP 503', { kind: 'transient' }),
+    );
+    startWorker({ poster: slack.poster });
+    await advanceUntil(() => slack.finds.length === 4);
+    expect(slack.calls).toHaveLength(1);
+    expect((await store.listDeliveries())[0]).toMatchObject({ state: 'pending', lookupsFailed: 4 });
+    await advanceUntil(() => slack.posts.length === 1);
+    expect(slack.finds).toHaveLength(5);
+    expect(slack.calls).toHaveLength(2);
+    expect((await store.listDeliveries())[0]).toMatchObject({ state: 'sent', lookupsFailed: 0 });
+  });
+
+  it('posts at once when Slack will not let the channel be read (the look cannot tell)', async () => {
+    const { ingest } = await setup([{ id: 'C1' }]);
+    await ingest.ingest(finding());
+    const slack = recordingPoster(
+      (_, call) => (call === 1 ? new SlackPostError('socket hang up', { kind: 'transient' }) : undefined),
+      () => undefined,
+      () => new SlackPostError('missing_scope', { kind: 'permanent', code: 'missing_scope', scope: 'message' }),
+    );
+    startWorker({ poster: slack.poster });
+    await advanceUntil(() => slack.posts.length === 1);
+    expect(slack.finds).toHaveLength(1);
+  });
+
+  it('does not look for a post Slack answered with a refusal (429): nothing of it can be there', async () => {
+    const { ingest } = await setup([{ id: 'C1' }]);
+    await ingest.ingest(finding());
+    const slack = recordingPoster((_, call) =>
+      call === 1 ? new SlackPostError('ratelimited', { kind: 'rate_limited', retryAfterMs: 1_000 }) : undefined,
+    );
+    startWorker({ poster: slack.poster });
+    await advanceUntil(() => slack.posts.length === 1);
+    expect(slack.finds).toEqual([]);
   });
 
   it('backs off exponentially on transient errors and then posts', async () => {
