@@ -1,7 +1,7 @@
 import { type Severity, severityRank } from '../alerts/finding.ts';
 import type { BrokenChannel, Subscription, SubscriptionStore } from '../store/types.ts';
 
-export type { BrokenChannel, Subscription };
+export type { Subscription };
 
 /**
  * `repaired`: the channel was broken and is active again; the cards of `waitingFindings` findings that waited for

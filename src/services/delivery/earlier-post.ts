@@ -6,12 +6,12 @@ import { SlackPostError, type SlackPoster } from './poster.ts';
  * Looks that may fail (Slack erring or rate-limiting `conversations.history`) before the card is posted anyway: past
  * this many, a possible duplicate is better than an alert that is never shown.
  */
-export const MAX_LOOKUP_FAILURES = 5;
+const MAX_LOOKUP_FAILURES = 5;
 
 /** Slack's clock and ours may differ: a look starts this long before the earlier attempt began. */
 const CLOCK_MARGIN_MS = 60_000;
 
-export type EarlierPost =
+type EarlierPost =
   /** The earlier attempt reached Slack: record this ts instead of posting. */
   | { kind: 'found'; ts: string }
   /** Nothing of it in Slack: post. */

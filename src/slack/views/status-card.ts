@@ -29,7 +29,7 @@ export interface StatusCardInput {
   alerts?: { day: AlertCountsView; week: AlertCountsView };
 }
 
-export interface DeliveryHealthView {
+interface DeliveryHealthView {
   brokenChannels: BrokenChannelView[];
   /** Slack refuses the app's token: nothing is posted anywhere until auth.test succeeds again. */
   paused?: { reason: string; since: Date };

@@ -19,7 +19,7 @@ export interface Backlog {
 }
 
 /** The channel was broken (Slack refused it) and this subscribe repaired it: `waitingFindings` are posted now. */
-export interface Repair {
+interface Repair {
   waitingFindings: number;
 }
 
