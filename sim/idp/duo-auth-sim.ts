@@ -5,6 +5,8 @@ export interface DuoSimPush {
   txid: string;
   username: string;
   state: 'waiting' | 'allow' | 'deny';
+  /** What the app said the push is for (`pushinfo`), as the phone shows it. */
+  info: Record<string, string>;
 }
 
 export interface DuoAuthSim {
@@ -43,7 +45,8 @@ export function createDuoAuthSim(options: { enrolled?: (username: string) => boo
         if (params.factor !== 'push' || params.async !== '1' || !params.username)
           return fail(400, 40002, 'Invalid request parameters (the simulator serves async pushes only)');
         const txid = `sim-tx-${String(next++).padStart(6, '0')}`;
-        pushes.set(txid, { txid, username: params.username, state: 'waiting' });
+        const info = Object.fromEntries(new URLSearchParams(params.pushinfo ?? ''));
+        pushes.set(txid, { txid, username: params.username, state: 'waiting', info });
         return ok({ txid });
       }
       if (endpoint === 'auth_status' && req.method === 'GET') {

@@ -5,6 +5,9 @@ import { retryAfterHeader, type ScriptedFailure, type SimReply, type SimRequest 
 export type DuoUserStatus = 'active' | 'bypass' | 'disabled';
 export interface DuoSimUser {
   status: DuoUserStatus;
+  /** Found by the Admin API's user lookup by email; the username defaults to the user id. */
+  username?: string;
+  email?: string;
 }
 
 interface DuoSimOptions {
@@ -31,6 +34,8 @@ export function createDuoSim(options: DuoSimOptions) {
     const denied = checkSignature(req, options);
     if (denied) return denied;
     const [admin, v1, users, userId, ...rest] = req.segments;
+    if (admin === 'admin' && v1 === 'v1' && users === 'users' && userId === undefined && req.method === 'GET')
+      return lookUp(req.query.get('email'));
     if (admin !== 'admin' || v1 !== 'v1' || users !== 'users' || userId === undefined || rest.length > 0) {
       return fail(404, 40401, 'Resource not found');
     }
@@ -50,6 +55,24 @@ export function createDuoSim(options: DuoSimOptions) {
       return fail(405, 40501, 'Method not allowed');
     }
     return { status: 200, body: { stat: 'OK', response: { user_id: userId, username: userId, status: user.status } } };
+  }
+
+  /** `GET /admin/v1/users?email=`: every user with that email (letter case aside). */
+  function lookUp(email: string | null): SimReply {
+    if (!email) return fail(400, 40002, 'Invalid request parameters', 'email');
+    const found = [...options.users].filter(([, u]) => u.email?.toLowerCase() === email.trim().toLowerCase());
+    return {
+      status: 200,
+      body: {
+        stat: 'OK',
+        response: found.map(([id, u]) => ({
+          user_id: id,
+          username: u.username ?? id,
+          email: u.email,
+          status: u.status,
+        })),
+      },
+    };
   }
 
   function failureReply(failure: ScriptedFailure): SimReply {

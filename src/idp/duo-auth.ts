@@ -1,4 +1,4 @@
-import { formatDuoDate, signDuoRequest } from './duo-signature.ts';
+import { duoRequests } from './duo-request.ts';
 import { createIdpSend, type IdpHttpOptions } from './http.ts';
 import { brief, isRecord } from './outcome.ts';
 
@@ -33,9 +33,7 @@ const realWait = (ms: number) => new Promise<void>((resolve) => setTimeout(resol
 
 /** Duo Auth API v2, signed as Duo documents (the Admin API's HMAC-SHA512 scheme). */
 export function createDuoAuthClient(options: DuoAuthOptions): DuoAuthClient {
-  const base = new URL(/^[a-z]+:\/\//i.test(options.apiUrl) ? options.apiUrl : `https://${options.apiUrl}`);
-  const host = base.host.toLowerCase();
-  const now = options.now ?? (() => new Date());
+  const request = duoRequests(options);
   const wait = options.wait ?? realWait;
   const send = createIdpSend(options);
 
@@ -45,23 +43,7 @@ export function createDuoAuthClient(options: DuoAuthOptions): DuoAuthClient {
     path: string,
     params: Record<string, string>,
   ): Promise<{ ok: true; response: Record<string, unknown> } | { ok: false; message: string }> {
-    const outcome = await send(`Duo Auth API ${path}`, () => {
-      const signed = signDuoRequest({
-        method,
-        host,
-        path,
-        params,
-        date: formatDuoDate(now()),
-        ikey: options.ikey,
-        skey: options.skey,
-      });
-      return {
-        method,
-        url: `${base.origin}${path}${signed.query ? `?${signed.query}` : ''}`,
-        ...(signed.body === undefined ? {} : { data: signed.body }),
-        headers: { Accept: 'application/json', ...signed.headers },
-      };
-    });
+    const outcome = await send(`Duo Auth API ${path}`, () => request(method, path, params));
     if (!outcome.answered) return { ok: false, message: `Duo ${outcome.reason}` };
     const { status, data } = outcome.res;
     if (status === 200 && isRecord(data) && data.stat === 'OK' && isRecord(data.response))

@@ -1,6 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { CiiClient } from '../cii/client.ts';
 import { createDuoAuthClient } from '../idp/duo-auth.ts';
+import { createDuoUserLookup } from '../idp/duo-users.ts';
 import type { IdentityProviders } from '../idp/registry.ts';
 import { instrumentResponses } from '../metrics/instrument.ts';
 import type { CardService } from '../services/cards/card-service.ts';
@@ -49,6 +50,14 @@ export function buildDecisions(
           push: duoAuth.push,
           emailOf,
           cii,
+          ...(config.identityProviders.duo
+            ? {
+                duoUsernameByEmail: createDuoUserLookup({
+                  ...config.identityProviders.duo,
+                  logger: logger.child('idp'),
+                }),
+              }
+            : {}),
           store,
           clock: w.clock,
           logger: logger.child('step-up'),

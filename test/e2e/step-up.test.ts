@@ -24,7 +24,7 @@ describe('step-up before Block, Unblock and Approve all open (CII_STEP_UP=duo) e
     stack = await startStack({
       idp: { autoCreateUsers: true, duoPushEnrolled: (username) => username !== 'marcus.chen' },
       env: {
-        CII_RESPONDERS: RESPONDERS.map((r) => r.id).join(' '),
+        CII_RESPONDERS: [...RESPONDERS.map((r) => r.id), 'UANALYST'].join(' '),
         CII_STEP_UP: 'duo',
         CII_ALERT_GROUP_THRESHOLD: '3',
       },
@@ -88,8 +88,11 @@ describe('step-up before Block, Unblock and Approve all open (CII_STEP_UP=duo) e
     );
     return stack.idp!.duoAuth.pushes().find((p) => p.username === username && p.state === 'waiting')!;
   };
-  /** Requests to the providers other than Duo's Auth API: what Block, Unblock would change. */
-  const providerChanges = () => stack.idp!.requests.filter((r) => !r.path.startsWith('/auth/'));
+  /** Requests to the providers other than the step-up's own (Duo's Auth API, the Duo user lookup by email). */
+  const providerChanges = () =>
+    stack.idp!.requests.filter(
+      (r) => !r.path.startsWith('/auth/') && !(r.method === 'GET' && r.path === '/admin/v1/users'),
+    );
   const auditOf = (alertId: string) => {
     const db = new DatabaseSync(String(stack.env.DATABASE_URL).replace(/^sqlite:/, ''), { readOnly: true });
     try {
@@ -217,6 +220,20 @@ describe('step-up before Block, Unblock and Approve all open (CII_STEP_UP=duo) e
       ['UKAVYA', 'step_up_no_duo_account'],
       ['UMARCUS', 'step_up_not_enrolled'],
     ]);
+  });
+
+  test('a responder CII does not know is found in Duo by their email (Admin API), and the push goes to them', async () => {
+    // Bob (bob@example.com) is in Duo only.
+    stack.idp!.duo.users.set('DUBOBTHEANALYST0001', { status: 'active', username: 'bob', email: 'bob@example.com' });
+    const card = await cardFor('emily.zhang@example.com');
+    const { view } = await submitBlock(card, 'UANALYST');
+    stack.idp!.duoAuth.answer((await waitingPush('bob')).txid, 'deny');
+    await until(() => JSON.stringify(viewNow(view.id)?.blocks).includes('not done'), 'not done');
+    const lookups = stack
+      .idp!.requestsTo('DUO')
+      .filter((r) => r.method === 'GET' && r.path === '/admin/v1/users' && r.query.email === 'bob@example.com');
+    expect(lookups.map((r) => r.status)).toEqual([200]);
+    expect(auditOf(alertIdOf(card))).toMatchObject([{ user_id: 'UANALYST', outcome: 'step_up_denied' }]);
   });
 
   test('Approve all open approves nothing on a denied push, and every open alert once it is approved', async () => {

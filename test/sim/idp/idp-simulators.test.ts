@@ -1,9 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDuoClient } from '../../../src/idp/duo.ts';
+import { createDuoAuthClient } from '../../../src/idp/duo-auth.ts';
+import { createDuoUserLookup } from '../../../src/idp/duo-users.ts';
 import { createEntraClient } from '../../../src/idp/entra.ts';
 import { createOktaClient } from '../../../src/idp/okta.ts';
 import { createIdentityProviders } from '../../../src/idp/registry.ts';
 import { startIdpSimulators, type IdpSimulators } from '../../../sim/idp/simulators.ts';
+import { until } from '../../support/until.ts';
 
 const FAST = { retry: { baseMs: 1, maxMs: 5 } };
 
@@ -46,6 +49,27 @@ describe('identity-provider simulators, driven by the real clients', () => {
     ]);
     expect(sims.requestsTo('OKTA')[1]!.query).toEqual({ oauthTokens: 'true' });
     expect(sims.requestsTo('DUO')[0]!.body).toBe('{"status":"disabled"}');
+  });
+
+  it('finds Duo users by email for the Admin API lookup, and shows what a push says it is for', async () => {
+    sims.duo.users.set('DUBOB', { status: 'active', username: 'bob', email: 'Bob@Example.com' });
+    const lookup = createDuoUserLookup({ ...sims.config.duo, ...FAST });
+    await expect(lookup('bob@example.com')).resolves.toBe('bob');
+    await expect(lookup('nobody@example.com')).resolves.toBeUndefined();
+    await expect(
+      createDuoUserLookup({ ...sims.config.duo, skey: 'wrong-key-000000000000000000000000000000' })('bob@example.com'),
+    ).rejects.toThrow('HTTP 401');
+
+    const duoAuth = createDuoAuthClient({ ...sims.duoAuth, pollMs: 5, pushWaitMs: 2_000 });
+    const pushed = duoAuth.push('bob', { action: 'Block mia@example.com' });
+    await until(() => sims.duoAuth.pushes().length === 1, 'the push');
+    expect(sims.duoAuth.pushes()[0]).toMatchObject({
+      username: 'bob',
+      state: 'waiting',
+      info: { action: 'Block mia@example.com' },
+    });
+    sims.duoAuth.answer(sims.duoAuth.pushes()[0]!.txid, 'allow');
+    await expect(pushed).resolves.toEqual({ kind: 'approved' });
   });
 
   it("rejects a Duo request signed with the wrong secret key, in Duo's 401 shape", async () => {
