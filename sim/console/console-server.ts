@@ -10,9 +10,11 @@ import { ClickTargetGoneError, createSlackDriver } from '../slack/driver.ts';
 import type { FakeSlack, RecordedCall } from '../slack/fake-slack.ts';
 import { createConsoleState, type InteractionOrigin } from './console-state.ts';
 import { idpActivity } from './idp-activity.ts';
+import { phoneOf } from './phone.ts';
 
 export type { ConsoleItem, ConsoleSnapshot } from './console-state.ts';
 export type { IdpActivity } from './idp-activity.ts';
+export type { Phone } from './phone.ts';
 
 export interface ConsoleOptions {
   fake: FakeSlack;
@@ -20,8 +22,8 @@ export interface ConsoleOptions {
   appUrl: string;
   signingSecret: string;
   cii: CiiSimulator;
-  /** The two users the page can act as. */
-  users: { responder: string; nonResponder: string };
+  /** The users the page can act as; `affected` is the employee the app asks "was this you?". */
+  users: { responder: string; nonResponder: string; affected?: string };
   /** Channel ids shown, in order; default #sec-alerts and #soc. */
   channels?: string[];
   /** Name shown on the app's messages; default 'CII'. */
@@ -49,6 +51,7 @@ const STATIC_FILES: Record<string, { file: string; type: string }> = {
   '/console/assets/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
   '/console/assets/render.js': { file: 'render.js', type: 'text/javascript; charset=utf-8' },
   '/console/assets/idp-panel.js': { file: 'idp-panel.js', type: 'text/javascript; charset=utf-8' },
+  '/console/assets/phone-panel.js': { file: 'phone-panel.js', type: 'text/javascript; charset=utf-8' },
   '/console/assets/style.css': { file: 'style.css', type: 'text/css; charset=utf-8' },
   '/console/assets/favicon.svg': { file: 'favicon.svg', type: 'image/svg+xml' },
 };
@@ -68,6 +71,7 @@ const viewSubmitInput = z.object({
   values: z.record(z.string(), z.record(z.string(), z.record(z.string(), z.unknown()))),
 });
 const viewCloseInput = z.object({ userId, viewId: z.string().min(1) });
+const pushInput = z.object({ userId, txid: z.string().min(1).max(100), answer: z.enum(['allow', 'deny']) });
 const detectionInput = z.object({
   checkId: z.string().refine((id) => checks.some((c) => c.id === id), 'unknown check'),
   severity: z.enum(SEVERITIES).optional(),
@@ -115,6 +119,7 @@ export function mountConsole(opts: ConsoleOptions): ConsoleHandle {
   const channels = opts.channels ?? ['C0SECALERT', 'C0SOC'];
   const ciiUsers = opts.ciiUsers ?? seedUsers;
   const state = createConsoleState({ fake, channels, actors: opts.users, appName: opts.appName ?? 'CII' });
+  const phone = (userId: string) => phoneOf({ fake, ciiUsers, ...(opts.idp ? { idp: opts.idp } : {}) }, userId);
 
   // The driver makes the response_url of a command itself: note its origin before any answer can use it.
   let nextOrigin: InteractionOrigin | undefined;
@@ -251,6 +256,17 @@ export function mountConsole(opts: ConsoleOptions): ConsoleHandle {
     return { ok: true };
   }
 
+  /** The viewer's phone: a Duo Push waiting for them is approved or denied here, as they would in Duo Mobile. */
+  async function answerPush(req: IncomingMessage): Promise<Json> {
+    const input = await readInput(req, pushInput);
+    const waiting = phone(input.userId).pushes;
+    if (!waiting.some((p) => p.txid === input.txid))
+      throw new BadRequest(`no Duo Push ${input.txid} waiting for ${input.userId}`);
+    opts.idp?.duoAuth.answer(input.txid, input.answer);
+    notify();
+    return { ok: true };
+  }
+
   async function detection(req: IncomingMessage): Promise<Json> {
     const input = await readInput(req, detectionInput);
     const deliveries = await cii.deliverFailedCheck({
@@ -290,6 +306,7 @@ export function mountConsole(opts: ConsoleOptions): ConsoleHandle {
     '/console/click': click,
     '/console/view-submit': submitView,
     '/console/view-close': closeView,
+    '/console/push': answerPush,
     '/console/detection': detection,
     '/console/webhook-test': webhookTest,
   };
@@ -320,7 +337,8 @@ export function mountConsole(opts: ConsoleOptions): ConsoleHandle {
       return true;
     }
     if (path === '/console/state') {
-      sendJson(res, 200, state.snapshot(url.searchParams.get('user') || opts.users.responder));
+      const viewer = url.searchParams.get('user') || opts.users.responder;
+      sendJson(res, 200, { ...state.snapshot(viewer), phone: phone(viewer) });
       return true;
     }
     if (path === '/console/cii') {

@@ -53,9 +53,12 @@ export interface Named {
 
 export interface ConsoleSnapshot {
   viewer: string;
-  actors: { responder: Named; nonResponder: Named };
+  /** `affected`: the employee alerts are about, who gets the app's "was this you?" DMs. */
+  actors: { responder: Named; nonResponder: Named; affected?: Named };
   appName: string;
   channels: Named[];
+  /** The viewer's direct messages with the app (its messages are under `messages` too). */
+  dm: Named;
   /** Every user and channel the messages mention, for rendering `<@U…>` and `<#C…>`. */
   names: { users: Record<string, string>; channels: Record<string, string> };
   /** Per channel: top-level messages in order, each with its thread replies. */
@@ -67,9 +70,12 @@ export interface ConsoleSnapshot {
 export interface ConsoleStateDeps {
   fake: FakeSlack;
   channels: string[];
-  actors: { responder: string; nonResponder: string };
+  actors: { responder: string; nonResponder: string; affected?: string };
   appName: string;
 }
+
+/** The fake's id of a user's DM with the app. */
+export const dmOf = (userId: string) => `D${userId.slice(1)}`;
 
 export interface ConsoleState {
   noteOrigin(responseUrl: string, origin: InteractionOrigin): void;
@@ -118,8 +124,11 @@ export function createConsoleState(deps: ConsoleStateDeps): ConsoleState {
     for (const listener of listeners) listener();
   };
 
+  const actorIds = Object.values(deps.actors).filter((id): id is string => id !== undefined);
+  const shown = [...deps.channels, ...actorIds.map(dmOf)];
+
   function catchUp(): void {
-    for (const channel of deps.channels) {
+    for (const channel of shown) {
       for (const m of fake.messages(channel)) {
         const key = `${channel}/${m.ts}`;
         if (!order.has(key)) order.set(key, ++seq);
@@ -308,23 +317,28 @@ export function createConsoleState(deps: ConsoleStateDeps): ConsoleState {
     },
     showView(userId, view, mode) {
       const stack = views.get(userId) ?? [];
-      if (mode === 'update') stack.pop();
-      stack.push({ viewId: textOf(view.id) || `V0CONSOLE${++seq}`, view });
+      // An update keeps the view's id (Slack's too), so a later views.update of it still finds it.
+      const replaced = mode === 'update' ? stack.pop() : undefined;
+      stack.push({ viewId: textOf(view.id) || replaced?.viewId || `V0CONSOLE${++seq}`, view });
       views.set(userId, stack);
       changed();
     },
     snapshot(viewer) {
       catchUp();
-      const messages = Object.fromEntries(deps.channels.map((c) => [c, channelItems(c, viewer)]));
-      const { responder, nonResponder } = deps.actors;
+      const dm = dmOf(viewer);
+      const messages = Object.fromEntries([...deps.channels, dm].map((c) => [c, channelItems(c, viewer)]));
+      const { responder, nonResponder, affected } = deps.actors;
+      const named = (id: string) => ({ id, name: userName(id) });
       return {
         viewer,
         actors: {
-          responder: { id: responder, name: userName(responder) },
-          nonResponder: { id: nonResponder, name: userName(nonResponder) },
+          responder: named(responder),
+          nonResponder: named(nonResponder),
+          ...(affected === undefined ? {} : { affected: named(affected) }),
         },
         appName: deps.appName,
         channels: deps.channels.map((id) => ({ id, name: fake.channel(id)?.name ?? id })),
+        dm: { id: dm, name: deps.appName },
         names: names(messages, [responder, nonResponder, viewer]),
         messages,
         modal: views.get(viewer)?.at(-1) ?? null,

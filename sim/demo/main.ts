@@ -12,6 +12,8 @@ let demo: Demo;
 try {
   demo = await startDemo({
     port: demoPort(process.env.DEMO_PORT, 3030),
+    // DEMO_STEP_UP=1: Block, Unblock and Approve all open wait for the responder's Duo Push (CII_STEP_UP=duo).
+    stepUp: process.env.DEMO_STEP_UP === '1',
     // One readable line an entry for the person watching the terminal (the app's default stays JSON).
     logger: createLogger({ level: process.env.LOG_LEVEL === 'debug' ? 'debug' : 'warn', format: 'line' }),
   });

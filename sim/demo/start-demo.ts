@@ -50,7 +50,12 @@ export interface DemoOptions {
   perChannelIntervalMs?: number;
   /** The moment the seeded sign-ins, devices and syncs are measured from; default now. */
   startedAt?: Date;
+  /** CII_STEP_UP=duo: Block, Unblock and Approve all open wait for the responder's Duo Push (the console's phone). */
+  stepUp?: boolean;
 }
+
+/** The responder's own Duo account: Bob is not in CII's seed, so the app finds him in Duo by his email. */
+const RESPONDER_DUO_ACCOUNT = { id: 'DUBOBANALYST000000001', username: 'bob', email: 'bob@example.com' };
 
 function accountIds(users: readonly SimUser[], provider: 'DUO' | 'OKTA' | 'AZURE_AD'): string[] {
   return users.flatMap((u) => u.accounts.filter((a) => a.provider === provider).map((a) => a.userId));
@@ -123,6 +128,11 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       }),
     (i) => i.close(),
   );
+  idp.duo.users.set(RESPONDER_DUO_ACCOUNT.id, {
+    status: 'active',
+    username: RESPONDER_DUO_ACCOUNT.username,
+    email: RESPONDER_DUO_ACCOUNT.email,
+  });
   const dir = await step(
     'The temporary folder',
     () => Promise.resolve(mkdtempSync(join(tmpdir(), 'cii-slack-demo-'))),
@@ -135,6 +145,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     CII_VERIFY_GROUP_SECONDS: '5',
     CII_ESCALATION_MENTION: 'S0RESPOND',
     CII_DEFAULT_EMAIL_DOMAIN: SEED_DOMAIN,
+    ...(options.stepUp ? { CII_STEP_UP: 'duo' } : {}),
     DATABASE_URL: `sqlite:${join(dir, 'cii-slack.db')}`,
     PORT: '0',
     HOST: '127.0.0.1',
@@ -180,7 +191,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
           signingSecret: DEMO_SIGNING_SECRET,
           cii,
           idp,
-          users: DEMO_USERS,
+          users: { ...DEMO_USERS, affected: DEMO_AFFECTED_USER.id },
           ciiUsers: seed.users,
         }),
       ),

@@ -1,11 +1,15 @@
 // The demo console page: renders /console/state, re-renders on /console/events, sends what the user does.
 import { renderIdpActivity } from './idp-panel.js';
+import { renderPhone } from './phone-panel.js';
 import { escapeHtml, renderConfirm, renderMessageBody, renderModal } from './render.js';
 
 const ui = {
   viewer: undefined,
   channel: undefined,
   thread: undefined,
+  /** The DM with the app is open: it follows the viewer when the page acts as someone else. */
+  inDm: false,
+  phoneHtml: undefined,
   snapshot: undefined,
   /** What the dialog shows: 'confirm' (a button's confirm object) or the id of the open modal. */
   dialog: undefined,
@@ -81,18 +85,20 @@ function renderMessage(item, inThread) {
   );
 }
 
+function channelEntry(id, label, count) {
+  const current = id === ui.channel ? ' class="current" aria-current="page"' : '';
+  return `<li${current}><button type="button" data-channel="${escapeHtml(id)}">${escapeHtml(label)}<span class="count">${count || ''}</span></button></li>`;
+}
+
 function renderSidebar() {
-  const { channels, actors } = ui.snapshot;
-  $('channels').innerHTML = channels
-    .map((c) => {
-      const count = (ui.snapshot.messages[c.id] ?? []).length;
-      const current = c.id === ui.channel ? ' class="current" aria-current="page"' : '';
-      return `<li${current}><button type="button" data-channel="${escapeHtml(c.id)}"># ${escapeHtml(c.name)}<span class="count">${count || ''}</span></button></li>`;
-    })
-    .join('');
+  const { channels, actors, dm, phone } = ui.snapshot;
+  const count = (id) => (ui.snapshot.messages[id] ?? []).length;
+  $('channels').innerHTML = channels.map((c) => channelEntry(c.id, `# ${c.name}`, count(c.id))).join('');
+  $('dms').innerHTML = channelEntry(dm.id, `💬 ${dm.name} (app)`, count(dm.id));
   $('acting').innerHTML = [
     ['Responder', actors.responder],
     ['Non-responder', actors.nonResponder],
+    ...(actors.affected ? [['Affected user: gets the DMs', actors.affected]] : []),
   ]
     .map(
       ([role, user]) =>
@@ -100,6 +106,10 @@ function renderSidebar() {
         `<span class="avatar small">${escapeHtml(initials(user.name))}</span><span><b>${escapeHtml(user.name)}</b><br><small>${role}</small></span></label>`,
     )
     .join('');
+  const viewer = [actors.responder, actors.nonResponder, actors.affected].find((a) => a?.id === ui.viewer);
+  // Only when it changed: every poll of the app re-renders the page, which must not swallow a tap on the phone.
+  const phoneHtml = renderPhone(phone, viewer?.name ?? ui.viewer);
+  if (phoneHtml !== ui.phoneHtml) $('phone').innerHTML = ui.phoneHtml = phoneHtml;
 }
 
 function isNearBottom(el) {
@@ -107,9 +117,11 @@ function isNearBottom(el) {
 }
 
 function renderChannel(channelChanged) {
+  const { dm } = ui.snapshot;
   const channel = ui.snapshot.channels.find((c) => c.id === ui.channel);
-  $('channel-name').textContent = `# ${channel?.name ?? ui.channel}`;
-  $('composer-input').placeholder = `Message #${channel?.name ?? ''} — /cii help`;
+  const title = ui.channel === dm.id ? `💬 ${dm.name} (app)` : `# ${channel?.name ?? ui.channel}`;
+  $('channel-name').textContent = title;
+  $('composer-input').placeholder = `Message ${title} — /cii help`;
   const list = $('messages');
   const stick = channelChanged || isNearBottom(list);
   const items = ui.snapshot.messages[ui.channel] ?? [];
@@ -173,7 +185,9 @@ async function refresh(channelChanged = false) {
   const res = await fetch(`/console/state?user=${encodeURIComponent(ui.viewer ?? '')}`);
   ui.snapshot = await res.json();
   ui.viewer = ui.snapshot.viewer;
-  if (!ui.snapshot.channels.some((c) => c.id === ui.channel)) ui.channel = ui.snapshot.channels[0]?.id;
+  // Switching who the page acts as keeps the DM open: it becomes the new viewer's DM with the app.
+  if (ui.inDm) ui.channel = ui.snapshot.dm.id;
+  else if (!ui.snapshot.channels.some((c) => c.id === ui.channel)) ui.channel = ui.snapshot.channels[0]?.id;
   render(channelChanged);
 }
 
@@ -267,6 +281,18 @@ async function onModalButton(which) {
     const slot = [...$('dialog').querySelectorAll('.input-error')].find((e) => e.dataset.errorFor === blockId);
     if (slot) slot.textContent = String(message);
   }
+}
+
+async function onPushAnswer(button) {
+  if (button.getAttribute('aria-busy') === 'true') return;
+  button.setAttribute('aria-busy', 'true');
+  const answer = await post('/console/push', {
+    userId: ui.viewer,
+    txid: button.dataset.push,
+    answer: button.dataset.answer,
+  });
+  button.removeAttribute('aria-busy');
+  if (!answer.ok) toast(`The Duo Push was not answered: ${failure(answer)}`, 'error');
 }
 
 async function onCommand(event) {
@@ -374,9 +400,12 @@ document.addEventListener('click', (event) => {
   if (modalButton) return onModalButton(modalButton.dataset.modal);
   const actionButton = target.closest('.message [data-action-id]');
   if (actionButton) return onMessageButton(actionButton, event);
+  const push = target.closest('[data-push]');
+  if (push) return onPushAnswer(push);
   const channel = target.closest('[data-channel]');
   if (channel) {
     ui.channel = channel.dataset.channel;
+    ui.inDm = ui.channel === ui.snapshot.dm.id;
     ui.thread = undefined;
     return render(true);
   }

@@ -123,6 +123,18 @@ describe('console state from the fake Slack calls', () => {
     expect(state.snapshot(ALICE).modal).toBeNull();
   });
 
+  it('a submission answered with response_action update keeps the view id, so a later views.update still shows', async () => {
+    state.noteActor(ALICE);
+    const view = { type: 'modal', callback_id: 'block', title: { type: 'plain_text', text: 'Block user' }, blocks: [] };
+    const opened = await api('views.open', { trigger_id: '1.2.abc', view });
+    const viewId = String((opened.view as Record<string, unknown>).id);
+    const waiting = { type: 'modal', title: { type: 'plain_text', text: 'Block user' }, blocks: [{ type: 'divider' }] };
+    state.showView(ALICE, waiting, 'update');
+    expect(state.snapshot(ALICE).modal).toEqual({ viewId, view: waiting });
+    await api('views.update', { view_id: viewId, view: { ...waiting, blocks: [] } });
+    expect(state.snapshot(ALICE).modal?.view.blocks).toEqual([]);
+  });
+
   it('names the users and channels the messages mention', async () => {
     await api('chat.postMessage', { channel: CHANNEL, text: 'ping <@UADMIN> in <#C0SOC>' });
     const { names } = state.snapshot(ALICE);
