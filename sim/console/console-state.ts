@@ -75,7 +75,7 @@ export interface ConsoleStateDeps {
 }
 
 /** The fake's id of a user's DM with the app. */
-export const dmOf = (userId: string) => `D${userId.slice(1)}`;
+const dmOf = (userId: string) => `D${userId.slice(1)}`;
 
 export interface ConsoleState {
   noteOrigin(responseUrl: string, origin: InteractionOrigin): void;

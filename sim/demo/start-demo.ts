@@ -21,7 +21,7 @@ const DEMO_SIGNING_SECRET = 'demo-signing-secret-not-for-production';
 const DEMO_WEBHOOK_SECRET = 'demo-webhook-secret-not-for-production';
 const DEMO_USERS = { responder: 'UANALYST', nonResponder: 'UVIEWER' } as const;
 /** The employee the demo's travel and location alerts ask "was this you?" (in CII's seed and in Slack). */
-const DEMO_AFFECTED_USER: FakeUser = {
+export const DEMO_AFFECTED_USER: FakeUser = {
   id: 'UMIA',
   name: 'mia',
   realName: 'Mia Johansson',

@@ -6,7 +6,7 @@ import { startDemo, type Demo, type DemoOptions } from '../../../sim/demo/start-
 import { silentLogger } from '../../../src/logger.ts';
 import { launchChromium } from './chromium.ts';
 
-export const SCREENSHOTS = fileURLToPath(new URL('../../../test-results/screenshots/', import.meta.url));
+const SCREENSHOTS = fileURLToPath(new URL('../../../test-results/screenshots/', import.meta.url));
 
 export interface ConsolePage {
   readonly page: Page;
