@@ -1,6 +1,11 @@
 // `/cii user` from a signed slash command to the card in the acknowledgement, against the CII simulator and
 // the fake Slack, with the app in a child process. Reports total latency, the app's own overhead (total minus
-// the simulator's time) and the child's memory. Run by hand: `npm run bench:lookup [-- --cpu-prof] [-- --cii-latency-ms=50]`.
+// the simulator's time) and the child's memory, side by side with a bare Bolt 5 app (bench/baselines/bare-bolt.js)
+// that makes the same two CII calls and answers a card of the same size: same load generator, rounds of the two
+// interleaved in one run, and spawn → ready and RSS at ready of both over interleaved starts.
+// Run by hand: `npm run bench:lookup [-- --cpu-prof] [-- --cii-latency-ms=50] [-- --rounds=3] [-- --starts=5]
+// [-- --entry=src/main.ts|dist/main.cjs] [-- --app-flags=...] [-- --no-cached]`; the app runs with the Node flags of
+// `npm start` and from dist/ when built.
 // CII answers after a set latency (default 50 ms, a fast real tenant): with an instant simulator, 50 requests
 // in flight only measure how fast two cores saturate, not the app's own overhead.
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -8,6 +13,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { simulatorEnv } from '../sim/app-env.ts';
+import { GET_END_USER, GET_END_USER_STATE } from '../src/cii/queries.ts';
 import { startCiiSimulator, type CiiSimulator, type SimRequest } from '../sim/cii/server.ts';
 import { startFakeSlack, type FakeSlack } from '../sim/slack/fake-slack.ts';
 import { FORM_CONTENT_TYPE, signSlackRequest, slashCommandBody } from '../sim/slack/signer.ts';
@@ -18,17 +24,32 @@ import { runClosedLoop } from './support/closed-loop.ts';
 import { byArea, byFunction, selfTimes, type SelfTime } from './support/cpu-profile.ts';
 import { summarize, type Summary } from './support/percentiles.ts';
 import { readMachineCpu, type ProcMemory } from './support/proc-stats.ts';
+import { defaultEntry, startFlags } from './support/start-command.ts';
 import { syntheticUsers } from './support/synthetic-users.ts';
 import { formatTable, mb, ms } from './support/table.ts';
 
 const SIGNING_SECRET = 'bench-signing-secret-0123456789abcdef';
-const USER_COUNT = 5_000;
+const USER_COUNT = 15_000;
 const GOAL_OVERHEAD_P99_MS = 25;
-const CII_LATENCY_MS = Number(
-  /^--cii-latency-ms=(\d+)$/.exec(process.argv.find((a) => a.startsWith('--cii-latency-ms=')) ?? '')?.[1] ?? 50,
-);
+function flag(name: string): string | undefined {
+  const prefix = `--${name}=`;
+  return process.argv.find((a) => a.startsWith(prefix))?.slice(prefix.length);
+}
+const CII_LATENCY_MS = Number(flag('cii-latency-ms') ?? 50);
+/** Measured rounds of each phase, app and bare alternating. */
+const ROUNDS = Number(flag('rounds') ?? 3);
+/** Starts of each target, interleaved, for spawn → ready and RSS at ready. */
+const STARTS = Number(flag('starts') ?? 5);
+const ENTRY = flag('entry') ?? defaultEntry(REPO_ROOT);
+/** The Node flags of `npm start`, or `--app-flags="--a --b"` to try others. */
+const APP_FLAGS = flag('app-flags')?.split(/\s+/).filter(Boolean) ?? startFlags(REPO_ROOT);
+const BARE_SCRIPT = 'bench/baselines/bare-bolt.js';
+/** `--no-compile-cache`: start the built app without V8's compile cache (the image has one). */
+const COMPILE_CACHE = !process.argv.includes('--no-compile-cache');
+/** Issue 14's targets for the app against the bare Bolt app (ratios) and in absolute terms. */
+const TARGETS = { cpuRatio: 1.4, overheadP99Ratio: 1.2, readyRssMb: 100, peakRssMb: 150, readyRatio: 1.3 };
 /** The whole run stops by itself: new requests stop here, and the process exits HARD_STOP_MS later regardless. */
-const DEADLINE_MS = 110_000;
+const DEADLINE_MS = 300_000;
 const HARD_STOP_MS = 15_000;
 const REQUEST_TIMEOUT_MS = 10_000;
 const ANALYST = { userId: 'UANALYST', channelId: 'C0SOC' };
@@ -48,6 +69,8 @@ interface PhaseSpec {
 
 interface Sample {
   login: string;
+  /** Length of the acknowledgement's body. */
+  bytes: number;
   /** Epoch ms, to place token requests (which carry no login) on the request they delayed. */
   wallStart: number;
   wallEnd: number;
@@ -55,7 +78,10 @@ interface Sample {
   error?: string;
 }
 
+type TargetName = 'app' | 'bare';
+
 interface PhaseResult {
+  target: TargetName;
   name: string;
   concurrency: number;
   requests: number;
@@ -79,6 +105,8 @@ interface PhaseResult {
   othersCpuPercent: number;
   childMemory: ProcMemory;
   benchLoopDelayP99Ms: number;
+  /** Median length of the acknowledgements (the card's JSON). */
+  cardBytes: number;
 }
 
 const simUsers = syntheticUsers(USER_COUNT);
@@ -105,6 +133,7 @@ async function lookUp(slack: FakeSlack, appUrl: string, login: string): Promise<
   const wallStart = Date.now();
   const started = performance.now();
   let error: string | undefined;
+  let bytes = 0;
   try {
     const res = await fetch(`${appUrl}/slack/events`, {
       method: 'POST',
@@ -113,11 +142,19 @@ async function lookUp(slack: FakeSlack, appUrl: string, login: string): Promise<
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
     const text = await res.text();
+    bytes = text.length;
     error = res.status === 200 ? notACard(text, login) : `HTTP ${res.status}`;
   } catch (err) {
     error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
   }
-  return { login, wallStart, wallEnd: Date.now(), totalMs: performance.now() - started, ...(error ? { error } : {}) };
+  return {
+    login,
+    bytes,
+    wallStart,
+    wallEnd: Date.now(),
+    totalMs: performance.now() - started,
+    ...(error ? { error } : {}),
+  };
 }
 
 function notACard(text: string, login: string): string | undefined {
@@ -163,7 +200,7 @@ function ciiShare(
 
 async function runPhase(
   spec: PhaseSpec,
-  ctx: { slack: FakeSlack; cii: CiiSimulator; app: ChildApp; stopping: () => boolean },
+  ctx: { slack: FakeSlack; cii: CiiSimulator; app: ChildApp; target: TargetName; stopping: () => boolean },
 ): Promise<PhaseResult> {
   const firstSimRequest = ctx.cii.requests.length;
   const samples: Sample[] = [];
@@ -229,6 +266,7 @@ async function runPhase(
     .reduce((n, [, calls]) => n + calls.length, 0);
 
   return {
+    target: ctx.target,
     name: spec.name,
     concurrency: spec.concurrency,
     requests: samples.length,
@@ -247,15 +285,49 @@ async function runPhase(
     othersCpuPercent: Math.max(0, (100 * (machineBusyMs - cpuMs - benchCpuMs)) / elapsedMs),
     childMemory,
     benchLoopDelayP99Ms: loopDelay.percentile(99) / 1e6,
+    cardBytes: median(samples.filter((x) => x.error === undefined).map((x) => x.bytes)),
   };
 }
 
-function appEnv(cii: CiiSimulator, slack: FakeSlack, dataDir: string, cacheTtlSeconds: number): Record<string, string> {
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/**
+ * The app's environment. `db` names its SQLite file: the starts of one entry share one (a replica restarting on its
+ * database; the first start migrates it). The image keeps V8's compile cache (NODE_COMPILE_CACHE in the
+ * Dockerfile): a built entry gets one too, shared by its starts, so they start as a container from the image does.
+ */
+function appEnv(
+  cii: CiiSimulator,
+  slack: FakeSlack,
+  dataDir: string,
+  opts: { cacheTtlSeconds: number; db: string; entry: string },
+): Record<string, string> {
   return {
     ...simulatorEnv({ slack, cii, signingSecret: SIGNING_SECRET, webhookSecret: 'bench-webhook-secret-0123456789' }),
-    CII_LOOKUP_CACHE_TTL_SECONDS: String(cacheTtlSeconds),
-    DATABASE_URL: `sqlite:${join(dataDir, 'cii-slack.db')}`,
+    CII_LOOKUP_CACHE_TTL_SECONDS: String(opts.cacheTtlSeconds),
+    DATABASE_URL: `sqlite:${join(dataDir, `${opts.db}.db`)}`,
     LOG_LEVEL: 'info',
+    ...(opts.entry.startsWith('dist/') && COMPILE_CACHE ? { NODE_COMPILE_CACHE: join(dataDir, 'compile-cache') } : {}),
+  };
+}
+
+function bareEnv(cii: CiiSimulator, slack: FakeSlack, cardBytes: number): Record<string, string> {
+  return {
+    SLACK_BOT_TOKEN: slack.botToken,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: slack.apiUrl,
+    CII_CLIENT_ID: cii.credentials.clientId,
+    CII_CLIENT_SECRET: cii.credentials.clientSecret,
+    CII_TOKEN_URL: cii.tokenUrl,
+    CII_API_URL: cii.apiUrl,
+    CII_QUERY_USER: GET_END_USER,
+    CII_QUERY_STATE: GET_END_USER_STATE,
+    BARE_CARD_BYTES: String(cardBytes),
   };
 }
 
@@ -267,17 +339,121 @@ function newestProfile(): string | undefined {
 }
 
 function describeIssues(phase: PhaseResult): string[] {
-  const lines = Object.entries(phase.errors).map(([why, n]) => `  ${phase.name}: ${n} error(s): ${why}`);
+  const name = `${phase.target} ${phase.name}`;
+  const lines = Object.entries(phase.errors).map(([why, n]) => `  ${name}: ${n} error(s): ${why}`);
   lines.push(
-    ...Object.entries(phase.unmatched).map(
-      ([why, n]) => `  ${phase.name}: ${n} answer(s) left out of overhead: ${why}`,
-    ),
+    ...Object.entries(phase.unmatched).map(([why, n]) => `  ${name}: ${n} answer(s) left out of overhead: ${why}`),
   );
-  if (phase.strayCiiCalls > 0)
-    lines.push(`  ${phase.name}: ${phase.strayCiiCalls} CII call(s) matching no answered lookup`);
-  if (phase.tokenRequests > 0)
-    lines.push(`  ${phase.name}: ${phase.tokenRequests} token request(s), counted as CII time`);
+  if (phase.strayCiiCalls > 0) lines.push(`  ${name}: ${phase.strayCiiCalls} CII call(s) matching no answered lookup`);
+  if (phase.tokenRequests > 0) lines.push(`  ${name}: ${phase.tokenRequests} token request(s), counted as CII time`);
   return lines;
+}
+
+interface Start {
+  target: string;
+  readyMs: number;
+  rssBytes: number;
+}
+
+interface Comparison {
+  figure: string;
+  app: number;
+  bare: number;
+  unit: string;
+  /** The ratio app / bare must stay at or under this, if any. */
+  maxRatio?: number;
+  /** The app's own figure must stay at or under this, if any. */
+  maxApp?: number;
+}
+
+/** Medians over the interleaved rounds and starts; peak RSS is the highest VmHWM seen under load. */
+function compare(phases: PhaseResult[], starts: Start[], appTarget: string): Comparison[] {
+  const of = (target: TargetName, name: string) => phases.filter((p) => p.target === target && p.name === name);
+  const startsOf = (target: string) => starts.filter((s) => s.target === target);
+  const both = (pick: (target: TargetName) => number) => ({ app: pick('app'), bare: pick('bare') });
+  return [
+    {
+      figure: 'CPU per /cii user, c=50',
+      unit: 'ms',
+      ...both((t) => median(of(t, 'uncached c=50').map((p) => p.childCpuMsPerRequest))),
+      maxRatio: TARGETS.cpuRatio,
+    },
+    {
+      figure: 'overhead p50, c=50',
+      unit: 'ms',
+      ...both((t) => median(of(t, 'uncached c=50').map((p) => p.overheadMs.p50))),
+    },
+    {
+      figure: 'overhead p99, c=50',
+      unit: 'ms',
+      ...both((t) => median(of(t, 'uncached c=50').map((p) => p.overheadMs.p99))),
+      maxRatio: TARGETS.overheadP99Ratio,
+      maxApp: GOAL_OVERHEAD_P99_MS,
+    },
+    {
+      figure: 'overhead p99, c=1',
+      unit: 'ms',
+      ...both((t) => median(of(t, 'uncached c=1').map((p) => p.overheadMs.p99))),
+    },
+    {
+      figure: 'RSS when /healthz first answers',
+      unit: 'MB',
+      app: median(startsOf(appTarget).map((s) => s.rssBytes)) / 2 ** 20,
+      bare: median(startsOf('bare').map((s) => s.rssBytes)) / 2 ** 20,
+      maxApp: TARGETS.readyRssMb,
+    },
+    {
+      figure: 'peak RSS under load',
+      unit: 'MB',
+      ...both(
+        (t) => Math.max(...phases.filter((p) => p.target === t).map((p) => p.childMemory.peakRssBytes)) / 2 ** 20,
+      ),
+      maxApp: TARGETS.peakRssMb,
+    },
+    {
+      figure: 'spawn → ready',
+      unit: 'ms',
+      app: median(startsOf(appTarget).map((s) => s.readyMs)),
+      bare: median(startsOf('bare').map((s) => s.readyMs)),
+      maxRatio: TARGETS.readyRatio,
+    },
+  ];
+}
+
+function met(c: Comparison): boolean {
+  return (c.maxRatio === undefined || c.app / c.bare <= c.maxRatio) && (c.maxApp === undefined || c.app <= c.maxApp);
+}
+
+function printComparison(comparisons: Comparison[], starts: Start[]): void {
+  const targetOf = (c: Comparison) =>
+    [c.maxRatio === undefined ? '' : `≤ ${c.maxRatio}×`, c.maxApp === undefined ? '' : `≤ ${c.maxApp} ${c.unit}`]
+      .filter(Boolean)
+      .join(', ');
+  process.stdout.write(
+    `\nApp (${ENTRY}${APP_FLAGS.length > 0 ? ` with ${APP_FLAGS.join(' ')}` : ''}) against the bare Bolt app (medians of ${ROUNDS} interleaved rounds, ${STARTS} interleaved starts):\n${formatTable(
+      ['figure', 'app', 'bare', 'ratio', 'target', 'met?'],
+      comparisons.map((c) => [
+        `${c.figure} (${c.unit})`,
+        ms(c.app),
+        ms(c.bare),
+        `${(c.app / c.bare).toFixed(2)}×`,
+        targetOf(c) || '-',
+        c.maxRatio === undefined && c.maxApp === undefined ? '' : met(c) ? 'yes' : 'NO',
+      ]),
+    )}\n`,
+  );
+  const byTarget = [...new Set(starts.map((s) => s.target))].map((target) => {
+    const mine = starts.filter((s) => s.target === target);
+    return [
+      target,
+      ms(median(mine.map((s) => s.readyMs))),
+      ms(Math.max(...mine.map((s) => s.readyMs))),
+      mb(median(mine.map((s) => s.rssBytes))),
+    ];
+  });
+  process.stdout.write(
+    `\nStarts (spawn → first 200 from /healthz, polled every 5 ms):\n${formatTable(['target', 'ready p50 ms', 'max', 'RSS p50 MB'], byTarget)}\n`,
+  );
 }
 
 function printReport(
@@ -286,6 +462,7 @@ function printReport(
   profile?: { area: SelfTime[]; functions: SelfTime[] },
 ): void {
   const header = [
+    'target',
     'phase',
     'n',
     'err',
@@ -300,15 +477,16 @@ function printReport(
     'p90',
     'p99',
     'max',
-    'app cpu ms/req',
-    'app cpu %',
+    'cpu ms/req',
+    'cpu %',
     'bench cpu ms/req',
     'others cpu %',
     'peak RSS MB',
     'RSS MB',
-    'bench lag p99',
+    'card B',
   ];
   const rows = phases.map((p) => [
+    p.target,
     p.name,
     String(p.requests),
     String(p.requests - p.ok),
@@ -329,23 +507,11 @@ function printReport(
     p.othersCpuPercent.toFixed(0),
     mb(p.childMemory.peakRssBytes),
     mb(p.childMemory.rssBytes),
-    ms(p.benchLoopDelayP99Ms),
+    String(p.cardBytes),
   ]);
   process.stdout.write(
-    `\n${formatTable(header, rows)}\n(latencies in ms; cpu % is of one core, the machine has ${cpus().length}; peak RSS is the app's VmHWM since it started)\n`,
+    `\n${formatTable(header, rows)}\n(latencies in ms; cpu % is of one core, the machine has ${cpus().length}; peak RSS is the target's VmHWM since it started; others cpu % is what the rest of the machine used meanwhile)\n`,
   );
-  // In a closed loop the mean latency is concurrency / throughput (Little's law): at c=50 it measures how many
-  // requests per second the whole machine (app, simulators, load generator) sustains, not one request's path.
-  const loops = phases
-    .filter((p) => p.concurrency > 1)
-    .map((p) => {
-      const cpuPerRequest = p.childCpuMsPerRequest + p.benchCpuMsPerRequest;
-      return (
-        `  ${p.name}: ${p.concurrency} in flight / ${p.throughputPerSecond.toFixed(0)} req/s = ${ms((1000 * p.concurrency) / p.throughputPerSecond)} ms mean latency; ` +
-        `app + bench use ${ms(cpuPerRequest)} ms CPU per request, at most ~${((1000 * cpus().length) / cpuPerRequest).toFixed(0)} req/s on ${cpus().length} cores`
-      );
-    });
-  if (loops.length > 0) process.stdout.write(`\nQueueing (closed loop):\n${loops.join('\n')}\n`);
   const issues = [...warmUps, ...phases].flatMap(describeIssues);
   process.stdout.write(
     issues.length > 0
@@ -354,7 +520,7 @@ function printReport(
   );
   if (profile) {
     process.stdout.write(
-      `\nChild CPU profile (warm-up included), self time by area:\n${formatTable(
+      `\nApp CPU profile (warm-up included), self time by area:\n${formatTable(
         ['area', 'ms', '%'],
         profile.area.map((s) => [s.key, s.selfMs.toFixed(0), s.percent.toFixed(1)]),
       )}\n`,
@@ -370,6 +536,7 @@ function printReport(
 
 async function main(): Promise<void> {
   const cpuProfile = process.argv.includes('--cpu-prof');
+  const withCached = !process.argv.includes('--no-cached') && !cpuProfile;
   mkdirSync(RESULTS_DIR, { recursive: true });
   if (cpuProfile) mkdirSync(PROFILE_DIR, { recursive: true });
   const dataDir = mkdtempSync(join(tmpdir(), 'cii-slack-bench-'));
@@ -392,37 +559,107 @@ async function main(): Promise<void> {
     slack = await startFakeSlack({ botToken: 'xoxb-bench-token' });
     cii = await startCiiSimulator({ users: simUsers });
     cii.setLatency(CII_LATENCY_MS);
-    process.stderr.write(`CII simulator latency: ${CII_LATENCY_MS} ms per call\n`);
+    process.stderr.write(
+      `CII simulator latency: ${CII_LATENCY_MS} ms per call; app: ${[...APP_FLAGS, ENTRY].join(' ')}\n`,
+    );
     const phases: PhaseResult[] = [];
     const warmUps: PhaseResult[] = [];
-    /** The child's memory once /healthz first answered, before any lookup. */
-    const startupMemory: Record<string, ProcMemory> = {};
-
-    const runOn = async (app: ChildApp, specs: PhaseSpec[]) => {
-      for (const spec of specs) {
-        if (guard.stopping()) return;
-        process.stderr.write(`${spec.name}: ${spec.requests} requests at concurrency ${spec.concurrency}...\n`);
-        const result = await runPhase(spec, { slack: slack!, cii: cii!, app, stopping: guard.stopping });
-        (spec.warmUp ? warmUps : phases).push(result);
-      }
+    const launch = async (
+      target: TargetName,
+      opts: { cacheTtl?: number; cardBytes?: number; log: string; profile?: boolean; entry?: string; db?: string },
+    ) => {
+      const entry = opts.entry ?? ENTRY;
+      const child = await launchApp(
+        target === 'app'
+          ? {
+              env: appEnv(cii!, slack!, dataDir, {
+                cacheTtlSeconds: opts.cacheTtl ?? 0,
+                db: opts.db ?? `${opts.log}-${Date.now()}`,
+                entry,
+              }),
+              script: entry,
+              nodeArgs: [...APP_FLAGS, ...(opts.profile ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [])],
+              logFile: join(RESULTS_DIR, `${opts.log}.log`),
+              pollMs: 5,
+            }
+          : {
+              env: bareEnv(cii!, slack!, opts.cardBytes ?? 3_000),
+              script: BARE_SCRIPT,
+              logFile: join(RESULTS_DIR, `${opts.log}.log`),
+              pollMs: 5,
+            },
+      );
+      children.add(child);
+      return child;
+    };
+    const retire = async (child: ChildApp) => {
+      await child.stop();
+      children.delete(child);
     };
 
-    const uncached = await launchApp({
-      env: appEnv(cii, slack, dataDir, 0),
-      nodeArgs: cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [],
-      logFile: join(RESULTS_DIR, 'lookup-app-uncached.log'),
+    // Starts: spawn → ready and RSS at ready, the targets interleaved. Type stripping is measured beside a
+    // build when the app runs from dist/, so the choice of entry is measured too.
+    const starts: Start[] = [];
+    const startTargets: Array<{ label: string; target: TargetName; entry?: string }> = [
+      { label: ENTRY, target: 'app' },
+      ...(ENTRY === 'src/main.ts' ? [] : [{ label: 'src/main.ts', target: 'app' as const, entry: 'src/main.ts' }]),
+      { label: 'bare', target: 'bare' },
+    ];
+    for (let i = 0; i < STARTS && !guard.stopping(); i++) {
+      for (const t of startTargets) {
+        process.stderr.write(`start ${i + 1}/${STARTS}: ${t.label}\n`);
+        const child = await launch(t.target, {
+          log: `lookup-start-${t.target}`,
+          db: `start-${t.label.replaceAll('/', '-')}`,
+          ...(t.entry ? { entry: t.entry } : {}),
+        });
+        starts.push({ target: t.label, readyMs: child.readyMs, rssBytes: child.memory().rssBytes });
+        await retire(child);
+      }
+    }
+
+    const run = async (target: TargetName, child: ChildApp, spec: PhaseSpec) => {
+      if (guard.stopping()) return undefined;
+      process.stderr.write(`${target} ${spec.name}: ${spec.requests} requests at concurrency ${spec.concurrency}...\n`);
+      const result = await runPhase(spec, { slack: slack!, cii: cii!, app: child, target, stopping: guard.stopping });
+      (spec.warmUp ? warmUps : phases).push(result);
+      return result;
+    };
+    const warmUp = (name: string, concurrency: number, requests: number): PhaseSpec => ({
+      name: `warm-up ${name}`,
+      concurrency,
+      requests,
+      logins: takeLogins(requests),
+      expectCii: true,
+      warmUp: true,
     });
-    children.add(uncached);
-    startupMemory.uncached = uncached.memory();
-    await runOn(uncached, [
-      // Each measured phase follows a warm-up at its own concurrency (JIT, and 50 open connections for c=50).
-      { name: 'warm-up c=1', concurrency: 1, requests: 100, logins: takeLogins(100), expectCii: true, warmUp: true },
-      { name: 'uncached c=1', concurrency: 1, requests: 300, logins: takeLogins(300), expectCii: true },
-      { name: 'warm-up c=50', concurrency: 50, requests: 300, logins: takeLogins(300), expectCii: true, warmUp: true },
-      { name: 'uncached c=50', concurrency: 50, requests: 2_000, logins: takeLogins(2_000), expectCii: true },
-    ]);
-    await uncached.stop();
-    children.delete(uncached);
+    const measured = (name: string, concurrency: number, requests: number): PhaseSpec => ({
+      name,
+      concurrency,
+      requests,
+      logins: takeLogins(requests),
+      expectCii: true,
+    });
+
+    // The bare app answers a card as long as the app's: the app's warm-up says how long that is.
+    const app = await launch('app', { log: 'lookup-app-uncached', profile: cpuProfile });
+    const first = await run('app', app, warmUp('c=1', 1, 100));
+    const bare = await launch('bare', { log: 'lookup-bare', cardBytes: first?.cardBytes ?? 3_000 });
+    const both: Array<[TargetName, ChildApp]> = [
+      ['app', app],
+      ['bare', bare],
+    ];
+    await run('bare', bare, warmUp('c=1', 1, 100));
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [target, child] of both) await run(target, child, measured('uncached c=1', 1, 150));
+    }
+    for (const [target, child] of both) await run(target, child, warmUp('c=50', 50, 300));
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [target, child] of both) await run(target, child, measured('uncached c=50', 50, 1_500));
+    }
+    await retire(app);
+    await retire(bare);
+
     let profile: { file: string; area: SelfTime[]; functions: SelfTime[] } | undefined;
     const profileFile = cpuProfile ? newestProfile() : undefined;
     if (profileFile) {
@@ -433,38 +670,28 @@ async function main(): Promise<void> {
       };
     }
 
-    if (!cpuProfile && !guard.stopping()) {
-      const cached = await launchApp({
-        env: appEnv(cii, slack, dataDir, 600),
-        logFile: join(RESULTS_DIR, 'lookup-app-cached.log'),
-      });
-      children.add(cached);
-      startupMemory.cached = cached.memory();
+    if (withCached && !guard.stopping()) {
+      const cached = await launch('app', { cacheTtl: 600, log: 'lookup-app-cached' });
       const hot = takeLogins(500);
-      await runOn(cached, [
-        {
-          name: 'warm-up (fills the cache)',
-          concurrency: 50,
-          requests: hot.length,
-          logins: hot,
-          expectCii: true,
-          warmUp: true,
-        },
-        { name: 'cached c=50', concurrency: 50, requests: 2_000, logins: hot, expectCii: false },
-      ]);
+      await run('app', cached, { ...warmUp('(fills the cache)', 50, 0), requests: hot.length, logins: hot });
+      await run('app', cached, {
+        name: 'cached c=50',
+        concurrency: 50,
+        requests: 2_000,
+        logins: hot,
+        expectCii: false,
+      });
+      await retire(cached);
     }
 
     printReport(phases, warmUps, profile);
-    const atStartup = Object.entries(startupMemory)
-      .map(([app, m]) => `${app} ${mb(m.rssBytes)} MB`)
-      .join(', ');
-    process.stdout.write(`App RSS when first healthy: ${atStartup}\n`);
-    const goalPhase = phases.find((p) => p.name === 'uncached c=50');
-    const goalMet =
-      goalPhase !== undefined && goalPhase.ok === goalPhase.requests && goalPhase.overheadMs.p99 < GOAL_OVERHEAD_P99_MS;
+    const comparisons = compare(phases, starts, ENTRY);
+    printComparison(comparisons, starts);
+    const goalPhases = phases.filter((p) => p.target === 'app' && p.name === 'uncached c=50');
+    const errors = goalPhases.reduce((n, p) => n + p.requests - p.ok, 0);
+    const allMet = goalPhases.length > 0 && errors === 0 && comparisons.every((c) => met(c));
     process.stdout.write(
-      `\nGoal: overhead p99 < ${GOAL_OVERHEAD_P99_MS} ms at 50 concurrent, without errors: ${goalMet ? 'MET' : 'MISSED'}` +
-        `${goalPhase ? ` (${ms(goalPhase.overheadMs.p99)} ms, ${goalPhase.requests - goalPhase.ok} errors)` : ' (phase did not run)'}` +
+      `\nTargets: ${allMet ? 'MET' : 'MISSED'} (${errors} errors at c=50)` +
         `${cpuProfile ? ' [profiled run: timings inflated by the profiler]' : ''}${guard.stopping() ? ' [PARTIAL: the deadline cut the run short]' : ''}\n`,
     );
     writeResults(
@@ -473,15 +700,18 @@ async function main(): Promise<void> {
       { profiled: cpuProfile, partial: guard.stopping() },
       {
         syntheticUsers: USER_COUNT,
-        goal: { overheadP99Ms: GOAL_OVERHEAD_P99_MS, concurrency: 50, met: goalMet },
+        entry: ENTRY,
+        nodeFlags: APP_FLAGS,
+        goal: { overheadP99Ms: GOAL_OVERHEAD_P99_MS, concurrency: 50, targets: TARGETS, met: allMet },
         ciiLatencyMs: CII_LATENCY_MS,
+        comparisons,
+        starts,
         phases,
         warmUps,
-        startupMemory,
         ...(profile ? { profile } : {}),
       },
     );
-    process.exitCode = goalMet ? 0 : 1;
+    process.exitCode = allMet ? 0 : 1;
   } finally {
     await guard.cleanup();
   }

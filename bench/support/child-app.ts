@@ -17,6 +17,8 @@ export interface LaunchOptions {
   nodeArgs?: string[];
   /** What to run, from the repository root: the app unless a bare baseline is measured. */
   script?: string;
+  /** How often /healthz is polled until it answers: the resolution of `readyMs`. */
+  pollMs?: number;
   /** Where the app's stdout and stderr go. */
   logFile: string;
   readyTimeoutMs?: number;
@@ -27,6 +29,8 @@ export interface LaunchOptions {
 export interface ChildApp {
   url: string;
   pid: number;
+  /** From spawn to the first 200 from `/healthz`. */
+  readyMs: number;
   memory(): ProcMemory;
   cpuMs(): number;
   /** SIGTERM (lets the app stop and flush a CPU profile), then SIGKILL if it lingers. */
@@ -58,6 +62,7 @@ export async function launchApp(options: LaunchOptions): Promise<ChildApp> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const log = openSync(options.logFile, 'w');
+  const spawnedAt = performance.now();
   const child = spawn(PROJECT_NODE, [...(options.nodeArgs ?? []), options.script ?? 'src/main.ts'], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? '', ...options.env, PORT: String(port), HOST: '127.0.0.1' },
@@ -108,8 +113,9 @@ export async function launchApp(options: LaunchOptions): Promise<ChildApp> {
       await stop();
       throw new Error(`the app was not healthy at ${url}/healthz in time:\n${tail(options.logFile)}`);
     }
-    await sleep(100);
+    await sleep(options.pollMs ?? 100);
   }
+  const readyMs = performance.now() - spawnedAt;
 
-  return { url, pid, memory: () => readProcMemory(pid), cpuMs: () => readProcCpuMs(pid), stop };
+  return { url, pid, readyMs, memory: () => readProcMemory(pid), cpuMs: () => readProcCpuMs(pid), stop };
 }
