@@ -15,6 +15,7 @@ import {
   type EndUserState,
   type IntegrationStatus,
 } from './schemas.ts';
+import { createCiiHttp } from './http.ts';
 import { createTokenProvider, type TokenStatus } from './token-provider.ts';
 import { createCiiTransport } from './transport.ts';
 
@@ -67,16 +68,18 @@ const MAX_PAGE_SIZE = 500;
 export function createCiiClient(opts: CiiClientOptions): CiiClient {
   const logger = (opts.logger ?? silentLogger).child('cii');
   const retry: Partial<RetryPolicy> = { maxRetries: opts.maxRetries, baseMs: opts.retryBaseMs, maxMs: opts.retryMaxMs };
+  // One axios instance, one connection pool, for the token endpoint and the API.
+  const http = createCiiHttp(opts.timeoutMs ?? 10_000);
   const tokens = createTokenProvider({
+    http,
     tokenUrl: opts.tokenUrl,
     clientId: opts.clientId,
     clientSecret: opts.clientSecret,
     audience: opts.audience,
-    timeoutMs: opts.timeoutMs,
     retry,
     logger,
   });
-  const transport = createCiiTransport({ apiUrl: opts.apiUrl, tokens, timeoutMs: opts.timeoutMs, retry, logger });
+  const transport = createCiiTransport({ apiUrl: opts.apiUrl, tokens, http, retry, logger });
 
   async function getEndUsersByIp(
     ip: string,

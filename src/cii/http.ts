@@ -1,22 +1,82 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { parseRetryAfterMs } from '../util/backoff.ts';
 import type { AttemptFailure } from './retry.ts';
 
 /** CII documents no rate limit: stay polite with a bounded number of connections, kept alive between calls. */
 const MAX_CONNECTIONS = 128;
+/** TCP keep-alive probes after a minute idle (what axios asks for). */
+const TCP_KEEP_ALIVE_MS = 60_000;
 
-/** The axios instance both CII calls use: every status is an answer to inspect, never a throw. */
-export function createCiiHttp(timeoutMs: number): AxiosInstance {
+/**
+ * Sets TCP keep-alive once per connection. axios (on every request) and Node's agent (on every release) call
+ * `setKeepAlive` again, a system call each time, with different delays: on a kept-alive socket those calls
+ * change nothing, so they are dropped.
+ */
+function keepAliveOnce(stream: Duplex | null | undefined): void {
+  const socket = stream as Socket | null | undefined;
+  if (!socket || typeof socket.setKeepAlive !== 'function') return;
+  socket.setKeepAlive(true, TCP_KEEP_ALIVE_MS);
+  socket.setKeepAlive = () => socket;
+}
+
+class CiiHttpAgent extends HttpAgent {
+  override createConnection(
+    ...args: Parameters<HttpAgent['createConnection']>
+  ): ReturnType<HttpAgent['createConnection']> {
+    const socket = super.createConnection(...args);
+    keepAliveOnce(socket);
+    return socket;
+  }
+}
+
+class CiiHttpsAgent extends HttpsAgent {
+  override createConnection(
+    ...args: Parameters<HttpsAgent['createConnection']>
+  ): ReturnType<HttpsAgent['createConnection']> {
+    const socket = super.createConnection(...args);
+    keepAliveOnce(socket);
+    return socket;
+  }
+}
+
+/**
+ * The one JSON parse of an answer; a body that is not JSON (a proxy's HTML error page) stays a string, as with
+ * axios's own default, for the callers' shape checks to refuse.
+ */
+function parseJson(data: unknown): unknown {
+  if (typeof data !== 'string' || data === '') return data;
+  try {
+    return JSON.parse(data) as unknown;
+  } catch {
+    return data;
+  }
+}
+
+const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy'];
+
+/**
+ * The axios instance every CII call uses (token and GraphQL alike): every status is an answer to inspect, never
+ * a throw. Request bodies are sent as the JSON strings the callers give, answers parsed once; without a proxy
+ * variable in the environment, axios's per-request proxy lookup is skipped.
+ */
+export function createCiiHttp(timeoutMs: number, env: NodeJS.ProcessEnv = process.env): AxiosInstance {
+  const proxied = PROXY_VARIABLES.some((name) => env[name]);
   return axios.create({
     timeout: timeoutMs,
     validateStatus: () => true,
-    headers: { Accept: 'application/json' },
+    headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
     // A redirect would resend the bearer token or the client secret elsewhere: CII's endpoints do not redirect.
     maxRedirects: 0,
-    httpAgent: new HttpAgent({ keepAlive: true, maxSockets: MAX_CONNECTIONS }),
-    httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: MAX_CONNECTIONS }),
+    responseType: 'text',
+    transformRequest: [(data: unknown) => data],
+    transformResponse: [parseJson],
+    ...(proxied ? {} : { proxy: false as const }),
+    httpAgent: new CiiHttpAgent({ keepAlive: true, maxSockets: MAX_CONNECTIONS }),
+    httpsAgent: new CiiHttpsAgent({ keepAlive: true, maxSockets: MAX_CONNECTIONS }),
   });
 }
 

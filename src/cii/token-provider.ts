@@ -1,4 +1,4 @@
-import type { AxiosResponse } from 'axios';
+import type { AxiosInstance, AxiosResponse } from 'axios';
 import { z } from 'zod';
 import { silentLogger, type Logger } from '../logger.ts';
 import { CiiCredentialsError, CiiUnexpectedResponseError } from './errors.ts';
@@ -17,6 +17,8 @@ export interface TokenProviderOptions {
   safetyMarginMs?: number;
   now?: () => number;
   logger?: Logger;
+  /** The CII client's one axios instance (see createCiiHttp); a new one when not given. */
+  http?: AxiosInstance;
 }
 
 export interface TokenStatus {
@@ -51,18 +53,18 @@ interface CachedToken {
 export function createTokenProvider(opts: TokenProviderOptions): TokenProvider {
   const now = opts.now ?? Date.now;
   const logger = opts.logger ?? silentLogger;
-  const http = createCiiHttp(opts.timeoutMs ?? 10_000);
+  const http = opts.http ?? createCiiHttp(opts.timeoutMs ?? 10_000);
   const policy = retryPolicy(opts.retry);
   const safetyMarginMs = opts.safetyMarginMs ?? 5 * 60_000;
   let cached: CachedToken | undefined;
   let inFlight: Promise<CachedToken> | undefined;
 
-  const body = {
+  const body = JSON.stringify({
     client_id: opts.clientId,
     client_secret: opts.clientSecret,
     grant_type: 'client_credentials',
     ...(opts.audience ? { audience: opts.audience } : {}),
-  };
+  });
 
   async function fetchToken(): Promise<CachedToken> {
     const res = await withRetries('CII token request', policy, logger, async () => {

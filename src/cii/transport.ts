@@ -1,4 +1,4 @@
-import type { AxiosResponse } from 'axios';
+import type { AxiosInstance, AxiosRequestConfig, AxiosResponse } from 'axios';
 import { z } from 'zod';
 import { silentLogger, type Logger } from '../logger.ts';
 import { CiiCredentialsError, CiiGraphqlError, CiiNotFoundError, CiiUnexpectedResponseError } from './errors.ts';
@@ -12,6 +12,8 @@ export interface CiiTransportOptions {
   timeoutMs?: number;
   retry?: Partial<RetryPolicy>;
   logger?: Logger;
+  /** The CII client's one axios instance (see createCiiHttp); a new one when not given. */
+  http?: AxiosInstance;
 }
 
 export interface CiiTransport {
@@ -44,21 +46,23 @@ const MAX_ISSUES_NAMED = 5;
 
 export function createCiiTransport(opts: CiiTransportOptions): CiiTransport {
   const logger = opts.logger ?? silentLogger;
-  const http = createCiiHttp(opts.timeoutMs ?? 10_000);
+  const http = opts.http ?? createCiiHttp(opts.timeoutMs ?? 10_000);
   const policy = retryPolicy(opts.retry);
+  // The request options change only with the token: built once per token, not per call.
+  let authorized: { token: string; config: AxiosRequestConfig } | undefined;
+  const configFor = (token: string): AxiosRequestConfig => {
+    if (authorized?.token !== token) authorized = { token, config: { headers: { Authorization: `Bearer ${token}` } } };
+    return authorized.config;
+  };
 
   /** Posts with transient-failure retries; on a 401 gets a new token and tries once more. */
-  async function send(
-    payload: { query: string; variables: Record<string, unknown> },
-    rootField: string,
-  ): Promise<AxiosResponse<unknown>> {
+  async function send(payload: string, rootField: string): Promise<AxiosResponse<unknown>> {
     for (let pass = 1; ; pass++) {
       const token = await opts.tokens.getToken();
+      const config = configFor(token);
       const res = await withRetries(`CII ${rootField}`, policy, logger, async () => {
         try {
-          const answer = await http.post<unknown>(opts.apiUrl, payload, {
-            headers: { Authorization: `Bearer ${token}` },
-          });
+          const answer = await http.post<unknown>(opts.apiUrl, payload, config);
           return transientFailure(answer) ?? { ok: true as const, value: answer };
         } catch (err) {
           return networkFailure(err);
@@ -82,7 +86,7 @@ export function createCiiTransport(opts: CiiTransportOptions): CiiTransport {
       schema: z.ZodType<T>,
       rootField: string,
     ): Promise<T> {
-      const res = await send({ query, variables }, rootField);
+      const res = await send(JSON.stringify({ query, variables }), rootField);
       if (res.status === 403) {
         throw new CiiCredentialsError(`CII refused ${rootField} for this API client (HTTP 403)`);
       }
