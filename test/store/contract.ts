@@ -916,6 +916,13 @@ export function runStoreContract(
         expect(await replica.rememberSignature('v0=bb', T0 + 2_000, T0 - 298_000)).toBe(true);
         expect(await store.rememberSignature('v0=aa', T0 + 301_000, T0 + 1_000)).toBe(true);
       });
+
+      it('counts a forgotten signature as new even before its row is deleted, then refuses it again', async () => {
+        expect(await store.rememberSignature('v0=cc', T0, T0 - 300_000)).toBe(true);
+        // 10 s later: too soon for this replica to delete old rows, yet the signature is past its window.
+        expect(await store.rememberSignature('v0=cc', T0 + 10_000, T0 + 1)).toBe(true);
+        expect(await store.rememberSignature('v0=cc', T0 + 11_000, T0 + 1)).toBe(false);
+      });
     });
     verificationContract(() => store, open);
 
