@@ -1,24 +1,31 @@
 # syntax=docker/dockerfile:1
-# Node 24 runs the TypeScript sources directly (type stripping): no build step, no dev dependencies.
+# `npm run build` bundles the app and its dependencies into dist/main.cjs: the image runs that file alone, with no
+# node_modules and no type stripping (bench/lookup.ts: it is ready sooner and smaller than `node src/main.ts`).
 
-FROM node:24-slim AS deps
+FROM node:24-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json ./
+COPY scripts ./scripts
+COPY src ./src
+RUN npm run build
 
 FROM node:24-slim AS runtime
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \
-    DATABASE_URL=sqlite:/data/cii-slack.db
+    DATABASE_URL=sqlite:/data/cii-slack.db \
+    NODE_COMPILE_CACHE=/app/.compile-cache
 WORKDIR /app
-COPY --from=deps /app/node_modules ./node_modules
-COPY package.json ./
-COPY src ./src
+COPY --from=build /app/dist ./dist
+# V8's compile cache of the bundle, made here once so every container starts with it: this start compiles the
+# modules, then stops for want of configuration. Same Node flags as CMD (V8 refuses a cache made with others).
+RUN node dist/main.cjs > /dev/null 2>&1; test -n "$(ls -A /app/.compile-cache)"
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-CMD ["node", "src/main.ts"]
+CMD ["node", "dist/main.cjs"]

@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
 import type { Logger } from '../logger.ts';
-import { openPostgresStore } from './postgres/postgres-store.ts';
 import { openSqliteStore } from './sqlite/sqlite-store.ts';
 import type { InspectableStore } from './types.ts';
 
@@ -37,6 +36,8 @@ export async function openStore(
   const target = parseDatabaseUrl(databaseUrl);
   if (target.kind === 'postgres') {
     options.logger.info('opening PostgreSQL store', { schema: target.schema ?? '(search_path)' });
+    // Loaded only when used: a SQLite deployment never reads the PostgreSQL driver at start.
+    const { openPostgresStore } = await import('./postgres/postgres-store.ts');
     return openPostgresStore(target.url, { ...options, ...(target.schema ? { schema: target.schema } : {}) });
   }
   options.logger.info('opening SQLite store', { path: target.path });
