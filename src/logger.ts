@@ -76,10 +76,26 @@ function serializeError(value: unknown, depth = 0): unknown {
   };
 }
 
+/**
+ * JSON lines to stderr go through one asynchronous destination for the whole process: a line costs no system call
+ * of its own on the event loop, lines logged together leave in one write. pino writes out what is left when the
+ * process exits (process.exit, an uncaught exception, the end of the event loop); flushLogs() does it sooner.
+ */
+let stderrJson: ReturnType<typeof pino.destination> | undefined;
+
+/** Writes out the log lines not yet written, before something else is written to stderr directly. */
+export function flushLogs(): void {
+  try {
+    stderrJson?.flushSync();
+  } catch {
+    // Destroyed at exit: nothing is left to write.
+  }
+}
+
 function destination(options: LoggerOptions): DestinationStream {
   const format = options.format ?? 'json';
   const write = options.write;
-  if (!write && format === 'json') return pino.destination({ dest: 2, sync: true });
+  if (!write && format === 'json') return (stderrJson ??= pino.destination({ dest: 2, sync: false }));
   const out = write ?? ((line: string) => process.stderr.write(`${line}\n`));
   return {
     write: (json: string) => {

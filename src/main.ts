@@ -1,9 +1,10 @@
 import { startApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
-import { createLogger } from './logger.ts';
+import { createLogger, flushLogs } from './logger.ts';
 
-/** One line on stderr, then exit 1: what an operator must fix, never a stack trace. */
+/** One line on stderr, after the log lines before it, then exit 1: what an operator must fix, never a stack trace. */
 function cannotStart(message: string): never {
+  flushLogs();
   process.stderr.write(`cii-slack cannot start: ${message}\n`);
   process.exit(1);
 }

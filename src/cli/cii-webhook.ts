@@ -1,7 +1,7 @@
 import { createCiiClient } from '../cii/client.ts';
 import { CiiError } from '../cii/errors.ts';
 import { ConfigError, loadConfig } from '../config.ts';
-import { createLogger } from '../logger.ts';
+import { createLogger, flushLogs } from '../logger.ts';
 import { openStore } from '../store/open-store.ts';
 import { CliUsageError, runWebhookCli, WEBHOOK_CLI_USAGE } from './webhook-cli.ts';
 
@@ -25,6 +25,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (err: unknown) => {
+    flushLogs();
     if (err instanceof CliUsageError) process.stderr.write(`${err.message}\n${WEBHOOK_CLI_USAGE}\n`);
     else if (err instanceof ConfigError) process.stderr.write(`${err.message}\n`);
     else if (err instanceof CiiError) process.stderr.write(`CII: ${err.message}\n`);
