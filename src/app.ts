@@ -47,9 +47,11 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
 
   const slack = createSlackClient(config, logger, options.startupBackoff);
   const services = buildServices(w, slack.client, catalogue);
-  const routes = buildHttpRoutes(w, { slackAuth: slack.auth, ...services });
-  const { app, inFlight, socketMode } = buildBoltApp(w, slack, routes);
+  // Readiness asks the Socket Mode connection, which is built with the routes it serves: read when asked.
+  const routes = buildHttpRoutes(w, { slackAuth: slack.auth, socketOpen: () => bolt.socket?.isOpen(), ...services });
+  const bolt = buildBoltApp(w, slack, routes);
+  const { app, inFlight, socket } = bolt;
   registerListeners(app, services.listeners);
   const background = buildBackground(w, services);
-  return serve(w, { app, socketMode, inFlight, slackAuth: slack.auth, background, owner: services.owner, shutdown });
+  return serve(w, { app, socket, inFlight, slackAuth: slack.auth, background, owner: services.owner, shutdown });
 }

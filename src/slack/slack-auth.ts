@@ -4,6 +4,7 @@ import type { Logger } from '../logger.ts';
 import { StartupError } from '../startup-error.ts';
 import type { BackoffOptions } from '../util/backoff.ts';
 import { retryUntil } from '../util/retry-until.ts';
+import { platformErrorOf, reasonOf } from './slack-errors.ts';
 
 /** auth.test answers that mean the token itself is refused: no retry can mend them. */
 const REJECTED_TOKEN = new Set(['invalid_auth', 'token_revoked', 'account_inactive', 'not_authed', 'token_expired']);
@@ -98,21 +99,4 @@ export function createSlackAuthorization(deps: SlackAuthorizationDeps): SlackAut
     untilAuthorized,
     stop: () => abort.abort(new Error('stopped')),
   };
-}
-
-function platformErrorOf(err: unknown): string | undefined {
-  const data = (err as { data?: { error?: unknown } } | undefined)?.data;
-  return typeof data?.error === 'string' ? data.error : undefined;
-}
-
-/** The platform error, or the network error's code (a refused connection is `ECONNREFUSED`), else the message. */
-function reasonOf(err: unknown): string {
-  const code = platformErrorOf(err);
-  if (code) return code;
-  for (let e: unknown = err, depth = 0; e && depth < 5; depth++) {
-    const { code: c, original, cause } = e as { code?: unknown; original?: unknown; cause?: unknown };
-    if (typeof c === 'string' && !c.startsWith('slack_')) return c;
-    e = original ?? cause;
-  }
-  return err instanceof Error ? err.message : String(err);
 }

@@ -15,6 +15,8 @@ export function buildHttpRoutes(
   w: Wiring,
   deps: {
     slackAuth: SlackAuthorization;
+    /** In Socket Mode, whether the WebSocket is open; undefined over HTTP. */
+    socketOpen: () => boolean | undefined;
     alerts: Pick<AlertPipeline, 'receive'>;
     ingest: AlertIngest;
     worker: Pick<DeliveryWorker, 'paused'>;
@@ -32,14 +34,16 @@ export function buildHttpRoutes(
         2_000,
       )) ?? false;
     const slack = deps.slackAuth.isAuthorized();
+    const socketOpen = deps.socketOpen();
     const { draining } = w.lifecycle;
     // Shown, not failed on: a refused token refuses every replica alike, and a ready replica still answers /cii status.
     const paused = deps.worker.paused();
     return {
-      ok: database && slack && !draining,
+      ok: database && slack && socketOpen !== false && !draining,
       details: {
         database: database ? 'ok' : 'unavailable',
         slack: slack ? 'authorized' : 'waiting',
+        ...(socketOpen === undefined ? {} : { socket: socketOpen ? 'open' : 'connecting' }),
         delivery: paused ? `paused: Slack refuses the token (${paused.reason})` : 'running',
         draining,
       },
