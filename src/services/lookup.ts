@@ -120,6 +120,8 @@ export function createLookupService(deps: LookupDeps): LookupService {
     // A TTL of 0 disables caching but keeps single-flight for concurrent callers.
     const status: LRUCache.Status<string, Cached> = {};
     const value = await cache.fetch(key, ttl > 0 ? { status } : { ttl: 1, status });
+    // Nor does it keep the answer: an expired entry would stay until evicted, up to `max` users' details.
+    if (ttl <= 0) cache.delete(key);
     deps.onCacheResult?.(status.fetch === 'hit' || status.fetch === 'inflight' ? 'hit' : 'miss');
     if (value === undefined) throw new Error(`lookup of ${key} produced nothing`);
     return value as T;

@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import type { CiiClient } from '../../src/cii/client.ts';
 import { CiiNotFoundError, CiiUnavailableError } from '../../src/cii/errors.ts';
@@ -57,6 +59,28 @@ describe('lookup service', () => {
     ]);
     expect((await lookup.userContext('a@example.com')).state?.displayName).toBe('Name a@example.com');
     expect(cii.calls).toHaveLength(1);
+  });
+
+  it('with a TTL of 0 keeps no answer once it is given', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const answers: Array<WeakRef<object>> = [];
+    const client = {
+      getEndUserState: async (login: string) => ({ id: login, displayName: login, login, status: 'ACTIVE' }),
+      getEndUser: async (login: string) => {
+        const user = {
+          endUserDetails: { id: login, login, status: 'ACTIVE', referenceUrl: 'https://cii' },
+          providerEndUserDetails: [],
+        };
+        answers.push(new WeakRef(user));
+        return user;
+      },
+    } as unknown as CiiClient;
+    const lookup = createLookupService({ cii: client, ttlSeconds: 0, logger: silentLogger });
+    for (let i = 0; i < 20; i++) await lookup.user(`u${i}@example.com`);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    gc();
+    expect(answers.filter((a) => a.deref() !== undefined)).toHaveLength(0);
   });
 
   it('never caches a failure: the next lookup asks CII again', async () => {
