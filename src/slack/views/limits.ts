@@ -46,6 +46,8 @@ export function truncate(text: string, max: number): string {
 
 /** Escapes the three characters Slack's mrkdwn gives a meaning to. */
 export function escapeMrkdwn(text: string): string {
+  // Most text has none of them: tested once rather than copied three times (cards render per lookup).
+  if (!/[&<>]/.test(text)) return text;
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
@@ -69,6 +71,7 @@ export function truncateMrkdwn(text: string, max: number): string {
 const ZWSP = '\u200b';
 const ALNUM = /^[\p{L}\p{N}]$/u;
 function literalMarkers(text: string): string {
+  if (!/[*_~`]/.test(text)) return text;
   return text.replace(/[*_~`]/g, (marker, at: number) =>
     marker !== '`' && ALNUM.test(text[at - 1] ?? '') && ALNUM.test(text[at + 1] ?? '')
       ? marker
@@ -76,7 +79,12 @@ function literalMarkers(text: string): string {
   );
 }
 
-const oneLine = (text: string | null | undefined) => (text ?? '').replace(/\s+/g, ' ').trim();
+/** Whitespace other than single inner spaces: only such text needs rewriting to one line. */
+const NOT_ONE_LINE = /[^\S ]| {2}|^ | $/;
+const oneLine = (text: string | null | undefined) => {
+  const value = text ?? '';
+  return NOT_ONE_LINE.test(value) ? value.replace(/\s+/g, ' ').trim() : value;
+};
 
 /** External text (names, titles, logins...) shown literally in mrkdwn: one line, escaped, at most `max` chars. */
 export function clean(text: string | null | undefined, max: number): string {
