@@ -32,7 +32,7 @@ const status = (url: string) =>
   );
 
 describe('Socket Mode start-up', () => {
-  const cleanups: Array<() => Promise<unknown> | unknown> = [];
+  const cleanups: Array<() => unknown> = [];
   afterEach(async () => {
     for (const clean of cleanups.splice(0).reverse()) await clean();
   });

@@ -66,14 +66,14 @@ describe('lookup service', () => {
     const gc = runInNewContext('gc') as () => void;
     const answers: Array<WeakRef<object>> = [];
     const client = {
-      getEndUserState: async (login: string) => ({ id: login, displayName: login, login, status: 'ACTIVE' }),
-      getEndUser: async (login: string) => {
+      getEndUserState: (login: string) => Promise.resolve({ id: login, displayName: login, login, status: 'ACTIVE' }),
+      getEndUser: (login: string) => {
         const user = {
           endUserDetails: { id: login, login, status: 'ACTIVE', referenceUrl: 'https://cii' },
           providerEndUserDetails: [],
         };
         answers.push(new WeakRef(user));
-        return user;
+        return Promise.resolve(user);
       },
     } as unknown as CiiClient;
     const lookup = createLookupService({ cii: client, ttlSeconds: 0, logger: silentLogger });
