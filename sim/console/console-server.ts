@@ -64,6 +64,8 @@ const clickInput = z.object({
   userId,
   messageRef: z.string().regex(/^[me]:[\w.]+$/),
   actionId: z.string().min(1).max(255),
+  /** The value of the option picked in a menu. */
+  option: z.string().min(1).max(150).optional(),
 });
 const viewSubmitInput = z.object({
   userId,
@@ -227,6 +229,7 @@ export function mountConsole(opts: ConsoleOptions): ConsoleHandle {
       channelId: input.channelId,
       message: target.message,
       actionId: input.actionId,
+      ...(input.option === undefined ? {} : { option: input.option }),
       responseUrl,
     });
     return { ok: answer.status === 200, status: answer.status };

@@ -95,6 +95,50 @@ function imageElement(ctx: Ctx, el: Obj, pointer: string): void {
   maxLength(ctx, el.alt_text, 2000, `${pointer}/alt_text`);
 }
 
+/** How many options each choice element takes, and whether its option texts must be plain text. */
+const OPTION_LIMITS: Record<string, { min: number; max: number; plainOnly: boolean }> = {
+  static_select: { min: 1, max: 100, plainOnly: true },
+  multi_static_select: { min: 1, max: 100, plainOnly: true },
+  overflow: { min: 1, max: 5, plainOnly: true },
+  radio_buttons: { min: 1, max: 10, plainOnly: false },
+  checkboxes: { min: 1, max: 10, plainOnly: false },
+};
+
+function option(ctx: Ctx, o: unknown, pointer: string, plainOnly: boolean): string | undefined {
+  if (!isObj(o)) {
+    fail(ctx, 'must be an option object', pointer);
+    return undefined;
+  }
+  textObject(ctx, o.text, `${pointer}/text`, 75, plainOnly);
+  if (typeof o.value !== 'string' || o.value.length === 0) fail(ctx, 'must provide a value', `${pointer}/value`);
+  maxLength(ctx, o.value, 150, `${pointer}/value`);
+  return typeof o.value === 'string' ? o.value : undefined;
+}
+
+/** Selects, overflow menus, radio buttons and checkboxes: their options, and initial options among them. */
+function choiceElement(ctx: Ctx, el: Obj, pointer: string, limits: { min: number; max: number; plainOnly: boolean }) {
+  const groups = Array.isArray(el.option_groups) ? (el.option_groups as unknown[]) : undefined;
+  const options = groups
+    ? groups.flatMap((g) => (isObj(g) && Array.isArray(g.options) ? (g.options as unknown[]) : []))
+    : el.options;
+  const where = groups ? `${pointer}/option_groups` : `${pointer}/options`;
+  if (!Array.isArray(options) || options.length < limits.min) {
+    fail(ctx, `must provide at least ${limits.min} item`, where);
+    return;
+  }
+  if (options.length > limits.max) fail(ctx, `must provide no more than ${limits.max} items`, where);
+  const values = new Set(options.map((o, i) => option(ctx, o, `${where}/${i}`, limits.plainOnly)));
+  const initial: Array<[unknown, string]> = [
+    ...(el.initial_option === undefined ? [] : [[el.initial_option, `${pointer}/initial_option`] as [unknown, string]]),
+    ...(Array.isArray(el.initial_options)
+      ? el.initial_options.map((o, i): [unknown, string] => [o, `${pointer}/initial_options/${i}`])
+      : []),
+  ];
+  for (const [o, at] of initial) {
+    if (!isObj(o) || !values.has(o.value as string)) fail(ctx, 'must match one of the options', at);
+  }
+}
+
 function element(ctx: Ctx, el: unknown, pointer: string): void {
   if (!isObj(el) || typeof el.type !== 'string') {
     fail(ctx, 'must be an element with a type', pointer);
@@ -107,6 +151,10 @@ function element(ctx: Ctx, el: unknown, pointer: string): void {
   uniqueId(ctx, ctx.actionIds, el.action_id, `${pointer}/action_id`, 'action_id');
   if (el.confirm !== undefined) confirmDialog(ctx, el.confirm, `${pointer}/confirm`);
   if (el.placeholder !== undefined) textObject(ctx, el.placeholder, `${pointer}/placeholder`, 150, true);
+  if (OPTION_LIMITS[el.type] !== undefined) {
+    choiceElement(ctx, el, pointer, OPTION_LIMITS[el.type]!);
+    return;
+  }
   if (el.type !== 'button') return;
   textObject(ctx, el.text, `${pointer}/text`, 75, true);
   maxLength(ctx, el.value, 2000, `${pointer}/value`);

@@ -43,6 +43,8 @@ export interface ClickOptions {
   actionId: string;
   /** Default: the button's own value. */
   value?: string;
+  /** For a select or overflow menu: the value of the option picked (it must be one of the menu's). */
+  option?: string;
   responseUrl?: string;
 }
 
@@ -142,6 +144,19 @@ function findElement(blocks: Json[], actionId: string): { element: Json; blockId
   return undefined;
 }
 
+/** The option of a menu with this value, as Slack sends it back; a value the menu does not offer is an error. */
+function pickOption(element: Json, value: string): Json {
+  const groups = asBlocks(element.option_groups).flatMap((g) => asBlocks(g.options));
+  const options = [...asBlocks(element.options), ...groups];
+  const found = options.find((o) => o.value === value);
+  if (found === undefined) {
+    throw new Error(
+      `click: no option '${value}' in '${String(element.action_id)}'; options: ${options.map((o) => String(o.value)).join(', ') || 'none'}`,
+    );
+  }
+  return { text: found.text, value: found.value };
+}
+
 function listActionIds(blocks: Json[]): string {
   const ids = blocks.flatMap((b) =>
     [...asBlocks(b.elements), b.accessory, b.element].flatMap((el) =>
@@ -230,6 +245,7 @@ function createRequests(fake: FakeSlack) {
         opts.responseUrl ??
         fake.newResponseUrl({ channel: opts.channelId, ...(source.isEphemeral ? {} : { ts: source.ts }) });
       const value = opts.value ?? (typeof element.value === 'string' ? element.value : undefined);
+      const selectedOption = opts.option === undefined ? undefined : pickOption(element, opts.option);
       const body = blockActionsPayload({
         userId: opts.userId,
         userName: fake.user(opts.userId)?.name,
@@ -248,6 +264,7 @@ function createRequests(fake: FakeSlack) {
             type: typeof element.type === 'string' ? element.type : 'button',
             text: element.text,
             style: typeof element.style === 'string' ? element.style : undefined,
+            ...(selectedOption === undefined ? {} : { selectedOption }),
           },
         ],
         responseUrl,

@@ -89,6 +89,10 @@ export interface ClickedAction {
   /** The button's text object, echoed back as Slack does. */
   text?: unknown;
   style?: string;
+  /** The option picked in a select or overflow menu (`{ text, value }`, as in the element). */
+  selectedOption?: unknown;
+  /** The options ticked in a multi-select or checkboxes. */
+  selectedOptions?: unknown[];
 }
 
 export interface BlockActionsInput {
@@ -132,6 +136,8 @@ export function blockActionsPayload(input: BlockActionsInput): string {
       ...(a.text === undefined ? {} : { text: a.text }),
       ...(a.value === undefined ? {} : { value: a.value }),
       ...(a.style === undefined ? {} : { style: a.style }),
+      ...(a.selectedOption === undefined ? {} : { selected_option: a.selectedOption }),
+      ...(a.selectedOptions === undefined ? {} : { selected_options: a.selectedOptions }),
       type: a.type ?? 'button',
       action_ts: actionTs(),
     })),

@@ -5,7 +5,8 @@ import type { AlertCardRenderer } from './alert-renderer.ts';
 import { responseReport } from './views/alert-decision.ts';
 import type { SlackMessage } from './views/limits.ts';
 import { escalationReply } from './views/verify-state.ts';
-import { classifySlackError, type SlackWebApi } from './web-api.ts';
+import { replyInThreads, slackFailureOf } from './thread-replies.ts';
+import type { SlackWebApi } from './web-api.ts';
 
 /**
  * Every posted copy of an alert's card, over the Web API: `chat.update` re-renders each copy (thread cards
@@ -20,19 +21,7 @@ export function createAlertCardWriter(deps: {
   const { slack, render, logger } = deps;
 
   const replyUnder = (copies: Parameters<CardWriter['reply']>[0], alertId: string, message: SlackMessage) =>
-    Promise.all(
-      copies.map(async (copy) => {
-        try {
-          await slack.postMessage({ channel: copy.channelId, threadTs: copy.threadTs ?? copy.ts, ...message });
-        } catch (err) {
-          logger.warn('could not reply under a posted alert card', {
-            alertId,
-            channelId: copy.channelId,
-            ...failureOf(err),
-          });
-        }
-      }),
-    ).then(() => undefined);
+    replyInThreads({ slack, logger }, copies, alertId, message);
 
   return {
     async update(copies, alert, actions) {
@@ -62,7 +51,7 @@ export function createAlertCardWriter(deps: {
               alertId: alert.id,
               channelId: copy.channelId,
               ts: copy.ts,
-              ...failureOf(err),
+              ...slackFailureOf(err),
             });
           }
         }),
@@ -80,7 +69,7 @@ export function createAlertCardWriter(deps: {
               findingId: summary.findingId,
               channelId: copy.channelId,
               ts: copy.ts,
-              ...failureOf(err),
+              ...slackFailureOf(err),
             });
           }
         }),
@@ -93,9 +82,4 @@ export function createAlertCardWriter(deps: {
     escalate: (copies, alert, escalation) =>
       replyUnder(copies, alert.id, escalationReply({ ...escalation, login: alert.login })),
   };
-}
-
-function failureOf(err: unknown) {
-  const e = classifySlackError(err);
-  return { code: e.code, failure: e.failure.kind, err };
 }

@@ -1,4 +1,5 @@
 import type { AlertRenderOptions, CardRenderer, SummaryView } from '../services/delivery/compose.ts';
+import { muteChoices } from '../services/mutes.ts';
 import { contextOf, unknownToCii } from '../services/user-context.ts';
 import { currentResults } from '../services/responses/provider-results.ts';
 import type { NewAlertActionResult, StoredAlert } from '../services/responses/types.ts';
@@ -91,6 +92,7 @@ export function createCardRenderer(deps: CardRendererDeps): AlertCardRenderer {
         ? { contextUnavailable: true }
         : {}),
       ...(deps.privilegedGroups ? { privilegedGroups: deps.privilegedGroups } : {}),
+      muteChoices,
     };
     return alertCard(input);
   }

@@ -25,7 +25,8 @@ const COUNT_ALERTS = `
   FROM alerts a WHERE a.created_at >= $1`;
 
 const ONLY: Record<NonNullable<RecentAlertFilter['only']>, string> = {
-  open: "a.state = 'open'",
+  // A muted alert waits for nobody's decision.
+  open: "a.state = 'open' AND a.routing <> 'muted'",
   pending: HAS_CARD('pending'),
   unrouted: "a.routing = 'unrouted'",
 };

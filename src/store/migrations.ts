@@ -250,5 +250,28 @@ export function migrations(dialect: Dialect): Migration[] {
       ALTER TABLE deliveries ADD COLUMN lookups_failed INTEGER NOT NULL DEFAULT 0;
     `,
     },
+    {
+      version: 12,
+      name: 'mutes: a check muted for one user until a time',
+      sql: `
+      CREATE TABLE mutes (
+        id ${serialId},
+        check_id TEXT NOT NULL,
+        login TEXT NOT NULL,
+        title TEXT NOT NULL,
+        display_name TEXT,
+        alert_id TEXT,
+        channel_id TEXT,
+        created_by TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        reason TEXT,
+        lifted_by TEXT,
+        lifted_at BIGINT
+      );
+      CREATE INDEX mutes_check_login ON mutes (check_id, lower(login), expires_at) WHERE lifted_at IS NULL;
+      CREATE INDEX mutes_active ON mutes (expires_at) WHERE lifted_at IS NULL;
+    `,
+    },
   ];
 }

@@ -3,6 +3,7 @@ import { alertStore } from './alerts.ts';
 import { auditStore } from './audit.ts';
 import { deliveryInspection } from './inspection.ts';
 import { maintenanceStore } from './maintenance.ts';
+import { muteStore } from './mutes.ts';
 import { outboxStore } from './outbox.ts';
 import { requestSignatureStore } from './request-signatures.ts';
 import { settingsStore } from './settings.ts';
@@ -23,6 +24,7 @@ export function storeOn(db: Executor, dialect: Dialect, close: () => Promise<voi
     ...requestSignatureStore(db),
     ...accountingStore(db, dialect),
     ...verificationStore(db),
+    ...muteStore(db, dialect),
     ...deliveryInspection(db),
     ...maintenanceStore(db),
     schemaVersion: async () => {

@@ -567,7 +567,7 @@ export interface RecentAlert extends StoredAlert {
 }
 
 export interface RecentAlertFilter {
-  /** `open`: waiting for a decision; `pending`: a card waits to be posted; `unrouted`: matched no subscription. */
+  /** `open`: waiting for a decision (muted ones wait for nobody); `pending`: a card waits to be posted; `unrouted`: matched no subscription. */
   only?: 'open' | 'pending' | 'unrouted';
   /** The alert's user, case-insensitively. */
   login?: string;
@@ -608,6 +608,40 @@ export interface AccountingStore {
   enqueueChannelBacklog(query: ChannelBacklogQuery & { subscriptionId: number; now: number }): Promise<number>;
 }
 
+/** A check muted for one user until a time: findings of it about them are kept and counted, not posted. */
+export interface Mute {
+  id: number;
+  checkId: string;
+  /** As the alert spelled it; compared case-insensitively. */
+  login: string;
+  /** The check's title and the user's name when muted, for people. */
+  title: string;
+  displayName?: string;
+  /** The alert whose card it was muted from: its threads hear of the mute and of its end. */
+  alertId?: string;
+  channelId?: string;
+  createdBy: string;
+  createdAt: number;
+  /** The mute ends at this time by itself. */
+  expiresAt: number;
+  reason?: string;
+  liftedBy?: string;
+  liftedAt?: number;
+}
+
+export type NewMute = Omit<Mute, 'id' | 'liftedBy' | 'liftedAt'>;
+
+/** Mutes of one check for one user. At most one is active (not lifted, not expired) per check and user. */
+export interface MuteStore {
+  /** Adds the mute unless one of the check for the user is active at `createdAt` (then returns that one). */
+  addMute(mute: NewMute): Promise<{ created: boolean; mute: Mute }>;
+  getMute(id: number): Promise<Mute | undefined>;
+  /** Active at `now`, soonest to end first; only those of `checkId` when given. */
+  listActiveMutes(filter: { now: number; checkId?: string }): Promise<Mute[]>;
+  /** Ends an active mute (compare-and-set): undefined when it was already lifted or had expired at `at`. */
+  liftMute(id: number, lift: { by: string; at: number }): Promise<Mute | undefined>;
+}
+
 /** The whole store, as opened; consumers take only the part (or the methods) they use. */
 export interface Store
   extends
@@ -619,7 +653,8 @@ export interface Store
     MaintenanceStore,
     RequestSignatureStore,
     AccountingStore,
-    VerificationStore {
+    VerificationStore,
+    MuteStore {
   /** Highest applied migration version. */
   schemaVersion(): Promise<number>;
   /** Brings the planner's statistics up to date (cheap when little changed); run at start and periodically. */

@@ -9,8 +9,11 @@ import { createAlertPipeline } from '../services/alerts/pipeline.ts';
 import { createAuditService } from '../services/audit.ts';
 import { createCheckService } from '../services/checks.ts';
 import { createLookupService } from '../services/lookup.ts';
+import { createMuteService } from '../services/mutes.ts';
 import { createSubscriptionService } from '../services/subscriptions.ts';
 import { createChannelPoster } from '../slack/channel-poster.ts';
+import { createMuteNotices } from '../slack/mute-notices.ts';
+import { responderCheck } from '../slack/principals.ts';
 import type { SlackServices } from '../slack/register.ts';
 import { createSlackWebApi } from '../slack/web-api.ts';
 import type { Wiring } from './context.ts';
@@ -40,6 +43,8 @@ export function buildServices(w: Wiring, slackClient: WebClient, catalogue: Cata
     groupThreshold: config.alerts.groupThreshold,
     fallbackChannel: config.alerts.fallbackChannel,
     verifyChecks: config.verify.checks,
+    // Built below with the decisions; asked only once findings arrive.
+    mutes: { mutedLogins: (checkId) => mutes.mutedLogins(checkId) },
     logger: logger.child('ingest'),
   });
   // The worker and the verifier are built below; the pipeline reaches them only once alerts arrive.
@@ -57,12 +62,21 @@ export function buildServices(w: Wiring, slackClient: WebClient, catalogue: Cata
   const delivery = buildDelivery(w, { slack, lookup, identityProviders });
   const decisions = buildDecisions(w, { cii, identityProviders, slackClient, slack, cards: delivery.cards });
   const { responses, verification, principals, stepUp } = decisions;
+  const mutes = createMuteService({
+    store,
+    responses,
+    isResponder: responderCheck(principals, config.responders),
+    notices: createMuteNotices({ slack, logger: logger.child('mutes') }),
+    clock: w.clock,
+    logger: logger.child('mutes'),
+  });
   const listeners: SlackServices = {
     verification,
     slack,
     lookup,
     accounting: createAlertAccounting({ store, worker: delivery.worker, clock: w.clock }),
     checks: createCheckService({ catalogue, store, clock: w.clock }),
+    mutes,
     subscriptions,
     delivery: delivery.worker,
     audit: createAuditService({ store }),

@@ -63,12 +63,15 @@ function helpers(stack: () => Stack) {
     return JSON.stringify(live?.blocks ?? []) + (live?.text ?? '');
   }
 
+  /** The card's buttons (its Mute menu, on every card, left out). */
   function actionIds(card: Card): string[] {
     const blocks = (stack().slack.message(card.channel, card.ts)?.blocks ?? []) as Array<{
       type: string;
-      elements?: Array<{ action_id?: string }>;
+      elements?: Array<{ action_id?: string; type?: string }>;
     }>;
-    return blocks.flatMap((b) => (b.type === 'actions' ? (b.elements ?? []).map((e) => e.action_id ?? '') : []));
+    return blocks.flatMap((b) =>
+      b.type === 'actions' ? (b.elements ?? []).filter((e) => e.type === 'button').map((e) => e.action_id ?? '') : [],
+    );
   }
 
   function click(card: Card, actionId: string, userId: string) {

@@ -8,6 +8,7 @@ import type {
   PlannedDelivery,
   InspectableStore,
 } from '../../src/store/types.ts';
+import { muteContract } from './mute-contract.ts';
 import { verificationContract } from './verification-contract.ts';
 
 /** Opens stores on one database (every call → a new connection to the same data). */
@@ -925,6 +926,7 @@ export function runStoreContract(
       });
     });
     verificationContract(() => store, open);
+    muteContract(() => store, open);
 
     describe('finding accounting', () => {
       const HOUR = 3_600_000;

@@ -201,7 +201,7 @@ function scheduleRefresh() {
   }, 40);
 }
 
-async function sendClick(button) {
+async function sendClick(button, option) {
   // As Slack does, a button shows it is working until the app has answered: a second click meanwhile does nothing.
   if (button.getAttribute('aria-busy') === 'true') return;
   button.setAttribute('aria-busy', 'true');
@@ -211,6 +211,7 @@ async function sendClick(button) {
     userId: ui.viewer,
     messageRef: message.dataset.ref,
     actionId: button.dataset.actionId,
+    ...(option === undefined ? {} : { option }),
   });
   button.removeAttribute('aria-busy');
   if (!answer.ok) toast(`Click not delivered: ${failure(answer)}`, 'error');
@@ -421,6 +422,13 @@ document.addEventListener('click', (event) => {
 });
 
 document.addEventListener('change', (event) => {
+  const menu = event.target instanceof HTMLSelectElement ? event.target.closest('.message select.menu') : null;
+  if (menu && menu.value !== '') {
+    const option = menu.value;
+    menu.value = '';
+    sendClick(menu, option);
+    return;
+  }
   if (event.target instanceof HTMLInputElement && event.target.name === 'acting') {
     ui.viewer = event.target.value;
     hideDialog();

@@ -190,9 +190,22 @@ function unsupported(type) {
   return `<span class="unsupported">[${escapeHtml(type ?? 'unknown')}]</span>`;
 }
 
+/** A select menu in a message: picking an option sends it, as in Slack. */
+function renderMenu(el, blockId) {
+  const options = renderOptions(el)
+    .map((o) => `<option value="${escapeHtml(o.value)}">${o.label}</option>`)
+    .join('');
+  const placeholder = escapeHtml(el.placeholder?.text ?? 'Select…');
+  return (
+    `<select class="btn menu"${attr('data-action-id', el.action_id)}${attr('data-block-id', blockId)} aria-label="${placeholder}">` +
+    `<option value="" selected disabled>${placeholder}</option>${options}</select>`
+  );
+}
+
 function renderElement(el, blockId, ctx) {
   if (el === null || typeof el !== 'object') return '';
   if (el.type === 'button') return renderButton(el, blockId);
+  if (el.type === 'static_select') return renderMenu(el, blockId);
   if (el.type === 'image') return renderImage(el, 'accessory-image');
   if (el.type === 'plain_text' || el.type === 'mrkdwn') return `<span>${renderText(el, ctx.lookup)}</span>`;
   return unsupported(el.type);

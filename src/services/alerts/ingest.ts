@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FailingUser, Finding } from '../../alerts/finding.ts';
 import type { Logger } from '../../logger.ts';
 import type { AlertRouting, AlertStore, NewAlert, SettingsStore } from '../../store/types.ts';
+import type { MuteService } from '../mutes.ts';
 import type { SubscriptionService } from '../subscriptions.ts';
 import { planDeliveries, type Route } from './plan-deliveries.ts';
 
@@ -23,6 +24,8 @@ const WEBHOOK_TEST_KEY = 'webhook_test_at';
 export function createAlertIngest(deps: {
   store: Pick<AlertStore, 'recordFinding'> & Pick<SettingsStore, 'getState' | 'setState'>;
   subscriptions: Pick<SubscriptionService, 'matching'>;
+  /** Alerts of a check muted for their user are stored as muted: counted, not posted, not asked about. */
+  mutes?: Pick<MuteService, 'mutedLogins'>;
   groupThreshold?: number;
   /** CII_FALLBACK_CHANNEL: where alerts no subscription matches are posted (still counted as unrouted). */
   fallbackChannel?: string;
@@ -45,42 +48,53 @@ export function createAlertIngest(deps: {
     return [...byChannel.values()];
   }
 
-  function alertsOf(finding: Finding, routing: AlertRouting): NewAlert[] {
+  function alertsOf(finding: Finding, routing: AlertRouting, muted: ReadonlySet<string>): NewAlert[] {
     const users = new Map<string, FailingUser>();
     for (const user of finding.users) {
       const login = user.login.trim();
       if (login !== '' && !users.has(login)) users.set(login, user);
     }
-    return [...users].map(([login, { trustLevel, details }]) => ({
-      id: randomUUID(),
-      findingId: finding.findingId,
-      envelopeId: finding.envelopeId,
-      checkId: finding.checkId,
-      title: finding.title,
-      severity: finding.severity,
-      severityLabel: finding.severityLabel,
-      login,
-      description: finding.description,
-      recommendedActions: finding.recommendedActions,
-      published: finding.published,
-      routing,
-      ...(verifyChecks.has(finding.checkId.toLowerCase()) ? { verify: true } : {}),
-      ...(trustLevel ? { trustLevel } : {}),
-      ...(finding.context ? { context: finding.context } : {}),
-      ...(details.length > 0 ? { details } : {}),
-    }));
+    return [...users].map(([login, { trustLevel, details }]): NewAlert => {
+      const isMuted = muted.has(login.toLowerCase());
+      return {
+        id: randomUUID(),
+        findingId: finding.findingId,
+        envelopeId: finding.envelopeId,
+        checkId: finding.checkId,
+        title: finding.title,
+        severity: finding.severity,
+        severityLabel: finding.severityLabel,
+        login,
+        description: finding.description,
+        recommendedActions: finding.recommendedActions,
+        published: finding.published,
+        routing: isMuted ? 'muted' : routing,
+        ...(verifyChecks.has(finding.checkId.toLowerCase()) && !isMuted ? { verify: true } : {}),
+        ...(trustLevel ? { trustLevel } : {}),
+        ...(finding.context ? { context: finding.context } : {}),
+        ...(details.length > 0 ? { details } : {}),
+      };
+    });
   }
 
   return {
     async ingest(finding) {
-      const matched = await routesFor(finding);
+      const [matched, muted] = await Promise.all([
+        routesFor(finding),
+        deps.mutes?.mutedLogins(finding.checkId) ?? Promise.resolve(new Set<string>()),
+      ]);
       const routes = matched.length > 0 || !deps.fallbackChannel ? matched : [{ channelId: deps.fallbackChannel }];
       const result = await store.recordFinding({
         envelopeId: finding.envelopeId,
         findingId: finding.findingId,
         receivedAt: clock.now(),
-        alerts: alertsOf(finding, matched.length > 0 ? 'routed' : 'unrouted'),
-        planDeliveries: (created) => planDeliveries(created, routes, groupThreshold),
+        alerts: alertsOf(finding, matched.length > 0 ? 'routed' : 'unrouted', muted),
+        planDeliveries: (created) =>
+          planDeliveries(
+            created.filter((a) => a.routing !== 'muted'),
+            routes,
+            groupThreshold,
+          ),
       });
       const summary = {
         envelopeId: finding.envelopeId,

@@ -61,6 +61,8 @@ const FROM: Record<Verb, AlertState[]> = {
   retry: ['failed'],
   // `failed`: a partial block (Unblock reverses what succeeded) or a failed unblock (Unblock finishes it).
   unblock: ['blocked', 'failed'],
+  // A mute is about the check's next findings, whatever became of this one.
+  mute: ['open', 'in_progress', 'approved', 'blocked', 'failed', 'unblocked'],
 };
 
 /** The audit detail of the approvals Approve all open makes. */

@@ -129,7 +129,8 @@ export interface AlertCards {
   refresh(alertId: string): Promise<void>;
 }
 
-export type DecisionVerb = 'approve' | 'block' | 'reopen' | 'retry' | 'unblock';
+/** `mute` is only ever checked (any state may be muted): the mute service does the rest. */
+export type DecisionVerb = 'approve' | 'block' | 'reopen' | 'retry' | 'unblock' | 'mute';
 
 export interface ResponseService {
   /**

@@ -1,4 +1,4 @@
-import type { App, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import type { App, BlockAction, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { Logger } from '../../logger.ts';
 import type { Actor, ResponseOutcome, ResponseService } from '../../services/responses/types.ts';
 import type { StepUpGate } from '../../services/step-up/step-up-gate.ts';
@@ -14,7 +14,7 @@ export interface AlertActionDeps extends AnswerContext {
 }
 
 /** Who clicked, where, from a block_actions payload. */
-export function clickActor(body: SlackActionMiddlewareArgs<BlockButtonAction>['body']): Actor {
+export function clickActor(body: SlackActionMiddlewareArgs<BlockAction>['body']): Actor {
   // Bolt types `container` loosely (any): its message_ts is taken only when it is a string.
   const containerTs: unknown = body.container?.message_ts;
   return {

@@ -42,7 +42,7 @@ function refusal(reason: RefusalReason, detail: string | undefined, context: Ans
       if (context.responders.length > 0) {
         return errorMessage({
           kind: 'forbidden',
-          message: 'Only CII responders can approve, block or unblock alerts:',
+          message: 'Only CII responders can approve, block, unblock or mute alerts:',
           allowed: context.responders,
         });
       }

@@ -1,4 +1,12 @@
-import type { AllMiddlewareArgs, App, BlockButtonAction, SlackActionMiddlewareArgs, ViewOutput } from '@slack/bolt';
+import type {
+  AllMiddlewareArgs,
+  App,
+  BlockAction,
+  ButtonAction,
+  SlackActionMiddlewareArgs,
+  StaticSelectAction,
+  ViewOutput,
+} from '@slack/bolt';
 import type { ModalView } from '@slack/types';
 import type { Actor, ResponseOutcome } from '../../services/responses/types.ts';
 import { REASON_INPUT } from '../views/action-ids.ts';
@@ -9,7 +17,13 @@ import { answerClicker, clickActor, type AlertActionDeps } from './alert-action.
 import { outcomeAnswer } from './alert-answers.ts';
 import { stepUpAck, stepUpInModal, type StepUpPlan } from './step-up.ts';
 
-export type ClickArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
+/** A button, or a menu (the card's Mute menu), whose click opens a modal. */
+type ModalTrigger = BlockAction<ButtonAction | StaticSelectAction>;
+export type ClickArgs = SlackActionMiddlewareArgs<ModalTrigger> & AllMiddlewareArgs;
+
+/** A button's value, or the value of the option picked in a menu. */
+const valueOf = (action: ButtonAction | StaticSelectAction) =>
+  (action.type === 'static_select' ? action.selected_option.value : action.value) ?? '';
 
 /** Told when Slack would not open a modal (its trigger_id lasts about 3 seconds). */
 const NOT_OPENED = errorMessage({
@@ -30,13 +44,14 @@ export function registerModalButton(
   deps: AlertActionDeps,
   check: (value: string, actor: Actor) => Promise<ModalStep>,
 ): void {
-  app.action<BlockButtonAction>(actionId, async (args) => {
+  app.action<ModalTrigger>(actionId, async (args) => {
     const { ack, body, action, respond } = args;
     await ack();
     const actor = clickActor(body);
+    const value = valueOf(action);
     let answer: SlackMessage | undefined;
     try {
-      const step = await check(action.value ?? '', actor);
+      const step = await check(value, actor);
       if ('open' in step) {
         try {
           await step.open(args);
@@ -48,7 +63,7 @@ export function registerModalButton(
         answer = step.answer;
       }
     } catch (err) {
-      deps.logger.error(`${actionId} failed`, { value: action.value, userId: actor.userId, err });
+      deps.logger.error(`${actionId} failed`, { value, userId: actor.userId, err });
       answer = errorMessage({ kind: 'internal' });
     }
     if (answer) await answerClicker(respond, answer, deps.logger, actionId);

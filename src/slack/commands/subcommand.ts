@@ -5,6 +5,7 @@ import type { AlertIngest } from '../../services/alerts/ingest.ts';
 import type { CheckService } from '../../services/checks.ts';
 import type { DeliveryWorker } from '../../services/delivery/worker.ts';
 import type { LookupService } from '../../services/lookup.ts';
+import type { MuteService } from '../../services/mutes.ts';
 import type { SubscriptionService } from '../../services/subscriptions.ts';
 import type { ChannelPoster } from '../channel-poster.ts';
 import type { PrincipalResolver } from '../principals.ts';
@@ -29,6 +30,8 @@ export interface CommandDeps {
   checks: CheckService;
   /** Whether delivery is paused because Slack refuses the app's token. */
   delivery: Pick<DeliveryWorker, 'paused'>;
+  /** Checks muted for one user: listed and lifted by `/cii mutes`, set from the card's menu. */
+  mutes: MuteService;
   channels: ChannelPoster;
   principals: PrincipalResolver;
   /** CII_ADMINS: when empty, anyone in the channel manages its subscriptions. */

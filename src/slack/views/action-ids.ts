@@ -18,6 +18,10 @@ export const ACTION_IDS = {
   subscribeChoice: 'subscribe_choice',
   /** "Look up <ip>" on an alert card: answers like `/cii ip`, to the clicker alone; the value is the address. */
   lookupIp: 'lookup_ip',
+  /** The card's Mute menu (a static select): each option's value is `<duration>:<alert id>`. */
+  alertMute: 'alert_mute',
+  /** In `/cii mutes`: lifts the mute whose id is the value. */
+  unmute: 'mute_lift',
 } as const;
 
 /** The `callback_id`s of the app's modals; their submissions are routed by these. */
@@ -25,6 +29,7 @@ export const VIEW_IDS = {
   approve: 'alert_approve_modal',
   approveAll: 'alert_approve_all_modal',
   block: 'alert_block_modal',
+  mute: 'alert_mute_modal',
 } as const;
 
 /** The `block_id`/`action_id` of the optional reason input in every decision modal. */

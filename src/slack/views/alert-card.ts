@@ -1,4 +1,4 @@
-import type { ActionsBlock, Button, KnownBlock } from '@slack/types';
+import type { ActionsBlock, ActionsBlockElement, Button, KnownBlock } from '@slack/types';
 import type { FindingContext, Severity } from '../../alerts/finding.ts';
 import { ACTION_IDS } from './action-ids.ts';
 import { decisionButtons } from './alert-buttons.ts';
@@ -20,6 +20,7 @@ import {
   type SlackMessage,
 } from './limits.ts';
 import { principalMention, safeUrl } from './links.ts';
+import { muteMenu, type MuteChoice } from './mutes.ts';
 import { verificationBlock, type VerificationView } from './verify-state.ts';
 
 /** Why Block is not offered when no identity provider is configured. */
@@ -76,6 +77,8 @@ export interface AlertCardInput {
   inThread?: boolean;
   /** Group names that flag a user as privileged; admin-like names by default. */
   privilegedGroups?: RegExp;
+  /** The durations of the card's Mute menu; no menu when absent. */
+  muteChoices?: readonly MuteChoice[];
 }
 
 /** Admin-like group names (the default of CII_PRIVILEGED_GROUPS). */
@@ -125,7 +128,9 @@ function footerOf(input: AlertCardInput): KnownBlock[] {
         : undefined;
   buttons.push(...decisionButtons(alert, decision, { approve: actions.approve, block: !unavailable }), ...lookupIp);
   const footer: KnownBlock[] = decision ? [{ type: 'section', text: mrkdwn(decisionText(decision)) }] : [];
-  if (buttons.length > 0) footer.push({ type: 'actions', elements: buttons } satisfies ActionsBlock);
+  const elements: ActionsBlockElement[] = [...buttons];
+  if (input.muteChoices && input.muteChoices.length > 0) elements.push(muteMenu(alert.id, input.muteChoices));
+  if (elements.length > 0) footer.push({ type: 'actions', elements } satisfies ActionsBlock);
   const offersBlock = !decision || decision.state === 'reopened' || decision.state === 'unblocked';
   if (unavailable && offersBlock)
     footer.push({ type: 'context', elements: [mrkdwn(`Block unavailable: ${clean(unavailable, 300)}`)] });

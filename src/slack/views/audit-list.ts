@@ -15,6 +15,8 @@ export interface AuditLineView {
   /** `approved`, `blocked`, `block_failed`, `refused_not_responder`, `already_blocked`, … */
   outcome: string;
   detail?: string;
+  /** Why, as the responder wrote it. */
+  reason?: string;
 }
 
 export interface AuditListInput {
@@ -38,7 +40,8 @@ export function auditList(input: AuditListInput): SlackMessage {
     const user = e.login && !input.login ? ` · ${code(e.login, 150)}` : '';
     const where = e.channelId ? ` · in ${channelMention(e.channelId)}` : '';
     const detail = e.detail ? `\n    ${clean(e.detail, 400)}` : '';
-    return `• ${formatUtc(e.at)} — ${who} *${clean(e.action, 20)}* → ${clean(outcomeWords(e.outcome), 60)}${user}${where}${detail}`;
+    const reason = e.reason ? `\n    _Reason:_ ${clean(e.reason, 500)}` : '';
+    return `• ${formatUtc(e.at)} — ${who} *${clean(e.action, 20)}* → ${clean(outcomeWords(e.outcome), 60)}${user}${where}${detail}${reason}`;
   });
   const blocks: KnownBlock[] = chunkLines([`*Recent decisions${about}* (newest first)`, ...lines]).map((text) => ({
     type: 'section',

@@ -28,7 +28,7 @@ const PRIVILEGED_GROUPS =
   /\b(admins?|administrators?|owners?|super ?users?|superadmins?|root|privileged|operators?|global admin\w*)\b/i;
 
 /** The longest reason kept (the service stores at most this much). */
-const MAX_REASON = 500;
+export const MAX_REASON = 500;
 const SHOWN_GROUPS = 8;
 
 const modalTitle = (text: string) => plainText(text, LIMITS.modalTitle);
@@ -39,7 +39,8 @@ function metadata(ids: Record<string, string | undefined>): string {
   return truncate(JSON.stringify(ids), LIMITS.privateMetadata);
 }
 
-function reasonInput(placeholder: string): KnownBlock {
+/** The optional reason input of every decision modal (the mute modal's too). */
+export function reasonInput(placeholder: string, hint = 'Shown on the card and kept in the audit log.'): KnownBlock {
   return {
     type: 'input',
     block_id: REASON_INPUT.blockId,
@@ -52,7 +53,7 @@ function reasonInput(placeholder: string): KnownBlock {
       max_length: MAX_REASON,
       placeholder: plainText(placeholder, 150),
     },
-    hint: plainText('Shown on the card and kept in the audit log.'),
+    hint: plainText(hint),
   };
 }
 

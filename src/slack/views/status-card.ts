@@ -69,7 +69,7 @@ function countsLine(label: string, c: AlertCountsView, now: Date): string {
       ? `⏳ ${c.pending} waiting for Slack since ${formatWhen(c.pendingSince, now)}`
       : '0 waiting for Slack',
     c.unrouted > 0 ? `⚠️ ${c.unrouted} unrouted (\`/cii alerts unrouted\`)` : '0 unrouted',
-    c.muted > 0 && `🔇 ${c.muted} muted`,
+    c.muted > 0 && `🔇 ${c.muted} muted (\`/cii mutes\`)`,
     c.failed > 0 && `❌ ${c.failed} not posted (\`/cii alerts\`)`,
   ]
     .filter((p): p is string => !!p)

@@ -50,6 +50,31 @@ describe('alert ingest', () => {
     expect(await channelsOf(travel.findingId)).toEqual(['C-all-critical', 'C-all-low', 'C-travel']);
   });
 
+  it('stores the alerts of users the check is muted for as muted: no card, not asked, counted; the others and other checks as usual', async () => {
+    await subscribe('C-all', [], 'low');
+    const muting = createAlertIngest({
+      store,
+      subscriptions,
+      groupThreshold: 2,
+      verifyChecks: ['no-mfa'],
+      mutes: { mutedLogins: (checkId) => Promise.resolve(new Set(checkId === 'no-mfa' ? ['ann@example.com'] : [])) },
+      clock: { now: () => now },
+      logger: silentLogger,
+    });
+    const one = finding({ logins: ['Ann@Example.com', 'bob@example.com'] });
+    expect(await muting.ingest(one)).toEqual({ duplicate: false, alertsCreated: 2, deliveriesCreated: 1 });
+    const alerts = (await store.listFindingAlerts(one.findingId)).sort((a, b) => a.login.localeCompare(b.login));
+    expect(alerts.map((a) => [a.login, a.routing, a.verification?.state])).toEqual([
+      ['Ann@Example.com', 'muted', undefined],
+      ['bob@example.com', 'routed', 'pending'],
+    ]);
+    const [delivery] = await store.listDeliveries({ findingId: one.findingId });
+    expect(delivery?.alertId).toBe(alerts[1]!.id);
+    const other = finding({ checkId: 'impossible-travel', logins: ['ann@example.com'] });
+    expect((await muting.ingest(other)).deliveriesCreated).toBe(1);
+    expect((await store.countAlerts(0)).muted).toBe(1);
+  });
+
   it('keeps a finding no subscription matches, marked unrouted, and sends it to the fallback channel when set', async () => {
     await subscribe('C-travel', ['impossible-travel'], 'low');
     const routed = finding({ checkId: 'impossible-travel', severity: 'low' });

@@ -12,6 +12,35 @@ const button = (actionId: string, extra: Record<string, unknown> = {}) => ({
 });
 
 describe('checkBlocks', () => {
+  it('checks the options of menus: how many, their texts and values, and that an initial option is one of them', () => {
+    const option = (value: string, text = value) => ({ text: plain(text), value });
+    const menu = (extra: Record<string, unknown>) => [
+      { type: 'actions', elements: [{ type: 'static_select', action_id: 'm', placeholder: plain('Pick'), ...extra }] },
+    ];
+    expect(checkBlocks(menu({ options: [option('a'), option('b')], initial_option: option('b') }))).toEqual([]);
+    expect(checkBlocks(menu({ options: [] }))).toEqual([
+      'must provide at least 1 item [json-pointer:/blocks/0/elements/0/options]',
+    ]);
+    expect(checkBlocks(menu({ options: [option('a')], initial_option: option('z') }))).toEqual([
+      'must match one of the options [json-pointer:/blocks/0/elements/0/initial_option]',
+    ]);
+    expect(
+      checkBlocks(menu({ options: [option('x'.repeat(151), 'long'), { text: mrkdwn('*b*'), value: 'b' }] })),
+    ).toEqual([
+      'must be less than 151 characters [json-pointer:/blocks/0/elements/0/options/0/value]',
+      'must be plain_text [json-pointer:/blocks/0/elements/0/options/1/text/type]',
+    ]);
+    const overflow = [
+      {
+        type: 'actions',
+        elements: [{ type: 'overflow', action_id: 'o', options: 'abcdef'.split('').map((v) => option(v)) }],
+      },
+    ];
+    expect(checkBlocks(overflow)).toEqual([
+      'must provide no more than 5 items [json-pointer:/blocks/0/elements/0/options]',
+    ]);
+  });
+
   it('accepts a typical alert card', () => {
     const blocks = [
       { type: 'header', text: plain('Failed check: MFA bypass') },

@@ -89,7 +89,7 @@ describe('statusCard alert counts', () => {
       }),
     );
     expect(text).toContain(
-      '*Last 24 hours:* 5 arrived · 3 posted · ⏳ 1 waiting for Slack since 1 hour ago · 2026-11-24 15:00 UTC · ⚠️ 1 unrouted (`/cii alerts unrouted`) · 🔇 2 muted · ❌ 1 not posted (`/cii alerts`)',
+      '*Last 24 hours:* 5 arrived · 3 posted · ⏳ 1 waiting for Slack since 1 hour ago · 2026-11-24 15:00 UTC · ⚠️ 1 unrouted (`/cii alerts unrouted`) · 🔇 2 muted (`/cii mutes`) · ❌ 1 not posted (`/cii alerts`)',
     );
     expect(text).toContain('*Last 7 days:* 9 arrived · 3 posted · 0 waiting for Slack · ⚠️ 1 unrouted');
   });

@@ -32,6 +32,7 @@ describe('helpMessage', () => {
       'status',
       'alerts',
       'checks',
+      'mutes',
       'subscribe',
       'unsubscribe',
       'subscriptions',

@@ -9,7 +9,7 @@ const LISTED = 20;
 export const audit = defineSubcommand({
   name: 'audit',
   usage: '/cii audit [<login>]',
-  description: 'Show recent Approve/Block decisions, for everyone or one user.',
+  description: 'Show recent decisions (Approve, Block, Mute…) with their reasons, for everyone or one user.',
   example: '/cii audit jane.doe@example.com',
   parse: (args): ReturnType<typeof parsed<{ login?: string }>> => {
     if (args.length > 1) return invalid('Give at most one login.');

@@ -3,6 +3,7 @@ import { audit } from './audit.ts';
 import { checks } from './checks.ts';
 import { help } from './help.ts';
 import { ip } from './ip.ts';
+import { mutes } from './mutes.ts';
 import { status } from './status.ts';
 import { subscribe } from './subscribe.ts';
 import { subscriptions } from './subscriptions.ts';
@@ -17,6 +18,7 @@ export const SUBCOMMANDS = [
   status,
   alerts,
   checks,
+  mutes,
   subscribe,
   unsubscribe,
   subscriptions,

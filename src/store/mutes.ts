@@ -1,0 +1,87 @@
+import { changesOf, type Dialect, type Executor, IN_TRANSACTION, rowsOf, type Steps } from './steps.ts';
+import type { Mute, MuteStore, NewMute } from './types.ts';
+
+type Row = Record<string, unknown>;
+
+const present = (v: unknown) => v !== null && v !== undefined;
+
+function toMute(row: Row): Mute {
+  const text = (column: string, key: keyof Mute) => (present(row[column]) ? { [key]: String(row[column]) } : {});
+  return {
+    id: Number(row.id),
+    checkId: String(row.check_id),
+    login: String(row.login),
+    title: String(row.title),
+    ...text('display_name', 'displayName'),
+    ...text('alert_id', 'alertId'),
+    ...text('channel_id', 'channelId'),
+    createdBy: String(row.created_by),
+    createdAt: Number(row.created_at),
+    expiresAt: Number(row.expires_at),
+    ...text('reason', 'reason'),
+    ...text('lifted_by', 'liftedBy'),
+    ...(present(row.lifted_at) ? { liftedAt: Number(row.lifted_at) } : {}),
+  };
+}
+
+const ACTIVE = 'lifted_at IS NULL AND expires_at > $1';
+
+// Serializes mutes of one check for one user across PostgreSQL replicas (SQLite's write lock does it there).
+const MUTE_LOCK = `SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':cii-slack:mute:' || $1))`;
+
+function* addMute(dialect: Dialect, mute: NewMute): Steps<{ created: boolean; mute: Mute }> {
+  if (dialect === 'postgres') yield* rowsOf(MUTE_LOCK, [`${mute.checkId}:${mute.login.toLowerCase()}`]);
+  const [active] = yield* rowsOf(
+    `SELECT * FROM mutes WHERE ${ACTIVE} AND check_id = $2 AND lower(login) = lower($3) ORDER BY id LIMIT 1`,
+    [mute.createdAt, mute.checkId, mute.login],
+  );
+  if (active) return { created: false, mute: toMute(active) };
+  const [inserted] = yield* rowsOf(
+    `INSERT INTO mutes (check_id, login, title, display_name, alert_id, channel_id, created_by, created_at, expires_at,
+      reason)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *`,
+    [
+      mute.checkId,
+      mute.login,
+      mute.title,
+      mute.displayName ?? null,
+      mute.alertId ?? null,
+      mute.channelId ?? null,
+      mute.createdBy,
+      mute.createdAt,
+      mute.expiresAt,
+      mute.reason ?? null,
+    ],
+  );
+  return { created: true, mute: toMute(inserted!) };
+}
+
+function* liftMute(id: number, { by, at }: { by: string; at: number }): Steps<Mute | undefined> {
+  const lifted = yield* changesOf(`UPDATE mutes SET lifted_by = $2, lifted_at = $1 WHERE id = $3 AND ${ACTIVE}`, [
+    at,
+    by,
+    id,
+  ]);
+  if (lifted === 0) return undefined;
+  const [row] = yield* rowsOf('SELECT * FROM mutes WHERE id = $1', [id]);
+  return row ? toMute(row) : undefined;
+}
+
+export function muteStore(db: Executor, dialect: Dialect): MuteStore {
+  return {
+    addMute: (mute) => db.run(addMute(dialect, mute), IN_TRANSACTION),
+    getMute: async (id) => {
+      const [row] = await db.run(rowsOf('SELECT * FROM mutes WHERE id = $1', [id]));
+      return row ? toMute(row) : undefined;
+    },
+    listActiveMutes: async ({ now, checkId }) =>
+      (
+        await db.run(
+          checkId === undefined
+            ? rowsOf(`SELECT * FROM mutes WHERE ${ACTIVE} ORDER BY expires_at, id`, [now])
+            : rowsOf(`SELECT * FROM mutes WHERE ${ACTIVE} AND check_id = $2 ORDER BY expires_at, id`, [now, checkId]),
+        )
+      ).map(toMute),
+    liftMute: (id, lift) => db.run(liftMute(id, lift), IN_TRANSACTION),
+  };
+}
