@@ -7,6 +7,7 @@ import {
   eventCallbackBody,
   signSlackRequest,
   slashCommandBody,
+  viewBlockActionsPayload,
   viewSubmissionPayload,
 } from './signer.ts';
 
@@ -66,6 +67,16 @@ export interface SlackDriver {
     view: Record<string, unknown> | RecordedCall;
     values: Record<string, Record<string, unknown>>;
   }): Promise<AppAnswer>;
+  /**
+   * Changes an element inside an open modal (a `dispatch_action` input): a signed block_actions whose `view` carries
+   * `values` (the whole state) and whose action is the state of `actionId`.
+   */
+  viewAction(opts: {
+    userId: string;
+    view: Record<string, unknown> | RecordedCall;
+    values: Record<string, Record<string, unknown>>;
+    actionId: string;
+  }): Promise<AppAnswer>;
   /** Delivers an Events API event; `retryNum` adds Slack's retry headers. */
   event(
     event: Record<string, unknown>,
@@ -117,6 +128,13 @@ interface ClickSource {
 
 function isRecordedCall(m: object): m is RecordedCall {
   return 'method' in m && 'args' in m;
+}
+
+/** A view, or the one a recorded views.open/update answered with. */
+function viewOf(view: Json | RecordedCall): Json {
+  return isRecordedCall(view)
+    ? (((view.response as Json | undefined)?.view as Json | undefined) ?? (view.args.view as Json))
+    : view;
 }
 
 function asBlocks(v: unknown): Json[] {
@@ -309,10 +327,24 @@ export function createSlackDriver(deps: SlackDriverDeps): SlackDriver {
       return { ...(await post(body, FORM_CONTENT_TYPE)), responseUrl };
     },
 
+    async viewAction(opts) {
+      const view = viewOf(opts.view);
+      const blockId = Object.keys(opts.values).find((b) => opts.values[b]?.[opts.actionId] !== undefined);
+      if (blockId === undefined) throw new Error(`viewAction: no state for '${opts.actionId}' in the values given`);
+      const body = viewBlockActionsPayload({
+        userId: opts.userId,
+        userName: fake.user(opts.userId)?.name,
+        teamId: fake.teamId,
+        apiAppId: fake.appId,
+        view,
+        values: opts.values,
+        action: { blockId, actionId: opts.actionId, state: opts.values[blockId]![opts.actionId] as Json },
+      });
+      return post(body, FORM_CONTENT_TYPE);
+    },
+
     submitView(opts) {
-      const view = isRecordedCall(opts.view)
-        ? (((opts.view.response as Json | undefined)?.view as Json | undefined) ?? (opts.view.args.view as Json))
-        : opts.view;
+      const view = viewOf(opts.view);
       const body = viewSubmissionPayload({
         userId: opts.userId,
         userName: fake.user(opts.userId)?.name,

@@ -144,6 +144,54 @@ export function blockActionsPayload(input: BlockActionsInput): string {
   });
 }
 
+export interface ViewActionInput {
+  userId: string;
+  userName?: string;
+  teamId?: string;
+  apiAppId?: string;
+  /** The view as Slack shows it now (id, hash, blocks, private_metadata...). */
+  view: Record<string, unknown>;
+  /** `state.values` of the view, the changed element's included. */
+  values: Record<string, Record<string, unknown>>;
+  /** The element that changed: its block and action ids and its new state (`type`, `selected_options`...). */
+  action: { blockId: string; actionId: string; state: Record<string, unknown> };
+  triggerId?: string;
+}
+
+/** The form body of a `block_actions` sent by a change inside a modal (`dispatch_action` inputs, buttons...). */
+export function viewBlockActionsPayload(input: ViewActionInput): string {
+  const teamId = input.teamId ?? DEFAULT_TEAM;
+  const apiAppId = input.apiAppId ?? DEFAULT_APP;
+  const viewId = typeof input.view.id === 'string' ? input.view.id : 'V0FAKEVIEW';
+  return formPayload({
+    type: 'block_actions',
+    user: userObject(input.userId, input.userName, teamId),
+    api_app_id: apiAppId,
+    token: VERIFICATION_TOKEN,
+    container: { type: 'view', view_id: viewId },
+    trigger_id: input.triggerId ?? newTriggerId(),
+    team: { id: teamId, domain: teamDomain(teamId) },
+    enterprise: null,
+    is_enterprise_install: false,
+    view: {
+      team_id: teamId,
+      type: 'modal',
+      app_id: apiAppId,
+      ...input.view,
+      id: viewId,
+      state: { values: input.values },
+    },
+    actions: [
+      {
+        ...input.action.state,
+        action_id: input.action.actionId,
+        block_id: input.action.blockId,
+        action_ts: actionTs(),
+      },
+    ],
+  });
+}
+
 export interface ViewSubmissionInput {
   userId: string;
   userName?: string;

@@ -15,6 +15,7 @@ import { registerShareAction } from './actions/share.ts';
 import { registerUnmuteAction } from './actions/unmute.ts';
 import { registerVerifyAnswerActions } from './actions/verify-answer.ts';
 import { registerSubscribeChoiceAction } from './actions/subscribe-choice.ts';
+import { registerSubscriptionModal } from './actions/subscription-modal.ts';
 import { registerCiiCommand } from './commands/cii-command.ts';
 import { isRefusedSlackRequest } from './replay-guard.ts';
 import type { CommandDeps } from './commands/subcommand.ts';
@@ -50,6 +51,7 @@ export function registerListeners(app: App, services: SlackServices): void {
   registerPostBacklogAction(app, { ...services, logger: logger.child('subscriptions') });
   registerVerifyAnswerActions(app, { ...services, logger: logger.child('verification') });
   registerSubscribeChoiceAction(app, { ...services, logger: logger.child('commands') });
+  registerSubscriptionModal(app, { ...services, logger: logger.child('commands') });
   registerAppHome(app, { ...services, logger: logger.child('home') });
   app.error((err) => {
     // The receiver answers a refused request with 401.

@@ -31,12 +31,22 @@ const ONLY: Record<NonNullable<RecentAlertFilter['only']>, string> = {
   unrouted: "a.routing = 'unrouted'",
 };
 
+type FilterQuery = Omit<ChannelBacklogQuery, 'channelId'> & { channelId?: string };
+
 // Serializes backlog posts across PostgreSQL replicas, so two clicks at once cannot both queue the same cards.
 const BACKLOG_LOCK = `SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':cii-slack:backlog'))`;
 
-/** The WHERE clause of a channel's backlog, its parameters numbered from `$1`. */
-function backlogWhere(query: ChannelBacklogQuery): { where: string; params: SqlValue[] } {
-  const params: SqlValue[] = [query.since, query.channelId];
+/**
+ * The WHERE clause of the alerts a filter matches, its parameters numbered from `$1`; of a channel's backlog when
+ * the query names the channel.
+ */
+function backlogWhere(query: FilterQuery): { where: string; params: SqlValue[] } {
+  const params: SqlValue[] = [query.since];
+  let notHere = '';
+  if (query.channelId !== undefined) {
+    params.push(query.channelId);
+    notHere = ` AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.alert_id = a.id AND d.channel_id = $${params.length})`;
+  }
   const list = (values: string[]) =>
     values.map((v) => {
       params.push(v);
@@ -45,8 +55,7 @@ function backlogWhere(query: ChannelBacklogQuery): { where: string; params: SqlV
   const severities = query.severities.length > 0 ? list(query.severities).join(', ') : 'NULL';
   const checks = query.checkIds.length > 0 ? ` AND a.check_id IN (${list(query.checkIds).join(', ')})` : '';
   return {
-    where: `a.created_at >= $1 AND a.routing <> 'muted' AND a.severity IN (${severities})${checks}
-      AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.alert_id = a.id AND d.channel_id = $2)`,
+    where: `a.created_at >= $1 AND a.routing <> 'muted' AND a.severity IN (${severities})${checks}${notHere}`,
     params,
   };
 }
@@ -132,6 +141,12 @@ function toCounts(row: Record<string, unknown> | undefined): AlertCounts {
   };
 }
 
+async function countMatching(db: Executor, query: FilterQuery): Promise<number> {
+  const { where, params } = backlogWhere(query);
+  const [row] = await db.run(rowsOf(`SELECT COUNT(*) AS n FROM alerts a WHERE ${where}`, params));
+  return Number(row?.n ?? 0);
+}
+
 export function accountingStore(db: Executor, dialect: Dialect): AccountingStore {
   return {
     checkActivity: async (since) =>
@@ -156,11 +171,8 @@ export function accountingStore(db: Executor, dialect: Dialect): AccountingStore
         })),
     countAlerts: async (since) => toCounts((await db.run(rowsOf(COUNT_ALERTS, [since])))[0]),
     listRecentAlerts: (filter) => db.run(listRecentAlerts(filter)),
-    countChannelBacklog: async (query) => {
-      const { where, params } = backlogWhere(query);
-      const [row] = await db.run(rowsOf(`SELECT COUNT(*) AS n FROM alerts a WHERE ${where}`, params));
-      return Number(row?.n ?? 0);
-    },
+    countChannelBacklog: (query) => countMatching(db, query),
+    countMatchingAlerts: (query) => countMatching(db, query),
     enqueueChannelBacklog: (query) => db.run(enqueueChannelBacklog(dialect, query), IN_TRANSACTION),
   };
 }

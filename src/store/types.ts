@@ -601,6 +601,8 @@ export interface AccountingStore {
   /** Newest first, each with its cards. */
   listRecentAlerts(filter: RecentAlertFilter): Promise<RecentAlert[]>;
   countChannelBacklog(query: ChannelBacklogQuery): Promise<number>;
+  /** Alerts a filter matches (muted ones excluded), whichever channels got them. */
+  countMatchingAlerts(query: Omit<ChannelBacklogQuery, 'channelId'>): Promise<number>;
   /**
    * Queues one card in the channel for each alert of its backlog, oldest first, in one transaction; an alert
    * the channel already has a card of is skipped, so a second call queues nothing. Unrouted alerts become routed.

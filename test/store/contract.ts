@@ -1013,6 +1013,10 @@ export function runStoreContract(
         expect(await store.countChannelBacklog(query)).toBe(1);
         expect(await store.countChannelBacklog({ ...query, checkIds: ['other'] })).toBe(0);
         expect(await store.countChannelBacklog({ ...query, channelId: 'C2', checkIds: [] })).toBe(2);
+        // Whichever channels got them: a@ (unrouted) and c@ (posted in C1); not b@ (low), old@ nor m@ (muted).
+        const { channelId: _c1, ...filter } = query;
+        expect(await store.countMatchingAlerts(filter)).toBe(2);
+        expect(await store.countMatchingAlerts({ ...filter, severities: ['low'] })).toBe(1);
         const [first, second] = await Promise.all([
           store.enqueueChannelBacklog({ ...query, subscriptionId: subscription.id, now: T0 }),
           store.enqueueChannelBacklog({ ...query, subscriptionId: subscription.id, now: T0 }),

@@ -15,6 +15,13 @@ export interface AlertAccounting {
   recent(filter: Omit<RecentAlertFilter, 'limit'> & { limit?: number }): Promise<RecentAlert[]>;
   /** Alerts of the last 7 days the subscription's filter matches and its channel never got. */
   backlogOf(subscription: Subscription): Promise<number>;
+  /**
+   * What a filter not yet stored would have brought a channel over the last 7 days: every alert it matches
+   * (`matching`, muted ones excluded) and those of them the channel never got (`missed`).
+   */
+  preview(
+    filter: Pick<Subscription, 'channelId' | 'checkIds' | 'minSeverity'>,
+  ): Promise<{ matching: number; missed: number }>;
   /** Queues those alerts' cards in the subscription's channel (once) and wakes the worker; how many. */
   postBacklog(subscription: Subscription): Promise<number>;
 }
@@ -27,7 +34,7 @@ export function createAlertAccounting(deps: {
   const { store, worker } = deps;
   const clock = deps.clock ?? { now: () => Date.now() };
 
-  const backlogQuery = (s: Subscription) => ({
+  const backlogQuery = (s: Pick<Subscription, 'channelId' | 'checkIds' | 'minSeverity'>) => ({
     channelId: s.channelId,
     checkIds: s.checkIds,
     severities: SEVERITIES.filter((sev) => severityRank(sev) >= severityRank(s.minSeverity)),
@@ -45,6 +52,14 @@ export function createAlertAccounting(deps: {
     },
     recent: ({ limit = 10, ...filter }) => store.listRecentAlerts({ ...filter, limit }),
     backlogOf: (subscription) => store.countChannelBacklog(backlogQuery(subscription)),
+    async preview(filter) {
+      const { channelId, ...query } = backlogQuery(filter);
+      const [matching, missed] = await Promise.all([
+        store.countMatchingAlerts(query),
+        store.countChannelBacklog({ ...query, channelId }),
+      ]);
+      return { matching, missed };
+    },
     async postBacklog(subscription) {
       const queued = await store.enqueueChannelBacklog({
         ...backlogQuery(subscription),

@@ -19,6 +19,21 @@ export async function isResponderOrAdmin(
   return deps.admins.length === 0 || deps.principals.includes(userId, [...deps.admins, ...deps.responders]);
 }
 
+/** Why this user may not change subscriptions (logged), or undefined when they may (anyone when CII_ADMINS is empty). */
+export async function adminRefusal(
+  deps: CommandDeps,
+  context: CommandContext,
+  action: string,
+): Promise<SlackMessage | undefined> {
+  if (deps.admins.length === 0 || (await isAdmin(deps, context.userId))) return undefined;
+  deps.logger.info('refused a subscription change', { action, userId: context.userId, channelId: context.channelId });
+  return errorMessage({
+    kind: 'forbidden',
+    message: 'Only CII admins can manage alert subscriptions:',
+    allowed: deps.admins,
+  });
+}
+
 /** A subscription change, for CII admins only (anyone in the channel when CII_ADMINS is empty). Never throws. */
 export async function adminsOnly(
   action: string,
@@ -26,19 +41,7 @@ export async function adminsOnly(
   change: (deps: CommandDeps, context: CommandContext) => Promise<SlackMessage>,
 ): Promise<SlackMessage> {
   try {
-    if (deps.admins.length > 0 && !(await isAdmin(deps, context.userId))) {
-      deps.logger.info('refused a subscription change', {
-        action,
-        userId: context.userId,
-        channelId: context.channelId,
-      });
-      return errorMessage({
-        kind: 'forbidden',
-        message: 'Only CII admins can manage alert subscriptions:',
-        allowed: deps.admins,
-      });
-    }
-    return await change(deps, context);
+    return (await adminRefusal(deps, context, action)) ?? (await change(deps, context));
   } catch (err) {
     return problemMessage(err, { logger: deps.logger, action });
   }

@@ -20,6 +20,8 @@ export const ACTION_IDS = {
   lookupIp: 'lookup_ip',
   /** The card's Mute menu (a static select): each option's value is `<duration>:<alert id>`. */
   alertMute: 'alert_mute',
+  /** Under `/cii subscriptions`: opens the modal that adds a subscription to the channel. */
+  subscriptionAdd: 'subscription_add',
   /** In `/cii mutes`: lifts the mute whose id is the value. */
   unmute: 'mute_lift',
 } as const;
@@ -30,6 +32,13 @@ export const VIEW_IDS = {
   approveAll: 'alert_approve_all_modal',
   block: 'alert_block_modal',
   mute: 'alert_mute_modal',
+  subscriptionAdd: 'subscription_add_modal',
+} as const;
+
+/** The inputs of the Add subscription modal; a change in either updates its preview (`dispatch_action`). */
+export const SUBSCRIPTION_INPUTS = {
+  checks: { blockId: 'subscription_checks', actionId: 'subscription_checks' },
+  severity: { blockId: 'subscription_severity', actionId: 'subscription_severity' },
 } as const;
 
 /** The `block_id`/`action_id` of the optional reason input in every decision modal. */

@@ -19,6 +19,9 @@ export const LIMITS = {
   confirmText: 300,
   confirmButton: 30,
   modalTitle: 24,
+  optionText: 75,
+  optionValue: 150,
+  optionsPerSelect: 100,
   privateMetadata: 3000,
   /** Slack rejects a message (`msg_blocks_too_long`) past ~13,000 characters of text in all: keep a margin. */
   messageText: 12_000,

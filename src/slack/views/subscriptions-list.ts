@@ -13,6 +13,7 @@ import {
   plainText,
   type SlackMessage,
 } from './limits.ts';
+import { ACTION_IDS } from './action-ids.ts';
 import { channelMention, userMention } from './links.ts';
 
 export interface SubscriptionView {
@@ -43,7 +44,26 @@ export interface SubscriptionsListInput {
   scope: 'channel' | 'all';
   /** How to add and remove one, as raw text. */
   usage: { subscribe: string; unsubscribe: string };
+  /** The viewer may add one here: the list offers **Add subscription…**. */
+  canAdd?: boolean;
 }
+
+const addButton = (canAdd: boolean | undefined): KnownBlock[] =>
+  canAdd
+    ? [
+        {
+          type: 'actions',
+          elements: [
+            {
+              type: 'button',
+              action_id: ACTION_IDS.subscriptionAdd,
+              text: plainText('Add subscription…'),
+              style: 'primary',
+            },
+          ],
+        },
+      ]
+    : [];
 
 const SHOWN_CHECKS = 5;
 
@@ -90,7 +110,7 @@ export function subscriptionsList(input: SubscriptionsListInput): SlackMessage {
         text: mrkdwn(`No CII alert subscriptions ${where}. Add one with \`${escapeMrkdwn(usage.subscribe)}\`.`),
       },
     ];
-    return buildMessage(`No CII alert subscriptions ${where}`, blocks);
+    return buildMessage(`No CII alert subscriptions ${where}`, blocks, addButton(input.canAdd));
   }
   const count = `${subscriptions.length} CII alert subscription${subscriptions.length === 1 ? '' : 's'}`;
   const blocks: KnownBlock[] = [
@@ -108,6 +128,7 @@ export function subscriptionsList(input: SubscriptionsListInput): SlackMessage {
     ...brokenBlocks(input),
   ];
   const footer: KnownBlock[] = [
+    ...addButton(input.canAdd),
     { type: 'context', elements: [mrkdwn(`Remove one with \`${escapeMrkdwn(usage.unsubscribe)}\``)] },
   ];
   return buildMessage(`${count} ${where}`, blocks, footer);

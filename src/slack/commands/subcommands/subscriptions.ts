@@ -27,6 +27,7 @@ export const subscriptions = defineSubcommand({
         subscriptions: list.map((s) => ({ ...summary(s), createdBy: s.createdBy, brokenReason: s.brokenReason })),
         broken: { now: deps.now(), channels },
         usage: { subscribe: subscribe.usage, unsubscribe: unsubscribe.usage },
+        canAdd: all || deps.admins.length === 0,
       });
     } catch (err) {
       return problemMessage(err, { logger: deps.logger, action: 'subscriptions' });
