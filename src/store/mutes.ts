@@ -6,7 +6,10 @@ type Row = Record<string, unknown>;
 const present = (v: unknown) => v !== null && v !== undefined;
 
 function toMute(row: Row): Mute {
-  const text = (column: string, key: keyof Mute) => (present(row[column]) ? { [key]: String(row[column]) } : {});
+  const text = (column: string, key: keyof Mute) => {
+    const value = row[column];
+    return typeof value === 'string' || typeof value === 'number' ? { [key]: String(value) } : {};
+  };
   return {
     id: Number(row.id),
     checkId: String(row.check_id),

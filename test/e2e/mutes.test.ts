@@ -64,9 +64,7 @@ describe('mutes, end to end', () => {
   function auditRows(action: string): Array<Record<string, unknown>> {
     const db = new DatabaseSync(String(stack.env.DATABASE_URL).replace(/^sqlite:/, ''), { readOnly: true });
     try {
-      return db.prepare('SELECT * FROM audit_log WHERE action = ? ORDER BY id').all(action) as Array<
-        Record<string, unknown>
-      >;
+      return db.prepare('SELECT * FROM audit_log WHERE action = ? ORDER BY id').all(action);
     } finally {
       db.close();
     }
@@ -156,7 +154,11 @@ describe('mutes, end to end', () => {
     expect(threadOf(card)[0]).toMatch(/muted \*No MFA Configured\* for .* for 30 days"/);
 
     const ack = await stack.driver.command('mutes', { userId: 'UANALYST', channelId: SOC });
-    const list = { method: 'response_url', args: JSON.parse(ack.body), at: Date.now() } as unknown as RecordedCall;
+    const list = {
+      method: 'response_url',
+      args: JSON.parse(ack.body) as unknown,
+      at: Date.now(),
+    } as unknown as RecordedCall;
     const clickUnmute = (userId: string) =>
       stack.driver.click({
         message: list,

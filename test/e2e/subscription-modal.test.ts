@@ -60,7 +60,11 @@ describe('the Add subscription modal, end to end', () => {
 
   async function openModal(): Promise<View> {
     const ack = await stack.driver.command('subscriptions', { userId: 'UADMIN', channelId: SOC });
-    const list = { method: 'response_url', args: JSON.parse(ack.body), at: Date.now() } as unknown as RecordedCall;
+    const list = {
+      method: 'response_url',
+      args: JSON.parse(ack.body) as unknown,
+      at: Date.now(),
+    } as unknown as RecordedCall;
     expect(JSON.stringify(list.args)).toContain('Add subscription…');
     const updates = stack.slack.callsTo('views.update').length;
     await stack.driver.click({
@@ -90,7 +94,9 @@ describe('the Add subscription modal, end to end', () => {
     expect(ack.body).not.toContain('Add subscription');
     const list = {
       method: 'response_url',
-      args: JSON.parse((await stack.driver.command('subscriptions', { userId: 'UADMIN', channelId: SOC })).body),
+      args: JSON.parse(
+        (await stack.driver.command('subscriptions', { userId: 'UADMIN', channelId: SOC })).body,
+      ) as unknown,
       at: Date.now(),
     } as unknown as RecordedCall;
     const opens = stack.slack.callsTo('views.open').length;

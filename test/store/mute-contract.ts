@@ -24,7 +24,7 @@ export function muteContract(store: () => InspectableStore, open: () => Promise<
     it('stores a mute and reads it back while it is active, not once it has expired', async () => {
       const { created, mute: stored } = await store().addMute(mute());
       expect(created).toBe(true);
-      expect(stored).toMatchObject({ ...mute(), id: expect.any(Number) });
+      expect(stored).toMatchObject({ ...mute(), id: expect.any(Number) as number });
       expect(await store().getMute(stored.id)).toEqual(stored);
       expect(await store().listActiveMutes({ now: T0 + DAY })).toEqual([stored]);
       expect(await store().listActiveMutes({ now: T0 + DAY, checkId: 'impossible-travel' })).toEqual([stored]);
@@ -65,7 +65,7 @@ export function muteContract(store: () => InspectableStore, open: () => Promise<
       expect(lifted[0]).toMatchObject({
         id: stored.id,
         liftedAt: T0 + DAY,
-        liftedBy: expect.stringMatching(/^U[AB]$/),
+        liftedBy: expect.stringMatching(/^U[AB]$/) as string,
       });
       expect(await store().listActiveMutes({ now: T0 + DAY })).toEqual([]);
       const { mute: expiring } = await store().addMute(mute({ createdAt: T0 + DAY, expiresAt: T0 + 2 * DAY }));
