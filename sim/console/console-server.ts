@@ -74,6 +74,8 @@ const viewSubmitInput = z.object({
 });
 const viewCloseInput = z.object({ userId, viewId: z.string().min(1) });
 const pushInput = z.object({ userId, txid: z.string().min(1).max(100), answer: z.enum(['allow', 'deny']) });
+const viewActionInput = viewSubmitInput.extend({ actionId: z.string().min(1).max(255) });
+const homeInput = z.object({ userId });
 const detectionInput = z.object({
   checkId: z.string().refine((id) => checks.some((c) => c.id === id), 'unknown check'),
   severity: z.enum(SEVERITIES).optional(),
@@ -253,6 +255,34 @@ export function mountConsole(opts: ConsoleOptions): ConsoleHandle {
     return { ok: true, status: answer.status };
   }
 
+  /** A change in a modal's `dispatch_action` input: a block_actions from the view, as Slack sends it. */
+  async function viewAction(req: IncomingMessage): Promise<Json> {
+    const input = await readInput(req, viewActionInput);
+    const top = state.topView(input.userId);
+    if (top === undefined || top.viewId !== input.viewId)
+      throw new BadRequest(`view ${input.viewId} is not open for ${input.userId}`);
+    const answer = await driver.viewAction({
+      userId: input.userId,
+      view: top.view,
+      values: input.values,
+      actionId: input.actionId,
+    });
+    return { ok: answer.status === 200, status: answer.status };
+  }
+
+  /** The user opens the app's Home tab: Slack sends app_home_opened, the app publishes the view. */
+  async function openHome(req: IncomingMessage): Promise<Json> {
+    const input = await readInput(req, homeInput);
+    const answer = await driver.event({
+      type: 'app_home_opened',
+      user: input.userId,
+      tab: 'home',
+      channel: `D${input.userId.slice(1)}`,
+      event_ts: (Date.now() / 1000).toFixed(6),
+    });
+    return { ok: answer.status === 200, status: answer.status };
+  }
+
   async function closeView(req: IncomingMessage): Promise<Json> {
     const input = await readInput(req, viewCloseInput);
     if (state.topView(input.userId)?.viewId === input.viewId) state.closeView(input.userId);
@@ -310,6 +340,8 @@ export function mountConsole(opts: ConsoleOptions): ConsoleHandle {
     '/console/view-submit': submitView,
     '/console/view-close': closeView,
     '/console/push': answerPush,
+    '/console/view-action': viewAction,
+    '/console/home': openHome,
     '/console/detection': detection,
     '/console/webhook-test': webhookTest,
   };

@@ -65,6 +65,8 @@ export interface ConsoleSnapshot {
   messages: Record<string, ConsoleItem[]>;
   /** The modal open for the viewer (top of its stack), if any. */
   modal: ConsoleView | null;
+  /** The app's Home tab as last published for the viewer (`views.publish`), if ever. */
+  home: Json | null;
 }
 
 export interface ConsoleStateDeps {
@@ -271,8 +273,8 @@ export function createConsoleState(deps: ConsoleStateDeps): ConsoleState {
     return top;
   }
 
-  function names(messages: Record<string, ConsoleItem[]>, extraUsers: string[]): ConsoleSnapshot['names'] {
-    const text = JSON.stringify(messages);
+  function names(shown: unknown, extraUsers: string[]): ConsoleSnapshot['names'] {
+    const text = JSON.stringify(shown);
     const userIds = new Set([...extraUsers, ...[...text.matchAll(/<@([UW][A-Z0-9]+)/g)].map((m) => m[1] ?? '')]);
     const channelIds = new Set([...deps.channels, ...[...text.matchAll(/<#([CGD][A-Z0-9]+)/g)].map((m) => m[1] ?? '')]);
     const users: Record<string, string> = {};
@@ -329,6 +331,8 @@ export function createConsoleState(deps: ConsoleStateDeps): ConsoleState {
       const messages = Object.fromEntries([...deps.channels, dm].map((c) => [c, channelItems(c, viewer)]));
       const { responder, nonResponder, affected } = deps.actors;
       const named = (id: string) => ({ id, name: userName(id) });
+      const home = fake.homeView(viewer) ?? null;
+      const modal = views.get(viewer)?.at(-1) ?? null;
       return {
         viewer,
         actors: {
@@ -339,9 +343,10 @@ export function createConsoleState(deps: ConsoleStateDeps): ConsoleState {
         appName: deps.appName,
         channels: deps.channels.map((id) => ({ id, name: fake.channel(id)?.name ?? id })),
         dm: { id: dm, name: deps.appName },
-        names: names(messages, [responder, nonResponder, viewer]),
+        names: names({ messages, home, modal }, [responder, nonResponder, viewer]),
         messages,
-        modal: views.get(viewer)?.at(-1) ?? null,
+        modal,
+        home,
       };
     },
     onChange(listener) {

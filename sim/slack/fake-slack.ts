@@ -90,6 +90,8 @@ export interface FakeSlack {
   clearScripts(): void;
   messages(channel: string): FakeMessage[];
   message(channel: string, ts: string): FakeMessage | undefined;
+  /** The Home tab the app last published for a user (`views.publish`). */
+  homeView(userId: string): Json | undefined;
   user(id: string): FakeUser | undefined;
   /** Live state of a channel (membership after conversations.join). */
   channel(id: string): FakeChannel | undefined;
@@ -340,6 +342,9 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     },
     message(channel, ts) {
       return ws.messages.get(channel)?.find((m) => m.ts === ts);
+    },
+    homeView(userId) {
+      return ws.homeViews.get(userId);
     },
     user(id) {
       return ws.users.get(id);

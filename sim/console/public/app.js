@@ -1,7 +1,10 @@
 // The demo console page: renders /console/state, re-renders on /console/events, sends what the user does.
 import { renderIdpActivity } from './idp-panel.js';
 import { renderPhone } from './phone-panel.js';
-import { escapeHtml, renderConfirm, renderMessageBody, renderModal } from './render.js';
+import { escapeHtml, renderBlocks, renderConfirm, renderMessageBody, renderModal } from './render.js';
+
+/** The sidebar entry of the app's Home tab, shown in place of a channel. */
+const HOME = 'home';
 
 const ui = {
   viewer: undefined,
@@ -95,6 +98,9 @@ function renderSidebar() {
   const count = (id) => (ui.snapshot.messages[id] ?? []).length;
   $('channels').innerHTML = channels.map((c) => channelEntry(c.id, `# ${c.name}`, count(c.id))).join('');
   $('dms').innerHTML = channelEntry(dm.id, `💬 ${dm.name} (app)`, count(dm.id));
+  const home = ui.channel === HOME ? ' class="current" aria-current="page"' : '';
+  $('apps').innerHTML =
+    `<li${home}><button type="button" data-home="true">🏠 ${escapeHtml(ui.snapshot.appName)} <small>Home</small></button></li>`;
   $('acting').innerHTML = [
     ['Responder', actors.responder],
     ['Non-responder', actors.nonResponder],
@@ -116,7 +122,20 @@ function isNearBottom(el) {
   return el.scrollHeight - el.scrollTop - el.clientHeight < 80;
 }
 
+/** The app's Home tab as the viewer last had it published; opening it asks the app again. */
+function renderHome() {
+  $('channel-name').textContent = `🏠 ${ui.snapshot.appName} — Home`;
+  const home = ui.snapshot.home;
+  $('messages').innerHTML =
+    home === null
+      ? '<div class="empty">Opening the Home tab…</div>'
+      : `<div class="home">${renderBlocks(home.blocks, { lookup: lookup() })}</div>`;
+}
+
 function renderChannel(channelChanged) {
+  $('composer').hidden = ui.channel === HOME;
+  $('composer-hint').hidden = ui.channel === HOME;
+  if (ui.channel === HOME) return renderHome();
   const { dm } = ui.snapshot;
   const channel = ui.snapshot.channels.find((c) => c.id === ui.channel);
   const title = ui.channel === dm.id ? `💬 ${dm.name} (app)` : `# ${channel?.name ?? ui.channel}`;
@@ -187,7 +206,8 @@ async function refresh(channelChanged = false) {
   ui.viewer = ui.snapshot.viewer;
   // Switching who the page acts as keeps the DM open: it becomes the new viewer's DM with the app.
   if (ui.inDm) ui.channel = ui.snapshot.dm.id;
-  else if (!ui.snapshot.channels.some((c) => c.id === ui.channel)) ui.channel = ui.snapshot.channels[0]?.id;
+  else if (ui.channel !== HOME && !ui.snapshot.channels.some((c) => c.id === ui.channel))
+    ui.channel = ui.snapshot.channels[0]?.id;
   render(channelChanged);
 }
 
@@ -260,7 +280,7 @@ function modalValues() {
     } else if (type === 'radio_buttons') {
       const checked = el.querySelector('input:checked');
       state = { type, selected_option: checked ? option(checked) : null };
-    } else if (type === 'checkboxes')
+    } else if (type === 'checkboxes' || type === 'multi_static_select')
       state = { type, selected_options: [...el.querySelectorAll('input:checked')].map(option) };
     else continue;
     values[blockId] = { ...values[blockId], [actionId]: state };
@@ -403,6 +423,13 @@ document.addEventListener('click', (event) => {
   if (actionButton) return onMessageButton(actionButton, event);
   const push = target.closest('[data-push]');
   if (push) return onPushAnswer(push);
+  if (target.closest('[data-home]')) {
+    ui.channel = HOME;
+    ui.inDm = false;
+    ui.thread = undefined;
+    render(true);
+    return openHome();
+  }
   const channel = target.closest('[data-channel]');
   if (channel) {
     ui.channel = channel.dataset.channel;
@@ -421,7 +448,28 @@ document.addEventListener('click', (event) => {
   }
 });
 
+/** Slack sends app_home_opened each time the user opens the tab; the app publishes it again. */
+async function openHome() {
+  const answer = await post('/console/home', { userId: ui.viewer });
+  if (!answer.ok) toast(`Home not opened: ${failure(answer)}`, 'error');
+}
+
+/** A change in a modal input with dispatch_action goes to the app at once, with the whole modal's state. */
+async function onModalDispatch(el) {
+  const modal = ui.snapshot.modal;
+  if (modal === null) return;
+  const answer = await post('/console/view-action', {
+    userId: ui.viewer,
+    viewId: modal.viewId,
+    actionId: el.dataset.actionId,
+    values: modalValues(),
+  });
+  if (!answer.ok) toast(`Change not delivered: ${failure(answer)}`, 'error');
+}
+
 document.addEventListener('change', (event) => {
+  const dispatching = event.target instanceof Element ? event.target.closest('#dialog [data-dispatch]') : null;
+  if (dispatching) return onModalDispatch(dispatching);
   const menu = event.target instanceof HTMLSelectElement ? event.target.closest('.message select.menu') : null;
   if (menu && menu.value !== '') {
     const option = menu.value;
@@ -433,6 +481,7 @@ document.addEventListener('change', (event) => {
     ui.viewer = event.target.value;
     hideDialog();
     refresh(true);
+    if (ui.channel === HOME) openHome();
   }
 });
 

@@ -222,9 +222,16 @@ function renderOptions(el) {
   }));
 }
 
-/** A modal input element; its state is read back by the page from the data attributes. */
-function renderInputElement(el, blockId) {
-  const data = attr('data-block-id', blockId) + attr('data-action-id', el.action_id) + attr('data-type', el.type);
+/**
+ * A modal input element; its state is read back by the page from the data attributes. `dispatch`: a change is sent
+ * to the app at once (the input block's `dispatch_action`).
+ */
+function renderInputElement(el, blockId, dispatch = false) {
+  const data =
+    attr('data-block-id', blockId) +
+    attr('data-action-id', el.action_id) +
+    attr('data-type', el.type) +
+    (dispatch ? ' data-dispatch="true"' : '');
   const id = inputId(blockId, el.action_id);
   switch (el.type) {
     case 'plain_text_input': {
@@ -246,7 +253,9 @@ function renderInputElement(el, blockId) {
       return `<select id="${escapeHtml(id)}" class="input"${data}>${none}${options}</select>`;
     }
     case 'radio_buttons':
-    case 'checkboxes': {
+    case 'checkboxes':
+    // A multi-select shows its options as a list of ticks: every choice visible at once.
+    case 'multi_static_select': {
       const kind = el.type === 'radio_buttons' ? 'radio' : 'checkbox';
       const initial = new Set(
         (el.type === 'radio_buttons' ? [el.initial_option] : (el.initial_options ?? []))
@@ -259,7 +268,8 @@ function renderInputElement(el, blockId) {
             `<label class="choice"><input type="${kind}" name="${escapeHtml(id)}" value="${escapeHtml(o.value)}"${initial.has(o.value) ? ' checked' : ''}> ${o.label}</label>`,
         )
         .join('');
-      return `<div class="choices" id="${escapeHtml(id)}"${data}>${items}</div>`;
+      const cls = el.type === 'multi_static_select' ? 'choices choices-multi' : 'choices';
+      return `<div class="${cls}" id="${escapeHtml(id)}"${data}>${items}</div>`;
     }
     default:
       return unsupported(el.type);
@@ -304,7 +314,7 @@ function renderBlock(block, index, ctx) {
       const hint = block.hint ? `<div class="hint">${renderText(block.hint, lookup)}</div>` : '';
       return (
         `<div class="b-input"><label class="label" for="${escapeHtml(id)}">${renderText(block.label, lookup)}${optional}</label>` +
-        `${renderInputElement(block.element ?? {}, blockId)}<div class="input-error"${attr('data-error-for', blockId)}></div>${hint}</div>`
+        `${renderInputElement(block.element ?? {}, blockId, block.dispatch_action === true)}<div class="input-error"${attr('data-error-for', blockId)}></div>${hint}</div>`
       );
     }
     default:

@@ -272,6 +272,26 @@ describe('demo console server', () => {
     expect(after.messages[ALERTS]?.[0]?.replies.map((r) => r.text)).toEqual([`<@${RESPONDER}> noted: called the user`]);
   });
 
+  it('opens the Home tab: sends app_home_opened signed as Slack does, and shows each user the view published for them', async () => {
+    const opened = await post('/console/home', { userId: RESPONDER });
+    expect(opened.body).toMatchObject({ ok: true, status: 200 });
+    expect((await snapshot(RESPONDER)).home).toBeNull();
+    const publish = await fetch(`${fake.apiUrl}views.publish`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${fake.botToken}` },
+      body: JSON.stringify({
+        user_id: RESPONDER,
+        view: { type: 'home', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'Hello <@UVIEWER>' } }] },
+      }),
+    });
+    expect(((await publish.json()) as { ok: boolean }).ok).toBe(true);
+    const seen = await snapshot(RESPONDER);
+    expect(JSON.stringify(seen.home)).toContain('Hello <@UVIEWER>');
+    expect(seen.names.users.UVIEWER).toBe('Carol Viewer');
+    expect((await snapshot(OTHER)).home).toBeNull();
+    expect((await post('/console/home', { userId: 'nobody' })).status).toBe(400);
+  });
+
   it('closes a modal the user cancels', async () => {
     const card = await fireDetection();
     await click(RESPONDER, card.ref, 'note');

@@ -358,3 +358,60 @@ describe('renderModal and renderConfirm', () => {
     expect(html).toContain('data-confirm-answer="deny">Cancel</button>');
   });
 });
+
+describe('menus and multi-selects', () => {
+  const option = (value: string, text = value) => ({ text: pt(text), value });
+
+  it('renders a static select in a message as a menu whose choice the page sends, its options escaped', () => {
+    const html = renderBlocks([
+      {
+        type: 'actions',
+        block_id: 'b1',
+        elements: [
+          {
+            type: 'static_select',
+            action_id: 'alert_mute',
+            placeholder: pt('Mute'),
+            options: [option('7d:a1', 'Mute for 7 days'), option('30d:a1', XSS)],
+          },
+        ],
+      },
+    ]);
+    expect(html).toContain(
+      '<select class="btn menu" data-action-id="alert_mute" data-block-id="b1" aria-label="Mute">',
+    );
+    expect(html).toContain(
+      '<option value="" selected disabled>Mute</option><option value="7d:a1">Mute for 7 days</option>',
+    );
+    expect(html).not.toContain('<img');
+  });
+
+  it('renders a multi-select in a modal as ticks, its initial options ticked, marked to dispatch when the input says so', () => {
+    const html = renderModal({
+      type: 'modal',
+      title: pt('Add subscription'),
+      blocks: [
+        {
+          type: 'input',
+          block_id: 'checks',
+          dispatch_action: true,
+          label: pt('Checks'),
+          element: {
+            type: 'multi_static_select',
+            action_id: 'pick',
+            options: [option('no-mfa'), option('impossible-travel')],
+            initial_options: [option('impossible-travel')],
+          },
+        },
+        { type: 'input', block_id: 'why', label: pt('Why'), element: { type: 'plain_text_input', action_id: 'why' } },
+      ],
+    });
+    expect(html).toContain(
+      '<div class="choices choices-multi" id="in-checks-pick" data-block-id="checks" data-action-id="pick" data-type="multi_static_select" data-dispatch="true">',
+    );
+    expect(html).toContain('value="no-mfa"> no-mfa');
+    expect(html).toContain('value="impossible-travel" checked> impossible-travel');
+    expect(html).toMatch(/data-type="plain_text_input">/);
+    expect(html.match(/data-dispatch/g)).toHaveLength(1);
+  });
+});
