@@ -82,6 +82,7 @@ export const envSchema = z.object({
   ),
   CII_RETENTION_DAYS: intInRange(90, 1, 3650),
   CII_AUDIT_RETENTION_DAYS: intInRange(400, 1, 3650),
+  CII_ACTION_LEASE_SECONDS: intInRange(30, 2, 600),
   CII_FALLBACK_CHANNEL: z.preprocess(
     blankToUndefined,
     z
@@ -258,6 +259,8 @@ export interface Config {
   };
   /** Days alerts, their cards and seen webhook ids are kept; the audit has its own, longer retention. */
   retention: { days: number; auditDays: number };
+  /** A replica's hold on a Block or Unblock under way, renewed while it works; once expired any replica finishes it. */
+  actions: { leaseMs: number };
   /** "Was this you?": which checks ask the affected user, and how. */
   verify: {
     /** Check ids whose alerts ask the user; empty: the feature is off. */
@@ -365,6 +368,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Config {
       ...(e.CII_PRIVILEGED_GROUPS ? { privilegedGroups: e.CII_PRIVILEGED_GROUPS } : {}),
     },
     retention: { days: e.CII_RETENTION_DAYS, auditDays: e.CII_AUDIT_RETENTION_DAYS },
+    actions: { leaseMs: e.CII_ACTION_LEASE_SECONDS * 1000 },
     verify: {
       checks: [...new Set(e.CII_VERIFY_CHECKS)],
       groupWindowMs: e.CII_VERIFY_GROUP_SECONDS * 1000,

@@ -98,8 +98,14 @@ export function createEntraSim(options: EntraSimOptions) {
     }
     const route = `${req.method} ${action ?? ''}`;
     switch (route) {
-      case 'GET ':
-        return { status: 200, body: { id: userId, accountEnabled: user.accountEnabled } };
+      case 'GET ': {
+        // As Graph: accountEnabled is not a default property, it comes only when $select names it.
+        const selected = (req.query.get('$select') ?? '').split(',').map((p) => p.trim());
+        return {
+          status: 200,
+          body: { id: userId, ...(selected.includes('accountEnabled') ? { accountEnabled: user.accountEnabled } : {}) },
+        };
+      }
       case 'PATCH ': {
         const patch = parseJson(req.body);
         if (!patch) return graphError(400, 'BadRequest', 'Unable to read JSON request payload.');

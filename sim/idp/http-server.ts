@@ -43,6 +43,20 @@ export interface ScriptedFailure {
   retryAfterSeconds?: number;
 }
 
+/** Requests answered late: handled only after `ms`, and not at all when the caller hung up meanwhile. */
+export interface ScriptedDelay {
+  ms: number;
+  /** How many matching requests are delayed; default 1. */
+  times?: number;
+  /** Only requests whose path contains this text; default every request to the provider. */
+  path?: string;
+  /** Only requests of this method; default any. */
+  method?: string;
+}
+
+/** Recorded for a delayed request whose caller hung up before it was handled: the provider applied nothing. */
+export const CALLER_GONE = 499;
+
 export interface ProviderServer {
   url: string;
   close(): Promise<void>;
@@ -54,6 +68,7 @@ interface ProviderServerOptions {
   /** The provider's own error body for an injected failure. */
   failureReply: (failure: ScriptedFailure) => SimReply;
   failures: ScriptedFailure[];
+  delays: ScriptedDelay[];
   record: (request: RecordedRequest) => void;
 }
 
@@ -73,22 +88,33 @@ export async function startProviderServer(options: ProviderServerOptions): Promi
         headers: req.headers,
         body: Buffer.concat(chunks).toString('utf8'),
       };
-      const failure = takeFailure(options.failures, rawPath);
-      const reply = failure ? options.failureReply(failure) : options.handle(request);
-      options.record({
-        provider: options.provider,
-        method: request.method,
-        path: rawPath,
-        query: Object.fromEntries(url.searchParams),
-        headers: req.headers,
-        body: request.body,
-        status: reply.status,
-        at: Date.now(),
-      });
-      const headers: Record<string, string> = { ...reply.headers };
-      if (reply.body !== undefined) headers['content-type'] = 'application/json';
-      res.writeHead(reply.status, headers);
-      res.end(reply.body === undefined ? undefined : JSON.stringify(reply.body));
+      const answer = () => {
+        const gone = res.destroyed || req.socket.destroyed;
+        const failure = gone ? undefined : takeScripted(options.failures, rawPath);
+        const reply = gone
+          ? { status: CALLER_GONE }
+          : failure
+            ? options.failureReply(failure)
+            : options.handle(request);
+        options.record({
+          provider: options.provider,
+          method: request.method,
+          path: rawPath,
+          query: Object.fromEntries(url.searchParams),
+          headers: req.headers,
+          body: request.body,
+          status: reply.status,
+          at: Date.now(),
+        });
+        if (gone) return;
+        const headers: Record<string, string> = { ...reply.headers };
+        if (reply.body !== undefined) headers['content-type'] = 'application/json';
+        res.writeHead(reply.status, headers);
+        res.end(reply.body === undefined ? undefined : JSON.stringify(reply.body));
+      };
+      const delay = takeScripted(options.delays, rawPath, request.method);
+      if (delay) setTimeout(answer, delay.ms);
+      else answer();
     });
   });
   await new Promise<void>((resolve, reject) => {
@@ -106,14 +132,21 @@ export async function startProviderServer(options: ProviderServerOptions): Promi
   };
 }
 
-function takeFailure(failures: ScriptedFailure[], path: string): ScriptedFailure | undefined {
-  const index = failures.findIndex((f) => f.path === undefined || path.includes(f.path));
+/** The first scripted behaviour matching the request, used up once. */
+function takeScripted<T extends { path?: string; method?: string; times?: number }>(
+  scripted: T[],
+  path: string,
+  method?: string,
+): T | undefined {
+  const index = scripted.findIndex(
+    (s) => (s.path === undefined || path.includes(s.path)) && (s.method === undefined || s.method === method),
+  );
   if (index < 0) return undefined;
-  const failure = failures[index]!;
-  const left = (failure.times ?? 1) - 1;
-  if (left > 0) failures[index] = { ...failure, times: left };
-  else failures.splice(index, 1);
-  return failure;
+  const taken = scripted[index]!;
+  const left = (taken.times ?? 1) - 1;
+  if (left > 0) scripted[index] = { ...taken, times: left };
+  else scripted.splice(index, 1);
+  return taken;
 }
 
 export function retryAfterHeader(failure: ScriptedFailure): Record<string, string> {

@@ -5,12 +5,19 @@ import {
   startProviderServer,
   type ProviderServer,
   type RecordedRequest,
+  type ScriptedDelay,
   type ScriptedFailure,
   type SimProvider,
 } from './http-server.ts';
 import { createOktaSim, newOktaUser, type OktaSimUser } from './okta-sim.ts';
 
-export type { RecordedRequest, ScriptedFailure, SimProvider } from './http-server.ts';
+export {
+  CALLER_GONE,
+  type RecordedRequest,
+  type ScriptedDelay,
+  type ScriptedFailure,
+  type SimProvider,
+} from './http-server.ts';
 
 export interface IdpSimulatorOptions {
   /** Users each provider knows from the start, all active. */
@@ -53,6 +60,11 @@ export interface IdpSimulators {
   onRequest(listener: (request: RecordedRequest) => void): () => void;
   /** The next `times` requests to `provider` (optionally only those whose path contains `path`) fail with `status`. */
   fail(provider: SimProvider, failure: ScriptedFailure): void;
+  /**
+   * The next `times` matching requests to `provider` are handled only after `ms` (a slow provider); one whose
+   * caller hung up by then changes nothing and is recorded with status CALLER_GONE.
+   */
+  delay(provider: SimProvider, delay: ScriptedDelay): void;
   addUser(provider: SimProvider, userId: string): void;
   close(): Promise<void>;
 }
@@ -68,6 +80,7 @@ export async function startIdpSimulators(options: IdpSimulatorOptions = {}): Pro
     for (const listener of listeners) listener(r);
   };
   const failures: Record<SimProvider, ScriptedFailure[]> = { DUO: [], OKTA: [], AZURE_AD: [] };
+  const delays: Record<SimProvider, ScriptedDelay[]> = { DUO: [], OKTA: [], AZURE_AD: [] };
 
   const duoCreds = { ikey: 'DISIMULATEDINTEGRATN', skey: 'sim-duo-secret-key-0123456789abcdefghijk' };
   const oktaCreds = { apiToken: '00sim-okta-api-token-0123456789abcdef' };
@@ -99,13 +112,14 @@ export async function startIdpSimulators(options: IdpSimulatorOptions = {}): Pro
   });
 
   const started = await Promise.allSettled([
-    startProviderServer({ provider: 'DUO', ...duoSim, failures: failures.DUO, record }),
-    startProviderServer({ provider: 'OKTA', ...oktaSim, failures: failures.OKTA, record }),
+    startProviderServer({ provider: 'DUO', ...duoSim, failures: failures.DUO, delays: delays.DUO, record }),
+    startProviderServer({ provider: 'OKTA', ...oktaSim, failures: failures.OKTA, delays: delays.OKTA, record }),
     startProviderServer({
       provider: 'AZURE_AD',
       handle: entraSim.handle,
       failureReply: entraSim.failureReply,
       failures: failures.AZURE_AD,
+      delays: delays.AZURE_AD,
       record,
     }),
   ]);
@@ -145,6 +159,9 @@ export async function startIdpSimulators(options: IdpSimulatorOptions = {}): Pro
     },
     fail: (provider, failure) => {
       failures[provider].push(failure);
+    },
+    delay: (provider, delay) => {
+      delays[provider].push(delay);
     },
     addUser: (provider, userId) => {
       if (provider === 'DUO') duoUsers.set(userId, { status: 'active' });

@@ -1,7 +1,12 @@
 import { createIdpSend, type IdpHttpOptions } from './http.ts';
-import { formatDuoDate, signDuoRequest } from './duo-signature.ts';
-import { brief, describeFailure, failed, isRecord, succeeded } from './outcome.ts';
-import { IDENTITY_PROVIDER_LABELS, type IdentityProviderClient, type ProviderActionResult } from './types.ts';
+import { duoRequests } from './duo-request.ts';
+import { brief, describeFailure, failed, isRecord, succeeded, unread } from './outcome.ts';
+import {
+  IDENTITY_PROVIDER_LABELS,
+  type AccountReading,
+  type IdentityProviderClient,
+  type ProviderActionResult,
+} from './types.ts';
 
 export interface DuoClientOptions extends IdpHttpOptions {
   /** The Admin API hostname, `https://api-xxxxxxxx.duosecurity.com` (a bare hostname means https). */
@@ -17,50 +22,59 @@ const LABEL = IDENTITY_PROVIDER_LABELS.DUO;
 
 /** Blocks by setting the Duo user's status to `disabled` (Duo ends nothing else: it refuses their next authentication). */
 export function createDuoClient(options: DuoClientOptions): IdentityProviderClient {
-  const base = new URL(/^[a-z]+:\/\//i.test(options.apiUrl) ? options.apiUrl : `https://${options.apiUrl}`);
-  const host = base.host.toLowerCase();
-  const now = options.now ?? (() => new Date());
+  const request = duoRequests(options);
   const send = createIdpSend(options);
 
-  async function setStatus(userId: string, status: 'disabled' | 'active', done: string): Promise<ProviderActionResult> {
-    const path = `/admin/v1/users/${encodeURIComponent(userId)}`;
-    const outcome = await send(`Duo: set user status ${status}`, () => {
-      const signed = signDuoRequest({
-        method: 'POST',
-        host,
-        path,
-        params: { status },
-        date: formatDuoDate(now()),
-        ikey: options.ikey,
-        skey: options.skey,
-      });
-      return {
-        method: 'POST',
-        url: `${base.origin}${path}`,
-        data: signed.body,
-        headers: { Accept: 'application/json', ...signed.headers },
-      };
-    });
-    if (!outcome.answered) return failed(`${LABEL} ${outcome.reason}`, true, []);
-    const { status: httpStatus, data } = outcome.res;
-    if (httpStatus === 200 && isRecord(data) && data.stat === 'OK') return succeeded([done]);
-    if (httpStatus === 200)
-      return failed(`${LABEL} gave an unexpected answer to the status change`, true, [], httpStatus);
+  const call = (what: string, method: 'GET' | 'POST', userId: string, params: Record<string, string>) =>
+    send(`Duo: ${what}`, () => request(method, `/admin/v1/users/${encodeURIComponent(userId)}`, params));
+
+  /** A refusal in words; `hint` names the permission a 403 points to. */
+  const refusal = (httpStatus: number, data: unknown, userId: string, hint: string) => {
     const { error, retryable } = describeFailure({
       label: LABEL,
       status: httpStatus,
       detail: duoDetail(data),
       userId,
-      forbiddenHint: 'the Admin API application needs "Grant write resource"',
+      forbiddenHint: hint,
     });
     return failed(error, retryable, [], httpStatus);
+  };
+
+  async function setStatus(userId: string, status: 'disabled' | 'active', done: string): Promise<ProviderActionResult> {
+    const outcome = await call(`set user status ${status}`, 'POST', userId, { status });
+    if (!outcome.answered) return failed(`${LABEL} ${outcome.reason}`, true, []);
+    const { status: httpStatus, data } = outcome.res;
+    if (httpStatus === 200 && isRecord(data) && data.stat === 'OK') return succeeded([done]);
+    if (httpStatus === 200)
+      return failed(`${LABEL} gave an unexpected answer to the status change`, true, [], httpStatus);
+    return refusal(httpStatus, data, userId, 'the Admin API application needs "Grant write resource"');
+  }
+
+  async function readAccount(userId: string): Promise<AccountReading> {
+    const outcome = await call('read user', 'GET', userId, {});
+    if (!outcome.answered) return unread(failed(`${LABEL} ${outcome.reason}`, true, []));
+    const { status: httpStatus, data } = outcome.res;
+    const user = isRecord(data) && data.stat === 'OK' && isRecord(data.response) ? data.response : undefined;
+    if (httpStatus === 200 && typeof user?.status === 'string') {
+      const state = user.status === 'disabled' ? 'blocked' : user.status === 'active' ? 'active' : 'other';
+      return { ok: true, state, reported: user.status };
+    }
+    if (httpStatus === 200) return unread(failed(`${LABEL} gave an unexpected answer to reading the user`, true, []));
+    return unread(refusal(httpStatus, data, userId, 'the Admin API application needs "Grant read resource"'));
   }
 
   return {
     provider: 'DUO',
     label: LABEL,
-    block: (userId) => setStatus(userId, 'disabled', 'Duo user disabled'),
-    unblock: (userId) => setStatus(userId, 'active', 'Duo user set back to active'),
+    readAccount,
+    block: async (userId, current) =>
+      current === 'blocked'
+        ? succeeded(['Duo user was already disabled'])
+        : setStatus(userId, 'disabled', 'Duo user disabled'),
+    unblock: async (userId, current) =>
+      current === 'active'
+        ? succeeded(['Duo user was already active'])
+        : setStatus(userId, 'active', 'Duo user set back to active'),
   };
 }
 

@@ -1,7 +1,13 @@
 import type { Method } from 'axios';
 import { createIdpSend, type IdpHttpOptions, type SendOutcome } from './http.ts';
-import { brief, describeFailure, failed, isRecord, succeeded, type Failure } from './outcome.ts';
-import { IDENTITY_PROVIDER_LABELS, type IdentityProviderClient, type ProviderActionResult } from './types.ts';
+import { brief, describeFailure, failed, isRecord, succeeded, unread, type Failure } from './outcome.ts';
+import {
+  IDENTITY_PROVIDER_LABELS,
+  type AccountReading,
+  type AccountState,
+  type IdentityProviderClient,
+  type ProviderActionResult,
+} from './types.ts';
 
 export interface EntraClientOptions extends IdpHttpOptions {
   tenantId: string;
@@ -20,7 +26,7 @@ export interface EntraClientOptions extends IdpHttpOptions {
 
 const LABEL = IDENTITY_PROVIDER_LABELS.AZURE_AD;
 const GRAPH_PERMISSIONS =
-  'the app needs the Graph application permissions User.EnableDisableAccount.All and User.RevokeSessions.All';
+  'the app needs the Graph application permissions User.EnableDisableAccount.All, User.RevokeSessions.All and User.Read.All';
 
 type TokenOutcome = { ok: true; token: string } | { ok: false; failure: Failure };
 
@@ -132,11 +138,26 @@ export function createEntraClient(options: EntraClientOptions): IdentityProvider
     );
   }
 
-  async function block(userId: string): Promise<ProviderActionResult> {
+  async function readAccount(userId: string): Promise<AccountReading> {
+    // accountEnabled is not among the properties Graph returns unless selected.
+    const read = await graph('read account', 'GET', `/v1.0/users/${encodeURIComponent(userId)}?$select=accountEnabled`);
+    const data = 'answered' in read && read.answered && isSuccess(read) ? read.res.data : undefined;
+    if (isRecord(data) && typeof data.accountEnabled === 'boolean') {
+      const reported = `accountEnabled: ${data.accountEnabled}`;
+      return { ok: true, state: data.accountEnabled ? 'active' : 'blocked', reported };
+    }
+    if (isSuccess(read)) return unread(failed(`${LABEL} gave an unexpected answer to reading the account`, true, []));
+    return unread(failure(read, userId, []));
+  }
+
+  async function block(userId: string, current?: AccountState): Promise<ProviderActionResult> {
     const steps: string[] = [];
-    const disabled = await setEnabled(userId, false);
-    if (!isSuccess(disabled)) return failure(disabled, userId, steps);
-    steps.push('Entra ID account disabled');
+    if (current === 'blocked') steps.push('Entra ID account was already disabled');
+    else {
+      const disabled = await setEnabled(userId, false);
+      if (!isSuccess(disabled)) return failure(disabled, userId, steps);
+      steps.push('Entra ID account disabled');
+    }
     const revoked = await graph(
       'revoke sign-in sessions',
       'POST',
@@ -147,13 +168,14 @@ export function createEntraClient(options: EntraClientOptions): IdentityProvider
     return succeeded(steps);
   }
 
-  async function unblock(userId: string): Promise<ProviderActionResult> {
+  async function unblock(userId: string, current?: AccountState): Promise<ProviderActionResult> {
+    if (current === 'active') return succeeded(['Entra ID account was already enabled']);
     const enabled = await setEnabled(userId, true);
     if (!isSuccess(enabled)) return failure(enabled, userId, []);
     return succeeded(['Entra ID account enabled']);
   }
 
-  return { provider: 'AZURE_AD', label: LABEL, block, unblock };
+  return { provider: 'AZURE_AD', label: LABEL, readAccount, block, unblock };
 }
 
 function isSuccess(outcome: SendOutcome | Failure): boolean {

@@ -1,7 +1,13 @@
 import type { AxiosResponse, Method } from 'axios';
 import { createIdpSend, headerValue, type IdpHttpOptions, type SendOutcome } from './http.ts';
-import { brief, describeFailure, failed, isRecord, succeeded, type Failure } from './outcome.ts';
-import { IDENTITY_PROVIDER_LABELS, type IdentityProviderClient, type ProviderActionResult } from './types.ts';
+import { brief, describeFailure, failed, isRecord, succeeded, unread, type Failure } from './outcome.ts';
+import {
+  IDENTITY_PROVIDER_LABELS,
+  type AccountReading,
+  type AccountState,
+  type IdentityProviderClient,
+  type ProviderActionResult,
+} from './types.ts';
 
 export interface OktaClientOptions extends IdpHttpOptions {
   /** `https://your-org.okta.com`. */
@@ -34,14 +40,28 @@ export function createOktaClient(options: OktaClientOptions): IdentityProviderCl
       },
     }));
 
-  async function block(userId: string): Promise<ProviderActionResult> {
+  async function readAccount(userId: string): Promise<AccountReading> {
+    const read = await call('read user', 'GET', `/api/v1/users/${encodeURIComponent(userId)}`);
+    const data = read.answered && isSuccess(read) ? read.res.data : undefined;
+    if (isRecord(data) && typeof data.status === 'string') {
+      const state = data.status === 'SUSPENDED' ? 'blocked' : data.status === 'ACTIVE' ? 'active' : 'other';
+      return { ok: true, state, reported: data.status };
+    }
+    if (isSuccess(read)) return unread(failed(`${LABEL} gave an unexpected answer to reading the user`, true, []));
+    return unread(failure(read, userId, []));
+  }
+
+  async function block(userId: string, current?: AccountState): Promise<ProviderActionResult> {
     const user = `/api/v1/users/${encodeURIComponent(userId)}`;
     const steps: string[] = [];
-    const suspended = await call('suspend user', 'POST', `${user}/lifecycle/suspend`);
-    if (isSuccess(suspended)) steps.push('Okta user suspended');
-    // Suspending anyone not ACTIVE is refused with E0000001; such a user cannot sign in already.
-    else if (oktaErrorCode(suspended) === NOT_IN_STATE) steps.push('Okta user was already suspended or not active');
-    else return failure(suspended, userId, steps);
+    if (current === 'blocked') steps.push('Okta user was already suspended');
+    else {
+      const suspended = await call('suspend user', 'POST', `${user}/lifecycle/suspend`);
+      if (isSuccess(suspended)) steps.push('Okta user suspended');
+      // Suspending anyone not ACTIVE is refused with E0000001; such a user cannot sign in already.
+      else if (oktaErrorCode(suspended) === NOT_IN_STATE) steps.push('Okta user was already suspended or not active');
+      else return failure(suspended, userId, steps);
+    }
 
     const cleared = await call('clear sessions', 'DELETE', `${user}/sessions`, { oauthTokens: 'true' });
     if (!isSuccess(cleared)) return failure(cleared, userId, steps, 'could not clear the sessions');
@@ -49,7 +69,8 @@ export function createOktaClient(options: OktaClientOptions): IdentityProviderCl
     return succeeded(steps);
   }
 
-  async function unblock(userId: string): Promise<ProviderActionResult> {
+  async function unblock(userId: string, current?: AccountState): Promise<ProviderActionResult> {
+    if (current === 'active') return succeeded(['Okta user was already active']);
     const unsuspended = await call(
       'unsuspend user',
       'POST',
@@ -67,7 +88,7 @@ export function createOktaClient(options: OktaClientOptions): IdentityProviderCl
     return failure(unsuspended, userId, []);
   }
 
-  return { provider: 'OKTA', label: LABEL, block, unblock };
+  return { provider: 'OKTA', label: LABEL, readAccount, block, unblock };
 }
 
 function isSuccess(outcome: SendOutcome): boolean {

@@ -1,4 +1,4 @@
-import type { ProviderActionResult } from './types.ts';
+import type { AccountReading, ProviderActionResult } from './types.ts';
 
 export type Failure = Extract<ProviderActionResult, { ok: false }>;
 
@@ -19,6 +19,14 @@ export function brief(text: unknown, max = 300): string | undefined {
   if (line === '') return undefined;
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
+
+/** A failed read of an account's state, in the same words as a failed action. */
+export const unread = (failure: Failure): AccountReading => ({
+  ok: false,
+  error: failure.error,
+  retryable: failure.retryable,
+  ...(failure.status === undefined ? {} : { status: failure.status }),
+});
 
 export interface FailureContext {
   /** `Duo`, `Okta`, `Entra ID`. */

@@ -30,12 +30,27 @@ export type ProviderActionResult =
   /** `status`: the HTTP status of the provider's refusal; absent when it never answered. */
   | { ok: false; error: string; retryable: boolean; steps: string[]; status?: number };
 
+/** Where an account stands: what Block sets (`blocked`), what Unblock sets (`active`), or neither (`other`). */
+export type AccountState = 'blocked' | 'active' | 'other';
+
+/** An account's state read from the provider; `reported` is the provider's own word (`disabled`, `SUSPENDED`…). */
+export type AccountReading =
+  | { ok: true; state: AccountState; reported: string }
+  /** `status`: the HTTP status of the provider's refusal; absent when it never answered. */
+  | { ok: false; error: string; retryable: boolean; status?: number };
+
 export interface IdentityProviderClient {
   readonly provider: IdentityProviderName;
   /** The provider's product name for people: `Duo`, `Okta`, `Entra ID`. */
   readonly label: string;
-  /** Stops the user signing in and ends their sessions where the provider can. Provider failures come back in the result. */
-  block(userId: string): Promise<ProviderActionResult>;
-  /** Lets the user sign in again. Provider failures come back in the result. */
-  unblock(userId: string): Promise<ProviderActionResult>;
+  /** Reads the account's state now (Duo user `status`, Okta user `status`, Entra ID `accountEnabled`), changing nothing. */
+  readAccount(userId: string): Promise<AccountReading>;
+  /**
+   * Stops the user signing in and ends their sessions where the provider can. `current`: the state just read, so a
+   * status already set is not set again (the sessions, which cannot be read, are still ended). Provider failures
+   * come back in the result.
+   */
+  block(userId: string, current?: AccountState): Promise<ProviderActionResult>;
+  /** Lets the user sign in again; nothing is called when `current` is already `active`. */
+  unblock(userId: string, current?: AccountState): Promise<ProviderActionResult>;
 }

@@ -54,17 +54,17 @@ export function instrumentCii(client: CiiClient, metrics: Metrics): CiiClient {
 
 const PROVIDER_LABEL: Record<IdentityProviderName, Provider> = { DUO: 'duo', OKTA: 'okta', AZURE_AD: 'entra' };
 
-/** Each provider's block and unblock, counted by outcome and timed. */
+/** Each provider's block and unblock, counted by outcome and timed (reads of an account's state are not counted). */
 export function instrumentProviders(providers: IdentityProviders, metrics: Metrics): IdentityProviders {
   const wrapped: IdentityProviders = {};
   for (const [name, client] of Object.entries(providers) as Array<[IdentityProviderName, IdentityProviderClient]>) {
     const provider = PROVIDER_LABEL[name];
     const timed =
-      (act: (userId: string) => ReturnType<IdentityProviderClient['block']>) =>
-      async (userId: string): ReturnType<IdentityProviderClient['block']> => {
+      (act: IdentityProviderClient['block']) =>
+      async (...args: Parameters<IdentityProviderClient['block']>): ReturnType<IdentityProviderClient['block']> => {
         const started = performance.now();
         try {
-          const result = await act(userId);
+          const result = await act(...args);
           const outcome = result.ok ? 'ok' : result.retryable ? 'retryable' : 'failed';
           metrics.providerCall(provider, outcome, seconds(started));
           return result;
@@ -76,8 +76,9 @@ export function instrumentProviders(providers: IdentityProviders, metrics: Metri
     wrapped[name] = {
       provider: client.provider,
       label: client.label,
-      block: timed((userId) => client.block(userId)),
-      unblock: timed((userId) => client.unblock(userId)),
+      readAccount: (userId) => client.readAccount(userId),
+      block: timed((userId, current) => client.block(userId, current)),
+      unblock: timed((userId, current) => client.unblock(userId, current)),
     };
   }
   return wrapped;

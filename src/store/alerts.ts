@@ -1,6 +1,13 @@
 import { text, toAlert, toAlertAction } from './rows.ts';
 import { changesOf, type Executor, IN_TRANSACTION, rowsOf, type SqlValue, type Steps } from './steps.ts';
-import type { AlertStore, AlertTransition, FindingRecord, NewAlert, RecordFindingResult } from './types.ts';
+import type {
+  AlertStore,
+  AlertTransition,
+  FindingRecord,
+  NewAlert,
+  RecordFindingResult,
+  StoredAlert,
+} from './types.ts';
 
 const ALERT_COLUMNS = `id, finding_id, envelope_id, check_id, title, severity, severity_label, login, display_name,
   reference_url, description, recommended_actions, published, created_at, routing, verify_state, trust_level, context,
@@ -126,15 +133,26 @@ function* getAlert(id: string) {
 }
 
 function* transitionAlert(id: string, t: AlertTransition) {
-  const states = t.from.map((_, i) => `$${i + 8}`).join(', ');
+  const states = t.from.map((_, i) => `$${i + 10}`).join(', ');
   // PostgreSQL, under READ COMMITTED, re-checks the WHERE clause of a concurrent UPDATE once the row lock is
   // released; SQLite runs one write transaction at a time. Either way one move wins.
   const [moved] = yield* rowsOf(
     `UPDATE alerts SET state = $1, decided_by = $2, decided_at = $3,
       decision_action = COALESCE($4, decision_action), decision_error = $5, decision_reason = $6,
-      version = version + 1
+      lease_owner = $8, lease_until = $9, version = version + 1
     WHERE id = $7 AND state IN (${states}) RETURNING *`,
-    [t.to, t.actor, t.at, t.action ?? null, t.error ?? null, t.reason ?? null, id, ...t.from],
+    [
+      t.to,
+      t.actor,
+      t.at,
+      t.action ?? null,
+      t.error ?? null,
+      t.reason ?? null,
+      id,
+      t.lease?.owner ?? null,
+      t.lease?.until ?? null,
+      ...t.from,
+    ],
   );
   if (!moved) return { moved: false as const, alert: yield* getAlert(id) };
   for (const r of t.results ?? []) {
@@ -155,6 +173,34 @@ function* transitionAlert(id: string, t: AlertTransition) {
     );
   }
   return { moved: true as const, alert: toAlert(moved) };
+}
+
+/**
+ * When an action under way counts as abandoned: its lease ran out, or, for an action started by a replica from
+ * before leases (none recorded), ten minutes after it started, as such replicas assumed.
+ */
+const LEASE_EXPIRED = `state = 'in_progress' AND COALESCE(lease_until, decided_at + 600000) < $1`;
+
+function* claimInterruptedActions(options: {
+  now: number;
+  owner: string;
+  leaseMs: number;
+  limit: number;
+}): Steps<StoredAlert[]> {
+  const candidates = yield* rowsOf(`SELECT id FROM alerts WHERE ${LEASE_EXPIRED} ORDER BY decided_at, id LIMIT $2`, [
+    options.now,
+    options.limit,
+  ]);
+  const claimed: StoredAlert[] = [];
+  for (const { id } of candidates) {
+    // One row each, re-checked under its row lock (PostgreSQL) or the single writer (SQLite): one claimer wins.
+    const [row] = yield* rowsOf(
+      `UPDATE alerts SET lease_owner = $2, lease_until = $3 WHERE id = $4 AND ${LEASE_EXPIRED} RETURNING *`,
+      [options.now, options.owner, options.now + options.leaseMs, String(id)],
+    );
+    if (row) claimed.push(toAlert(row));
+  }
+  return claimed;
 }
 
 export function alertStore(db: Executor): AlertStore {
@@ -205,11 +251,14 @@ export function alertStore(db: Executor): AlertStore {
       (await db.run(rowsOf('SELECT * FROM alert_actions WHERE alert_id = $1 ORDER BY id', [alertId]))).map(
         toAlertAction,
       ),
-    listStuckAlerts: async (before) =>
-      (
-        await db.run(
-          rowsOf("SELECT * FROM alerts WHERE state = 'in_progress' AND decided_at < $1 ORDER BY decided_at", [before]),
-        )
-      ).map(toAlert),
+    renewActionLease: async (alertId, lease) =>
+      (await db.run(
+        changesOf(`UPDATE alerts SET lease_until = $1 WHERE id = $2 AND state = 'in_progress' AND lease_owner = $3`, [
+          lease.until,
+          alertId,
+          lease.owner,
+        ]),
+      )) > 0,
+    claimInterruptedActions: (options) => db.run(claimInterruptedActions(options)),
   };
 }

@@ -273,5 +273,29 @@ export function migrations(dialect: Dialect): Migration[] {
       CREATE INDEX mutes_active ON mutes (expires_at) WHERE lifted_at IS NULL;
     `,
     },
+    {
+      version: 13,
+      name: 'provider actions journalled per account (intent, then done or failed), leases on actions under way',
+      sql: `
+      ALTER TABLE alerts ADD COLUMN lease_owner TEXT;
+      ALTER TABLE alerts ADD COLUMN lease_until BIGINT;
+      CREATE INDEX alerts_in_progress ON alerts (lease_until) WHERE state = 'in_progress';
+      CREATE TABLE action_steps (
+        id ${serialId},
+        alert_id TEXT NOT NULL REFERENCES alerts (id) ON DELETE CASCADE,
+        attempt INTEGER NOT NULL,
+        operation TEXT NOT NULL CHECK (operation IN ('block', 'unblock')),
+        provider TEXT NOT NULL,
+        provider_user_id TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('intent', 'done', 'failed')),
+        steps TEXT,
+        error TEXT,
+        actor TEXT NOT NULL,
+        started_at BIGINT NOT NULL,
+        finished_at BIGINT,
+        UNIQUE (alert_id, attempt, provider, provider_user_id)
+      );
+    `,
+    },
   ];
 }

@@ -201,5 +201,15 @@ export function outboxStore(db: Executor, dialect: Dialect): OutboxStore {
         )
       ).map(toPostedCopy),
     postedSummariesOf: (alertId) => db.run(postedSummariesOf(alertId)),
+    postedSummaryCopiesOf: async (findingId) =>
+      (
+        await db.run(
+          rowsOf(
+            `SELECT id, channel_id, posted_ts FROM deliveries
+            WHERE finding_id = $1 AND kind = 'summary' AND state = 'sent' ORDER BY id`,
+            [findingId],
+          ),
+        )
+      ).map(toPostedCopy),
   };
 }

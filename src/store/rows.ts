@@ -1,5 +1,7 @@
 import type { FindingContext, Severity } from '../alerts/finding.ts';
 import type {
+  ActionStep,
+  ActionStepState,
   AlertActionResult,
   AlertRouting,
   AlertVerification,
@@ -174,6 +176,22 @@ export function toAlertAction(row: Row): AlertActionResult {
     error: optStr(row.error),
     actor: text(row.actor),
     at: num(row.at),
+  };
+}
+
+export function toActionStep(row: Row): ActionStep {
+  return {
+    alertId: text(row.alert_id),
+    attempt: num(row.attempt),
+    operation: row.operation as ResponseAction,
+    provider: text(row.provider),
+    providerUserId: text(row.provider_user_id),
+    state: row.state as ActionStepState,
+    steps: row.steps == null ? [] : (JSON.parse(text(row.steps)) as string[]),
+    ...optional('error', optStr(row.error)),
+    actor: text(row.actor),
+    startedAt: num(row.started_at),
+    ...optional('finishedAt', optNum(row.finished_at)),
   };
 }
 

@@ -1,4 +1,5 @@
 import { accountingStore } from './accounting.ts';
+import { actionStepStore } from './action-steps.ts';
 import { alertStore } from './alerts.ts';
 import { auditStore } from './audit.ts';
 import { deliveryInspection } from './inspection.ts';
@@ -25,6 +26,7 @@ export function storeOn(db: Executor, dialect: Dialect, close: () => Promise<voi
     ...accountingStore(db, dialect),
     ...verificationStore(db),
     ...muteStore(db, dialect),
+    ...actionStepStore(db),
     ...deliveryInspection(db),
     ...maintenanceStore(db),
     schemaVersion: async () => {

@@ -197,6 +197,37 @@ export interface AlertTransition {
   reason?: string;
   /** Provider results stored in the same transaction, only when the move happens. */
   results?: NewAlertActionResult[];
+  /** Into `in_progress`: the replica acting holds the action until `until` (renewed while it works); cleared otherwise. */
+  lease?: ActionLease;
+}
+
+/** Who is acting on an alert's provider work, and until when unless renewed. */
+export interface ActionLease {
+  owner: string;
+  until: number;
+}
+
+/** Where one provider call of an action stands: `intent` is written before the call, `done` or `failed` after it. */
+export type ActionStepState = 'intent' | 'done' | 'failed';
+
+/** One account of one attempt of an action (an attempt is the alert's version when it went `in_progress`). */
+export interface ActionStepKey {
+  alertId: string;
+  attempt: number;
+  provider: string;
+  providerUserId: string;
+}
+
+/** The journal row of one provider call, written as it happens so a crash leaves what was done on record. */
+export interface ActionStep extends ActionStepKey {
+  operation: ResponseAction;
+  state: ActionStepState;
+  /** What succeeded, in order (empty while `intent`). */
+  steps: string[];
+  error?: string;
+  actor: string;
+  startedAt: number;
+  finishedAt?: number;
 }
 
 export type TransitionResult =
@@ -424,8 +455,34 @@ export interface AlertStore {
   listFindingAlerts(findingId: string): Promise<StoredAlert[]>;
   /** Every provider result of an alert, oldest first. */
   listAlertActions(alertId: string): Promise<AlertActionResult[]>;
-  /** Alerts left `in_progress` since before `before` (the process acting on them died). */
-  listStuckAlerts(before: number): Promise<StoredAlert[]>;
+  /** Extends the lease `owner` holds on an action under way; false when the action is not its own any more. */
+  renewActionLease(alertId: string, lease: ActionLease): Promise<boolean>;
+  /**
+   * Takes over, under a new lease, actions `in_progress` whose lease expired (the replica acting died), oldest
+   * first; each is a compare-and-set, so of concurrent claimers exactly one gets an action.
+   */
+  claimInterruptedActions(options: {
+    now: number;
+    owner: string;
+    leaseMs: number;
+    limit: number;
+  }): Promise<StoredAlert[]>;
+}
+
+/** The journal of provider calls, per attempt of an action. */
+export interface ActionStepStore {
+  /** Writes the intent to act on each account; an account this attempt already journalled keeps its row. */
+  planActionSteps(
+    attempt: { alertId: string; attempt: number; operation: ResponseAction; actor: string; at: number },
+    accounts: ReadonlyArray<{ provider: string; providerUserId: string }>,
+  ): Promise<void>;
+  /** Records what the call on one account did (only an `intent` row changes). */
+  finishActionStep(
+    key: ActionStepKey,
+    outcome: { ok: boolean; steps: string[]; error?: string; at: number },
+  ): Promise<void>;
+  /** The rows of one attempt, in the order they were planned. */
+  listActionSteps(alertId: string, attempt: number): Promise<ActionStep[]>;
 }
 
 /** The delivery outbox: cards to post, their leases and what became of them. */
@@ -458,6 +515,8 @@ export interface OutboxStore {
   postedCopiesOf(alertId: string): Promise<PostedCopy[]>;
   /** Every posted summary card an alert's card is threaded under, as it reads now (with each thread user's state). */
   postedSummariesOf(alertId: string): Promise<PostedSummary[]>;
+  /** Channel and ts of every posted summary card of a finding (Approve all open counts only from one). */
+  postedSummaryCopiesOf(findingId: string): Promise<PostedCopy[]>;
 }
 
 export interface SubscriptionStore {
@@ -656,7 +715,8 @@ export interface Store
     RequestSignatureStore,
     AccountingStore,
     VerificationStore,
-    MuteStore {
+    MuteStore,
+    ActionStepStore {
   /** Highest applied migration version. */
   schemaVersion(): Promise<number>;
   /** Brings the planner's statistics up to date (cheap when little changed); run at start and periodically. */

@@ -22,7 +22,12 @@ export function buildBackground(
 ) {
   const { config, options, logger, store } = w;
   const { worker, verifier, contextCompleter } = deps;
-  const sweeper = createInterruptedSweeper({ responses: deps.responses, logger: logger.child('responses') });
+  // Sweeping twice per lease finds an action whose replica died within a lease and a half of its last renewal.
+  const sweeper = createInterruptedSweeper({
+    responses: deps.responses,
+    logger: logger.child('responses'),
+    intervalMs: config.actions.leaseMs / 2,
+  });
   const retention = createRetention({
     store,
     retentionDays: config.retention.days,

@@ -24,6 +24,8 @@ export function buildDecisions(
     slackClient: WebClient;
     slack: SlackWebApi;
     cards: CardService;
+    /** This replica, as named on the leases it holds (outbox deliveries and actions under way). */
+    owner: string;
   },
 ) {
   const { config, logger, store, metrics } = w;
@@ -38,6 +40,8 @@ export function buildDecisions(
     emailOf,
     cards,
     clock: w.clock,
+    owner: deps.owner,
+    leaseMs: config.actions.leaseMs,
     logger: logger.child('responses'),
   });
   const responses = instrumentResponses(responseService, metrics);

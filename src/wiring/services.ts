@@ -60,7 +60,14 @@ export function buildServices(w: Wiring, slackClient: WebClient, catalogue: Cata
 
   const slack = createSlackWebApi(slackClient);
   const delivery = buildDelivery(w, { slack, lookup, identityProviders });
-  const decisions = buildDecisions(w, { cii, identityProviders, slackClient, slack, cards: delivery.cards });
+  const decisions = buildDecisions(w, {
+    cii,
+    identityProviders,
+    slackClient,
+    slack,
+    cards: delivery.cards,
+    owner: delivery.owner,
+  });
   const { responses, verification, principals, stepUp } = decisions;
   const mutes = createMuteService({
     store,

@@ -568,6 +568,58 @@ describe('analyst responses end to end', () => {
     expect(h.modalText(view)).toContain('⚠️ *Service account*, not one person’s account');
   });
 
+  test('refuses a crafted Approve all open naming a summary never posted in its channel, click or submission, changing nothing', async () => {
+    const logins = ['ethan.brooks', 'zoe.williams', 'ryan.patel', 'laura.petrov', 'david.levy', 'oscar.lindqvist'].map(
+      (l) => `${l}@example.com`,
+    );
+    const byLogin = await h.deliver(logins);
+    const summary = stack.slack
+      .callsTo('chat.postMessage')
+      .find(
+        (c) =>
+          (c.args.metadata as { event_type?: string } | undefined)?.event_type === 'cii_alert_summary' &&
+          c.args.channel === CHANNELS[0] &&
+          JSON.stringify(c.args.blocks).includes('Ethan'),
+      )!;
+    const summaryCard: Card = {
+      channel: CHANNELS[0]!,
+      ts: (summary.response as { ts: string }).ts,
+      alertId: '',
+      call: summary,
+    };
+    const opened = stack.slack.callsTo('views.open').length;
+    // The summary's own message, claimed to be in a channel it was never posted in.
+    const click = await stack.driver.click({
+      message: summary,
+      actionId: 'alert_approve_all',
+      userId: 'UADMIN',
+      channelId: 'C0ELSEWHERE',
+    });
+    await until(() => h.answersTo(click.responseUrl).length === 1, 'refusal');
+    expect(h.answersTo(click.responseUrl)[0]).toContain('not on a card the app posted');
+    expect(stack.slack.callsTo('views.open')).toHaveLength(opened);
+
+    // A real modal whose submission is altered to name an alert card's message instead of the summary.
+    const view = await h.openModal(summaryCard, 'alert_approve_all', 'UADMIN');
+    const alertCard = byLogin[logins[0]!]![0]!;
+    const metadata = JSON.parse(String(view.private_metadata)) as Record<string, string>;
+    const forged = { ...view, private_metadata: JSON.stringify({ ...metadata, messageTs: alertCard.ts }) };
+    await h.submit(forged, 'UADMIN', 'forged');
+    await until(
+      () => h.ephemeralsTo('UADMIN', CHANNELS[0]!).some((e) => e.includes('not on a card the app posted')),
+      'refusal of the submission',
+    );
+    const cards = logins.flatMap((l) => byLogin[l]!);
+    for (const card of cards) expect(h.actionIds(card)).toContain('alert_approve');
+    // Audited against the finding's first alert.
+    const alertIds = [...new Set(cards.map((c) => c.alertId))];
+    const refusals = alertIds.flatMap((id) => h.auditRows(id)).filter((r) => r.detail === 'Approve all open');
+    expect(refusals.map((r) => [r.outcome, r.channel_id])).toEqual([
+      ['refused_not_a_card', 'C0ELSEWHERE'],
+      ['refused_not_a_card', CHANNELS[0]],
+    ]);
+  });
+
   test('Approve all open on a summary approves every open user of the finding with the reason, and leaves decided ones alone', async () => {
     const logins = [
       'sofia.martinez',

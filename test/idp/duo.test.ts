@@ -162,4 +162,39 @@ describe('Duo client', () => {
     const result = await client({ timeoutMs: 50, retry: { maxRetries: 0 } }).block(USER);
     expect(result).toEqual({ ok: false, error: 'Duo did not answer within 50 ms', retryable: true, steps: [] });
   });
+
+  it('reads the user status with a signed GET, and maps disabled and active (anything else is neither)', async () => {
+    const sha = (s: string) => createHash('sha512').update(s).digest('hex');
+    const canonical = [DATE, 'GET', 'api-1234abcd.duosecurity.com', PATH, '', sha(''), sha(`x-duo-date\0${DATE}`)];
+    const authorization = `Basic ${Buffer.from(`${IKEY}:${createHmac('sha512', SKEY).update(canonical.join('\n')).digest('hex')}`).toString('base64')}`;
+    for (const status of ['disabled', 'active', 'locked out']) {
+      nock(API, { reqheaders: { authorization, 'x-duo-date': DATE } })
+        .get(PATH)
+        .reply(200, userBody(status));
+    }
+    await expect(client().readAccount(USER)).resolves.toEqual({ ok: true, state: 'blocked', reported: 'disabled' });
+    await expect(client().readAccount(USER)).resolves.toEqual({ ok: true, state: 'active', reported: 'active' });
+    await expect(client().readAccount(USER)).resolves.toEqual({ ok: true, state: 'other', reported: 'locked out' });
+  });
+
+  it('says why a read failed, naming the read permission on 403, without retrying', async () => {
+    nock(API).get(PATH).reply(403, { stat: 'FAIL', code: 40301, message: 'Access forbidden' });
+    await expect(client().readAccount(USER)).resolves.toMatchObject({
+      ok: false,
+      retryable: false,
+      status: 403,
+      error: expect.stringContaining('Grant read resource') as string,
+    });
+  });
+
+  it('calls nothing when the user already has the status Block or Unblock would set', async () => {
+    await expect(client().block(USER, 'blocked')).resolves.toEqual({
+      ok: true,
+      steps: ['Duo user was already disabled'],
+    });
+    await expect(client().unblock(USER, 'active')).resolves.toEqual({
+      ok: true,
+      steps: ['Duo user was already active'],
+    });
+  });
 });

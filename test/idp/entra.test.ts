@@ -168,7 +168,7 @@ describe('Entra ID client', () => {
       status: 403,
       ok: false,
       error:
-        'Entra ID refused the request: Insufficient privileges to complete the operation. [Authorization_RequestDenied] (the app needs the Graph application permissions User.EnableDisableAccount.All and User.RevokeSessions.All)',
+        'Entra ID refused the request: Insufficient privileges to complete the operation. [Authorization_RequestDenied] (the app needs the Graph application permissions User.EnableDisableAccount.All, User.RevokeSessions.All and User.Read.All)',
       retryable: false,
       steps: [],
     });
@@ -205,5 +205,44 @@ describe('Entra ID client', () => {
       scope: 'https://graph.microsoft.us/.default',
     });
     await expect(entra.unblock(USER)).resolves.toMatchObject({ ok: true });
+  });
+
+  it('reads accountEnabled, selecting it as Graph requires', async () => {
+    expectToken('t-read');
+    nock(GRAPH, { reqheaders: { authorization: 'Bearer t-read' } })
+      .get(`/v1.0/users/${USER}`)
+      .query({ $select: 'accountEnabled' })
+      .reply(200, { accountEnabled: false })
+      .get(`/v1.0/users/${USER}`)
+      .query({ $select: 'accountEnabled' })
+      .reply(200, { accountEnabled: true })
+      .get(`/v1.0/users/${USER}`)
+      .query({ $select: 'accountEnabled' })
+      .reply(200, { id: USER });
+    const entra = client();
+    await expect(entra.readAccount(USER)).resolves.toEqual({
+      ok: true,
+      state: 'blocked',
+      reported: 'accountEnabled: false',
+    });
+    await expect(entra.readAccount(USER)).resolves.toMatchObject({ ok: true, state: 'active' });
+    await expect(entra.readAccount(USER)).resolves.toMatchObject({
+      ok: false,
+      error: expect.stringContaining('unexpected answer') as string,
+    });
+  });
+
+  it('on an account already disabled only revokes the sessions, and enables an enabled one without a call', async () => {
+    expectToken('t-again');
+    expectRevoke('t-again');
+    const entra = client();
+    await expect(entra.block(USER, 'blocked')).resolves.toEqual({
+      ok: true,
+      steps: ['Entra ID account was already disabled', 'Entra ID sign-in sessions revoked'],
+    });
+    await expect(entra.unblock(USER, 'active')).resolves.toEqual({
+      ok: true,
+      steps: ['Entra ID account was already enabled'],
+    });
   });
 });

@@ -156,4 +156,32 @@ describe('Okta client', () => {
       steps: ['Okta user suspended'],
     });
   });
+
+  it('reads the user status: SUSPENDED is blocked, ACTIVE is active, anything else neither', async () => {
+    for (const [status, state] of [
+      ['SUSPENDED', 'blocked'],
+      ['ACTIVE', 'active'],
+      ['DEPROVISIONED', 'other'],
+    ]) {
+      nock(ORG, { reqheaders: headers }).get(`/api/v1/users/${USER}`).reply(200, { id: USER, status });
+      await expect(client().readAccount(USER)).resolves.toEqual({ ok: true, state, reported: status });
+    }
+    nock(ORG).get(`/api/v1/users/${USER}`).reply(404, oktaError('E0000007', 'Not found: Resource not found'));
+    await expect(client().readAccount(USER)).resolves.toMatchObject({ ok: false, retryable: false, status: 404 });
+  });
+
+  it('on an account already suspended only clears the sessions, and unblocks an active one without a call', async () => {
+    nock(ORG, { reqheaders: headers })
+      .delete(`/api/v1/users/${USER}/sessions`)
+      .query({ oauthTokens: 'true' })
+      .reply(204);
+    await expect(client().block(USER, 'blocked')).resolves.toEqual({
+      ok: true,
+      steps: ['Okta user was already suspended', 'Okta sessions and OAuth tokens revoked'],
+    });
+    await expect(client().unblock(USER, 'active')).resolves.toEqual({
+      ok: true,
+      steps: ['Okta user was already active'],
+    });
+  });
 });

@@ -491,24 +491,112 @@ export function runStoreContract(
         expect(await store.getAlert(id)).toEqual(retried.alert);
       });
 
-      it('lists the alerts left in progress since before a time, and only those', async () => {
-        const [stuck, recent, approved] = [await newAlert(), await newAlert(), await newAlert()];
-        await store.transitionAlert(stuck, {
-          from: ['open'],
-          to: 'in_progress',
-          actor: 'U1',
-          at: T0 + 1,
-          action: 'block',
-        });
-        await store.transitionAlert(recent, {
-          from: ['open'],
-          to: 'in_progress',
-          actor: 'U1',
-          at: T0 + 100,
-          action: 'block',
-        });
-        await store.transitionAlert(approved, { from: ['open'], to: 'approved', actor: 'U1', at: T0 + 1 });
-        expect((await store.listStuckAlerts(T0 + 50)).map((a) => a.id)).toEqual([stuck]);
+      it('lets any replica take over an action whose lease ran out, exactly once, and not one whose lease is renewed', async () => {
+        const [lapsed, renewed, approved] = [await newAlert(), await newAlert(), await newAlert()];
+        for (const id of [lapsed, renewed]) {
+          await store.transitionAlert(id, {
+            from: ['open'],
+            to: 'in_progress',
+            actor: 'U1',
+            at: T0,
+            action: 'block',
+            lease: { owner: 'r1', until: T0 + 30_000 },
+          });
+        }
+        await store.transitionAlert(approved, { from: ['open'], to: 'approved', actor: 'U1', at: T0 });
+        expect(await store.renewActionLease(renewed, { owner: 'r1', until: T0 + 90_000 })).toBe(true);
+        expect(await store.renewActionLease(renewed, { owner: 'r2', until: T0 + 90_000 })).toBe(false);
+        expect(
+          await store.claimInterruptedActions({ now: T0 + 29_000, owner: 'r2', leaseMs: 30_000, limit: 10 }),
+        ).toEqual([]);
+
+        const other = await open();
+        const claims = await Promise.all(
+          ['r2', 'r3', 'r4', 'r5'].map((owner, i) =>
+            (i % 2 === 0 ? store : other).claimInterruptedActions({
+              now: T0 + 31_000,
+              owner,
+              leaseMs: 30_000,
+              limit: 10,
+            }),
+          ),
+        );
+        const claimed = claims.flat();
+        expect(claimed.map((a) => a.id)).toEqual([lapsed]);
+        // The attempt keeps its version (its journal is keyed by it); the old owner can no longer renew it.
+        expect(claimed[0]).toMatchObject({ state: 'in_progress', decisionAction: 'block', version: 2 });
+        expect(await store.renewActionLease(lapsed, { owner: 'r1', until: T0 + 99_000 })).toBe(false);
+        const winner = ['r2', 'r3', 'r4', 'r5'][claims.findIndex((c) => c.length === 1)]!;
+        expect(await store.renewActionLease(lapsed, { owner: winner, until: T0 + 99_000 })).toBe(true);
+        // Leaving in_progress ends the lease.
+        await store.transitionAlert(lapsed, { from: ['in_progress'], to: 'blocked', actor: 'U1', at: T0 + 40_000 });
+        expect(await store.renewActionLease(lapsed, { owner: winner, until: T0 + 99_000 })).toBe(false);
+      });
+
+      it('takes an action started without a lease (an older replica) for interrupted ten minutes after it started', async () => {
+        const id = await newAlert();
+        await store.transitionAlert(id, { from: ['open'], to: 'in_progress', actor: 'U1', at: T0, action: 'unblock' });
+        const claim = (now: number) => store.claimInterruptedActions({ now, owner: 'r2', leaseMs: 30_000, limit: 10 });
+        expect(await claim(T0 + 599_000)).toEqual([]);
+        expect((await claim(T0 + 601_000)).map((a) => a.id)).toEqual([id]);
+      });
+
+      it('journals each provider call of an attempt: intent first, then done or failed, one row per account', async () => {
+        const id = await newAlert();
+        const attempt = { alertId: id, attempt: 2, operation: 'block' as const, actor: 'U1', at: T0 + 1 };
+        const accounts = [
+          { provider: 'DUO', providerUserId: 'DU1' },
+          { provider: 'OKTA', providerUserId: '00u1' },
+        ];
+        await store.planActionSteps(attempt, accounts);
+        // Planned again (a recovery): the rows already there are kept as they are.
+        await store.planActionSteps({ ...attempt, actor: 'U2', at: T0 + 9 }, accounts);
+        await store.finishActionStep(
+          { alertId: id, attempt: 2, provider: 'DUO', providerUserId: 'DU1' },
+          { ok: true, steps: ['Duo user disabled'], at: T0 + 2 },
+        );
+        await store.finishActionStep(
+          { alertId: id, attempt: 2, provider: 'OKTA', providerUserId: '00u1' },
+          { ok: false, steps: [], error: 'Okta is unavailable (HTTP 503)', at: T0 + 3 },
+        );
+        // A finished row is not finished again.
+        await store.finishActionStep(
+          { alertId: id, attempt: 2, provider: 'OKTA', providerUserId: '00u1' },
+          { ok: true, steps: ['Okta user suspended'], at: T0 + 4 },
+        );
+        const key = { alertId: id, attempt: 2, operation: 'block', actor: 'U1', startedAt: T0 + 1 };
+        expect(await store.listActionSteps(id, 2)).toEqual([
+          {
+            ...key,
+            provider: 'DUO',
+            providerUserId: 'DU1',
+            state: 'done',
+            steps: ['Duo user disabled'],
+            finishedAt: T0 + 2,
+          },
+          {
+            ...key,
+            provider: 'OKTA',
+            providerUserId: '00u1',
+            state: 'failed',
+            steps: [],
+            error: 'Okta is unavailable (HTTP 503)',
+            finishedAt: T0 + 3,
+          },
+        ]);
+        await store.planActionSteps({ ...attempt, attempt: 4, operation: 'unblock' }, accounts.slice(0, 1));
+        expect(await store.listActionSteps(id, 4)).toEqual([
+          {
+            ...key,
+            attempt: 4,
+            operation: 'unblock',
+            provider: 'DUO',
+            providerUserId: 'DU1',
+            state: 'intent',
+            steps: [],
+          },
+        ]);
+        expect(await store.listActionSteps(id, 3)).toEqual([]);
       });
 
       it('records the reason of a move and clears it on a move that gives none (reopen, then block)', async () => {

@@ -1,19 +1,30 @@
 import { DatabaseSync } from 'node:sqlite';
 import { createCiiClient } from '../../src/cii/client.ts';
+import type { CiiSimulator } from '../../sim/cii/server.ts';
 import type { Stack } from './stack.ts';
 import { WEBHOOK_SECRET } from './stack.ts';
 
 /** Registers the stack's app as a webhook target of the CII simulator, as `npm run cii:webhook register` does. */
-export async function registerAppWebhook(stack: Stack, checkIds: string[]): Promise<string> {
+export function registerAppWebhook(stack: Stack, checkIds: string[]): Promise<string> {
+  return registerWebhookAt(stack.cii, stack.app.url, checkIds, 'e2e');
+}
+
+/** Registers an app at `appUrl` (one started as a child process, say) as a webhook target of the CII simulator. */
+export async function registerWebhookAt(
+  sim: CiiSimulator,
+  appUrl: string,
+  checkIds: string[],
+  name: string,
+): Promise<string> {
   const cii = createCiiClient({
-    tokenUrl: stack.cii.tokenUrl,
-    apiUrl: stack.cii.apiUrl,
-    clientId: stack.cii.credentials.clientId,
-    clientSecret: stack.cii.credentials.clientSecret,
+    tokenUrl: sim.tokenUrl,
+    apiUrl: sim.apiUrl,
+    clientId: sim.credentials.clientId,
+    clientSecret: sim.credentials.clientSecret,
   });
   return cii.registerWebhookWithApiKey({
-    name: 'e2e',
-    endpoint: `${stack.app.url}/cii/webhook`,
+    name,
+    endpoint: `${appUrl}/cii/webhook`,
     apiKeyName: 'x-api-client-token',
     apiKey: WEBHOOK_SECRET,
     checkIds,

@@ -7,8 +7,9 @@ export interface InterruptedSweeper {
 }
 
 /**
- * Background work of every replica: fails the actions a crashed replica left in progress, once at start and
- * then every `intervalMs`, so their cards offer Retry again. A failed sweep is logged; the next one runs anyway.
+ * Background work of every replica: finishes the actions whose replica died (their lease ran out), once at start
+ * and then every `intervalMs`; a sweep still running when the next is due lets it pass. A failed sweep is logged;
+ * the next one runs anyway.
  */
 export function createInterruptedSweeper(deps: {
   responses: Pick<ResponseService, 'recoverInterrupted'>;
@@ -16,10 +17,16 @@ export function createInterruptedSweeper(deps: {
   intervalMs?: number;
 }): InterruptedSweeper {
   let timer: NodeJS.Timeout | undefined;
+  let sweeping = false;
   const sweep = () => {
+    if (sweeping) return;
+    sweeping = true;
     deps.responses
       .recoverInterrupted()
-      .catch((err: unknown) => deps.logger.error('could not recover interrupted actions', err));
+      .catch((err: unknown) => deps.logger.error('could not recover interrupted actions', err))
+      .finally(() => {
+        sweeping = false;
+      });
   };
   return {
     start() {

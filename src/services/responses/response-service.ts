@@ -1,10 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import type { CiiClient } from '../../cii/client.ts';
 import type { EndUser } from '../../cii/schemas.ts';
 import { CiiError } from '../../cii/errors.ts';
 import type { IdentityProviders } from '../../idp/registry.ts';
-import { BLOCK_EFFECTS, isIdentityProviderName, type ProviderActionResult } from '../../idp/types.ts';
+import { BLOCK_EFFECTS, isIdentityProviderName } from '../../idp/types.ts';
 import type { Logger } from '../../logger.ts';
 import type {
+  ActionStepStore,
   AlertActionResult,
   AlertState,
   AlertStore,
@@ -16,6 +18,7 @@ import type {
   TransitionResult,
 } from '../../store/types.ts';
 import { identitiesOf, isSameIdentity } from './self-check.ts';
+import { createProviderCalls, type Target } from './provider-calls.ts';
 import { blockedAccounts, providerLabel, summarizeResults, targetKey, toOutcome } from './provider-results.ts';
 import type {
   Actor,
@@ -31,10 +34,16 @@ import type {
 export interface ResponseServiceDeps {
   store: Pick<
     AlertStore,
-    'getAlert' | 'transitionAlert' | 'listAlertActions' | 'listStuckAlerts' | 'listFindingAlerts'
+    | 'getAlert'
+    | 'transitionAlert'
+    | 'listAlertActions'
+    | 'listFindingAlerts'
+    | 'renewActionLease'
+    | 'claimInterruptedActions'
   > &
+    Pick<ActionStepStore, 'planActionSteps' | 'finishActionStep' | 'listActionSteps'> &
     Pick<AuditStore, 'recordAudit'> &
-    Pick<OutboxStore, 'postedCopiesOf'>;
+    Pick<OutboxStore, 'postedCopiesOf' | 'postedSummaryCopiesOf'>;
   cii: Pick<CiiClient, 'getEndUser'>;
   providers: IdentityProviders;
   /** CII_RESPONDERS membership (user ids and user groups); deny by default. */
@@ -43,13 +52,18 @@ export interface ResponseServiceDeps {
   emailOf(userId: string): Promise<string | undefined>;
   cards: AlertCards;
   clock?: { now(): number };
-  /** How long an action may stay in progress before it is taken for interrupted (default 10 min). */
-  interruptedAfterMs?: number;
+  /** This replica, as named on the leases of the actions it works on (default: a random id). */
+  owner?: string;
+  /**
+   * How long an action stays this replica's without a renewal (renewed every third of it while the work goes on);
+   * once expired, any replica recovers the action (default 30 s).
+   */
+  leaseMs?: number;
   logger: Logger;
 }
 
-const INTERRUPTED =
-  'Interrupted: the app stopped while acting, so what the providers did is not confirmed. Retry redoes it (every step is safe to repeat).';
+/** Actions a sweep takes over at most (the rest wait for the next sweep). */
+const RECOVERIES_PER_SWEEP = 20;
 
 type Verb = DecisionVerb;
 
@@ -77,11 +91,6 @@ function reasonOf(options: DecisionOptions | undefined): { reason?: string } {
   return reason ? { reason } : {};
 }
 
-interface Target {
-  provider: string;
-  providerUserId: string;
-}
-
 /** A click refused, or allowed with CII's user (undefined when CII has none or was not asked). */
 type Checked = { refused: ResponseOutcome } | { user: EndUser | undefined };
 
@@ -89,6 +98,28 @@ type Checked = { refused: ResponseOutcome } | { user: EndUser | undefined };
 export function createResponseService(deps: ResponseServiceDeps): ResponseService {
   const { store, cii, providers, cards, logger } = deps;
   const now = () => (deps.clock ?? Date).now();
+  const owner = deps.owner ?? `responses-${randomUUID()}`;
+  const leaseMs = deps.leaseMs ?? 30_000;
+  const calls = createProviderCalls({ store, providers, now, logger });
+
+  /** Runs provider work on an action this replica holds, renewing its lease until the work ends. */
+  async function leased<T>(alertId: string, work: () => Promise<T>): Promise<T> {
+    const renew = () => {
+      store.renewActionLease(alertId, { owner, until: now() + leaseMs }).then(
+        (held) => {
+          if (!held) logger.warn('an action under way is no longer this replica’s (its lease ran out)', { alertId });
+        },
+        (err: unknown) => logger.warn('could not renew the lease of an action under way', { alertId, err }),
+      );
+    };
+    const timer = setInterval(renew, Math.max(1, Math.floor(leaseMs / 3)));
+    timer.unref();
+    try {
+      return await work();
+    } finally {
+      clearInterval(timer);
+    }
+  }
 
   /** Runs `work` for an authorized responder who is not the alert's user; audits whatever comes of the click. */
   async function respond<T extends { kind: string }>(
@@ -234,72 +265,27 @@ export function createResponseService(deps: ResponseServiceDeps): ResponseServic
     from: AlertState[],
     to: AlertState,
     actor: Actor,
-    extra: { action?: ResponseAction; reason?: string } = {},
+    extra: { action?: ResponseAction; reason?: string; lease?: { owner: string; until: number } } = {},
   ) {
     return store.transitionAlert(alert.id, { from, to, actor: actor.userId, at: now(), ...extra });
   }
 
-  /** Starts provider work: the CAS into `in_progress`, then every card loses its buttons (no results shown). */
+  /**
+   * Starts provider work: the CAS into `in_progress` under this replica's lease, then every card loses its buttons
+   * (no results shown).
+   */
   async function start(
     alert: StoredAlert,
     from: AlertState[],
     actor: Actor,
     extra: { action?: ResponseAction; reason?: string } = {},
   ): Promise<TransitionResult> {
-    const started = await move(alert, from, 'in_progress', actor, extra);
+    const started = await move(alert, from, 'in_progress', actor, {
+      ...extra,
+      lease: { owner, until: now() + leaseMs },
+    });
     if (started.moved) await cards.show(started.alert, []);
     return started;
-  }
-
-  async function act(
-    alertId: string,
-    target: Target,
-    action: ResponseAction,
-    actor: Actor,
-  ): Promise<NewAlertActionResult> {
-    const client = isIdentityProviderName(target.provider) ? providers[target.provider] : undefined;
-    let result: ProviderActionResult;
-    if (!client) {
-      result = {
-        ok: false,
-        error: `${providerLabel(target.provider)} is not configured in this app any more`,
-        retryable: false,
-        steps: [],
-      };
-    } else {
-      try {
-        result = await client[action](target.providerUserId);
-      } catch (err) {
-        logger.error(`${client.label}: ${action} failed unexpectedly`, { alertId, err });
-        result = {
-          ok: false,
-          error: `${client.label}: unexpected error (see the app log)`,
-          retryable: true,
-          steps: [],
-        };
-      }
-    }
-    if (!result.ok) {
-      // The error is the client's own short wording, which never holds a credential.
-      logger.warn(`${providerLabel(target.provider)}: ${action} failed`, {
-        alertId,
-        provider: target.provider,
-        providerUserId: target.providerUserId,
-        status: result.status ?? 'no answer',
-        retryable: result.retryable,
-        error: result.error,
-      });
-    }
-    return {
-      action,
-      provider: target.provider,
-      providerUserId: target.providerUserId,
-      ok: result.ok,
-      steps: result.steps,
-      ...(result.ok ? {} : { error: result.error }),
-      actor: actor.userId,
-      at: now(),
-    };
   }
 
   /**
@@ -344,12 +330,23 @@ export function createResponseService(deps: ResponseServiceDeps): ResponseServic
     return { kind: succeeded, alert: finished.alert, results };
   }
 
-  /** Blocks every configured provider account CII lists for the user, except those a previous attempt already blocked. */
+  const attemptOf = (alert: StoredAlert, action: ResponseAction, actor: Actor) => ({
+    alertId: alert.id,
+    attempt: alert.version,
+    action,
+    actor: actor.userId,
+  });
+
+  /**
+   * Blocks every configured provider account CII lists for the user, except those a previous attempt already
+   * blocked. `repeat`: read each account first and skip what it shows done (Retry, recovery).
+   */
   async function performBlock(
     alert: StoredAlert,
     actor: Actor,
     previous: AlertActionResult[],
     known: EndUser | undefined,
+    repeat: boolean,
   ): Promise<ResponseOutcome> {
     let targets: Target[];
     try {
@@ -377,9 +374,8 @@ export function createResponseService(deps: ResponseServiceDeps): ResponseServic
       });
     }
     const blocked = new Set(blockedAccounts(previous).map(targetKey));
-    const results = await Promise.all(
-      targets.filter((t) => !blocked.has(targetKey(t))).map((t) => act(alert.id, t, 'block', actor)),
-    );
+    const todo = targets.filter((t) => !blocked.has(targetKey(t)));
+    const results = await calls.run(attemptOf(alert, 'block', actor), todo, { repeat });
     return finish(alert, 'block', actor, previous, { results, complete: results.every((r) => r.ok) });
   }
 
@@ -388,10 +384,31 @@ export function createResponseService(deps: ResponseServiceDeps): ResponseServic
     alert: StoredAlert,
     actor: Actor,
     previous: AlertActionResult[],
+    repeat: boolean,
   ): Promise<ResponseOutcome> {
     const targets = blockedAccounts(previous);
-    const results = await Promise.all(targets.map((t) => act(alert.id, t, 'unblock', actor)));
+    const results = await calls.run(attemptOf(alert, 'unblock', actor), targets, { repeat });
     return finish(alert, 'unblock', actor, previous, { results, complete: results.every((r) => r.ok) });
+  }
+
+  /**
+   * Finishes an action whose replica died: journalled outcomes are kept, every account with an intent but no
+   * outcome is read and acted on only if not done; with nothing journalled, the action runs as a repeat.
+   */
+  async function resume(alert: StoredAlert): Promise<ResponseOutcome> {
+    const action = alert.decisionAction ?? 'block';
+    const actor: Actor = { userId: alert.decidedBy ?? 'system' };
+    const [previous, journal] = await Promise.all([
+      store.listAlertActions(alert.id),
+      store.listActionSteps(alert.id, alert.version),
+    ]);
+    if (journal.length === 0) {
+      return action === 'block'
+        ? performBlock(alert, actor, previous, undefined, true)
+        : performUnblock(alert, actor, previous, true);
+    }
+    const results = await calls.run(attemptOf(alert, action, actor), journal, { repeat: true, journal });
+    return finish(alert, action, actor, previous, { results, complete: results.every((r) => r.ok) });
   }
 
   /** The accounts CII lists for the user, split into those Block acts on and those it leaves alone. */
@@ -451,8 +468,11 @@ export function createResponseService(deps: ResponseServiceDeps): ResponseServic
     const alerts = await store.listFindingAlerts(findingId);
     const first = alerts[0];
     if (!first) return { kind: 'not_found' };
+    // The click names its finding; it counts only from a message the app posted as that finding's summary card.
+    const summaries = await store.postedSummaryCopiesOf(findingId);
+    const fromSummary = summaries.some((c) => c.channelId === actor.channelId && c.ts === actor.messageTs);
     // The responder check is the same for every alert; the self check is made per alert.
-    const who = await actorCheck(actor);
+    const who = fromSummary ? await actorCheck(actor) : refuse('not_a_card');
     if (!('refused' in who)) return alerts;
     await audit('approve', actor, first.id, first, {
       outcome: auditOutcome(who.refused)!.outcome,
@@ -484,7 +504,7 @@ export function createResponseService(deps: ResponseServiceDeps): ResponseServic
     if (!started.moved) return already(started.alert);
     // Results are only recorded when an action leaves `in_progress`: an alert never decided has none.
     const previous = alert.state === 'open' && alert.version === 1 ? [] : await store.listAlertActions(alert.id);
-    return performBlock(started.alert, actor, previous, user);
+    return leased(alert.id, () => performBlock(started.alert, actor, previous, user, false));
   }
 
   return {
@@ -573,30 +593,38 @@ export function createResponseService(deps: ResponseServiceDeps): ResponseServic
         if (check.kind !== 'allowed') return check;
         const started = await start(alert, FROM.unblock, actor, { action: 'unblock' });
         if (!started.moved) return already(started.alert);
-        return performUnblock(started.alert, actor, await store.listAlertActions(alert.id));
+        const previous = await store.listAlertActions(alert.id);
+        return leased(alert.id, () => performUnblock(started.alert, actor, previous, false));
       }),
 
     async recoverInterrupted() {
-      // Provider calls time out within about a minute: anything in progress this long has nobody working on it.
-      const stuck = await store.listStuckAlerts(now() - (deps.interruptedAfterMs ?? 10 * 60_000));
       let recovered = 0;
-      for (const alert of stuck) {
-        const moved = await store.transitionAlert(alert.id, {
-          from: ['in_progress'],
-          to: 'failed',
-          actor: alert.decidedBy ?? 'system',
-          at: now(),
-          ...(alert.decisionAction ? { action: alert.decisionAction } : {}),
-          ...(alert.decisionReason ? { reason: alert.decisionReason } : {}),
-          error: INTERRUPTED,
-        });
-        if (!moved.moved) continue;
-        recovered += 1;
-        logger.warn('an action was interrupted by a restart; its alert can be retried', {
+      // One at a time, each claimed just before its work starts renewing its lease.
+      for (let taken = 0; taken < RECOVERIES_PER_SWEEP; taken++) {
+        const [alert] = await store.claimInterruptedActions({ now: now(), owner, leaseMs, limit: 1 });
+        if (!alert) break;
+        logger.warn('recovering an action its replica left unfinished (its lease ran out)', {
           alertId: alert.id,
           action: alert.decisionAction,
         });
-        await cards.refresh(alert.id);
+        let outcome: ResponseOutcome;
+        try {
+          outcome = await leased(alert.id, () => resume(alert));
+        } catch (err) {
+          // Its lease runs out again, and a later sweep (of any replica) takes it over.
+          logger.error('could not recover an interrupted action', { alertId: alert.id, err });
+          continue;
+        }
+        recovered += 1;
+        const what = auditOutcome(outcome);
+        const recovery = 'recovered after the app stopped mid-action';
+        if (what && alert.decisionAction) {
+          await audit(alert.decisionAction, { userId: alert.decidedBy ?? 'system' }, alert.id, alert, {
+            outcome: what.outcome,
+            detail: what.detail ? `${recovery}: ${what.detail}` : recovery,
+            ...(alert.decisionReason ? { reason: alert.decisionReason } : {}),
+          });
+        }
       }
       return recovered;
     },
@@ -608,8 +636,12 @@ export function createResponseService(deps: ResponseServiceDeps): ResponseServic
         });
         if (!started.moved) return already(started.alert);
         const previous = await store.listAlertActions(alert.id);
-        if (started.alert.decisionAction === 'unblock') return performUnblock(started.alert, actor, previous);
-        return performBlock(started.alert, actor, previous, user);
+        // What failed may have been done after all (a timeout after the provider acted): read before repeating.
+        return leased(alert.id, () =>
+          started.alert.decisionAction === 'unblock'
+            ? performUnblock(started.alert, actor, previous, true)
+            : performBlock(started.alert, actor, previous, user, true),
+        );
       }),
   };
 }

@@ -165,8 +165,9 @@ export interface ResponseService {
   /** Reverses each provider action of the block that succeeded (of a partial block too). */
   unblock(alertId: string, actor: Actor): Promise<ResponseOutcome>;
   /**
-   * Fails the alerts left `in_progress` for longer than any action takes (the process acting on them died),
-   * so their cards offer Retry again. Returns how many were recovered.
+   * Takes over the actions whose replica died (their lease ran out) and finishes them: what the journal shows
+   * done is kept, every other account is read and acted on only if not done; cards updated, audited. Returns how
+   * many were finished.
    */
   recoverInterrupted(): Promise<number>;
 }

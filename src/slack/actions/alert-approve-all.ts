@@ -48,6 +48,7 @@ export function registerAlertApproveAllAction(app: App, deps: AlertActionDeps): 
       title: checked.title,
       open: checked.open,
       ...(actor.channelId ? { channelId: actor.channelId } : {}),
+      ...(actor.messageTs ? { messageTs: actor.messageTs } : {}),
     });
     return { open: (args) => openModal(args, modal).then(() => undefined) };
   });

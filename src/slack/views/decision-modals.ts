@@ -164,6 +164,8 @@ export function approveModal(target: ModalTarget & { login: string; displayName?
 export function approveAllModal(target: {
   findingId: string;
   channelId?: string;
+  /** The summary card's ts: the submission counts only from a posted copy of that finding's summary. */
+  messageTs?: string;
   title: string;
   open: number;
 }): ModalView {
@@ -171,7 +173,11 @@ export function approveAllModal(target: {
   return {
     type: 'modal',
     callback_id: VIEW_IDS.approveAll,
-    private_metadata: metadata({ findingId: target.findingId, channelId: target.channelId }),
+    private_metadata: metadata({
+      findingId: target.findingId,
+      channelId: target.channelId,
+      messageTs: target.messageTs,
+    }),
     title: modalTitle('Approve all open'),
     submit: plainText(`Approve ${target.open}`, LIMITS.modalTitle),
     close: plainText('Cancel', LIMITS.modalTitle),

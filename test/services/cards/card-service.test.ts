@@ -86,6 +86,7 @@ describe('card service', () => {
         DUO: {
           provider: 'DUO',
           label: 'Duo',
+          readAccount: () => Promise.resolve({ ok: true, state: 'active', reported: 'active' }),
           block: () => Promise.resolve({ ok: true, steps: ['Duo blocked'] }),
           unblock: () => Promise.resolve({ ok: true, steps: ['Duo unblocked'] }),
         },
@@ -98,7 +99,7 @@ describe('card service', () => {
     });
   }
 
-  it('updates the cards of a Block click from what the response service holds: seven store calls (one checks the click came from a card), not eleven', async () => {
+  it('updates the cards of a Block click from what the response service holds: nine store calls (one checks the click came from a card, two journal the provider call), not thirteen', async () => {
     const { store, calls } = counting(raw);
     const { writer, updates, replies } = recordingWriter();
     expect(await respondWith(store, writer).block(alertId, ANALYST)).toMatchObject({ kind: 'blocked' });
@@ -107,6 +108,8 @@ describe('card service', () => {
       'postedCopiesOf',
       'transitionAlert',
       'postedCopiesOf',
+      'planActionSteps',
+      'finishActionStep',
       'transitionAlert',
       'postedCopiesOf',
       'recordAudit',

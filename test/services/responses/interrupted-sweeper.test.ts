@@ -31,4 +31,29 @@ describe('interrupted-action sweeper', () => {
     await vi.advanceTimersByTimeAsync(5_000);
     expect(sweeps).toBe(3);
   });
+
+  it('lets a sweep pass while the previous one is still finishing an action', async () => {
+    vi.useFakeTimers();
+    let running = 0;
+    let sweeps = 0;
+    const sweeper = createInterruptedSweeper({
+      responses: {
+        recoverInterrupted: async () => {
+          sweeps += 1;
+          running += 1;
+          await new Promise((resolve) => setTimeout(resolve, 2_500));
+          running -= 1;
+          return 1;
+        },
+      },
+      logger: createLogger({ level: 'error', write: () => undefined }),
+      intervalMs: 1_000,
+    });
+    sweeper.start();
+    await vi.advanceTimersByTimeAsync(2_100);
+    expect([sweeps, running]).toEqual([1, 1]);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(sweeps).toBe(2);
+    sweeper.stop();
+  });
 });

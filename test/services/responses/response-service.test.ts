@@ -2,7 +2,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CiiNotFoundError, CiiUnavailableError } from '../../../src/cii/errors.ts';
 import type { EndUser } from '../../../src/cii/schemas.ts';
 import type { IdentityProviders } from '../../../src/idp/registry.ts';
-import type { IdentityProviderClient, IdentityProviderName, ProviderActionResult } from '../../../src/idp/types.ts';
+import type {
+  AccountState,
+  IdentityProviderClient,
+  IdentityProviderName,
+  ProviderActionResult,
+} from '../../../src/idp/types.ts';
 import { createLogger, silentLogger } from '../../../src/logger.ts';
 import { createResponseService, type ResponseServiceDeps } from '../../../src/services/responses/response-service.ts';
 import type { AlertCards, ResponseReport } from '../../../src/services/responses/types.ts';
@@ -16,21 +21,40 @@ const OTHER = { userId: 'UOTHER', userName: 'dan', teamId: 'T1', channelId: 'C2'
 
 type Script = Array<ProviderActionResult | Error>;
 
-/** A provider client that answers from a script (default: success) and records every call. */
+/**
+ * A provider client holding each account's state (active until blocked) that answers from a script (default:
+ * success, which sets the state) and records every call that reaches the provider, and every read.
+ */
 function fakeProvider(provider: IdentityProviderName, label: string) {
   const calls: Array<{ action: 'block' | 'unblock'; userId: string }> = [];
+  const reads: string[] = [];
+  const states = new Map<string, AccountState>();
   const scripts: Record<'block' | 'unblock', Script> = { block: [], unblock: [] };
   const answer =
     (action: 'block' | 'unblock') =>
-    async (userId: string): Promise<ProviderActionResult> => {
+    async (userId: string, current?: AccountState): Promise<ProviderActionResult> => {
+      const wanted = action === 'block' ? 'blocked' : 'active';
+      if (current === wanted) return { ok: true, steps: [`${label} was already ${wanted}`] };
       calls.push({ action, userId });
       await new Promise((resolve) => setTimeout(resolve, 5));
       const next = scripts[action].shift();
       if (next instanceof Error) throw next;
-      return next ?? { ok: true, steps: [`${label} ${action}ed`] };
+      if (next) return next;
+      states.set(userId, wanted);
+      return { ok: true, steps: [`${label} ${action}ed`] };
     };
-  const client: IdentityProviderClient = { provider, label, block: answer('block'), unblock: answer('unblock') };
-  return { client, calls, scripts };
+  const client: IdentityProviderClient = {
+    provider,
+    label,
+    readAccount: (userId) => {
+      reads.push(userId);
+      const state = states.get(userId) ?? 'active';
+      return Promise.resolve({ ok: true, state, reported: state });
+    },
+    block: answer('block'),
+    unblock: answer('unblock'),
+  };
+  return { client, calls, reads, states, scripts };
 }
 
 function endUser(accounts: Array<{ provider: string; userId: string }>): EndUser {
@@ -108,30 +132,141 @@ describe('response service', () => {
   });
   afterEach(() => store.close());
 
+  const postSummary = (findingId: string, ts: string) => postSummaryIn(store, findingId, ts);
   const audit = async () =>
     (await store.listAudit({ limit: 100 })).reverse().map((e) => [e.userId, e.action, e.outcome]);
 
-  it('fails an action a crashed process left in progress, so its cards offer Retry, which then completes it', async () => {
-    await store.transitionAlert(alertId, {
-      from: ['open'],
+  /** The alert moved into a Block by a replica `owner` whose lease ends at `until`; returns the attempt. */
+  async function startedBy(owner: string, until: number, action: 'block' | 'unblock' = 'block'): Promise<number> {
+    const from = action === 'block' ? (['open'] as const) : (['blocked'] as const);
+    const started = await store.transitionAlert(alertId, {
+      from: [...from],
       to: 'in_progress',
       actor: 'UANALYST',
       at: 1_000,
-      action: 'block',
+      action,
+      lease: { owner, until },
     });
-    const early = createResponseService({ ...deps, clock: { now: () => 1_000 + 60_000 } });
-    expect(await early.recoverInterrupted()).toBe(0);
-    const later = createResponseService({ ...deps, clock: { now: () => 1_000 + 11 * 60_000 } });
-    expect(await later.recoverInterrupted()).toBe(1);
-    expect(await store.getAlert(alertId)).toMatchObject({
-      state: 'failed',
-      decisionAction: 'block',
-      decisionError: expect.stringContaining('Interrupted') as string,
+    return started.alert!.version;
+  }
+  const at = (now: number, owner: string) => createResponseService({ ...deps, owner, clock: { now: () => now } });
+
+  it('recovers a Block its replica left unfinished once its lease ran out, exactly once: journalled outcomes kept, the rest read and done only if not done, audited', async () => {
+    const attempt = await startedBy('dead', 31_000);
+    const accounts = [
+      { provider: 'DUO', providerUserId: 'DU1' },
+      { provider: 'OKTA', providerUserId: '00u1' },
+    ];
+    await store.planActionSteps({ alertId, attempt, operation: 'block', actor: 'UANALYST', at: 1_000 }, accounts);
+    await store.finishActionStep(
+      { alertId, attempt, ...accounts[0]! },
+      { ok: true, steps: ['Duo blocked'], at: 1_100 },
+    );
+    duo.states.set('DU1', 'blocked');
+    // Okta acted on the call, but the replica died before it could journal the answer.
+    okta.states.set('00u1', 'blocked');
+
+    expect(await at(30_000, 'r2').recoverInterrupted()).toBe(0);
+    const recovered = await Promise.all([at(32_000, 'r2').recoverInterrupted(), at(32_000, 'r3').recoverInterrupted()]);
+    expect(recovered.sort()).toEqual([0, 1]);
+    expect(await store.getAlert(alertId)).toMatchObject({ state: 'blocked', decidedBy: 'UANALYST' });
+    expect([...duo.calls, ...okta.calls]).toEqual([]);
+    expect([duo.reads, okta.reads]).toEqual([[], ['00u1']]);
+    expect(reports).toEqual([
+      expect.objectContaining({
+        state: 'blocked',
+        results: [
+          expect.objectContaining({ label: 'Duo', ok: true, steps: ['Duo blocked'] }),
+          expect.objectContaining({ label: 'Okta', ok: true, steps: ['Okta was already blocked'] }),
+        ],
+      }),
+    ]);
+    expect((await store.listAudit({ limit: 10 })).map((e) => [e.userId, e.action, e.outcome, e.detail])).toEqual([
+      ['UANALYST', 'block', 'blocked', 'recovered after the app stopped mid-action: Duo DU1: ok; Okta 00u1: ok'],
+    ]);
+    expect(await at(99_000, 'r4').recoverInterrupted()).toBe(0);
+  });
+
+  it('recovers an action interrupted before anything was journalled as a repeat: each account read, only what is not done called', async () => {
+    await startedBy('dead', 31_000);
+    duo.states.set('DU1', 'blocked');
+    expect(await at(32_000, 'r2').recoverInterrupted()).toBe(1);
+    expect(await store.getAlert(alertId)).toMatchObject({ state: 'blocked' });
+    expect([duo.reads, okta.reads]).toEqual([['DU1'], ['00u1']]);
+    expect(duo.calls).toEqual([]);
+    expect(okta.calls).toEqual([{ action: 'block', userId: '00u1' }]);
+  });
+
+  it('ends a recovered Block as a partial block when a provider still fails, with Retry and Unblock left to the cards', async () => {
+    await startedBy('dead', 31_000);
+    okta.scripts.block.push({ ok: false, error: 'Okta is unavailable (HTTP 503)', retryable: true, steps: [] });
+    expect(await at(32_000, 'r2').recoverInterrupted()).toBe(1);
+    expect(await store.getAlert(alertId)).toMatchObject({ state: 'failed', decisionAction: 'block' });
+    expect((await audit()).at(-1)).toEqual(['UANALYST', 'block', 'block_failed']);
+    expect(await at(33_000, 'r2').unblock(alertId, OTHER)).toMatchObject({
+      kind: 'unblocked',
+      results: [{ label: 'Duo', ok: true }],
     });
-    expect(refreshes).toEqual(['failed']);
-    expect(await later.recoverInterrupted()).toBe(0);
-    expect(await later.retry(alertId, OTHER)).toMatchObject({ kind: 'blocked' });
-    expect(duo.calls).toEqual([{ action: 'block', userId: 'DU1' }]);
+  });
+
+  it('recovers an interrupted Unblock the same way, reading before repeating', async () => {
+    await createResponseService(deps).block(alertId, ANALYST);
+    const attempt = await startedBy('dead', 31_000, 'unblock');
+    await store.planActionSteps({ alertId, attempt, operation: 'unblock', actor: 'UANALYST', at: 1_000 }, [
+      { provider: 'DUO', providerUserId: 'DU1' },
+      { provider: 'OKTA', providerUserId: '00u1' },
+    ]);
+    duo.states.set('DU1', 'active');
+    expect(await at(32_000, 'r2').recoverInterrupted()).toBe(1);
+    expect(await store.getAlert(alertId)).toMatchObject({ state: 'unblocked' });
+    expect(duo.calls.map((c) => c.action)).toEqual(['block']);
+    expect(okta.calls.map((c) => c.action)).toEqual(['block', 'unblock']);
+  });
+
+  it('calls no provider when the journal cannot be written; the action waits in progress for recovery', async () => {
+    const broken = {
+      ...store,
+      planActionSteps: () => Promise.reject(new Error('database gone')),
+    } as unknown as Store;
+    await expect(createResponseService({ ...deps, store: broken }).block(alertId, ANALYST)).rejects.toThrow(
+      'database gone',
+    );
+    expect([...duo.calls, ...okta.calls]).toEqual([]);
+    expect(await store.getAlert(alertId)).toMatchObject({ state: 'in_progress' });
+    expect(await at(1_000 + 31_000, 'r2').recoverInterrupted()).toBe(1);
+    expect(await store.getAlert(alertId)).toMatchObject({ state: 'blocked' });
+  });
+
+  it('leaves an action whose outcome could not be journalled (the database went away) to recovery, which repeats nothing', async () => {
+    const lost = {
+      ...store,
+      finishActionStep: (key: { provider: string }, outcome: unknown) =>
+        key.provider === 'OKTA'
+          ? Promise.reject(new Error('connection terminated'))
+          : store.finishActionStep(key as never, outcome as never),
+    } as unknown as Store;
+    await expect(createResponseService({ ...deps, store: lost }).block(alertId, ANALYST)).rejects.toThrow(
+      'connection terminated',
+    );
+    expect(await store.getAlert(alertId)).toMatchObject({ state: 'in_progress' });
+    expect(await at(1_000 + 31_000, 'r2').recoverInterrupted()).toBe(1);
+    expect(await store.getAlert(alertId)).toMatchObject({ state: 'blocked' });
+    expect(duo.calls).toHaveLength(1);
+    expect(okta.calls).toHaveLength(1);
+    expect([duo.reads, okta.reads]).toEqual([[], ['00u1']]);
+  });
+
+  it('reads each account before a Retry and repeats nothing a provider already shows done (its answer was lost)', async () => {
+    okta.scripts.block.push({ ok: false, error: 'Okta did not answer within 10000 ms', retryable: true, steps: [] });
+    const service = createResponseService(deps);
+    expect(await service.block(alertId, ANALYST)).toMatchObject({ kind: 'failed' });
+    okta.states.set('00u1', 'blocked');
+    expect(await service.retry(alertId, OTHER)).toMatchObject({
+      kind: 'blocked',
+      results: [{ label: 'Okta', ok: true, steps: ['Okta was already blocked'] }],
+    });
+    expect(okta.calls).toHaveLength(1);
+    expect(okta.reads).toEqual(['00u1']);
   });
 
   it('refuses a click that does not come from a posted copy of the alert’s card, naming no one, calling nothing', async () => {
@@ -515,22 +650,29 @@ describe('response service', () => {
 
   it('approves every open alert of a finding at once, except the actor’s own and those already decided', async () => {
     const { alertsCreated } = await store.recordFinding(
-      record('e2', 'f2', ['a@example.com', 'b@example.com', 'uanalyst@example.com', 'c@example.com']),
+      record('e2', 'f2', ['a@example.com', 'b@example.com', 'uanalyst@example.com', 'c@example.com'], {
+        threaded: true,
+      }),
     );
+    const FROM_SUMMARY = await postSummary('f2', '300.1');
     const [a, b, own, c] = alertsCreated.map((x) => x.id);
     const service = createResponseService(deps);
     await store.transitionAlert(c!, { from: ['open'], to: 'approved', actor: 'UOTHER', at: 1_000 });
-    expect(await service.checkApproveAll('f2', ANALYST)).toEqual({ kind: 'open', title: 'No MFA Configured', open: 3 });
-    const outcome = await service.approveAllOpen('f2', ANALYST, { reason: 'VPN change' });
+    expect(await service.checkApproveAll('f2', FROM_SUMMARY)).toEqual({
+      kind: 'open',
+      title: 'No MFA Configured',
+      open: 3,
+    });
+    const outcome = await service.approveAllOpen('f2', FROM_SUMMARY, { reason: 'VPN change' });
     expect(outcome).toMatchObject({ kind: 'approved_all', own: 1, decided: 1 });
     expect(outcome.kind === 'approved_all' && outcome.approved.map((x) => x.id).sort()).toEqual([a, b].sort());
     expect(await store.getAlert(a!)).toMatchObject({ state: 'approved', decisionReason: 'VPN change' });
     expect((await store.getAlert(own!))?.state).toBe('open');
-    expect(await service.checkApproveAll('f2', { ...ANALYST, userId: 'UVIEWER' })).toEqual({
+    expect(await service.checkApproveAll('f2', { ...FROM_SUMMARY, userId: 'UVIEWER' })).toEqual({
       kind: 'refused',
       reason: 'not_responder',
     });
-    expect(await service.approveAllOpen('nope', ANALYST)).toEqual({ kind: 'not_found' });
+    expect(await service.approveAllOpen('nope', FROM_SUMMARY)).toEqual({ kind: 'not_found' });
     const approvals = (await store.listAudit({ limit: 20 })).filter((e) => e.detail === 'Approve all open');
     expect(approvals.map((e) => e.outcome).sort()).toEqual([
       'approved',
@@ -539,4 +681,44 @@ describe('response service', () => {
       'refused_self',
     ]);
   });
+
+  it('refuses Approve all open from anything but a posted copy of that finding’s summary card, changing nothing', async () => {
+    await store.recordFinding(record('e3', 'f3', ['a@example.com', 'b@example.com'], { threaded: true }));
+    const fromSummary = await postSummary('f3', '400.1');
+    const service = createResponseService(deps);
+    const crafted = [
+      // A summary never posted in the channel the click claims.
+      { ...fromSummary, channelId: 'C2' },
+      // The channel is right, the message is not the summary: an alert card of it, or no message at all.
+      { ...fromSummary, messageTs: '100.1' },
+      { ...fromSummary, messageTs: undefined },
+    ];
+    for (const actor of crafted) {
+      expect(await service.checkApproveAll('f3', actor)).toEqual({ kind: 'refused', reason: 'not_a_card' });
+      expect(await service.approveAllOpen('f3', actor, { reason: 'forged' })).toEqual({
+        kind: 'refused',
+        reason: 'not_a_card',
+      });
+    }
+    expect((await store.listFindingAlerts('f3')).map((a) => a.state)).toEqual(['open', 'open']);
+    expect((await store.listAudit({ limit: 20 })).map((e) => [e.outcome, e.detail])).toEqual(
+      Array.from({ length: 6 }, () => ['refused_not_a_card', 'Approve all open']),
+    );
+    expect(await service.approveAllOpen('f3', fromSummary)).toMatchObject({ kind: 'approved_all', own: 0 });
+  });
 });
+
+/** Posts the finding's summary card (and its thread cards) in C1; the actor of a click on that summary. */
+async function postSummaryIn(store: Store, findingId: string, ts: string) {
+  const claimed = await store.claimDueDeliveries({
+    leaseMs: 30_000,
+    channelIntervalMs: 0,
+    owner: 'w1',
+    now: 10 ** 13,
+    limit: 10,
+  });
+  for (const c of claimed) {
+    if (c.delivery.findingId === findingId) await store.markDelivered(c.delivery.id, { ts });
+  }
+  return { ...ANALYST, messageTs: ts };
+}

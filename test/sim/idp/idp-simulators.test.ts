@@ -5,7 +5,7 @@ import { createDuoUserLookup } from '../../../src/idp/duo-users.ts';
 import { createEntraClient } from '../../../src/idp/entra.ts';
 import { createOktaClient } from '../../../src/idp/okta.ts';
 import { createIdentityProviders } from '../../../src/idp/registry.ts';
-import { startIdpSimulators, type IdpSimulators } from '../../../sim/idp/simulators.ts';
+import { CALLER_GONE, startIdpSimulators, type IdpSimulators } from '../../../sim/idp/simulators.ts';
 import { until } from '../../support/until.ts';
 
 const FAST = { retry: { baseMs: 1, maxMs: 5 } };
@@ -70,6 +70,50 @@ describe('identity-provider simulators, driven by the real clients', () => {
     });
     sims.duoAuth.answer(sims.duoAuth.pushes()[0]!.txid, 'allow');
     await expect(pushed).resolves.toEqual({ kind: 'approved' });
+  });
+
+  it('answers the reads of an account with its real state at each provider (Entra ID only when $select names accountEnabled)', async () => {
+    const idps = createIdentityProviders(sims.config, FAST);
+    const states = async () =>
+      Promise.all([idps.DUO!.readAccount('DU1'), idps.OKTA!.readAccount('00u1'), idps.AZURE_AD!.readAccount('e-1')]);
+    expect((await states()).map((r) => r.ok && `${r.state} ${r.reported}`)).toEqual([
+      'active active',
+      'active ACTIVE',
+      'active accountEnabled: true',
+    ]);
+    await idps.DUO!.block('DU1');
+    await idps.OKTA!.block('00u1');
+    await idps.AZURE_AD!.block('e-1');
+    expect((await states()).map((r) => r.ok && `${r.state} ${r.reported}`)).toEqual([
+      'blocked disabled',
+      'blocked SUSPENDED',
+      'blocked accountEnabled: false',
+    ]);
+    const token = await fetch(`${sims.config.entra.loginUrl}/${sims.entra.tenantId}/oauth2/v2.0/token`, {
+      method: 'POST',
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: sims.entra.clientId,
+        client_secret: sims.entra.clientSecret,
+        scope: 'https://graph.microsoft.com/.default',
+      }),
+    }).then((r) => r.json() as Promise<{ access_token: string }>);
+    const plain = await fetch(`${sims.config.entra.graphUrl}/v1.0/users/e-1`, {
+      headers: { authorization: `Bearer ${token.access_token}` },
+    });
+    expect(await plain.json()).toEqual({ id: 'e-1' });
+  });
+
+  it('answers a delayed request late, and applies nothing when its caller hung up meanwhile', async () => {
+    sims.delay('DUO', { ms: 300, method: 'POST' });
+    const duo = createDuoClient({ ...sims.config.duo, ...FAST, timeoutMs: 100, retry: { maxRetries: 0 } });
+    await expect(duo.block('DU1')).resolves.toMatchObject({ ok: false, retryable: true });
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(sims.requestsTo('DUO').map((r) => r.status)).toEqual([CALLER_GONE]);
+    expect(sims.duo.users.get('DU1')?.status).toBe('active');
+    sims.delay('DUO', { ms: 50 });
+    await expect(createDuoClient({ ...sims.config.duo, ...FAST }).block('DU1')).resolves.toMatchObject({ ok: true });
+    expect(sims.duo.users.get('DU1')?.status).toBe('disabled');
   });
 
   it("rejects a Duo request signed with the wrong secret key, in Duo's 401 shape", async () => {
