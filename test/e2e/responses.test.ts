@@ -473,37 +473,75 @@ describe('analyst responses end to end', () => {
     expect(h.cardsOf(logins[1]!).every((c) => h.actionIds(c).includes('alert_block'))).toBe(true);
   });
 
-  test('/cii audit lists recent decisions about a user or overall, for responders only', async () => {
-    const about = JSON.stringify(
-      JSON.parse(
-        (await stack.driver.command('audit marcus.chen@example.com', { userId: 'UANALYST', channelId: 'C0SOC' })).body,
-      ),
-    );
+  test('/cii audit reads as sentences naming the check and severity, the reason and the card, for responders only', async () => {
+    const audit = async (args: string, userId: string) =>
+      JSON.stringify(
+        JSON.parse((await stack.driver.command(`audit ${args}`.trim(), { userId, channelId: 'C0SOC' })).body),
+      );
+    const marcusCard = h.cardsOf('marcus.chen@example.com')[0]!;
+    const link = `https://fake.slack.com/archives/${marcusCard.channel}/p${marcusCard.ts.replace('.', '')}`;
+    const about = await audit('marcus.chen@example.com', 'UANALYST');
     expect(about).toContain('Recent decisions about');
-    expect(about).toContain('block failed');
-    expect(about).toContain('<@UADMIN> (alice) *retry* → blocked');
+    expect(about).toMatch(
+      /<@UANALYST> partially blocked \*Marcus Chen\*: blocked in Duo and Entra ID; Okta failed: Okta refused the request[^—]* — \*No MFA Configured\* \(high\) · <https:[^|]+\|card>/,
+    );
+    expect(about).toContain('<@UADMIN> blocked *Marcus Chen* in Okta (retry) — *No MFA Configured* (high)');
+    expect(about).toContain(`<${link}|card>`);
     expect(about).not.toContain('james.whitaker');
-    const overall = JSON.stringify(
-      JSON.parse((await stack.driver.command('audit', { userId: 'UADMIN', channelId: 'C0SOC' })).body),
+    const overall = await audit('', 'UADMIN');
+    expect(overall).toContain(
+      '<@UADMIN> blocked *James Whitaker* in Duo, Okta and Entra ID — *No MFA Configured* (high): _signed in from Moscow again_',
     );
-    expect(overall).toContain('james.whitaker@example.com');
-    const olivia = JSON.stringify(
-      JSON.parse(
-        (await stack.driver.command('audit olivia.bennett@example.com', { userId: 'UADMIN', channelId: 'C0SOC' })).body,
-      ),
+    expect(overall).toContain('<@UANALYST> unblocked *James Whitaker* in Duo, Okta and Entra ID');
+    expect(overall).toMatch(/<@U\w+> tried to Block \*James Whitaker\* — already (being )?blocked by <@U\w+>/);
+    const olivia = await audit('olivia.bennett@example.com', 'UADMIN');
+    expect(olivia).toContain(
+      '<@UOLIVIA> tried to Approve *Olivia Bennett* — refused: the alert is about their own account',
     );
-    expect(olivia).toContain('<@UOLIVIA> (olivia) *approve* → refused self');
-    const refusedClick = JSON.stringify(
-      JSON.parse(
-        (await stack.driver.command('audit tom.harris@example.com', { userId: 'UADMIN', channelId: 'C0SOC' })).body,
-      ),
+    const refusedClick = await audit('tom.harris@example.com', 'UADMIN');
+    expect(refusedClick).toContain(
+      '<@UVIEWER> tried to Block *Tom Harris* — refused: not a responder — *No MFA Configured* (high)',
     );
-    expect(refusedClick).toContain('<@UVIEWER> (carol) *block* → refused not responder');
-    const refused = JSON.stringify(
-      JSON.parse((await stack.driver.command('audit', { userId: 'UVIEWER', channelId: 'C0SOC' })).body),
-    );
+    const refused = await audit('', 'UVIEWER');
     expect(refused).toContain('Only CII responders can read the audit');
     expect(refused).not.toContain('james.whitaker');
+  });
+
+  test('/cii user right after a block says the app blocked each account, and lists the user’s alerts with their decisions to responders', async () => {
+    const login = 'olivia.bennett@example.com';
+    const [card] = (await h.deliver([login]))[login]!;
+    await h.block(card!, 'UANALYST', 'CEO fraud attempt');
+    await until(() => h.now(card!).includes('*Blocked* by <@UANALYST>'), 'blocked');
+    const lookup = async (userId: string) =>
+      JSON.stringify(JSON.parse((await stack.driver.command(`user ${login}`, { userId, channelId: 'C0SOC' })).body));
+
+    const responder = await lookup('UADMIN');
+    for (const provider of ['Duo', 'Okta', 'Entra ID'])
+      expect(responder).toMatch(
+        new RegExp(
+          `• ${provider} · ⛔ \\*Blocked\\* by <@UANALYST> just now in this app \\(CII last said ✅ (Active|Enabled)\\)`,
+        ),
+      );
+    expect(responder).toContain('⛔ Blocked in Duo, Okta and Entra ID by this app');
+    expect(responder).toContain('*Alerts in this app (2, 1 open)*');
+    // The open alert first: the one only refused so far (Olivia may not decide about herself).
+    expect(responder).toMatch(
+      /• 🔔 \*Open\* since [^—]+ — \*No MFA Configured\* \(high\) · <https:\/\/fake\.slack\.com\/archives\/[^|]+\|card>/,
+    );
+    expect(responder).toContain(
+      `• ⛔ *Blocked* by <@UANALYST> just now in Duo, Okta and Entra ID: _CEO fraud attempt_ — *No MFA Configured* (high) · <https://fake.slack.com/archives/${card!.channel}/p${card!.ts.replace('.', '')}|card>`,
+    );
+    // Someone who may not list alerts still never reads "active" for an account the app blocked.
+    const viewer = await lookup('UVIEWER');
+    expect(viewer).toContain('⛔ Blocked in Duo, Okta and Entra ID by this app');
+    expect(viewer).not.toContain('Alerts in this app');
+
+    // Unblocked: the accounts read as CII says again.
+    await h.click(card!, 'alert_unblock', 'UANALYST');
+    await until(() => h.now(card!).includes('*Unblocked* by <@UANALYST>'), 'unblocked');
+    const after = await lookup('UADMIN');
+    expect(after).not.toContain('in this app (CII last said');
+    expect(after).toContain('↩️ *Unblocked* by <@UANALYST> just now in Duo, Okta and Entra ID');
   });
 
   test('a partial block offers Unblock of what succeeded, which reverses only that', async () => {

@@ -47,3 +47,27 @@ export function summarizeResults(results: readonly ProviderOutcome[], error?: st
   if (error) parts.unshift(error);
   return parts.length > 0 ? parts.join('; ') : undefined;
 }
+
+/** What `summarizeResults` wrote, read back: the provider results it names and the error before them. */
+export interface SummarizedResults {
+  error?: string;
+  results: Array<{ label: string; providerUserId: string; ok: boolean; error?: string }>;
+}
+
+const OK_PART = /^(.+) (\S+): ok$/;
+const FAILED_PART = /^(.+?) (\S+): failed: (.*)$/s;
+
+/** The inverse of `summarizeResults`; a part it did not write continues the error before it. */
+export function parseSummarizedResults(detail: string): SummarizedResults {
+  const out: SummarizedResults = { results: [] };
+  for (const part of detail.split('; ')) {
+    const ok = OK_PART.exec(part);
+    const failed = ok ? null : FAILED_PART.exec(part);
+    const last = out.results.at(-1);
+    if (ok) out.results.push({ label: ok[1]!, providerUserId: ok[2]!, ok: true });
+    else if (failed) out.results.push({ label: failed[1]!, providerUserId: failed[2]!, ok: false, error: failed[3]! });
+    else if (last && !last.ok) last.error = `${last.error ?? ''}; ${part}`;
+    else if (out.results.length === 0) out.error = out.error === undefined ? part : `${out.error}; ${part}`;
+  }
+  return out;
+}

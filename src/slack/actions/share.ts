@@ -1,5 +1,5 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
-import type { LookupAnswerDeps } from '../commands/lookup-answers.ts';
+import type { UserAnswerDeps } from '../commands/lookup-answers.ts';
 import { answerIp, answerUser } from '../commands/lookup-answers.ts';
 import { decodeShare } from '../share.ts';
 import { ACTION_IDS } from '../views/action-ids.ts';
@@ -7,7 +7,7 @@ import { errorMessage } from '../views/error-message.ts';
 import type { SlackMessage } from '../views/limits.ts';
 import type { ChannelPoster } from '../channel-poster.ts';
 
-export interface ShareDeps extends LookupAnswerDeps {
+export interface ShareDeps extends UserAnswerDeps {
   channels: ChannelPoster;
 }
 

@@ -1,4 +1,10 @@
 import type { Logger } from '../../logger.ts';
+import type { AuditService } from '../../services/audit.ts';
+import { decisionView } from '../alert-renderer.ts';
+import type { ChannelPoster } from '../channel-poster.ts';
+import type { AppDecisionsView } from '../views/user-alerts.ts';
+import type { CommandDeps } from './subcommand.ts';
+import { isResponderOrAdmin } from './subscription-access.ts';
 import type { LookupService } from '../../services/lookup.ts';
 import { encodeShare } from '../share.ts';
 import { problemMessage } from '../problem.ts';
@@ -16,6 +22,51 @@ export interface LookupAnswerDeps {
 export type Presentation = { shareable: true } | { shareable: false; sharedBy: string };
 const EPHEMERAL: Presentation = { shareable: true };
 
+/** `/cii user` also reads what the app decided about the user, and lists their alerts to those who may see them. */
+export interface UserAnswerDeps extends LookupAnswerDeps, Pick<CommandDeps, 'principals' | 'admins' | 'responders'> {
+  audit: Pick<AuditService, 'ofUser'>;
+  channels: Pick<ChannelPoster, 'permalink'>;
+}
+
+/** How many of the user's latest alerts are read (the card shows a few, and counts them). */
+const USER_ALERTS = 20;
+
+/**
+ * The app's own decisions about the user: the accounts it holds blocked (said on every copy of the card, so it
+ * never reads "active" right after a block) and, for responders and admins asking for themselves, the user's
+ * alerts with their latest decisions and links to their cards. Shared copies leave the alerts out.
+ */
+async function appDecisions(
+  deps: UserAnswerDeps,
+  login: string,
+  viewer: string | undefined,
+): Promise<AppDecisionsView> {
+  const [decisions, mayList] = await Promise.all([
+    deps.audit.ofUser(login, USER_ALERTS),
+    viewer === undefined ? Promise.resolve(false) : isResponderOrAdmin(deps, viewer),
+  ]);
+  const blocked = decisions.blocked.map((b) => ({ ...b, at: new Date(b.at) }));
+  if (!mayList) return { blocked };
+  const alerts = await Promise.all(
+    decisions.alerts.map(async ({ alert, actions, copies }) => {
+      const decision = decisionView(alert, actions);
+      const copy = copies[0];
+      const link = copy ? await deps.channels.permalink(copy.channelId, copy.ts) : undefined;
+      return {
+        title: alert.title,
+        severity: alert.severity,
+        severityLabel: alert.severityLabel,
+        arrivedAt: new Date(alert.createdAt),
+        ...(decision ? { decision } : {}),
+        ...(link ? { link } : {}),
+      };
+    }),
+  );
+  // Waiting for a decision first, then the latest decided.
+  const open = (a: { decision?: { state: string } }) => !a.decision || a.decision.state === 'reopened';
+  return { blocked, alerts: [...alerts.filter(open), ...alerts.filter((a) => !open(a))] };
+}
+
 /** A card (`found`), or the words for why there is none: only a card may be shared in a channel. */
 export interface LookupAnswer {
   found: boolean;
@@ -24,14 +75,16 @@ export interface LookupAnswer {
 
 /** `/cii user`, and its card shared in a channel. Never throws. */
 export async function answerUser(
-  deps: LookupAnswerDeps,
+  deps: UserAnswerDeps,
   login: string,
-  as: Presentation = EPHEMERAL,
+  as: Presentation & { viewer?: string } = EPHEMERAL,
 ): Promise<LookupAnswer> {
   try {
     const found = await deps.lookup.user(login);
     const shared = found.foundAs ?? login;
+    const app = await appDecisions(deps, found.user.endUserDetails.login, as.shareable ? as.viewer : undefined);
     const message = userCard({
+      app,
       user: found.user,
       state: found.state,
       fetchedAt: found.fetchedAt,

@@ -1,6 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { Device, EndUser, EndUserState, ProviderAccount, SignInInfo } from './identity.ts';
 import { cardFooter } from './card-footer.ts';
+import { accountStatus, blockedSummary, userAlertsLines, type AppDecisionsView } from './user-alerts.ts';
 import {
   formatLocation,
   formatRelative,
@@ -36,6 +37,8 @@ export interface UserCardInput {
   sharedBy?: string;
   /** The login asked for, when it matched nothing and CII found the user under `user`'s login instead. */
   askedFor?: string;
+  /** What this app itself did about the user (blocks, alerts and their decisions), which CII may not show yet. */
+  app?: AppDecisionsView;
 }
 
 // Per-item caps keep the whole card far below Slack's total-text budget even for absurd CII data.
@@ -70,10 +73,10 @@ function deviceLine(device: Device, now: Date): string {
     .join(' · ');
 }
 
-function accountLine(account: ProviderAccount): string {
+function accountLine(account: ProviderAccount, app: AppDecisionsView | undefined, now: Date): string {
   return [
     clean(humanize(account.provider), MAX_WORD),
-    clean(statusMarker(account.status), MAX_WORD),
+    accountStatus(account, app, now),
     clean(account.login, MAX_LOGIN),
   ].join(' · ');
 }
@@ -109,6 +112,7 @@ export function userCard(input: UserCardInput): SlackMessage {
   const accounts = user.providerEndUserDetails;
 
   const paragraphs = [
+    ...userAlertsLines(input.app?.alerts, details.login, now),
     signInLine(details.lastSignIn, now),
     checks &&
       (checks.length > 0
@@ -116,7 +120,8 @@ export function userCard(input: UserCardInput): SlackMessage {
         : '*Failing checks:* none'),
     devices.length > 0 &&
       `*Devices (${devices.length}):*\n${bulletsWithMore(devices, SHOWN.devices, (d) => deviceLine(d, now))}`,
-    accounts.length > 0 && `*Accounts:*\n${bulletsWithMore(accounts, SHOWN.accounts, accountLine)}`,
+    accounts.length > 0 &&
+      `*Accounts:*\n${bulletsWithMore(accounts, SHOWN.accounts, (a) => accountLine(a, input.app, now))}`,
     groups.length > 0 &&
       `*Groups (${groups.length}):* ${listWithMore(groups, SHOWN.groups, (g) => clean(g, MAX_NAME))}`,
     locationsLine(state),
@@ -140,7 +145,12 @@ export function userCard(input: UserCardInput): SlackMessage {
       type: 'section',
       fields: fieldsOf(
         labeled('Login', clean(details.login, MAX_LOGIN)),
-        labeled('Status', clean(statusMarker(details.status), MAX_WORD)),
+        labeled(
+          'Status',
+          [clean(statusMarker(details.status), MAX_WORD), blockedSummary(accounts, input.app)]
+            .filter(Boolean)
+            .join('\n'),
+        ),
         labeled('User type', userType ? clean(humanize(userType), MAX_WORD) : undefined),
         labeled('Title', clean(details.title, MAX_NAME)),
         labeled('Department', clean(details.department, MAX_NAME)),

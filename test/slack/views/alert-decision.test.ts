@@ -7,7 +7,7 @@ import {
   type DecisionView,
   type ProviderResultView,
 } from '../../../src/slack/views/alert-decision.ts';
-import { auditList } from '../../../src/slack/views/audit-list.ts';
+import { auditList, type AuditLineView } from '../../../src/slack/views/audit-list.ts';
 import { allText, buttons, limitViolations } from './slack-limits.ts';
 
 const NOW = new Date('2026-11-24T16:30:00Z');
@@ -206,26 +206,92 @@ describe('auditList', () => {
   const entry = {
     at: AT,
     userId: 'UANA',
-    userName: 'bob',
     channelId: 'C0SOC',
     login: 'jane@example.com',
     action: 'block',
     outcome: 'block_failed',
     detail: 'Okta 00u1: failed: <down>',
+    results: { results: [{ label: 'Okta', ok: false, error: '<down>' }] },
   };
+  const alert = {
+    title: 'Impossible Travel',
+    severity: 'high' as const,
+    severityLabel: 'high',
+    displayName: 'Jane Doe',
+  };
+  const lineOf = (e: Partial<AuditLineView>, about?: string) =>
+    allText(auditList({ ...(about ? { login: about } : {}), entries: [{ ...entry, ...e }] })).split('\n')[2];
 
-  it('lists clicks newest first with who, what came of it, about whom and where', () => {
-    const text = allText(auditList({ entries: [entry] }));
-    expect(text).toContain('*Recent decisions* (newest first)');
-    expect(text).toContain(
-      '• 2026-11-24 16:05 UTC — <@UANA> (bob) *block* → block failed · `jane@example.com` · in <#C0SOC>\n    Okta 00u1: failed: &lt;down&gt;',
+  it('reads each decision as a sentence naming the check, its severity, the reason and the card', () => {
+    expect(
+      lineOf({
+        outcome: 'blocked',
+        alert,
+        reason: 'travelling',
+        link: 'https://slack.example/archives/C0SOC/p1',
+        results: {
+          results: [
+            { label: 'Duo', ok: true },
+            { label: 'Entra ID', ok: true },
+          ],
+        },
+      }),
+    ).toBe(
+      '• 2026-11-24 16:05 UTC · <@UANA> blocked *Jane Doe* in Duo and Entra ID — *Impossible Travel* (high): _travelling_ · <https://slack.example/archives/C0SOC/p1|card>',
     );
   });
 
-  it('leaves the login out of each line when the list is about one user', () => {
+  it('says a refusal with the button tried and why', () => {
+    expect(lineOf({ userId: 'UEVE', outcome: 'refused_not_responder', alert })).toBe(
+      '• 2026-11-24 16:05 UTC · <@UEVE> tried to Block *Jane Doe* — refused: not a responder — *Impossible Travel* (high) · in <#C0SOC>',
+    );
+    expect(
+      lineOf({ action: 'approve', outcome: 'refused_identity_unchecked', detail: 'CII is unreachable' }),
+    ).toContain('<@UANA> tried to Approve `jane@example.com` — refused: CII is unreachable');
+  });
+
+  it('tells a partial block from a failed one, and a late click from a decision', () => {
+    expect(
+      lineOf({
+        results: {
+          results: [
+            { label: 'Duo', ok: true },
+            { label: 'Okta', ok: false, error: 'refused' },
+          ],
+        },
+      }),
+    ).toContain('<@UANA> partially blocked `jane@example.com`: blocked in Duo; Okta failed: refused');
+    expect(lineOf({})).toContain('<@UANA> tried to Block `jane@example.com` — failed: Okta failed: &lt;down&gt;');
+    expect(lineOf({ action: 'approve', outcome: 'already_blocked', detail: 'by UBOB' })).toContain(
+      '<@UANA> tried to Approve `jane@example.com` — already blocked by <@UBOB>',
+    );
+    expect(
+      lineOf({ action: 'retry', outcome: 'blocked', results: { results: [{ label: 'Okta', ok: true }] } }),
+    ).toContain('<@UANA> blocked `jane@example.com` in Okta (retry)');
+    expect(lineOf({ action: 'approve', outcome: 'approved', detail: 'Approve all open', alert })).toContain(
+      '<@UANA> approved the alert about *Jane Doe* (with Approve all open) — *Impossible Travel* (high)',
+    );
+    expect(lineOf({ action: 'reopen', outcome: 'reopened' })).toContain('<@UANA> reopened the alert about');
+  });
+
+  it('says what asking the user "was this you?" did', () => {
+    expect(lineOf({ userId: 'UMIA', action: 'verify_ask', outcome: 'asked' })).toContain(
+      'The app asked <@UMIA> “was this you?”',
+    );
+    expect(
+      lineOf({ userId: 'app', action: 'verify_ask', outcome: 'not_asked', detail: 'not in Slack', alert }),
+    ).toContain('The app did not ask *Jane Doe* “was this you?”: not in Slack — *Impossible Travel* (high)');
+    expect(lineOf({ userId: 'UMIA', action: 'verify_answer', outcome: 'no_it_was_not_me' })).toContain(
+      '<@UMIA> answered “No, it wasn’t me”',
+    );
+    expect(lineOf({ userId: 'UMIA', action: 'verify_answer', outcome: 'duo_push_denied' })).toContain(
+      '<@UMIA>’s Duo Push: denied',
+    );
+  });
+
+  it('heads a list about one user with its login', () => {
     const text = allText(auditList({ login: 'jane@example.com', entries: [entry] }));
-    expect(text).toContain('*Recent decisions about `jane@example.com`*');
-    expect(text).not.toContain('· `jane@example.com`');
+    expect(text).toContain('*Recent decisions about `jane@example.com`* (newest first)');
   });
 
   it('says when nothing is recorded', () => {
@@ -238,7 +304,15 @@ describe('auditList', () => {
     const long = 'x'.repeat(5000);
     expect(
       limitViolations(
-        auditList({ entries: Array.from({ length: 200 }, () => ({ ...entry, detail: long, userName: long })) }),
+        auditList({
+          entries: Array.from({ length: 200 }, () => ({
+            ...entry,
+            detail: long,
+            reason: long,
+            alert: { ...alert, title: long, displayName: long },
+            results: { error: long, results: [{ label: long, ok: false, error: long }] },
+          })),
+        }),
       ),
     ).toEqual([]);
   });

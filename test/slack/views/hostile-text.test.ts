@@ -34,6 +34,7 @@ const KEPT = new Set([
   'state',
   'kind',
   'action',
+  'outcome',
   'scope',
   'referenceUrl',
   'published',
@@ -203,8 +204,24 @@ const VIEWS: Record<string, (text: (s: string) => string) => SlackMessage> = {
               channelId: 'C0SOC',
               login: 'jane.doe@example.com',
               action: 'block',
-              outcome: 'blocked',
+              outcome: 'block_failed',
               detail: 'Duo ok',
+              reason: 'travelling',
+              alert: { title: 'Impossible Travel', severity: 'high', severityLabel: 'high', displayName: 'Jane Doe' },
+              results: {
+                results: [
+                  { label: 'Duo', ok: true },
+                  { label: 'Okta', ok: false, error: 'refused' },
+                ],
+              },
+            },
+            {
+              at: NOW,
+              userId: 'UEVE',
+              login: 'jane.doe@example.com',
+              action: 'approve',
+              outcome: 'refused_identity_unchecked',
+              detail: 'CII is unreachable',
             },
           ],
         },
@@ -303,6 +320,24 @@ const VIEWS: Record<string, (text: (s: string) => string) => SlackMessage> = {
     subscriptionResult(rewrite({ kind: 'subscribed', subscription, backlog: { count: 3, days: 7 } }, t)),
   'user card': (t) =>
     userCard(rewrite({ user: fixtureEndUser(), state: fixtureEndUserState(), fetchedAt: NOW, now: NOW }, t)),
+  'user card with the alerts and blocks of the app': (t) => {
+    const user = fixtureEndUser();
+    const account = user.providerEndUserDetails[0]!;
+    const blocked = { provider: account.provider, providerUserId: account.userId, by: 'UANALYST', at: NOW };
+    const results = [{ label: 'Duo', providerUserId: 'DU1', ok: true, steps: [] }];
+    const alerts = [
+      { title: 'Impossible Travel', severity: 'high' as const, severityLabel: 'high', arrivedAt: NOW },
+      {
+        title: 'No MFA',
+        severity: 'low' as const,
+        severityLabel: 'low',
+        arrivedAt: NOW,
+        decision: { state: 'blocked' as const, by: 'UANALYST', at: NOW, reason: 'travelling', results },
+        link: 'https://slack.example/archives/C0SOC/p1',
+      },
+    ];
+    return userCard(rewrite({ user, fetchedAt: NOW, now: NOW, app: { blocked: [blocked], alerts } }, t));
+  },
 };
 
 describe('untrusted text in every view is shown literally', () => {

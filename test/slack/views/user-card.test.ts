@@ -185,3 +185,73 @@ describe('userCard', () => {
     expect(buttons(message).map((b) => b.action_id)).toEqual(['open_in_cii', 'share_card']);
   });
 });
+
+describe('userCard with what this app decided', () => {
+  const TWO_HOURS_AGO = new Date(NOW.getTime() - 2 * 3600_000);
+  const blockedDuo = { provider: 'DUO', providerUserId: 'DU3RP9I2Y7ZB5QD8VH9L', by: 'UBOB', at: TWO_HOURS_AGO };
+  const results = [
+    { label: 'Duo', providerUserId: 'DU3RP9I2Y7ZB5QD8VH9L', ok: true, steps: [] },
+    { label: 'Entra ID', providerUserId: '5b2c', ok: true, steps: [] },
+  ];
+
+  it('says an account the app blocked is blocked, by whom and when, whatever CII still says', () => {
+    const text = allText(render({ app: { blocked: [blockedDuo] } }));
+    expect(text).toContain(
+      '• Duo · ⛔ *Blocked* by <@UBOB> 2 hours ago in this app (CII last said ✅ Active) · jane.doe',
+    );
+    expect(text).toContain('*Status*\n✅ Active\n⛔ Blocked in Duo by this app');
+    // The other accounts read as CII says.
+    expect(text).toContain('• Okta · ✅ Active · jane.doe@example.com');
+  });
+
+  it('lists the user’s alerts, open ones first, with the latest decision and a link to each card', () => {
+    const text = allText(
+      render({
+        app: {
+          blocked: [blockedDuo],
+          alerts: [
+            { title: 'No MFA', severity: 'medium', severityLabel: 'medium', arrivedAt: TWO_HOURS_AGO },
+            {
+              title: 'Impossible Travel',
+              severity: 'high',
+              severityLabel: 'high',
+              arrivedAt: TWO_HOURS_AGO,
+              decision: { state: 'blocked', by: 'UBOB', at: TWO_HOURS_AGO, results },
+              link: 'https://slack.example/archives/C0SOC/p1',
+            },
+          ],
+        },
+      }),
+    );
+    expect(text).toContain('*Alerts in this app (2, 1 open)*');
+    expect(text).toContain('• 🔔 *Open* since 2 hours ago — *No MFA* (medium)');
+    expect(text).toContain(
+      '• ⛔ *Blocked* by <@UBOB> 2 hours ago in Duo and Entra ID — *Impossible Travel* (high) · <https://slack.example/archives/C0SOC/p1|card>',
+    );
+  });
+
+  it('says a partial block and a failed one as such, and points to /cii alerts beyond five', () => {
+    const partial = {
+      state: 'failed' as const,
+      action: 'block' as const,
+      by: 'UBOB',
+      at: TWO_HOURS_AGO,
+      results: [results[0]!, { ...results[1]!, ok: false, error: 'refused' }],
+    };
+    const alerts = Array.from({ length: 7 }, (_, i) => ({
+      title: `Check ${i}`,
+      severity: 'low' as const,
+      severityLabel: 'low',
+      arrivedAt: TWO_HOURS_AGO,
+      decision: i === 0 ? partial : { ...partial, results: [partial.results[1]!] },
+    }));
+    const text = allText(render({ app: { blocked: [], alerts } }));
+    expect(text).toContain('⚠️ *Partially blocked* by <@UBOB> 2 hours ago in Duo; Entra ID failed — *Check 0* (low)');
+    expect(text).toContain('⚠️ *Block failed* by <@UBOB> 2 hours ago; Entra ID failed — *Check 1* (low)');
+    expect(text).toContain('All of them: `/cii alerts jane.doe@example.com`');
+  });
+
+  it('leaves the alerts out when the viewer may not list them', () => {
+    expect(allText(render({ app: { blocked: [] } }))).not.toContain('Alerts in this app');
+  });
+});

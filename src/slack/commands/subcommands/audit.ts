@@ -1,3 +1,5 @@
+import type { ExplainedAuditEntry } from '../../../services/audit.ts';
+import type { ChannelPoster } from '../../channel-poster.ts';
 import { problemMessage } from '../../problem.ts';
 import { auditList } from '../../views/audit-list.ts';
 import { errorMessage } from '../../views/error-message.ts';
@@ -5,6 +7,27 @@ import { defineSubcommand, invalid, isLogin, parsed } from '../subcommand.ts';
 
 /** How many entries an answer lists. */
 const LISTED = 20;
+
+/**
+ * The link to each entry's card: the copy in the channel of the click, else the first one posted. One permalink
+ * call per card, however many entries name it.
+ */
+async function cardLinks(
+  entries: readonly ExplainedAuditEntry[],
+  channels: Pick<ChannelPoster, 'permalink'>,
+): Promise<Array<string | undefined>> {
+  const copies = entries.map((e) => e.copies.find((c) => c.channelId === e.channelId) ?? e.copies[0]);
+  const keys = [...new Set(copies.flatMap((c) => (c ? [`${c.channelId} ${c.ts}`] : [])))];
+  const found = new Map(
+    await Promise.all(
+      keys.map(async (key) => {
+        const [channelId, ts] = key.split(' ') as [string, string];
+        return [key, await channels.permalink(channelId, ts)] as const;
+      }),
+    ),
+  );
+  return copies.map((c) => (c ? found.get(`${c.channelId} ${c.ts}`) : undefined));
+}
 
 export const audit = defineSubcommand({
   name: 'audit',
@@ -32,10 +55,15 @@ export const audit = defineSubcommand({
           allowed: deps.responders,
         });
       }
-      const entries = await deps.audit.recent({ ...(login ? { login } : {}), limit: LISTED });
+      const entries = await deps.audit.explained({ ...(login ? { login } : {}), limit: LISTED });
+      const links = await cardLinks(entries, deps.channels);
       return auditList({
         ...(login ? { login } : {}),
-        entries: entries.map((e) => ({ ...e, at: new Date(e.at) })),
+        entries: entries.map((e, i) => ({
+          ...e,
+          at: new Date(e.at),
+          ...(links[i] ? { link: links[i] } : {}),
+        })),
       });
     } catch (err) {
       return problemMessage(err, { logger: deps.logger, action: 'audit' });

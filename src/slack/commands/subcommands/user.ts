@@ -13,5 +13,6 @@ export const user = defineSubcommand({
     if (!isLogin(login)) return invalid(`\`${login}\` is not an email address or login.`);
     return parsed({ login });
   },
-  answer: async ({ login }, { deps }) => (await answerUser(deps, login)).message,
+  answer: async ({ login }, { deps, context }) =>
+    (await answerUser(deps, login, { shareable: true, viewer: context.userId })).message,
 });
