@@ -50,6 +50,13 @@ const REFUSALS: Record<string, string> = {
   not_a_card: 'the click did not come from a posted card',
 };
 
+/** How a step-up (`CII_STEP_UP=duo`) before a decision failed. */
+const STEP_UP: Record<string, string> = {
+  timeout: 'timed out',
+  not_enrolled: 'not enrolled',
+  no_duo_account: 'impossible',
+};
+
 const BUTTONS: Record<string, string> = {
   approve: 'Approve',
   block: 'Block',
@@ -135,6 +142,12 @@ function sentence(e: AuditLineView): string {
     const words =
       (reason === 'identity_unchecked' && e.detail ? clean(e.detail, 200) : REFUSALS[reason]) ?? humanize(reason);
     return `${who} tried to ${button} ${whom} — refused: ${words}`;
+  }
+  if (outcome.startsWith('step_up_')) {
+    const detail = e.detail ? `: ${clean(e.detail, 200)}` : '';
+    const kind = outcome.slice('step_up_'.length);
+    if (kind === 'approved') return `${who} passed the Duo step-up to ${button} ${whom}${detail}`;
+    return `${who} tried to ${button} ${whom} — step up ${clean(STEP_UP[kind] ?? kind.replace(/_/g, ' '), 40)}${detail}`;
   }
   if (outcome.startsWith('already_')) {
     const by = /^by (\S+)$/.exec(e.detail ?? '')?.[1];

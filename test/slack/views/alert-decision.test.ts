@@ -289,6 +289,15 @@ describe('auditList', () => {
     );
   });
 
+  it('says a step-up before a decision', () => {
+    expect(lineOf({ outcome: 'step_up_denied', detail: 'the Duo Push was denied' })).toContain(
+      '<@UANA> tried to Block `jane@example.com` — step up denied: the Duo Push was denied',
+    );
+    expect(lineOf({ outcome: 'step_up_approved', detail: 'Duo Push to jane approved' })).toContain(
+      '<@UANA> passed the Duo step-up to Block `jane@example.com`: Duo Push to jane approved',
+    );
+  });
+
   it('heads a list about one user with its login', () => {
     const text = allText(auditList({ login: 'jane@example.com', entries: [entry] }));
     expect(text).toContain('*Recent decisions about `jane@example.com`* (newest first)');
