@@ -3,7 +3,16 @@ import { muteChoices } from '../services/mutes.ts';
 import { contextOf, unknownToCii } from '../services/user-context.ts';
 import { currentResults } from '../services/responses/provider-results.ts';
 import type { NewAlertActionResult, StoredAlert } from '../services/responses/types.ts';
-import { alertCard, BLOCK_NEEDS_PROVIDER, type AlertActions, type AlertCardInput } from './views/alert-card.ts';
+import type { ModalView } from '@slack/types';
+import {
+  alertCard,
+  BLOCK_NEEDS_PROVIDER,
+  DEFAULT_PRIVILEGED_GROUPS,
+  type AlertActions,
+  type AlertCardInput,
+} from './views/alert-card.ts';
+import { alertDetailsModal } from './views/alert-details-modal.ts';
+import type { UserContextView } from './views/alert-evidence.ts';
 import type { DecisionView } from './views/alert-decision.ts';
 import { alertSummaryCard } from './views/alert-summary-card.ts';
 import type { SlackMessage } from './views/limits.ts';
@@ -12,6 +21,8 @@ export interface AlertCardRenderer extends CardRenderer {
   summary(summary: SummaryView): SlackMessage;
   /** The card of an alert as it is now: its decision, with the provider results of that decision. */
   decided(alert: StoredAlert, actions: readonly NewAlertActionResult[], options?: AlertRenderOptions): SlackMessage;
+  /** The "More" modal of an alert: what the compact card leaves out. */
+  details(alert: StoredAlert): ModalView;
 }
 
 export interface CardRendererDeps {
@@ -73,8 +84,13 @@ export function createCardRenderer(deps: CardRendererDeps): AlertCardRenderer {
   };
   const noResponders = (deps.responders ?? []).length === 0 ? { askWhom: deps.admins ?? [] } : undefined;
 
-  function card(alert: StoredAlert, decision: DecisionView | undefined, options: AlertRenderOptions): SlackMessage {
+  function contextView(alert: StoredAlert): UserContextView | undefined {
     const context = contextOf(alert);
+    return context && { user: context.user, state: context.state, fetchedAt: new Date(context.fetchedAt) };
+  }
+
+  function card(alert: StoredAlert, decision: DecisionView | undefined, options: AlertRenderOptions): SlackMessage {
+    const context = contextView(alert);
     const unknown = unknownToCii(alert);
     const input: AlertCardInput = {
       alert,
@@ -83,9 +99,7 @@ export function createCardRenderer(deps: CardRendererDeps): AlertCardRenderer {
       ...(decision ? { decision } : {}),
       ...(alert.verification ? { verification: alert.verification } : {}),
       ...(noResponders ? { noResponders } : {}),
-      ...(context
-        ? { userContext: { user: context.user, state: context.state, fetchedAt: new Date(context.fetchedAt) } }
-        : {}),
+      ...(context ? { userContext: context } : {}),
       ...(options.inThread ? { inThread: true } : {}),
       ...(unknown ? { userUnknown: true } : {}),
       ...(!unknown && (options.contextUnavailable ?? (deps.contextExpected && !context))
@@ -101,5 +115,15 @@ export function createCardRenderer(deps: CardRendererDeps): AlertCardRenderer {
     alert: (alert, options = {}) => card(alert, decisionView(alert), options),
     summary: (summary) => alertSummaryCard({ ...summary, now: deps.now() }),
     decided: (alert, results, options = {}) => card(alert, decisionView(alert, results), options),
+    details: (alert) => {
+      const context = contextView(alert);
+      return alertDetailsModal({
+        alert,
+        ...(context ? { userContext: context } : {}),
+        blockProviders: deps.blockProviders,
+        privilegedGroups: deps.privilegedGroups ?? DEFAULT_PRIVILEGED_GROUPS,
+        now: deps.now(),
+      });
+    },
   };
 }

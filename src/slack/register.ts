@@ -6,6 +6,7 @@ import { registerAlertApproveAllAction } from './actions/alert-approve-all.ts';
 import { registerAlertApproveAction } from './actions/alert-approve.ts';
 import { registerAlertBlockAction } from './actions/alert-block.ts';
 import { registerAlertMuteAction } from './actions/alert-mute.ts';
+import { registerAlertMoreAction, type AlertMoreDeps } from './actions/alert-more.ts';
 import { registerAlertReopenAction } from './actions/alert-reopen.ts';
 import { registerAlertRetryAction } from './actions/alert-retry.ts';
 import { registerAlertUnblockAction } from './actions/alert-unblock.ts';
@@ -22,7 +23,7 @@ import type { CommandDeps } from './commands/subcommand.ts';
 import { registerAppHome } from './events/app-home.ts';
 import type { SlackWebApi } from './web-api.ts';
 
-export interface SlackServices extends CommandDeps {
+export interface SlackServices extends CommandDeps, Omit<AlertMoreDeps, 'logger'> {
   responses: ResponseService;
   /** CII_STEP_UP=duo: Block, Unblock and Approve all open wait for the responder's approved Duo Push. */
   stepUp?: StepUpGate;
@@ -48,6 +49,7 @@ export function registerListeners(app: App, services: SlackServices): void {
   registerAlertUnblockAction(app, alertActionDeps);
   registerAlertMuteAction(app, alertActionDeps);
   registerUnmuteAction(app, alertActionDeps);
+  registerAlertMoreAction(app, alertActionDeps);
   registerPostBacklogAction(app, { ...services, logger: logger.child('subscriptions') });
   registerVerifyAnswerActions(app, { ...services, logger: logger.child('verification') });
   registerSubscribeChoiceAction(app, { ...services, logger: logger.child('commands') });

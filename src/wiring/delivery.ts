@@ -57,5 +57,5 @@ export function buildDelivery(
     clock: w.clock,
     logger: logger.child('cards'),
   });
-  return { cards, owner, worker, contextCompleter };
+  return { cards, owner, worker, contextCompleter, render };
 }

@@ -6,6 +6,7 @@ import { instrumentCii, instrumentPipeline, instrumentProviders } from '../metri
 import { createAlertAccounting } from '../services/alerts/accounting.ts';
 import { createAlertIngest } from '../services/alerts/ingest.ts';
 import { createAlertPipeline } from '../services/alerts/pipeline.ts';
+import { createAlertDetails } from '../services/alert-details.ts';
 import { createAuditService } from '../services/audit.ts';
 import { createCheckService } from '../services/checks.ts';
 import { createLookupService } from '../services/lookup.ts';
@@ -87,6 +88,8 @@ export function buildServices(w: Wiring, slackClient: WebClient, catalogue: Cata
     subscriptions,
     delivery: delivery.worker,
     audit: createAuditService({ store }),
+    alertDetails: createAlertDetails({ store }),
+    cardViews: delivery.render,
     webhookTests: ingest,
     responses,
     ...(stepUp ? { stepUp } : {}),

@@ -105,6 +105,49 @@ describe('the evidence on alert cards, end to end', () => {
     expect(JSON.stringify(answer.args)).toContain('Mia Johansson');
   });
 
+  test('More opens a modal with what the compact card leaves out, to whoever sees the card; a crafted click reads nothing', async () => {
+    const login = 'mia.johansson@example.com';
+    const card = await cardAbout('impossible-travel', login);
+    const opened = stack.slack.callsTo('views.open').length;
+    const click = await stack.driver.click({
+      message: card,
+      actionId: 'alert_more',
+      userId: 'UVIEWER',
+      channelId: CHANNEL,
+    });
+    expect(click.status).toBe(200);
+    await until(() => stack.slack.callsTo('views.open').length > opened, 'the More modal');
+    const view = (stack.slack.callsTo('views.open')[opened]!.response as { view: { title: unknown; blocks: unknown } })
+      .view;
+    const modal = JSON.stringify([view.title, view.blocks]);
+    const mia = seedUsers.find((u) => u.login === login)!;
+    expect(modal).toContain('Alert details');
+    expect(modal).toContain('Distance between sign-ins: 7,511 km in 65 minutes.');
+    // Every IP CII lists, with its place (the card shows three).
+    const ips = [...new Set(mia.signIns.map((s) => s.ipAddress))];
+    expect(ips.length).toBeGreaterThan(3);
+    for (const ip of ips) expect(modal).toContain(`\`${ip}\``);
+    expect(modal).toContain('🇷🇺 Moscow, RU 🚩');
+    for (const group of mia.groupNames) expect(modal).toContain(group);
+    expect(modal).toContain(`*Accounts (${mia.accounts.length})*`);
+    expect(modal).toContain('Block acts here');
+    expect(modal).not.toMatch(/\{\{\w|undefined|null/);
+    // The card itself stays compact.
+    expect(live(card)).toContain('alert_more');
+
+    const crafted = await stack.driver.click({
+      message: card,
+      actionId: 'alert_more',
+      userId: 'UVIEWER',
+      channelId: 'C0SOC',
+    });
+    await until(() => stack.slack.callsTo('response_url').some((c) => c.url === crafted.responseUrl), 'the refusal');
+    expect(
+      JSON.stringify(stack.slack.callsTo('response_url').find((c) => c.url === crafted.responseUrl)!.args),
+    ).toContain('not on a card this app posted');
+    expect(stack.slack.callsTo('views.open')).toHaveLength(opened + 1);
+  });
+
   test('a card posted while CII is down says so, and is completed in place once CII answers', async () => {
     stack.cii.inject({ status: 503, times: Infinity });
     // Nobody looked Kavya up before: no cached answer stands in for CII.

@@ -16,6 +16,8 @@ export const ACTION_IDS = {
   verifyNo: 'verify_no',
   /** Prefix of the buttons of a subscribe with unknown check ids (`subscribe_choice:<n>`, `subscribe_choice:anyway`). */
   subscribeChoice: 'subscribe_choice',
+  /** "More" on an alert card: a modal with the details the compact card leaves out; the value is the alert id. */
+  alertMore: 'alert_more',
   /** "Look up <ip>" on an alert card: answers like `/cii ip`, to the clicker alone; the value is the address. */
   lookupIp: 'lookup_ip',
   /** The card's Mute menu (a static select): each option's value is `<duration>:<alert id>`. */

@@ -138,7 +138,7 @@ function footerOf(input: AlertCardInput): KnownBlock[] {
 }
 
 /** "Topics: … · Scope: … · Frameworks: …", or undefined when the payload gave none. */
-function contextLine(context: FindingContext | undefined): string | undefined {
+export function checkContextLine(context: FindingContext | undefined): string | undefined {
   if (!context) return undefined;
   const list = (items: string[]) => {
     const shown = items.slice(0, SHOWN_CONTEXT_ITEMS).map((i) => clean(humanize(i), 80));
@@ -166,13 +166,20 @@ export function alertCard(input: AlertCardInput): SlackMessage {
   const whyLines = why.lines.filter((_, i) => !input.inThread || why.personal[i]);
   const recommendations = input.inThread ? [] : explain(alert.recommendedActions, details).lines;
   const providers = 'providers' in input.actions.block ? input.actions.block.providers : [];
-  const checkContext = contextLine(alert.context);
+  const checkContext = checkContextLine(alert.context);
 
+  // "More" opens the details the compact card leaves out; beside the first section, away from the decision buttons.
+  const more: Button = { type: 'button', action_id: ACTION_IDS.alertMore, text: plainText('More'), value: alert.id };
   const blocks: KnownBlock[] = [{ type: 'header', text: plainText(`${badge} · ${alert.title}`, LIMITS.header) }];
   if (whyLines.length > 0)
-    blocks.push({ type: 'section', text: mrkdwn(whyLines.map((l) => clean(l, MAX_DESCRIPTION)).join('\n')) });
+    blocks.push({
+      type: 'section',
+      text: mrkdwn(whyLines.map((l) => clean(l, MAX_DESCRIPTION)).join('\n')),
+      accessory: more,
+    });
   blocks.push({
     type: 'section',
+    ...(whyLines.length > 0 ? {} : { accessory: more }),
     fields: fieldsOf(
       ...evidenceFields({
         login: alert.login,

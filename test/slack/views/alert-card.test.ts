@@ -289,3 +289,41 @@ describe('alertCard with what newer CII payloads add', () => {
     expect(limitViolations(message)).toEqual([]);
   });
 });
+
+describe('the More button of an alert card', () => {
+  const more = (message: ReturnType<typeof render>) =>
+    message.blocks.flatMap((b) => {
+      const accessory = (b as { accessory?: { action_id?: string } }).accessory;
+      return accessory?.action_id === 'alert_more' ? [{ block: b, accessory }] : [];
+    });
+
+  it('sits beside the first section, carries only the alert id, and is labelled without an ellipsis', () => {
+    const message = render();
+    const [found, ...others] = more(message);
+    expect(others).toEqual([]);
+    // The first section after the header: why the alert fired.
+    expect(message.blocks.indexOf(found!.block)).toBe(1);
+    expect(found!.accessory).toEqual({
+      type: 'button',
+      action_id: 'alert_more',
+      text: { type: 'plain_text', text: 'More', emoji: true },
+      value: 'al_01JD7',
+    });
+    expect(JSON.stringify(render())).not.toContain('…');
+  });
+
+  it('is beside the evidence when the card has no sentence of its own (a thread card)', () => {
+    const message = render({
+      inThread: true,
+      alert: alert({ description: ['Accounts without MFA are easy to take over.'] }),
+    });
+    const [found] = more(message);
+    expect(found!.block).toMatchObject({ type: 'section', fields: expect.any(Array) });
+  });
+
+  it('stays on decided cards, beside their way back', () => {
+    const message = render({ decision: { state: 'approved', by: 'UBOB', at: NOW } });
+    expect(more(message)).toHaveLength(1);
+    expect(buttons(message).map((b) => b.action_id)).toContain('alert_reopen');
+  });
+});

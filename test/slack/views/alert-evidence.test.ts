@@ -1,29 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { EndUser, EndUserState } from '../../../src/slack/views/identity.ts';
-import {
-  alertCard,
-  CONTEXT_UNAVAILABLE,
-  type AlertCardInput,
-  type AlertView,
-} from '../../../src/slack/views/alert-card.ts';
+import { alertCard, CONTEXT_UNAVAILABLE, type AlertCardInput } from '../../../src/slack/views/alert-card.ts';
 import { outsideUsualPlaces, privilegedGroupsOf } from '../../../src/slack/views/alert-evidence.ts';
+import { alertView } from '../../fixtures/alert-view.ts';
 import { fixtureEndUser, fixtureEndUserState } from '../../fixtures/cii-user.ts';
 import { allText, buttons, limitViolations } from './slack-limits.ts';
 
 const NOW = new Date('2026-11-24T16:30:00Z');
 
-const alert = (overrides: Partial<AlertView> = {}): AlertView => ({
-  id: 'al_1',
-  checkId: 'impossible-travel',
-  title: 'Impossible Travel',
-  severity: 'high',
-  severityLabel: 'high',
-  login: 'jane.doe@example.com',
-  published: '2026-11-24T13:30:00.000Z',
-  description: ['Distance between sign-ins: {{distanceKm}} km.'],
-  recommendedActions: [],
-  ...overrides,
-});
+const alert = alertView;
 
 function render(
   change: { user?: (u: EndUser) => void; state?: (s: EndUserState) => void } = {},
