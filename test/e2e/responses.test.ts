@@ -744,6 +744,52 @@ describe('analyst responses with Okta not configured in the app', () => {
   });
 });
 
+describe.each([
+  {
+    provider: 'DUO' as const,
+    label: 'Duo',
+    login: 'sofia.martinez@example.com',
+    unset: { DUO_API_URL: undefined, DUO_IKEY: undefined, DUO_SKEY: undefined },
+    acted: '*Entra ID*',
+  },
+  {
+    provider: 'AZURE_AD' as const,
+    label: 'Entra ID',
+    login: 'grace.kim@example.com',
+    unset: { ENTRA_TENANT_ID: undefined, ENTRA_CLIENT_ID: undefined, ENTRA_CLIENT_SECRET: undefined },
+    acted: '*Duo*',
+  },
+])('analyst responses with $label not configured in the app', ({ provider, label, login, unset, acted }) => {
+  let stack: Stack;
+  const h = helpers(() => stack);
+
+  beforeAll(async () => {
+    stack = await startStack({
+      idp: { autoCreateUsers: true },
+      env: { CII_RESPONDERS: 'UANALYST', ...unset },
+      app: { delivery: fastDelivery, cii: fastCii },
+    });
+    await registerAppWebhook(stack, ['no-mfa']);
+    for (const channelId of CHANNELS) await stack.driver.command('subscribe no-mfa', { userId: 'UANALYST', channelId });
+  });
+  afterAll(() => stack.stop());
+
+  test(`the preview says the ${label} account is not touched because ${label} is not configured, and Block leaves it alone`, async () => {
+    expect(seedUser(login).accounts.map((a) => a.provider)).toContain(provider);
+    const [card] = (await h.deliver([login]))[login]!;
+    const view = await h.openModal(card!, 'alert_block', 'UANALYST');
+    expect(h.modalText(view)).toContain(
+      `• ${label}: provider not configured in this app (account \`${accountId(login, provider)}\`)`,
+    );
+    expect(h.modalText(view)).toContain(acted);
+    expect(h.modalText(view)).not.toContain(`*${label}*`);
+    await h.submit(view, 'UANALYST');
+    await until(() => h.now(card!).includes('*Blocked* by <@UANALYST>'), 'blocked');
+    expect(h.now(card!)).not.toContain(`Blocked in ${label}`);
+    expect(stack.idp!.requestsTo(provider)).toEqual([]);
+  });
+});
+
 describe('analyst responses with nobody configured', () => {
   let stack: Stack;
   const h = helpers(() => stack);
