@@ -61,7 +61,7 @@ export function isPartial(decision: DecisionView): boolean {
 export function decisionText(decision: DecisionView): string {
   switch (decision.state) {
     case 'in_progress':
-      return `⏳ *${decision.action === 'block' ? 'Blocking' : 'Unblocking'}…* started by ${byAt(decision.by, decision.at)}`;
+      return `⏳ *${decision.action === 'block' ? 'Blocking' : 'Unblocking'} in progress*, started by ${byAt(decision.by, decision.at)}`;
     case 'approved': {
       const why = decision.reason ? `: ${clean(decision.reason, 500)}` : '.';
       return `✅ *Approved* by ${byAt(decision.by, decision.at)}${why}\nTriage the finding in CII (mark it normal) to close it there.`;

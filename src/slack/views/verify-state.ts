@@ -31,15 +31,15 @@ function verificationText(v: VerificationView): string {
   switch (v.state) {
     case 'pending':
     case 'resolving':
-      return '🕓 *Was this you?* Finding the user in Slack to ask them…';
+      return '🕓 *Was this you?* Finding the user in Slack to ask them.';
     case 'queued':
-      return `🕓 *Was this you?* Asking ${name} in a DM shortly…`;
+      return `🕓 *Was this you?* ${name} will be asked in a DM shortly.`;
     case 'asked':
       return `💬 *Was this you?* Asked ${name}${at(v)}; waiting for the answer.`;
     case 'not_asked':
       return `➖ *Was this you?* Not asked: ${clean(v.reason ?? 'unknown reason', 300)}.`;
     case 'confirming':
-      return `📲 ${name} answered *${YES_LABEL}*${at(v)}; waiting for the Duo Push…`;
+      return `📲 ${name} answered *${YES_LABEL}*${at(v)}; waiting for the Duo Push.`;
     case 'confirmed':
       return `✅ ${name} confirmed it was them${v.proof ? ` (${clean(v.proof, 100)})` : ' (not proven: no Duo Push)'}${at(v)}.`;
     case 'unproven':

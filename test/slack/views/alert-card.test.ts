@@ -327,3 +327,40 @@ describe('the More button of an alert card', () => {
     expect(buttons(message).map((b) => b.action_id)).toContain('alert_reopen');
   });
 });
+
+describe('no card shows an ellipsis, whatever its state', () => {
+  const AT = new Date('2026-11-24T16:05:00Z');
+  const results = [{ label: 'Duo', providerUserId: 'DU1', ok: true, steps: ['Duo user disabled'] }];
+  const decisions = [
+    undefined,
+    { state: 'in_progress', action: 'block', by: 'UBOB', at: AT },
+    { state: 'in_progress', action: 'unblock', by: 'UBOB', at: AT },
+    { state: 'approved', by: 'UBOB', at: AT, reason: 'ok' },
+    { state: 'reopened', by: 'UBOB', at: AT },
+    { state: 'blocked', by: 'UBOB', at: AT, results },
+    { state: 'unblocked', by: 'UBOB', at: AT, results },
+    { state: 'failed', action: 'block', by: 'UBOB', at: AT, results: [...results, { ...results[0]!, ok: false }] },
+  ] as const;
+  const verifications = [
+    'pending',
+    'resolving',
+    'queued',
+    'asked',
+    'not_asked',
+    'confirming',
+    'confirmed',
+    'unproven',
+    'denied',
+    'timed_out',
+  ] as const;
+
+  it.each(decisions.map((d) => [d?.state ?? 'open', d] as const))('%s', (_, decision) => {
+    for (const state of verifications) {
+      const message = render({
+        ...(decision ? { decision } : {}),
+        verification: { state, name: 'Jane', at: AT.getTime() },
+      });
+      expect(JSON.stringify(message), state).not.toContain('…');
+    }
+  });
+});

@@ -66,7 +66,7 @@ describe('alert card decisions', () => {
 
   it('replaces the buttons while a block runs', () => {
     const message = render({ decision: { state: 'in_progress', action: 'block', by: 'UANA', at: AT } });
-    expect(allText(message)).toContain('⏳ *Blocking…* started by <@UANA> at 2026-11-24 16:05 UTC');
+    expect(allText(message)).toContain('⏳ *Blocking in progress*, started by <@UANA> at 2026-11-24 16:05 UTC');
     expect(ids(message)).toEqual(['open_in_cii']);
   });
 
