@@ -27,6 +27,11 @@ describe.skipIf(skipBrowserTests)(
       await page.locator('#composer-input').press('Enter');
     }
 
+    async function actAs(userId: string): Promise<void> {
+      await page.locator(`input[name="acting"][value="${userId}"]`).check();
+      await page.locator(`.acting-option.current input[value="${userId}"]`).waitFor({ state: 'attached', ...WAIT });
+    }
+
     const card = (login: string): Locator =>
       page
         .locator('#messages .message:not(.ephemeral)')
@@ -97,6 +102,10 @@ describe.skipIf(skipBrowserTests)(
     });
 
     it('/cii user right after Mia is blocked says each account is blocked by the app, and lists her alert with the decision', async () => {
+      await actAs('UVIEWER');
+      await card(MIA).locator('[data-action-id="alert_block"]').click();
+      await ephemeral('Only CII responders').waitFor(WAIT);
+      await actAs('UANALYST');
       await card(MIA).locator('[data-action-id="alert_block"]').click();
       await modal().waitFor({ state: 'visible', ...WAIT });
       await expect.poll(() => modal().textContent(), WAIT).toContain('Will be blocked');
@@ -113,7 +122,7 @@ describe.skipIf(skipBrowserTests)(
       expect(text).toContain('Blocked in Duo and Entra ID by this app');
       expect(text).toMatch(/Duo · ⛔ Blocked by @Bob Analyst just now in this app \(CII last said ✅ Active\)/);
       expect(text).toMatch(
-        /Blocked by @Bob Analyst just now in Duo and Entra ID: Travelling: not her, confirmed by phone — Impossible Travel \(critical|high|medium|low\)/i,
+        /Blocked by @Bob Analyst just now in Duo and Entra ID — Impossible Travel \((critical|high|medium|low)\): Travelling: not her, confirmed by phone/,
       );
       await answer.scrollIntoViewIfNeeded();
       await screenshot('user-after-block');
@@ -127,6 +136,7 @@ describe.skipIf(skipBrowserTests)(
       expect(text).toMatch(
         /@Bob Analyst blocked Mia Johansson in Duo and Entra ID — Impossible Travel \(\w+\): Travelling/,
       );
+      expect(text).toMatch(/@Carol Viewer tried to Block Mia Johansson — refused: not a responder — Impossible Travel/);
       expect(await answer.locator('a', { hasText: 'card' }).count()).toBeGreaterThan(0);
       await answer.scrollIntoViewIfNeeded();
       await screenshot('audit');

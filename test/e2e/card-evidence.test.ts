@@ -76,7 +76,7 @@ describe('the evidence on alert cards, end to end', () => {
     expect(mia).toContain('🚩 *Outside the usual places*');
     expect(mia).toContain('Okta: no account');
     expect(cards['access-from-denied-territories samuel.adeyemi@example.com']).toContain('Country: North Korea.');
-    expect(cards['user-ip-in-blocked-state laura.petrov@example.com']).toContain('blockedIpAddress: 192.0.2.66');
+    expect(cards['user-ip-in-blocked-state laura.petrov@example.com']).toContain('Blocked IP address: 192.0.2.66');
     const marcus = cards['admin-role-assigned-okta marcus.chen@example.com']!;
     expect(marcus).toContain('Role: Super Administrator.');
     expect(marcus).toMatch(

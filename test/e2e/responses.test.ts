@@ -529,7 +529,7 @@ describe('analyst responses end to end', () => {
       /• 🔔 \*Open\* since [^—]+ — \*No MFA Configured\* \(high\) · <https:\/\/fake\.slack\.com\/archives\/[^|]+\|card>/,
     );
     expect(responder).toContain(
-      `• ⛔ *Blocked* by <@UANALYST> just now in Duo, Okta and Entra ID: _CEO fraud attempt_ — *No MFA Configured* (high) · <https://fake.slack.com/archives/${card!.channel}/p${card!.ts.replace('.', '')}|card>`,
+      `• ⛔ *Blocked* by <@UANALYST> just now in Duo, Okta and Entra ID — *No MFA Configured* (high): _CEO fraud attempt_ · <https://fake.slack.com/archives/${card!.channel}/p${card!.ts.replace('.', '')}|card>`,
     );
     // Someone who may not list alerts still never reads "active" for an account the app blocked.
     const viewer = await lookup('UVIEWER');

@@ -4,7 +4,7 @@ import { ACTION_IDS } from './action-ids.ts';
 import { decisionButtons } from './alert-buttons.ts';
 import { decisionText, type DecisionView } from './alert-decision.ts';
 import { evidenceFields, lookupIpOf, type UserContextView } from './alert-evidence.ts';
-import { detailValue, explain, publishedText, type DetailView } from './alert-text.ts';
+import { detailKey, detailValue, explain, publishedText, type DetailView } from './alert-text.ts';
 import { formatRelative, humanize, severityBadge, severityWord } from './format.ts';
 import {
   buildMessage,
@@ -14,7 +14,6 @@ import {
   code,
   fieldsOf,
   LIMITS,
-  listWithMore,
   mrkdwn,
   plainText,
   type SlackMessage,
@@ -197,11 +196,12 @@ export function alertCard(input: AlertCardInput): SlackMessage {
     blocks.push({ type: 'context', elements: [mrkdwn(line)] });
   }
   if (why.unused.length > 0) {
-    const list = listWithMore(
-      why.unused,
-      SHOWN_DETAILS,
-      (d) => `${clean(d.key, 60)}: ${clean(detailValue(d.value), 100)}`,
-    );
+    // Values hold commas ("Duo, Entra ID"): the details are set apart with a middle dot.
+    const shown = why.unused
+      .slice(0, SHOWN_DETAILS)
+      .map((d) => `${clean(detailKey(d.key), 60)}: ${clean(detailValue(d.value), 100)}`);
+    const hidden = why.unused.length - shown.length;
+    const list = `${shown.join(' · ')}${hidden > 0 ? ` · +${hidden} more` : ''}`;
     blocks.push({ type: 'context', elements: [mrkdwn(`*Details from CII:* ${list}`)] });
   }
   if (checkContext && !input.inThread) blocks.push({ type: 'context', elements: [mrkdwn(checkContext)] });

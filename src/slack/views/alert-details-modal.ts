@@ -8,7 +8,7 @@ import {
   type EvidenceInput,
   type UserContextView,
 } from './alert-evidence.ts';
-import { detailValue, explain, publishedText } from './alert-text.ts';
+import { detailKey, detailValue, explain, publishedText } from './alert-text.ts';
 import {
   formatLocation,
   formatRelative,
@@ -33,10 +33,9 @@ export interface AlertDetailsInput extends Pick<EvidenceInput, 'blockProviders' 
 const MAX_ITEMS = 40;
 const MAX_VALUE = 500;
 
-/** "🇺🇸 San Jose, California, US"; a state named like its city ("New York, New York") is said once. */
+/** "🇺🇸 San Jose, California, US". */
 function place(location: GeoLocation | null | undefined): string | undefined {
-  const sameAsCity = location?.state?.trim().toLowerCase() === location?.city?.trim().toLowerCase();
-  const text = formatLocation(location && { ...location, state: sameAsCity ? null : location.state }, { flag: true });
+  const text = formatLocation(location, { flag: true });
   return text ? clean(text, 120) : undefined;
 }
 
@@ -183,7 +182,7 @@ export function alertDetailsModal(input: AlertDetailsInput): ModalView {
     ),
     ...part(
       'Details from CII',
-      capped(why.unused, (d) => `${clean(d.key, 100)}: ${clean(detailValue(d.value), MAX_VALUE)}`),
+      capped(why.unused, (d) => `${clean(detailKey(d.key), 100)}: ${clean(detailValue(d.value), MAX_VALUE)}`),
     ),
     ...(checkContext ? [{ type: 'section', text: mrkdwn(checkContext) } satisfies KnownBlock] : []),
     ...userParts(input),

@@ -30,6 +30,25 @@ export function detailValue(value: string): string {
   return trimmed;
 }
 
+const ACRONYMS = new Set(['ip', 'mfa', 'id', 'url', 'os', 'vpn', 'ua', 'sso', 'api', 'km']);
+
+/**
+ * A detail's key for people: `previousIpAddress` → "Previous IP address", `number_of_days` → "Number of days";
+ * a key that already has spaces is kept as sent.
+ */
+export function detailKey(key: string): string {
+  const trimmed = key.trim();
+  if (/\s/.test(trimmed) || trimmed === '') return trimmed;
+  const words = trimmed
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .split(/[\s_-]+/)
+    .filter(Boolean)
+    .map((w) => (ACRONYMS.has(w.toLowerCase()) ? w.toUpperCase() : w.toLowerCase()));
+  const sentence = words.join(' ');
+  return sentence.charAt(0).toUpperCase() + sentence.slice(1);
+}
+
 export interface ExplainedText {
   /** The lines with every placeholder filled from the details; a line with a value CII did not send is left out. */
   lines: string[];

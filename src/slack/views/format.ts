@@ -45,13 +45,20 @@ function flagEmoji(country: string): string | undefined {
   return String.fromCodePoint(...[...country.toUpperCase()].map((c) => 0x1f1e6 + c.charCodeAt(0) - 65));
 }
 
-/** "Lisbon, PT" (with the state when CII has one; "🇵🇹 Lisbon, PT" with `flag`); undefined when empty. */
+/**
+ * "Lisbon, PT" (with the state when CII has one, unless it is named like the city: "New York, US"; "🇵🇹 Lisbon, PT"
+ * with `flag`); undefined when empty.
+ */
 export function formatLocation(
   location: GeoLocation | null | undefined,
   options: { flag?: boolean } = {},
 ): string | undefined {
   if (!location) return undefined;
-  const parts = [location.city, location.state, location.country].map((p) => p?.trim()).filter((p): p is string => !!p);
+  const city = location.city?.trim();
+  const state = location.state?.trim();
+  const parts = [city, state && state.toLowerCase() !== city?.toLowerCase() ? state : undefined, location.country]
+    .map((p) => p?.trim())
+    .filter((p): p is string => !!p);
   if (parts.length === 0) return undefined;
   const flag = options.flag && location.country ? flagEmoji(location.country.trim()) : undefined;
   return flag ? `${flag} ${parts.join(', ')}` : parts.join(', ');

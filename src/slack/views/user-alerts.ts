@@ -49,16 +49,15 @@ const inProviders = (labels: string[]) => (labels.length > 0 ? ` in ${providerLi
 /** "⛔ *Blocked* by @bob 2 hours ago in Duo and Entra ID", escaped mrkdwn. */
 function decisionPhrase(decision: DecisionView | undefined, arrivedAt: Date, now: Date): string {
   if (!decision) return `🔔 *Open* since ${formatRelative(arrivedAt, now)}`;
-  const reason = 'reason' in decision && decision.reason ? `: _${clean(decision.reason, 150)}_` : '';
   switch (decision.state) {
     case 'reopened':
       return `🔔 *Open* (reopened ${by(decision.by, decision.at, now)})`;
     case 'in_progress':
       return `⏳ *${decision.action === 'block' ? 'Blocking' : 'Unblocking'}*, started ${by(decision.by, decision.at, now)}`;
     case 'approved':
-      return `✅ *Approved* ${by(decision.by, decision.at, now)}${reason}`;
+      return `✅ *Approved* ${by(decision.by, decision.at, now)}`;
     case 'blocked':
-      return `⛔ *Blocked* ${by(decision.by, decision.at, now)}${inProviders(done(decision))}${reason}`;
+      return `⛔ *Blocked* ${by(decision.by, decision.at, now)}${inProviders(done(decision))}`;
     case 'unblocked':
       return `↩️ *Unblocked* ${by(decision.by, decision.at, now)}${inProviders(done(decision))}`;
     case 'failed': {
@@ -72,11 +71,13 @@ function decisionPhrase(decision: DecisionView | undefined, arrivedAt: Date, now
   }
 }
 
-/** "⛔ *Blocked* by @bob 2 hours ago in Duo and Entra ID — *Impossible Travel* (high) · card". */
+/** "⛔ *Blocked* by @bob 2 hours ago in Duo and Entra ID — *Impossible Travel* (high): _reason_ · card". */
 function alertLine(alert: UserAlertView, now: Date): string {
   const severity = severityWord(alert.severity, alert.severityLabel).toLowerCase();
+  const decision = alert.decision;
+  const reason = decision && 'reason' in decision && decision.reason ? `: _${clean(decision.reason, 150)}_` : '';
   const link = alert.link ? ` · ${mrkdwnLink(alert.link, 'card')}` : '';
-  return `${decisionPhrase(alert.decision, alert.arrivedAt, now)} — *${clean(alert.title, 120)}* (${clean(severity, 30)})${link}`;
+  return `${decisionPhrase(decision, alert.arrivedAt, now)} — *${clean(alert.title, 120)}* (${clean(severity, 30)})${reason}${link}`;
 }
 
 /** The user card's lines about the user's alerts in this app; undefined when there is nothing to say. */

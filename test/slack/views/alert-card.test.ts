@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { alertCard, type AlertCardInput, type AlertView } from '../../../src/slack/views/alert-card.ts';
 import { alertSummaryCard, progressLine, type SummaryUserView } from '../../../src/slack/views/alert-summary-card.ts';
+import { detailKey } from '../../../src/slack/views/alert-text.ts';
 import { allText, buttons, limitViolations } from './slack-limits.ts';
 
 const NOW = new Date('2026-11-24T16:30:00Z');
@@ -74,9 +75,9 @@ describe('alertCard', () => {
       ...Array.from({ length: 8 }, (_, i) => ({ key: `k${i}`, value: 'v'.repeat(500) })),
     ];
     const text = allText(render({ alert: alert({ details }) }));
-    expect(text).toContain('*Details from CII:* providersFailingChecks: Duo, Entra ID, k0: vvv');
-    expect(text).not.toContain('numberOfDays:');
-    expect(text).toContain('+3 more');
+    expect(text).toContain('*Details from CII:* Providers failing checks: Duo, Entra ID · K0: vvv');
+    expect(text).not.toContain('Number of days:');
+    expect(text).toContain(' · +3 more');
     expect(text).not.toContain('v'.repeat(101));
   });
 
@@ -362,5 +363,17 @@ describe('no card shows an ellipsis, whatever its state', () => {
       });
       expect(JSON.stringify(message), state).not.toContain('…');
     }
+  });
+});
+
+describe('detail keys for people', () => {
+  it.each([
+    ['previousIpAddress', 'Previous IP address'],
+    ['providersFailingChecks', 'Providers failing checks'],
+    ['number_of_days', 'Number of days'],
+    ['userMFAStatus', 'User MFA status'],
+    ['Country name', 'Country name'],
+  ])('%s reads "%s"', (key, words) => {
+    expect(detailKey(key)).toBe(words);
   });
 });

@@ -46,7 +46,7 @@ describe('the More modal of an alert card', () => {
   it('has everything the compact card trims: every sentence, every detail from CII, every recommendation', () => {
     const all = text(alertDetailsModal(input()));
     expect(all).toContain('Distance between sign-ins: 7,511 km in 65 minutes.\nTravel this fast is unlikely.');
-    for (let i = 0; i < 9; i += 1) expect(all).toContain(`• extra${i}: value ${i}`);
+    for (let i = 0; i < 9; i += 1) expect(all).toContain(`• Extra${i}: value ${i}`);
     expect(all).toContain('• Revoke sessions.');
     expect(all).not.toContain('+');
   });
@@ -73,7 +73,7 @@ describe('the More modal of an alert card', () => {
   it('says CII did not answer when the card has no context, and still shows the finding', () => {
     const all = text(alertDetailsModal(input({ userContext: undefined })));
     expect(all).toContain('CII did not answer about this user when the card was posted');
-    expect(all).toContain('• extra8: value 8');
+    expect(all).toContain('• Extra8: value 8');
   });
 
   it('is a modal with a close button and no submit, within Slack’s limits for huge data', () => {

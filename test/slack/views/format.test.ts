@@ -45,6 +45,8 @@ describe('formatLocation', () => {
   it('joins city, state and country, skipping what is missing', () => {
     expect(formatLocation({ city: 'Lisbon', state: null, country: 'PT' })).toBe('Lisbon, PT');
     expect(formatLocation({ city: 'Austin', state: 'Texas', country: 'US' })).toBe('Austin, Texas, US');
+    // A state named like its city is said once.
+    expect(formatLocation({ city: 'New York', state: 'new york', country: 'US' })).toBe('New York, US');
     expect(formatLocation({ country: 'DE' })).toBe('DE');
   });
 
