@@ -406,6 +406,9 @@ describe('analyst responses end to end', () => {
     await until(() => cards.every((c) => h.now(c).includes('Partially blocked')), 'partial cards');
     for (const card of cards) {
       expect(h.now(card)).toContain('Blocked in Duo and Entra ID; Okta failed: Okta refused the request');
+      // The accounts read as the block left them, not as CII last saw them.
+      expect(h.now(card)).toContain('Duo ⛔ *Blocked* by this app');
+      expect(h.now(card)).toContain('Okta ⚠️ *Block failed*');
       expect(h.actionIds(card)).toEqual(['open_in_cii', 'alert_retry', 'alert_unblock', 'lookup_ip']);
       expect((await h.repliesOf(card, 1))[0]).toContain('❌ Okta refused the request');
     }

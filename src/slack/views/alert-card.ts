@@ -3,7 +3,7 @@ import type { FindingContext, Severity } from '../../alerts/finding.ts';
 import { ACTION_IDS } from './action-ids.ts';
 import { decisionButtons } from './alert-buttons.ts';
 import { decisionText, type DecisionView } from './alert-decision.ts';
-import { evidenceFields, lookupIpOf, type UserContextView } from './alert-evidence.ts';
+import { evidenceFields, lookupIpOf, type EvidenceInput, type UserContextView } from './alert-evidence.ts';
 import { detailKey, detailValue, explain, publishedText, type DetailView } from './alert-text.ts';
 import { formatRelative, humanize, severityBadge, severityWord } from './format.ts';
 import {
@@ -152,6 +152,13 @@ export function checkContextLine(context: FindingContext | undefined): string | 
   return parts.length > 0 ? parts.join(' · ') : undefined;
 }
 
+/** A block's results (a partial one's too): the card's accounts then read as the block left them, not as CII saw them. */
+function blockResultsOf(decision: DecisionView | undefined): Pick<EvidenceInput, 'blockResults'> {
+  if (decision?.state === 'blocked') return { blockResults: decision.results };
+  if (decision?.state === 'failed' && decision.action === 'block') return { blockResults: decision.results };
+  return {};
+}
+
 /** The card posted for one user failing a CII check: Approve/Block buttons while open, the decision after. */
 export function alertCard(input: AlertCardInput): SlackMessage {
   const { alert, now } = input;
@@ -188,6 +195,7 @@ export function alertCard(input: AlertCardInput): SlackMessage {
         blockProviders: providers,
         privilegedGroups: input.privilegedGroups ?? DEFAULT_PRIVILEGED_GROUPS,
         now,
+        ...blockResultsOf(input.decision),
       }),
     ),
   });

@@ -20,6 +20,8 @@ export interface EvidenceInput {
   /** Group names matching this are flagged as privileged. */
   privilegedGroups: RegExp;
   now: Date;
+  /** What the alert's block did at each account: those accounts read as this app left them, not as CII last saw them. */
+  blockResults?: ReadonlyArray<{ label: string; providerUserId: string; ok: boolean }>;
 }
 
 const MAX_NAME = 80;
@@ -192,7 +194,14 @@ function accountsField(input: EvidenceInput): string | undefined {
         ? `*Accounts* · Block acts in ${targets.map((t) => clean(labelOf(t), 30)).join(', ')}`
         : '*Accounts* · none Block can act on';
   const lines = accounts.slice(0, SHOWN.accounts).map((a) => {
-    const status = clean(statusMarker(a.status), 40);
+    const result = input.blockResults?.find(
+      (r) => sameText(r.label, labelOf(a.provider)) && r.providerUserId === a.userId,
+    );
+    const status = result
+      ? result.ok
+        ? '⛔ *Blocked* by this app'
+        : '⚠️ *Block failed*'
+      : clean(statusMarker(a.status), 40);
     const note = input.blockProviders.length > 0 && !configured(a.provider) ? ' _(not configured here)_' : '';
     return `${clean(labelOf(a.provider), 30)} ${status}${note}`;
   });

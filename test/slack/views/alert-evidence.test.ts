@@ -178,3 +178,26 @@ describe('the evidence on an alert card', () => {
     expect(limitViolations(message)).toEqual([]);
   });
 });
+
+describe('the accounts on a blocked card', () => {
+  const AT = new Date('2026-11-24T16:29:00Z');
+  const duo = { label: 'Duo', providerUserId: 'DU3RP9I2Y7ZB5QD8VH9L', ok: true, steps: ['Duo user disabled'] };
+  const okta = { label: 'Okta', providerUserId: '00u1abcd2EFGH3ijk4x7', ok: false, steps: [], error: 'refused' };
+
+  it('read as the block left them, not as CII last saw them, also after a partial block', () => {
+    const blocked = allText(render({}, { decision: { state: 'blocked', by: 'UBOB', at: AT, results: [duo] } }));
+    expect(blocked).toContain('Duo ⛔ *Blocked* by this app');
+    expect(blocked).toContain('Okta ✅ Active');
+    const partial = allText(
+      render({}, { decision: { state: 'failed', action: 'block', by: 'UBOB', at: AT, results: [duo, okta] } }),
+    );
+    expect(partial).toContain('Duo ⛔ *Blocked* by this app');
+    expect(partial).toContain('Okta ⚠️ *Block failed*');
+  });
+
+  it('read as CII says once unblocked', () => {
+    const text = allText(render({}, { decision: { state: 'unblocked', by: 'UBOB', at: AT, results: [duo] } }));
+    expect(text).toContain('Duo ✅ Active');
+    expect(text).not.toContain('by this app');
+  });
+});
