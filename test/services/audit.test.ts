@@ -97,11 +97,11 @@ describe('the audit explained', () => {
     const copies = [{ deliveryId: 1, channelId: 'C0SOC', ts: '1.1' }];
     const audit = createAuditService({
       store: {
-        listAudit: async () => entries,
-        getAlert: async (id) => (id === 'a1' ? alert : undefined),
-        postedCopiesOf: async (id) => (id === 'a1' ? copies : []),
-        listAlertsOfLogin: async () => [],
-        listAlertActions: async () => [],
+        listAudit: () => Promise.resolve(entries),
+        getAlert: (id) => Promise.resolve(id === 'a1' ? alert : undefined),
+        postedCopiesOf: (id) => Promise.resolve(id === 'a1' ? copies : []),
+        listAlertsOfLogin: () => Promise.resolve([]),
+        listAlertActions: () => Promise.resolve([]),
       },
     });
     expect(await audit.explained({ limit: 10 })).toEqual([

@@ -81,7 +81,7 @@ export interface AlertCardInput {
 }
 
 /** Admin-like group names (the default of CII_PRIVILEGED_GROUPS). */
-const DEFAULT_PRIVILEGED_GROUPS =
+export const DEFAULT_PRIVILEGED_GROUPS =
   /\b(admins?|administrators?|owners?|super ?users?|superadmins?|root|privileged|operators?|global admin\w*)\b/i;
 
 /** What the card says when CII has no user with the alert's login. */

@@ -178,7 +178,7 @@ function ipsField(state: EndUserState | undefined): string | undefined {
 const labelOf = (provider: string) => humanize(provider);
 
 /** The providers Block acts in that hold an account of the user; what the card and the preview both name. */
-function blockTargets(accounts: readonly ProviderAccount[], blockProviders: readonly string[]): string[] {
+export function blockTargets(accounts: readonly ProviderAccount[], blockProviders: readonly string[]): string[] {
   return blockProviders.filter((p) => accounts.some((a) => sameText(labelOf(a.provider), labelOf(p))));
 }
 

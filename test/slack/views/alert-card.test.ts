@@ -319,7 +319,8 @@ describe('the More button of an alert card', () => {
       alert: alert({ description: ['Accounts without MFA are easy to take over.'] }),
     });
     const [found] = more(message);
-    expect(found!.block).toMatchObject({ type: 'section', fields: expect.any(Array) });
+    expect(found!.block.type).toBe('section');
+    expect((found!.block as { fields?: unknown[] }).fields?.length).toBeGreaterThan(0);
   });
 
   it('stays on decided cards, beside their way back', () => {
