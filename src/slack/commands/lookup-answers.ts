@@ -2,7 +2,7 @@ import type { Logger } from '../../logger.ts';
 import type { AuditService } from '../../services/audit.ts';
 import { decisionView } from '../alert-renderer.ts';
 import type { ChannelPoster } from '../channel-poster.ts';
-import type { AppDecisionsView } from '../views/user-alerts.ts';
+import { SHOWN_USER_ALERTS, type AppDecisionsView } from '../views/user-alerts.ts';
 import type { CommandDeps } from './subcommand.ts';
 import { isResponderOrAdmin } from './subscription-access.ts';
 import type { LookupService } from '../../services/lookup.ts';
@@ -47,24 +47,29 @@ async function appDecisions(
   ]);
   const blocked = decisions.blocked.map((b) => ({ ...b, at: new Date(b.at) }));
   if (!mayList) return { blocked };
-  const alerts = await Promise.all(
-    decisions.alerts.map(async ({ alert, actions, copies }) => {
-      const decision = decisionView(alert, actions);
-      const copy = copies[0];
-      const link = copy ? await deps.channels.permalink(copy.channelId, copy.ts) : undefined;
-      return {
+  const views = decisions.alerts.map(({ alert, actions, copies }) => {
+    const decision = decisionView(alert, actions);
+    return {
+      view: {
         title: alert.title,
         severity: alert.severity,
         severityLabel: alert.severityLabel,
         arrivedAt: new Date(alert.createdAt),
         ...(decision ? { decision } : {}),
-        ...(link ? { link } : {}),
-      };
+      },
+      copy: copies[0],
+    };
+  });
+  // Waiting for a decision first, then the latest decided; only the alerts the card shows get a link (one call each).
+  const open = (a: (typeof views)[number]) => !a.view.decision || a.view.decision.state === 'reopened';
+  const ordered = [...views.filter(open), ...views.filter((a) => !open(a))];
+  const alerts = await Promise.all(
+    ordered.map(async ({ view, copy }, i) => {
+      const link = copy && i < SHOWN_USER_ALERTS ? await deps.channels.permalink(copy.channelId, copy.ts) : undefined;
+      return link ? { ...view, link } : view;
     }),
   );
-  // Waiting for a decision first, then the latest decided.
-  const open = (a: { decision?: { state: string } }) => !a.decision || a.decision.state === 'reopened';
-  return { blocked, alerts: [...alerts.filter(open), ...alerts.filter((a) => !open(a))] };
+  return { blocked, alerts };
 }
 
 /** A card (`found`), or the words for why there is none: only a card may be shared in a channel. */

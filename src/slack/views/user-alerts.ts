@@ -34,7 +34,8 @@ export interface AppDecisionsView {
   alerts?: UserAlertView[];
 }
 
-const SHOWN_ALERTS = 5;
+/** How many of the user's alerts the card lists (the others are counted). */
+export const SHOWN_USER_ALERTS = 5;
 
 const by = (who: string, at: Date, now: Date) => `by ${userMention(who)} ${formatRelative(at, now)}`;
 
@@ -85,8 +86,8 @@ export function userAlertsLines(alerts: readonly UserAlertView[] | undefined, lo
   if (!alerts || alerts.length === 0) return [];
   const open = alerts.filter((a) => !a.decision || a.decision.state === 'reopened').length;
   const heading = `*Alerts in this app (${alerts.length}${open > 0 ? `, ${open} open` : ''})*`;
-  const lines = bulletsWithMore(alerts, SHOWN_ALERTS, (a) => alertLine(a, now)).split('\n');
-  if (alerts.length > SHOWN_ALERTS) lines.push(`All of them: \`/cii alerts ${clean(login, 150)}\``);
+  const lines = bulletsWithMore(alerts, SHOWN_USER_ALERTS, (a) => alertLine(a, now)).split('\n');
+  if (alerts.length > SHOWN_USER_ALERTS) lines.push(`All of them: \`/cii alerts ${clean(login, 150)}\``);
   return [heading, ...lines];
 }
 
