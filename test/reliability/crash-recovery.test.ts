@@ -1,5 +1,5 @@
 // Crash recovery: the app is killed (kill -9) in the middle of a Block, after some providers acted. Measures how
-// long the card says "Blocking…" after the kill and how many provider write calls are repeated, on SQLite (the
+// long the card says "Blocking in progress" after the kill and how many provider write calls are repeated, on SQLite (the
 // app restarted) and on PostgreSQL (a second replica, already running, takes over; the killed one restarts too).
 // Run alone: npx vitest run test/reliability/crash-recovery.test.ts
 // CRASH_LEASE_SECONDS sets the action lease (default 3, so the test is fast; the app's default is 30).
@@ -19,7 +19,7 @@ import { SIGNING_SECRET, simulatorEnv } from '../support/stack.ts';
 import { registerWebhookAt } from '../support/webhook.ts';
 
 const LEASE_SECONDS = Number(process.env.CRASH_LEASE_SECONDS ?? 3);
-/** How long the test waits for the card to leave "Blocking…" (a run of the old fixed-age sweeper needs ~11 min). */
+/** How long the test waits for the card to leave "Blocking in progress" (a run of the old fixed-age sweeper needs ~11 min). */
 const WAIT_SECONDS = Number(process.env.CRASH_WAIT_SECONDS ?? 60);
 const CHANNEL = 'C0SECALERT';
 const LOGIN = 'james.whitaker@example.com';
@@ -118,14 +118,14 @@ describe('a Block interrupted by kill -9', () => {
     );
     // Time for the app to record what it heard (the old app recorded nothing until every provider answered).
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(cardText(card)).toContain('Blocking…');
+    expect(cardText(card)).toContain('Blocking in progress');
     await app.kill9();
     const killedAt = Date.now();
     const beforeKill = new Set(writesDone());
     const requestsBeforeKill = idp.requests.length;
 
     const survivor = await afterKill();
-    await until(() => !cardText(card).includes('Blocking…'), 'the card leaving "Blocking…"', WAIT_SECONDS * 1000);
+    await until(() => !cardText(card).includes('Blocking in progress'), 'the card leaving "Blocking in progress"', WAIT_SECONDS * 1000);
     const blockingSeconds = (Date.now() - killedAt) / 1000;
     // An app that only marked the action interrupted offers Retry: the analyst clicks it.
     const retried = cardText(card).includes('alert_retry');
@@ -146,7 +146,7 @@ describe('a Block interrupted by kill -9', () => {
     const calledAgain = new Set(afterKillCalls.map((r) => r.provider));
     const reads = idp.requests.slice(requestsBeforeKill).filter((r) => r.method === 'GET');
     console.info(
-      `crash recovery: lease ${LEASE_SECONDS} s; "Blocking…" for ${blockingSeconds.toFixed(1)} s after kill -9` +
+      `crash recovery: lease ${LEASE_SECONDS} s; "Blocking in progress" for ${blockingSeconds.toFixed(1)} s after kill -9` +
         `${retried ? ' (then Retry clicked)' : ''}; provider writes applied before the kill: ${beforeKill.size}; ` +
         `write calls after: ${afterKillCalls.length} (${afterKillCalls.map((r) => `${call(r)} ${r.status}`).join(', ')}) ` +
         `to ${calledAgain.size} of 3 providers; repeated: ${repeated.length}; account reads after: ${reads.length}`,
@@ -167,14 +167,14 @@ describe('a Block interrupted by kill -9', () => {
     const deadline = Date.now() + 10_000;
     for (;;) {
       const audit = (await driver.command(`audit ${LOGIN}`, { userId: 'UANALYST', channelId: CHANNEL })).body;
-      const recoveries = audit.match(/recovered after the app stopped mid-action/g)?.length ?? 0;
+      const recoveries = audit.match(/finished after the app stopped mid-action/g)?.length ?? 0;
       if (recoveries > 0 || Date.now() > deadline) return recoveries;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
 
   test(
-    'SQLite, the app restarted: the card leaves "Blocking…" within the lease and no provider write is repeated',
+    'SQLite, the app restarted: the card leaves "Blocking in progress" within the lease and no provider write is repeated',
     async () => {
       const dir = mkdtempSync(join(tmpdir(), 'cii-slack-crash-recovery-'));
       cleanups.push(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,6 +1,10 @@
 import { describe, expect, test } from 'vitest';
 import { blockedAcross, createAuditService, type DecidedAlert } from '../../src/services/audit.ts';
-import { parseSummarizedResults, summarizeResults } from '../../src/services/responses/provider-results.ts';
+import {
+  parseSummarizedResults,
+  RECOVERED_NOTE,
+  summarizeResults,
+} from '../../src/services/responses/provider-results.ts';
 import type { AlertActionResult, AuditEntry, StoredAlert } from '../../src/store/types.ts';
 
 let nextId = 1;
@@ -76,6 +80,17 @@ describe('provider results in the audit detail', () => {
       ],
     });
   });
+});
+
+test('reads back the note of an action finished by a recovery, and the results after it', () => {
+  expect(parseSummarizedResults(`${RECOVERED_NOTE}: Duo DU1: ok; Okta 00u1: ok`)).toEqual({
+    recovered: true,
+    results: [
+      { label: 'Duo', providerUserId: 'DU1', ok: true },
+      { label: 'Okta', providerUserId: '00u1', ok: true },
+    ],
+  });
+  expect(parseSummarizedResults(RECOVERED_NOTE)).toEqual({ recovered: true, results: [] });
 });
 
 describe('the audit explained', () => {

@@ -48,8 +48,13 @@ export function summarizeResults(results: readonly ProviderOutcome[], error?: st
   return parts.length > 0 ? parts.join('; ') : undefined;
 }
 
+/** Opens the audit detail of an action another run finished after the app stopped in the middle of it. */
+export const RECOVERED_NOTE = 'recovered after the app stopped mid-action';
+
 /** What `summarizeResults` wrote, read back: the provider results it names and the error before them. */
 export interface SummarizedResults {
+  /** The action was finished by a recovery (`RECOVERED_NOTE`). */
+  recovered?: boolean;
   error?: string;
   results: Array<{ label: string; providerUserId: string; ok: boolean; error?: string }>;
 }
@@ -60,7 +65,12 @@ const FAILED_PART = /^(.+?) (\S+): failed: (.*)$/s;
 /** The inverse of `summarizeResults`; a part it did not write continues the error before it. */
 export function parseSummarizedResults(detail: string): SummarizedResults {
   const out: SummarizedResults = { results: [] };
+  if (detail.startsWith(RECOVERED_NOTE)) {
+    out.recovered = true;
+    detail = detail.slice(RECOVERED_NOTE.length).replace(/^: /, '');
+  }
   for (const part of detail.split('; ')) {
+    if (part === '') continue;
     const ok = OK_PART.exec(part);
     const failed = ok ? null : FAILED_PART.exec(part);
     const last = out.results.at(-1);

@@ -19,7 +19,14 @@ import type {
 } from '../../store/types.ts';
 import { identitiesOf, isSameIdentity } from './self-check.ts';
 import { createProviderCalls, type Target } from './provider-calls.ts';
-import { blockedAccounts, providerLabel, summarizeResults, targetKey, toOutcome } from './provider-results.ts';
+import {
+  blockedAccounts,
+  providerLabel,
+  RECOVERED_NOTE,
+  summarizeResults,
+  targetKey,
+  toOutcome,
+} from './provider-results.ts';
 import type {
   Actor,
   AlertCards,
@@ -617,11 +624,10 @@ export function createResponseService(deps: ResponseServiceDeps): ResponseServic
         }
         recovered += 1;
         const what = auditOutcome(outcome);
-        const recovery = 'recovered after the app stopped mid-action';
         if (what && alert.decisionAction) {
           await audit(alert.decisionAction, { userId: alert.decidedBy ?? 'system' }, alert.id, alert, {
             outcome: what.outcome,
-            detail: what.detail ? `${recovery}: ${what.detail}` : recovery,
+            detail: what.detail ? `${RECOVERED_NOTE}: ${what.detail}` : RECOVERED_NOTE,
             ...(alert.decisionReason ? { reason: alert.decisionReason } : {}),
           });
         }

@@ -7,6 +7,7 @@ import { channelMention, mrkdwnLink, userMention } from './links.ts';
 
 /** What one block or unblock did at each provider, as the audit detail recorded it. */
 export interface AuditResultsView {
+  recovered?: boolean;
   error?: string;
   results: ReadonlyArray<{ label: string; ok: boolean; error?: string }>;
 }
@@ -94,9 +95,11 @@ function actedSentence(who: string, whom: string, kind: string, e: AuditLineView
   const past = PAST[kind] ?? kind;
   const done = e.results ? labels(e.results, true) : [];
   const where = done.length > 0 ? ` in ${providerList(done)}` : '';
-  if (!e.outcome.endsWith('_failed')) return `${who} ${past} ${whom}${where}`;
-  if (done.length > 0) return `${who} partially ${past} ${whom}: ${past}${where}; ${failures(e.results, undefined)}`;
-  return `${who} tried to ${BUTTONS[kind] ?? kind} ${whom} — failed: ${failures(e.results, e.detail)}`;
+  const recovered = e.results?.recovered ? ' (finished after the app stopped mid-action)' : '';
+  if (!e.outcome.endsWith('_failed')) return `${who} ${past} ${whom}${where}${recovered}`;
+  if (done.length > 0)
+    return `${who} partially ${past} ${whom}${recovered}: ${past}${where}; ${failures(e.results, undefined)}`;
+  return `${who} tried to ${BUTTONS[kind] ?? kind} ${whom}${recovered} — failed: ${failures(e.results, e.detail)}`;
 }
 
 /** Asking the alert's user "was this you?": what the app did and what they answered. */

@@ -241,6 +241,15 @@ describe('auditList', () => {
     );
   });
 
+  it('says when a block was finished after the app stopped in the middle of it', () => {
+    expect(
+      lineOf({
+        outcome: 'blocked',
+        results: { recovered: true, results: [{ label: 'Duo', ok: true }] },
+      }),
+    ).toContain('<@UANA> blocked `jane@example.com` in Duo (finished after the app stopped mid-action)');
+  });
+
   it('says a refusal with the button tried and why', () => {
     expect(lineOf({ userId: 'UEVE', outcome: 'refused_not_responder', alert })).toBe(
       '• 2026-11-24 16:05 UTC · <@UEVE> tried to Block *Jane Doe* — refused: not a responder — *Impossible Travel* (high) · in <#C0SOC>',
