@@ -220,7 +220,7 @@ function crossFieldProblems(env: NodeJS.ProcessEnv): string[] {
     const missing = PROVIDER_VARIABLES['the Duo Auth API']!.filter((k) => !set(k));
     if (missing.length === 3)
       problems.push(
-        'CII_STEP_UP=duo sends a Duo Push to the responder before Block, Unblock and Approve all open: it needs a Duo Auth API application (DUO_AUTH_API_URL, DUO_AUTH_IKEY, DUO_AUTH_SKEY)',
+        'CII_STEP_UP=duo sends a Duo Push to the responder before Block, Unblock, Retry and Approve all open: it needs a Duo Auth API application (DUO_AUTH_API_URL, DUO_AUTH_IKEY, DUO_AUTH_SKEY)',
       );
   }
   return problems;
@@ -278,7 +278,7 @@ export interface Config {
     duoAuth?: { apiUrl: string; ikey: string; skey: string };
   };
   /**
-   * `duo`: a responder's Block, Unblock and Approve all open go ahead only once a Duo Push to them is approved
+   * `duo`: a responder's Block, Unblock, Retry and Approve all open go ahead only once a Duo Push to them is approved
    * (through `verify.duoAuth`, which start-up then requires).
    */
   stepUp: 'duo' | 'off';

@@ -375,7 +375,7 @@ describe('CII_STEP_UP', () => {
 
   test('duo without the Duo Auth API application stops start-up saying what is missing', () => {
     expect(problemsOf({ ...minimal, CII_STEP_UP: 'duo' })).toEqual([
-      'CII_STEP_UP=duo sends a Duo Push to the responder before Block, Unblock and Approve all open: it needs a Duo Auth API application (DUO_AUTH_API_URL, DUO_AUTH_IKEY, DUO_AUTH_SKEY)',
+      'CII_STEP_UP=duo sends a Duo Push to the responder before Block, Unblock, Retry and Approve all open: it needs a Duo Auth API application (DUO_AUTH_API_URL, DUO_AUTH_IKEY, DUO_AUTH_SKEY)',
     ]);
     expect(problemsOf({ ...minimal, CII_STEP_UP: 'duo', DUO_AUTH_IKEY: 'DIAUTH' })).toEqual([
       'DUO_AUTH_API_URL is required to configure the Duo Auth API (DUO_AUTH_IKEY given)',

@@ -1,4 +1,5 @@
 import { duoRequests } from './duo-request.ts';
+import { duoUrlEncoded } from './duo-signature.ts';
 import { createIdpSend, type IdpHttpOptions } from './http.ts';
 import { brief, isRecord } from './outcome.ts';
 
@@ -69,7 +70,7 @@ export function createDuoAuthClient(options: DuoAuthOptions): DuoAuthClient {
       // `allow` means Duo would let them in without a second factor: that proves nothing about who answered.
       if (result !== 'auth' || !canPush) return { kind: 'not_enrolled', message: 'no Duo Push device enrolled' };
       const params: Record<string, string> = { username, factor: 'push', device: 'auto', async: '1' };
-      if (pushInfo) params.pushinfo = new URLSearchParams(pushInfo).toString();
+      if (pushInfo) params.pushinfo = duoUrlEncoded(pushInfo);
       const started = await call('POST', '/auth/v2/auth', params);
       if (!started.ok) return { kind: 'failed', message: started.message };
       const txid = text(started.response.txid);

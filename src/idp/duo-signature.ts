@@ -69,6 +69,16 @@ function canonicalParams(params: Record<string, string>): string {
     .join('&');
 }
 
+/**
+ * Key/value pairs URL-encoded as Duo documents for a parameter that carries them (`pushinfo`): RFC 3986, a space as
+ * `%20`, in the order given (Duo Mobile shows them in that order).
+ */
+export function duoUrlEncoded(pairs: Record<string, string>): string {
+  return Object.entries(pairs)
+    .map(([key, value]) => `${rfc3986(key)}=${rfc3986(value)}`)
+    .join('&');
+}
+
 function rfc3986(text: string): string {
   return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }

@@ -25,7 +25,7 @@ import type { SlackWebApi } from './web-api.ts';
 
 export interface SlackServices extends CommandDeps, Omit<AlertMoreDeps, 'logger'> {
   responses: ResponseService;
-  /** CII_STEP_UP=duo: Block, Unblock and Approve all open wait for the responder's approved Duo Push. */
+  /** CII_STEP_UP=duo: Block, Unblock, Retry and Approve all open wait for the responder's approved Duo Push. */
   stepUp?: StepUpGate;
   /** Publishes the Home tab. */
   slack: Pick<SlackWebApi, 'publishHome'>;

@@ -73,7 +73,9 @@ export function buildDecisions(
     slack: createVerifyMessages({ slack, logger: logger.child('verification') }),
     cards,
     responses,
-    ...(duoAuth ? { duoPush: (username: string) => duoAuth.push(username) } : {}),
+    ...(duoAuth
+      ? { duoPush: (username: string, pushInfo: Record<string, string>) => duoAuth.push(username, pushInfo) }
+      : {}),
     settings: config.verify,
     clock: w.clock,
     logger: logger.child('verification'),

@@ -92,7 +92,9 @@ describe.skipIf(skipBrowserTests)('"Was this you?" and step-up in the demo conso
       await question.locator('[data-action-id="verify_yes"]').click();
       await push().waitFor(WAIT);
       await expect.poll(() => question.textContent(), WAIT).toContain('Approve the Duo Push on your phone');
-      expect(await push().textContent()).toContain('Is it you signing in?');
+      // Her phone says what she confirms (the push's pushinfo), as her DM does.
+      expect(await push().textContent()).toContain('Approve: Confirm it was you?');
+      expect(await push().textContent()).toContain('seen: Impossible Travel');
       await screenshot('mia-push-on-her-phone');
 
       await push().locator('[data-answer="allow"]').click();

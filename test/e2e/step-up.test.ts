@@ -17,7 +17,7 @@ const RESPONDERS = [
 
 type View = { id: string; blocks: unknown[] };
 
-describe('step-up before Block, Unblock and Approve all open (CII_STEP_UP=duo) end to end', () => {
+describe('step-up before Block, Unblock, Retry and Approve all open (CII_STEP_UP=duo) end to end', () => {
   let stack: Stack;
 
   beforeAll(async () => {
@@ -199,6 +199,47 @@ describe('step-up before Block, Unblock and Approve all open (CII_STEP_UP=duo) e
         .filter((r) => r.action === 'unblock')
         .map((r) => r.outcome),
     ).toEqual(['step_up_denied', 'step_up_approved', 'unblocked']);
+  });
+
+  test('Retry of a partial Block waits for the push too: denied calls no provider, approved redoes what failed', async () => {
+    const login = 'james.whitaker@example.com';
+    const card = await cardFor(login);
+    const okta = seedUser(login).accounts.find((a) => a.provider === 'OKTA')!.userId;
+    stack.idp!.fail('OKTA', { status: 403, path: `${okta}/lifecycle/suspend` });
+    await submitBlock(card, 'UDANIEL');
+    stack.idp!.duoAuth.answer((await waitingPush('daniel.okafor')).txid, 'allow');
+    await until(() => live(card).includes('Partially blocked') && live(card).includes('alert_retry'), 'partial');
+
+    const answers = (url: string) =>
+      stack.slack
+        .callsTo('response_url')
+        .filter((c) => c.url === url)
+        .map((c) => JSON.stringify(c.args));
+    const suspends = () => providerChanges().filter((r) => r.path.includes(`${okta}/lifecycle/suspend`));
+    const changesBefore = providerChanges().length;
+    const denied = await click(card, 'alert_retry', 'UDANIEL');
+    await until(() => answers(denied.responseUrl).length === 1, 'told to approve');
+    expect(answers(denied.responseUrl)[0]).toContain('Approve the Duo Push on your phone');
+    const push = await waitingPush('daniel.okafor');
+    expect(push.info).toEqual({ action: `Retry Block ${login}` });
+    stack.idp!.duoAuth.answer(push.txid, 'deny');
+    await until(() => answers(denied.responseUrl).length === 2, 'told it was not done');
+    expect(answers(denied.responseUrl)[1]).toContain(`*Retry* of ${login} was *not done*`);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(providerChanges()).toHaveLength(changesBefore);
+    expect(live(card)).toContain('alert_retry');
+
+    await click(card, 'alert_retry', 'UDANIEL');
+    stack.idp!.duoAuth.answer((await waitingPush('daniel.okafor')).txid, 'allow');
+    await until(() => live(card).includes('*Blocked* by <@UDANIEL>'), 'blocked after the retry');
+    expect(suspends()).toHaveLength(2);
+    const retries = () => auditOf(alertIdOf(card)).filter((r) => r.action === 'retry');
+    await until(() => retries().some((r) => r.outcome === 'blocked'), 'retry audited');
+    expect(retries()).toMatchObject([
+      { outcome: 'step_up_denied', detail: 'the Duo Push was denied', user_id: 'UDANIEL' },
+      { outcome: 'step_up_approved', detail: 'Duo Push to daniel.okafor approved', user_id: 'UDANIEL' },
+      { outcome: 'blocked', user_id: 'UDANIEL' },
+    ]);
   });
 
   test('a responder without a Duo account, or without a push device, is refused with the reason; no push, nothing called', async () => {

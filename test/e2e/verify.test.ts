@@ -335,6 +335,16 @@ describe('"was this you?" proven with a Duo Push (Duo Auth API simulator)', () =
     const { push, live, dmText } = await askAndAnswerYes('mia.johansson@example.com', 'UMIA');
     // The Duo username CII lists for her Duo account.
     expect(push.username).toBe(seedUser('mia.johansson@example.com').accounts.find((a) => a.provider === 'DUO')!.login);
+    // Her phone says what she confirms, as her DM does, without internal ids (the simulator keeps the pushinfo).
+    expect(Object.keys(push.info)).toEqual(['action', 'seen', 'reported', 'last sign-in', 'from', 'IP']);
+    expect(push.info).toMatchObject({
+      action: 'Confirm it was you',
+      seen: 'Impossible Travel',
+      from: 'Moscow, Moscow, RU',
+      IP: '192.0.2.200',
+    });
+    for (const when of [push.info.reported, push.info['last sign-in']])
+      expect(when).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
     expect(stack.idp!.duoAuth.answer(push.txid, 'allow')).toBe(true);
     await until(() => live().includes('Mia confirmed it was them (Duo Push approved)'), 'confirmed', 15_000);
     await until(() => live().includes('Approved'), 'approved by the policy');

@@ -1,53 +1,14 @@
-import { createHash, createHmac } from 'node:crypto';
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
-import { createDuoAuthClient } from '../../src/idp/duo-auth.ts';
+import { DUO_AUTH_APP, duoAuthClient, ok, signedPost, signedStatus } from '../support/duo-auth-nock.ts';
 import { useNock } from './nock-setup.ts';
 
-const API = 'https://api-5678efgh.duosecurity.com';
-const HOST = 'api-5678efgh.duosecurity.com';
-const IKEY = 'DIAUTHAPPLICATION001';
-const SKEY = 'authSecretKeyOfTheAuthApiApplication0001';
-const DATE = 'Tue, 21 Aug 2012 17:29:18 -0000';
-
-/** The Authorization header Duo computes for a request (Duo's documented HMAC-SHA512 canonical request). */
-function expectedAuthorization(method: string, path: string, query: string, body: string): string {
-  const sha = (s: string) => createHash('sha512').update(s).digest('hex');
-  const canonical = [DATE, method, HOST, path, query, sha(body), sha(`x-duo-date\0${DATE}`)].join('\n');
-  return `Basic ${Buffer.from(`${IKEY}:${createHmac('sha512', SKEY).update(canonical).digest('hex')}`).toString('base64')}`;
-}
-
-const signedPost = (path: string, body: string) =>
-  nock(API, {
-    reqheaders: {
-      authorization: expectedAuthorization('POST', path, '', body),
-      'x-duo-date': DATE,
-      'content-type': 'application/json',
-    },
-  }).post(path, body);
-
-const signedStatus = (txid: string) =>
-  nock(API, {
-    reqheaders: {
-      authorization: expectedAuthorization('GET', '/auth/v2/auth_status', `txid=${txid}`, ''),
-      'x-duo-date': DATE,
-    },
-  })
-    .get('/auth/v2/auth_status')
-    .query({ txid });
-
-const ok = (response: Record<string, unknown>) => ({ stat: 'OK', response });
 const pushDevice = { device: 'DP1', capabilities: ['auto', 'push', 'sms'] };
 
 function client() {
   const waits: number[] = [];
-  const duo = createDuoAuthClient({
-    apiUrl: API,
-    ikey: IKEY,
-    skey: SKEY,
-    now: () => new Date('2012-08-21T17:29:18Z'),
+  const duo = duoAuthClient({
     pushWaitMs: 5_000,
-    pollMs: 2_000,
     wait: (ms) => {
       waits.push(ms);
       return Promise.resolve();
@@ -92,13 +53,13 @@ describe('Duo Auth API client', () => {
     signedPost('/auth/v2/preauth', '{"username":"bypass"}').reply(200, ok({ result: 'allow' }));
     await expect(client().duo.push('bypass')).resolves.toMatchObject({ kind: 'not_enrolled' });
 
-    nock(API)
+    nock(DUO_AUTH_APP.apiUrl)
       .post('/auth/v2/preauth')
       .reply(401, { stat: 'FAIL', code: 40103, message: 'Invalid signature in request credentials' });
     const refused = await client().duo.push('mia');
     expect(refused.kind).toBe('failed');
     expect(JSON.stringify(refused)).toContain('DUO_AUTH_IKEY');
-    expect(JSON.stringify(refused)).not.toContain(SKEY);
+    expect(JSON.stringify(refused)).not.toContain(DUO_AUTH_APP.skey);
   });
 
   it('gives up on a push nobody answers within the bounded wait', async () => {

@@ -2,10 +2,14 @@
 // Pure functions (no DOM): the tests import them.
 import { escapeHtml } from './render.js';
 
-/** What a push asks, in words: what the app said it is for, else a plain login request. */
+/** What a push asks, in words: what the app said it is for, else a plain login request; then its other details. */
 function pushText(info) {
   const action = typeof info?.action === 'string' && info.action !== '' ? info.action : undefined;
-  return action ? `Approve: ${escapeHtml(action)}?` : 'Is it you signing in? (the app asks you to prove it)';
+  const ask = action ? `Approve: ${escapeHtml(action)}?` : 'Is it you signing in? (the app asks you to prove it)';
+  const details = Object.entries(info ?? {})
+    .filter(([key, value]) => key !== 'action' && typeof value === 'string' && value !== '')
+    .map(([key, value]) => `<div class="push-detail">${escapeHtml(key)}: ${escapeHtml(value)}</div>`);
+  return ask + details.join('');
 }
 
 function renderPush(push) {

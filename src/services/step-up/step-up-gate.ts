@@ -4,8 +4,8 @@ import type { Logger } from '../../logger.ts';
 import type { AuditStore } from '../../store/types.ts';
 import type { Actor } from '../responses/types.ts';
 
-/** The decisions that need the responder's Duo Push first (CII_STEP_UP=duo). */
-export type StepUpVerb = 'block' | 'unblock' | 'approve';
+/** The decisions that need the responder's Duo Push first (CII_STEP_UP=duo); Retry redoes a Block or Unblock. */
+export type StepUpVerb = 'block' | 'unblock' | 'retry' | 'approve';
 
 export interface StepUpRequest {
   verb: StepUpVerb;

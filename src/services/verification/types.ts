@@ -66,7 +66,8 @@ export interface VerificationService {
   answer(questionId: number, userId: string, answer: 'yes' | 'no'): Promise<AnswerOutcome>;
 }
 
-/** A Duo Push to the user (Duo Auth API); only `approved` proves the answer came from them. */
+/** A Duo Push to the user (Duo Auth API), saying what it is for (`pushInfo`); only `approved` proves the answer came from them. */
 export type DuoPush = (
   username: string,
+  pushInfo: Record<string, string>,
 ) => Promise<{ kind: 'approved' } | { kind: 'denied' | 'timeout' | 'not_enrolled' | 'failed'; message: string }>;

@@ -4,6 +4,7 @@ import type { EndUser } from '../../cii/schemas.ts';
 import type { Logger } from '../../logger.ts';
 import type { AlertStore, AuditStore, StoredAlert, VerificationStore, VerifyQuestion } from '../../store/types.ts';
 import type { ResponseService } from '../responses/types.ts';
+import { verifyPushInfo } from './push-info.ts';
 import type {
   AnswerOutcome,
   DuoPush,
@@ -164,12 +165,21 @@ export function createVerificationService(deps: VerificationDeps): VerificationS
   }
 
   async function contentOf(question: VerifyQuestion, alerts: readonly StoredAlert[]): Promise<QuestionContent> {
-    let signIn;
+    let user;
     try {
-      signIn = (await readUser(question.login))?.endUserDetails.lastSignIn ?? undefined;
+      user = await readUser(question.login);
     } catch (err) {
       logger.warn('could not read the last sign-in for a question; asking without it', { err });
     }
+    return contentFrom(question, alerts, user);
+  }
+
+  function contentFrom(
+    question: VerifyQuestion,
+    alerts: readonly StoredAlert[],
+    user: EndUser | undefined,
+  ): QuestionContent {
+    const signIn = user?.endUserDetails.lastSignIn ?? undefined;
     return {
       questionId: question.id,
       name: question.name,
@@ -275,7 +285,7 @@ export function createVerificationService(deps: VerificationDeps): VerificationS
       const user = await readUser(question.login);
       const duo = user?.providerEndUserDetails.find((a) => a.provider.toUpperCase() === 'DUO');
       result = duo
-        ? await push(duo.login)
+        ? await push(duo.login, verifyPushInfo(contentFrom(question, alerts, user)))
         : { kind: 'not_enrolled', message: `CII lists no Duo account for ${question.login}` };
     } catch (err) {
       logger.warn('could not send the Duo Push that proves an answer', { questionId: question.id, err });

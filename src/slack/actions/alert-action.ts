@@ -8,7 +8,7 @@ import { outcomeAnswer, type AnswerContext } from './alert-answers.ts';
 
 export interface AlertActionDeps extends AnswerContext {
   responses: ResponseService;
-  /** CII_STEP_UP=duo: Block, Unblock and Approve all open wait for the responder's approved Duo Push. */
+  /** CII_STEP_UP=duo: Block, Unblock, Retry and Approve all open wait for the responder's approved Duo Push. */
   stepUp?: StepUpGate;
   logger: Logger;
 }

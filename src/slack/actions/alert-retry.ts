@@ -1,8 +1,14 @@
 import type { App } from '@slack/bolt';
 import { ACTION_IDS } from '../views/action-ids.ts';
 import { registerAlertButton, type AlertActionDeps } from './alert-action.ts';
+import { approvedByPush } from './alert-step-up.ts';
 
-/** Retry of a failed block or unblock: redoes only what failed. */
+/**
+ * Retry of a failed block or unblock: redoes only what failed. It calls the providers as Block and Unblock do, so
+ * with step-up it waits for the responder's approved Duo Push too.
+ */
 export function registerAlertRetryAction(app: App, deps: AlertActionDeps): void {
-  registerAlertButton(app, ACTION_IDS.alertRetry, deps, (alertId, actor) => deps.responses.retry(alertId, actor));
+  registerAlertButton(app, ACTION_IDS.alertRetry, deps, async (alertId, actor, tell) =>
+    (await approvedByPush('retry', alertId, actor, deps, tell)) ? deps.responses.retry(alertId, actor) : undefined,
+  );
 }

@@ -1,12 +1,10 @@
-import { createHash, createHmac } from 'node:crypto';
-import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { CiiNotFoundError, CiiUnavailableError } from '../../../src/cii/errors.ts';
 import type { EndUser } from '../../../src/cii/schemas.ts';
-import { createDuoAuthClient } from '../../../src/idp/duo-auth.ts';
 import { silentLogger } from '../../../src/logger.ts';
 import { createStepUpGate, type StepUpDeps, type StepUpPush } from '../../../src/services/step-up/step-up-gate.ts';
 import type { NewAuditEntry } from '../../../src/store/types.ts';
+import { duoAuthClient, ok, signedPost, signedPreauthWithPush, signedStatus } from '../../support/duo-auth-nock.ts';
 import { useNock } from '../../support/nock.ts';
 
 const RESPONDER = { userId: 'UDANIEL', userName: 'daniel', teamId: 'T1', channelId: 'C0SECALERT' };
@@ -174,53 +172,15 @@ describe('step-up gate', () => {
 
 describe('step-up gate over the Duo Auth API (HTTP, signed)', () => {
   useNock();
-  const API = 'https://api-5678efgh.duosecurity.com';
-  const HOST = 'api-5678efgh.duosecurity.com';
-  const IKEY = 'DIAUTHAPPLICATION001';
-  const SKEY = 'authSecretKeyOfTheAuthApiApplication0001';
-  const DATE = 'Tue, 21 Aug 2012 17:29:18 -0000';
-
-  /** Duo's documented HMAC-SHA512 canonical request, computed here independently of the client. */
-  function authorization(method: string, path: string, query: string, body: string): string {
-    const sha = (s: string) => createHash('sha512').update(s).digest('hex');
-    const canonical = [DATE, method, HOST, path, query, sha(body), sha(`x-duo-date\0${DATE}`)].join('\n');
-    const signature = createHmac('sha512', SKEY).update(canonical).digest('hex');
-    return `Basic ${Buffer.from(`${IKEY}:${signature}`).toString('base64')}`;
-  }
-  const signedPost = (path: string, body: string) =>
-    nock(API, {
-      reqheaders: { authorization: authorization('POST', path, '', body), 'x-duo-date': DATE },
-    }).post(path, body);
-  const signedStatus = (txid: string) =>
-    nock(API, {
-      reqheaders: { authorization: authorization('GET', '/auth/v2/auth_status', `txid=${txid}`, '') },
-    })
-      .get('/auth/v2/auth_status')
-      .query({ txid });
-  const ok = (response: Record<string, unknown>) => ({ stat: 'OK', response });
-
   function httpGate() {
-    const duo = createDuoAuthClient({
-      apiUrl: API,
-      ikey: IKEY,
-      skey: SKEY,
-      now: () => new Date('2012-08-21T17:29:18Z'),
-      pushWaitMs: 4_000,
-      pollMs: 2_000,
-      wait: () => Promise.resolve(),
-      retry: { maxRetries: 0 },
-    });
-    return gate({ email: 'daniel.okafor@example.com', push: duo.push });
+    return gate({ email: 'daniel.okafor@example.com', push: duoAuthClient().push });
   }
 
   const pushBody =
-    '{"async":"1","device":"auto","factor":"push","pushinfo":"action=Block+mia.johansson%40example.com","username":"daniel.okafor"}';
+    '{"async":"1","device":"auto","factor":"push","pushinfo":"action=Block%20mia.johansson%40example.com","username":"daniel.okafor"}';
 
   it('approved: preauth, a push saying what it is for, auth_status, every request signed', async () => {
-    signedPost('/auth/v2/preauth', '{"username":"daniel.okafor"}').reply(
-      200,
-      ok({ result: 'auth', devices: [{ device: 'DP1', capabilities: ['push'] }] }),
-    );
+    signedPreauthWithPush('daniel.okafor');
     signedPost('/auth/v2/auth', pushBody).reply(200, ok({ txid: 'tx-9' }));
     signedStatus('tx-9').reply(200, ok({ result: 'allow', status: 'allow' }));
     await expect(httpGate().gate.confirm(RESPONDER, BLOCK_MIA)).resolves.toEqual({
@@ -230,10 +190,7 @@ describe('step-up gate over the Duo Auth API (HTTP, signed)', () => {
   });
 
   it('denied on the phone, or no answer before the wait ends: refused', async () => {
-    signedPost('/auth/v2/preauth', '{"username":"daniel.okafor"}').reply(
-      200,
-      ok({ result: 'auth', devices: [{ device: 'DP1', capabilities: ['push'] }] }),
-    );
+    signedPreauthWithPush('daniel.okafor');
     signedPost('/auth/v2/auth', pushBody).reply(200, ok({ txid: 'tx-10' }));
     signedStatus('tx-10').reply(200, ok({ result: 'deny', status: 'deny' }));
     await expect(httpGate().gate.confirm(RESPONDER, BLOCK_MIA)).resolves.toEqual({
@@ -241,10 +198,7 @@ describe('step-up gate over the Duo Auth API (HTTP, signed)', () => {
       message: 'the Duo Push was denied',
     });
 
-    signedPost('/auth/v2/preauth', '{"username":"daniel.okafor"}').reply(
-      200,
-      ok({ result: 'auth', devices: [{ device: 'DP1', capabilities: ['push'] }] }),
-    );
+    signedPreauthWithPush('daniel.okafor');
     signedPost('/auth/v2/auth', pushBody).reply(200, ok({ txid: 'tx-11' }));
     signedStatus('tx-11')
       .times(2)

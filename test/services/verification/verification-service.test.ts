@@ -6,11 +6,13 @@ import { createVerificationService } from '../../../src/services/verification/ve
 import { openSqliteStore } from '../../../src/store/sqlite/sqlite-store.ts';
 import type { InspectableStore } from '../../../src/store/types.ts';
 import { alertFor } from '../../store/contract.ts';
+import { duoAuthClient, ok, signedPost, signedPreauthWithPush, signedStatus } from '../../support/duo-auth-nock.ts';
+import { useNock } from '../../support/nock.ts';
 
 const LOGIN = 'mia@example.com';
 const T0 = Date.UTC(2026, 0, 1);
 
-function endUser(): EndUser {
+function endUser(lastSignIn?: EndUser['endUserDetails']['lastSignIn']): EndUser {
   return {
     endUserDetails: {
       id: 'u1',
@@ -18,6 +20,7 @@ function endUser(): EndUser {
       login: LOGIN,
       status: 'ACTIVE',
       referenceUrl: 'https://cii/u1',
+      ...(lastSignIn ? { lastSignIn } : {}),
     },
     providerEndUserDetails: [{ provider: 'DUO', userId: 'DU1', login: 'mia', status: 'ACTIVE' }],
   };
@@ -53,6 +56,7 @@ function fakeSlack() {
 }
 
 describe('verification service', () => {
+  useNock();
   let store: InspectableStore;
   let now = T0;
   let s: ReturnType<typeof fakeSlack>;
@@ -64,11 +68,11 @@ describe('verification service', () => {
   });
   afterEach(() => store.close());
 
-  const service = (duoPush?: DuoPush) =>
+  const service = (duoPush?: DuoPush, user = endUser()) =>
     createVerificationService({
       ...(duoPush ? { duoPush } : {}),
       store,
-      cii: { getEndUser: () => Promise.resolve(endUser()) },
+      cii: { getEndUser: () => Promise.resolve(user) },
       slack: s.slack,
       cards: { refresh: () => Promise.resolve(), escalate: () => Promise.resolve() },
       settings: { groupWindowMs: 0, maxPerHour: 3, timeoutMinutes: 30 },
@@ -77,8 +81,8 @@ describe('verification service', () => {
       logger: silentLogger,
     });
 
-  async function asking() {
-    const alert = { ...alertFor('f1', LOGIN), verify: true };
+  async function asking(overrides: Parameters<typeof alertFor>[2] = {}) {
+    const alert = { ...alertFor('f1', LOGIN, overrides), verify: true };
     await store.recordFinding({
       envelopeId: 'e1',
       findingId: 'f1',
@@ -173,5 +177,31 @@ describe('verification service', () => {
       now += 3_600_000;
     }
     expect(pushed).toEqual(['mia', 'mia']);
+  });
+
+  it('the Duo Push says on the phone what the user confirms, in plain words and URL-encoded as Duo documents, signed', async () => {
+    const id = await asking({ title: 'Impossible Travel', published: '2026-01-01T00:00:00.000Z' });
+    const verify = service(
+      duoAuthClient().push,
+      endUser({
+        timestamp: '2026-01-01T03:14:00Z',
+        ipAddress: '203.0.113.7',
+        location: { city: 'Lisbon', state: null, country: 'Portugal' },
+      }),
+    );
+    await verify.runOnce();
+    signedPreauthWithPush('mia');
+    const pushinfo =
+      'action=Confirm%20it%20was%20you&seen=Impossible%20Travel&reported=2026-01-01%2000%3A00%20UTC' +
+      '&last%20sign-in=2026-01-01%2003%3A14%20UTC&from=Lisbon%2C%20Portugal&IP=203.0.113.7';
+    signedPost(
+      '/auth/v2/auth',
+      JSON.stringify({ async: '1', device: 'auto', factor: 'push', pushinfo, username: 'mia' }),
+    ).reply(200, ok({ txid: 'tx-1' }));
+    signedStatus('tx-1').reply(200, ok({ result: 'allow', status: 'allow' }));
+    await verify.answer(Number(s.asked.at(-1)!.questionId), 'UMIA', 'yes');
+    expect((await store.getAlert(id))?.verification).toMatchObject({ state: 'confirmed' });
+    // No internal id (alert, finding, CII user) is on the phone.
+    for (const internal of [id, 'f1', 'u1']) expect(pushinfo).not.toContain(internal);
   });
 });

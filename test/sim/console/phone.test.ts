@@ -87,7 +87,7 @@ describe('the console acting as the affected user: her DMs and her phone', () =>
     expect((await state('UMIA')).phone.pushes).toEqual([]);
   });
 
-  it('renders the phone in plain words, escaping what the app sent', () => {
+  it('renders the phone in plain words, with the push’s other details, escaping what the app sent', () => {
     const html = renderPhone(
       { username: 'bob', pushes: [{ txid: 't1', info: { action: 'Block <b>x</b>' } }] },
       'Bob Analyst',
@@ -95,6 +95,19 @@ describe('the console acting as the affected user: her DMs and her phone', () =>
     expect(html).toContain('Bob Analyst’s phone');
     expect(html).toContain('Approve: Block &lt;b&gt;x&lt;/b&gt;?');
     expect(html).toContain('data-push="t1" data-answer="allow"');
+    const mias = renderPhone(
+      {
+        username: 'mia',
+        pushes: [
+          { txid: 't2', info: { action: 'Confirm it was you', seen: 'Impossible Travel', from: 'Lisbon <PT>' } },
+        ],
+      },
+      'Mia',
+    );
+    expect(mias).toContain('Approve: Confirm it was you?');
+    expect(mias).toContain('<div class="push-detail">seen: Impossible Travel</div>');
+    expect(mias).toContain('<div class="push-detail">from: Lisbon &lt;PT&gt;</div>');
+    expect(html).not.toContain('push-detail');
     expect(renderPhone({ pushes: [] }, 'Carol')).toContain('No Duo account');
     expect(renderPhone({ username: 'bob', pushes: [] }, 'Bob')).toContain('no push waiting');
   });
