@@ -125,7 +125,11 @@ describe('a Block interrupted by kill -9', () => {
     const requestsBeforeKill = idp.requests.length;
 
     const survivor = await afterKill();
-    await until(() => !cardText(card).includes('Blocking in progress'), 'the card leaving "Blocking in progress"', WAIT_SECONDS * 1000);
+    await until(
+      () => !cardText(card).includes('Blocking in progress'),
+      'the card leaving "Blocking in progress"',
+      WAIT_SECONDS * 1000,
+    );
     const blockingSeconds = (Date.now() - killedAt) / 1000;
     // An app that only marked the action interrupted offers Retry: the analyst clicks it.
     const retried = cardText(card).includes('alert_retry');
