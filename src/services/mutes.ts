@@ -1,4 +1,5 @@
 import type { Logger } from '../logger.ts';
+import { auditTrail } from './audit-trail.ts';
 import type { AlertStore, AuditStore, Mute, MuteStore, OutboxStore, PostedCopy } from '../store/types.ts';
 import type { Actor, RefusalReason, ResponseService, StoredAlert } from './responses/types.ts';
 
@@ -76,29 +77,20 @@ export function createMuteService(deps: {
   const { store, notices, logger } = deps;
   const now = () => (deps.clock ?? Date).now();
 
-  async function audit(
+  const trail = auditTrail({ store, logger, now });
+  const audit = (
     action: 'mute' | 'unmute',
     actor: Actor,
     what: { outcome: string; detail: string; mute?: Mute; reason?: string },
-  ): Promise<void> {
-    try {
-      await store.recordAudit({
-        at: now(),
-        userId: actor.userId,
-        userName: actor.userName,
-        teamId: actor.teamId,
-        channelId: actor.channelId,
-        alertId: what.mute?.alertId,
-        login: what.mute?.login,
-        action,
-        outcome: what.outcome,
-        detail: what.detail,
-        ...(what.reason ? { reason: what.reason } : {}),
-      });
-    } catch (err) {
-      logger.error('could not write an audit entry', { action, userId: actor.userId, outcome: what.outcome, err });
-    }
-  }
+  ): Promise<void> =>
+    trail(actor, {
+      alertId: what.mute?.alertId,
+      login: what.mute?.login,
+      action,
+      outcome: what.outcome,
+      detail: what.detail,
+      ...(what.reason ? { reason: what.reason } : {}),
+    });
 
   const copiesOf = (alertId: string | undefined) =>
     alertId === undefined

@@ -5,6 +5,7 @@ import { CiiError } from '../../cii/errors.ts';
 import type { IdentityProviders } from '../../idp/registry.ts';
 import { BLOCK_EFFECTS, isIdentityProviderName } from '../../idp/types.ts';
 import type { Logger } from '../../logger.ts';
+import { auditTrail } from '../audit-trail.ts';
 import type {
   ActionStepStore,
   AlertActionResult,
@@ -234,35 +235,14 @@ export function createResponseService(deps: ResponseServiceDeps): ResponseServic
     );
   }
 
-  async function audit(
+  const trail = auditTrail({ store, logger, now });
+  const audit = (
     verb: Verb,
     actor: Actor,
     alertId: string,
     alert: StoredAlert | undefined,
     what: { outcome: string; detail?: string; reason?: string },
-  ) {
-    try {
-      await store.recordAudit({
-        at: now(),
-        userId: actor.userId,
-        userName: actor.userName,
-        teamId: actor.teamId,
-        channelId: actor.channelId,
-        alertId,
-        login: alert?.login,
-        action: verb,
-        ...what,
-      });
-    } catch (err) {
-      logger.error('could not write an audit entry', {
-        verb,
-        alertId,
-        userId: actor.userId,
-        outcome: what.outcome,
-        err,
-      });
-    }
-  }
+  ): Promise<void> => trail(actor, { alertId, login: alert?.login, action: verb, ...what });
 
   const already = (alert: StoredAlert | undefined): ResponseOutcome =>
     alert ? { kind: 'already', alert } : { kind: 'not_found' };

@@ -3,6 +3,7 @@ import { CiiError } from '../../cii/errors.ts';
 import type { Logger } from '../../logger.ts';
 import type { AuditStore } from '../../store/types.ts';
 import type { Actor } from '../responses/types.ts';
+import { auditTrail } from '../audit-trail.ts';
 
 /** The decisions that need the responder's Duo Push first (CII_STEP_UP=duo); Retry redoes a Block or Unblock. */
 export type StepUpVerb = 'block' | 'unblock' | 'retry' | 'approve';
@@ -52,6 +53,7 @@ export interface StepUpDeps {
 export function createStepUpGate(deps: StepUpDeps): StepUpGate {
   const { logger } = deps;
   const now = () => (deps.clock ?? Date).now();
+  const audit = auditTrail({ store: deps.store, logger, now });
 
   async function fromCii(email: string): Promise<string | undefined> {
     try {
@@ -106,20 +108,13 @@ export function createStepUpGate(deps: StepUpDeps): StepUpGate {
         result = { kind: 'failed', message: 'the Duo Push could not be sent (see the app log)' };
       }
       const said = result.kind === 'approved' ? `Duo Push to ${result.username} approved` : result.message;
-      await deps.store
-        .recordAudit({
-          at: now(),
-          userId: actor.userId,
-          userName: actor.userName,
-          teamId: actor.teamId,
-          channelId: actor.channelId,
-          alertId: request.alertId,
-          login: request.login,
-          action: request.verb,
-          outcome: `step_up_${result.kind}`,
-          detail: request.note ? `${request.note} — ${said}` : said,
-        })
-        .catch((err: unknown) => logger.error('could not write an audit entry', { verb: request.verb, err }));
+      await audit(actor, {
+        alertId: request.alertId,
+        login: request.login,
+        action: request.verb,
+        outcome: `step_up_${result.kind}`,
+        detail: request.note ? `${request.note} — ${said}` : said,
+      });
       return result;
     },
   };

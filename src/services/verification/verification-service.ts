@@ -2,6 +2,7 @@ import type { CiiClient } from '../../cii/client.ts';
 import { CiiError } from '../../cii/errors.ts';
 import type { EndUser } from '../../cii/schemas.ts';
 import type { Logger } from '../../logger.ts';
+import { auditTrail } from '../audit-trail.ts';
 import type { AlertStore, AuditStore, StoredAlert, VerificationStore, VerifyQuestion } from '../../store/types.ts';
 import type { ResponseService } from '../responses/types.ts';
 import { verifyPushInfo } from './push-info.ts';
@@ -76,15 +77,12 @@ export function createVerificationService(deps: VerificationDeps): VerificationS
   const timeoutMs = settings.timeoutMinutes * 60_000;
 
   /** Audits what happened to each alert; `userId` is the asked user, or `app` when nobody was asked. */
+  const trail = auditTrail({ store, logger, now });
   async function audit(
     alerts: readonly StoredAlert[],
-    what: { userId: string; action: 'verify_ask' | 'verify_answer'; outcome: string; detail?: string },
+    { userId, ...what }: { userId: string; action: 'verify_ask' | 'verify_answer'; outcome: string; detail?: string },
   ) {
-    for (const alert of alerts) {
-      await store.recordAudit({ at: now(), alertId: alert.id, login: alert.login, ...what }).catch((err: unknown) => {
-        logger.error('could not write an audit entry', { action: what.action, alertId: alert.id, err });
-      });
-    }
+    for (const alert of alerts) await trail({ userId }, { alertId: alert.id, login: alert.login, ...what });
   }
 
   const refresh = (alerts: readonly StoredAlert[]) => Promise.all(alerts.map((a) => cards.refresh(a.id)));
