@@ -65,6 +65,8 @@ export interface SocketModeFake {
   send(type: EnvelopeType, payload: Json, opts?: SendOptions): Promise<SocketAck>;
   /** Sends Slack's `disconnect` message on every open connection: the app is expected to reconnect. */
   disconnect(reason?: DisconnectReason): void;
+  /** Cuts every open connection without a closing handshake, as when Slack's side goes away; resolves once they are gone. */
+  drop(): Promise<void>;
 }
 
 /** What the fake Slack server itself needs on top. */
@@ -269,6 +271,14 @@ export function createSocketMode(deps: SocketModeDeps): SocketModeServer {
     disconnect(reason = 'refresh_requested') {
       for (const { peer } of live.values())
         peer.send(JSON.stringify({ type: 'disconnect', reason, debug_info: { host: FAKE_HOST } }));
+    },
+
+    async drop() {
+      const dropping = [...live.values()].map(({ peer }) => {
+        peer.terminate();
+        return peer.closed;
+      });
+      await Promise.all(dropping);
     },
 
     answer(method, token) {

@@ -27,6 +27,8 @@ export interface WebSocketPeer {
   send(text: string): void;
   /** Starts the closing handshake; the socket is destroyed if the client does not answer within a second. */
   close(code?: number, reason?: string): void;
+  /** Ends the TCP connection at once, with no closing handshake (the client sees code 1006), as a network cut does. */
+  terminate(): void;
   /** Resolves once the TCP connection is gone. */
   readonly closed: Promise<CloseInfo>;
   isOpen(): boolean;
@@ -229,6 +231,9 @@ export function acceptWebSocket(
     },
     close(code = 1000, reason = '') {
       startClose(code, reason);
+    },
+    terminate() {
+      socket.destroy();
     },
     closed,
     isOpen: () => state === 'open',

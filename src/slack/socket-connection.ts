@@ -19,20 +19,23 @@ const REJECTED_APP_TOKEN = new Set([
 ]);
 
 /**
- * Socket Mode's connection to Slack, opened as the HTTP mode authorizes: Bolt's client gives up on its first
- * apps.connections.open that gets no answer (Slack unreachable), which ended start-up. Here that first opening is
- * retried with backoff while the app serves its probes, not ready; a refused app-level token is fatal.
+ * Socket Mode's connection to Slack, opened as the HTTP mode authorizes: Bolt's client gives up on an
+ * apps.connections.open that gets no answer (Slack unreachable, 5xx, too slow) and, when that happens while it
+ * reconnects by itself, the failure escapes as an unhandled rejection that ends the process. So the app opens and
+ * reopens the connection itself: every opening is retried with backoff while the app serves its probes, not ready;
+ * a refused app-level token is fatal.
  */
 export interface SocketConnection {
   receiver: SocketModeReceiver;
-  /** The WebSocket is open (Bolt's client reconnects by itself once it was). */
+  /** The WebSocket is open (Slack said hello and has not closed it since). */
   isOpen(): boolean;
   /**
    * Opens the connection: `start` (the app's start, which also starts the probes' server) first, the client alone
-   * on later attempts. Rejects with a StartupError naming SLACK_APP_TOKEN when Slack refuses that token.
+   * on later attempts. Rejects with a StartupError naming SLACK_APP_TOKEN when Slack refuses that token. Once open,
+   * a connection Slack closes is reopened the same way; a token refused then is given to `onRefused`.
    */
-  untilOpen(start: () => Promise<unknown>): Promise<void>;
-  /** Stops retrying (shutdown). */
+  untilOpen(start: () => Promise<unknown>, onRefused: (err: StartupError) => void): Promise<void>;
+  /** Stops retrying and reopening (shutdown). */
   stop(): void;
 }
 
@@ -45,50 +48,90 @@ export function createSocketConnection(deps: {
   logger: Logger;
   backoff?: BackoffOptions;
 }): SocketConnection {
+  const { logger } = deps;
   const receiver = new SocketModeReceiver({
     appToken: deps.appToken,
     logger: deps.boltLogger,
     // The client opens its connection through apps.connections.open at SLACK_API_URL, with the app's pacing.
     installerOptions: { port: deps.port, clientOptions: deps.clientOptions },
     customRoutes: deps.customRoutes,
+    // Reconnecting is the app's (see above): a closed connection makes the client say 'disconnected' and stop there.
+    autoReconnectEnabled: false,
   });
-  let open = false;
-  receiver.client.on('connected', () => (open = true));
-  receiver.client.on('disconnected', () => (open = false));
-  receiver.client.on('reconnecting', () => (open = false));
+  const client = receiver.client;
   const abort = new AbortController();
+  let open = false;
+  /** The first opening succeeded: from then on a closed connection is reopened. */
+  let serving = false;
+  let reopening = false;
+  let refused: ((err: StartupError) => void) | undefined;
+
+  /** Tries `attempt` until the connection is open; rejects with a StartupError if Slack refuses the token. */
+  const openWith = (attempt: () => Promise<unknown>, verb: 'open' | 'reopen') =>
+    retryUntil(
+      async () => {
+        // The client rejects with Web API errors, or with nothing when the WebSocket closes before Slack's hello.
+        await attempt().catch((err: unknown) => {
+          throw err instanceof Error ? err : new Error('the WebSocket closed before Slack said hello');
+        });
+      },
+      {
+        backoff: deps.backoff ?? { baseMs: 1_000, maxMs: 30_000 },
+        isFatal: (err) => REJECTED_APP_TOKEN.has(platformErrorOf(err) ?? ''),
+        onRetry: (err, n, delayMs) =>
+          logger.warn(
+            `Slack did not ${verb} the Socket Mode connection; trying again in ${(delayMs / 1000).toFixed(1)} s`,
+            { attempt: n, reason: reasonOf(err) },
+          ),
+        signal: abort.signal,
+      },
+    ).catch((err: unknown) => {
+      const code = platformErrorOf(err);
+      if (code && REJECTED_APP_TOKEN.has(code)) {
+        throw new StartupError('SLACK_APP_TOKEN', `Slack rejected SLACK_APP_TOKEN (${code})`, { cause: err });
+      }
+      throw err;
+    });
+
+  const reopen = () => {
+    if (reopening || abort.signal.aborted) return;
+    reopening = true;
+    logger.info('Slack closed the Socket Mode connection; reopening it');
+    openWith(() => client.start(), 'reopen').then(
+      () => {
+        reopening = false;
+        logger.info('reconnected to Slack in Socket Mode');
+        // Closed again before this attempt ended: its 'disconnected' found a reopening under way.
+        if (!open) reopen();
+      },
+      (err: unknown) => {
+        reopening = false;
+        // Otherwise stopped: shutdown closes the connection itself.
+        if (err instanceof StartupError) refused?.(err);
+      },
+    );
+  };
+
+  client.on('connected', () => (open = true));
+  client.on('disconnected', () => {
+    open = false;
+    if (serving) reopen();
+  });
 
   return {
     receiver,
     isOpen: () => open,
-    async untilOpen(start) {
+    async untilOpen(start, onRefused) {
+      refused = onRefused;
       let first = true;
-      await retryUntil(
-        async () => {
-          if (first) {
-            first = false;
-            await start();
-          } else {
-            await receiver.client.start();
-          }
-        },
-        {
-          backoff: deps.backoff ?? { baseMs: 1_000, maxMs: 30_000 },
-          isFatal: (err) => REJECTED_APP_TOKEN.has(platformErrorOf(err) ?? ''),
-          onRetry: (err, n, delayMs) =>
-            deps.logger.warn(
-              `Slack did not open the Socket Mode connection; trying again in ${(delayMs / 1000).toFixed(1)} s`,
-              { attempt: n, reason: reasonOf(err) },
-            ),
-          signal: abort.signal,
-        },
-      ).catch((err: unknown) => {
-        const code = platformErrorOf(err);
-        if (code && REJECTED_APP_TOKEN.has(code)) {
-          throw new StartupError('SLACK_APP_TOKEN', `Slack rejected SLACK_APP_TOKEN (${code})`, { cause: err });
-        }
-        throw err;
-      });
+      await openWith(() => {
+        if (!first) return client.start();
+        first = false;
+        return start();
+      }, 'open');
+      serving = true;
+      // Closed between Slack's hello and here: its 'disconnected' came before reopening was on.
+      if (!open) reopen();
     },
     stop: () => abort.abort(new Error('stopped')),
   };

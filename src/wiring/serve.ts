@@ -96,7 +96,10 @@ export async function serve(w: Wiring, s: Serving): Promise<RunningApp> {
     if (s.socket) {
       await awaitFirstAnswer();
       // The app's start also starts the probes' server, which serves while the connection is retried.
-      const opened = s.socket.untilOpen(() => app.start());
+      const opened = s.socket.untilOpen(
+        () => app.start(),
+        (err) => void fatal(err, 'SLACK_APP_TOKEN'),
+      );
       opened.then(
         () => logger.info('connected to Slack in Socket Mode', { healthPort: config.http.port }),
         (err: unknown) => fatal(err, 'SLACK_APP_TOKEN'),

@@ -176,6 +176,14 @@ describe('fake Slack Socket Mode WebSocket', () => {
     await expect(fake.socketMode.send('slash_commands', {})).rejects.toThrow('no open connection');
   });
 
+  it('drop() cuts every open connection without a closing handshake, as when Slack goes away', async () => {
+    const socket = await openSocket(await connectionUrl(fake));
+    await fake.socketMode.drop();
+    expect(await socket.closed).toEqual({ code: 1006 });
+    expect(fake.socketMode.openConnections()).toHaveLength(0);
+    expect(fake.socketMode.connections.at(-1)?.close).toEqual({ code: 1006, reason: '', by: 'none' });
+  });
+
   it('closes open connections with 1001 when the fake closes', async () => {
     const other = await startFakeSlack({ appToken: APP_TOKEN });
     const socket = await openSocket(await connectionUrl(other));
