@@ -27,9 +27,19 @@ export async function freePort(): Promise<number> {
 /** Starts `node src/main.ts` as its own process, as in production, and waits for `/healthz`. */
 export async function startChildApp(env: Record<string, string | undefined>, timeoutMs = 20_000): Promise<ChildApp> {
   const port = await freePort();
+  // An ephemeral metrics port can be the very port just found free for PORT, bound first (seen: EADDRINUSE on
+  // PORT); the child gets a free one of its own instead.
+  let metricsPort = env.METRICS_PORT === '0' ? await freePort() : undefined;
+  while (metricsPort === port) metricsPort = await freePort();
   const child = spawn(process.execPath, [join(root, 'src', 'main.ts')], {
     cwd: root,
-    env: { PATH: process.env.PATH, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    env: {
+      PATH: process.env.PATH,
+      ...env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      ...(metricsPort === undefined ? {} : { METRICS_PORT: String(metricsPort) }),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
