@@ -19,6 +19,7 @@ import { registerSubscribeChoiceAction } from './actions/subscribe-choice.ts';
 import { registerSubscriptionModal } from './actions/subscription-modal.ts';
 import { registerCiiCommand } from './commands/cii-command.ts';
 import { isRefusedSlackRequest } from './replay-guard.ts';
+import { routedListeners } from './listener-routes.ts';
 import type { CommandDeps } from './commands/subcommand.ts';
 import { registerAppHome } from './events/app-home.ts';
 import type { SlackWebApi } from './web-api.ts';
@@ -35,8 +36,9 @@ export interface SlackServices extends CommandDeps, Omit<AlertMoreDeps, 'logger'
 }
 
 /** Every Slack listener of the app: the `/cii` command, the card buttons, and the last-resort error log. */
-export function registerListeners(app: App, services: SlackServices): void {
+export function registerListeners(bolt: App, services: SlackServices): void {
   const { logger } = services;
+  const app = routedListeners(bolt);
   registerCiiCommand(app, { ...services, logger: logger.child('commands') });
   registerShareAction(app, { ...services, logger: logger.child('answers') });
   registerLookupIpAction(app, { ...services, logger: logger.child('answers') });
@@ -55,7 +57,7 @@ export function registerListeners(app: App, services: SlackServices): void {
   registerSubscribeChoiceAction(app, { ...services, logger: logger.child('commands') });
   registerSubscriptionModal(app, { ...services, logger: logger.child('commands') });
   registerAppHome(app, { ...services, logger: logger.child('home') });
-  app.error((err) => {
+  bolt.error((err) => {
     // The receiver answers a refused request with 401.
     if (isRefusedSlackRequest(err)) return Promise.reject(err);
     logger.error('unhandled error in a Slack listener', err);

@@ -1,10 +1,11 @@
-import type { App, BlockAction, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import type { BlockAction, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { Logger } from '../../logger.ts';
 import type { Actor, ResponseOutcome, ResponseService } from '../../services/responses/types.ts';
 import type { StepUpGate } from '../../services/step-up/step-up-gate.ts';
 import { errorMessage } from '../views/error-message.ts';
 import type { SlackMessage } from '../views/limits.ts';
 import { outcomeAnswer, type AnswerContext } from './alert-answers.ts';
+import type { SlackListeners } from '../listener-routes.ts';
 
 export interface AlertActionDeps extends AnswerContext {
   responses: ResponseService;
@@ -45,7 +46,7 @@ export function answerClicker(
  * clicker something on the way (`tell`), and answers undefined when it has told them all.
  */
 export function registerAlertButton(
-  app: App,
+  app: SlackListeners,
   actionId: string,
   deps: AlertActionDeps,
   run: (

@@ -1,4 +1,3 @@
-import type { App } from '@slack/bolt';
 import type { Actor, ApproveAllOutcome } from '../../services/responses/types.ts';
 import { ACTION_IDS, VIEW_IDS } from '../views/action-ids.ts';
 import { approveAllModal } from '../views/decision-modals.ts';
@@ -7,6 +6,7 @@ import { buildMessage, mrkdwn, type SlackMessage } from '../views/limits.ts';
 import type { AlertActionDeps } from './alert-action.ts';
 import { outcomeAnswer } from './alert-answers.ts';
 import { openModal, registerModalButton, registerModalSubmission } from './decision-modal.ts';
+import type { SlackListeners } from '../listener-routes.ts';
 
 const info = (text: string): SlackMessage => buildMessage(text, [{ type: 'section', text: mrkdwn(`ℹ️ ${text}`) }]);
 
@@ -39,7 +39,7 @@ async function checkAll(
 }
 
 /** "Approve all open" on a summary card: a modal confirms how many with an optional reason, then approves them. */
-export function registerAlertApproveAllAction(app: App, deps: AlertActionDeps): void {
+export function registerAlertApproveAllAction(app: SlackListeners, deps: AlertActionDeps): void {
   registerModalButton(app, ACTION_IDS.alertApproveAll, deps, async (findingId, actor) => {
     const checked = await checkAll(findingId, actor, deps);
     if ('answer' in checked) return checked;

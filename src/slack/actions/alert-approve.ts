@@ -1,12 +1,12 @@
-import type { App } from '@slack/bolt';
 import { ACTION_IDS, VIEW_IDS } from '../views/action-ids.ts';
 import { approveModal } from '../views/decision-modals.ts';
 import type { AlertActionDeps } from './alert-action.ts';
 import { outcomeAnswer } from './alert-answers.ts';
 import { openModal, refusedStep, registerModalButton, registerModalSubmission } from './decision-modal.ts';
+import type { SlackListeners } from '../listener-routes.ts';
 
 /** Approve: a modal asks for confirmation and an optional reason; submitting records the decision. */
-export function registerAlertApproveAction(app: App, deps: AlertActionDeps): void {
+export function registerAlertApproveAction(app: SlackListeners, deps: AlertActionDeps): void {
   registerModalButton(app, ACTION_IDS.alertApprove, deps, async (alertId, actor) => {
     const checked = await deps.responses.check('approve', alertId, actor);
     if (checked.kind !== 'allowed') return refusedStep(checked, deps);

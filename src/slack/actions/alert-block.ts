@@ -1,4 +1,3 @@
-import type { App } from '@slack/bolt';
 import { ACTION_IDS, VIEW_IDS } from '../views/action-ids.ts';
 import {
   blockLoadingModal,
@@ -11,13 +10,14 @@ import type { AlertActionDeps } from './alert-action.ts';
 import { outcomeAnswer } from './alert-answers.ts';
 import { openModal, refusedStep, registerModalButton, registerModalSubmission } from './decision-modal.ts';
 import { alertStepUp } from './alert-step-up.ts';
+import type { SlackListeners } from '../listener-routes.ts';
 
 /**
  * Block: a modal opens at once (the trigger_id lasts seconds) and is filled in with the preview of what Block
  * will do (`views.update` with the view's hash, so a stale update is refused); submitting blocks, closing does
  * nothing. A refusal comes before any modal.
  */
-export function registerAlertBlockAction(app: App, deps: AlertActionDeps): void {
+export function registerAlertBlockAction(app: SlackListeners, deps: AlertActionDeps): void {
   registerModalButton(app, ACTION_IDS.alertBlock, deps, async (alertId, actor) => {
     const checked = await deps.responses.check('block', alertId, actor);
     if (checked.kind !== 'allowed') return refusedStep(checked, deps);

@@ -1,4 +1,4 @@
-import type { App, BlockButtonAction } from '@slack/bolt';
+import type { BlockButtonAction } from '@slack/bolt';
 import type { ModalView } from '@slack/types';
 import type { Logger } from '../../logger.ts';
 import type { AlertDetails } from '../../services/alert-details.ts';
@@ -6,6 +6,7 @@ import type { StoredAlert } from '../../services/responses/types.ts';
 import { ACTION_IDS } from '../views/action-ids.ts';
 import { errorMessage } from '../views/error-message.ts';
 import { answerClicker, clickActor } from './alert-action.ts';
+import type { SlackListeners } from '../listener-routes.ts';
 
 export interface AlertMoreDeps {
   alertDetails: AlertDetails;
@@ -20,7 +21,7 @@ const NOT_OURS = {
 } as const;
 
 /** "More" on an alert card: a modal with everything the compact card leaves out, for whoever sees the card. */
-export function registerAlertMoreAction(app: App, deps: AlertMoreDeps): void {
+export function registerAlertMoreAction(app: SlackListeners, deps: AlertMoreDeps): void {
   app.action<BlockButtonAction>(ACTION_IDS.alertMore, async ({ ack, body, action, client, respond }) => {
     await ack();
     const actor = clickActor(body);

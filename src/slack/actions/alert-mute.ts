@@ -1,4 +1,3 @@
-import type { App } from '@slack/bolt';
 import {
   durationWords,
   isMuteDuration,
@@ -14,6 +13,7 @@ import { muteAnswer, muteModal } from '../views/mutes.ts';
 import type { AlertActionDeps } from './alert-action.ts';
 import { outcomeAnswer } from './alert-answers.ts';
 import { openModal, registerModalButton, registerModalSubmission } from './decision-modal.ts';
+import type { SlackListeners } from '../listener-routes.ts';
 
 export interface AlertMuteDeps extends AlertActionDeps {
   mutes: MuteService;
@@ -40,7 +40,7 @@ function answerOf(outcome: MuteOutcome, deps: AlertMuteDeps): SlackMessage | und
  * The card's **Mute** menu: refused before any modal for non-responders (and on one's own alerts); the modal asks
  * for an optional reason; submitting mutes the check for the alert's user, once however many submit at once.
  */
-export function registerAlertMuteAction(app: App, deps: AlertMuteDeps): void {
+export function registerAlertMuteAction(app: SlackListeners, deps: AlertMuteDeps): void {
   registerModalButton(app, ACTION_IDS.alertMute, deps, async (value, actor) => {
     const [duration = '', alertId = ''] = value.split(/:(.*)/s);
     if (!isMuteDuration(duration)) return { answer: NOT_A_CHOICE };

@@ -1,6 +1,5 @@
 import type {
   AllMiddlewareArgs,
-  App,
   BlockAction,
   ButtonAction,
   SlackActionMiddlewareArgs,
@@ -16,6 +15,7 @@ import type { SlackMessage } from '../views/limits.ts';
 import { answerClicker, clickActor, type AlertActionDeps } from './alert-action.ts';
 import { outcomeAnswer } from './alert-answers.ts';
 import { stepUpAck, stepUpInModal, type StepUpPlan } from './step-up.ts';
+import type { SlackListeners } from '../listener-routes.ts';
 
 /** A button, or a menu (the card's Mute menu), whose click opens a modal. */
 type ModalTrigger = BlockAction<ButtonAction | StaticSelectAction>;
@@ -39,7 +39,7 @@ export type ModalStep = { open: (args: ClickArgs) => Promise<void> } | { answer:
  * alone, before any modal opens), then the modal, opened with the click's trigger_id.
  */
 export function registerModalButton(
-  app: App,
+  app: SlackListeners,
   actionId: string,
   deps: AlertActionDeps,
   check: (value: string, actor: Actor) => Promise<ModalStep>,
@@ -88,7 +88,7 @@ export interface Submission {
  * `stepUpOf`) the modal stays open saying to approve the Duo Push, and `run` waits for an approved push.
  */
 export function registerModalSubmission(
-  app: App,
+  app: SlackListeners,
   callbackId: string,
   deps: AlertActionDeps,
   run: (submission: Submission) => Promise<SlackMessage | undefined>,

@@ -1,11 +1,12 @@
 import { isIP } from 'node:net';
-import type { App, BlockButtonAction } from '@slack/bolt';
+import type { BlockButtonAction } from '@slack/bolt';
 import { answerIp, type LookupAnswerDeps } from '../commands/lookup-answers.ts';
 import { ACTION_IDS } from '../views/action-ids.ts';
 import { errorMessage } from '../views/error-message.ts';
+import type { SlackListeners } from '../listener-routes.ts';
 
 /** "Look up <ip>" on an alert card: answers like `/cii ip <ip>`, in a message only the clicker sees. */
-export function registerLookupIpAction(app: App, deps: LookupAnswerDeps): void {
+export function registerLookupIpAction(app: SlackListeners, deps: LookupAnswerDeps): void {
   app.action<BlockButtonAction>(ACTION_IDS.lookupIp, async ({ ack, action, respond, logger }) => {
     await ack();
     const ip = action.value?.trim() ?? '';

@@ -1,4 +1,4 @@
-import type { App, BlockButtonAction } from '@slack/bolt';
+import type { BlockButtonAction } from '@slack/bolt';
 import type { Logger } from '../../logger.ts';
 import type { AlertAccounting } from '../../services/alerts/accounting.ts';
 import type { SubscriptionService } from '../../services/subscriptions.ts';
@@ -8,6 +8,7 @@ import { ACTION_IDS } from '../views/action-ids.ts';
 import { errorMessage } from '../views/error-message.ts';
 import type { SlackMessage } from '../views/limits.ts';
 import { backlogPosted } from '../views/subscription-result.ts';
+import type { SlackListeners } from '../listener-routes.ts';
 
 export interface PostBacklogDeps {
   accounting: AlertAccounting;
@@ -23,7 +24,7 @@ export interface PostBacklogDeps {
  * posted in the last days, through the same paced outbox. Responders and admins (anyone when CII_ADMINS is empty,
  * as for subscribing).
  */
-export function registerPostBacklogAction(app: App, deps: PostBacklogDeps): void {
+export function registerPostBacklogAction(app: SlackListeners, deps: PostBacklogDeps): void {
   app.action<BlockButtonAction>(ACTION_IDS.postBacklog, async ({ ack, body, action, respond }) => {
     await ack();
     const answer = (message: SlackMessage, replace: boolean) =>

@@ -1,4 +1,4 @@
-import type { App, BlockButtonAction } from '@slack/bolt';
+import type { BlockButtonAction } from '@slack/bolt';
 import type { UserAnswerDeps } from '../commands/lookup-answers.ts';
 import { answerIp, answerUser } from '../commands/lookup-answers.ts';
 import { decodeShare } from '../share.ts';
@@ -6,13 +6,14 @@ import { ACTION_IDS } from '../views/action-ids.ts';
 import { errorMessage } from '../views/error-message.ts';
 import type { SlackMessage } from '../views/limits.ts';
 import type { ChannelPoster } from '../channel-poster.ts';
+import type { SlackListeners } from '../listener-routes.ts';
 
 export interface ShareDeps extends UserAnswerDeps {
   channels: ChannelPoster;
 }
 
 /** "Share in channel": runs the lookup again (cached) and posts the card visibly, attributed to the sharer. */
-export function registerShareAction(app: App, deps: ShareDeps): void {
+export function registerShareAction(app: SlackListeners, deps: ShareDeps): void {
   app.action<BlockButtonAction>(ACTION_IDS.shareCard, async ({ ack, body, action, respond, logger }) => {
     await ack();
     const tellSharer = (message: SlackMessage) =>

@@ -1,4 +1,4 @@
-import type { App, BlockButtonAction } from '@slack/bolt';
+import type { BlockButtonAction } from '@slack/bolt';
 import { z } from 'zod';
 import { SEVERITIES } from '../../alerts/finding.ts';
 import type { CommandDeps } from '../commands/subcommand.ts';
@@ -6,6 +6,7 @@ import { subscribeChannel } from '../commands/subcommands/subscribe.ts';
 import { SUBCOMMANDS } from '../commands/subcommands/index.ts';
 import { ACTION_IDS } from '../views/action-ids.ts';
 import { errorMessage } from '../views/error-message.ts';
+import type { SlackListeners } from '../listener-routes.ts';
 
 const choiceSchema = z.object({
   c: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]{0,127}$/)).max(100),
@@ -14,7 +15,7 @@ const choiceSchema = z.object({
 });
 
 /** "Subscribe to no-mfa" / **Subscribe anyway** under a subscribe with unknown check ids: subscribes as typed then. */
-export function registerSubscribeChoiceAction(app: App, deps: CommandDeps): void {
+export function registerSubscribeChoiceAction(app: SlackListeners, deps: CommandDeps): void {
   app.action<BlockButtonAction>(
     new RegExp(`^${ACTION_IDS.subscribeChoice}:`),
     async ({ ack, body, action, respond }) => {

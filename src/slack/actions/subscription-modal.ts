@@ -1,6 +1,5 @@
 import type {
   AllMiddlewareArgs,
-  App,
   BlockAction,
   BlockButtonAction,
   MultiStaticSelectAction,
@@ -22,6 +21,7 @@ import {
   type PreviewView,
   type SubscriptionModalInput,
 } from '../views/subscription-modal.ts';
+import type { SlackListeners } from '../listener-routes.ts';
 
 type Choice = { channelId: string; checkIds: string[]; minSeverity: Severity };
 type ViewAction = SlackActionMiddlewareArgs<BlockAction<MultiStaticSelectAction | StaticSelectAction>> &
@@ -49,7 +49,7 @@ async function modalFor(deps: CommandDeps, choice: Choice, counted: boolean): Pr
  * (`views.update` with the view's hash, so an older count never replaces a newer one). Submitting subscribes the
  * channel exactly as `/cii subscribe` does; the answer goes to the submitter in the channel.
  */
-export function registerSubscriptionModal(app: App, deps: CommandDeps): void {
+export function registerSubscriptionModal(app: SlackListeners, deps: CommandDeps): void {
   app.action<BlockButtonAction>(ACTION_IDS.subscriptionAdd, async ({ ack, body, client, respond }) => {
     await ack();
     const channelId = body.channel?.id ?? '';

@@ -1,4 +1,4 @@
-import type { App, BlockButtonAction } from '@slack/bolt';
+import type { BlockButtonAction } from '@slack/bolt';
 import type { UnmuteOutcome } from '../../services/mutes.ts';
 import type { CommandDeps } from '../commands/subcommand.ts';
 import { mutesAnswer } from '../commands/subcommands/mutes.ts';
@@ -7,9 +7,10 @@ import { errorMessage } from '../views/error-message.ts';
 import { clean, code } from '../views/limits.ts';
 import type { SlackMessage } from '../views/limits.ts';
 import { clickActor } from './alert-action.ts';
+import type { SlackListeners } from '../listener-routes.ts';
 
 /** **Unmute** in `/cii mutes` (responders): lifts the mute, then shows the list as it is now with what happened. */
-export function registerUnmuteAction(app: App, deps: CommandDeps): void {
+export function registerUnmuteAction(app: SlackListeners, deps: CommandDeps): void {
   app.action<BlockButtonAction>(ACTION_IDS.unmute, async ({ ack, body, action, respond }) => {
     await ack();
     const answer = (message: SlackMessage, replace: boolean) =>

@@ -1,9 +1,10 @@
-import type { App, BlockButtonAction } from '@slack/bolt';
+import type { BlockButtonAction } from '@slack/bolt';
 import type { Logger } from '../../logger.ts';
 import type { AnswerOutcome, VerificationService } from '../../services/verification/types.ts';
 import { ACTION_IDS } from '../views/action-ids.ts';
 import { errorMessage } from '../views/error-message.ts';
 import { buildMessage, mrkdwn, type SlackMessage } from '../views/limits.ts';
+import type { SlackListeners } from '../listener-routes.ts';
 
 function answerNote(outcome: AnswerOutcome): SlackMessage | undefined {
   const note = (text: string) => buildMessage(text, [{ type: 'section', text: mrkdwn(text) }]);
@@ -25,7 +26,7 @@ function answerNote(outcome: AnswerOutcome): SlackMessage | undefined {
 
 /** The Yes / No buttons of a "was this you?" DM: only the asked user's click counts. */
 export function registerVerifyAnswerActions(
-  app: App,
+  app: SlackListeners,
   deps: { verification: Pick<VerificationService, 'answer'>; logger: Logger },
 ): void {
   for (const [actionId, answer] of [

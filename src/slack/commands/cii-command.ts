@@ -1,10 +1,10 @@
-import type { App } from '@slack/bolt';
 import { within } from '../../util/within.ts';
 import { errorMessage } from '../views/error-message.ts';
 import type { SlackMessage } from '../views/limits.ts';
 import { findSubcommand, parseCommand, type ParsedCommand } from './parse.ts';
 import type { CommandContext, CommandDeps } from './subcommand.ts';
 import { SUBCOMMANDS } from './subcommands/index.ts';
+import type { SlackListeners } from '../listener-routes.ts';
 
 export interface CiiCommandDeps extends CommandDeps {
   /** How long to wait for an answer before acknowledging empty and answering through response_url. */
@@ -20,7 +20,7 @@ function answer(deps: CommandDeps, command: ParsedCommand, context: CommandConte
   return findSubcommand(kind)!.answer(args, { context, deps, subcommands: SUBCOMMANDS });
 }
 
-export function registerCiiCommand(app: App, deps: CiiCommandDeps): void {
+export function registerCiiCommand(app: SlackListeners, deps: CiiCommandDeps): void {
   app.command('/cii', async ({ command, ack, respond, logger }) => {
     const context = { userId: command.user_id, channelId: command.channel_id, teamId: command.team_id };
     const work = answer(deps, parseCommand(command.text ?? ''), context);

@@ -1,9 +1,9 @@
-import type { App } from '@slack/bolt';
 import { listItem } from '../commands/subcommands/alerts.ts';
 import type { CommandDeps } from '../commands/subcommand.ts';
 import { isAdmin, isResponderOrAdmin, summary } from '../commands/subscription-access.ts';
 import { homeTab, type HomeHealth } from '../views/home-tab.ts';
 import type { SlackWebApi } from '../web-api.ts';
+import type { SlackListeners } from '../listener-routes.ts';
 
 export interface AppHomeDeps extends CommandDeps {
   slack: Pick<SlackWebApi, 'publishHome'>;
@@ -38,7 +38,7 @@ async function health(deps: CommandDeps): Promise<HomeHealth> {
  * The Home tab, rebuilt from the store each time the user opens it. A retried event publishes the same view
  * again, which is harmless (views.publish replaces the view), so events are not deduplicated here.
  */
-export function registerAppHome(app: App, deps: AppHomeDeps): void {
+export function registerAppHome(app: SlackListeners, deps: AppHomeDeps): void {
   app.event('app_home_opened', async ({ event }) => {
     if (event.tab !== 'home') return;
     const userId = event.user;
