@@ -4,6 +4,7 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { parseRetryAfterMs } from '../util/backoff.ts';
+import { nodeHttpAdapter } from './node-adapter.ts';
 import type { AttemptFailure } from './retry.ts';
 
 /** CII documents no rate limit: stay polite with a bounded number of connections, kept alive between calls. */
@@ -60,11 +61,16 @@ const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy
 
 /**
  * The axios instance every CII call uses (token and GraphQL alike): every status is an answer to inspect, never
- * a throw. Request bodies are sent as the JSON strings the callers give, answers parsed once; without a proxy
- * variable in the environment, axios's per-request proxy lookup is skipped.
+ * a throw. Request bodies are sent as the JSON strings the callers give, answers parsed once. Without a proxy
+ * variable in the environment the calls go through the project's adapter (see node-adapter.ts); with one, through
+ * axios's own, which knows proxies.
  */
 export function createCiiHttp(timeoutMs: number, env: NodeJS.ProcessEnv = process.env): AxiosInstance {
   const proxied = PROXY_VARIABLES.some((name) => env[name]);
+  const agents = {
+    http: new CiiHttpAgent({ keepAlive: true, maxSockets: MAX_CONNECTIONS }),
+    https: new CiiHttpsAgent({ keepAlive: true, maxSockets: MAX_CONNECTIONS }),
+  };
   return axios.create({
     timeout: timeoutMs,
     validateStatus: () => true,
@@ -74,9 +80,9 @@ export function createCiiHttp(timeoutMs: number, env: NodeJS.ProcessEnv = proces
     responseType: 'text',
     transformRequest: [(data: unknown) => data],
     transformResponse: [parseJson],
-    ...(proxied ? {} : { proxy: false as const }),
-    httpAgent: new CiiHttpAgent({ keepAlive: true, maxSockets: MAX_CONNECTIONS }),
-    httpsAgent: new CiiHttpsAgent({ keepAlive: true, maxSockets: MAX_CONNECTIONS }),
+    ...(proxied ? {} : { proxy: false as const, adapter: nodeHttpAdapter(agents) }),
+    httpAgent: agents.http,
+    httpsAgent: agents.https,
   });
 }
 
