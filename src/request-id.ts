@@ -14,7 +14,14 @@ export function currentRequestId(): string | undefined {
 
 const ACCEPTED = /^[\w.:-]{1,64}$/;
 
+// New ids are this process's random half and a counter (16 hex digits): unique per replica without asking the
+// system for randomness on every request.
+const processHalf = randomBytes(4).toString('hex');
+let issued = 0;
+
 /** The id a load balancer sent in `x-request-id` when it looks like one, else a new one. */
 export function requestIdFrom(header: string | string[] | undefined): string {
-  return typeof header === 'string' && ACCEPTED.test(header) ? header : randomBytes(8).toString('hex');
+  if (typeof header === 'string' && ACCEPTED.test(header)) return header;
+  issued = (issued + 1) % 2 ** 32;
+  return processHalf + issued.toString(16).padStart(8, '0');
 }

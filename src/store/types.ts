@@ -586,8 +586,11 @@ export interface MaintenanceStore {
 
 /** Signatures of the Slack requests already served, shared by every replica, so a replayed request is refused. */
 export interface RequestSignatureStore {
-  /** Records a signature seen `at`, forgetting those seen before `forgetBefore`; false when it was already there. */
-  rememberSignature(signature: string, at: number, forgetBefore: number): Promise<boolean>;
+  /**
+   * Records signatures seen `at`, forgetting those seen before `forgetBefore`; answers those that were new (a
+   * signature given twice is new once at most).
+   */
+  rememberSignatures(signatures: readonly string[], at: number, forgetBefore: number): Promise<Set<string>>;
 }
 
 /** What became of the alerts that arrived since a time (each alert is one user of one finding). */

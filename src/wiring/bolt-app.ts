@@ -1,6 +1,7 @@
 import { App, type CustomRoute } from '@slack/bolt';
 import { requestIdFrom, withRequestId } from '../request-id.ts';
 import { createSlackReceiver, replayGuard } from '../slack/replay-guard.ts';
+import { signatureBatches } from '../slack/signature-batches.ts';
 import { createSocketConnection } from '../slack/socket-connection.ts';
 import { createInFlight } from '../util/in-flight.ts';
 import type { Wiring } from './context.ts';
@@ -43,6 +44,11 @@ export function buildBoltApp(w: Wiring, slack: SlackClient, routes: CustomRoute[
   // under way is counted so a shutdown lets it finish.
   const inFlight = createInFlight();
   app.use(({ next }) => inFlight.track(() => withRequestId(requestIdFrom(undefined), next)));
-  app.use(replayGuard({ remember: (...args) => store.rememberSignature(...args), now: () => now().getTime() }));
+  app.use(
+    replayGuard({
+      remember: signatureBatches((...batch) => store.rememberSignatures(...batch)),
+      now: () => now().getTime(),
+    }),
+  );
   return { app, inFlight, socket };
 }

@@ -997,20 +997,31 @@ export function runStoreContract(
     });
 
     describe('Slack request signatures', () => {
+      const remembered = async (on: InspectableStore, signature: string, at: number, forgetBefore: number) =>
+        (await on.rememberSignatures([signature], at, forgetBefore)).has(signature);
+
       it('remembers a signature once, across stores on the same database, and forgets it after the window', async () => {
-        expect(await store.rememberSignature('v0=aa', T0, T0 - 300_000)).toBe(true);
-        expect(await store.rememberSignature('v0=aa', T0 + 1_000, T0 - 299_000)).toBe(false);
+        expect(await remembered(store, 'v0=aa', T0, T0 - 300_000)).toBe(true);
+        expect(await remembered(store, 'v0=aa', T0 + 1_000, T0 - 299_000)).toBe(false);
         const replica = await open();
-        expect(await replica.rememberSignature('v0=aa', T0 + 2_000, T0 - 298_000)).toBe(false);
-        expect(await replica.rememberSignature('v0=bb', T0 + 2_000, T0 - 298_000)).toBe(true);
-        expect(await store.rememberSignature('v0=aa', T0 + 301_000, T0 + 1_000)).toBe(true);
+        expect(await remembered(replica, 'v0=aa', T0 + 2_000, T0 - 298_000)).toBe(false);
+        expect(await remembered(replica, 'v0=bb', T0 + 2_000, T0 - 298_000)).toBe(true);
+        expect(await remembered(store, 'v0=aa', T0 + 301_000, T0 + 1_000)).toBe(true);
       });
 
       it('counts a forgotten signature as new even before its row is deleted, then refuses it again', async () => {
-        expect(await store.rememberSignature('v0=cc', T0, T0 - 300_000)).toBe(true);
+        expect(await remembered(store, 'v0=cc', T0, T0 - 300_000)).toBe(true);
         // 10 s later: too soon for this replica to delete old rows, yet the signature is past its window.
-        expect(await store.rememberSignature('v0=cc', T0 + 10_000, T0 + 1)).toBe(true);
-        expect(await store.rememberSignature('v0=cc', T0 + 11_000, T0 + 1)).toBe(false);
+        expect(await remembered(store, 'v0=cc', T0 + 10_000, T0 + 1)).toBe(true);
+        expect(await remembered(store, 'v0=cc', T0 + 11_000, T0 + 1)).toBe(false);
+      });
+
+      it('answers a batch in one call: each new signature once, a repeated or known one refused', async () => {
+        expect(await remembered(store, 'v0=known', T0, T0 - 300_000)).toBe(true);
+        const many = Array.from({ length: 450 }, (_, i) => `v0=${i.toString(16).padStart(4, '0')}`);
+        const added = await store.rememberSignatures(['v0=known', 'v0=dd', 'v0=dd', ...many], T0 + 1_000, T0 - 299_000);
+        expect([...added].sort()).toEqual(['v0=dd', ...many].sort());
+        expect(await store.rememberSignatures(['v0=dd', many[449]!], T0 + 2_000, T0 - 298_000)).toEqual(new Set());
       });
     });
     verificationContract(() => store, open);
