@@ -5,7 +5,8 @@
 // interleaved in one run, and spawn → ready and RSS at ready of both over interleaved starts.
 // Run by hand: `npm run bench:lookup [-- --cpu-prof] [-- --cii-latency-ms=50] [-- --rounds=3] [-- --starts=5]
 // [-- --entry=src/main.ts|dist/main.cjs] [-- --app-flags=...] [-- --no-cached]`; the app runs with the Node flags of
-// `npm start` and from dist/ when built.
+// `npm start` and from dist/ when built. `--cpu-prof` writes both targets' profiles (the bare app's under
+// bench/results/profiles/bare/), to compare function by function.
 // CII answers after a set latency (default 50 ms, a fast real tenant): with an instant simulator, 50 requests
 // in flight only measure how fast two cores saturate, not the app's own overhead.
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -585,6 +586,7 @@ async function main(): Promise<void> {
           : {
               env: bareEnv(cii!, slack!, opts.cardBytes ?? 3_000),
               script: BARE_SCRIPT,
+              nodeArgs: opts.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(PROFILE_DIR, 'bare')}`] : [],
               logFile: join(RESULTS_DIR, `${opts.log}.log`),
               pollMs: 5,
             },
@@ -644,7 +646,11 @@ async function main(): Promise<void> {
     // The bare app answers a card as long as the app's: the app's warm-up says how long that is.
     const app = await launch('app', { log: 'lookup-app-uncached', profile: cpuProfile });
     const first = await run('app', app, warmUp('c=1', 1, 100));
-    const bare = await launch('bare', { log: 'lookup-bare', cardBytes: first?.cardBytes ?? 3_000 });
+    const bare = await launch('bare', {
+      log: 'lookup-bare',
+      profile: cpuProfile,
+      cardBytes: first?.cardBytes ?? 3_000,
+    });
     const both: Array<[TargetName, ChildApp]> = [
       ['app', app],
       ['bare', bare],
