@@ -34,6 +34,7 @@ import { summarize, type Summary } from './support/percentiles.ts';
 import { channelPacing, combinedRate, type ChannelPacing } from './support/post-pacing.ts';
 import { readMachineCpu, type ProcMemory } from './support/proc-stats.ts';
 import { ciiCommand } from './support/slash-command.ts';
+import { defaultEntry, startFlags } from './support/start-command.ts';
 import { syntheticUsers } from './support/synthetic-users.ts';
 import { formatTable, mb, ms } from './support/table.ts';
 import { postEnvelope } from './support/webhook-client.ts';
@@ -308,8 +309,11 @@ function profileOf(pid: number): AppRun['profile'] {
   return { file, area: selfTimes(file, REPO_ROOT, byArea, 12), functions: selfTimes(file, REPO_ROOT, byFunction, 15) };
 }
 
+/** The app as it runs in production: from dist/ once built, with the Node flags of `npm start`. */
+const ENTRY = defaultEntry(REPO_ROOT);
+
 function appArgs(): string[] {
-  return CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
+  return [...startFlags(REPO_ROOT), ...(CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [])];
 }
 
 interface Harness extends Ctx {
@@ -691,6 +695,7 @@ async function main(): Promise<void> {
       async launch(db, logName) {
         const app = await launchApp({
           env: appEnv(cii!, slack!, db),
+          script: ENTRY,
           nodeArgs: appArgs(),
           logFile: join(RESULTS_DIR, `${logName}.log`),
         });
