@@ -8,7 +8,7 @@ import { readProcCpuMs, readProcMemory, type ProcMemory } from './proc-stats.ts'
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 /** The project's Node (the node@24 dev dependency), not whatever `node` is first on PATH. */
-const PROJECT_NODE = join(REPO_ROOT, 'node_modules/.bin/node');
+export const PROJECT_NODE = join(REPO_ROOT, 'node_modules/.bin/node');
 
 export interface LaunchOptions {
   /** The app's whole environment (nothing is inherited but PATH); PORT and HOST are set by the launcher. */
