@@ -1,6 +1,7 @@
 import type { LogLevel, Logger as BoltLogger } from '@slack/bolt';
 import { pino, stdTimeFunctions, type DestinationStream, type Logger as Pino } from 'pino';
 import { formatLine } from './log-line.ts';
+import { MAX_REDACTED_DEPTH, redactSecrets } from './redact.ts';
 import { currentRequestId } from './request-id.ts';
 
 export type Level = 'debug' | 'info' | 'warn' | 'error';
@@ -25,42 +26,6 @@ export interface LoggerOptions {
   write?: (line: string) => void;
 }
 
-/** Keys whose values are secrets wherever they appear; lines carry `[redacted]` instead. */
-const SECRET_KEYS = [
-  'authorization',
-  'Authorization',
-  'cookie',
-  'token',
-  'accessToken',
-  'access_token',
-  'refresh_token',
-  'botToken',
-  'appToken',
-  'apiToken',
-  'secret',
-  'clientSecret',
-  'client_secret',
-  'signingSecret',
-  'password',
-  'skey',
-  'apiKey',
-  'api_key',
-  'databaseUrl',
-  'x-slack-signature',
-  'x-api-client-token',
-];
-const MAX_DEPTH = 4;
-function pathsOf(secretKey: string): string[] {
-  const plain = /^[A-Za-z_]\w*$/.test(secretKey);
-  return Array.from({ length: MAX_DEPTH }, (_, depth) => {
-    const wildcards = Array<string>(depth).fill('*').join('.');
-    if (!wildcards) return plain ? secretKey : `["${secretKey}"]`;
-    return plain ? `${wildcards}.${secretKey}` : `${wildcards}["${secretKey}"]`;
-  });
-}
-/** Every secret key at the top level and up to {@link MAX_DEPTH} objects deep. */
-export const REDACTED_PATHS = SECRET_KEYS.flatMap(pathsOf);
-
 /** Fields the logger owns: a call site's field of the same name is renamed rather than allowed to shadow it. */
 const OWN_FIELDS = new Set(['time', 'level', 'msg', 'component', 'reqId', 'pid', 'hostname']);
 
@@ -72,7 +37,7 @@ function serializeError(value: unknown, depth = 0): unknown {
     name: value.name,
     message: value.message,
     ...(typeof code === 'string' || typeof code === 'number' ? { code } : {}),
-    ...(cause !== undefined && depth < MAX_DEPTH ? { cause: serializeError(cause, depth + 1) } : {}),
+    ...(cause !== undefined && depth < MAX_REDACTED_DEPTH ? { cause: serializeError(cause, depth + 1) } : {}),
   };
 }
 
@@ -111,9 +76,9 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       level: options.level ?? 'info',
       messageKey: 'msg',
       timestamp: stdTimeFunctions.isoTime,
-      formatters: { level: (label) => ({ level: label }) },
-      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      // Errors arrive serialized (see emit); this keeps pino's own error serializer off them.
       serializers: { err: serializeError },
+      formatters: { level: (label) => ({ level: label }) },
       mixin: () => {
         const reqId = currentRequestId();
         return reqId ? { reqId } : {};
@@ -134,14 +99,14 @@ function wrap(root: Pino, component: string): Logger {
       const words: string[] = [];
       for (const arg of args) {
         if (typeof arg === 'string') words.push(arg);
-        else if (arg instanceof Error) fields.err = arg;
+        else if (arg instanceof Error) fields.err = serializeError(arg);
         else if (arg && typeof arg === 'object') {
           for (const [k, v] of Object.entries(arg)) {
-            fields[OWN_FIELDS.has(k) ? `${k}Field` : k] = k === 'err' ? v : serializeError(v);
+            fields[OWN_FIELDS.has(k) ? `${k}Field` : k] = serializeError(v);
           }
         } else words.push(String(arg));
       }
-      sink[at](fields, words.join(' '));
+      sink[at](redactSecrets(fields), words.join(' '));
     };
   return {
     debug: emit('debug'),

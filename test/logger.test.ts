@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { createLogger, REDACTED_PATHS } from '../src/logger.ts';
+import { createLogger } from '../src/logger.ts';
+import { SECRET_KEYS } from '../src/redact.ts';
 import { withRequestId } from '../src/request-id.ts';
 import { openStore } from '../src/store/open-store.ts';
 
@@ -58,18 +59,31 @@ describe('structured logs', () => {
 
   test('redacts every secret-bearing key at the top level and nested, and keeps other fields', () => {
     const { logger, lines } = capture();
-    const keys = [...new Set(REDACTED_PATHS.map((p) => p.replace(/^(\*\.?)*/, '').replace(/^\["(.*)"\]$/, '$1')))];
+    const keys = [...SECRET_KEYS];
     expect(keys.length).toBeGreaterThan(15);
     keys.forEach((key, i) => {
       const secret = `SECRET-${i}`;
       logger.info('top', { [key]: secret, kept: 'visible' });
       logger.info('nested', { request: { headers: { [key]: `${secret}-deep` } } });
       logger.info('deeper', { a: { b: { c: { [key]: `${secret}-deeper` } } } });
+      logger.info('listed', { calls: [{ headers: { [key]: `${secret}-listed` } }] });
     });
     const all = lines.join('\n');
     expect(all).not.toMatch(/SECRET-\d/);
     expect(all).toContain('"kept":"visible"');
     expect(all).toContain('[redacted]');
+  });
+
+  test('leaves the objects it was given as they were, and censors nothing deeper than four levels', () => {
+    const { logger, entries } = capture();
+    const headers = { authorization: 'Bearer tok', accept: 'application/json' };
+    logger.info('call', { request: { headers } });
+    logger.info('deep', { a: { b: { c: { d: { token: 'beyond' } } } } });
+    expect(headers.authorization).toBe('Bearer tok');
+    expect(entries()[0]).toMatchObject({
+      request: { headers: { authorization: '[redacted]', accept: 'application/json' } },
+    });
+    expect(entries()[1]).toMatchObject({ a: { b: { c: { d: { token: 'beyond' } } } } });
   });
 
   test('logs errors by name, message, code and cause, never the request an HTTP error carries', () => {
