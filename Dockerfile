@@ -21,15 +21,16 @@ WORKDIR /app
 COPY --from=build /app/dist ./dist
 # V8's compile cache of the bundle, made here once so every container starts with it: this start compiles the
 # modules, then stops for want of configuration. Same Node flags as CMD (V8 refuses a cache made with others).
-RUN node --max-semi-space-size=16 --heap-growing-percent=20 dist/main.cjs > /dev/null 2>&1; test -n "$(ls -A /app/.compile-cache)"
+RUN node --max-semi-space-size=12 --heap-growing-percent=20 dist/main.cjs > /dev/null 2>&1; test -n "$(ls -A /app/.compile-cache)"
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-# Heap sizing (bench/lookup.ts, 50 lookups in flight): young generation capped at 2 × 16 MB and the old one grown
-# by 20 % at a time instead of V8's default factors: peak RSS 296 → 142 MB (the bare Bolt app: 137 MB). Semi-spaces
-# of 8 MB kept the peak at 138 MB but scavenged the 50 lookups in flight twice as often: 2.88 ms of CPU per lookup
-# against 2.23 with 16 MB (24 MB: 2.21 ms, peak 168 MB). Kept the same as `npm start` (test/build.test.ts checks).
-CMD ["node", "--max-semi-space-size=16", "--heap-growing-percent=20", "dist/main.cjs"]
+# Heap sizing (bench/lookup.ts, 50 lookups in flight): young generation capped at 2 × 12 MB and the old one grown
+# by 20 % at a time instead of V8's default factors: peak RSS 296 → 148 MB (the bare Bolt app: 158-160 MB). With
+# 2 × 8 MB the peak was 138 MB, but the 50 lookups in flight were scavenged so often that a lookup cost 2.88 ms of
+# CPU against 2.07-2.23 now; 2 × 16 MB cost no less and peaked at 148-151 MB. Kept the same as `npm start`
+# (test/build.test.ts checks).
+CMD ["node", "--max-semi-space-size=12", "--heap-growing-percent=20", "dist/main.cjs"]
