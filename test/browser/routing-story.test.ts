@@ -1,24 +1,17 @@
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startDemo, type Demo } from '../../sim/demo/start-demo.ts';
-import { silentLogger } from '../../src/logger.ts';
-import { launchChromium, skipBrowserTests } from './support/chromium.ts';
+import type { Locator, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { skipBrowserTests } from './support/chromium.ts';
+import { useConsolePage } from './support/console-page.ts';
 
-const SCREENSHOTS = fileURLToPath(new URL('../../test-results/screenshots/', import.meta.url));
 const TRAVELLER = 'james.whitaker@example.com';
 const OTHER = 'ethan.brooks@example.com';
 const SOC = { id: 'C0SOC', name: 'soc' };
 const WAIT = { timeout: 15_000 };
 
 describe.skipIf(skipBrowserTests)('routing in the demo console: the subscription modal, mutes, the Home tab', () => {
-  let demo: Demo;
-  let browser: Browser;
+  const story = useConsolePage('routing');
   let page: Page;
-  const pageErrors: string[] = [];
-
-  const screenshot = (name: string) => page.screenshot({ path: `${SCREENSHOTS}routing-${name}.png` });
+  const screenshot = (name: string) => story.screenshot(name);
 
   async function send(text: string): Promise<void> {
     await page.locator('#composer-input').fill(text);
@@ -44,35 +37,9 @@ describe.skipIf(skipBrowserTests)('routing in the demo console: the subscription
   const modal = () => page.locator('#dialog.dialog-modal');
 
   beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    browser = await launchChromium();
-    demo = await startDemo({ port: 0, perChannelIntervalMs: 100, logger: silentLogger });
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    await page.goto(demo.url);
-    await page
-      .locator('#check option')
-      .first()
-      .waitFor({ state: 'attached', ...WAIT });
+    page = story.page;
     await page.locator(`[data-channel="${SOC.id}"]`).click();
     await page.locator('#channel-name', { hasText: `# ${SOC.name}` }).waitFor(WAIT);
-  }, 60_000);
-
-  beforeEach(({ task, onTestFailed }) => {
-    onTestFailed(() =>
-      page
-        .screenshot({ path: `${SCREENSHOTS}failed-routing-${task.name.replace(/\W+/g, '-').slice(0, 60)}.png` })
-        .then(() => undefined),
-    );
-  });
-
-  afterEach(() => {
-    expect(pageErrors, 'errors thrown in the page').toEqual([]);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await demo?.stop();
   });
 
   it('adds a subscription from a modal whose preview counts the findings already stored, as the choice changes', async () => {
@@ -94,7 +61,7 @@ describe.skipIf(skipBrowserTests)('routing in the demo console: the subscription
     await modal().locator('select[data-action-id="subscription_severity"]').selectOption('high');
     await expect.poll(() => modal().textContent(), WAIT).toContain('This would have posted 2 alerts in #soc');
     expect(await modal().textContent()).toContain('Same as typing /cii subscribe impossible-travel severity:high');
-    await screenshot('01-subscription-modal');
+    await screenshot('subscription-modal');
 
     await modal().locator('[data-modal="submit"]').click();
     await page.locator('#overlay').waitFor({ state: 'hidden', ...WAIT });
@@ -120,7 +87,7 @@ describe.skipIf(skipBrowserTests)('routing in the demo console: the subscription
       '@Bob Analyst muted Impossible Travel for James Whitaker (james.whitaker@example.com) for 7 days: Travelling to the Lagos office this week',
     );
     await notice.scrollIntoViewIfNeeded();
-    await screenshot('02-mute-in-thread');
+    await screenshot('mute-in-thread');
 
     // His next Impossible Travel is counted, not posted; the other user's is posted.
     await page.locator('#thread-close').click();
@@ -139,7 +106,7 @@ describe.skipIf(skipBrowserTests)('routing in the demo console: the subscription
     expect(text).toContain('Travelling to the Lagos office this week');
     expect(await list.locator('[data-action-id="mute_lift"]').count()).toBe(1);
     await list.scrollIntoViewIfNeeded();
-    await screenshot('03-mutes');
+    await screenshot('mutes');
     await send('/cii status');
     const status = ephemerals().filter({ hasText: 'CII status' });
     await status.waitFor(WAIT);
@@ -156,7 +123,7 @@ describe.skipIf(skipBrowserTests)('routing in the demo console: the subscription
     expect(text).toContain('posted in #soc');
     expect(text).toContain('mute → muted');
     expect(await page.locator('#composer').isHidden()).toBe(true);
-    await screenshot('04-home');
+    await screenshot('home');
     await page.locator(`[data-channel="${SOC.id}"]`).click();
     expect(await page.locator('#composer').isVisible()).toBe(true);
   }, 60_000);

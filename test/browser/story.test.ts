@@ -1,13 +1,10 @@
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { seedUser } from '../../sim/cii/seed.ts';
-import { startDemo, type Demo } from '../../sim/demo/start-demo.ts';
-import { silentLogger } from '../../src/logger.ts';
-import { launchChromium, skipBrowserTests } from './support/chromium.ts';
+import type { Demo } from '../../sim/demo/start-demo.ts';
+import { skipBrowserTests } from './support/chromium.ts';
+import { useConsolePage } from './support/console-page.ts';
 
-const SCREENSHOTS = fileURLToPath(new URL('../../test-results/screenshots/', import.meta.url));
 const LOOKED_UP = 'marcus.chen@example.com';
 const BLOCKED = 'james.whitaker@example.com';
 const OTHER = 'ethan.brooks@example.com';
@@ -20,16 +17,10 @@ const accountOf = (login: string, provider: 'DUO' | 'OKTA' | 'AZURE_AD') =>
   seedUser(login).accounts.find((a) => a.provider === provider)!.userId;
 
 describe.skipIf(skipBrowserTests)('the demo console in a real browser', () => {
+  const story = useConsolePage('story');
   let demo: Demo;
-  let browser: Browser;
   let page: Page;
-  let shots = 0;
-  const pageErrors: string[] = [];
-
-  async function screenshot(name: string): Promise<void> {
-    shots += 1;
-    await page.screenshot({ path: `${SCREENSHOTS}${String(shots).padStart(2, '0')}-${name}.png` });
-  }
+  const screenshot = (name: string) => story.screenshot(name);
 
   async function send(text: string): Promise<void> {
     await page.locator('#composer-input').fill(text);
@@ -91,34 +82,8 @@ describe.skipIf(skipBrowserTests)('the demo console in a real browser', () => {
   const idpRequests = (provider: string, method: string): Locator =>
     page.locator(`#idp-activity .idp-request[data-provider="${provider}"][data-method="${method}"]`);
 
-  beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    browser = await launchChromium();
-    demo = await startDemo({ port: 0, perChannelIntervalMs: 100, logger: silentLogger });
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    await page.goto(demo.url);
-    await page
-      .locator('#check option')
-      .first()
-      .waitFor({ state: 'attached', ...WAIT });
-  }, 60_000);
-
-  beforeEach(({ task, onTestFailed }) => {
-    onTestFailed(() =>
-      page
-        .screenshot({ path: `${SCREENSHOTS}failed-${task.name.replace(/\W+/g, '-').slice(0, 60)}.png` })
-        .then(() => undefined),
-    );
-  });
-
-  afterEach(() => {
-    expect(pageErrors, 'errors thrown in the page').toEqual([]);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await demo?.stop();
+  beforeAll(() => {
+    ({ page, demo } = story);
   });
 
   it('looks a user up from the composer: the card shows only to the sender', async () => {

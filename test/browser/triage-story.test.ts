@@ -1,12 +1,8 @@
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startDemo, type Demo } from '../../sim/demo/start-demo.ts';
-import { silentLogger } from '../../src/logger.ts';
-import { launchChromium, skipBrowserTests } from './support/chromium.ts';
+import type { Locator, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { skipBrowserTests } from './support/chromium.ts';
+import { useConsolePage } from './support/console-page.ts';
 
-const SCREENSHOTS = fileURLToPath(new URL('../../test-results/screenshots/', import.meta.url));
 const MIA = 'mia.johansson@example.com';
 const WAIT = { timeout: 15_000 };
 /** A laptop screen: the card's evidence must fit in it. */
@@ -15,12 +11,9 @@ const LAPTOP = { width: 1400, height: 900 };
 describe.skipIf(skipBrowserTests)(
   'triage in a real browser: the card, its details, the user card and the audit',
   () => {
-    let demo: Demo;
-    let browser: Browser;
+    const story = useConsolePage('triage');
     let page: Page;
-    const pageErrors: string[] = [];
-
-    const screenshot = (name: string) => page.screenshot({ path: `${SCREENSHOTS}triage-${name}.png` });
+    const screenshot = (name: string) => story.screenshot(name);
 
     async function send(text: string): Promise<void> {
       await page.locator('#composer-input').fill(text);
@@ -41,36 +34,10 @@ describe.skipIf(skipBrowserTests)(
     const modal = (): Locator => page.locator('#dialog.dialog-modal');
 
     beforeAll(async () => {
-      mkdirSync(SCREENSHOTS, { recursive: true });
-      browser = await launchChromium();
-      demo = await startDemo({ port: 0, perChannelIntervalMs: 100, logger: silentLogger });
-      page = await browser.newPage({ viewport: LAPTOP });
-      page.on('pageerror', (err) => pageErrors.push(err.message));
-      await page.goto(demo.url);
-      await page
-        .locator('#check option')
-        .first()
-        .waitFor({ state: 'attached', ...WAIT });
+      page = story.page;
       await page.locator('#channel-name', { hasText: '# sec-alerts' }).waitFor(WAIT);
       await send('/cii subscribe');
       await page.locator('#messages .message').filter({ hasText: '#sec-alerts now gets CII alerts' }).waitFor(WAIT);
-    }, 60_000);
-
-    beforeEach(({ task, onTestFailed }) => {
-      onTestFailed(() =>
-        page
-          .screenshot({ path: `${SCREENSHOTS}failed-${task.name.replace(/\W+/g, '-').slice(0, 60)}.png` })
-          .then(() => undefined),
-      );
-    });
-
-    afterEach(() => {
-      expect(pageErrors, 'errors thrown in the page').toEqual([]);
-    });
-
-    afterAll(async () => {
-      await browser?.close();
-      await demo?.stop();
     });
 
     it('posts a compact Impossible Travel card: its evidence and buttons fit one laptop screen, with no ellipsis', async () => {
