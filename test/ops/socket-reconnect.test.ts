@@ -8,17 +8,12 @@ import { startCiiSimulator } from '../../sim/cii/server.ts';
 import { createSocketModeDriver } from '../../sim/slack/driver.ts';
 import { startFakeSlack, type FakeSlack } from '../../sim/slack/fake-slack.ts';
 import { freePort } from '../support/child-app.ts';
+import { statusOf } from '../support/http-status.ts';
 import { until } from '../support/until.ts';
 
 const APP_TOKEN = 'xapp-1-A0FAKEAPP-1-socket-reconnect';
 const main = join(import.meta.dirname, '..', '..', 'src', 'main.ts');
 const RETRY_LINE = 'Slack did not reopen the Socket Mode connection';
-
-const status = (url: string) =>
-  fetch(url).then(
-    (r) => r.status,
-    () => 0,
-  );
 
 describe('Socket Mode after Slack drops the connection', () => {
   const cleanups: Array<() => unknown> = [];
@@ -84,7 +79,7 @@ describe('Socket Mode after Slack drops the connection', () => {
       }
       await serving?.close();
     });
-    await until(async () => (await status(`${world.url}/readyz`)) === 200, 'ready in Socket Mode', 20_000);
+    await until(async () => (await statusOf(`${world.url}/readyz`)) === 200, 'ready in Socket Mode', 20_000);
     expect(slack.socketMode.openConnections()).toHaveLength(1);
     return world;
   }
@@ -107,7 +102,7 @@ describe('Socket Mode after Slack drops the connection', () => {
     expect(w.slack.socketMode.connections[0]?.close).toMatchObject({ code: 1000, by: 'client' });
     // Bolt's own reconnect waited 5 s first.
     expect(w.slack.socketMode.connections[1]!.openedAt - asked).toBeLessThan(2_000);
-    expect(await status(`${w.url}/readyz`)).toBe(200);
+    expect(await statusOf(`${w.url}/readyz`)).toBe(200);
     const answer = await createSocketModeDriver({ fake: w.slack }).socketCommand('help', {
       userId: 'UANALYST',
       channelId: 'C0SOC',
@@ -120,7 +115,7 @@ describe('Socket Mode after Slack drops the connection', () => {
     const w = await connected();
 
     await w.slackDown();
-    await until(async () => (await status(`${w.url}/readyz`)) === 503, '/readyz 503 once the socket is gone');
+    await until(async () => (await statusOf(`${w.url}/readyz`)) === 503, '/readyz 503 once the socket is gone');
     await until(() => w.output().split(RETRY_LINE).length > 2, 'two unanswered reconnects said', 20_000);
     expect(w.child.exitCode).toBeNull();
 
@@ -131,10 +126,10 @@ describe('Socket Mode after Slack drops the connection', () => {
     slack.clearScripts();
     slack.script('apps.connections.open', { status: 429, retryAfterSeconds: 1 });
     slack.script('apps.connections.open', { delayMs: 1_500 });
-    expect(await status(`${w.url}/readyz`)).toBe(503);
+    expect(await statusOf(`${w.url}/readyz`)).toBe(503);
     expect(w.child.exitCode).toBeNull();
 
-    await until(async () => (await status(`${w.url}/readyz`)) === 200, 'ready once Slack opens again', 40_000);
+    await until(async () => (await statusOf(`${w.url}/readyz`)) === 200, 'ready once Slack opens again', 40_000);
     expect(failedOpens(slack).map((c) => c.status)).toEqual([503, 429]);
     expect(slack.callsTo('apps.connections.open').length).toBeGreaterThanOrEqual(4);
     expect(slack.socketMode.openConnections()).toHaveLength(1);

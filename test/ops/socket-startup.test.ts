@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
@@ -12,24 +11,13 @@ import { startApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
 import { until } from '../support/until.ts';
+import { freePort } from '../support/child-app.ts';
+import { statusOf } from '../support/http-status.ts';
 
 const APP_TOKEN = 'xapp-1-A0FAKEAPP-1-socket-startup';
 const main = join(import.meta.dirname, '..', '..', 'src', 'main.ts');
 
 /** Bolt's Socket Mode probe server listens on PORT as given. */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
-const status = (url: string) =>
-  fetch(url).then(
-    (r) => r.status,
-    () => 0,
-  );
 
 describe('Socket Mode start-up', () => {
   const cleanups: Array<() => unknown> = [];
@@ -70,8 +58,8 @@ describe('Socket Mode start-up', () => {
       startupBackoff: { baseMs: 50, maxMs: 200 },
     });
     cleanups.push(() => app.stop());
-    expect(await status(`${w.url}/healthz`)).toBe(200);
-    expect(await status(`${w.url}/readyz`)).toBe(503);
+    expect(await statusOf(`${w.url}/healthz`)).toBe(200);
+    expect(await statusOf(`${w.url}/readyz`)).toBe(503);
     await until(() => lines.some((l) => l.includes('Slack did not open the Socket Mode connection')), 'a retry line');
 
     const slack = await startFakeSlack({ port: w.slackPort, appToken: APP_TOKEN });
@@ -80,7 +68,7 @@ describe('Socket Mode start-up', () => {
       await slack.socketMode.waitForNoConnections();
       await slack.close();
     });
-    await until(async () => (await status(`${w.url}/readyz`)) === 200, 'ready once Slack is up', 20_000);
+    await until(async () => (await statusOf(`${w.url}/readyz`)) === 200, 'ready once Slack is up', 20_000);
     const user = seedUser('marcus.chen@example.com');
     const answer = await createSocketModeDriver({ fake: slack }).socketCommand(`user ${user.login}`, {
       userId: 'UANALYST',

@@ -8,6 +8,7 @@ import { startCiiSimulator, type CiiSimulator } from '../../sim/cii/server.ts';
 import { createSlackDriver } from '../../sim/slack/driver.ts';
 import { startFakeSlack, type FakeSlack } from '../../sim/slack/fake-slack.ts';
 import { freePort } from '../support/child-app.ts';
+import { statusOf } from '../support/http-status.ts';
 import { SIGNING_SECRET, WEBHOOK_SECRET } from '../support/stack.ts';
 import { until } from '../support/until.ts';
 
@@ -27,12 +28,6 @@ function spawnApp(env: Record<string, string>) {
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return { child, exited, output: () => stdout + stderr, stderr: () => stderr };
 }
-
-const status = (url: string) =>
-  fetch(url).then(
-    (r) => r.status,
-    () => 0,
-  );
 
 describe('start-up of the process', () => {
   const cleanups: Array<() => unknown> = [];
@@ -85,13 +80,13 @@ describe('start-up of the process', () => {
     const slackPort = await freePort();
     const w = await world();
     const app = run(w.env(`http://127.0.0.1:${slackPort}/api/`));
-    await until(async () => (await status(`${w.url}/healthz`)) === 200, 'liveness');
-    expect(await status(`${w.url}/readyz`)).toBe(503);
+    await until(async () => (await statusOf(`${w.url}/healthz`)) === 200, 'liveness');
+    expect(await statusOf(`${w.url}/readyz`)).toBe(503);
     await until(() => app.output().includes('Slack did not answer auth.test'), 'a retry line');
 
     const slack: FakeSlack = await startFakeSlack({ port: slackPort });
     cleanups.push(() => slack.close());
-    await until(async () => (await status(`${w.url}/readyz`)) === 200, 'ready once Slack is up', 40_000);
+    await until(async () => (await statusOf(`${w.url}/readyz`)) === 200, 'ready once Slack is up', 40_000);
     const driver = createSlackDriver({ appUrl: w.url, signingSecret: SIGNING_SECRET, fake: slack });
     expect((await driver.command('help', { userId: 'UANALYST', channelId: 'C0SECALERT' })).body).toContain('/cii');
 
@@ -138,7 +133,7 @@ describe('start-up of the process', () => {
     });
     await new Promise<void>((resolve) => proxy.listen(dbPort, '127.0.0.1', resolve));
     cleanups.push(() => new Promise((resolve) => proxy.close(resolve)));
-    await until(async () => (await status(`${w.url}/readyz`)) === 200, 'ready once the database is up', 40_000);
+    await until(async () => (await statusOf(`${w.url}/readyz`)) === 200, 'ready once the database is up', 40_000);
     app.child.kill('SIGTERM');
     expect(await app.exited).toBe(0);
   }, 60_000);
