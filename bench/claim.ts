@@ -6,7 +6,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import pg from 'pg';
 import { silentLogger } from '../src/logger.ts';
 import { CLAIM_CANDIDATES } from '../src/store/outbox.ts';
@@ -75,7 +75,8 @@ function seedSql(pending: number): string[] {
      FROM (${series(pending * 2)}) s`,
     `UPDATE deliveries SET lease_until = ${NOW + 60_000}, lease_owner = 'other'
      WHERE id = (SELECT MIN(id) FROM deliveries WHERE channel_id = 'C0' AND state = 'pending')`,
-    `INSERT INTO channel_gates (channel_id, not_before) VALUES ('C1', ${NOW + 60_000})`,
+    `INSERT INTO channel_gates (channel_id, not_before) VALUES ('C1', ${NOW + 60_000})
+     ON CONFLICT (channel_id) DO UPDATE SET not_before = excluded.not_before`,
   ];
 }
 
@@ -86,9 +87,15 @@ function sqliteBacklog(pending: number): Promise<Backlog> {
   const path = join(dir, 'claim.db');
   const store = openSqliteStore(path, { logger: silentLogger });
   const db = new DatabaseSync(path, { timeout: 5_000 });
+  const prepared = new Map<string, StatementSync>();
   const raw: Raw = {
     exec: (sql) => Promise.resolve(db.exec(sql)),
-    query: (sql, params) => Promise.resolve(db.prepare(sqlitePlaceholders(sql)).all(...params)),
+    // Prepared once, as the store keeps its statements.
+    query: (sql, params) => {
+      let statement = prepared.get(sql);
+      if (!statement) prepared.set(sql, (statement = db.prepare(sqlitePlaceholders(sql))));
+      return Promise.resolve(statement.all(...params));
+    },
     close: () => Promise.resolve(db.close()),
   };
   return Promise.resolve({
@@ -112,7 +119,15 @@ async function postgresBacklog(pending: number): Promise<Backlog> {
   await client.connect();
   const raw: Raw = {
     exec: async (sql) => void (await client.query(sql)),
-    query: async (sql, params) => (await client.query<Record<string, unknown>>(sql, params)).rows,
+    // A named statement, planned once per connection, as the store runs the claim.
+    query: async (sql, params) =>
+      (
+        await client.query<Record<string, unknown>>({
+          text: sql,
+          values: params,
+          name: sql === CLAIM_CANDIDATES ? 'claim' : undefined,
+        })
+      ).rows,
     close: async () => void (await client.end()),
   };
   return {

@@ -38,11 +38,12 @@ export function createRetention(deps: RetentionDeps): Retention {
   const prune = async (): Promise<PruneResult> => {
     const at = now();
     const options = {
+      now: at,
       before: at - deps.retentionDays * DAY_MS,
       auditBefore: at - deps.auditRetentionDays * DAY_MS,
       limit: batchSize,
     };
-    const total: PruneResult = { alerts: 0, summaries: 0, seenEvents: 0, audit: 0 };
+    const total: PruneResult = { alerts: 0, summaries: 0, seenEvents: 0, audit: 0, idleChannels: 0 };
     while (!stopped) {
       const batch = await store.pruneBatch(options);
       for (const key of Object.keys(total) as Array<keyof PruneResult>) total[key] += batch[key];

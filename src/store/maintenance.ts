@@ -1,5 +1,6 @@
-import { changesOf, type Executor, IN_TRANSACTION, rowsOf, type Steps } from './steps.ts';
-import type { AlertState, MaintenanceStore, PruneResult } from './types.ts';
+import { GATE_LOCK_KEY } from './migrations.ts';
+import { changesOf, type Dialect, type Executor, IN_TRANSACTION, rowsOf, type Steps } from './steps.ts';
+import type { AlertState, MaintenanceStore, PruneOptions, PruneResult } from './types.ts';
 
 const ALERT_STATES: readonly AlertState[] = ['open', 'in_progress', 'approved', 'blocked', 'failed', 'unblocked'];
 
@@ -19,9 +20,17 @@ const PRUNE = {
     LIMIT $2)`,
   seenEvents: `DELETE FROM seen_events WHERE id IN (SELECT id FROM seen_events WHERE received_at < $1 LIMIT $2)`,
   audit: `DELETE FROM audit_log WHERE id IN (SELECT id FROM audit_log WHERE at < $1 LIMIT $2)`,
+  // Gates of channels with no card waiting and no pacing in force: every claim reads each gate, and queuing a card
+  // for the channel again makes a new one.
+  idleChannels: `DELETE FROM channel_gates WHERE channel_id IN (
+    SELECT g.channel_id FROM channel_gates g
+    WHERE g.not_before <= $1
+      AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.channel_id = g.channel_id AND d.state = 'pending')
+    LIMIT $2)`,
 };
 
-function* pruneBatch(before: number, auditBefore: number, limit: number): Steps<PruneResult> {
+function* pruneBatch(options: PruneOptions): Steps<Omit<PruneResult, 'idleChannels'>> {
+  const { before, auditBefore, limit } = options;
   return {
     alerts: yield* changesOf(PRUNE.alerts, [before, limit]),
     summaries: yield* changesOf(PRUNE.summaries, [before, limit]),
@@ -30,7 +39,14 @@ function* pruneBatch(before: number, auditBefore: number, limit: number): Steps<
   };
 }
 
-export function maintenanceStore(db: Executor): MaintenanceStore {
+function* pruneIdleGates(dialect: Dialect, { now, limit }: PruneOptions): Steps<number> {
+  // In a transaction of its own that holds nothing else: waits for those queuing cards to commit, so none has a
+  // card for a gate deleted here.
+  if (dialect === 'postgres') yield* rowsOf(`SELECT pg_advisory_xact_lock(${GATE_LOCK_KEY})`);
+  return yield* changesOf(PRUNE.idleChannels, [now, limit]);
+}
+
+export function maintenanceStore(db: Executor, dialect: Dialect): MaintenanceStore {
   return {
     operationalStats: async () => {
       const byState = await db.run(rowsOf('SELECT state, COUNT(*) AS n FROM alerts GROUP BY state'));
@@ -62,6 +78,9 @@ export function maintenanceStore(db: Executor): MaintenanceStore {
           [owner],
         ),
       ),
-    pruneBatch: ({ before, auditBefore, limit }) => db.run(pruneBatch(before, auditBefore, limit), IN_TRANSACTION),
+    pruneBatch: async (options) => ({
+      ...(await db.run(pruneBatch(options), IN_TRANSACTION)),
+      idleChannels: await db.run(pruneIdleGates(dialect, options), IN_TRANSACTION),
+    }),
   };
 }

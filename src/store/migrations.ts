@@ -22,6 +22,36 @@ const LATER_SPELLINGS = `SELECT later.id FROM alerts later JOIN alerts first
   ON first.finding_id = later.finding_id AND lower(first.login) = lower(later.login)
   AND (first.created_at < later.created_at OR (first.created_at = later.created_at AND first.id < later.id))`;
 
+/**
+ * Advisory lock (per schema) between the statements that queue cards, which hold it shared, and the pruning of idle
+ * gates, which holds it alone: a gate is never deleted under a card being queued for its channel.
+ */
+export const GATE_LOCK_KEY = `hashtext(current_schema() || ':cii-slack:gates')`;
+
+/**
+ * Every channel with a pending card has a row in `channel_gates` (the claim reads its channels there), kept by a
+ * trigger so that no way of queuing a card can miss it (a card is pending only from its insert on). PostgreSQL
+ * registers each statement's channels at once.
+ */
+const GATE_TRIGGERS = {
+  sqlite: `
+      CREATE TRIGGER deliveries_gate_queued AFTER INSERT ON deliveries WHEN NEW.state = 'pending'
+      BEGIN
+        INSERT OR IGNORE INTO channel_gates (channel_id, not_before) VALUES (NEW.channel_id, 0);
+      END;`,
+  postgres: `
+      CREATE FUNCTION deliveries_gate_queued() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        PERFORM pg_advisory_xact_lock_shared(${GATE_LOCK_KEY});
+        INSERT INTO channel_gates (channel_id, not_before)
+        SELECT DISTINCT channel_id, 0 FROM queued WHERE state = 'pending' ORDER BY channel_id
+        ON CONFLICT (channel_id) DO NOTHING;
+        RETURN NULL;
+      END $$;
+      CREATE TRIGGER deliveries_gate_queued AFTER INSERT ON deliveries REFERENCING NEW TABLE AS queued
+      FOR EACH STATEMENT EXECUTE FUNCTION deliveries_gate_queued();`,
+} as const;
+
 /** The schema of both backends, one entry per version; append only, never edit an applied migration. */
 export function migrations(dialect: Dialect): Migration[] {
   const serialId = SPELLING.serialId[dialect];
@@ -295,6 +325,16 @@ export function migrations(dialect: Dialect): Migration[] {
         finished_at BIGINT,
         UNIQUE (alert_id, attempt, provider, provider_user_id)
       );
+    `,
+    },
+    {
+      version: 14,
+      name: 'channel_gates lists every channel with a pending card, so a claim reads its channels there',
+      sql: `
+      INSERT INTO channel_gates (channel_id, not_before)
+      SELECT DISTINCT channel_id, 0 FROM deliveries WHERE state = 'pending'
+      ON CONFLICT (channel_id) DO NOTHING;
+      ${GATE_TRIGGERS[dialect]}
     `,
     },
   ];

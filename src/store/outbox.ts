@@ -1,5 +1,5 @@
 import { toAlert, toDelivery, toFindingSummary, toPostedCopy } from './rows.ts';
-import { changesOf, type Dialect, type Executor, IN_TRANSACTION, rowsOf, type Steps } from './steps.ts';
+import { changesOf, type Dialect, type Executor, IN_TRANSACTION, plannedRowsOf, rowsOf, type Steps } from './steps.ts';
 import type {
   ChannelRefusal,
   ClaimedDelivery,
@@ -12,29 +12,17 @@ import type {
 
 /**
  * Per channel with pending work, an open pacing gate, nothing in flight and no broken subscription (its cards wait
- * for the repair): its oldest claimable delivery
- * (a thread card only once its summary is sent). The channels come from a skip scan of the pending index (one
- * probe per channel, however many cards wait), and each channel's candidate from one short walk of the same index,
- * computed once (materialized) rather than once to filter and again to return. $1: now, $2: limit.
+ * for the repair): its oldest claimable delivery (a thread card only once its summary is sent). The channels are
+ * the rows of `channel_gates` (every channel with a pending card has one, see migration 14; idle ones are pruned),
+ * each channel's candidate one short walk of the pending index, computed once (materialized) rather than once to
+ * filter and again to return. $1: now, $2: limit.
  */
 export const CLAIM_CANDIDATES = `
-  WITH RECURSIVE channels (channel_id) AS (
-    SELECT (SELECT channel_id FROM deliveries WHERE state = 'pending' ORDER BY channel_id LIMIT 1)
-    UNION ALL
-    SELECT (
-      SELECT n.channel_id FROM deliveries n
-      WHERE n.state = 'pending' AND n.channel_id > c.channel_id
-      ORDER BY n.channel_id
-      LIMIT 1
-    )
-    FROM channels c
-    WHERE c.channel_id IS NOT NULL
-  ),
-  due AS MATERIALIZED (
-    SELECT c.channel_id, (
+  WITH due AS MATERIALIZED (
+    SELECT g.channel_id, (
       SELECT d.id FROM deliveries d
       LEFT JOIN deliveries p ON p.id = d.parent_id
-      WHERE d.channel_id = c.channel_id
+      WHERE d.channel_id = g.channel_id
         AND d.state = 'pending'
         AND d.next_attempt_at <= $1
         AND (d.lease_until IS NULL OR d.lease_until <= $1)
@@ -42,14 +30,12 @@ export const CLAIM_CANDIDATES = `
       ORDER BY d.id
       LIMIT 1
     ) AS id
-    FROM channels c
-    LEFT JOIN channel_gates g ON g.channel_id = c.channel_id
-    WHERE c.channel_id IS NOT NULL
-      AND (g.not_before IS NULL OR g.not_before <= $1)
-      AND NOT EXISTS (SELECT 1 FROM subscriptions s WHERE s.channel_id = c.channel_id AND s.broken_at IS NOT NULL)
+    FROM channel_gates g
+    WHERE g.not_before <= $1
+      AND NOT EXISTS (SELECT 1 FROM subscriptions s WHERE s.channel_id = g.channel_id AND s.broken_at IS NOT NULL)
       AND NOT EXISTS (
         SELECT 1 FROM deliveries l
-        WHERE l.channel_id = c.channel_id AND l.lease_until > $1 AND l.state = 'pending'
+        WHERE l.channel_id = g.channel_id AND l.lease_until > $1 AND l.state = 'pending'
       )
   )
   SELECT channel_id, id FROM due
@@ -106,7 +92,7 @@ function* claimDueDeliveries(dialect: Dialect, options: ClaimOptions): Steps<Cla
   // stay exact across replicas (claims are short).
   if (dialect === 'postgres') yield* rowsOf(CLAIM_LOCK);
   const claimed: ClaimedDelivery[] = [];
-  for (const candidate of yield* rowsOf(CLAIM_CANDIDATES, [now, limit])) {
+  for (const candidate of yield* plannedRowsOf(CLAIM_CANDIDATES, [now, limit])) {
     const [leased] = yield* rowsOf(
       `UPDATE deliveries SET lease_until = $1, lease_owner = $2, attempts = attempts + 1, updated_at = $3
       WHERE id = $4 AND state = 'pending' AND (lease_until IS NULL OR lease_until <= $3) RETURNING *`,

@@ -28,7 +28,7 @@ export function storeOn(db: Executor, dialect: Dialect, close: () => Promise<voi
     ...muteStore(db, dialect),
     ...actionStepStore(db),
     ...deliveryInspection(db),
-    ...maintenanceStore(db),
+    ...maintenanceStore(db, dialect),
     schemaVersion: async () => {
       const [row] = await db.run(rowsOf('SELECT MAX(version) AS version FROM schema_migrations'));
       return Number(row?.version ?? 0);

@@ -569,6 +569,17 @@ export interface PruneResult {
   summaries: number;
   seenEvents: number;
   audit: number;
+  /** Pacing gates of channels with no card waiting. */
+  idleChannels: number;
+}
+
+export interface PruneOptions {
+  now: number;
+  /** Alerts, their cards and seen webhook ids older than this go. */
+  before: number;
+  auditBefore: number;
+  /** Rows of each kind at most. */
+  limit: number;
 }
 
 /** What operating the app needs: figures for metrics, leases released on shutdown, retention. */
@@ -581,7 +592,7 @@ export interface MaintenanceStore {
    * post (with their cards and provider results), then summary cards with no thread left, seen webhook ids;
    * audit entries from before `auditBefore`.
    */
-  pruneBatch(options: { before: number; auditBefore: number; limit: number }): Promise<PruneResult>;
+  pruneBatch(options: PruneOptions): Promise<PruneResult>;
 }
 
 /** Signatures of the Slack requests already served, shared by every replica, so a replayed request is refused. */

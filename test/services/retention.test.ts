@@ -1,20 +1,26 @@
 import { describe, expect, test } from 'vitest';
 import { createLogger } from '../../src/logger.ts';
 import { createRetention } from '../../src/services/retention.ts';
-import type { PruneResult } from '../../src/store/types.ts';
+import type { PruneOptions, PruneResult } from '../../src/store/types.ts';
 
 const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 5, 1);
 
 /** A store with `rows` of each kind past retention, removed `limit` at a time. */
 function backlog(rows: number) {
-  const left = { alerts: rows, summaries: 0, seenEvents: rows * 2, audit: Math.min(rows, 1) };
-  const calls: Array<{ before: number; auditBefore: number; limit: number }> = [];
+  const left = {
+    alerts: rows,
+    summaries: 0,
+    seenEvents: rows * 2,
+    audit: Math.min(rows, 1),
+    idleChannels: Math.min(rows, 2),
+  };
+  const calls: PruneOptions[] = [];
   return {
     calls,
     left,
     store: {
-      pruneBatch: (options: { before: number; auditBefore: number; limit: number }) => {
+      pruneBatch: (options: PruneOptions) => {
         calls.push(options);
         const batch = {} as PruneResult;
         for (const key of Object.keys(left) as Array<keyof PruneResult>) {
@@ -40,10 +46,10 @@ describe('retention', () => {
       now: () => NOW,
       logger: createLogger({ write: (l) => lines.push(l) }),
     });
-    expect(await retention.runOnce()).toEqual({ alerts: 25, summaries: 0, seenEvents: 50, audit: 1 });
-    expect(left).toEqual({ alerts: 0, summaries: 0, seenEvents: 0, audit: 0 });
+    expect(await retention.runOnce()).toEqual({ alerts: 25, summaries: 0, seenEvents: 50, audit: 1, idleChannels: 2 });
+    expect(left).toEqual({ alerts: 0, summaries: 0, seenEvents: 0, audit: 0, idleChannels: 0 });
     expect(calls).toHaveLength(6); // five full batches of envelope ids, then an empty one
-    expect(calls[0]).toEqual({ before: NOW - 90 * DAY, auditBefore: NOW - 400 * DAY, limit: 10 });
+    expect(calls[0]).toEqual({ now: NOW, before: NOW - 90 * DAY, auditBefore: NOW - 400 * DAY, limit: 10 });
     // One line per run, not per batch.
     expect(lines).toHaveLength(1);
     expect(JSON.parse(lines[0]!)).toMatchObject({ msg: 'pruned what is past retention', alerts: 25, seenEvents: 50 });

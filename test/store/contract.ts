@@ -942,6 +942,23 @@ export function runStoreContract(
         });
       });
 
+      it('claims a card queued for a channel whose idle gate was pruned, and keeps the gates of waiting or paced channels', async () => {
+        const prune = (now: number) => store.pruneBatch({ now, before: 0, auditBefore: 0, limit: 10 });
+        await store.recordFinding(record('e1', 'f1', ['a@x.com'], { channels: ['C1', 'C2'] }));
+        const [first] = await claim(store, T0, 1);
+        await store.markDelivered(first!.delivery.id, { ts: '1.1' });
+        // C1 still paced, C2 still waiting: neither gate goes.
+        expect((await prune(T0)).idleChannels).toBe(0);
+        const [second] = await claim(store, T0 + 5_000);
+        await store.markDelivered(second!.delivery.id, { ts: '1.2' });
+        expect((await prune(T0 + 10_000)).idleChannels).toBe(2);
+
+        await store.recordFinding(record('e2', 'f2', ['b@x.com'], { channels: ['C2'], receivedAt: T0 + 20_000 }));
+        expect((await prune(T0 + 20_000)).idleChannels).toBe(0);
+        const [again] = await claim(store, T0 + 20_000);
+        expect(again).toMatchObject({ delivery: { channelId: 'C2' }, alert: { login: 'b@x.com' } });
+      });
+
       it("releases only the given owner's leases, so another replica claims those deliveries at once", async () => {
         await store.recordFinding(record('e1', 'f1', ['a@x.com'], { channels: ['C1', 'C2', 'C3'] }));
         const mine = await claim(store, T0, 2, 'w1');
@@ -973,8 +990,8 @@ export function runStoreContract(
         await store.recordAudit({ ...audit, at: T0 - 500 * DAY });
         await store.recordAudit({ ...audit, at: old });
 
-        const options = { before: T0 - 90 * DAY, auditBefore: T0 - 400 * DAY, limit: 1 };
-        const total = { alerts: 0, summaries: 0, seenEvents: 0, audit: 0 };
+        const options = { now: T0, before: T0 - 90 * DAY, auditBefore: T0 - 400 * DAY, limit: 1 };
+        const total = { alerts: 0, summaries: 0, seenEvents: 0, audit: 0, idleChannels: 0 };
         const batches = [];
         for (;;) {
           const batch = await store.pruneBatch(options);
@@ -983,8 +1000,9 @@ export function runStoreContract(
           for (const key of Object.keys(total) as Array<keyof typeof total>) total[key] += batch[key];
         }
         expect(batches.every((b) => Object.values(b).every((n) => n <= 1))).toBe(true);
-        // The two decided-or-open alerts with all cards posted, the summary after its thread, four envelope ids.
-        expect(total).toEqual({ alerts: 2, summaries: 1, seenEvents: 4, audit: 1 });
+        // The two decided-or-open alerts with all cards posted, the summary after its thread, four envelope ids, the
+        // gates of the channels with no card waiting (C2, C3, C5).
+        expect(total).toEqual({ alerts: 2, summaries: 1, seenEvents: 4, audit: 1, idleChannels: 3 });
         for (const r of [done, threaded]) expect(await store.getAlert(r.alertsCreated[0]!.id)).toBeUndefined();
         expect(await store.getAlert(pending.alertsCreated[0]!.id)).toBeDefined();
         expect(await store.getAlert(acting.alertsCreated[0]!.id)).toMatchObject({ state: 'in_progress' });

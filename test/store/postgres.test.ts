@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { silentLogger } from '../../src/logger.ts';
 import { openPostgresStore } from '../../src/store/postgres/postgres-store.ts';
-import { runStoreContract } from './contract.ts';
+import { describe, expect, it } from 'vitest';
+import { record, runStoreContract } from './contract.ts';
 
 // Default: a local server with trust auth; each test gets a schema of its own. Without TEST_POSTGRES_URL,
 // an unreachable default server skips the suite (say so loudly); with it, the suite must run.
@@ -33,3 +34,52 @@ runStoreContract(
   },
   { skip: !reachable && !process.env.TEST_POSTGRES_URL },
 );
+
+describe.skipIf(!reachable && !process.env.TEST_POSTGRES_URL)('postgres store: channel gates', () => {
+  it('does not prune the gate of a channel while a transaction queuing a card for it is open', async () => {
+    const schema = `test_${randomUUID().replaceAll('-', '')}`;
+    const store = await openPostgresStore(URL, { logger: silentLogger, schema, poolSize: 4 });
+    const queuing = new pg.Client({ connectionString: URL, options: `-c search_path=${schema}` });
+    await queuing.connect();
+    try {
+      const now = Date.now();
+      await store.recordFinding(record('e1', 'f1', ['a@x.com'], { channels: ['C1'], receivedAt: now }));
+      const [card] = await store.claimDueDeliveries({
+        now,
+        limit: 1,
+        leaseMs: 30_000,
+        owner: 'w1',
+        channelIntervalMs: 0,
+      });
+      await store.markDelivered(card!.delivery.id, { ts: '1.1' });
+
+      await queuing.query('BEGIN');
+      await queuing.query(
+        `INSERT INTO deliveries (kind, alert_id, finding_id, channel_id, next_attempt_at, created_at, updated_at)
+        VALUES ('alert', $1, 'f1', 'C1', $2, $2, $2)`,
+        [card!.delivery.alertId, now],
+      );
+      let pruned: number | undefined;
+      const pruning = store.pruneBatch({ now, before: 0, auditBefore: 0, limit: 10 }).then((r) => {
+        pruned = r.idleChannels;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(pruned).toBeUndefined();
+      await queuing.query('COMMIT');
+      await pruning;
+      expect(pruned).toBe(0);
+      const [again] = await store.claimDueDeliveries({
+        now,
+        limit: 1,
+        leaseMs: 30_000,
+        owner: 'w1',
+        channelIntervalMs: 0,
+      });
+      expect(again?.delivery.channelId).toBe('C1');
+    } finally {
+      await queuing.end();
+      await store.close();
+      await withClient((client) => client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`));
+    }
+  });
+});

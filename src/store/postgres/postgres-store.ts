@@ -81,8 +81,14 @@ export async function openPostgresStore(
     throw err;
   }
 
+  const planNames = new Map<string, string>();
   async function execute(db: Db, query: Query): Promise<Row[] | number> {
-    const result = await db.query(query.sql, query.params);
+    let name: string | undefined;
+    if (query.keepPlan) {
+      name = planNames.get(query.sql) ?? `cii_slack_${planNames.size + 1}`;
+      planNames.set(query.sql, name);
+    }
+    const result = await db.query({ text: query.sql, values: query.params, name });
     return query.want === 'rows' ? (result.rows as Row[]) : (result.rowCount ?? 0);
   }
   async function drive<T>(db: Db, steps: Steps<T>): Promise<T> {
