@@ -12,7 +12,7 @@ import { silentLogger } from '../src/logger.ts';
 import { CLAIM_CANDIDATES } from '../src/store/outbox.ts';
 import { openPostgresStore } from '../src/store/postgres/postgres-store.ts';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.ts';
-import { sqlitePlaceholders } from '../src/store/steps.ts';
+import { sqliteParams, sqliteText } from '../src/store/steps.ts';
 import type { InspectableStore } from '../src/store/types.ts';
 import { postgresDatabase, postgresReachable } from './support/db-target.ts';
 import { summarize, type Summary } from './support/percentiles.ts';
@@ -87,14 +87,17 @@ function sqliteBacklog(pending: number): Promise<Backlog> {
   const path = join(dir, 'claim.db');
   const store = openSqliteStore(path, { logger: silentLogger });
   const db = new DatabaseSync(path, { timeout: 5_000 });
-  const prepared = new Map<string, StatementSync>();
+  const prepared = new Map<string, { statement: StatementSync; order?: number[] }>();
   const raw: Raw = {
     exec: (sql) => Promise.resolve(db.exec(sql)),
     // Prepared once, as the store keeps its statements.
     query: (sql, params) => {
-      let statement = prepared.get(sql);
-      if (!statement) prepared.set(sql, (statement = db.prepare(sqlitePlaceholders(sql))));
-      return Promise.resolve(statement.all(...params));
+      let entry = prepared.get(sql);
+      if (!entry) {
+        const text = sqliteText(sql);
+        prepared.set(sql, (entry = { statement: db.prepare(text.sql), order: text.order }));
+      }
+      return Promise.resolve(entry.statement.all(...sqliteParams(params, entry.order)));
     },
     close: () => Promise.resolve(db.close()),
   };

@@ -17,7 +17,7 @@ import type { InspectableStore } from './types.ts';
 /** The whole store over one backend's executor; the backend adds only how to close it. */
 export function storeOn(db: Executor, dialect: Dialect, close: () => Promise<void>): InspectableStore {
   return {
-    ...alertStore(db),
+    ...alertStore(db, dialect),
     ...outboxStore(db, dialect),
     ...subscriptionStore(db),
     ...auditStore(db),

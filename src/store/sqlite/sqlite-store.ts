@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { Logger } from '../../logger.ts';
 import { migrations } from '../migrations.ts';
-import { type Executor, type Query, sqlitePlaceholders, type Steps } from '../steps.ts';
+import { type Executor, type Query, sqliteParams, sqliteText, type Steps } from '../steps.ts';
 import { storeOn } from '../store.ts';
 import type { InspectableStore } from '../types.ts';
 
@@ -43,15 +43,17 @@ export function openSqliteStore(path: string, options: { logger: Logger }): Insp
   db.exec('PRAGMA foreign_keys = ON');
   applyMigrations(db, options.logger);
 
-  const prepared = new Map<string, StatementSync>();
+  const prepared = new Map<string, { statement: StatementSync; order?: number[] }>();
   function execute(query: Query): Row[] | number {
-    let statement = prepared.get(query.sql);
-    if (!statement) {
-      statement = db.prepare(sqlitePlaceholders(query.sql));
-      prepared.set(query.sql, statement);
+    let entry = prepared.get(query.sql);
+    if (!entry) {
+      const { sql, order } = sqliteText(query.sql);
+      entry = { statement: db.prepare(sql), order };
+      prepared.set(query.sql, entry);
     }
-    if (query.want === 'rows') return statement.all(...query.params);
-    return Number(statement.run(...query.params).changes);
+    const params = sqliteParams(query.params, entry.order);
+    if (query.want === 'rows') return entry.statement.all(...params);
+    return Number(entry.statement.run(...params).changes);
   }
 
   // Every operation runs synchronously, so a transaction never spans an await.
