@@ -72,10 +72,31 @@ export function createMuteService(deps: {
   isResponder(userId: string): Promise<boolean>;
   notices: MuteNotices;
   clock?: { now(): number };
+  /**
+   * How long `mutedLogins`, asked once per webhook, trusts its copy of the active mutes: another replica's mute
+   * applies after at most this; a mute or unmute here applies at once.
+   */
+  cacheTtlMs?: number;
   logger: Logger;
 }): MuteService {
   const { store, notices, logger } = deps;
   const now = () => (deps.clock ?? Date).now();
+  const cacheTtlMs = deps.cacheTtlMs ?? 5_000;
+  let active: { mutes: Promise<Mute[]>; loadedAt: number } | undefined;
+  const invalidate = () => {
+    active = undefined;
+  };
+  function activeMutes(at: number): Promise<Mute[]> {
+    if (!active || at - active.loadedAt >= cacheTtlMs) {
+      const loading = { mutes: store.listActiveMutes({ now: at }), loadedAt: at };
+      // A failed read is not kept: the next webhook asks the database again.
+      loading.mutes.catch(() => {
+        if (active === loading) invalidate();
+      });
+      active = loading;
+    }
+    return active.mutes;
+  }
 
   const trail = auditTrail({ store, logger, now });
   const audit = (
@@ -150,6 +171,7 @@ export function createMuteService(deps: {
       });
       const { mute } = added;
       if (!added.created) return alreadyMuted(actor, mute);
+      invalidate();
       logger.info('muted a check for a user', { muteId: mute.id, checkId: mute.checkId, userId: actor.userId });
       await audit('mute', actor, {
         outcome: 'muted',
@@ -178,6 +200,7 @@ export function createMuteService(deps: {
         const mute = await store.getMute(muteId);
         return mute ? { kind: 'not_active', mute } : { kind: 'not_active' };
       }
+      invalidate();
       logger.info('lifted a mute', { muteId, userId: actor.userId });
       await audit('unmute', actor, {
         outcome: 'unmuted',
@@ -189,7 +212,8 @@ export function createMuteService(deps: {
     },
 
     async mutedLogins(checkId) {
-      const mutes = await store.listActiveMutes({ now: now(), checkId });
+      const at = now();
+      const mutes = (await activeMutes(at)).filter((m) => m.checkId === checkId && m.expiresAt > at);
       return new Set(mutes.map((m) => m.login.toLowerCase()));
     },
   };
