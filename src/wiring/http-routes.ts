@@ -49,8 +49,9 @@ export function buildHttpRoutes(
       },
     };
   };
-  const routes: CustomRoute[] = [createHealthRoute(), createHealthRoute(readiness, READY_PATH)];
+  const routes: CustomRoute[] = [];
   if (config.webhook.secret) {
+    // First: Bolt compiles the path of each route in turn, on every request, until one matches.
     routes.push(
       instrumentWebhookRoute(
         createWebhookRoute({
@@ -66,5 +67,6 @@ export function buildHttpRoutes(
   } else {
     logger.warn('CII_WEBHOOK_SECRET is not set: the CII webhook (POST /cii/webhook) is off and no alerts will arrive');
   }
+  routes.push(createHealthRoute(), createHealthRoute(readiness, READY_PATH));
   return routes.map(withRequestIds);
 }
