@@ -43,8 +43,8 @@ export interface LookupService {
   /** What an alert card shows of its user (the `user` lookup, shared with `/cii user` through the cache). */
   userContext(login: string): Promise<UserContext>;
   /**
-   * Warms `user` for these logins in the background. Bounded both ways: a few CII calls at a time, and a
-   * short queue that drops what a burst adds beyond it (those are looked up when they are needed).
+   * Warms `user` for these logins in the background. Bounded three ways: a few CII calls at a time, a few users a
+   * second, and a short queue that drops what a burst adds beyond it (those are looked up when they are needed).
    */
   prefetchUsers(logins: readonly string[]): void;
   health(): Promise<CiiHealth>;
@@ -52,6 +52,11 @@ export interface LookupService {
 
 const MAX_PREFETCHES = 8;
 const MAX_PREFETCH_QUEUE = 200;
+/**
+ * Cards post at most once a second per channel: warming more users than that a second would fill the cache with
+ * entries that expire or are evicted before their card posts, at CII's expense (two calls a user).
+ */
+const DEFAULT_PREFETCHES_PER_SECOND = 20;
 
 interface LookupDeps {
   cii: CiiClient;
@@ -63,6 +68,7 @@ interface LookupDeps {
   onCacheResult?: (result: 'hit' | 'miss') => void;
   /** A bare login (no `@`) that matches nothing is tried once more as `<login>@<defaultEmailDomain>`. */
   defaultEmailDomain?: string;
+  prefetchesPerSecond?: number;
 }
 
 type Cached = UserLookup | IpLookup;
@@ -129,8 +135,24 @@ export function createLookupService(deps: LookupDeps): LookupService {
 
   let prefetching = 0;
   const prefetchQueue: string[] = [];
+  const perSecond = deps.prefetchesPerSecond ?? DEFAULT_PREFETCHES_PER_SECOND;
+  let second = { startedAt: Number.NEGATIVE_INFINITY, started: 0 };
+  let resume: NodeJS.Timeout | undefined;
   const prefetchNext = () => {
     while (prefetching < MAX_PREFETCHES && prefetchQueue.length > 0) {
+      const at = now();
+      if (at - second.startedAt >= 1_000) second = { startedAt: at, started: 0 };
+      if (second.started >= perSecond) {
+        resume ??= setTimeout(
+          () => {
+            resume = undefined;
+            prefetchNext();
+          },
+          second.startedAt + 1_000 - at,
+        ).unref();
+        return;
+      }
+      second.started += 1;
       prefetching += 1;
       cached(userKey(prefetchQueue.shift()!))
         .catch(() => undefined)

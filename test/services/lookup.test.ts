@@ -99,15 +99,36 @@ describe('lookup service', () => {
     expect(cii.calls).toEqual(['b@example.com', 'b@example.com']);
   });
 
-  it('prefetches a few users at a time, drops what overflows its queue, and serves later lookups from the cache', async () => {
+  it('prefetches a few users at a time and a few a second, drops what overflows its queue, and serves later lookups from the cache', async () => {
     const cii = fakeCii();
-    const lookup = createLookupService({ cii: cii.client, ttlSeconds: 60, logger: silentLogger });
+    let clock = Date.UTC(2026, 0, 1);
+    const lookup = createLookupService({
+      cii: cii.client,
+      ttlSeconds: 60,
+      logger: silentLogger,
+      now: () => clock,
+      prefetchesPerSecond: 20,
+    });
     const logins = Array.from({ length: 500 }, (_, i) => `user${i}@example.com`);
     lookup.prefetchUsers(logins);
     await new Promise((r) => setTimeout(r, 0));
     expect(cii.calls).toHaveLength(8);
     await cii.releaseAll();
     expect(cii.maxInFlight()).toBe(8);
+    expect(cii.calls).toHaveLength(20);
+    clock += 999;
+    lookup.prefetchUsers([]);
+    expect(cii.calls).toHaveLength(20);
+    // A second later the next twenty; in all, the queue's 200.
+    for (let second = 1; second < 10; second++) {
+      clock += second === 1 ? 1 : 1_000;
+      lookup.prefetchUsers([]);
+      await cii.releaseAll();
+      expect(cii.calls).toHaveLength(20 * (second + 1));
+    }
+    clock += 1_000;
+    lookup.prefetchUsers([]);
+    await cii.releaseAll();
     expect(cii.calls).toHaveLength(200);
     await lookup.userContext('user0@example.com');
     expect(cii.calls).toHaveLength(200);
