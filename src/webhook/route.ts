@@ -111,7 +111,7 @@ export function createWebhookRoute(deps: WebhookRouteDeps): CustomRoute {
         for (const finding of parsed.findings) {
           noteSeverity(finding);
           if (!(await settle(() => deps.onFailedCheck(finding), 'finding', res))) return;
-          // The ingest logs what the finding recorded: one info line per webhook.
+          // The ingest logs what the finding recorded (findings summed per interval at info).
           log.debug('CII finding accepted', {
             envelopeId: finding.envelopeId,
             findingId: finding.findingId,

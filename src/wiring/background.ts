@@ -1,3 +1,4 @@
+import type { AlertIngest } from '../services/alerts/ingest.ts';
 import type { DeliveryWorker } from '../services/delivery/worker.ts';
 import type { ContextCompleter } from '../services/delivery/context-completer.ts';
 import { createInterruptedSweeper } from '../services/responses/interrupted-sweeper.ts';
@@ -18,6 +19,7 @@ export function buildBackground(
     responses: Pick<ResponseService, 'recoverInterrupted'>;
     verifier: VerificationRunner | undefined;
     contextCompleter: ContextCompleter;
+    ingest: Pick<AlertIngest, 'flushLog'>;
   },
 ) {
   const { config, options, logger, store } = w;
@@ -59,6 +61,7 @@ export function buildBackground(
     async stopWorkers() {
       await verifier?.stop();
       await worker.stop();
+      deps.ingest.flushLog();
     },
   };
 }

@@ -4,6 +4,7 @@ import type { Logger } from '../../logger.ts';
 import type { AlertRouting, AlertStore, NewAlert, SettingsStore } from '../../store/types.ts';
 import type { MuteService } from '../mutes.ts';
 import type { SubscriptionService } from '../subscriptions.ts';
+import { createIngestLog } from './ingest-log.ts';
 import { planDeliveries, type Route } from './plan-deliveries.ts';
 
 export interface IngestResult {
@@ -15,6 +16,8 @@ export interface IngestResult {
 export interface AlertIngest {
   /** Persists a finding and queues its cards; no network. Safe to call again with the same envelope. */
   ingest(finding: Finding): Promise<IngestResult>;
+  /** Logs the findings recorded and not yet said (at shutdown). */
+  flushLog(): void;
   recordWebhookTest(at: Date): Promise<void>;
   lastWebhookTest(): Promise<Date | undefined>;
 }
@@ -32,11 +35,14 @@ export function createAlertIngest(deps: {
   /** CII_VERIFY_CHECKS: alerts of these checks ask their user "was this you?". */
   verifyChecks?: readonly string[];
   clock?: { now(): number };
+  /** One info line per this interval for the findings recorded (one debug line each). */
+  logIntervalMs?: number;
   logger: Logger;
 }): AlertIngest {
-  const { store, subscriptions, logger } = deps;
+  const { store, subscriptions } = deps;
   const groupThreshold = deps.groupThreshold ?? 5;
   const clock = deps.clock ?? { now: () => Date.now() };
+  const log = createIngestLog({ logger: deps.logger, now: () => clock.now(), intervalMs: deps.logIntervalMs });
   const verifyChecks = new Set((deps.verifyChecks ?? []).map((c) => c.toLowerCase()));
 
   async function routesFor(finding: Finding): Promise<Route[]> {
@@ -96,7 +102,7 @@ export function createAlertIngest(deps: {
             groupThreshold,
           ),
       });
-      const summary = {
+      log.recorded({
         envelopeId: finding.envelopeId,
         findingId: finding.findingId,
         checkId: finding.checkId,
@@ -105,15 +111,15 @@ export function createAlertIngest(deps: {
         duplicate: result.duplicate,
         alertsCreated: result.alertsCreated.length,
         deliveriesCreated: result.deliveriesCreated,
-      };
-      if (result.alertsCreated.length > 0) logger.info('finding recorded', summary);
-      else logger.debug('finding brought nothing new', summary);
+      });
       return {
         duplicate: result.duplicate,
         alertsCreated: result.alertsCreated.length,
         deliveriesCreated: result.deliveriesCreated,
       };
     },
+
+    flushLog: () => log.flush(),
 
     recordWebhookTest: (at) => store.setState(WEBHOOK_TEST_KEY, at.toISOString()),
 
