@@ -2,7 +2,7 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import axios, { Axios, type AxiosRequestConfig, type AxiosResponse } from 'axios';
 import { parseRetryAfterMs } from '../util/backoff.ts';
 import { nodeHttpAdapter } from './node-adapter.ts';
 import type { AttemptFailure } from './retry.ts';
@@ -62,16 +62,18 @@ const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy
 /**
  * The axios instance every CII call uses (token and GraphQL alike): every status is an answer to inspect, never
  * a throw. Request bodies are sent as the JSON strings the callers give, answers parsed once. Without a proxy
- * variable in the environment the calls go through the project's adapter (see node-adapter.ts); with one, through
- * axios's own, which knows proxies.
+ * variable in the environment the calls go through the project's adapter (see node-adapter.ts) and the instance
+ * holds only the options below: axios merges an instance's options into every request's, key by key (headers per
+ * method included), and axios's global defaults would make that merge most of its cost. With a proxy variable,
+ * the instance has axios's defaults and its own adapter, which knows proxies.
  */
-export function createCiiHttp(timeoutMs: number, env: NodeJS.ProcessEnv = process.env): AxiosInstance {
+export function createCiiHttp(timeoutMs: number, env: NodeJS.ProcessEnv = process.env): Axios {
   const proxied = PROXY_VARIABLES.some((name) => env[name]);
   const agents = {
     http: new CiiHttpAgent({ keepAlive: true, maxSockets: MAX_CONNECTIONS }),
     https: new CiiHttpsAgent({ keepAlive: true, maxSockets: MAX_CONNECTIONS }),
   };
-  return axios.create({
+  const options = {
     timeout: timeoutMs,
     validateStatus: () => true,
     headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
@@ -80,10 +82,11 @@ export function createCiiHttp(timeoutMs: number, env: NodeJS.ProcessEnv = proces
     responseType: 'text',
     transformRequest: [(data: unknown) => data],
     transformResponse: [parseJson],
-    ...(proxied ? {} : { proxy: false as const, adapter: nodeHttpAdapter(agents) }),
     httpAgent: agents.http,
     httpsAgent: agents.https,
-  });
+  } satisfies AxiosRequestConfig;
+  if (proxied) return axios.create(options);
+  return new Axios({ ...options, proxy: false, adapter: nodeHttpAdapter(agents) });
 }
 
 /** A failure worth retrying (429, 408, 5xx), or undefined for any other answer. */

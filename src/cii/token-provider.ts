@@ -1,4 +1,4 @@
-import type { AxiosInstance, AxiosResponse } from 'axios';
+import type { Axios, AxiosResponse } from 'axios';
 import { z } from 'zod';
 import { silentLogger, type Logger } from '../logger.ts';
 import { CiiCredentialsError, CiiUnexpectedResponseError } from './errors.ts';
@@ -18,7 +18,7 @@ export interface TokenProviderOptions {
   now?: () => number;
   logger?: Logger;
   /** The CII client's one axios instance (see createCiiHttp); a new one when not given. */
-  http?: AxiosInstance;
+  http?: Axios;
 }
 
 export interface TokenStatus {

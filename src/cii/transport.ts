@@ -1,4 +1,4 @@
-import type { AxiosInstance, AxiosRequestConfig, AxiosResponse } from 'axios';
+import type { Axios, AxiosRequestConfig, AxiosResponse } from 'axios';
 import { z } from 'zod';
 import { silentLogger, type Logger } from '../logger.ts';
 import { CiiCredentialsError, CiiGraphqlError, CiiNotFoundError, CiiUnexpectedResponseError } from './errors.ts';
@@ -13,7 +13,7 @@ export interface CiiTransportOptions {
   retry?: Partial<RetryPolicy>;
   logger?: Logger;
   /** The CII client's one axios instance (see createCiiHttp); a new one when not given. */
-  http?: AxiosInstance;
+  http?: Axios;
 }
 
 export interface CiiTransport {
