@@ -8,6 +8,11 @@ export function withRequestId<T>(reqId: string, fn: () => T): T {
   return requestIds.run(reqId, fn);
 }
 
+/** Runs `fn` outside any request: what it schedules (a timer's line about many requests) carries no `reqId`. */
+export function withoutRequestId<T>(fn: () => T): T {
+  return requestIds.exit(fn);
+}
+
 export function currentRequestId(): string | undefined {
   return requestIds.getStore();
 }

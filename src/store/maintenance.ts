@@ -22,7 +22,8 @@ const PRUNE = {
   audit: `DELETE FROM audit_log WHERE id IN (SELECT id FROM audit_log WHERE at < $1 LIMIT $2)`,
   // Gates of channels with no card waiting and no pacing in force: every claim reads each gate, and queuing a card
   // for the channel again makes a new one.
-  idleChannels: `DELETE FROM channel_gates WHERE channel_id IN (
+  // The outer test of `not_before` is the one PostgreSQL re-checks on a gate a claim paced meanwhile.
+  idleChannels: `DELETE FROM channel_gates WHERE not_before <= $1 AND channel_id IN (
     SELECT g.channel_id FROM channel_gates g
     WHERE g.not_before <= $1
       AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.channel_id = g.channel_id AND d.state = 'pending')

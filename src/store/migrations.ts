@@ -330,11 +330,13 @@ export function migrations(dialect: Dialect): Migration[] {
     {
       version: 14,
       name: 'channel_gates lists every channel with a pending card, so a claim reads its channels there',
+      // The trigger first: on PostgreSQL creating it waits for the transactions writing cards (an older replica's)
+      // and holds off new ones, so the backfill after it sees every card the trigger will not.
       sql: `
+      ${GATE_TRIGGERS[dialect]}
       INSERT INTO channel_gates (channel_id, not_before)
       SELECT DISTINCT channel_id, 0 FROM deliveries WHERE state = 'pending'
       ON CONFLICT (channel_id) DO NOTHING;
-      ${GATE_TRIGGERS[dialect]}
     `,
     },
   ];

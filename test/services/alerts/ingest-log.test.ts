@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { createLogger } from '../../../src/logger.ts';
 import { createIngestLog, type RecordedFinding } from '../../../src/services/alerts/ingest-log.ts';
+import { withRequestId } from '../../../src/request-id.ts';
 
 const finding = (n: number, overrides: Partial<RecordedFinding> = {}): RecordedFinding => ({
   envelopeId: `env-${n}`,
@@ -17,11 +18,11 @@ const finding = (n: number, overrides: Partial<RecordedFinding> = {}): RecordedF
 describe('ingest log', () => {
   let lines: Array<Record<string, unknown>>;
   let clock: number;
-  const logOf = (level: 'info' | 'debug') =>
+  const logOf = (level: 'info' | 'debug', intervalMs = 10_000) =>
     createIngestLog({
       logger: createLogger({ level, write: (line) => lines.push(JSON.parse(line) as Record<string, unknown>) }),
       now: () => clock,
-      intervalMs: 10_000,
+      intervalMs,
     });
   const said = () => lines.map(({ level, msg, ...rest }) => ({ level, msg, ...pick(rest) }));
   const pick = (r: Record<string, unknown>) =>
@@ -71,14 +72,13 @@ describe('ingest log', () => {
     expect(said()[2]).toMatchObject({ msg: 'finding recorded', envelopeId: 'env-502' });
   });
 
-  test('says what is summed at once when flushed (shutdown), and keeps a debug line per finding', () => {
+  test('says what is summed at once when flushed (shutdown), with a debug line for each finding it sums', () => {
     const log = logOf('debug');
     log.recorded(finding(1));
     log.recorded(finding(2));
     log.recorded(finding(3, { duplicate: true, alertsCreated: 0, deliveriesCreated: 0 }));
     log.flush();
     expect(said().map((l) => `${String(l.level)} ${String(l.msg)}`)).toEqual([
-      'debug finding recorded',
       'info finding recorded',
       'debug finding recorded',
       'debug finding brought nothing new',
@@ -86,6 +86,19 @@ describe('ingest log', () => {
     ]);
     log.flush();
     vi.advanceTimersByTime(60_000);
-    expect(lines).toHaveLength(5);
+    expect(lines).toHaveLength(4);
+  });
+
+  test("gives a finding's line its request id, and the sum of many requests none", async () => {
+    // Real timers: a timer carries the request context it was armed in only when Node runs it.
+    vi.useRealTimers();
+    const log = logOf('info', 20);
+    withRequestId('req-1', () => log.recorded(finding(1)));
+    withRequestId('req-2', () => log.recorded(finding(2)));
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(lines.map((l) => [l.msg, l.reqId])).toEqual([
+      ['finding recorded', 'req-1'],
+      ['findings recorded', undefined],
+    ]);
   });
 });
