@@ -72,9 +72,10 @@ function* insertAlerts(dialect: Dialect, alerts: readonly NewAlert[], createdAt:
   const insert = (rows: number) =>
     `INSERT INTO alerts (${ALERT_COLUMNS}) VALUES ${valuesList(rows, 19)} ON CONFLICT DO NOTHING`;
   if (ROWS_PER_INSERT[dialect] === 1) {
+    const one = insert(1);
     const created: NewAlert[] = [];
     for (const alert of alerts) {
-      if ((yield* changesOf(insert(1), alertValues(alert, createdAt))) > 0) created.push(alert);
+      if ((yield* changesOf(one, alertValues(alert, createdAt))) > 0) created.push(alert);
     }
     return created;
   }

@@ -21,8 +21,8 @@ const PRUNE = {
   seenEvents: `DELETE FROM seen_events WHERE id IN (SELECT id FROM seen_events WHERE received_at < $1 LIMIT $2)`,
   audit: `DELETE FROM audit_log WHERE id IN (SELECT id FROM audit_log WHERE at < $1 LIMIT $2)`,
   // Gates of channels with no card waiting and no pacing in force: every claim reads each gate, and queuing a card
-  // for the channel again makes a new one.
-  // The outer test of `not_before` is the one PostgreSQL re-checks on a gate a claim paced meanwhile.
+  // for the channel again makes a new one. The outer test of `not_before` is the one PostgreSQL re-checks on a gate
+  // a claim paced meanwhile.
   idleChannels: `DELETE FROM channel_gates WHERE not_before <= $1 AND channel_id IN (
     SELECT g.channel_id FROM channel_gates g
     WHERE g.not_before <= $1

@@ -52,16 +52,16 @@ export function createIngestLog(deps: { logger: Logger; now: () => number; inter
   return {
     recorded(finding) {
       if (finding.alertsCreated === 0) {
-        logger.debug('finding brought nothing new', { ...finding });
+        logger.debug('finding brought nothing new', finding);
         return;
       }
       const at = now();
       if (tally === undefined && at - lastLineAt >= intervalMs) {
-        logger.info('finding recorded', { ...finding });
+        logger.info('finding recorded', finding);
         lastLineAt = at;
         return;
       }
-      logger.debug('finding recorded', { ...finding });
+      logger.debug('finding recorded', finding);
       tally ??= { findings: 0, users: 0, alertsCreated: 0, deliveriesCreated: 0, unrouted: 0 };
       tally.findings += 1;
       tally.users += finding.users;

@@ -85,8 +85,8 @@ export async function openPostgresStore(
   async function execute(db: Db, query: Query): Promise<Row[] | number> {
     let name: string | undefined;
     if (query.keepPlan) {
-      name = planNames.get(query.sql) ?? `cii_slack_${planNames.size + 1}`;
-      planNames.set(query.sql, name);
+      name = planNames.get(query.sql);
+      if (name === undefined) planNames.set(query.sql, (name = `cii_slack_${planNames.size + 1}`));
     }
     const result = await db.query({ text: query.sql, values: query.params, name });
     return query.want === 'rows' ? (result.rows as Row[]) : (result.rowCount ?? 0);
