@@ -44,17 +44,33 @@ function serializeError(value: unknown, depth = 0): unknown {
 /**
  * JSON lines to stderr go through one asynchronous destination for the whole process: a line costs no system call
  * of its own on the event loop, lines logged together leave in one write. pino writes out what is left when the
- * process exits (process.exit, an uncaught exception, the end of the event loop); flushLogs() does it sooner.
+ * process exits (process.exit, an uncaught exception, the end of the event loop).
  */
 let stderrJson: ReturnType<typeof pino.destination> | undefined;
 
-/** Writes out the log lines not yet written, before something else is written to stderr directly. */
-export function flushLogs(): void {
-  try {
-    stderrJson?.flushSync();
-  } catch {
-    // Destroyed at exit: nothing is left to write.
+const LAST_LINE_WAIT_MS = 2_000;
+
+/**
+ * Writes `text` to stderr after every log line before it and resolves once it is out: what a process says just before
+ * it exits. It queues behind the destination's own write in flight (a flush written beside that write could land
+ * before it); a destination that does not drain within 2 s is given up on, and exit writes out what is left.
+ */
+export function writeLastLine(text: string): Promise<void> {
+  const dest = stderrJson;
+  if (!dest) {
+    process.stderr.write(text);
+    return Promise.resolve();
   }
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      dest.off('drain', done).off('error', done);
+      resolve();
+    };
+    const timer = setTimeout(done, LAST_LINE_WAIT_MS);
+    dest.once('drain', done).once('error', done);
+    dest.write(text);
+  });
 }
 
 function destination(options: LoggerOptions): DestinationStream {

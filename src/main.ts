@@ -1,12 +1,13 @@
 import { startApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
-import { createLogger, flushLogs } from './logger.ts';
+import { createLogger, writeLastLine } from './logger.ts';
 
 /** One line on stderr, after the log lines before it, then exit 1: what an operator must fix, never a stack trace. */
-function cannotStart(message: string): never {
-  flushLogs();
-  process.stderr.write(`cii-slack cannot start: ${message}\n`);
-  process.exit(1);
+let ending = false;
+function cannotStart(message: string): void {
+  if (ending) return;
+  ending = true;
+  void writeLastLine(`cii-slack cannot start: ${message}\n`).then(() => process.exit(1));
 }
 
 async function main(): Promise<void> {

@@ -1,7 +1,7 @@
 import { createCiiClient } from '../cii/client.ts';
 import { CiiError } from '../cii/errors.ts';
 import { ConfigError, loadConfig } from '../config.ts';
-import { createLogger, flushLogs } from '../logger.ts';
+import { createLogger, writeLastLine } from '../logger.ts';
 import { openStore } from '../store/open-store.ts';
 import { CliUsageError, runWebhookCli, WEBHOOK_CLI_USAGE } from './webhook-cli.ts';
 
@@ -25,11 +25,14 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (err: unknown) => {
-    flushLogs();
-    if (err instanceof CliUsageError) process.stderr.write(`${err.message}\n${WEBHOOK_CLI_USAGE}\n`);
-    else if (err instanceof ConfigError) process.stderr.write(`${err.message}\n`);
-    else if (err instanceof CiiError) process.stderr.write(`CII: ${err.message}\n`);
-    else process.stderr.write(`cii:webhook failed: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(err instanceof CliUsageError ? 2 : 1);
+    const message =
+      err instanceof CliUsageError
+        ? `${err.message}\n${WEBHOOK_CLI_USAGE}`
+        : err instanceof ConfigError
+          ? err.message
+          : err instanceof CiiError
+            ? `CII: ${err.message}`
+            : `cii:webhook failed: ${err instanceof Error ? err.message : String(err)}`;
+    void writeLastLine(`${message}\n`).then(() => process.exit(err instanceof CliUsageError ? 2 : 1));
   },
 );
