@@ -164,15 +164,19 @@ function isTextObject(value: object): value is { type: string; text: string } {
 
 /** Characters of text in the blocks, counted the way Slack's total-text limit counts them (every text object). */
 export function messageTextLength(blocks: readonly KnownBlock[]): number {
+  return textLength(blocks);
+}
+
+function textLength(value: unknown): number {
+  if (value === null || typeof value !== 'object') return 0;
+  if (Array.isArray(value)) {
+    let total = 0;
+    for (const item of value) total += textLength(item);
+    return total;
+  }
+  if (isTextObject(value)) return value.text.length;
   let total = 0;
-  const walk = (value: unknown): void => {
-    if (Array.isArray(value)) value.forEach(walk);
-    else if (value !== null && typeof value === 'object') {
-      if (isTextObject(value)) total += value.text.length;
-      else Object.values(value).forEach(walk);
-    }
-  };
-  walk(blocks);
+  for (const key in value) total += textLength((value as Record<string, unknown>)[key]);
   return total;
 }
 

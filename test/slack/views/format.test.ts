@@ -33,6 +33,10 @@ describe('dates', () => {
     expect(formatUtc(new Date('2026-11-24T17:30:59+01:00'))).toBe('2026-11-24 16:30 UTC');
   });
 
+  it('formatUtc pads single-digit months, days, hours and minutes to two digits', () => {
+    expect(formatUtc(new Date('2027-01-05T03:07:00Z'))).toBe('2027-01-05 03:07 UTC');
+  });
+
   it('parseDate refuses absent and unparseable values', () => {
     expect(parseDate('2026-11-24T16:30:00Z')?.toISOString()).toBe('2026-11-24T16:30:00.000Z');
     expect(parseDate('not a date')).toBeUndefined();
@@ -74,6 +78,13 @@ describe('words', () => {
     ['Duo Push', 'Duo Push'],
   ])('humanize(%s) is "%s"', (word, expected) => {
     expect(humanize(word)).toBe(expected);
+  });
+
+  it('humanize answers the same for a word asked again, and after more distinct words than it keeps', () => {
+    const first = humanize('  LOCKED_OUT ');
+    for (let i = 0; i < 1_000; i++) expect(humanize(`WORD_${i}`)).toBe(`Word ${i}`);
+    expect(humanize('  LOCKED_OUT ')).toBe(first);
+    expect(first).toBe('Locked out');
   });
 
   it('marks statuses with an emoji and a word, good, bad or neutral', () => {
