@@ -77,16 +77,23 @@ export function createCiiHttp(timeoutMs: number, env: NodeJS.ProcessEnv = proces
     timeout: timeoutMs,
     validateStatus: () => true,
     headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
-    // A redirect would resend the bearer token or the client secret elsewhere: CII's endpoints do not redirect.
-    maxRedirects: 0,
-    responseType: 'text',
-    transformRequest: [(data: unknown) => data],
+    // Bodies are the JSON strings the callers give: nothing to transform.
+    transformRequest: [],
     transformResponse: [parseJson],
-    httpAgent: agents.http,
-    httpsAgent: agents.https,
   } satisfies AxiosRequestConfig;
-  if (proxied) return axios.create(options);
-  return new Axios({ ...options, proxy: false, adapter: nodeHttpAdapter(agents) });
+  if (proxied) {
+    return axios.create({
+      ...options,
+      // A redirect would resend the bearer token or the client secret elsewhere: CII's endpoints do not redirect.
+      maxRedirects: 0,
+      responseType: 'text',
+      httpAgent: agents.http,
+      httpsAgent: agents.https,
+    });
+  }
+  // The project's adapter follows no redirect and answers text; its agents are its own. Every option more would be
+  // merged into, and checked on, each request's config.
+  return new Axios({ ...options, adapter: nodeHttpAdapter(agents) });
 }
 
 /** A failure worth retrying (429, 408, 5xx), or undefined for any other answer. */

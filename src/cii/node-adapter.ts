@@ -1,9 +1,22 @@
 import { request as httpRequest, type Agent as HttpAgent, type ClientRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest, type Agent as HttpsAgent } from 'node:https';
-import { AxiosError, type AxiosAdapter, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
+import {
+  AxiosError,
+  AxiosHeaders,
+  type AxiosAdapter,
+  type AxiosResponse,
+  type InternalAxiosRequestConfig,
+} from 'axios';
 
 /** The most of an answer read when the config sets no `maxContentLength`: CII's answers are far smaller. */
 const DEFAULT_MAX_ANSWER_BYTES = 16 * 2 ** 20;
+
+/**
+ * The answer headers handed to axios: the ones the client reads. axios rebuilds and normalizes every header it is
+ * given twice per answer (its response transform, then the response), comparing each name with all the others;
+ * an answer from CII's API gateway carries a dozen (request ids, CDN and cache headers) the client never reads.
+ */
+const KEPT_ANSWER_HEADERS = ['content-type', 'retry-after'] as const;
 
 /**
  * axios's adapter for CII's calls, straight onto node:http(s) with the client's kept-alive agents. axios's own
@@ -64,7 +77,7 @@ export function nodeHttpAdapter(agents: { http: HttpAgent; https: HttpsAgent }):
             data: Buffer.concat(parts, size).toString('utf8'),
             status,
             statusText: res.statusMessage ?? '',
-            headers: res.headers,
+            headers: keptHeaders(res),
             config,
             request: req,
           };
@@ -98,6 +111,15 @@ export function nodeHttpAdapter(agents: { http: HttpAgent; https: HttpsAgent }):
       );
       req.end(body);
     });
+}
+
+function keptHeaders(res: IncomingMessage): AxiosHeaders {
+  const kept = new AxiosHeaders();
+  for (const name of KEPT_ANSWER_HEADERS) {
+    const value = res.headers[name];
+    if (value !== undefined) kept.set(name, value);
+  }
+  return kept;
 }
 
 function bodyOf(data: unknown): string | Buffer | undefined {

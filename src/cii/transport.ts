@@ -48,10 +48,16 @@ export function createCiiTransport(opts: CiiTransportOptions): CiiTransport {
   const logger = opts.logger ?? silentLogger;
   const http = opts.http ?? createCiiHttp(opts.timeoutMs ?? 10_000);
   const policy = retryPolicy(opts.retry);
-  // The request options change only with the token: built once per token, not per call.
+  // The request options change only with the token: built once per token, not per call. request() rather than
+  // post(): axios's method aliases merge their arguments into a new config before request() merges it again.
   let authorized: { token: string; config: AxiosRequestConfig } | undefined;
   const configFor = (token: string): AxiosRequestConfig => {
-    if (authorized?.token !== token) authorized = { token, config: { headers: { Authorization: `Bearer ${token}` } } };
+    if (authorized?.token !== token) {
+      authorized = {
+        token,
+        config: { method: 'post', url: opts.apiUrl, headers: { Authorization: `Bearer ${token}` } },
+      };
+    }
     return authorized.config;
   };
 
@@ -62,7 +68,7 @@ export function createCiiTransport(opts: CiiTransportOptions): CiiTransport {
       const config = configFor(token);
       const res = await withRetries(`CII ${rootField}`, policy, logger, async () => {
         try {
-          const answer = await http.post<unknown>(opts.apiUrl, payload, config);
+          const answer = await http.request<unknown>({ ...config, data: payload });
           return transientFailure(answer) ?? { ok: true as const, value: answer };
         } catch (err) {
           return networkFailure(err);

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Socket } from 'node:net';
+import axios from 'axios';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createCiiClient } from '../../src/cii/client.ts';
 import { createCiiHttp } from '../../src/cii/http.ts';
@@ -88,8 +89,10 @@ describe('CII HTTP client', () => {
     expect(failed.data).toBe('<html>Bad gateway</html>');
   });
 
-  it('leaves proxying to axios only when a proxy variable is set', () => {
-    expect(createCiiHttp(5_000, {}).defaults.proxy).toBe(false);
-    expect(createCiiHttp(5_000, { HTTPS_PROXY: 'http://proxy.internal:3128' }).defaults.proxy).toBeUndefined();
+  it("leaves proxying to axios's own adapter only when a proxy variable is set", () => {
+    expect(typeof createCiiHttp(5_000, {}).defaults.adapter).toBe('function');
+    const proxied = createCiiHttp(5_000, { HTTPS_PROXY: 'http://proxy.internal:3128' }).defaults;
+    expect(proxied.adapter).toEqual(axios.defaults.adapter);
+    expect(proxied).toMatchObject({ maxRedirects: 0, responseType: 'text' });
   });
 });

@@ -33,17 +33,21 @@ async function failure(request: Promise<unknown>): Promise<unknown> {
 }
 
 describe('the CII adapter', () => {
-  it('sends the body with its length, the instance and call headers, and answers with status and headers', async () => {
+  it('sends the body with its length, the instance and call headers, and answers with status and the headers the client reads', async () => {
     let seen: { body: string; headers: Record<string, unknown> } | undefined;
     handle = (res, body, headers) => {
       seen = { body, headers };
-      res.writeHead(207, { 'content-type': 'application/json', 'x-answer': 'yes' }).end('{"é":1}');
+      res
+        .writeHead(207, { 'content-type': 'application/json', 'retry-after': '7', 'x-amzn-requestid': 'r-1' })
+        .end('{"é":1}');
     };
     const http = createCiiHttp(5_000, {});
     const answer = await http.post(url, '{"q":"ü"}', { headers: { Authorization: 'Bearer tok' } });
     expect(answer.status).toBe(207);
     expect(answer.data).toEqual({ é: 1 });
-    expect(answer.headers['x-answer']).toBe('yes');
+    expect(answer.headers['retry-after']).toBe('7');
+    expect(answer.headers['content-type']).toBe('application/json');
+    expect(answer.headers['x-amzn-requestid']).toBeUndefined();
     expect(seen?.body).toBe('{"q":"ü"}');
     expect(seen?.headers).toMatchObject({
       'content-length': String(Buffer.byteLength('{"q":"ü"}')),
@@ -51,6 +55,16 @@ describe('the CII adapter', () => {
       accept: 'application/json',
       authorization: 'Bearer tok',
     });
+  });
+
+  it('answers a redirect as it is, without following it with the bearer token', async () => {
+    const paths: string[] = [];
+    server.on('request', (req: { url?: string }) => paths.push(req.url ?? ''));
+    handle = (res) => res.writeHead(302, { location: '/elsewhere' }).end();
+    const http = createCiiHttp(5_000, {});
+    const answer = await http.post(url, '{}', { headers: { Authorization: 'Bearer tok' } });
+    expect(answer.status).toBe(302);
+    expect(paths).toEqual(['/graphql']);
   });
 
   it("fails with axios's timeout error when the answer is late", async () => {
