@@ -34,7 +34,7 @@ import { summarize, type Summary } from './support/percentiles.ts';
 import { channelPacing, combinedRate, type ChannelPacing } from './support/post-pacing.ts';
 import { readMachineCpu, type ProcMemory } from './support/proc-stats.ts';
 import { ciiCommand } from './support/slash-command.ts';
-import { defaultEntry, startFlags } from './support/start-command.ts';
+import { defaultEntry, startEnv, startFlags } from './support/start-command.ts';
 import { syntheticUsers } from './support/synthetic-users.ts';
 import { formatTable, mb, ms } from './support/table.ts';
 import { postEnvelope } from './support/webhook-client.ts';
@@ -284,6 +284,7 @@ async function runIngestPhase(
 
 function appEnv(cii: CiiSimulator, slack: FakeSlack, db: BenchDatabase): Record<string, string> {
   return {
+    ...startEnv(REPO_ROOT),
     ...simulatorEnv({ slack, cii, signingSecret: SIGNING_SECRET, webhookSecret: WEBHOOK.secret }),
     CII_WEBHOOK_HEADER: WEBHOOK.headerName,
     CII_ALERT_GROUP_THRESHOLD: String(GROUP_THRESHOLD),

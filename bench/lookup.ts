@@ -4,8 +4,8 @@
 // that makes the same two CII calls and answers a card of the same size: same load generator, rounds of the two
 // interleaved in one run, and spawn → ready and RSS at ready of both over interleaved starts.
 // Run by hand: `npm run bench:lookup [-- --cpu-prof] [-- --cii-latency-ms=50] [-- --rounds=3] [-- --starts=5]
-// [-- --entry=src/main.ts|dist/main.cjs] [-- --app-flags=...] [-- --no-cached]`; the app runs with the Node flags of
-// `npm start` and from dist/ when built. `--cpu-prof` writes both targets' profiles (the bare app's under
+// [-- --entry=src/main.ts|dist/main.cjs] [-- --app-flags=...] [-- --no-cached]`; the app runs with the Node flags and
+// environment of `npm start` and from dist/ when built. `--cpu-prof` writes both targets' profiles (the bare app's under
 // bench/results/profiles/bare/), to compare function by function.
 // CII answers after a set latency (default 50 ms, a fast real tenant): with an instant simulator, 50 requests
 // in flight only measure how fast two cores saturate, not the app's own overhead.
@@ -26,7 +26,7 @@ import { runClosedLoop } from './support/closed-loop.ts';
 import { byArea, byFunction, selfTimes, type SelfTime } from './support/cpu-profile.ts';
 import { summarize, type Summary } from './support/percentiles.ts';
 import { readMachineCpu, type ProcMemory } from './support/proc-stats.ts';
-import { defaultEntry, startFlags } from './support/start-command.ts';
+import { defaultEntry, startEnv, startFlags } from './support/start-command.ts';
 import { syntheticUsers } from './support/synthetic-users.ts';
 import { formatTable, mb, ms } from './support/table.ts';
 
@@ -45,6 +45,8 @@ const STARTS = Number(flag('starts') ?? 5);
 const ENTRY = flag('entry') ?? defaultEntry(REPO_ROOT);
 /** The Node flags of `npm start`, or `--app-flags="--a --b"` to try others. */
 const APP_FLAGS = flag('app-flags')?.split(/\s+/).filter(Boolean) ?? startFlags(REPO_ROOT);
+/** The environment `npm start` sets (the bare app runs without it). */
+const APP_ENV = startEnv(REPO_ROOT);
 const BARE_SCRIPT = 'bench/baselines/bare-bolt.js';
 /** `--no-compile-cache`: start the built app without V8's compile cache (the image has one). */
 const COMPILE_CACHE = !process.argv.includes('--no-compile-cache');
@@ -310,6 +312,7 @@ function appEnv(
   opts: { cacheTtlSeconds: number; db: string; entry: string },
 ): Record<string, string> {
   return {
+    ...APP_ENV,
     ...simulatorEnv({ slack, cii, signingSecret: SIGNING_SECRET, webhookSecret: 'bench-webhook-secret-0123456789' }),
     CII_LOOKUP_CACHE_TTL_SECONDS: String(opts.cacheTtlSeconds),
     DATABASE_URL: `sqlite:${join(dataDir, `${opts.db}.db`)}`,
@@ -325,7 +328,7 @@ function appEnv(
 function warmCompileCache(dataDir: string): void {
   spawnSync(PROJECT_NODE, [...APP_FLAGS, ENTRY], {
     cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH, NODE_COMPILE_CACHE: join(dataDir, 'compile-cache') },
+    env: { ...APP_ENV, PATH: process.env.PATH, NODE_COMPILE_CACHE: join(dataDir, 'compile-cache') },
     stdio: 'ignore',
   });
 }
@@ -444,7 +447,11 @@ function printComparison(comparisons: Comparison[], starts: Start[]): void {
       .filter(Boolean)
       .join(', ');
   process.stdout.write(
-    `\nApp (${ENTRY}${APP_FLAGS.length > 0 ? ` with ${APP_FLAGS.join(' ')}` : ''}) against the bare Bolt app (medians of ${ROUNDS} interleaved rounds, ${STARTS} interleaved starts):\n${formatTable(
+    `\nApp (${Object.entries(APP_ENV)
+      .map(([k, v]) => `${k}=${v} `)
+      .join(
+        '',
+      )}${ENTRY}${APP_FLAGS.length > 0 ? ` with ${APP_FLAGS.join(' ')}` : ''}) against the bare Bolt app (medians of ${ROUNDS} interleaved rounds, ${STARTS} interleaved starts):\n${formatTable(
       ['figure', 'app', 'bare', 'ratio', 'target', 'met?'],
       comparisons.map((c) => [
         `${c.figure} (${c.unit})`,

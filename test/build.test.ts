@@ -105,7 +105,14 @@ describe('the image', () => {
     expect(JSON.parse(cmd ?? '[]')).toEqual(['node', ...flags(), 'dist/main.cjs']);
   });
 
+  test('sets the environment npm start sets before node (glibc malloc arenas)', () => {
+    const assignments = pkg.scripts.start!.split(/\s+/).filter((w) => /^[A-Z_]+=/.test(w));
+    expect(assignments).toContain('MALLOC_ARENA_MAX=2');
+    const env = /^ENV ((?:.*\\\n)*.*)$/m.exec(dockerfile)?.[1] ?? '';
+    for (const assignment of assignments) expect(env.split(/[\s\\]+/)).toContain(assignment);
+  });
+
   test('npm start runs the TypeScript sources, so a fresh clone starts without a build', () => {
-    expect(pkg.scripts.start).toMatch(/^node (--\S+ )*src\/main\.ts$/);
+    expect(pkg.scripts.start).toMatch(/^([A-Z_]+=\S+ )*node (--\S+ )*src\/main\.ts$/);
   });
 });
