@@ -2,8 +2,9 @@ import { startApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { createLogger, writeLastLine } from './logger.ts';
 
-/** One line on stderr, after the log lines before it, then exit 1: what an operator must fix, never a stack trace. */
 let ending = false;
+
+/** One line on stderr, after the log lines before it, then exit 1: what an operator must fix, never a stack trace. */
 function cannotStart(message: string): void {
   if (ending) return;
   ending = true;
