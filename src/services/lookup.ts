@@ -74,19 +74,16 @@ interface LookupDeps {
 type Cached = UserLookup | IpLookup;
 
 /**
- * Cached CII lookups. lru-cache's fetch() shares one in-flight CII call between concurrent callers of
- * the same key and never caches a failure, so an outage is retried on the next lookup.
+ * Cached CII lookups. Concurrent callers of the same key share one CII call, and a failure is never kept, so an
+ * outage is retried on the next lookup. (lru-cache's fetch() does the same with an AbortController and a status
+ * object per miss; here a map of the calls under way does it.)
  */
 export function createLookupService(deps: LookupDeps): LookupService {
   const now = deps.now ?? Date.now;
   const ttl = deps.ttlSeconds * 1000;
-  const cache = new LRUCache<string, Cached>({
-    max: deps.maxEntries ?? 1000,
-    ttl: ttl > 0 ? ttl : 1,
-    ttlAutopurge: false,
-    allowStale: false,
-    fetchMethod: async (key) => load(key),
-  });
+  // A TTL of 0 keeps nothing: every lookup not already under way asks CII.
+  const cache = ttl > 0 ? new LRUCache<string, Cached>({ max: deps.maxEntries ?? 1000, ttl }) : undefined;
+  const underWay = new Map<string, Promise<Cached>>();
 
   async function load(key: string): Promise<Cached> {
     const [kind, subject] = splitKey(key);
@@ -123,14 +120,28 @@ export function createLookupService(deps: LookupDeps): LookupService {
   }
 
   async function cached<T extends Cached>(key: string): Promise<T> {
-    // A TTL of 0 disables caching but keeps single-flight for concurrent callers.
-    const status: LRUCache.Status<string, Cached> = {};
-    const value = await cache.fetch(key, ttl > 0 ? { status } : { ttl: 1, status });
-    // Nor does it keep the answer: an expired entry would stay until evicted, up to `max` users' details.
-    if (ttl <= 0) cache.delete(key);
-    deps.onCacheResult?.(status.fetch === 'hit' || status.fetch === 'inflight' ? 'hit' : 'miss');
-    if (value === undefined) throw new Error(`lookup of ${key} produced nothing`);
-    return value as T;
+    const kept = cache?.get(key);
+    if (kept !== undefined) {
+      deps.onCacheResult?.('hit');
+      return kept as T;
+    }
+    let call = underWay.get(key);
+    deps.onCacheResult?.(call ? 'hit' : 'miss');
+    if (!call) {
+      call = load(key).then(
+        (value) => {
+          underWay.delete(key);
+          cache?.set(key, value);
+          return value;
+        },
+        (err: unknown) => {
+          underWay.delete(key);
+          throw err;
+        },
+      );
+      underWay.set(key, call);
+    }
+    return (await call) as T;
   }
 
   let prefetching = 0;

@@ -45,7 +45,13 @@ function fakeCii() {
 describe('lookup service', () => {
   it('shares one CII call between concurrent lookups of a login and reuses the answer within the TTL', async () => {
     const cii = fakeCii();
-    const lookup = createLookupService({ cii: cii.client, ttlSeconds: 60, logger: silentLogger });
+    const results: string[] = [];
+    const lookup = createLookupService({
+      cii: cii.client,
+      ttlSeconds: 60,
+      logger: silentLogger,
+      onCacheResult: (r) => results.push(r),
+    });
     const all = Promise.all([
       lookup.userContext('A@example.com'),
       lookup.userContext('a@example.com'),
@@ -59,6 +65,20 @@ describe('lookup service', () => {
     ]);
     expect((await lookup.userContext('a@example.com')).state?.displayName).toBe('Name a@example.com');
     expect(cii.calls).toHaveLength(1);
+    expect(results).toEqual(['miss', 'hit', 'hit', 'hit']);
+  });
+
+  it('with a TTL of 0 still shares one CII call between concurrent lookups, then asks again', async () => {
+    const cii = fakeCii();
+    const lookup = createLookupService({ cii: cii.client, ttlSeconds: 0, logger: silentLogger });
+    const both = Promise.all([lookup.user('c@example.com'), lookup.user('C@example.com')]);
+    await cii.releaseAll();
+    await both;
+    expect(cii.calls).toEqual(['c@example.com']);
+    const again = lookup.user('c@example.com');
+    await cii.releaseAll();
+    await again;
+    expect(cii.calls).toEqual(['c@example.com', 'c@example.com']);
   });
 
   it('with a TTL of 0 keeps no answer once it is given', async () => {
