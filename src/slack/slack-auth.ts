@@ -4,7 +4,7 @@ import type { Logger } from '../logger.ts';
 import { StartupError } from '../startup-error.ts';
 import type { BackoffOptions } from '../util/backoff.ts';
 import { retryUntil } from '../util/retry-until.ts';
-import { platformErrorOf, reasonOf } from './slack-errors.ts';
+import { platformErrorOf, reasonOf, retryAfterMsOf } from './slack-errors.ts';
 
 /** auth.test answers that mean the token itself is refused: no retry can mend them. */
 const REJECTED_TOKEN = new Set(['invalid_auth', 'token_revoked', 'account_inactive', 'not_authed', 'token_expired']);
@@ -63,6 +63,7 @@ export function createSlackAuthorization(deps: SlackAuthorizationDeps): SlackAut
       },
       {
         backoff: deps.backoff ?? { baseMs: 1_000, maxMs: 30_000 },
+        waitAtLeastMs: retryAfterMsOf,
         isFatal: (err) => err instanceof StartupError || REJECTED_TOKEN.has(platformErrorOf(err) ?? ''),
         onRetry: (err, n, delayMs) =>
           logger.warn(`Slack did not answer auth.test; trying again in ${(delayMs / 1000).toFixed(1)} s`, {

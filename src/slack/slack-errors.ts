@@ -1,4 +1,5 @@
 // What a failed Slack Web API call says, for start-up decisions and log lines.
+import { ErrorCode } from '@slack/web-api';
 
 export function platformErrorOf(err: unknown): string | undefined {
   const data = (err as { data?: { error?: unknown } } | undefined)?.data;
@@ -15,4 +16,11 @@ export function reasonOf(err: unknown): string {
     e = original ?? cause;
   }
   return err instanceof Error ? err.message : String(err);
+}
+
+/** How long Slack asked to wait when it rate-limited the call (HTTP 429, Retry-After), else undefined. */
+export function retryAfterMsOf(err: unknown): number | undefined {
+  const { code, retryAfter } = (err ?? {}) as { code?: unknown; retryAfter?: unknown };
+  if (code !== ErrorCode.RateLimitedError) return undefined;
+  return typeof retryAfter === 'number' && retryAfter >= 0 ? retryAfter * 1000 : undefined;
 }

@@ -4,7 +4,7 @@ import type { Logger } from '../logger.ts';
 import { StartupError } from '../startup-error.ts';
 import type { BackoffOptions } from '../util/backoff.ts';
 import { retryUntil } from '../util/retry-until.ts';
-import { platformErrorOf, reasonOf } from './slack-errors.ts';
+import { platformErrorOf, reasonOf, retryAfterMsOf } from './slack-errors.ts';
 
 /** apps.connections.open answers that mean the app-level token itself is refused: no retry can mend them. */
 const REJECTED_APP_TOKEN = new Set([
@@ -51,7 +51,7 @@ export function createSocketConnection(deps: {
   const { logger } = deps;
   const receiver = new SocketModeReceiver({
     appToken: deps.appToken,
-    logger: deps.boltLogger,
+    logger: withoutAttemptErrors(deps.boltLogger),
     // The client opens its connection through apps.connections.open at SLACK_API_URL, with the app's pacing.
     installerOptions: { port: deps.port, clientOptions: deps.clientOptions },
     customRoutes: deps.customRoutes,
@@ -77,6 +77,7 @@ export function createSocketConnection(deps: {
       },
       {
         backoff: deps.backoff ?? { baseMs: 1_000, maxMs: 30_000 },
+        waitAtLeastMs: retryAfterMsOf,
         isFatal: (err) => REJECTED_APP_TOKEN.has(platformErrorOf(err) ?? ''),
         onRetry: (err, n, delayMs) =>
           logger.warn(
@@ -134,5 +135,24 @@ export function createSocketConnection(deps: {
       if (!open) reopen();
     },
     stop: () => abort.abort(new Error('stopped')),
+  };
+}
+
+/**
+ * Bolt's Socket Mode client logs each failed apps.connections.open as an error of its own; the app's retry line
+ * says the same once per attempt, with the reason and the wait, at warn. The client's line is kept at debug.
+ */
+function withoutAttemptErrors(logger: BoltLogger): BoltLogger {
+  return {
+    debug: (...msg: unknown[]) => logger.debug(...msg),
+    info: (...msg: unknown[]) => logger.info(...msg),
+    warn: (...msg: unknown[]) => logger.warn(...msg),
+    error: (...msg: unknown[]) =>
+      typeof msg[0] === 'string' && msg[0].startsWith('Failed to retrieve a new WSS URL')
+        ? logger.debug(...msg)
+        : logger.error(...msg),
+    setLevel: (level) => logger.setLevel(level),
+    getLevel: () => logger.getLevel(),
+    setName: (name) => logger.setName(name),
   };
 }

@@ -78,6 +78,29 @@ describe('Socket Mode start-up', () => {
     expect(slack.socketMode.openConnections()).toHaveLength(1);
   }, 40_000);
 
+  test("Slack rate-limiting the connection's opening: one line, waits its Retry-After, not the shorter backoff, then serves", async () => {
+    const w = await world();
+    const slack = await startFakeSlack({ port: w.slackPort, appToken: APP_TOKEN });
+    slack.script('apps.connections.open', { status: 429, retryAfterSeconds: 1 });
+    const lines: string[] = [];
+    const app = await startApp(loadConfig(w.env()), {
+      logger: createLogger({ level: 'info', write: (line) => lines.push(line) }),
+      startupBackoff: { baseMs: 50, maxMs: 200 },
+    });
+    cleanups.push(async () => {
+      await app.stop();
+      await slack.socketMode.waitForNoConnections();
+      await slack.close();
+    });
+    await until(async () => (await statusOf(`${w.url}/readyz`)) === 200, 'ready once the wait is over', 20_000);
+    expect(lines.filter((l) => l.includes('Slack did not open the Socket Mode connection'))).toEqual([
+      expect.stringContaining('trying again in 1.0 s'),
+    ]);
+    expect(slack.callsTo('apps.connections.open')).toHaveLength(2);
+    // One line per failed attempt: Bolt's client's own line about it is kept at debug.
+    expect(lines.filter((l) => l.includes('"level":"error"'))).toEqual([]);
+  }, 30_000);
+
   test('an app-level token Slack rejects: exit 1 with one line naming SLACK_APP_TOKEN, no stack, no token', async () => {
     const w = await world();
     const slack = await startFakeSlack({ port: w.slackPort, appToken: APP_TOKEN });
