@@ -6,13 +6,12 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { DatabaseSync } from 'node:sqlite';
 import pg from 'pg';
 import { silentLogger } from '../src/logger.ts';
 import { CLAIM_CANDIDATES } from '../src/store/outbox.ts';
 import { openPostgresStore } from '../src/store/postgres/postgres-store.ts';
-import { openSqliteStore } from '../src/store/sqlite/sqlite-store.ts';
-import { sqliteParams, sqliteText } from '../src/store/steps.ts';
+import { openSqliteStore, preparedQueries } from '../src/store/sqlite/sqlite-store.ts';
 import type { InspectableStore } from '../src/store/types.ts';
 import { postgresDatabase, postgresReachable } from './support/db-target.ts';
 import { summarize, type Summary } from './support/percentiles.ts';
@@ -87,18 +86,11 @@ function sqliteBacklog(pending: number): Promise<Backlog> {
   const path = join(dir, 'claim.db');
   const store = openSqliteStore(path, { logger: silentLogger });
   const db = new DatabaseSync(path, { timeout: 5_000 });
-  const prepared = new Map<string, { statement: StatementSync; order?: number[] }>();
+  const execute = preparedQueries(db);
   const raw: Raw = {
     exec: (sql) => Promise.resolve(db.exec(sql)),
     // Prepared once, as the store keeps its statements.
-    query: (sql, params) => {
-      let entry = prepared.get(sql);
-      if (!entry) {
-        const text = sqliteText(sql);
-        prepared.set(sql, (entry = { statement: db.prepare(text.sql), order: text.order }));
-      }
-      return Promise.resolve(entry.statement.all(...sqliteParams(params, entry.order)));
-    },
+    query: (sql, params) => Promise.resolve(execute({ sql, params, want: 'rows' }) as unknown[]),
     close: () => Promise.resolve(db.close()),
   };
   return Promise.resolve({

@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import { ErrorCode, type WebClient } from '@slack/web-api';
+import { retryAfterMsOf } from './slack-errors.ts';
 import type { SlackMessage } from './views/limits.ts';
 
 /**
@@ -63,12 +64,12 @@ const APP_CODES: ReadonlySet<string> = new Set([
 
 export function classifySlackError(err: unknown): SlackApiError {
   if (err instanceof SlackApiError) return err;
-  const e = err as { code?: string; retryAfter?: number; data?: { error?: unknown }; statusCode?: number };
+  const e = err as { code?: string; data?: { error?: unknown }; statusCode?: number };
   switch (e.code) {
     case ErrorCode.RateLimitedError:
       return new SlackApiError(
         'Slack rate limited the call',
-        { kind: 'rate_limited', retryAfterMs: (e.retryAfter ?? 1) * 1000 },
+        { kind: 'rate_limited', retryAfterMs: retryAfterMsOf(err) ?? 1000 },
         { cause: err },
       );
     case ErrorCode.PlatformError: {

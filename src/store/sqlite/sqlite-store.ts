@@ -34,17 +34,10 @@ function applyMigrations(db: DatabaseSync, logger: Logger): void {
   }
 }
 
-/** A store in one SQLite file (`:memory:` for a private in-memory database). */
-export function openSqliteStore(path: string, options: { logger: Logger }): InspectableStore {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = new DatabaseSync(path, { timeout: 5000 });
-  db.exec('PRAGMA journal_mode = WAL');
-  db.exec('PRAGMA synchronous = NORMAL');
-  db.exec('PRAGMA foreign_keys = ON');
-  applyMigrations(db, options.logger);
-
+/** Runs queries on `db` as the store does: each statement prepared once, in SQLite's spelling. */
+export function preparedQueries(db: DatabaseSync): (query: Query) => Row[] | number {
   const prepared = new Map<string, { statement: StatementSync; order?: number[] }>();
-  function execute(query: Query): Row[] | number {
+  return (query) => {
     let entry = prepared.get(query.sql);
     if (!entry) {
       const { sql, order } = sqliteText(query.sql);
@@ -54,7 +47,19 @@ export function openSqliteStore(path: string, options: { logger: Logger }): Insp
     const params = sqliteParams(query.params, entry.order);
     if (query.want === 'rows') return entry.statement.all(...params);
     return Number(entry.statement.run(...params).changes);
-  }
+  };
+}
+
+/** A store in one SQLite file (`:memory:` for a private in-memory database). */
+export function openSqliteStore(path: string, options: { logger: Logger }): InspectableStore {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new DatabaseSync(path, { timeout: 5000 });
+  db.exec('PRAGMA journal_mode = WAL');
+  db.exec('PRAGMA synchronous = NORMAL');
+  db.exec('PRAGMA foreign_keys = ON');
+  applyMigrations(db, options.logger);
+
+  const execute = preparedQueries(db);
 
   // Every operation runs synchronously, so a transaction never spans an await.
   function drive<T>(steps: Steps<T>): T {
