@@ -26,6 +26,8 @@ describe('replayGuard', () => {
     const first = run(request);
     await first.done;
     expect(first.next).toHaveBeenCalledOnce();
+    // Keyed by the timestamp first, so signatures written together are neighbours in the index.
+    expect(first.remember).toHaveBeenCalledWith('001790000000:v0=ab', NOW, NOW - 600_000);
     const replay = run(
       request,
       vi.fn(() => Promise.resolve(false)),
