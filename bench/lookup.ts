@@ -31,7 +31,8 @@ import { syntheticUsers } from './support/synthetic-users.ts';
 import { formatTable, mb, ms } from './support/table.ts';
 
 const SIGNING_SECRET = 'bench-signing-secret-0123456789abcdef';
-const USER_COUNT = 15_000;
+/** Distinct users: each measured round takes 3,300 new ones, so up to six rounds (`--rounds=6`) fit. */
+const USER_COUNT = 24_000;
 const GOAL_OVERHEAD_P99_MS = 25;
 function flag(name: string): string | undefined {
   const prefix = `--${name}=`;

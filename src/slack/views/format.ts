@@ -41,9 +41,23 @@ export function formatWhen(date: Date, now: Date): string {
   return `${formatRelative(date, now)} · ${formatUtc(date)}`;
 }
 
+/** Flags by country code, made once each (a card shows several places, mostly in a few countries). */
+const FLAGS = new Map<string, string | undefined>();
+const MAX_FLAGS = 512;
+
 function flagEmoji(country: string): string | undefined {
-  if (!/^[A-Za-z]{2}$/.test(country)) return undefined;
-  return String.fromCodePoint(...[...country.toUpperCase()].map((c) => 0x1f1e6 + c.charCodeAt(0) - 65));
+  let flag = FLAGS.get(country);
+  if (flag === undefined && !FLAGS.has(country)) {
+    if (FLAGS.size >= MAX_FLAGS) FLAGS.clear();
+    flag = /^[A-Za-z]{2}$/.test(country)
+      ? String.fromCodePoint(
+          0x1f1e6 + (country.charCodeAt(0) & 0xdf) - 65,
+          0x1f1e6 + (country.charCodeAt(1) & 0xdf) - 65,
+        )
+      : undefined;
+    FLAGS.set(country, flag);
+  }
+  return flag;
 }
 
 /**
@@ -55,14 +69,15 @@ export function formatLocation(
   options: { flag?: boolean } = {},
 ): string | undefined {
   if (!location) return undefined;
-  const city = location.city?.trim();
-  const state = location.state?.trim();
-  const parts = [city, state && state.toLowerCase() !== city?.toLowerCase() ? state : undefined, location.country]
-    .map((p) => p?.trim())
-    .filter((p): p is string => !!p);
-  if (parts.length === 0) return undefined;
-  const flag = options.flag && location.country ? flagEmoji(location.country.trim()) : undefined;
-  return flag ? `${flag} ${parts.join(', ')}` : parts.join(', ');
+  const city = location.city?.trim() ?? '';
+  const state = location.state?.trim() ?? '';
+  const country = location.country?.trim() ?? '';
+  let text = city;
+  if (state !== '' && state.toLowerCase() !== city.toLowerCase()) text = text === '' ? state : `${text}, ${state}`;
+  if (country !== '') text = text === '' ? country : `${text}, ${country}`;
+  if (text === '') return undefined;
+  const flag = options.flag && country !== '' ? flagEmoji(country) : undefined;
+  return flag ? `${flag} ${text}` : text;
 }
 
 const WORDS: Record<string, string> = {

@@ -52,6 +52,7 @@ describe('formatLocation', () => {
     // A state named like its city is said once.
     expect(formatLocation({ city: 'New York', state: 'new york', country: 'US' })).toBe('New York, US');
     expect(formatLocation({ country: 'DE' })).toBe('DE');
+    expect(formatLocation({ city: null, state: 'Texas', country: ' US ' })).toBe('Texas, US');
   });
 
   it('is undefined for an empty or absent location', () => {
@@ -62,6 +63,10 @@ describe('formatLocation', () => {
   it('adds a flag for an ISO country code on request', () => {
     expect(formatLocation({ city: 'Lisbon', country: 'PT' }, { flag: true })).toBe('🇵🇹 Lisbon, PT');
     expect(formatLocation({ city: 'Somewhere', country: 'Narnia' }, { flag: true })).toBe('Somewhere, Narnia');
+    expect(formatLocation({ city: 'Porto', country: 'pt' }, { flag: true })).toBe('🇵🇹 Porto, pt');
+    expect(formatLocation({ city: 'Porto', country: '  ' }, { flag: true })).toBe('Porto');
+    // Asked twice: the flag is remembered, the answer the same.
+    expect(formatLocation({ city: 'Lisbon', country: 'PT' }, { flag: true })).toBe('🇵🇹 Lisbon, PT');
   });
 });
 

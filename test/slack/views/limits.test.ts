@@ -55,6 +55,16 @@ describe('escaping', () => {
     expect(clean(null, 10)).toBe('');
   });
 
+  it('clean() leaves text needing no rewrite as it is, and still cuts it to its limit', () => {
+    expect(clean('Jane Doe (Finance)', 100)).toBe('Jane Doe (Finance)');
+    expect(clean('Jane Doe (Finance)', 10)).toBe('Jane Doe…');
+    // Each rewrite on its own still applies: a marker, a leading space, two inner spaces, a tab.
+    expect(clean('*bold*', 100)).toBe('\u200b*\u200bbold\u200b*\u200b');
+    expect(clean(' Jane', 100)).toBe('Jane');
+    expect(clean('Jane  Doe', 100)).toBe('Jane Doe');
+    expect(clean('Jane\tDoe', 100)).toBe('Jane Doe');
+  });
+
   it('truncating escaped text never leaves half an entity', () => {
     const out = clean('aaaa&&&&&&', 12);
     expect(out.length).toBeLessThanOrEqual(12);
