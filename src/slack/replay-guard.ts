@@ -15,7 +15,10 @@ import { slackSignatureCheck } from './slack-signature.ts';
 /** Where Slack sends commands, interactions and events. */
 const SLACK_EVENTS_PATHS = ['/slack/events'];
 
-/** Slack's window: Bolt refuses requests older than this; the guard refuses those dated further ahead. */
+/**
+ * Slack's window: a request signed longer ago is refused as stale (slack-signature.ts); the guard refuses those dated
+ * further ahead.
+ */
 const REQUEST_WINDOW_MS = 5 * 60_000;
 
 /** A signed Slack request refused because it is dated in the future or was already served. */
