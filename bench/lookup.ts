@@ -48,6 +48,9 @@ const ENTRY = flag('entry') ?? defaultEntry(REPO_ROOT);
 const APP_FLAGS = flag('app-flags')?.split(/\s+/).filter(Boolean) ?? startFlags(REPO_ROOT);
 /** The environment `npm start` sets (the bare app runs without it). */
 const APP_ENV = startEnv(REPO_ROOT);
+const APP_ENV_WORDS = Object.entries(APP_ENV)
+  .map(([name, value]) => `${name}=${value} `)
+  .join('');
 const BARE_SCRIPT = 'bench/baselines/bare-bolt.js';
 /** `--no-compile-cache`: start the built app without V8's compile cache (the image has one). */
 const COMPILE_CACHE = !process.argv.includes('--no-compile-cache');
@@ -448,11 +451,7 @@ function printComparison(comparisons: Comparison[], starts: Start[]): void {
       .filter(Boolean)
       .join(', ');
   process.stdout.write(
-    `\nApp (${Object.entries(APP_ENV)
-      .map(([k, v]) => `${k}=${v} `)
-      .join(
-        '',
-      )}${ENTRY}${APP_FLAGS.length > 0 ? ` with ${APP_FLAGS.join(' ')}` : ''}) against the bare Bolt app (medians of ${ROUNDS} interleaved rounds, ${STARTS} interleaved starts):\n${formatTable(
+    `\nApp (${APP_ENV_WORDS}${ENTRY}${APP_FLAGS.length > 0 ? ` with ${APP_FLAGS.join(' ')}` : ''}) against the bare Bolt app (medians of ${ROUNDS} interleaved rounds, ${STARTS} interleaved starts):\n${formatTable(
       ['figure', 'app', 'bare', 'ratio', 'target', 'met?'],
       comparisons.map((c) => [
         `${c.figure} (${c.unit})`,

@@ -10,16 +10,10 @@ import {
 } from '@slack/bolt';
 import type { Logger } from '../logger.ts';
 import { isSignedBySlack, signedSlackRequests } from './signed-requests.ts';
-import { slackSignatureCheck } from './slack-signature.ts';
+import { SLACK_REQUEST_WINDOW_MS, slackSignatureCheck } from './slack-signature.ts';
 
 /** Where Slack sends commands, interactions and events. */
 const SLACK_EVENTS_PATHS = ['/slack/events'];
-
-/**
- * Slack's window: a request signed longer ago is refused as stale (slack-signature.ts); the guard refuses those dated
- * further ahead.
- */
-const REQUEST_WINDOW_MS = 5 * 60_000;
 
 /** A signed Slack request refused because it is dated in the future or was already served. */
 export class RefusedSlackRequestError extends Error {
@@ -57,10 +51,10 @@ export function replayGuard(deps: ReplayGuardDeps): Middleware<AnyMiddlewareArgs
       if (!request.verified) throw new RefusedSlackRequestError('not signed by Slack');
       const now = deps.now();
       const at = Number(request.timestamp) * 1000;
-      if (!Number.isFinite(at) || at > now + REQUEST_WINDOW_MS)
+      if (!Number.isFinite(at) || at > now + SLACK_REQUEST_WINDOW_MS)
         throw new RefusedSlackRequestError('dated in the future');
       // A signature stays valid until its timestamp leaves the window, at most two windows after it is first seen.
-      if (!(await deps.remember(signatureKey(request), now, now - 2 * REQUEST_WINDOW_MS)))
+      if (!(await deps.remember(signatureKey(request), now, now - 2 * SLACK_REQUEST_WINDOW_MS)))
         throw new RefusedSlackRequestError('replayed');
     }
     await next();
@@ -117,6 +111,7 @@ export function createSlackReceiver(options: {
   });
   receiver.requestListener = signedSlackRequests(receiver.requestListener, {
     endpoints: SLACK_EVENTS_PATHS,
+    bodyLimitBytes: HTTPModuleFunctions.defaultBodyLimit,
     check: slackSignatureCheck(options.signingSecret),
     logger: options.logger,
   });

@@ -4,8 +4,6 @@ import { BodyTooLargeError, readBody } from '../http/read-body.ts';
 import type { Logger } from '../logger.ts';
 import type { slackSignatureCheck } from './slack-signature.ts';
 
-/** Bolt's HTTP receiver's own cap on the body of a Slack request. */
-const SLACK_BODY_LIMIT_BYTES = 4 * 1024 * 1024;
 const FORM = 'application/x-www-form-urlencoded';
 
 const verified = new WeakSet<IncomingMessage>();
@@ -18,6 +16,8 @@ export function isSignedBySlack(req: IncomingMessage): boolean {
 export interface SignedRequestsOptions {
   /** The receiver's events paths (HTTPReceiver's `endpoints`). */
   endpoints: readonly string[];
+  /** Larger bodies are answered 413 (Bolt's receiver's own cap). */
+  bodyLimitBytes: number;
   check: ReturnType<typeof slackSignatureCheck>;
   logger: Pick<Logger, 'warn'>;
 }
@@ -32,7 +32,7 @@ function answer(res: ServerResponse, status: number): void {
  * Wraps Bolt's request listener (its own signature check turned off): a POST to the events path has its body read
  * and its signature checked before Bolt sees it, and is answered 401 when the signature does not hold. As with Bolt,
  * an unsigned `ssl_check=1` form is passed on stripped to that field alone (Slack sends it unsigned) and a body over
- * 4 MiB is answered 413. Everything else goes to Bolt as it came.
+ * the limit is answered 413. Everything else goes to Bolt as it came.
  */
 export function signedSlackRequests(listener: RequestListener, opts: SignedRequestsOptions): RequestListener {
   return (req, res) => {
@@ -42,7 +42,7 @@ export function signedSlackRequests(listener: RequestListener, opts: SignedReque
       listener(req, res);
       return;
     }
-    readBody(req, SLACK_BODY_LIMIT_BYTES).then(
+    readBody(req, opts.bodyLimitBytes).then(
       (body) => {
         const header = (name: string) => {
           const value = req.headers[name];

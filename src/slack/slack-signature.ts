@@ -1,7 +1,7 @@
 import { createHmac, createSecretKey, timingSafeEqual } from 'node:crypto';
 
-/** Slack's window: a request signed longer ago than this is stale. */
-const STALE_AFTER_S = 5 * 60;
+/** Slack's window: a request signed longer ago than this is stale (the replay guard bounds the future with it). */
+export const SLACK_REQUEST_WINDOW_MS = 5 * 60_000;
 const SIGNATURE = /^v0=([0-9a-f]{64})$/;
 const TIMESTAMP = /^\d{1,12}$/;
 
@@ -29,7 +29,7 @@ export function slackSignatureCheck(
   return (signature, timestamp, body) => {
     if (!signature) return 'no signature';
     if (!timestamp || !TIMESTAMP.test(timestamp)) return 'no timestamp';
-    if (Number(timestamp) < Math.floor(now() / 1000) - STALE_AFTER_S) return 'stale timestamp';
+    if (Number(timestamp) < Math.floor((now() - SLACK_REQUEST_WINDOW_MS) / 1000)) return 'stale timestamp';
     const given = SIGNATURE.exec(signature);
     if (!given) return signature.startsWith('v0=') ? 'signature mismatch' : 'unknown signature version';
     const expected = createHmac('sha256', key).update(`v0:${timestamp}:`).update(body).digest();

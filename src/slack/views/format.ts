@@ -41,24 +41,28 @@ export function formatWhen(date: Date, now: Date): string {
   return `${formatRelative(date, now)} · ${formatUtc(date)}`;
 }
 
-/** Flags by country code, made once each (a card shows several places, mostly in a few countries). */
-const FLAGS = new Map<string, string | undefined>();
-const MAX_FLAGS = 512;
-
-function flagEmoji(country: string): string | undefined {
-  let flag = FLAGS.get(country);
-  if (flag === undefined && !FLAGS.has(country)) {
-    if (FLAGS.size >= MAX_FLAGS) FLAGS.clear();
-    flag = /^[A-Za-z]{2}$/.test(country)
-      ? String.fromCodePoint(
-          0x1f1e6 + (country.charCodeAt(0) & 0xdf) - 65,
-          0x1f1e6 + (country.charCodeAt(1) & 0xdf) - 65,
-        )
-      : undefined;
-    FLAGS.set(country, flag);
-  }
-  return flag;
+/**
+ * `compute` answered once per key: for the few words and codes that recur on every card. Bounded (emptied past 512
+ * keys) for text that is not one of them.
+ */
+function remembered<T>(compute: (key: string) => T): (key: string) => T {
+  const answers = new Map<string, T>();
+  return (key) => {
+    const known = answers.get(key);
+    if (known !== undefined || answers.has(key)) return known as T;
+    if (answers.size >= 512) answers.clear();
+    const answer = compute(key);
+    answers.set(key, answer);
+    return answer;
+  };
 }
+
+/** A country code's flag (a card shows several places, mostly in a few countries). */
+const flagEmoji = remembered((country): string | undefined =>
+  /^[A-Za-z]{2}$/.test(country)
+    ? String.fromCodePoint(0x1f1e6 + (country.charCodeAt(0) & 0xdf) - 65, 0x1f1e6 + (country.charCodeAt(1) & 0xdf) - 65)
+    : undefined,
+);
 
 /**
  * "Lisbon, PT" (with the state when CII has one, unless it is named like the city: "New York, US"; "🇵🇹 Lisbon, PT"
@@ -103,20 +107,8 @@ const WORDS: Record<string, string> = {
   MFA: 'MFA',
 };
 
-/** CII's enum words are few and recur on every card: each is rewritten once (bounded, for text that is not one). */
-const HUMANIZED = new Map<string, string>();
-const MAX_HUMANIZED = 512;
-
 /** Enum words for people: `SERVICE_ACCOUNT` → "Service account", `AZURE_AD` → "Entra ID"; other text unchanged. */
-export function humanize(word: string): string {
-  let said = HUMANIZED.get(word);
-  if (said === undefined) {
-    if (HUMANIZED.size >= MAX_HUMANIZED) HUMANIZED.clear();
-    said = rewrite(word);
-    HUMANIZED.set(word, said);
-  }
-  return said;
-}
+export const humanize: (word: string) => string = remembered(rewrite);
 
 function rewrite(word: string): string {
   const trimmed = word.trim();
