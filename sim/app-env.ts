@@ -4,7 +4,7 @@ import type { FakeSlack } from './slack/fake-slack.ts';
 
 export interface SimulatedWorld {
   slack: FakeSlack;
-  cii: CiiSimulator;
+  cii: Pick<CiiSimulator, 'credentials' | 'tokenUrl' | 'apiUrl'>;
   /** When given, Block acts in the Duo, Okta and Graph simulators. */
   idp?: IdpSimulators;
   signingSecret: string;
