@@ -1,10 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { CiiClient } from '../../cii/client.ts';
 import type { EndUser } from '../../cii/schemas.ts';
-import { CiiError } from '../../cii/errors.ts';
-import type { IdentityProviders } from '../../idp/registry.ts';
-import { BLOCK_EFFECTS, isIdentityProviderName } from '../../idp/types.ts';
-import type { Logger } from '../../logger.ts';
+import { isIdentityProviderName } from '../../idp/types.ts';
 import { auditTrail } from '../audit-trail.ts';
 import type {
   ActionStepStore,
@@ -18,16 +14,12 @@ import type {
   StoredAlert,
   TransitionResult,
 } from '../../store/types.ts';
-import { identitiesOf, isSameIdentity } from './self-check.ts';
+import { actionLease } from './action-lease.ts';
+import { blockPreview, previewBase } from './block-preview.ts';
+import { createClickerChecks, refuse, type Checked, type ClickerCheckDeps } from './clicker-checks.ts';
+import { auditOutcome, ciiFailure } from './outcomes.ts';
 import { createProviderCalls, type Target } from './provider-calls.ts';
-import {
-  blockedAccounts,
-  providerLabel,
-  RECOVERED_NOTE,
-  summarizeResults,
-  targetKey,
-  toOutcome,
-} from './provider-results.ts';
+import { blockedAccounts, RECOVERED_NOTE, targetKey, toOutcome } from './provider-results.ts';
 import type {
   Actor,
   AlertCards,
@@ -39,7 +31,10 @@ import type {
   ResponseService,
 } from './types.ts';
 
-export interface ResponseServiceDeps {
+export interface ResponseServiceDeps extends Pick<
+  ClickerCheckDeps,
+  'cii' | 'providers' | 'isResponder' | 'emailOf' | 'logger'
+> {
   store: Pick<
     AlertStore,
     | 'getAlert'
@@ -52,12 +47,6 @@ export interface ResponseServiceDeps {
     Pick<ActionStepStore, 'planActionSteps' | 'finishActionStep' | 'listActionSteps'> &
     Pick<AuditStore, 'recordAudit'> &
     Pick<OutboxStore, 'postedCopiesOf' | 'postedSummaryCopiesOf'>;
-  cii: Pick<CiiClient, 'getEndUser'>;
-  providers: IdentityProviders;
-  /** CII_RESPONDERS membership (user ids and user groups); deny by default. */
-  isResponder(userId: string): Promise<boolean>;
-  /** The Slack profile email of a user; undefined when Slack has none. */
-  emailOf(userId: string): Promise<string | undefined>;
   cards: AlertCards;
   clock?: { now(): number };
   /** This replica, as named on the leases of the actions it works on (default: a random id). */
@@ -67,7 +56,6 @@ export interface ResponseServiceDeps {
    * once expired, any replica recovers the action (default 30 s).
    */
   leaseMs?: number;
-  logger: Logger;
 }
 
 /** Actions a sweep takes over at most (the rest wait for the next sweep). */
@@ -90,17 +78,11 @@ const FROM: Record<Verb, AlertState[]> = {
 /** The audit detail of the approvals Approve all open makes. */
 const APPROVE_ALL = 'Approve all open';
 
-/** CII user types that are not one person's own account: Block may stop a system or a team. */
-const PERSON_TYPES = new Set(['INTERNAL', 'EXTERNAL', 'MISSING', 'UNCLASSIFIED', 'INCONSISTENT']);
-
 /** A reason as stored: trimmed, at most 500 characters, absent when empty. */
 function reasonOf(options: DecisionOptions | undefined): { reason?: string } {
   const reason = options?.reason?.trim().slice(0, 500);
   return reason ? { reason } : {};
 }
-
-/** A click refused, or allowed with CII's user (undefined when CII has none or was not asked). */
-type Checked = { refused: ResponseOutcome } | { user: EndUser | undefined };
 
 /** Approve / Block / Retry / Unblock of an alert: authorized, exactly once (compare-and-set in the store), audited. */
 export function createResponseService(deps: ResponseServiceDeps): ResponseService {
@@ -109,25 +91,8 @@ export function createResponseService(deps: ResponseServiceDeps): ResponseServic
   const owner = deps.owner ?? `responses-${randomUUID()}`;
   const leaseMs = deps.leaseMs ?? 30_000;
   const calls = createProviderCalls({ store, providers, now, logger });
-
-  /** Runs provider work on an action this replica holds, renewing its lease until the work ends. */
-  async function leased<T>(alertId: string, work: () => Promise<T>): Promise<T> {
-    const renew = () => {
-      store.renewActionLease(alertId, { owner, until: now() + leaseMs }).then(
-        (held) => {
-          if (!held) logger.warn('an action under way is no longer this replica’s (its lease ran out)', { alertId });
-        },
-        (err: unknown) => logger.warn('could not renew the lease of an action under way', { alertId, err }),
-      );
-    };
-    const timer = setInterval(renew, Math.max(1, Math.floor(leaseMs / 3)));
-    timer.unref();
-    try {
-      return await work();
-    } finally {
-      clearInterval(timer);
-    }
-  }
+  const leased = actionLease({ store, owner, leaseMs, now, logger });
+  const { actorCheck, check, onUserReport } = createClickerChecks(deps);
 
   /** Runs `work` for an authorized responder who is not the alert's user; audits whatever comes of the click. */
   async function respond<T extends { kind: string }>(
@@ -163,76 +128,6 @@ export function createResponseService(deps: ResponseServiceDeps): ResponseServic
       if (blockedAccounts(await store.listAlertActions(alert.id)).length === 0) return already(alert);
     }
     return { kind: 'allowed', alert };
-  }
-
-  const refuse = (reason: RefusalReason, detail?: string) => ({
-    refused: { kind: 'refused', reason, ...(detail ? { detail } : {}) } as const,
-  });
-
-  /** Refuses anyone who is not a responder, or whose Slack email cannot be read (the self check needs it). */
-  async function actorCheck(
-    actor: Actor,
-  ): Promise<{ refused: ResponseOutcome & { kind: 'refused' } } | { email: string }> {
-    if (!(await deps.isResponder(actor.userId))) return refuse('not_responder');
-    let email: string | undefined;
-    try {
-      email = await deps.emailOf(actor.userId);
-    } catch (err) {
-      logger.warn('could not read the Slack email of a responder; refusing the action', { userId: actor.userId, err });
-      return refuse('unverified');
-    }
-    if (email === undefined || email.trim() === '') return refuse('unverified');
-    return { email };
-  }
-
-  /**
-   * Refuses a click from anyone who is not a responder, or who is the alert's user under any login or address CII
-   * knows for them. Otherwise gives CII's user (undefined when CII has none), which Block and its preview reuse.
-   */
-  async function check(
-    verb: Verb,
-    alert: StoredAlert,
-    actor: Actor,
-    fromCard = true,
-  ): Promise<{ refused: ResponseOutcome } | { user: EndUser | undefined }> {
-    // A click names its alert; it counts only from a message the app posted as that alert's card (Approve all
-    // open comes from the finding's summary card instead).
-    if (fromCard) {
-      const copies = await store.postedCopiesOf(alert.id);
-      if (!copies.some((c) => c.channelId === actor.channelId && c.ts === actor.messageTs)) return refuse('not_a_card');
-    }
-    const who = await actorCheck(actor);
-    if ('refused' in who) return who;
-    const { email } = who;
-    if (isSameIdentity(email, identitiesOf(alert.login, undefined))) return refuse('self');
-    // The alert names one login; CII knows the user's other logins and addresses, any of which may be the clicker's.
-    let user: EndUser | undefined;
-    try {
-      user = await cii.getEndUser(alert.login);
-    } catch (err) {
-      if (!(err instanceof CiiError && err.kind === 'not_found')) {
-        logger.warn('could not read the alert’s user from CII for the self check; refusing the action', {
-          alertId: alert.id,
-          err,
-        });
-        return refuse('identity_unchecked', ciiFailure(err, alert.login));
-      }
-    }
-    if (isSameIdentity(email, identitiesOf(alert.login, user))) return refuse('self');
-    if ((verb === 'block' || verb === 'unblock') && Object.keys(providers).length === 0) return refuse('no_providers');
-    return { user };
-  }
-
-  /**
-   * The user's own answer to "was this you?" decides (CII_VERIFY_ON_DENY / CII_VERIFY_ON_CONFIRM): not a responder's
-   * click, so only Block's need of a provider is checked; the decision is recorded as theirs.
-   */
-  function onUserReport(verb: Verb): Promise<Checked> {
-    return Promise.resolve(
-      verb === 'block' && Object.keys(providers).length === 0
-        ? { refused: { kind: 'refused', reason: 'no_providers' } }
-        : { user: undefined },
-    );
   }
 
   const trail = auditTrail({ store, logger, now });
@@ -400,51 +295,13 @@ export function createResponseService(deps: ResponseServiceDeps): ResponseServic
 
   /** The accounts CII lists for the user, split into those Block acts on and those it leaves alone. */
   async function preview(alert: StoredAlert, known: EndUser | undefined): Promise<BlockPreview> {
-    const base = { login: alert.login, ...(alert.displayName ? { displayName: alert.displayName } : {}) };
-    let user;
     try {
       // The self check read the user moments ago; asked again only when CII said it has none.
-      user = known ?? (await cii.getEndUser(alert.login));
+      return blockPreview(alert, known ?? (await cii.getEndUser(alert.login)), providers);
     } catch (err) {
       logger.warn('could not read the user from CII for the Block preview', { alertId: alert.id, err });
-      return { ...base, targets: [], untouched: [], groupNames: [], error: ciiFailure(err, alert.login) };
+      return { ...previewBase(alert), targets: [], untouched: [], groupNames: [], error: ciiFailure(err, alert.login) };
     }
-    const accounts = user.providerEndUserDetails;
-    const targets: BlockPreview['targets'] = [];
-    const untouched: BlockPreview['untouched'] = [];
-    for (const account of accounts) {
-      const configured = isIdentityProviderName(account.provider) && providers[account.provider] !== undefined;
-      if (!configured) {
-        untouched.push({
-          label: providerLabel(account.provider),
-          why: 'not_configured',
-          providerUserId: account.userId,
-        });
-        continue;
-      }
-      targets.push({
-        provider: account.provider,
-        label: providerLabel(account.provider),
-        providerUserId: account.userId,
-        login: account.login,
-        status: account.status,
-        effect: isIdentityProviderName(account.provider) ? BLOCK_EFFECTS[account.provider] : '',
-      });
-    }
-    for (const client of Object.values(providers)) {
-      if (!accounts.some((a) => a.provider === client.provider))
-        untouched.push({ label: client.label, why: 'no_account' });
-    }
-    const type = user.endUserDetails.userTypeClassification ?? undefined;
-    const name = user.endUserDetails.displayName ?? alert.displayName;
-    return {
-      ...base,
-      ...(name ? { displayName: name } : {}),
-      targets,
-      untouched,
-      groupNames: user.endUserDetails.groupNames ?? [],
-      ...(type && !PERSON_TYPES.has(type) ? { nonPersonType: type } : {}),
-    };
   }
 
   /** The alerts of a finding for Approve all open, or why not (a refusal is audited against its first alert). */
@@ -630,44 +487,4 @@ export function createResponseService(deps: ResponseServiceDeps): ResponseServic
         );
       }),
   };
-}
-
-function ciiFailure(err: unknown, login: string): string {
-  if (!(err instanceof CiiError)) return 'unexpected error (see the app log)';
-  switch (err.kind) {
-    case 'not_found':
-      return `CII has no user ${login}`;
-    case 'credentials':
-      return 'CII rejected this app’s API credentials';
-    case 'unavailable':
-      return 'CII is unreachable or too slow right now';
-    case 'unexpected':
-      return 'CII sent an answer this app did not expect';
-  }
-}
-
-/** The audit outcome and detail of a click; undefined for a check that let a modal open (its submission is audited). */
-function auditOutcome(
-  outcome: ResponseOutcome | { kind: 'preview' },
-): { outcome: string; detail?: string } | undefined {
-  switch (outcome.kind) {
-    case 'allowed':
-    case 'preview':
-      return undefined;
-    case 'reopened':
-      return { outcome: 'reopened' };
-    case 'not_found':
-      return { outcome: 'not_found' };
-    case 'refused':
-      return { outcome: `refused_${outcome.reason}`, ...(outcome.detail ? { detail: outcome.detail } : {}) };
-    case 'already':
-      return { outcome: `already_${outcome.alert.state}`, detail: `by ${outcome.alert.decidedBy ?? 'unknown'}` };
-    case 'approved':
-      return { outcome: 'approved' };
-    case 'blocked':
-    case 'unblocked':
-      return { outcome: outcome.kind, detail: summarizeResults(outcome.results) };
-    case 'failed':
-      return { outcome: `${outcome.action}_failed`, detail: summarizeResults(outcome.results, outcome.error) };
-  }
 }
