@@ -89,6 +89,8 @@ interface Sample {
   /** Epoch ms, to place token requests (which carry no login) on the request they delayed. */
   wallStart: number;
   wallEnd: number;
+  /** Epoch ms to a fraction (`performance.timeOrigin` based), to place the CII calls within the request. */
+  sentAt: number;
   totalMs: number;
   error?: string;
 }
@@ -111,6 +113,9 @@ interface PhaseResult {
   totalMs: Summary;
   ciiMs: Summary;
   overheadMs: Summary;
+  /** Overhead before the first CII call and after the last CII answer (they add up to about `overheadMs`). */
+  beforeCiiMs: Summary;
+  afterCiiMs: Summary;
   childCpuMsPerRequest: number;
   /** Child CPU time over wall time: near 100% means the app's single JS thread is the bottleneck. */
   childCpuPercent: number;
@@ -150,6 +155,7 @@ async function lookUp(slack: FakeSlack, appUrl: string, login: string): Promise<
   const headers = { 'content-type': FORM_CONTENT_TYPE, ...signSlackRequest(SIGNING_SECRET, body) };
   const wallStart = Date.now();
   const started = performance.now();
+  const sentAt = performance.timeOrigin + started;
   let error: string | undefined;
   let bytes = 0;
   try {
@@ -170,6 +176,7 @@ async function lookUp(slack: FakeSlack, appUrl: string, login: string): Promise<
     bytes,
     wallStart,
     wallEnd: Date.now(),
+    sentAt,
     totalMs: performance.now() - started,
     ...(error ? { error } : {}),
   };
@@ -200,7 +207,7 @@ function ciiShare(
   sample: Sample,
   calls: SimRequest[] | undefined,
   tokens: SimRequest[],
-): { ms: number } | { unmatched: string } {
+): { ms: number; beforeMs: number; afterMs: number } | { unmatched: string } {
   const user = calls?.filter((c) => c.rootFields.length === 1 && c.rootFields[0] === 'getEndUser') ?? [];
   const state = calls?.filter((c) => c.rootFields.length === 1 && c.rootFields[0] === 'getEndUserState') ?? [];
   if (calls === undefined || calls.length !== 2 || user.length !== 1 || state.length !== 1) {
@@ -213,7 +220,15 @@ function ciiShare(
   const token = tokens
     .filter((t) => t.at >= sample.wallStart && t.at <= sample.wallEnd)
     .reduce((sum, t) => sum + t.durationMs, 0);
-  return { ms: token + Math.max(user[0]!.durationMs, state[0]!.durationMs) };
+  // The app's own time before its first CII call (signature, replay guard, Bolt, the alerts read) and after its
+  // last answer (checks of the answers, the card, the acknowledgement), each with the loopback hops on its side.
+  const firstCall = Math.min(user[0]!.arrivedAt, state[0]!.arrivedAt);
+  const lastAnswer = Math.max(user[0]!.arrivedAt + user[0]!.durationMs, state[0]!.arrivedAt + state[0]!.durationMs);
+  return {
+    ms: token + Math.max(user[0]!.durationMs, state[0]!.durationMs),
+    beforeMs: firstCall - sample.sentAt - token,
+    afterMs: sample.sentAt + sample.totalMs - lastAnswer,
+  };
 }
 
 /** Each phase's overhead samples, for percentiles over all rounds pooled (kept out of the results file). */
@@ -262,6 +277,8 @@ async function runPhase(
   const total: number[] = [];
   const cii: number[] = [];
   const overhead: number[] = [];
+  const beforeCii: number[] = [];
+  const afterCii: number[] = [];
   const claimed = new Set<string>();
   for (const sample of samples) {
     if (sample.error !== undefined) {
@@ -282,6 +299,8 @@ async function runPhase(
     }
     cii.push(share.ms);
     overhead.push(sample.totalMs - share.ms);
+    beforeCii.push(share.beforeMs);
+    afterCii.push(share.afterMs);
   }
   const strayCiiCalls = [...callsByLogin]
     .filter(([login]) => !claimed.has(login))
@@ -301,6 +320,8 @@ async function runPhase(
     totalMs: summarize(total),
     ciiMs: summarize(cii),
     overheadMs: summarize(overhead),
+    beforeCiiMs: summarize(beforeCii),
+    afterCiiMs: summarize(afterCii),
     childCpuMsPerRequest: cpuMs / Math.max(samples.length, 1),
     childCpuPercent: (100 * cpuMs) / elapsedMs,
     benchCpuMsPerRequest: benchCpuMs / Math.max(samples.length, 1),
@@ -520,6 +541,10 @@ function printReport(
     'p90',
     'p99',
     'max',
+    'before CII p50',
+    'p99',
+    'after CII p50',
+    'p99',
     'cpu ms/req',
     'cpu %',
     'bench cpu ms/req',
@@ -544,6 +569,10 @@ function printReport(
     ms(p.overheadMs.p90),
     ms(p.overheadMs.p99),
     ms(p.overheadMs.max),
+    ms(p.beforeCiiMs.p50),
+    ms(p.beforeCiiMs.p99),
+    ms(p.afterCiiMs.p50),
+    ms(p.afterCiiMs.p99),
     ms(p.childCpuMsPerRequest),
     p.childCpuPercent.toFixed(0),
     ms(p.benchCpuMsPerRequest),
@@ -553,7 +582,7 @@ function printReport(
     String(p.cardBytes),
   ]);
   process.stdout.write(
-    `\n${formatTable(header, rows)}\n(latencies in ms; cpu % is of one core, the machine has ${cpus().length}; peak RSS is the target's VmHWM since it started; others cpu % is what the rest of the machine used meanwhile)\n`,
+    `\n${formatTable(header, rows)}\n(latencies in ms; overhead is split at the first CII call and the last CII answer; cpu % is of one core, the machine has ${cpus().length}; peak RSS is the target's VmHWM since it started; others cpu % is what the rest of the machine used meanwhile)\n`,
   );
   const issues = [...warmUps, ...phases].flatMap(describeIssues);
   process.stdout.write(

@@ -41,6 +41,8 @@ export interface SimRequest {
   durationMs: number;
   /** Epoch ms when the request arrived. */
   at: number;
+  /** The same to a fraction of a millisecond (`performance.timeOrigin` based), to place the call on a client's timeline. */
+  arrivedAt: number;
 }
 
 export interface DeliveryResult {
@@ -291,7 +293,15 @@ export async function startCiiSimulator(options: CiiSimulatorOptions = {}): Prom
       res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'Not found' }));
       return;
     }
-    const record: SimRequest = { kind, rootFields: [], variables: {}, status: 0, durationMs: 0, at: Date.now() };
+    const record: SimRequest = {
+      kind,
+      rootFields: [],
+      variables: {},
+      status: 0,
+      durationMs: 0,
+      at: Date.now(),
+      arrivedAt: performance.timeOrigin + started,
+    };
     const answer = kind === 'token' ? await answerToken(req) : await answerGraphql(req, record);
     res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
     res.end(JSON.stringify(answer.body));
