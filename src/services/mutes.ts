@@ -31,7 +31,10 @@ export type MuteCheck =
   /** The check is already muted for this user. */
   | { kind: 'already'; mute: Mute };
 
-export type MuteOutcome = Exclude<MuteCheck, { kind: 'allowed' }> | { kind: 'muted'; mute: Mute };
+export type MuteOutcome =
+  | Exclude<MuteCheck, { kind: 'allowed' }>
+  /** `withdrawn`: cards of the check for the user that were waiting to be posted and now will not be. */
+  | { kind: 'muted'; mute: Mute; withdrawn: number };
 
 export type UnmuteOutcome =
   | { kind: 'refused'; reason: 'not_responder' }
@@ -169,18 +172,24 @@ export function createMuteService(deps: {
         expiresAt: at + MUTE_DURATIONS[duration],
         ...(trimmed ? { reason: trimmed } : {}),
       });
-      const { mute } = added;
+      const { mute, withdrawn } = added;
       if (!added.created) return alreadyMuted(actor, mute);
       invalidate();
-      logger.info('muted a check for a user', { muteId: mute.id, checkId: mute.checkId, userId: actor.userId });
+      logger.info('muted a check for a user', {
+        muteId: mute.id,
+        checkId: mute.checkId,
+        userId: actor.userId,
+        withdrawnCards: withdrawn,
+      });
+      const queued = withdrawn > 0 ? `; ${withdrawn} queued card${withdrawn === 1 ? '' : 's'} withdrawn` : '';
       await audit('mute', actor, {
         outcome: 'muted',
-        detail: `${what(mute)} for ${durationWords(duration)}, until ${utc(mute.expiresAt)}`,
+        detail: `${what(mute)} for ${durationWords(duration)}, until ${utc(mute.expiresAt)}${queued}`,
         mute,
         ...(mute.reason ? { reason: mute.reason } : {}),
       });
       await notices.muted(await copiesOf(mute.alertId), mute, duration);
-      return { kind: 'muted', mute };
+      return { kind: 'muted', mute, withdrawn };
     },
 
     active: () => store.listActiveMutes({ now: now() }),

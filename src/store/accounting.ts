@@ -20,8 +20,8 @@ const COUNT_ALERTS = `
     MIN(CASE WHEN ${HAS_CARD('pending')} THEN a.created_at END) AS pending_since,
     SUM(CASE WHEN a.routing = 'unrouted' THEN 1 ELSE 0 END) AS unrouted,
     SUM(CASE WHEN a.routing = 'muted' THEN 1 ELSE 0 END) AS muted,
-    SUM(CASE WHEN ${HAS_CARD('failed')} AND NOT ${HAS_CARD('sent')} AND NOT ${HAS_CARD('pending')}
-      THEN 1 ELSE 0 END) AS failed
+    SUM(CASE WHEN a.routing <> 'muted' AND ${HAS_CARD('failed')} AND NOT ${HAS_CARD('sent')}
+      AND NOT ${HAS_CARD('pending')} THEN 1 ELSE 0 END) AS failed
   FROM alerts a WHERE a.created_at >= $1`;
 
 const ONLY: Record<NonNullable<RecentAlertFilter['only']>, string> = {

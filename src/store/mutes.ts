@@ -32,13 +32,53 @@ const ACTIVE = 'lifted_at IS NULL AND expires_at > $1';
 // Serializes mutes of one check for one user across PostgreSQL replicas (SQLite's write lock does it there).
 const MUTE_LOCK = `SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':cii-slack:mute:' || $1))`;
 
-function* addMute(dialect: Dialect, mute: NewMute): Steps<{ created: boolean; mute: Mute }> {
+/** The error of a card a mute withdrew before it was posted (`/cii alerts` shows it beside the channel). */
+export const WITHDRAWN_BY_MUTE = 'withdrawn by a mute';
+
+/** Not posted and not being posted: no lease in force, and no post sent whose answer never came. */
+const UNTOUCHED = "state = 'pending' AND posting_since IS NULL AND (lease_until IS NULL OR lease_until <= $2)";
+
+/**
+ * Withdraws the cards of the check for the user that wait to be posted (a card being posted is left to finish),
+ * then each summary card left with no thread card to post under it; an alert left with no card posted or to
+ * post counts as muted, as if it had arrived muted (its user is not asked about it unless that has begun). How
+ * many alert cards were withdrawn.
+ */
+function* withdrawQueuedCards(mute: NewMute): Steps<number> {
+  const params = [WITHDRAWN_BY_MUTE, mute.createdAt, mute.checkId, mute.login];
+  const withdrawn = yield* changesOf(
+    `UPDATE deliveries SET state = 'failed', last_error = $1, updated_at = $2
+    WHERE kind = 'alert' AND ${UNTOUCHED}
+      AND alert_id IN (SELECT id FROM alerts WHERE check_id = $3 AND lower(login) = lower($4))`,
+    params,
+  );
+  if (withdrawn === 0) return 0;
+  yield* changesOf(
+    `UPDATE deliveries SET state = 'failed', last_error = $1, updated_at = $2
+    WHERE kind = 'summary' AND ${UNTOUCHED}
+      AND id IN (SELECT c.parent_id FROM deliveries c JOIN alerts a ON a.id = c.alert_id
+        WHERE a.check_id = $3 AND lower(a.login) = lower($4) AND c.last_error = $1)
+      AND NOT EXISTS (SELECT 1 FROM deliveries c WHERE c.parent_id = deliveries.id AND c.state <> 'failed')`,
+    params,
+  );
+  yield* changesOf(
+    `UPDATE alerts SET routing = 'muted',
+      verify_state = CASE WHEN verify_state = 'pending' THEN NULL ELSE verify_state END
+    WHERE check_id = $2 AND lower(login) = lower($3) AND routing <> 'muted'
+      AND EXISTS (SELECT 1 FROM deliveries d WHERE d.alert_id = alerts.id AND d.last_error = $1)
+      AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.alert_id = alerts.id AND d.state <> 'failed')`,
+    [WITHDRAWN_BY_MUTE, mute.checkId, mute.login],
+  );
+  return withdrawn;
+}
+
+function* addMute(dialect: Dialect, mute: NewMute): Steps<{ created: boolean; mute: Mute; withdrawn: number }> {
   if (dialect === 'postgres') yield* rowsOf(MUTE_LOCK, [`${mute.checkId}:${mute.login.toLowerCase()}`]);
   const [active] = yield* rowsOf(
     `SELECT * FROM mutes WHERE ${ACTIVE} AND check_id = $2 AND lower(login) = lower($3) ORDER BY id LIMIT 1`,
     [mute.createdAt, mute.checkId, mute.login],
   );
-  if (active) return { created: false, mute: toMute(active) };
+  if (active) return { created: false, mute: toMute(active), withdrawn: 0 };
   const [inserted] = yield* rowsOf(
     `INSERT INTO mutes (check_id, login, title, display_name, alert_id, channel_id, created_by, created_at, expires_at,
       reason)
@@ -56,7 +96,7 @@ function* addMute(dialect: Dialect, mute: NewMute): Steps<{ created: boolean; mu
       mute.reason ?? null,
     ],
   );
-  return { created: true, mute: toMute(inserted!) };
+  return { created: true, mute: toMute(inserted!), withdrawn: yield* withdrawQueuedCards(mute) };
 }
 
 function* liftMute(id: number, { by, at }: { by: string; at: number }): Steps<Mute | undefined> {

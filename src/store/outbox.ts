@@ -1,3 +1,4 @@
+import { WITHDRAWN_BY_MUTE } from './mutes.ts';
 import { toAlert, toDelivery, toFindingSummary, toPostedCopy } from './rows.ts';
 import { changesOf, type Dialect, type Executor, IN_TRANSACTION, plannedRowsOf, rowsOf, type Steps } from './steps.ts';
 import type {
@@ -55,12 +56,18 @@ function* holdChannel(dialect: Dialect, channelId: string, until: number): Steps
   );
 }
 
+/**
+ * The summary's thread users: each alert with a card under it, but for those a mute withdrew before they were
+ * posted (unless that leaves none: a summary already posted keeps its users).
+ */
 function* summaryOf(summaryId: number): Steps<FindingSummary> {
-  const threadAlerts = yield* rowsOf(
-    `SELECT a.* FROM deliveries c JOIN alerts a ON a.id = c.alert_id WHERE c.parent_id = $1 ORDER BY c.id`,
+  const rows = yield* rowsOf(
+    `SELECT a.*, c.last_error AS thread_card_error FROM deliveries c JOIN alerts a ON a.id = c.alert_id
+    WHERE c.parent_id = $1 ORDER BY c.id`,
     [summaryId],
   );
-  return toFindingSummary(summaryId, threadAlerts.map(toAlert));
+  const kept = rows.filter((row) => row.thread_card_error !== WITHDRAWN_BY_MUTE);
+  return toFindingSummary(summaryId, (kept.length > 0 ? kept : rows).map(toAlert));
 }
 
 function* postedSummariesOf(alertId: string): Steps<PostedSummary[]> {

@@ -617,7 +617,7 @@ export interface AlertCounts {
   unrouted: number;
   /** Held back by a mute. */
   muted: number;
-  /** Every card of the alert failed (e.g. the channel is gone). */
+  /** Every card of the alert failed (e.g. the channel is gone); not counted when a mute withdrew them. */
   failed: number;
 }
 
@@ -708,8 +708,12 @@ export type NewMute = Omit<Mute, 'id' | 'liftedBy' | 'liftedAt'>;
 
 /** Mutes of one check for one user. At most one is active (not lifted, not expired) per check and user. */
 export interface MuteStore {
-  /** Adds the mute unless one of the check for the user is active at `createdAt` (then returns that one). */
-  addMute(mute: NewMute): Promise<{ created: boolean; mute: Mute }>;
+  /**
+   * Adds the mute unless one of the check for the user is active at `createdAt` (then returns that one). A new
+   * mute withdraws the cards of the check for the user still waiting to be posted (`withdrawn`: how many), with
+   * any summary card left with nothing to thread, and counts their alerts as muted when no card of them is posted.
+   */
+  addMute(mute: NewMute): Promise<{ created: boolean; mute: Mute; withdrawn: number }>;
   getMute(id: number): Promise<Mute | undefined>;
   /** Active at `now`, soonest to end first; only those of `checkId` when given. */
   listActiveMutes(filter: { now: number; checkId?: string }): Promise<Mute[]>;

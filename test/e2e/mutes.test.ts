@@ -187,4 +187,30 @@ describe('mutes, end to end', () => {
     await deliver('no-mfa', [TOM]);
     await until(() => cards('No MFA', TOM).length === 2, 'the card after the unmute');
   }, 30_000);
+
+  test('a mute withdraws the cards of its check for its user still waiting to be posted, says how many, and lists them as withdrawn', async () => {
+    const [card] = cards('Impossible Travel', TOM) as [Card];
+    const posted = cards('Impossible Travel', TOM).length;
+    // Slack holds the channel for five seconds: the next three findings about Tom queue behind it.
+    stack.slack.script('chat.postMessage', { status: 429, retryAfterSeconds: 5, times: 1, channel: SOC });
+    for (let i = 0; i < 3; i++) await deliver('impossible-travel', [TOM]);
+
+    const opens = stack.slack.callsTo('views.open').length;
+    const ephemerals = stack.slack.callsTo('chat.postEphemeral').length;
+    await pickMute(card, 'UANALYST', '24h');
+    await stack.slack.waitForCalls('views.open', opens + 1);
+    const view = (stack.slack.callsTo('views.open')[opens]!.response as { view: Record<string, unknown> }).view;
+    await stack.driver.submitView({ userId: 'UANALYST', view, values: {} });
+    await until(() => stack.slack.callsTo('chat.postEphemeral').length > ephemerals, 'the answer');
+    const answer = JSON.stringify(stack.slack.callsTo('chat.postEphemeral')[ephemerals]!.args.blocks);
+    const withdrawn = Number(/(\d) cards? of it waiting to be posted (?:was|were) withdrawn/.exec(answer)?.[1]);
+    // Normally all three; one the app was posting when the mute came is left to finish.
+    expect(withdrawn).toBeGreaterThanOrEqual(2);
+
+    await new Promise((resolve) => setTimeout(resolve, 6_000));
+    expect(cards('Impossible Travel', TOM)).toHaveLength(posted + 3 - withdrawn);
+    const listed = await command(`alerts ${TOM}`);
+    expect(listed.match(/not posted in <#C0SOC>: withdrawn by a mute/g)).toHaveLength(withdrawn);
+    expect(auditRows('mute').at(-1)?.detail).toMatch(new RegExp(`; ${withdrawn} queued cards? withdrawn$`));
+  }, 30_000);
 });

@@ -3,7 +3,7 @@ import { silentLogger } from '../../src/logger.ts';
 import { createMuteService, type MuteService } from '../../src/services/mutes.ts';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import type { InspectableStore } from '../../src/store/types.ts';
-import { record } from '../store/contract.ts';
+import { record } from '../store/records.ts';
 
 const T0 = Date.UTC(2026, 0, 1);
 const ANALYST = { userId: 'UANALYST', channelId: 'C1' };
@@ -79,5 +79,18 @@ describe('mute service: which logins a check is muted for', () => {
     const readsAfterFailure = reads;
     await expect(mutes.mutedLogins('no-mfa')).rejects.toThrow();
     expect(reads).toBe(readsAfterFailure + 1);
+  });
+
+  test('a mute withdraws the cards of the check for the user still waiting, and says how many in its outcome and audit', async () => {
+    await store.recordFinding(record('e2', 'f2', ['ANN@x.com', 'bob@x.com'], { receivedAt: T0 }));
+
+    const muted = await mutes.mute(alertId, ANALYST, { duration: '24h' });
+
+    expect(muted).toMatchObject({ kind: 'muted', withdrawn: 2 });
+    const [entry] = await store.listAudit({ login: 'ann@x.com', limit: 1 });
+    expect(entry?.detail).toBe(
+      'No MFA Configured (no-mfa) for 24 hours, until 2026-01-02 00:00 UTC; 2 queued cards withdrawn',
+    );
+    expect((await store.listDeliveries({ state: 'pending' })).map((d) => d.findingId)).toEqual(['f2']);
   });
 });

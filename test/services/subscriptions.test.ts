@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSubscriptionService, type SubscriptionService } from '../../src/services/subscriptions.ts';
 import type { InspectableStore } from '../../src/store/types.ts';
-import { alertFor } from '../store/contract.ts';
+import { alertFor } from '../store/records.ts';
 import { tempDatabase } from './alerts/fixtures.ts';
 
 describe('subscription service', () => {

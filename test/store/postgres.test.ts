@@ -3,7 +3,8 @@ import pg from 'pg';
 import { silentLogger } from '../../src/logger.ts';
 import { openPostgresStore } from '../../src/store/postgres/postgres-store.ts';
 import { describe, expect, it } from 'vitest';
-import { record, runStoreContract } from './contract.ts';
+import { runStoreContract } from './contract.ts';
+import { record } from './records.ts';
 
 // Default: a local server with trust auth; each test gets a schema of its own. Without TEST_POSTGRES_URL,
 // an unreachable default server skips the suite (say so loudly); with it, the suite must run.

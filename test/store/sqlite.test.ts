@@ -5,7 +5,8 @@ import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/logger.ts';
 import { openStore, parseDatabaseUrl } from '../../src/store/open-store.ts';
-import { record, runStoreContract } from './contract.ts';
+import { runStoreContract } from './contract.ts';
+import { record } from './records.ts';
 
 runStoreContract('sqlite', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'cii-store-'));

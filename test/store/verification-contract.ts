@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FindingRecord, InspectableStore } from '../../src/store/types.ts';
-import { alertFor } from './contract.ts';
+import { alertFor } from './records.ts';
 
 const T0 = Date.UTC(2026, 0, 1);
 const LEASE = { leaseMs: 30_000, limit: 10 };

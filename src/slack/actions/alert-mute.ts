@@ -28,8 +28,9 @@ const NOT_A_CHOICE = errorMessage({
 function answerOf(outcome: MuteOutcome, deps: AlertMuteDeps): SlackMessage | undefined {
   switch (outcome.kind) {
     case 'muted':
+      return muteAnswer({ kind: 'muted', mute: muteView(outcome.mute), withdrawn: outcome.withdrawn }, deps.now());
     case 'already':
-      return muteAnswer({ kind: outcome.kind, mute: muteView(outcome.mute) }, deps.now());
+      return muteAnswer({ kind: 'already', mute: muteView(outcome.mute) }, deps.now());
     case 'not_found':
     case 'refused':
       return outcomeAnswer(outcome, deps);

@@ -184,16 +184,24 @@ export function mutesList(input: { now: Date; mutes: readonly MuteView[]; note?:
   ]);
 }
 
+/** The cards a new mute stopped before they were posted, as a sentence (empty when none). */
+function withdrawnWords(withdrawn: number): string {
+  if (withdrawn === 0) return '';
+  return withdrawn === 1
+    ? ' 1 card of it waiting to be posted was withdrawn.'
+    : ` ${withdrawn} cards of it waiting to be posted were withdrawn.`;
+}
+
 /** What the submitter of the mute modal alone is told. */
 export function muteAnswer(
-  result: { kind: 'muted'; mute: MuteView } | { kind: 'already'; mute: MuteView },
+  result: { kind: 'muted'; mute: MuteView; withdrawn: number } | { kind: 'already'; mute: MuteView },
   now: Date,
 ): SlackMessage {
   const { mute } = result;
   const what = `*${clean(mute.title, 150)}* for ${who(mute)}`;
   const text =
     result.kind === 'muted'
-      ? `🔇 Muted ${what} until ${formatUtc(mute.expiresAt)}; the card’s thread says so. Lift it with \`/cii mutes\`.`
+      ? `🔇 Muted ${what} until ${formatUtc(mute.expiresAt)}; the card’s thread says so.${withdrawnWords(result.withdrawn)} Lift it with \`/cii mutes\`.`
       : `ℹ️ ${what} is already muted until ${formatUtc(mute.expiresAt)} (${formatRelative(mute.expiresAt, now)}), by ${userMention(mute.createdBy)}. Lift it from \`/cii mutes\` to set another.`;
   return buildMessage(result.kind === 'muted' ? `Muted ${mute.title}` : `${mute.title} is already muted`, [
     { type: 'section', text: mrkdwn(text) },

@@ -5,7 +5,7 @@ import { createCardService, type CardWriter } from '../../../src/services/cards/
 import { createResponseService } from '../../../src/services/responses/response-service.ts';
 import { openSqliteStore } from '../../../src/store/sqlite/sqlite-store.ts';
 import type { ClaimedDelivery, NewAlertActionResult, Store } from '../../../src/store/types.ts';
-import { record } from '../../store/contract.ts';
+import { record } from '../../store/records.ts';
 
 const LOGIN = 'ann@example.com';
 const ANALYST = { userId: 'UANALYST', userName: 'bob', teamId: 'T1', channelId: 'C1', messageTs: '111.1' };

@@ -13,7 +13,7 @@ import { createResponseService, type ResponseServiceDeps } from '../../../src/se
 import type { AlertCards, ResponseReport } from '../../../src/services/responses/types.ts';
 import { openSqliteStore } from '../../../src/store/sqlite/sqlite-store.ts';
 import type { Store } from '../../../src/store/types.ts';
-import { record } from '../../store/contract.ts';
+import { record } from '../../store/records.ts';
 
 const LOGIN = 'ann@example.com';
 const ANALYST = { userId: 'UANALYST', userName: 'bob', teamId: 'T1', channelId: 'C1', messageTs: '100.1' };

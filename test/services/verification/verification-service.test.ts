@@ -5,7 +5,7 @@ import type { AskResult, DuoPush, QuestionContent, VerifySlack } from '../../../
 import { createVerificationService } from '../../../src/services/verification/verification-service.ts';
 import { openSqliteStore } from '../../../src/store/sqlite/sqlite-store.ts';
 import type { InspectableStore } from '../../../src/store/types.ts';
-import { alertFor } from '../../store/contract.ts';
+import { alertFor } from '../../store/records.ts';
 import { duoAuthClient, ok, signedPost, signedPreauthWithPush, signedStatus } from '../../support/duo-auth-nock.ts';
 import { useNock } from '../../support/nock.ts';
 

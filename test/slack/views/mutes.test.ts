@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { checkBlocks, checkView } from '../../../sim/slack/block-rules.ts';
 import { muteChoices } from '../../../src/services/mutes.ts';
 import { alertCard } from '../../../src/slack/views/alert-card.ts';
-import { muteModal, muteNotice, mutesList, unmuteNotice, type MuteView } from '../../../src/slack/views/mutes.ts';
+import {
+  muteAnswer,
+  muteModal,
+  muteNotice,
+  mutesList,
+  unmuteNotice,
+  type MuteView,
+} from '../../../src/slack/views/mutes.ts';
 import { allText, limitViolations } from './slack-limits.ts';
 
 const NOW = new Date('2026-11-24T16:30:00Z');
@@ -119,5 +126,13 @@ describe('mute views', () => {
       messageTs: '1.2',
     });
     expect(JSON.stringify(view.blocks)).toContain('for *30 days*, until 2026-12-24 16:30 UTC?');
+  });
+
+  it('tells the muter how many queued cards of it were withdrawn, and says nothing of them when there were none', () => {
+    const text = (withdrawn: number) => allText(muteAnswer({ kind: 'muted', mute: mute(), withdrawn }, NOW));
+    expect(text(3)).toContain('3 cards of it waiting to be posted were withdrawn.');
+    expect(text(1)).toContain('1 card of it waiting to be posted was withdrawn.');
+    expect(text(0)).not.toContain('withdrawn');
+    expect(text(0)).toContain('Muted *Impossible Travel* for');
   });
 });
