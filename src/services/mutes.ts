@@ -76,8 +76,9 @@ export function createMuteService(deps: {
   notices: MuteNotices;
   clock?: { now(): number };
   /**
-   * How long `mutedLogins`, asked once per webhook, trusts its copy of the active mutes: another replica's mute
-   * applies after at most this; a mute or unmute here applies at once.
+   * How long `mutedLogins`, asked once per webhook, trusts its copy of the active mutes: a mute or unmute here
+   * applies at once. Another replica's mute applies at once too, because the store checks the mutes again as it
+   * records a finding; another replica's unmute applies after at most this.
    */
   cacheTtlMs?: number;
   logger: Logger;

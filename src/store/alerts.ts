@@ -118,13 +118,35 @@ function* insertDeliveries(dialect: Dialect, record: FindingRecord, deliveries: 
  * One webhook's writes in one transaction (on PostgreSQL in a handful of statements whatever its size): the event
  * id, its alerts, each channel's summary card (its id is its thread's parent), then every other card.
  */
+/**
+ * The alerts, with every one whose check is muted for its user at `at` marked muted (and not to be asked about):
+ * the ingest's own copy of the mutes may be seconds old (another replica's mute), the database's is not.
+ */
+function* withMutes(alerts: readonly NewAlert[], at: number): Steps<readonly NewAlert[]> {
+  const muted = new Set<string>();
+  for (const checkId of new Set(alerts.filter((a) => a.routing !== 'muted').map((a) => a.checkId))) {
+    const rows = yield* rowsOf(
+      'SELECT lower(login) AS login FROM mutes WHERE check_id = $1 AND lifted_at IS NULL AND expires_at > $2',
+      [checkId, at],
+    );
+    for (const row of rows) muted.add(`${checkId}\n${text(row.login)}`);
+  }
+  if (muted.size === 0) return alerts;
+  return alerts.map((alert) => {
+    if (alert.routing === 'muted' || !muted.has(`${alert.checkId}\n${alert.login.toLowerCase()}`)) return alert;
+    const { verify: _asked, ...rest } = alert;
+    return { ...rest, routing: 'muted' };
+  });
+}
+
 function* recordFinding(dialect: Dialect, record: FindingRecord): Steps<RecordFindingResult> {
   const fresh = yield* changesOf(
     'INSERT INTO seen_events (id, received_at) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING',
     [record.envelopeId, record.receivedAt],
   );
   if (fresh === 0) return { duplicate: true, alertsCreated: [], deliveriesCreated: 0 };
-  const created = yield* insertAlerts(dialect, record.alerts, record.receivedAt);
+  const alerts = yield* withMutes(record.alerts, record.receivedAt);
+  const created = yield* insertAlerts(dialect, alerts, record.receivedAt);
   const cards: DeliveryRow[] = [];
   let summaries = 0;
   for (const planned of record.planDeliveries(created)) {

@@ -45,6 +45,7 @@ export function buildDelivery(
     enrich: (login) => lookup.userContext(login),
     logger: logger.child('delivery'),
     afterPost: (claimed) => cards.afterPost(claimed),
+    clock: w.clock,
     ...options.delivery,
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { InspectableStore, NewMute } from '../../src/store/types.ts';
+import type { InspectableStore, NewAlert, NewMute } from '../../src/store/types.ts';
 import { record } from './records.ts';
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -143,6 +143,34 @@ export function muteContract(store: () => InspectableStore, open: () => Promise<
         const [summary] = claimed;
         expect(summary?.kind).toBe('summary');
         expect(summary?.kind === 'summary' && summary.summary.users.map((u) => u.login)).toEqual(['bob@x.com']);
+      });
+
+      it('stores a new alert of a check muted for its user as muted and not to be asked about, whatever the finding says', async () => {
+        await muteMia();
+        const finding = (envelopeId: string, receivedAt: number) => {
+          const r = record(envelopeId, `f-${envelopeId}`, ['Mia@x.com', 'bob@x.com'], { receivedAt });
+          return {
+            ...r,
+            alerts: r.alerts.map((a) => ({ ...a, verify: true })),
+            // As the ingest plans: no card for a muted alert.
+            planDeliveries: (created: readonly NewAlert[]) =>
+              created
+                .filter((a) => a.routing !== 'muted')
+                .map((a) => ({ kind: 'alert' as const, alertId: a.id, channelId: 'C1' })),
+          };
+        };
+
+        const during = await store().recordFinding(finding('e1', T0 + 2));
+        expect(during.alertsCreated.map((a) => [a.login, a.routing ?? 'routed', a.verify ?? false])).toEqual([
+          ['Mia@x.com', 'muted', false],
+          ['bob@x.com', 'routed', true],
+        ]);
+        expect(during.deliveriesCreated).toBe(1);
+        expect((await store().getAlert(during.alertsCreated[0]!.id))?.verification).toBeUndefined();
+
+        const after = await store().recordFinding(finding('e2', T0 + 7 * DAY));
+        expect(after.alertsCreated.map((a) => a.routing ?? 'routed')).toEqual(['routed', 'routed']);
+        expect(after.deliveriesCreated).toBe(2);
       });
 
       it('withdraws nothing when the check is already muted for the user', async () => {

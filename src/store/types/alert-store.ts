@@ -34,7 +34,10 @@ export interface ActionStep extends ActionStepKey {
 
 /** Alerts and their decisions. */
 export interface AlertStore {
-  /** Records a webhook delivery in one transaction: seen envelope, new alerts, their deliveries. */
+  /**
+   * Records a webhook delivery in one transaction: seen envelope, new alerts, their deliveries. An alert whose
+   * check is muted for its user at `receivedAt` is stored muted whatever it says, and `planDeliveries` sees it so.
+   */
   recordFinding(record: FindingRecord): Promise<RecordFindingResult>;
   getAlert(id: string): Promise<StoredAlert | undefined>;
   /** Fills in what enrichment found; leaves fields it did not find untouched. */

@@ -75,6 +75,34 @@ describe('alert ingest', () => {
     expect((await store.countAlerts(0)).muted).toBe(1);
   });
 
+  it('holds back the alert of a user muted by another replica a moment ago, though its own copy of the mutes says nothing yet', async () => {
+    await subscribe('C-all', [], 'low');
+    await store.addMute({
+      checkId: 'no-mfa',
+      login: 'ann@example.com',
+      title: 'No MFA Configured',
+      createdBy: 'UOTHER',
+      createdAt: now - 1_000,
+      expiresAt: now + 3600_000,
+    });
+    const stale = createAlertIngest({
+      store,
+      subscriptions,
+      groupThreshold: 5,
+      verifyChecks: ['no-mfa'],
+      mutes: { mutedLogins: () => Promise.resolve(new Set<string>()) },
+      clock: { now: () => now },
+      logger: silentLogger,
+    });
+    const one = finding({ logins: ['Ann@Example.com', 'bob@example.com'] });
+    expect(await stale.ingest(one)).toEqual({ duplicate: false, alertsCreated: 2, deliveriesCreated: 1 });
+    const alerts = (await store.listFindingAlerts(one.findingId)).sort((a, b) => a.login.localeCompare(b.login));
+    expect(alerts.map((a) => [a.login, a.routing, a.verification?.state])).toEqual([
+      ['Ann@Example.com', 'muted', undefined],
+      ['bob@example.com', 'routed', 'pending'],
+    ]);
+  });
+
   it('keeps a finding no subscription matches, marked unrouted, and sends it to the fallback channel when set', async () => {
     await subscribe('C-travel', ['impossible-travel'], 'low');
     const routed = finding({ checkId: 'impossible-travel', severity: 'low' });
