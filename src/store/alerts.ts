@@ -1,3 +1,4 @@
+import { mutesOfCheckLock } from './mutes.ts';
 import { text, toAlert, toAlertAction } from './rows.ts';
 import { changesOf, type Dialect, type Executor, IN_TRANSACTION, rowsOf, type SqlValue, type Steps } from './steps.ts';
 import type {
@@ -120,11 +121,13 @@ function* insertDeliveries(dialect: Dialect, record: FindingRecord, deliveries: 
  */
 /**
  * The alerts, with every one whose check is muted for its user at `at` marked muted (and not to be asked about):
- * the ingest's own copy of the mutes may be seconds old (another replica's mute), the database's is not.
+ * the ingest's own copy of the mutes may be seconds old (another replica's mute), the database's is not. On
+ * PostgreSQL it reads them under the check's shared lock (see mutesOfCheckLock), held until the finding commits.
  */
-function* withMutes(alerts: readonly NewAlert[], at: number): Steps<readonly NewAlert[]> {
+function* withMutes(dialect: Dialect, alerts: readonly NewAlert[], at: number): Steps<readonly NewAlert[]> {
   const muted = new Set<string>();
   for (const checkId of new Set(alerts.filter((a) => a.routing !== 'muted').map((a) => a.checkId))) {
+    if (dialect === 'postgres') yield* rowsOf(mutesOfCheckLock('shared'), [checkId]);
     const rows = yield* rowsOf(
       'SELECT lower(login) AS login FROM mutes WHERE check_id = $1 AND lifted_at IS NULL AND expires_at > $2',
       [checkId, at],
@@ -145,7 +148,7 @@ function* recordFinding(dialect: Dialect, record: FindingRecord): Steps<RecordFi
     [record.envelopeId, record.receivedAt],
   );
   if (fresh === 0) return { duplicate: true, alertsCreated: [], deliveriesCreated: 0 };
-  const alerts = yield* withMutes(record.alerts, record.receivedAt);
+  const alerts = yield* withMutes(dialect, record.alerts, record.receivedAt);
   const created = yield* insertAlerts(dialect, alerts, record.receivedAt);
   const cards: DeliveryRow[] = [];
   let summaries = 0;

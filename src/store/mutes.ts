@@ -29,8 +29,15 @@ function toMute(row: Row): Mute {
 
 const ACTIVE = 'lifted_at IS NULL AND expires_at > $1';
 
-// Serializes mutes of one check for one user across PostgreSQL replicas (SQLite's write lock does it there).
-const MUTE_LOCK = `SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':cii-slack:mute:' || $1))`;
+/**
+ * The mutes of one check, across PostgreSQL replicas ($1: the check id). A new mute holds it exclusively until it
+ * commits, and a finding being recorded holds it shared while it reads the mutes and queues its cards: so either
+ * the finding sees the mute, or the mute's withdrawal sees the finding's cards. SQLite's write lock does it there.
+ */
+export function mutesOfCheckLock(mode: 'exclusive' | 'shared'): string {
+  const lock = mode === 'shared' ? 'pg_advisory_xact_lock_shared' : 'pg_advisory_xact_lock';
+  return `SELECT ${lock}(hashtext(current_schema() || ':cii-slack:mutes:' || $1))`;
+}
 
 /** The error of a card a mute withdrew before it was posted (`/cii alerts` shows it beside the channel). */
 export const WITHDRAWN_BY_MUTE = 'withdrawn by a mute';
@@ -73,7 +80,7 @@ function* withdrawQueuedCards(mute: NewMute): Steps<number> {
 }
 
 function* addMute(dialect: Dialect, mute: NewMute): Steps<{ created: boolean; mute: Mute; withdrawn: number }> {
-  if (dialect === 'postgres') yield* rowsOf(MUTE_LOCK, [`${mute.checkId}:${mute.login.toLowerCase()}`]);
+  if (dialect === 'postgres') yield* rowsOf(mutesOfCheckLock('exclusive'), [mute.checkId]);
   const [active] = yield* rowsOf(
     `SELECT * FROM mutes WHERE ${ACTIVE} AND check_id = $2 AND lower(login) = lower($3) ORDER BY id LIMIT 1`,
     [mute.createdAt, mute.checkId, mute.login],

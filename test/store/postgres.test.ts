@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { silentLogger } from '../../src/logger.ts';
+import { mutesOfCheckLock } from '../../src/store/mutes.ts';
 import { openPostgresStore } from '../../src/store/postgres/postgres-store.ts';
 import { describe, expect, it } from 'vitest';
 import { runStoreContract } from './contract.ts';
@@ -79,6 +80,39 @@ describe.skipIf(!reachable && !process.env.TEST_POSTGRES_URL)('postgres store: c
       expect(again?.delivery.channelId).toBe('C1');
     } finally {
       await queuing.end();
+      await store.close();
+      await withClient((client) => client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`));
+    }
+  });
+});
+
+describe.skipIf(!reachable && !process.env.TEST_POSTGRES_URL)('postgres store: a mute and a finding at once', () => {
+  it('records a finding that arrives while a mute of its check commits only after it, and stores it muted', async () => {
+    const schema = `test_${randomUUID().replaceAll('-', '')}`;
+    const store = await openPostgresStore(URL, { logger: silentLogger, schema, poolSize: 4 });
+    const muting = new pg.Client({ connectionString: URL, options: `-c search_path=${schema}` });
+    await muting.connect();
+    try {
+      const now = Date.now();
+      // Another replica's mute, between its lock and its commit.
+      await muting.query('BEGIN');
+      await muting.query(mutesOfCheckLock('exclusive'), ['no-mfa']);
+      await muting.query(
+        `INSERT INTO mutes (check_id, login, title, created_by, created_at, expires_at)
+        VALUES ('no-mfa', 'mia@x.com', 'No MFA Configured', 'UOTHER', $1, $2)`,
+        [now - 1, now + 3600_000],
+      );
+      let routing: string | undefined;
+      const recording = store
+        .recordFinding(record('e1', 'f1', ['Mia@x.com'], { receivedAt: now }))
+        .then((r) => (routing = r.alertsCreated[0]?.routing));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(routing).toBeUndefined();
+      await muting.query('COMMIT');
+      await recording;
+      expect(routing).toBe('muted');
+    } finally {
+      await muting.end();
       await store.close();
       await withClient((client) => client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`));
     }
