@@ -1,4 +1,4 @@
-import { mutesOfCheckLock } from './mutes.ts';
+import { withMutes } from './mutes.ts';
 import { text, toAlert, toAlertAction } from './rows.ts';
 import { changesOf, type Dialect, type Executor, IN_TRANSACTION, rowsOf, type SqlValue, type Steps } from './steps.ts';
 import type {
@@ -119,29 +119,6 @@ function* insertDeliveries(dialect: Dialect, record: FindingRecord, deliveries: 
  * One webhook's writes in one transaction (on PostgreSQL in a handful of statements whatever its size): the event
  * id, its alerts, each channel's summary card (its id is its thread's parent), then every other card.
  */
-/**
- * The alerts, with every one whose check is muted for its user at `at` marked muted (and not to be asked about):
- * the ingest's own copy of the mutes may be seconds old (another replica's mute), the database's is not. On
- * PostgreSQL it reads them under the check's shared lock (see mutesOfCheckLock), held until the finding commits.
- */
-function* withMutes(dialect: Dialect, alerts: readonly NewAlert[], at: number): Steps<readonly NewAlert[]> {
-  const muted = new Set<string>();
-  for (const checkId of new Set(alerts.filter((a) => a.routing !== 'muted').map((a) => a.checkId))) {
-    if (dialect === 'postgres') yield* rowsOf(mutesOfCheckLock('shared'), [checkId]);
-    const rows = yield* rowsOf(
-      'SELECT lower(login) AS login FROM mutes WHERE check_id = $1 AND lifted_at IS NULL AND expires_at > $2',
-      [checkId, at],
-    );
-    for (const row of rows) muted.add(`${checkId}\n${text(row.login)}`);
-  }
-  if (muted.size === 0) return alerts;
-  return alerts.map((alert) => {
-    if (alert.routing === 'muted' || !muted.has(`${alert.checkId}\n${alert.login.toLowerCase()}`)) return alert;
-    const { verify: _asked, ...rest } = alert;
-    return { ...rest, routing: 'muted' };
-  });
-}
-
 function* recordFinding(dialect: Dialect, record: FindingRecord): Steps<RecordFindingResult> {
   const fresh = yield* changesOf(
     'INSERT INTO seen_events (id, received_at) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING',

@@ -1,5 +1,6 @@
+import { text } from './rows.ts';
 import { changesOf, type Dialect, type Executor, IN_TRANSACTION, rowsOf, type Steps } from './steps.ts';
-import type { Mute, MuteStore, NewMute } from './types.ts';
+import type { Mute, MuteStore, NewAlert, NewMute } from './types.ts';
 
 type Row = Record<string, unknown>;
 
@@ -37,6 +38,29 @@ const ACTIVE = 'lifted_at IS NULL AND expires_at > $1';
 export function mutesOfCheckLock(mode: 'exclusive' | 'shared'): string {
   const lock = mode === 'shared' ? 'pg_advisory_xact_lock_shared' : 'pg_advisory_xact_lock';
   return `SELECT ${lock}(hashtext(current_schema() || ':cii-slack:mutes:' || $1))`;
+}
+
+/**
+ * The alerts, with every one whose check is muted for its user at `at` marked muted (and not to be asked about):
+ * the ingest's own copy of the mutes may be seconds old (another replica's mute), the database's is not. On
+ * PostgreSQL it reads them under the check's shared lock (see mutesOfCheckLock), held until the finding commits.
+ */
+export function* withMutes(dialect: Dialect, alerts: readonly NewAlert[], at: number): Steps<readonly NewAlert[]> {
+  const muted = new Set<string>();
+  for (const checkId of new Set(alerts.filter((a) => a.routing !== 'muted').map((a) => a.checkId))) {
+    if (dialect === 'postgres') yield* rowsOf(mutesOfCheckLock('shared'), [checkId]);
+    const rows = yield* rowsOf(`SELECT lower(login) AS login FROM mutes WHERE ${ACTIVE} AND check_id = $2`, [
+      at,
+      checkId,
+    ]);
+    for (const row of rows) muted.add(`${checkId}\n${text(row.login)}`);
+  }
+  if (muted.size === 0) return alerts;
+  return alerts.map((alert) => {
+    if (alert.routing === 'muted' || !muted.has(`${alert.checkId}\n${alert.login.toLowerCase()}`)) return alert;
+    const { verify: _asked, ...rest } = alert;
+    return { ...rest, routing: 'muted' };
+  });
 }
 
 /** The error of a card a mute withdrew before it was posted (`/cii alerts` shows it beside the channel). */
