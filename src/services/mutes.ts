@@ -57,8 +57,6 @@ export interface MuteService {
   active(): Promise<Mute[]>;
   /** Lifts a mute before its end (responders only); audited and told in the threads of the card it came from. */
   unmute(muteId: number, actor: Actor): Promise<UnmuteOutcome>;
-  /** The users (logins in lower case) for whom the check is muted now. */
-  mutedLogins(checkId: string): Promise<Set<string>>;
 }
 
 /** A time as the audit detail says it: `2026-12-07 08:00 UTC`. */
@@ -75,33 +73,10 @@ export function createMuteService(deps: {
   isResponder(userId: string): Promise<boolean>;
   notices: MuteNotices;
   clock?: { now(): number };
-  /**
-   * How long `mutedLogins`, asked once per webhook, trusts its copy of the active mutes: a mute or unmute here
-   * applies at once. Another replica's mute applies at once too, because the store checks the mutes again as it
-   * records a finding; another replica's unmute applies after at most this.
-   */
-  cacheTtlMs?: number;
   logger: Logger;
 }): MuteService {
   const { store, notices, logger } = deps;
   const now = () => (deps.clock ?? Date).now();
-  const cacheTtlMs = deps.cacheTtlMs ?? 5_000;
-  let active: { mutes: Promise<Mute[]>; loadedAt: number } | undefined;
-  const invalidate = () => {
-    active = undefined;
-  };
-  function activeMutes(at: number): Promise<Mute[]> {
-    if (!active || at - active.loadedAt >= cacheTtlMs) {
-      const loading = { mutes: store.listActiveMutes({ now: at }), loadedAt: at };
-      // A failed read is not kept: the next webhook asks the database again.
-      loading.mutes.catch(() => {
-        if (active === loading) invalidate();
-      });
-      active = loading;
-    }
-    return active.mutes;
-  }
-
   const trail = auditTrail({ store, logger, now });
   const audit = (
     action: 'mute' | 'unmute',
@@ -175,7 +150,6 @@ export function createMuteService(deps: {
       });
       const { mute, withdrawn } = added;
       if (!added.created) return alreadyMuted(actor, mute);
-      invalidate();
       logger.info('muted a check for a user', {
         muteId: mute.id,
         checkId: mute.checkId,
@@ -210,7 +184,6 @@ export function createMuteService(deps: {
         const mute = await store.getMute(muteId);
         return mute ? { kind: 'not_active', mute } : { kind: 'not_active' };
       }
-      invalidate();
       logger.info('lifted a mute', { muteId, userId: actor.userId });
       await audit('unmute', actor, {
         outcome: 'unmuted',
@@ -219,12 +192,6 @@ export function createMuteService(deps: {
       });
       await notices.unmuted(await copiesOf(lifted.alertId), lifted);
       return { kind: 'unmuted', mute: lifted };
-    },
-
-    async mutedLogins(checkId) {
-      const at = now();
-      const mutes = (await activeMutes(at)).filter((m) => m.checkId === checkId && m.expiresAt > at);
-      return new Set(mutes.map((m) => m.login.toLowerCase()));
     },
   };
 }

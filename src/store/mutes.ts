@@ -41,8 +41,8 @@ export function mutesOfCheckLock(mode: 'exclusive' | 'shared'): string {
 }
 
 /**
- * The alerts, with every one whose check is muted for its user at `at` marked muted (and not to be asked about):
- * the ingest's own copy of the mutes may be seconds old (another replica's mute), the database's is not. On
+ * The alerts, with every one whose check is muted for its user at `at` marked muted (and not to be asked about),
+ * read in the finding's own transaction: every replica's mute and unmute counts for the next finding. On
  * PostgreSQL it reads them under the check's shared lock (see mutesOfCheckLock), held until the finding commits.
  */
 export function* withMutes(dialect: Dialect, alerts: readonly NewAlert[], at: number): Steps<readonly NewAlert[]> {

@@ -44,8 +44,6 @@ export function buildServices(w: Wiring, slackClient: WebClient, catalogue: Cata
     groupThreshold: config.alerts.groupThreshold,
     fallbackChannel: config.alerts.fallbackChannel,
     verifyChecks: config.verify.checks,
-    // Built below with the decisions; asked only once findings arrive.
-    mutes: { mutedLogins: (checkId) => mutes.mutedLogins(checkId) },
     // The app's one clock: a finding's arrival is compared with a mute's end, and with the outbox's times.
     clock: w.clock,
     logger: logger.child('ingest'),

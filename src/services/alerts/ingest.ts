@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { FailingUser, Finding } from '../../alerts/finding.ts';
 import type { Logger } from '../../logger.ts';
 import type { AlertRouting, AlertStore, NewAlert, SettingsStore } from '../../store/types.ts';
-import type { MuteService } from '../mutes.ts';
 import type { SubscriptionService } from '../subscriptions.ts';
 import { createIngestLog } from './ingest-log.ts';
 import { planDeliveries, type Route } from './plan-deliveries.ts';
@@ -27,8 +26,6 @@ const WEBHOOK_TEST_KEY = 'webhook_test_at';
 export function createAlertIngest(deps: {
   store: Pick<AlertStore, 'recordFinding'> & Pick<SettingsStore, 'getState' | 'setState'>;
   subscriptions: Pick<SubscriptionService, 'matching'>;
-  /** Alerts of a check muted for their user are stored as muted: counted, not posted, not asked about. */
-  mutes?: Pick<MuteService, 'mutedLogins'>;
   groupThreshold?: number;
   /** CII_FALLBACK_CHANNEL: where alerts no subscription matches are posted (still counted as unrouted). */
   fallbackChannel?: string;
@@ -54,47 +51,44 @@ export function createAlertIngest(deps: {
     return [...byChannel.values()];
   }
 
-  function alertsOf(finding: Finding, routing: AlertRouting, muted: ReadonlySet<string>): NewAlert[] {
+  // The store marks muted the alerts of a check muted for their user, as it records them: counted, not posted,
+  // not asked about. It reads the mutes in the finding's own transaction, so every replica's mute and unmute
+  // applies to the next finding.
+  function alertsOf(finding: Finding, routing: AlertRouting): NewAlert[] {
     const users = new Map<string, FailingUser>();
     for (const user of finding.users) {
       const login = user.login.trim();
       if (login !== '' && !users.has(login)) users.set(login, user);
     }
-    return [...users].map(([login, { trustLevel, details }]): NewAlert => {
-      const isMuted = muted.has(login.toLowerCase());
-      return {
-        id: randomUUID(),
-        findingId: finding.findingId,
-        envelopeId: finding.envelopeId,
-        checkId: finding.checkId,
-        title: finding.title,
-        severity: finding.severity,
-        severityLabel: finding.severityLabel,
-        login,
-        description: finding.description,
-        recommendedActions: finding.recommendedActions,
-        published: finding.published,
-        routing: isMuted ? 'muted' : routing,
-        ...(verifyChecks.has(finding.checkId.toLowerCase()) && !isMuted ? { verify: true } : {}),
-        ...(trustLevel ? { trustLevel } : {}),
-        ...(finding.context ? { context: finding.context } : {}),
-        ...(details.length > 0 ? { details } : {}),
-      };
-    });
+    return [...users].map(([login, { trustLevel, details }]): NewAlert => ({
+      id: randomUUID(),
+      findingId: finding.findingId,
+      envelopeId: finding.envelopeId,
+      checkId: finding.checkId,
+      title: finding.title,
+      severity: finding.severity,
+      severityLabel: finding.severityLabel,
+      login,
+      description: finding.description,
+      recommendedActions: finding.recommendedActions,
+      published: finding.published,
+      routing,
+      ...(verifyChecks.has(finding.checkId.toLowerCase()) ? { verify: true } : {}),
+      ...(trustLevel ? { trustLevel } : {}),
+      ...(finding.context ? { context: finding.context } : {}),
+      ...(details.length > 0 ? { details } : {}),
+    }));
   }
 
   return {
     async ingest(finding) {
-      const [matched, muted] = await Promise.all([
-        routesFor(finding),
-        deps.mutes?.mutedLogins(finding.checkId) ?? Promise.resolve(new Set<string>()),
-      ]);
+      const matched = await routesFor(finding);
       const routes = matched.length > 0 || !deps.fallbackChannel ? matched : [{ channelId: deps.fallbackChannel }];
       const result = await store.recordFinding({
         envelopeId: finding.envelopeId,
         findingId: finding.findingId,
         receivedAt: clock.now(),
-        alerts: alertsOf(finding, matched.length > 0 ? 'routed' : 'unrouted', muted),
+        alerts: alertsOf(finding, matched.length > 0 ? 'routed' : 'unrouted'),
         planDeliveries: (created) =>
           planDeliveries(
             created.filter((a) => a.routing !== 'muted'),

@@ -50,19 +50,29 @@ describe('alert ingest', () => {
     expect(await channelsOf(travel.findingId)).toEqual(['C-all-critical', 'C-all-low', 'C-travel']);
   });
 
+  const muteAnn = (createdAt: number) =>
+    store.addMute({
+      checkId: 'no-mfa',
+      login: 'ann@example.com',
+      title: 'No MFA Configured',
+      createdBy: 'UOTHER',
+      createdAt,
+      expiresAt: createdAt + 3600_000,
+    });
+
   it('stores the alerts of users the check is muted for as muted: no card, not asked, counted; the others and other checks as usual', async () => {
     await subscribe('C-all', [], 'low');
-    const muting = createAlertIngest({
+    const verifying = createAlertIngest({
       store,
       subscriptions,
       groupThreshold: 2,
       verifyChecks: ['no-mfa'],
-      mutes: { mutedLogins: (checkId) => Promise.resolve(new Set(checkId === 'no-mfa' ? ['ann@example.com'] : [])) },
       clock: { now: () => now },
       logger: silentLogger,
     });
+    await muteAnn(now - 1_000);
     const one = finding({ logins: ['Ann@Example.com', 'bob@example.com'] });
-    expect(await muting.ingest(one)).toEqual({ duplicate: false, alertsCreated: 2, deliveriesCreated: 1 });
+    expect(await verifying.ingest(one)).toEqual({ duplicate: false, alertsCreated: 2, deliveriesCreated: 1 });
     const alerts = (await store.listFindingAlerts(one.findingId)).sort((a, b) => a.login.localeCompare(b.login));
     expect(alerts.map((a) => [a.login, a.routing, a.verification?.state])).toEqual([
       ['Ann@Example.com', 'muted', undefined],
@@ -71,36 +81,21 @@ describe('alert ingest', () => {
     const [delivery] = await store.listDeliveries({ findingId: one.findingId });
     expect(delivery?.alertId).toBe(alerts[1]!.id);
     const other = finding({ checkId: 'impossible-travel', logins: ['ann@example.com'] });
-    expect((await muting.ingest(other)).deliveriesCreated).toBe(1);
+    expect((await verifying.ingest(other)).deliveriesCreated).toBe(1);
     expect((await store.countAlerts(0)).muted).toBe(1);
   });
 
-  it('holds back the alert of a user muted by another replica a moment ago, though its own copy of the mutes says nothing yet', async () => {
+  it("applies another replica's mute and unmute to the very next finding", async () => {
     await subscribe('C-all', [], 'low');
-    await store.addMute({
-      checkId: 'no-mfa',
-      login: 'ann@example.com',
-      title: 'No MFA Configured',
-      createdBy: 'UOTHER',
-      createdAt: now - 1_000,
-      expiresAt: now + 3600_000,
-    });
-    const stale = createAlertIngest({
-      store,
-      subscriptions,
-      groupThreshold: 5,
-      verifyChecks: ['no-mfa'],
-      mutes: { mutedLogins: () => Promise.resolve(new Set<string>()) },
-      clock: { now: () => now },
-      logger: silentLogger,
-    });
-    const one = finding({ logins: ['Ann@Example.com', 'bob@example.com'] });
-    expect(await stale.ingest(one)).toEqual({ duplicate: false, alertsCreated: 2, deliveriesCreated: 1 });
-    const alerts = (await store.listFindingAlerts(one.findingId)).sort((a, b) => a.login.localeCompare(b.login));
-    expect(alerts.map((a) => [a.login, a.routing, a.verification?.state])).toEqual([
-      ['Ann@Example.com', 'muted', undefined],
-      ['bob@example.com', 'routed', 'pending'],
-    ]);
+    const { mute } = await muteAnn(now - 1_000);
+    const muted = finding({ logins: ['ann@example.com'] });
+    expect(await ingest.ingest(muted)).toEqual({ duplicate: false, alertsCreated: 1, deliveriesCreated: 0 });
+
+    expect(await store.liftMute(mute.id, { by: 'UOTHER', at: now })).toBeDefined();
+    const after = finding({ logins: ['ann@example.com'] });
+    expect(await ingest.ingest(after)).toEqual({ duplicate: false, alertsCreated: 1, deliveriesCreated: 1 });
+    const routing = async (findingId: string) => (await store.listFindingAlerts(findingId)).map((a) => a.routing);
+    expect([await routing(muted.findingId), await routing(after.findingId)]).toEqual([['muted'], ['routed']]);
   });
 
   it('keeps a finding no subscription matches, marked unrouted, and sends it to the fallback channel when set', async () => {
