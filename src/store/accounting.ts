@@ -115,8 +115,10 @@ function* listRecentAlerts(filter: RecentAlertFilter): Steps<RecentAlert[]> {
   const copies = yield* rowsOf(
     `SELECT d.alert_id, d.channel_id, d.state, d.subscription_id, d.posted_ts, d.last_error, d.created_at,
       p.posted_ts AS thread_ts,
-      (SELECT MIN(s.broken_reason) FROM subscriptions s
-        WHERE s.channel_id = d.channel_id AND s.broken_at IS NOT NULL) AS channel_broken
+      COALESCE(
+        (SELECT MIN(s.broken_reason) FROM subscriptions s WHERE s.channel_id = d.channel_id AND s.broken_at IS NOT NULL),
+        (SELECT g.refused_reason FROM channel_gates g WHERE g.channel_id = d.channel_id)
+      ) AS channel_broken
     FROM deliveries d LEFT JOIN deliveries p ON p.id = d.parent_id
     WHERE d.alert_id IN (${alerts.map((_, i) => `$${i + 1}`).join(', ')}) ORDER BY d.id`,
     alerts.map((a) => a.id),

@@ -57,7 +57,8 @@ export function maintenanceStore(db: Executor, dialect: Dialect): MaintenanceSto
       const [broken] = await db.run(rowsOf('SELECT COUNT(*) AS n FROM subscriptions WHERE broken_reason IS NOT NULL'));
       const [waiting] = await db.run(
         rowsOf(`SELECT COUNT(*) AS n FROM deliveries d WHERE d.state = 'pending'
-          AND EXISTS (SELECT 1 FROM subscriptions s WHERE s.channel_id = d.channel_id AND s.broken_at IS NOT NULL)`),
+          AND (EXISTS (SELECT 1 FROM subscriptions s WHERE s.channel_id = d.channel_id AND s.broken_at IS NOT NULL)
+            OR EXISTS (SELECT 1 FROM channel_gates g WHERE g.channel_id = d.channel_id AND g.refused_at IS NOT NULL))`),
       );
       const alertsByState = Object.fromEntries(ALERT_STATES.map((s) => [s, 0])) as Record<AlertState, number>;
       for (const row of byState) {

@@ -339,5 +339,13 @@ export function migrations(dialect: Dialect): Migration[] {
       ON CONFLICT (channel_id) DO NOTHING;
     `,
     },
+    {
+      version: 15,
+      name: 'a refused channel no subscription names (the fallback channel): why and since when, while it is retried',
+      sql: `
+      ALTER TABLE channel_gates ADD COLUMN refused_reason TEXT;
+      ALTER TABLE channel_gates ADD COLUMN refused_at BIGINT;
+    `,
+    },
   ];
 }

@@ -46,12 +46,13 @@ export const CLAIM_CANDIDATES = `
 // Advisory lock key (per schema) serializing claims across PostgreSQL replicas.
 const CLAIM_LOCK = `SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':cii-slack:claim'))`;
 
+/** Two-argument MAX is SQLite's spelling of GREATEST. */
+const greatest = (dialect: Dialect) => (dialect === 'sqlite' ? 'MAX' : 'GREATEST');
+
 function* holdChannel(dialect: Dialect, channelId: string, until: number): Steps<void> {
-  // Two-argument MAX is SQLite's spelling of GREATEST.
-  const greatest = dialect === 'sqlite' ? 'MAX' : 'GREATEST';
   yield* changesOf(
     `INSERT INTO channel_gates (channel_id, not_before) VALUES ($1, $2)
-    ON CONFLICT (channel_id) DO UPDATE SET not_before = ${greatest}(channel_gates.not_before, excluded.not_before)`,
+    ON CONFLICT (channel_id) DO UPDATE SET not_before = ${greatest(dialect)}(channel_gates.not_before, excluded.not_before)`,
     [channelId, until],
   );
 }
@@ -125,7 +126,21 @@ function* markFailed(id: number, error: string): Steps<void> {
   );
 }
 
-function* waitForRepair(id: number, refusal: ChannelRefusal): Steps<'waiting' | 'failed'> {
+function* markDelivered(id: number, ts: string): Steps<void> {
+  const [posted] = yield* rowsOf(
+    `UPDATE deliveries SET state = 'sent', posted_ts = $1, lease_until = NULL, lease_owner = NULL,
+    last_error = NULL, posting_since = NULL, lookups_failed = 0, updated_at = $2 WHERE id = $3 RETURNING channel_id`,
+    [ts, Date.now(), id],
+  );
+  if (!posted) return;
+  // Slack took a card there: a channel it had refused (see waitForRepair) is no longer.
+  yield* changesOf(
+    'UPDATE channel_gates SET refused_reason = NULL, refused_at = NULL WHERE channel_id = $1 AND refused_at IS NOT NULL',
+    [String(posted.channel_id)],
+  );
+}
+
+function* waitForRepair(dialect: Dialect, id: number, refusal: ChannelRefusal): Steps<'waiting' | 'retrying'> {
   const { channelId, reason, at } = refusal;
   // Every subscription of the channel breaks with it (another one would route the next card into the same wall);
   // the first refusal says since when.
@@ -135,29 +150,28 @@ function* waitForRepair(id: number, refusal: ChannelRefusal): Steps<'waiting' | 
     [reason, at, channelId],
   );
   if (broken === 0) {
-    // No subscription to repair (the fallback channel): nothing would ever release the card.
-    yield* markFailed(id, reason);
-    return 'failed';
+    // No subscription to repair (the fallback channel): nothing would release the cards, so the channel is tried
+    // again later rather than any card given up.
+    yield* changesOf(
+      `INSERT INTO channel_gates (channel_id, not_before, refused_reason, refused_at) VALUES ($1, $2, $3, $4)
+      ON CONFLICT (channel_id) DO UPDATE SET not_before = ${greatest(dialect)}(channel_gates.not_before, excluded.not_before),
+      refused_reason = excluded.refused_reason, refused_at = COALESCE(channel_gates.refused_at, excluded.refused_at)`,
+      [channelId, refusal.retryAt, reason, at],
+    );
   }
   yield* changesOf(
     `UPDATE deliveries SET last_error = $1, lease_until = NULL, lease_owner = NULL, updated_at = $2
-    WHERE id = $3 AND state = 'pending'`,
+    ${refusal.notPosted ? ', posting_since = NULL' : ''} WHERE id = $3 AND state = 'pending'`,
     [reason, at, id],
   );
-  return 'waiting';
+  return broken === 0 ? 'retrying' : 'waiting';
 }
 
 export function outboxStore(db: Executor, dialect: Dialect): OutboxStore {
   return {
     claimDueDeliveries: (options) => db.run(claimDueDeliveries(dialect, options), IN_TRANSACTION),
     markDelivered: async (id, { ts }) => {
-      await db.run(
-        changesOf(
-          `UPDATE deliveries SET state = 'sent', posted_ts = $1, lease_until = NULL, lease_owner = NULL,
-          last_error = NULL, posting_since = NULL, lookups_failed = 0, updated_at = $2 WHERE id = $3`,
-          [ts, Date.now(), id],
-        ),
-      );
+      await db.run(markDelivered(id, ts));
     },
     reschedule: async (id, { nextAttemptAt, error, lookupFailed = false, notPosted = false }) => {
       const posting = notPosted
@@ -180,7 +194,7 @@ export function outboxStore(db: Executor, dialect: Dialect): OutboxStore {
       );
     },
     markFailed: (id, error) => db.run(markFailed(id, error), IN_TRANSACTION),
-    waitForRepair: (id, refusal) => db.run(waitForRepair(id, refusal), IN_TRANSACTION),
+    waitForRepair: (id, refusal) => db.run(waitForRepair(dialect, id, refusal), IN_TRANSACTION),
     holdChannel: (channelId, until) => db.run(holdChannel(dialect, channelId, until)),
     postedCopiesOf: async (alertId) =>
       (

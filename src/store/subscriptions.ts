@@ -39,13 +39,29 @@ const BROKEN_CHANNELS = `
   FROM subscriptions s WHERE s.broken_at IS NOT NULL
   GROUP BY s.channel_id ORDER BY MIN(s.broken_at), s.channel_id`;
 
+/** Refused channels no subscription names (the fallback channel): tried again at `not_before`. */
+const REFUSED_UNSUBSCRIBED = `
+  SELECT g.channel_id, g.refused_at AS broken_at, g.refused_reason AS broken_reason, g.not_before AS retry_at,
+    (SELECT COUNT(DISTINCT d.finding_id) FROM deliveries d
+      WHERE d.channel_id = g.channel_id AND d.state = 'pending') AS waiting
+  FROM channel_gates g WHERE g.refused_at IS NOT NULL
+    AND NOT EXISTS (SELECT 1 FROM subscriptions s WHERE s.channel_id = g.channel_id AND s.broken_at IS NOT NULL)
+  ORDER BY g.refused_at, g.channel_id`;
+
 function toBrokenChannel(row: Record<string, unknown>): BrokenChannel {
   return {
     channelId: String(row.channel_id),
     reason: String(row.broken_reason),
     since: Number(row.broken_at),
     waitingFindings: Number(row.waiting),
+    ...(row.retry_at === undefined || row.retry_at === null ? {} : { retryAt: Number(row.retry_at) }),
   };
+}
+
+function* brokenChannels(): Steps<BrokenChannel[]> {
+  const broken = yield* rowsOf(BROKEN_CHANNELS);
+  const refused = yield* rowsOf(REFUSED_UNSUBSCRIBED);
+  return [...broken, ...refused].map(toBrokenChannel).sort((a, b) => a.since - b.since);
 }
 
 function* repairChannel(channelId: string): Steps<{ repaired: number; waitingFindings: number }> {
@@ -71,6 +87,6 @@ export function subscriptionStore(db: Executor): SubscriptionStore {
       ).map(toSubscription),
     removeSubscriptions: (filter) => db.run(removeSubscriptions(filter), IN_TRANSACTION),
     repairChannel: (channelId) => db.run(repairChannel(channelId), IN_TRANSACTION),
-    brokenChannels: async () => (await db.run(rowsOf(BROKEN_CHANNELS))).map(toBrokenChannel),
+    brokenChannels: () => db.run(brokenChannels()),
   };
 }

@@ -18,7 +18,13 @@ export interface AppOptions {
   /** Pacing of the delivery worker (tests and benchmarks tune them). */
   delivery?: Pick<
     DeliveryWorkerDeps,
-    'perChannelIntervalMs' | 'concurrency' | 'leaseMs' | 'pollIntervalMs' | 'backoff' | 'enrichTimeoutMs'
+    | 'perChannelIntervalMs'
+    | 'concurrency'
+    | 'leaseMs'
+    | 'pollIntervalMs'
+    | 'backoff'
+    | 'enrichTimeoutMs'
+    | 'refusedChannelRetryMs'
   >;
   /** How often cards posted without their user's CII context are retried (default 30 s). */
   contextRetryMs?: number;

@@ -106,7 +106,10 @@ describe('every finding accounted for, end to end', () => {
 describe('CII_FALLBACK_CHANNEL', () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack({ env: { CII_FALLBACK_CHANNEL: 'C0SECALERT' }, app: { delivery: fastDelivery } });
+    stack = await startStack({
+      env: { CII_FALLBACK_CHANNEL: 'C0SECALERT' },
+      app: { delivery: { ...fastDelivery, refusedChannelRetryMs: 1_500 } },
+    });
     await registerAppWebhook(stack, ['no-mfa']);
   });
   afterAll(() => stack.stop());
@@ -122,5 +125,29 @@ describe('CII_FALLBACK_CHANNEL', () => {
     const listed = JSON.stringify(answerOf((await stack.driver.command('alerts unrouted', ADMIN)).body));
     expect(listed).toContain('sent to the fallback channel');
     expect(listed).toContain('posted in <#C0SECALERT>');
+  }, 20_000);
+
+  test('keeps the cards of a fallback channel Slack refuses, shows why, and posts them once a later try succeeds', async () => {
+    stack.slack.reset();
+    stack.slack.script('chat.postMessage', { error: 'not_in_channel', times: 1, channel: 'C0SECALERT' });
+    await stack.cii.deliverFailedCheck({ checkId: 'no-mfa', severity: 'low', logins: [logins[2]!] });
+    await stack.cii.deliverFailedCheck({ checkId: 'no-mfa', severity: 'low', logins: [logins[3]!] });
+    await until(() => stack.slack.callsTo('chat.postMessage').length === 1, 'the refused post');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(stack.slack.callsTo('chat.postMessage')).toHaveLength(1);
+
+    const status = JSON.stringify(answerOf((await stack.driver.command('status', ADMIN)).body));
+    expect(status).toMatch(/<#C0SECALERT> broken since .*? \(`not_in_channel`\): 2 findings waiting/);
+    expect(status).toContain('No subscription names it (the fallback channel): it is tried again in a moment');
+    const pending = JSON.stringify(answerOf((await stack.driver.command('alerts pending', ADMIN)).body));
+    expect(pending).toContain('⏸ waiting in <#C0SECALERT>: channel broken (not_in_channel)');
+
+    await until(() => postsTo(stack, 'C0SECALERT').length === 2, 'both cards posted on the next try');
+    const posted = postsTo(stack, 'C0SECALERT').map((c) => String(c.args.text));
+    expect(posted.filter((t) => t.endsWith(`(${logins[2]!})`))).toHaveLength(1);
+    expect(posted.filter((t) => t.endsWith(`(${logins[3]!})`))).toHaveLength(1);
+    const after = JSON.stringify(answerOf((await stack.driver.command('status', ADMIN)).body));
+    expect(after).not.toContain('broken since');
+    expect(after).toMatch(/3 arrived · 3 posted · 0 waiting for Slack/);
   }, 20_000);
 });

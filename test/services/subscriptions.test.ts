@@ -65,7 +65,7 @@ describe('subscription service', () => {
       planDeliveries: (created) => created.map((a) => ({ kind: 'alert', alertId: a.id, channelId })),
     });
     const [delivery] = await store.listDeliveries({ channelId });
-    await store.waitForRepair(delivery!.id, { channelId, reason, at: now });
+    await store.waitForRepair(delivery!.id, { channelId, reason, at: now, retryAt: now });
   }
 
   it('repairs a broken channel when it subscribes again, with any filter, and wakes the delivery worker', async () => {

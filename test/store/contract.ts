@@ -762,13 +762,23 @@ export function runStoreContract(
         await store.recordFinding(record('e1', 'f1', ['a@x.com', 'b@x.com'], { subscriptionId: subscription.id }));
         const [first] = await claim(store, T0);
         expect(
-          await store.waitForRepair(first!.delivery.id, { channelId: 'C1', reason: 'not_in_channel', at: T0 + 1 }),
+          await store.waitForRepair(first!.delivery.id, {
+            channelId: 'C1',
+            reason: 'not_in_channel',
+            at: T0 + 1,
+            retryAt: T0 + 1,
+          }),
         ).toBe('waiting');
         await store.recordFinding(
           record('e2', 'f2', ['c@x.com'], { subscriptionId: subscription.id, receivedAt: T0 + 2 }),
         );
         // Another refusal later keeps the first reason and time.
-        await store.waitForRepair(first!.delivery.id, { channelId: 'C1', reason: 'is_archived', at: T0 + 3 });
+        await store.waitForRepair(first!.delivery.id, {
+          channelId: 'C1',
+          reason: 'is_archived',
+          at: T0 + 3,
+          retryAt: T0 + 3,
+        });
 
         expect((await store.listSubscriptions({ channelId: 'C1' })).map((s) => [s.brokenReason, s.brokenAt])).toEqual([
           ['not_in_channel', T0 + 1],
@@ -801,17 +811,62 @@ export function runStoreContract(
         expect(after.every((c) => c.channelBroken === undefined)).toBe(true);
       });
 
-      it('fails a card of a refused channel that no subscription names (nothing would repair it)', async () => {
+      it('keeps the cards of a refused channel no subscription names, and tries it again at the time given until one is posted', async () => {
+        await store.recordFinding(record('e1', 'f1', ['a@x.com', 'b@x.com'], { channels: ['C-fallback'] }));
+        const [claimed] = await claim(store, T0);
+        const refusal = { channelId: 'C-fallback', reason: 'is_archived', at: T0, retryAt: T0 + 300_000 };
+        await store.markPosting(claimed!.delivery.id, T0);
+        expect(await store.waitForRepair(claimed!.delivery.id, { ...refusal, notPosted: true })).toBe('retrying');
+        expect(await store.getDelivery(claimed!.delivery.id)).toMatchObject({
+          state: 'pending',
+          lastError: 'is_archived',
+          postingSince: undefined,
+          leaseOwner: undefined,
+        });
+        const listed = [
+          { channelId: 'C-fallback', reason: 'is_archived', since: T0, waitingFindings: 1, retryAt: T0 + 300_000 },
+        ];
+        expect(await store.brokenChannels()).toEqual(listed);
+        const copies = (await store.listRecentAlerts({ limit: 10 })).flatMap((a) => a.copies);
+        expect(copies.map((c) => c.channelBroken)).toEqual(['is_archived', 'is_archived']);
+        expect(await store.operationalStats()).toMatchObject({ brokenSubscriptions: 0, waitingForRepair: 2 });
+        expect(await claim(store, T0 + 299_999)).toEqual([]);
+
+        const [again] = await claim(store, T0 + 300_000);
+        expect(again?.delivery.id).toBe(claimed!.delivery.id);
+        // Refused again later: still listed since the first refusal, held until the new time.
+        await store.waitForRepair(again!.delivery.id, {
+          ...refusal,
+          reason: 'not_in_channel',
+          at: T0 + 300_000,
+          retryAt: T0 + 600_000,
+        });
+        expect(await store.brokenChannels()).toEqual([
+          { ...listed[0], reason: 'not_in_channel', retryAt: T0 + 600_000 },
+        ]);
+        expect(await claim(store, T0 + 599_999)).toEqual([]);
+
+        const [third] = await claim(store, T0 + 600_000);
+        await store.markDelivered(third!.delivery.id, { ts: '1.1' });
+        expect(await store.brokenChannels()).toEqual([]);
+        const after = (await store.listRecentAlerts({ limit: 10 })).flatMap((a) => a.copies);
+        expect(after.every((c) => c.channelBroken === undefined)).toBe(true);
+        const next = await claim(store, T0 + 700_000);
+        expect(next.map((c) => c.delivery.state)).toEqual(['pending']);
+        expect((await store.listDeliveries()).filter((d) => d.state === 'failed')).toEqual([]);
+      });
+
+      it('leaves a card whose earlier post is in doubt marked as possibly posted when its channel is refused', async () => {
         await store.recordFinding(record('e1', 'f1', ['a@x.com'], { channels: ['C-fallback'] }));
         const [claimed] = await claim(store, T0);
-        expect(
-          await store.waitForRepair(claimed!.delivery.id, { channelId: 'C-fallback', reason: 'is_archived', at: T0 }),
-        ).toBe('failed');
-        expect(await store.getDelivery(claimed!.delivery.id)).toMatchObject({
-          state: 'failed',
-          lastError: 'is_archived',
+        await store.markPosting(claimed!.delivery.id, T0);
+        await store.waitForRepair(claimed!.delivery.id, {
+          channelId: 'C-fallback',
+          reason: 'not_in_channel',
+          at: T0,
+          retryAt: T0 + 1_000,
         });
-        expect(await store.brokenChannels()).toEqual([]);
+        expect((await store.getDelivery(claimed!.delivery.id))?.postingSince).toBe(T0);
       });
     });
 
@@ -877,6 +932,7 @@ export function runStoreContract(
           channelId: subscription.channelId,
           reason: 'channel_not_found',
           at: T0,
+          retryAt: T0,
         });
         expect(await store.operationalStats()).toMatchObject({
           alertsByState: { open: 2, approved: 1, in_progress: 0 },

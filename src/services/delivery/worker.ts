@@ -35,6 +35,11 @@ export interface DeliveryWorkerDeps {
   random?: () => number;
   /** Waits between checks of the app's token while Slack refuses it (`invalid_auth`...); grows with each pause. */
   accessProbeBackoff?: { baseMs: number; maxMs: number };
+  /**
+   * How long a refused channel that no subscription names (the fallback channel) is left before one of its cards
+   * is tried again: nothing else would tell the app it was fixed, and no card of it is given up.
+   */
+  refusedChannelRetryMs?: number;
   /** Runs once a card is posted and recorded (e.g. to catch up with a decision taken meanwhile). */
   afterPost?: (claimed: ClaimedDelivery) => Promise<void>;
 }
@@ -61,6 +66,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
   const pollIntervalMs = deps.pollIntervalMs ?? 500;
   const backoff = deps.backoff ?? { baseMs: 1_000, maxMs: 5 * 60_000 };
   const maxAttempts = deps.maxAttempts ?? 300;
+  const refusedChannelRetryMs = deps.refusedChannelRetryMs ?? 5 * 60_000;
   const owner = deps.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const compose = createComposer({
     store,
@@ -271,16 +277,20 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
         return;
       }
       if (err.scope === 'channel') {
+        const retryAt = now + refusedChannelRetryMs;
         const outcome = await store.waitForRepair(delivery.id, {
           channelId: delivery.channelId,
           reason: code,
           at: now,
+          retryAt,
+          notPosted: settled,
         });
+        if (outcome === 'retrying') wakeTimes.push(retryAt);
         logger.error(
           outcome === 'waiting'
             ? 'Slack refused a channel: its subscriptions are broken and its cards wait until it is repaired (/cii subscribe in the channel)'
-            : 'Slack refused a channel no subscription names (the fallback channel): the card is not posted',
-          { ...context, code, err },
+            : 'Slack refused a channel no subscription names (the fallback channel): its cards wait, and it is tried again later',
+          { ...context, code, err, ...(outcome === 'retrying' ? { retryInMs: refusedChannelRetryMs } : {}) },
         );
         return;
       }

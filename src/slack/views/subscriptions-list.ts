@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { Severity } from '../../alerts/finding.ts';
-import { formatWhen, severityBadge } from './format.ts';
+import { formatRelative, formatWhen, severityBadge } from './format.ts';
 import {
   buildMessage,
   chunkLines,
@@ -34,6 +34,8 @@ export interface BrokenChannelView {
   reason: string;
   since: Date;
   waitingFindings: number;
+  /** No subscription names the channel (the fallback channel): it is tried again then. */
+  retryAt?: Date;
 }
 
 export interface SubscriptionsListInput {
@@ -85,14 +87,21 @@ export function subscriptionLine(sub: SubscriptionView, scope: SubscriptionsList
 /** `broken since …: N findings waiting`, for the status card and the subscriptions list. */
 export function brokenChannelLine(channel: BrokenChannelView, now: Date): string {
   const n = channel.waitingFindings;
-  return `⚠️ ${channelMention(channel.channelId)} broken since ${formatWhen(channel.since, now)} (${code(channel.reason, 100)}): ${n} finding${n === 1 ? '' : 's'} waiting`;
+  const line = `⚠️ ${channelMention(channel.channelId)} broken since ${formatWhen(channel.since, now)} (${code(channel.reason, 100)}): ${n} finding${n === 1 ? '' : 's'} waiting`;
+  if (!channel.retryAt) return line;
+  const next =
+    channel.retryAt.getTime() - now.getTime() < 45_000 ? 'in a moment' : formatRelative(channel.retryAt, now);
+  return `${line}. No subscription names it (the fallback channel): it is tried again ${next}, and its cards are posted once the app is invited there`;
 }
 
 function brokenBlocks(input: SubscriptionsListInput): KnownBlock[] {
   const { broken } = input;
   if (!broken || broken.channels.length === 0) return [];
   const lines = broken.channels.map((c) => brokenChannelLine(c, broken.now));
-  const how = `Their cards are kept and posted once the channel is repaired: invite the app back (or unarchive the channel), then run \`${escapeMrkdwn(input.usage.subscribe)}\` there.`;
+  const repairable = broken.channels.some((c) => !c.retryAt);
+  const how = repairable
+    ? `Their cards are kept and posted once the channel is repaired: invite the app back (or unarchive the channel), then run \`${escapeMrkdwn(input.usage.subscribe)}\` there.`
+    : 'Its cards are kept and posted once the app is invited to the channel (or the channel unarchived).';
   return [
     ...chunkLines(lines).map((text): KnownBlock => ({ type: 'section', text: mrkdwn(text) })),
     { type: 'context', elements: [mrkdwn(how)] },
@@ -109,6 +118,8 @@ export function subscriptionsList(input: SubscriptionsListInput): SlackMessage {
         type: 'section',
         text: mrkdwn(`No CII alert subscriptions ${where}. Add one with \`${escapeMrkdwn(usage.subscribe)}\`.`),
       },
+      // The fallback channel can be refused with no subscription anywhere.
+      ...brokenBlocks(input),
     ];
     return buildMessage(`No CII alert subscriptions ${where}`, blocks, addButton(input.canAdd));
   }

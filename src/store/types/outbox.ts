@@ -26,6 +26,11 @@ export interface BrokenChannel {
   since: number;
   /** Distinct findings with a card waiting to be posted there. */
   waitingFindings: number;
+  /**
+   * Set when no subscription names the channel (the fallback channel): nothing would repair it, so it is tried
+   * again at this time, and at each interval after that until Slack takes a card.
+   */
+  retryAt?: number;
 }
 
 /** Slack refused a delivery's channel (not just the message). */
@@ -33,6 +38,10 @@ export interface ChannelRefusal {
   channelId: string;
   reason: string;
   at: number;
+  /** When to try the channel again if no subscription names it (the fallback channel). */
+  retryAt: number;
+  /** No earlier post of the card is in doubt: it is not in Slack. */
+  notPosted?: boolean;
 }
 
 export interface NewSubscription {
@@ -169,9 +178,9 @@ export interface OutboxStore {
   /**
    * Slack refused the delivery's channel: the channel's subscriptions are marked broken and the delivery waits
    * (pending, with the channel's other cards) until one of them is repaired. With no subscription to repair (the
-   * fallback channel) it fails instead.
+   * fallback channel) the channel is recorded as refused and held until `retryAt`, its cards kept.
    */
-  waitForRepair(id: number, refusal: ChannelRefusal): Promise<'waiting' | 'failed'>;
+  waitForRepair(id: number, refusal: ChannelRefusal): Promise<'waiting' | 'retrying'>;
   /** No claim for the channel before `until` (Slack said to wait). */
   holdChannel(channelId: string, until: number): Promise<void>;
   /** Channel and ts of every posted card of an alert (to update them after a decision). */

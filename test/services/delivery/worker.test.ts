@@ -319,15 +319,30 @@ describe('delivery worker', () => {
     expect(await subscriptions.brokenChannels()).toEqual([]);
   });
 
-  it('fails a card to a channel no subscription names (the fallback) when Slack refuses the channel', async () => {
+  it('keeps the cards of a refused fallback channel and posts them all once a later try of the channel succeeds', async () => {
     const subscriptions = createSubscriptionService({ store });
     const ingest = createAlertIngest({ store, subscriptions, fallbackChannel: 'C-fallback', logger: silentLogger });
     await ingest.ingest(finding());
-    const slack = recordingPoster(() => refused('is_archived', 'channel'));
-    startWorker({ poster: slack.poster });
-    await vi.advanceTimersByTimeAsync(30_000);
+    await ingest.ingest(finding());
+    let archived = true;
+    const slack = recordingPoster(() => (archived ? refused('is_archived', 'channel') : undefined));
+    startWorker({ poster: slack.poster, refusedChannelRetryMs: 60_000 });
+    await vi.advanceTimersByTimeAsync(59_000);
     expect(slack.calls).toHaveLength(1);
-    expect((await store.listDeliveries())[0]).toMatchObject({ state: 'failed', lastError: 'is_archived' });
+    expect((await store.listDeliveries()).map((d) => [d.state, d.lastError])).toEqual([
+      ['pending', 'is_archived'],
+      ['pending', undefined],
+    ]);
+    expect(await subscriptions.brokenChannels()).toMatchObject([{ channelId: 'C-fallback', reason: 'is_archived' }]);
+
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(slack.calls).toHaveLength(2);
+    archived = false;
+    await vi.advanceTimersByTimeAsync(60_000);
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(slack.calls).toHaveLength(4);
+    expect((await store.listDeliveries()).map((d) => d.state)).toEqual(['sent', 'sent']);
+    expect(await subscriptions.brokenChannels()).toEqual([]);
   });
 
   it('fails a card Slack finds invalid without breaking its subscription', async () => {

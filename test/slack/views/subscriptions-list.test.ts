@@ -67,6 +67,34 @@ describe('subscriptionsList', () => {
     expect(limitViolations(message)).toEqual([]);
   });
 
+  it('says of a refused fallback channel that it is tried again, and that inviting the app is the repair', () => {
+    const now = new Date(Date.UTC(2026, 0, 5, 12));
+    const message = subscriptionsList({
+      subscriptions: [],
+      scope: 'all',
+      usage,
+      broken: {
+        now,
+        channels: [
+          {
+            channelId: 'C0FALLBACK',
+            reason: 'not_in_channel',
+            since: new Date(now.getTime() - 600_000),
+            waitingFindings: 3,
+            retryAt: new Date(now.getTime() + 240_000),
+          },
+        ],
+      },
+    });
+    const text = allText(message);
+    expect(text).toContain(
+      '⚠️ <#C0FALLBACK> broken since 10 minutes ago · 2026-01-05 11:50 UTC (`not_in_channel`): 3 findings waiting. No subscription names it (the fallback channel): it is tried again in 4 minutes, and its cards are posted once the app is invited there',
+    );
+    expect(text).toContain('Its cards are kept and posted once the app is invited to the channel');
+    expect(text).not.toContain('then run');
+    expect(limitViolations(message)).toEqual([]);
+  });
+
   it('says when there are none and how to add one', () => {
     const message = subscriptionsList({ subscriptions: [], scope: 'channel', usage });
     expect(allText(message)).toContain('No CII alert subscriptions in this channel. Add one with `/cii subscribe');

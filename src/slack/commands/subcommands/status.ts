@@ -2,6 +2,7 @@ import { problemMessage } from '../../problem.ts';
 import type { AlertCounts } from '../../../services/alerts/accounting.ts';
 import { type AlertCountsView, statusCard } from '../../views/status-card.ts';
 import { defineSubcommand, parsed } from '../subcommand.ts';
+import { brokenChannelView } from '../broken-channel-view.ts';
 
 export const status = defineSubcommand({
   name: 'status',
@@ -20,7 +21,7 @@ export const status = defineSubcommand({
       ]);
       const paused = deps.delivery.paused();
       const delivery = {
-        brokenChannels: brokenChannels.map((c) => ({ ...c, since: new Date(c.since) })),
+        brokenChannels: brokenChannels.map(brokenChannelView),
         ...(paused ? { paused: { reason: paused.reason, since: new Date(paused.since) } } : {}),
       };
       const alerts = { day: countsView(counts.day), week: countsView(counts.week) };

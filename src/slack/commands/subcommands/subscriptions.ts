@@ -4,6 +4,7 @@ import { defineSubcommand, parsed } from '../subcommand.ts';
 import { isAdmin, summary } from '../subscription-access.ts';
 import { subscribe } from './subscribe.ts';
 import { unsubscribe } from './unsubscribe.ts';
+import { brokenChannelView } from '../broken-channel-view.ts';
 
 export const subscriptions = defineSubcommand({
   name: 'subscriptions',
@@ -19,9 +20,7 @@ export const subscriptions = defineSubcommand({
         deps.subscriptions.list(all ? {} : { channelId: context.channelId }),
         deps.subscriptions.brokenChannels(),
       ]);
-      const channels = broken
-        .filter((c) => all || c.channelId === context.channelId)
-        .map((c) => ({ ...c, since: new Date(c.since) }));
+      const channels = broken.filter((c) => all || c.channelId === context.channelId).map(brokenChannelView);
       return subscriptionsList({
         scope: all ? 'all' : 'channel',
         subscriptions: list.map((s) => ({ ...summary(s), createdBy: s.createdBy, brokenReason: s.brokenReason })),
