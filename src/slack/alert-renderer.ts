@@ -15,6 +15,7 @@ import { alertDetailsModal } from './views/alert-details-modal.ts';
 import type { UserContextView } from './views/alert-evidence.ts';
 import type { DecisionView } from './views/alert-decision.ts';
 import { alertSummaryCard } from './views/alert-summary-card.ts';
+import { refusedCardNotice } from './views/refused-card.ts';
 import type { SlackMessage } from './views/limits.ts';
 
 export interface AlertCardRenderer extends CardRenderer {
@@ -114,6 +115,7 @@ export function createCardRenderer(deps: CardRendererDeps): AlertCardRenderer {
   return {
     alert: (alert, options = {}) => card(alert, decisionView(alert), options),
     summary: (summary) => alertSummaryCard({ ...summary, now: deps.now() }),
+    refused: (card) => refusedCardNotice(card),
     decided: (alert, results, options = {}) => card(alert, decisionView(alert, results), options),
     details: (alert) => {
       const context = contextView(alert);

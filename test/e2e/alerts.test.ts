@@ -224,6 +224,22 @@ describe('detection alerts end to end', () => {
     expect(texts.filter((t) => t.endsWith(`(${logins[8]!})`))).toHaveLength(1);
     expect(ackText((await run('subscriptions', 'C0SOC')).body)).not.toContain('broken');
   });
+
+  test('a card Slack refuses for its content is failed, and a short notice in its place says which finding and where to see it', async () => {
+    stack.slack.reset();
+    stack.slack.script('chat.postMessage', { error: 'invalid_blocks', times: 1, channel: 'C0SECALERT' });
+    await stack.cii.deliverFailedCheck({ checkId: 'no-mfa', severity: 'low', logins: [logins[9]!] });
+    await until(() => postsTo(stack, 'C0SECALERT').length === 1);
+    await settle(600);
+    const calls = stack.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'C0SECALERT');
+    expect(calls).toHaveLength(2);
+    const notice = JSON.stringify(calls[1]!.args.blocks);
+    expect(notice).toContain(`for \`${logins[9]!}\``);
+    expect(notice).toContain("Slack refused this alert's card (`invalid_blocks`)");
+    expect(ackText((await run(`alerts ${logins[9]!}`, 'C0SECALERT')).body)).toContain(
+      'not posted in <#C0SECALERT>: invalid_blocks',
+    );
+  });
 });
 
 describe('subscription management with CII_ADMINS set', () => {

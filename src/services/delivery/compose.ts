@@ -41,11 +41,25 @@ export interface AlertRenderOptions {
   contextUnavailable?: boolean;
 }
 
+/** A card Slack refused for its content, as the short notice posted in its place names it. */
+export interface RefusedCard {
+  severity: Severity;
+  severityLabel: string;
+  title: string;
+  checkId: string;
+  /** The alert's user, or the users of the summary's thread. */
+  logins: string[];
+  /** Slack's error, e.g. `invalid_blocks`. */
+  reason: string;
+}
+
 /** The Slack views, passed in so this service does not depend on Block Kit. */
 export interface CardRenderer {
   /** The alert's card; its user context, when it has one, is read from the alert itself. */
   alert(alert: StoredAlert, options?: AlertRenderOptions): RenderedMessage;
   summary(summary: SummaryView): RenderedMessage;
+  /** The short notice posted in place of a card Slack refused for its content. */
+  refused(card: RefusedCard): RenderedMessage;
 }
 
 export type PostMessage = Parameters<SlackPoster['post']>[0];

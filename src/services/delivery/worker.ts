@@ -198,7 +198,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
       ({ ts } = await poster.post(message));
     } catch (err) {
       try {
-        await recordFailure(delivery, err, settled);
+        await recordFailure(claimed, err, settled);
       } catch (recordErr) {
         logger.error('could not record a failed delivery; it is retried when its lease expires', {
           deliveryId: delivery.id,
@@ -256,8 +256,33 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
     logger.warn('could not look in Slack for an earlier post of a card; looking again later', { ...context, err });
   }
 
+  /**
+   * In place of a card Slack refused for its content (the card is already failed): a short notice where the card
+   * would have been, so the finding is not missed. Best effort: a crash before it leaves only the failed card.
+   */
+  async function postNotice(claimed: ClaimedDelivery, reason: string): Promise<void> {
+    const { delivery } = claimed;
+    const about = claimed.kind === 'alert' ? claimed.alert : claimed.summary;
+    const logins = claimed.kind === 'alert' ? [claimed.alert.login] : claimed.summary.users.map((u) => u.login);
+    const threadTs = claimed.kind === 'alert' ? claimed.threadTs : undefined;
+    const notice = deps.render.refused({
+      severity: about.severity,
+      severityLabel: about.severityLabel,
+      title: about.title,
+      checkId: about.checkId,
+      logins,
+      reason,
+    });
+    try {
+      await poster.post({ channel: delivery.channelId, ...notice, ...(threadTs === undefined ? {} : { threadTs }) });
+    } catch (err) {
+      logger.error('could not post the notice of a refused card either', { deliveryId: delivery.id, err });
+    }
+  }
+
   /** `settled`: no earlier post is in doubt, so an answer saying this one was refused means nothing is in Slack. */
-  async function recordFailure(delivery: Delivery, err: unknown, settled: boolean): Promise<void> {
+  async function recordFailure(claimed: ClaimedDelivery, err: unknown, settled: boolean): Promise<void> {
+    const { delivery } = claimed;
     const now = clock.now();
     const context = { deliveryId: delivery.id, channelId: delivery.channelId, attempts: delivery.attempts };
     if (err instanceof SlackPostError && err.kind === 'rate_limited') {
@@ -295,7 +320,8 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
         return;
       }
       await store.markFailed(delivery.id, code);
-      logger.error('Slack refused a card for good', { ...context, code, err });
+      logger.error('Slack refused a card for good; posting a short notice in its place', { ...context, code, err });
+      await postNotice(claimed, code);
       return;
     }
     const message = err instanceof Error ? err.message : String(err);

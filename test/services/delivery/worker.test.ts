@@ -80,6 +80,7 @@ const render: CardRenderer = {
     text: `summary ${s.checkId} ${s.users.length}: ${s.users.map((u) => u.name).join(',')}`,
     blocks: [{ type: 'header' }],
   }),
+  refused: (c) => ({ text: `refused ${c.reason} ${c.checkId} ${c.logins.join(',')}`, blocks: [{ type: 'section' }] }),
 };
 
 /** What CII answers about a user, reduced to a name and a link. */
@@ -345,16 +346,35 @@ describe('delivery worker', () => {
     expect(await subscriptions.brokenChannels()).toEqual([]);
   });
 
-  it('fails a card Slack finds invalid without breaking its subscription', async () => {
+  it('fails a card Slack finds invalid without breaking its subscription, and posts a short notice in its place', async () => {
     const { ingest } = await setup([{ id: 'C1' }]);
-    await ingest.ingest(finding());
+    await ingest.ingest(finding({ logins: ['ann@example.com'] }));
+    const slack = recordingPoster((message) =>
+      message.text.startsWith('alert') ? refused('invalid_blocks', 'message') : undefined,
+    );
+    startWorker({ poster: slack.poster });
+    await vi.advanceTimersByTimeAsync(30_000);
+
+    expect(slack.calls.map((c) => [c.message.channel, c.message.text])).toEqual([
+      ['C1', 'alert ann@example.com -'],
+      ['C1', 'refused invalid_blocks no-mfa ann@example.com'],
+    ]);
+    expect((await store.listDeliveries())[0]).toMatchObject({ state: 'failed', lastError: 'invalid_blocks' });
+    expect((await store.listSubscriptions())[0]?.brokenReason).toBeUndefined();
+  });
+
+  it('names every user of a refused summary card in its notice, and tries nothing more when the notice is refused too', async () => {
+    const { ingest } = await setup([{ id: 'C1' }]);
+    await ingest.ingest(finding({ logins: userLogins(6) }));
     const slack = recordingPoster(() => refused('invalid_blocks', 'message'));
     startWorker({ poster: slack.poster });
     await vi.advanceTimersByTimeAsync(30_000);
 
-    expect(slack.calls).toHaveLength(1);
-    expect((await store.listDeliveries())[0]).toMatchObject({ state: 'failed', lastError: 'invalid_blocks' });
-    expect((await store.listSubscriptions())[0]?.brokenReason).toBeUndefined();
+    expect(slack.calls.map((c) => c.message.text)).toEqual([
+      expect.stringMatching(/^summary no-mfa 6/),
+      `refused invalid_blocks no-mfa ${userLogins(6).join(',')}`,
+    ]);
+    expect((await store.listDeliveries()).every((d) => d.state === 'failed')).toBe(true);
   });
 
   it('pauses every channel while Slack refuses the app, breaks nothing, and resumes once auth.test succeeds', async () => {
