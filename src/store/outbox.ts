@@ -149,7 +149,14 @@ function* waitForRepair(dialect: Dialect, id: number, refusal: ChannelRefusal): 
     WHERE channel_id = $3`,
     [reason, at, channelId],
   );
-  if (broken === 0) {
+  // The channel failed, not the card: its claim does not count as one of its attempts (a fallback channel tried
+  // every few minutes over a weekend would otherwise use them all up).
+  const waiting = yield* changesOf(
+    `UPDATE deliveries SET last_error = $1, lease_until = NULL, lease_owner = NULL, updated_at = $2,
+    attempts = attempts - 1 ${refusal.notPosted ? ', posting_since = NULL' : ''} WHERE id = $3 AND state = 'pending'`,
+    [reason, at, id],
+  );
+  if (broken === 0 && waiting > 0) {
     // No subscription to repair (the fallback channel): nothing would release the cards, so the channel is tried
     // again later rather than any card given up.
     yield* changesOf(
@@ -159,11 +166,6 @@ function* waitForRepair(dialect: Dialect, id: number, refusal: ChannelRefusal): 
       [channelId, refusal.retryAt, reason, at],
     );
   }
-  yield* changesOf(
-    `UPDATE deliveries SET last_error = $1, lease_until = NULL, lease_owner = NULL, updated_at = $2
-    ${refusal.notPosted ? ', posting_since = NULL' : ''} WHERE id = $3 AND state = 'pending'`,
-    [reason, at, id],
-  );
   return broken === 0 ? 'retrying' : 'waiting';
 }
 
@@ -171,7 +173,7 @@ export function outboxStore(db: Executor, dialect: Dialect): OutboxStore {
   return {
     claimDueDeliveries: (options) => db.run(claimDueDeliveries(dialect, options), IN_TRANSACTION),
     markDelivered: async (id, { ts }) => {
-      await db.run(markDelivered(id, ts));
+      await db.run(markDelivered(id, ts), IN_TRANSACTION);
     },
     reschedule: async (id, { nextAttemptAt, error, lookupFailed = false, notPosted = false }) => {
       const posting = notPosted

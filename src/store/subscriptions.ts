@@ -45,7 +45,8 @@ const REFUSED_UNSUBSCRIBED = `
     (SELECT COUNT(DISTINCT d.finding_id) FROM deliveries d
       WHERE d.channel_id = g.channel_id AND d.state = 'pending') AS waiting
   FROM channel_gates g WHERE g.refused_at IS NOT NULL
-    AND NOT EXISTS (SELECT 1 FROM subscriptions s WHERE s.channel_id = g.channel_id AND s.broken_at IS NOT NULL)
+    AND NOT EXISTS (SELECT 1 FROM subscriptions s WHERE s.channel_id = g.channel_id)
+    AND EXISTS (SELECT 1 FROM deliveries d WHERE d.channel_id = g.channel_id AND d.state = 'pending')
   ORDER BY g.refused_at, g.channel_id`;
 
 function toBrokenChannel(row: Record<string, unknown>): BrokenChannel {

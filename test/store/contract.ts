@@ -822,6 +822,7 @@ export function runStoreContract(
           lastError: 'is_archived',
           postingSince: undefined,
           leaseOwner: undefined,
+          attempts: 0,
         });
         const listed = [
           { channelId: 'C-fallback', reason: 'is_archived', since: T0, waitingFindings: 1, retryAt: T0 + 300_000 },
@@ -833,7 +834,7 @@ export function runStoreContract(
         expect(await claim(store, T0 + 299_999)).toEqual([]);
 
         const [again] = await claim(store, T0 + 300_000);
-        expect(again?.delivery.id).toBe(claimed!.delivery.id);
+        expect(again?.delivery).toMatchObject({ id: claimed!.delivery.id, attempts: 1 });
         // Refused again later: still listed since the first refusal, held until the new time.
         await store.waitForRepair(again!.delivery.id, {
           ...refusal,
@@ -854,6 +855,23 @@ export function runStoreContract(
         const next = await claim(store, T0 + 700_000);
         expect(next.map((c) => c.delivery.state)).toEqual(['pending']);
         expect((await store.listDeliveries()).filter((d) => d.state === 'failed')).toEqual([]);
+      });
+
+      it('records no refusal for a card no longer waiting, and lists a refused channel only while cards wait and no subscription names it', async () => {
+        await store.recordFinding(record('e1', 'f1', ['a@x.com'], { channels: ['C-gone'] }));
+        const [claimed] = await claim(store, T0);
+        await store.markFailed(claimed!.delivery.id, 'unsubscribed');
+        const refusal = { channelId: 'C-gone', reason: 'not_in_channel', at: T0, retryAt: T0 + 60_000 };
+        await store.waitForRepair(claimed!.delivery.id, refusal);
+        expect(await store.brokenChannels()).toEqual([]);
+        expect(await claim(store, T0 + 1_000)).toEqual([]);
+
+        await store.recordFinding(record('e2', 'f2', ['b@x.com'], { channels: ['C-gone'], receivedAt: T0 + 1 }));
+        const [second] = await claim(store, T0 + 2_000);
+        await store.waitForRepair(second!.delivery.id, refusal);
+        expect((await store.brokenChannels()).map((c) => c.channelId)).toEqual(['C-gone']);
+        await store.addSubscription({ ...sub, channelId: 'C-gone' });
+        expect(await store.brokenChannels()).toEqual([]);
       });
 
       it('leaves a card whose earlier post is in doubt marked as possibly posted when its channel is refused', async () => {

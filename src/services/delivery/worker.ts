@@ -277,7 +277,14 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
       await poster.post({ channel: delivery.channelId, ...notice, ...(threadTs === undefined ? {} : { threadTs }) });
     } catch (err) {
       logger.error('could not post the notice of a refused card either', { deliveryId: delivery.id, err });
+      return;
     }
+    // The notice took the channel's slot, as the card would have.
+    const until = clock.now() + perChannelIntervalMs;
+    wakeTimes.push(until);
+    await store.holdChannel(delivery.channelId, until).catch((err: unknown) => {
+      logger.warn('could not hold a channel after a post', { channelId: delivery.channelId, err });
+    });
   }
 
   /** `settled`: no earlier post is in doubt, so an answer saying this one was refused means nothing is in Slack. */

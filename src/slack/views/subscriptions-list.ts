@@ -101,7 +101,7 @@ function brokenBlocks(input: SubscriptionsListInput): KnownBlock[] {
   const repairable = broken.channels.some((c) => !c.retryAt);
   const how = repairable
     ? `Their cards are kept and posted once the channel is repaired: invite the app back (or unarchive the channel), then run \`${escapeMrkdwn(input.usage.subscribe)}\` there.`
-    : 'Its cards are kept and posted once the app is invited to the channel (or the channel unarchived).';
+    : 'The cards are kept and posted once the app is invited to the channel (or the channel unarchived).';
   return [
     ...chunkLines(lines).map((text): KnownBlock => ({ type: 'section', text: mrkdwn(text) })),
     { type: 'context', elements: [mrkdwn(how)] },

@@ -346,6 +346,23 @@ describe('delivery worker', () => {
     expect(await subscriptions.brokenChannels()).toEqual([]);
   });
 
+  it('gives up no card of a fallback channel refused for longer than its attempts would last', async () => {
+    const subscriptions = createSubscriptionService({ store });
+    const ingest = createAlertIngest({ store, subscriptions, fallbackChannel: 'C-fallback', logger: silentLogger });
+    await ingest.ingest(finding());
+    let refusals = 5;
+    let failures = 1;
+    const slack = recordingPoster(() => {
+      if (refusals > 0) return (refusals--, refused('not_in_channel', 'channel'));
+      if (failures > 0) return (failures--, new SlackPostError('socket hang up', { kind: 'transient' }));
+      return undefined;
+    });
+    startWorker({ poster: slack.poster, refusedChannelRetryMs: 1_000, maxAttempts: 2 });
+    await advanceUntil(async () => (await store.listDeliveries({ state: 'sent' })).length === 1);
+    expect(slack.calls).toHaveLength(7);
+    expect(slack.posts).toHaveLength(1);
+  });
+
   it('fails a card Slack finds invalid without breaking its subscription, and posts a short notice in its place', async () => {
     const { ingest } = await setup([{ id: 'C1' }]);
     await ingest.ingest(finding({ logins: ['ann@example.com'] }));

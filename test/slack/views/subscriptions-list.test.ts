@@ -90,7 +90,7 @@ describe('subscriptionsList', () => {
     expect(text).toContain(
       '⚠️ <#C0FALLBACK> broken since 10 minutes ago · 2026-01-05 11:50 UTC (`not_in_channel`): 3 findings waiting. No subscription names it (the fallback channel): it is tried again in 4 minutes, and its cards are posted once the app is invited there',
     );
-    expect(text).toContain('Its cards are kept and posted once the app is invited to the channel');
+    expect(text).toContain('The cards are kept and posted once the app is invited to the channel');
     expect(text).not.toContain('then run');
     expect(limitViolations(message)).toEqual([]);
   });
