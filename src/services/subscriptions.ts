@@ -21,6 +21,11 @@ export interface SubscriptionService {
   /** Removes one subscription of the channel, or all of them; returns how many were removed. */
   unsubscribe(input: { channelId: string; id: number | 'all' }): Promise<number>;
   list(filter?: { channelId?: string }): Promise<Subscription[]>;
+  /**
+   * Slack says the channel can take posts again (the app was added to it, or it was unarchived): a channel it
+   * refused is repaired and its waiting cards go out, as `/cii subscribe` there would.
+   */
+  channelReopened(channelId: string): Promise<{ repaired: boolean; waitingFindings: number }>;
   /** Channels Slack refused, with the findings waiting for each. */
   brokenChannels(): Promise<BrokenChannel[]>;
   /**
@@ -69,7 +74,7 @@ export function createSubscriptionService(deps: {
       });
       // Subscribing in a channel is how it says "fixed it" (e.g. the bot was invited back): the caller checked that
       // the app can post there, so every subscription of the channel is active again and its waiting cards go out.
-      const { repaired, waitingFindings } = await store.repairChannel(channelId);
+      const { repaired, waitingFindings } = await store.repairChannel(channelId, clock.now());
       if (result.created || repaired > 0) invalidate();
       if (repaired > 0) deps.onRepaired?.();
       const repair = { repaired: repaired > 0, waitingFindings };
@@ -85,6 +90,14 @@ export function createSubscriptionService(deps: {
     },
 
     list: (filter) => store.listSubscriptions(filter),
+
+    async channelReopened(channelId) {
+      const { repaired, waitingFindings } = await store.repairChannel(channelId, clock.now());
+      if (repaired === 0) return { repaired: false, waitingFindings: 0 };
+      invalidate();
+      deps.onRepaired?.();
+      return { repaired: true, waitingFindings };
+    },
 
     brokenChannels: () => store.brokenChannels(),
 

@@ -22,6 +22,7 @@ import { isRefusedSlackRequest } from './replay-guard.ts';
 import { routedListeners } from './listener-routes.ts';
 import type { CommandDeps } from './commands/subcommand.ts';
 import { registerAppHome } from './events/app-home.ts';
+import { registerChannelReopened } from './events/channel-reopened.ts';
 import type { SlackWebApi } from './web-api.ts';
 
 export interface SlackServices extends CommandDeps, Omit<AlertMoreDeps, 'logger'> {
@@ -57,6 +58,7 @@ export function registerListeners(bolt: App, services: SlackServices): void {
   registerSubscribeChoiceAction(app, { ...services, logger: logger.child('commands') });
   registerSubscriptionModal(app, { ...services, logger: logger.child('commands') });
   registerAppHome(app, { ...services, logger: logger.child('home') });
+  registerChannelReopened(app, { ...services, logger: logger.child('subscriptions') });
   bolt.error((err) => {
     // The receiver answers a refused request with 401.
     if (isRefusedSlackRequest(err)) return Promise.reject(err);

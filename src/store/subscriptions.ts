@@ -65,14 +65,25 @@ function* brokenChannels(): Steps<BrokenChannel[]> {
   return [...broken, ...refused].map(toBrokenChannel).sort((a, b) => a.since - b.since);
 }
 
-function* repairChannel(channelId: string): Steps<{ repaired: number; waitingFindings: number }> {
-  const [broken] = (yield* rowsOf(BROKEN_CHANNELS)).filter((r) => String(r.channel_id) === channelId);
-  if (!broken) return { repaired: 0, waitingFindings: 0 };
-  const repaired = yield* changesOf(
+function* repairChannel(channelId: string, at: number): Steps<{ repaired: number; waitingFindings: number }> {
+  const subscriptions = yield* changesOf(
     'UPDATE subscriptions SET broken_reason = NULL, broken_at = NULL WHERE channel_id = $1 AND broken_at IS NOT NULL',
     [channelId],
   );
-  return { repaired, waitingFindings: Number(broken.waiting) };
+  // A refused channel no subscription named (the fallback): its cards are due now rather than at its next try.
+  const refusals = yield* changesOf(
+    `UPDATE channel_gates SET refused_reason = NULL, refused_at = NULL,
+    not_before = CASE WHEN not_before > $2 THEN $2 ELSE not_before END
+    WHERE channel_id = $1 AND refused_at IS NOT NULL`,
+    [channelId, at],
+  );
+  const repaired = subscriptions + refusals;
+  if (repaired === 0) return { repaired: 0, waitingFindings: 0 };
+  const [waiting] = yield* rowsOf(
+    "SELECT COUNT(DISTINCT finding_id) AS n FROM deliveries WHERE channel_id = $1 AND state = 'pending'",
+    [channelId],
+  );
+  return { repaired, waitingFindings: Number(waiting?.n ?? 0) };
 }
 
 export function subscriptionStore(db: Executor): SubscriptionStore {
@@ -87,7 +98,7 @@ export function subscriptionStore(db: Executor): SubscriptionStore {
         )
       ).map(toSubscription),
     removeSubscriptions: (filter) => db.run(removeSubscriptions(filter), IN_TRANSACTION),
-    repairChannel: (channelId) => db.run(repairChannel(channelId), IN_TRANSACTION),
+    repairChannel: (channelId, at) => db.run(repairChannel(channelId, at), IN_TRANSACTION),
     brokenChannels: () => db.run(brokenChannels()),
   };
 }

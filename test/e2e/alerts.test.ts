@@ -225,6 +225,30 @@ describe('detection alerts end to end', () => {
     expect(ackText((await run('subscriptions', 'C0SOC')).body)).not.toContain('broken');
   });
 
+  test('a refused channel is repaired, and its cards posted, as soon as Slack says the app was added back', async () => {
+    stack.slack.reset();
+    stack.slack.script('chat.postMessage', { error: 'not_in_channel', times: 1, channel: 'C0SOC' });
+    await stack.cii.deliverFailedCheck({ checkId: 'impossible-travel', severity: 'critical', logins: [logins[10]!] });
+    await until(() => stack.slack.callsTo('chat.postMessage').some((c) => c.args.channel === 'C0SOC'));
+    await settle(600);
+    expect(ackText((await run('subscriptions', 'C0SOC')).body)).toContain('⚠️ broken: not_in_channel');
+
+    // Someone else joining the channel changes nothing.
+    await stack.driver.event({ type: 'member_joined_channel', user: 'UANALYST', channel: 'C0SOC', channel_type: 'C' });
+    await settle(300);
+    expect(postsTo(stack, 'C0SOC')).toHaveLength(0);
+
+    const joined = { type: 'member_joined_channel', user: stack.slack.botUserId, channel: 'C0SOC', channel_type: 'C' };
+    expect((await stack.driver.event(joined)).status).toBe(200);
+    await until(() => postsTo(stack, 'C0SOC').length === 1);
+    expect(String(postsTo(stack, 'C0SOC')[0]!.args.text)).toContain(logins[10]!);
+    expect(ackText((await run('subscriptions', 'C0SOC')).body)).not.toContain('broken');
+    // Slack's retry of the same event repairs nothing more and posts nothing twice.
+    await stack.driver.event(joined, { retryNum: 1, retryReason: 'http_timeout' });
+    await settle(300);
+    expect(postsTo(stack, 'C0SOC')).toHaveLength(1);
+  });
+
   test('a card Slack refuses for its content is failed, and a short notice in its place says which finding and where to see it', async () => {
     stack.slack.reset();
     stack.slack.script('chat.postMessage', { error: 'invalid_blocks', times: 1, channel: 'C0SECALERT' });

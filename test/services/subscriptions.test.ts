@@ -91,6 +91,19 @@ describe('subscription service', () => {
     expect(kicks).toBe(2);
   });
 
+  it('repairs a refused channel Slack reopened, waking the delivery worker once, and leaves a healthy one alone', async () => {
+    let kicks = 0;
+    service = createSubscriptionService({ store, clock: { now: () => now }, onRepaired: () => (kicks += 1) });
+    await service.subscribe({ channelId: 'C1', checkIds: [], minSeverity: 'low', userId: 'U1' });
+    expect(await service.channelReopened('C1')).toEqual({ repaired: false, waitingFindings: 0 });
+    await breakChannel('C1', 'not_in_channel');
+
+    expect(await service.channelReopened('C1')).toEqual({ repaired: true, waitingFindings: 1 });
+    expect(await service.brokenChannels()).toEqual([]);
+    expect(await service.channelReopened('C1')).toEqual({ repaired: false, waitingFindings: 0 });
+    expect(kicks).toBe(1);
+  });
+
   it('does not remove a subscription of another channel by id', async () => {
     const other = await service.subscribe({ channelId: 'C2', checkIds: [], minSeverity: 'low', userId: 'U1' });
     if (!other.created) throw new Error('expected a new subscription');

@@ -799,8 +799,8 @@ export function runStoreContract(
         const copies = (await store.listRecentAlerts({ limit: 10 })).flatMap((a) => a.copies);
         expect(copies.map((c) => c.channelBroken)).toEqual(['not_in_channel', 'not_in_channel', 'not_in_channel']);
 
-        expect(await store.repairChannel('C1')).toEqual({ repaired: 2, waitingFindings: 2 });
-        expect(await store.repairChannel('C1')).toEqual({ repaired: 0, waitingFindings: 0 });
+        expect(await store.repairChannel('C1', T0 + 60_000)).toEqual({ repaired: 2, waitingFindings: 2 });
+        expect(await store.repairChannel('C1', T0 + 60_000)).toEqual({ repaired: 0, waitingFindings: 0 });
         expect(await store.brokenChannels()).toEqual([]);
         expect(
           (await store.listSubscriptions()).every((s) => s.brokenReason === undefined && s.brokenAt === undefined),
@@ -855,6 +855,20 @@ export function runStoreContract(
         const next = await claim(store, T0 + 700_000);
         expect(next.map((c) => c.delivery.state)).toEqual(['pending']);
         expect((await store.listDeliveries()).filter((d) => d.state === 'failed')).toEqual([]);
+      });
+
+      it('releases the cards of a refused channel no subscription names at once when it is repaired', async () => {
+        await store.recordFinding(record('e1', 'f1', ['a@x.com'], { channels: ['C-fallback'] }));
+        const [claimed] = await claim(store, T0);
+        const refusal = { channelId: 'C-fallback', reason: 'not_in_channel', at: T0, retryAt: T0 + 300_000 };
+        await store.waitForRepair(claimed!.delivery.id, refusal);
+        expect(await store.repairChannel('C-other', T0 + 1_000)).toEqual({ repaired: 0, waitingFindings: 0 });
+        expect(await claim(store, T0 + 1_000)).toEqual([]);
+
+        expect(await store.repairChannel('C-fallback', T0 + 1_000)).toEqual({ repaired: 1, waitingFindings: 1 });
+        expect(await store.brokenChannels()).toEqual([]);
+        expect((await claim(store, T0 + 1_000)).map((c) => c.delivery.id)).toEqual([claimed!.delivery.id]);
+        expect(await store.repairChannel('C-fallback', T0 + 2_000)).toEqual({ repaired: 0, waitingFindings: 0 });
       });
 
       it('records no refusal for a card no longer waiting, and lists a refused channel only while cards wait and no subscription names it', async () => {

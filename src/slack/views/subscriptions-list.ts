@@ -100,7 +100,7 @@ function brokenBlocks(input: SubscriptionsListInput): KnownBlock[] {
   const lines = broken.channels.map((c) => brokenChannelLine(c, broken.now));
   const repairable = broken.channels.some((c) => !c.retryAt);
   const how = repairable
-    ? `Their cards are kept and posted once the channel is repaired: invite the app back (or unarchive the channel), then run \`${escapeMrkdwn(input.usage.subscribe)}\` there.`
+    ? `Their cards are kept and posted once the channel is repaired: invite the app back (or unarchive the channel) and they go out at once; \`${escapeMrkdwn(input.usage.subscribe)}\` there repairs it too.`
     : 'The cards are kept and posted once the app is invited to the channel (or the channel unarchived).';
   return [
     ...chunkLines(lines).map((text): KnownBlock => ({ type: 'section', text: mrkdwn(text) })),

@@ -200,11 +200,12 @@ export interface SubscriptionStore {
   /** Removes one subscription of the channel (or all of them); their pending deliveries are cancelled. */
   removeSubscriptions(filter: { channelId: string; id?: number }): Promise<number>;
   /**
-   * Clears the broken mark of every subscription of the channel, releasing the cards that waited for it; how many
-   * subscriptions were broken and how many findings waited.
+   * Clears the broken mark of every subscription of the channel, and the refusal of a channel no subscription names
+   * (due at `at` then, not at its next try), releasing the cards that waited for it; how many subscriptions (or
+   * such refusals) were cleared and how many findings waited.
    */
-  repairChannel(channelId: string): Promise<{ repaired: number; waitingFindings: number }>;
-  /** Channels with a broken subscription, oldest refusal first. */
+  repairChannel(channelId: string, at: number): Promise<{ repaired: number; waitingFindings: number }>;
+  /** Channels with a broken subscription, and refused channels no subscription names, oldest refusal first. */
   brokenChannels(): Promise<BrokenChannel[]>;
 }
 

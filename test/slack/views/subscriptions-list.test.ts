@@ -63,7 +63,7 @@ describe('subscriptionsList', () => {
     expect(text).toContain(
       '<#C0X1> broken since 2 hours ago · 2026-01-05 10:00 UTC (`channel_not_found`): 1 finding waiting',
     );
-    expect(text).toContain('invite the app back (or unarchive the channel), then run `/cii subscribe');
+    expect(text).toContain('invite the app back (or unarchive the channel) and they go out at once; `/cii subscribe');
     expect(limitViolations(message)).toEqual([]);
   });
 
@@ -91,7 +91,7 @@ describe('subscriptionsList', () => {
       '⚠️ <#C0FALLBACK> broken since 10 minutes ago · 2026-01-05 11:50 UTC (`not_in_channel`): 3 findings waiting. No subscription names it (the fallback channel): it is tried again in 4 minutes, and its cards are posted once the app is invited there',
     );
     expect(text).toContain('The cards are kept and posted once the app is invited to the channel');
-    expect(text).not.toContain('then run');
+    expect(text).not.toContain('repairs it too');
     expect(limitViolations(message)).toEqual([]);
   });
 
