@@ -63,6 +63,16 @@ export function createSubscriptionService(deps: {
     return cache.all;
   }
 
+  /** A channel Slack refused is open again: its subscriptions are active and its waiting cards go out. */
+  async function repairChannel(channelId: string): Promise<{ repaired: boolean; waitingFindings: number }> {
+    const { repaired, waitingFindings } = await store.repairChannel(channelId, clock.now());
+    if (repaired > 0) {
+      invalidate();
+      deps.onRepaired?.();
+    }
+    return { repaired: repaired > 0, waitingFindings };
+  }
+
   return {
     async subscribe({ channelId, checkIds, minSeverity, userId }) {
       const result = await store.addSubscription({
@@ -74,11 +84,11 @@ export function createSubscriptionService(deps: {
       });
       // Subscribing in a channel is how it says "fixed it" (e.g. the bot was invited back): the caller checked that
       // the app can post there, so every subscription of the channel is active again and its waiting cards go out.
-      const { repaired, waitingFindings } = await store.repairChannel(channelId, clock.now());
-      if (result.created || repaired > 0) invalidate();
-      if (repaired > 0) deps.onRepaired?.();
-      const repair = { repaired: repaired > 0, waitingFindings };
-      if (result.created) return { created: true, subscription: result.subscription, ...repair };
+      const repair = await repairChannel(channelId);
+      if (result.created) {
+        invalidate();
+        return { created: true, subscription: result.subscription, ...repair };
+      }
       const existing = { ...result.subscription, brokenReason: undefined, brokenAt: undefined };
       return { created: false, existing, ...repair };
     },
@@ -91,13 +101,7 @@ export function createSubscriptionService(deps: {
 
     list: (filter) => store.listSubscriptions(filter),
 
-    async channelReopened(channelId) {
-      const { repaired, waitingFindings } = await store.repairChannel(channelId, clock.now());
-      if (repaired === 0) return { repaired: false, waitingFindings: 0 };
-      invalidate();
-      deps.onRepaired?.();
-      return { repaired: true, waitingFindings };
-    },
+    channelReopened: (channelId) => repairChannel(channelId),
 
     brokenChannels: () => store.brokenChannels(),
 

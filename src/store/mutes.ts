@@ -47,7 +47,7 @@ export function mutesOfCheckLock(mode: 'exclusive' | 'shared'): string {
  */
 export function* withMutes(dialect: Dialect, alerts: readonly NewAlert[], at: number): Steps<readonly NewAlert[]> {
   const muted = new Set<string>();
-  for (const checkId of new Set(alerts.filter((a) => a.routing !== 'muted').map((a) => a.checkId))) {
+  for (const checkId of new Set(alerts.map((a) => a.checkId))) {
     if (dialect === 'postgres') yield* rowsOf(mutesOfCheckLock('shared'), [checkId]);
     const rows = yield* rowsOf(`SELECT lower(login) AS login FROM mutes WHERE ${ACTIVE} AND check_id = $2`, [
       at,
@@ -57,7 +57,7 @@ export function* withMutes(dialect: Dialect, alerts: readonly NewAlert[], at: nu
   }
   if (muted.size === 0) return alerts;
   return alerts.map((alert) => {
-    if (alert.routing === 'muted' || !muted.has(`${alert.checkId}\n${alert.login.toLowerCase()}`)) return alert;
+    if (!muted.has(`${alert.checkId}\n${alert.login.toLowerCase()}`)) return alert;
     const { verify: _asked, ...rest } = alert;
     return { ...rest, routing: 'muted' };
   });

@@ -224,12 +224,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
       });
       return;
     }
-    // Pace from when Slack took the post, not from the claim: preparing a card takes a varying time. Best
-    // effort: the claim already closed the channel for one interval.
-    wakeTimes.push(postedAt + perChannelIntervalMs);
-    await store.holdChannel(delivery.channelId, postedAt + perChannelIntervalMs).catch((err: unknown) => {
-      logger.warn('could not hold a channel after a post', { channelId: delivery.channelId, err });
-    });
+    await paceAfterPost(delivery.channelId, postedAt);
     await deps
       .afterPost?.(claimed)
       .catch((err: unknown) => logger.warn('after-post step failed', { deliveryId: delivery.id, err }));
@@ -280,10 +275,18 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
       return;
     }
     // The notice took the channel's slot, as the card would have.
-    const until = clock.now() + perChannelIntervalMs;
+    await paceAfterPost(delivery.channelId, clock.now());
+  }
+
+  /**
+   * Paces the channel from when Slack took a post, not from the claim: preparing a card takes a varying time.
+   * Best effort: the claim already closed the channel for one interval.
+   */
+  async function paceAfterPost(channelId: string, postedAt: number): Promise<void> {
+    const until = postedAt + perChannelIntervalMs;
     wakeTimes.push(until);
-    await store.holdChannel(delivery.channelId, until).catch((err: unknown) => {
-      logger.warn('could not hold a channel after a post', { channelId: delivery.channelId, err });
+    await store.holdChannel(channelId, until).catch((err: unknown) => {
+      logger.warn('could not hold a channel after a post', { channelId, err });
     });
   }
 
