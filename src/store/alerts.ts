@@ -1,6 +1,15 @@
 import { withMutes } from './mutes.ts';
 import { text, toAlert, toAlertAction } from './rows.ts';
-import { changesOf, type Dialect, type Executor, IN_TRANSACTION, rowsOf, type SqlValue, type Steps } from './steps.ts';
+import {
+  changesOf,
+  type Dialect,
+  type Executor,
+  IN_SHARED_COMMIT,
+  IN_TRANSACTION,
+  rowsOf,
+  type SqlValue,
+  type Steps,
+} from './steps.ts';
 import type {
   AlertStore,
   AlertTransition,
@@ -227,7 +236,7 @@ function* claimInterruptedActions(options: {
 
 export function alertStore(db: Executor, dialect: Dialect): AlertStore {
   return {
-    recordFinding: (record) => db.run(recordFinding(dialect, record), IN_TRANSACTION),
+    recordFinding: (record) => db.run(recordFinding(dialect, record), IN_SHARED_COMMIT),
     getAlert: (id) => db.run(getAlert(id)),
     updateAlertEnrichment: async (id, e) => {
       await db.run(

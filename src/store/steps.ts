@@ -37,12 +37,24 @@ export function* changesOf(sql: string, params: SqlValue[] = []): Steps<number> 
   return (yield { sql, params, want: 'changes' }) as number;
 }
 
-/** Runs store operations; `transaction` runs one in a single transaction. */
+export interface RunOptions {
+  /** Run the operation in a single transaction. */
+  transaction: boolean;
+  /**
+   * Its transaction may share one COMMIT with the others so marked that are asked for in the same turn of the event
+   * loop (SQLite; each still succeeds or fails alone). For a path written in bursts, where the COMMIT is most of
+   * the cost.
+   */
+  sharedCommit?: boolean;
+}
+
+/** Runs store operations. */
 export interface Executor {
-  run<T>(steps: Steps<T>, options?: { transaction: boolean }): Promise<T>;
+  run<T>(steps: Steps<T>, options?: RunOptions): Promise<T>;
 }
 
 export const IN_TRANSACTION = { transaction: true } as const;
+export const IN_SHARED_COMMIT = { transaction: true, sharedCommit: true } as const;
 
 /** A statement as SQLite runs it: `?` for each parameter, bound in the order `order` gives. */
 export interface SqliteText {

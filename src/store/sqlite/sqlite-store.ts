@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { Logger } from '../../logger.ts';
 import { migrations } from '../migrations.ts';
+import { groupCommit, inTransaction } from './transactions.ts';
 import { type Executor, type Query, sqliteParams, sqliteText, type Steps } from '../steps.ts';
 import { storeOn } from '../store.ts';
 import type { InspectableStore } from '../types.ts';
@@ -57,6 +58,9 @@ export function openSqliteStore(path: string, options: { logger: Logger }): Insp
   db.exec('PRAGMA journal_mode = WAL');
   db.exec('PRAGMA synchronous = NORMAL');
   db.exec('PRAGMA foreign_keys = ON');
+  // Savepoints (one per transaction in a shared commit) journal the pages they change in a temporary store: in a
+  // file, that cost a shared commit of 50-user findings more than the commits it saved (3.3 against 4.0 ms each).
+  db.exec('PRAGMA temp_store = MEMORY');
   applyMigrations(db, options.logger);
 
   const execute = preparedQueries(db);
@@ -67,25 +71,21 @@ export function openSqliteStore(path: string, options: { logger: Logger }): Insp
     while (!step.done) step = steps.next(execute(step.value));
     return step.value;
   }
-  function inTransaction<T>(steps: Steps<T>): T {
-    db.exec('BEGIN IMMEDIATE');
-    try {
-      const result = drive(steps);
-      db.exec('COMMIT');
-      return result;
-    } catch (err) {
-      db.exec('ROLLBACK');
-      throw err;
-    }
-  }
+  const sharedCommits = groupCommit(db, drive);
   const executor: Executor = {
-    // The executor runs at once; a throw becomes the rejection.
+    // An operation runs at once (a throw becomes the rejection), except one that may share its COMMIT: that waits
+    // for the end of the turn.
     run: (steps, options) =>
-      new Promise((resolve) => resolve(options?.transaction ? inTransaction(steps) : drive(steps))),
+      options?.sharedCommit
+        ? sharedCommits.run(steps)
+        : new Promise((resolve) => resolve(options?.transaction ? inTransaction(db, drive, steps) : drive(steps))),
   };
 
   return storeOn(executor, 'sqlite', () => {
-    if (db.isOpen) db.close();
+    if (db.isOpen) {
+      sharedCommits.flush();
+      db.close();
+    }
     return Promise.resolve();
   });
 }

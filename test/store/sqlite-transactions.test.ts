@@ -1,0 +1,131 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { preparedQueries } from '../../src/store/sqlite/sqlite-store.ts';
+import { groupCommit, type GroupCommit } from '../../src/store/sqlite/transactions.ts';
+import { changesOf, rowsOf, type Steps } from '../../src/store/steps.ts';
+
+function* insert(...values: string[]): Steps<number> {
+  let written = 0;
+  for (const value of values) written += yield* changesOf('INSERT INTO t (v) VALUES ($1)', [value]);
+  return written;
+}
+
+function* insertThenFail(value: string): Steps<never> {
+  yield* insert(value);
+  throw new Error(`refused ${value}`);
+}
+
+describe('SQLite transactions that share a COMMIT', () => {
+  let dir: string;
+  let db: DatabaseSync;
+  let commits: GroupCommit;
+  let execs: string[];
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'group-commit-'));
+    db = new DatabaseSync(join(dir, 'db.sqlite'));
+    db.exec('PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY');
+    db.exec(`CREATE TABLE t (v TEXT NOT NULL UNIQUE);
+      CREATE TABLE parent (id INTEGER PRIMARY KEY);
+      CREATE TABLE child (parent_id INTEGER REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)`);
+    const execute = preparedQueries(db);
+    const drive = <T>(steps: Steps<T>): T => {
+      let step = steps.next();
+      while (!step.done) step = steps.next(execute(step.value));
+      return step.value;
+    };
+    execs = [];
+    const exec = db.exec.bind(db);
+    vi.spyOn(db, 'exec').mockImplementation((sql: string) => {
+      execs.push(sql);
+      exec(sql);
+    });
+    commits = groupCommit(db, drive);
+  });
+  afterEach(() => {
+    if (db.isOpen) db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const stored = () =>
+    db
+      .prepare('SELECT v FROM t ORDER BY v')
+      .all()
+      .map((row) => row.v);
+
+  it('commits the transactions asked for in one turn once, and tells each caller its own result', async () => {
+    const results = await Promise.all([commits.run(insert('a')), commits.run(insert('b', 'c')), commits.run(insert())]);
+
+    expect(results).toEqual([1, 2, 0]);
+    expect(stored()).toEqual(['a', 'b', 'c']);
+    expect(execs.filter((sql) => sql === 'COMMIT')).toHaveLength(1);
+  });
+
+  it('writes nothing before the end of the turn, so a caller is never told of a write still to come', async () => {
+    const written = commits.run(insert('a'));
+    expect(stored()).toEqual([]);
+    await written;
+    expect(stored()).toEqual(['a']);
+  });
+
+  it('rolls back a failing transaction alone: the others of its turn are written', async () => {
+    const results = await Promise.allSettled([
+      commits.run(insert('a')),
+      commits.run(insertThenFail('b')),
+      commits.run(insert('a')),
+      commits.run(insert('c')),
+    ]);
+
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message))).toEqual([
+      1,
+      'refused b',
+      expect.stringContaining('UNIQUE constraint failed') as string,
+      1,
+    ]);
+    expect(stored()).toEqual(['a', 'c']);
+    expect(db.isTransaction).toBe(false);
+  });
+
+  it('fails every transaction of a turn whose COMMIT fails, and writes none of them', async () => {
+    const results = await Promise.allSettled([
+      commits.run(insert('a')),
+      // A deferred foreign key is checked at COMMIT: this one makes the shared COMMIT fail.
+      commits.run(changesOf('INSERT INTO child (parent_id) VALUES ($1)', [42])),
+      commits.run(insert('b')),
+    ]);
+
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect(String((results[0] as PromiseRejectedResult).reason)).toContain('FOREIGN KEY constraint failed');
+    expect(stored()).toEqual([]);
+    expect(db.isTransaction).toBe(false);
+  });
+
+  it('fails every transaction of a turn when one ends the shared transaction, rather than report them written', async () => {
+    const results = await Promise.allSettled([
+      commits.run(insert('a')),
+      commits.run(rowsOf('ROLLBACK')),
+      commits.run(insert('b')),
+    ]);
+
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect(stored()).toEqual([]);
+  });
+
+  it('runs a transaction alone in the turn as a plain one, and still rolls it back on failure', async () => {
+    await expect(commits.run(insertThenFail('a'))).rejects.toThrow('refused a');
+    expect(await commits.run(insert('b'))).toBe(1);
+
+    expect(stored()).toEqual(['b']);
+    expect(execs).not.toContain('SAVEPOINT grouped');
+  });
+
+  it('runs what is waiting when flushed, before the database closes', async () => {
+    const written = commits.run(insert('a'));
+    commits.flush();
+    db.close();
+    expect(await written).toBe(1);
+  });
+});
