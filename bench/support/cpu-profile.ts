@@ -1,10 +1,12 @@
-import { readFileSync } from 'node:fs';
-import { relative } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { SourceMap } from 'node:module';
+import { dirname, relative, resolve } from 'node:path';
 
 interface CallFrame {
   functionName: string;
   url: string;
   lineNumber: number;
+  columnNumber: number;
 }
 
 interface CpuProfile {
@@ -35,18 +37,38 @@ export const byArea: FrameKey = (frame, file) => {
   return frame.functionName;
 };
 
-/** Self time of a `.cpuprofile` (as written by `node --cpu-prof`) grouped by `keyOf`, hottest first. */
+/** The bundle's source map, so that time spent in `dist/main.cjs` is told by the source file it came from. */
+function sourceMapOf(path: string): SourceMap | undefined {
+  if (!existsSync(`${path}.map`)) return undefined;
+  return new SourceMap(JSON.parse(readFileSync(`${path}.map`, 'utf8')) as ConstructorParameters<typeof SourceMap>[0]);
+}
+
+function sourceFrame(frame: CallFrame, root: string, maps: Map<string, SourceMap | undefined>): [CallFrame, string] {
+  if (!frame.url.startsWith('file://')) return [frame, frame.url];
+  const path = new URL(frame.url).pathname;
+  if (!maps.has(path)) maps.set(path, sourceMapOf(path));
+  const entry = maps.get(path)?.findEntry(frame.lineNumber, frame.columnNumber);
+  if (!entry || !('originalSource' in entry) || !entry.originalSource) return [frame, relative(root, path)];
+  const original = resolve(dirname(path), entry.originalSource.replace(/^file:\/\//, ''));
+  return [{ ...frame, lineNumber: entry.originalLine }, relative(root, original)];
+}
+
+/**
+ * Self time of a `.cpuprofile` (as written by `node --cpu-prof`) grouped by `keyOf`, hottest first. Frames of a
+ * bundle with a `.map` beside it are told by their source file and line.
+ */
 export function selfTimes(profilePath: string, root: string, keyOf: FrameKey, limit = 15): SelfTime[] {
   const profile = JSON.parse(readFileSync(profilePath, 'utf8')) as CpuProfile;
-  const frames = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
+  const maps = new Map<string, SourceMap | undefined>();
+  const frames = new Map(profile.nodes.map((n) => [n.id, sourceFrame(n.callFrame, root, maps)]));
   const totals = new Map<string, number>();
   let totalUs = 0;
   profile.samples.forEach((id, i) => {
     const delta = profile.timeDeltas[i] ?? 0;
     totalUs += delta;
-    const frame = frames.get(id);
-    if (!frame) return;
-    const file = frame.url.startsWith('file://') ? relative(root, new URL(frame.url).pathname) : frame.url;
+    const mapped = frames.get(id);
+    if (!mapped) return;
+    const [frame, file] = mapped;
     const key = keyOf(frame, file);
     totals.set(key, (totals.get(key) ?? 0) + delta);
   });
