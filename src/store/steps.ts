@@ -42,7 +42,7 @@ export interface RunOptions {
   transaction: boolean;
   /**
    * Its transaction may share one COMMIT with the others so marked that are asked for in the same turn of the event
-   * loop (SQLite; each still succeeds or fails alone). For a path written in bursts, where the COMMIT is most of
+   * loop (SQLite; each still fails alone, unless the shared COMMIT fails). For a path written in bursts, where the COMMIT is most of
    * the cost.
    */
   sharedCommit?: boolean;

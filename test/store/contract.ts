@@ -121,6 +121,18 @@ export function runStoreContract(
         expect(await store.listDeliveries()).toHaveLength(1);
       });
 
+      it('records the findings of webhooks that arrive together each once, and a repeat among them as a duplicate', async () => {
+        const results = await Promise.all([
+          store.recordFinding(record('e1', 'f1', ['a@x.com'])),
+          store.recordFinding(record('e2', 'f2', ['b@x.com', 'c@x.com'])),
+          store.recordFinding(record('e1', 'f1', ['a@x.com'])),
+        ]);
+
+        expect(results.map((r) => r.duplicate).sort()).toEqual([false, false, true]);
+        expect(results[1]).toMatchObject({ duplicate: false, deliveriesCreated: 2 });
+        expect((await store.listDeliveries()).map((d) => d.findingId).sort()).toEqual(['f1', 'f2', 'f2']);
+      });
+
       it('creates one alert per (finding, login) even across envelopes', async () => {
         await store.recordFinding(record('e1', 'f1', ['a@x.com']));
         const later = record('e2', 'f1', ['a@x.com', 'b@x.com']);

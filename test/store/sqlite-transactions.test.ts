@@ -103,15 +103,58 @@ describe('SQLite transactions that share a COMMIT', () => {
     expect(db.isTransaction).toBe(false);
   });
 
-  it('fails every transaction of a turn when one ends the shared transaction, rather than report them written', async () => {
+  it('fails every transaction of a turn when one ends the shared transaction, each with its own error if it had one', async () => {
     const results = await Promise.allSettled([
       commits.run(insert('a')),
+      commits.run(insertThenFail('b')),
       commits.run(rowsOf('ROLLBACK')),
-      commits.run(insert('b')),
+      commits.run(insert('c')),
     ]);
 
-    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected', 'rejected']);
+    expect(String((results[1] as PromiseRejectedResult).reason)).toContain('refused b');
     expect(stored()).toEqual([]);
+    expect(await commits.run(insert('d'))).toBe(1);
+  });
+
+  it('fails every transaction of a turn whose savepoint cannot be undone, and leaves no transaction open', async () => {
+    function* releaseThenFail(): Steps<never> {
+      yield* insert('b');
+      yield* changesOf('RELEASE grouped');
+      throw new Error('refused b');
+    }
+    const results = await Promise.allSettled([commits.run(insert('a')), commits.run(releaseThenFail())]);
+
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect(stored()).toEqual([]);
+    expect(db.isTransaction).toBe(false);
+    await Promise.all([commits.run(insert('c')), commits.run(insert('d'))]);
+    expect(stored()).toEqual(['c', 'd']);
+  });
+
+  it('fails the transactions of a turn while another connection holds the write lock, and commits the next turn', async () => {
+    const other = new DatabaseSync(join(dir, 'db.sqlite'));
+    other.exec('BEGIN IMMEDIATE');
+    const locked = await Promise.allSettled([commits.run(insert('a')), commits.run(insert('b'))]);
+    const alone = await commits.run(insert('c')).catch((err: unknown) => String(err));
+    other.exec('ROLLBACK');
+    other.close();
+
+    expect(locked.map((r) => r.status === 'rejected' && String(r.reason))).toEqual([
+      expect.stringContaining('database is locked') as string,
+      expect.stringContaining('database is locked') as string,
+    ]);
+    expect(alone).toContain('database is locked');
+    await Promise.all([commits.run(insert('a')), commits.run(insert('b'))]);
+    expect(stored()).toEqual(['a', 'b']);
+  });
+
+  it('commits a long burst in groups of at most 64', async () => {
+    const values = Array.from({ length: 100 }, (_, i) => `v${String(i).padStart(3, '0')}`);
+    await Promise.all(values.map((v) => commits.run(insert(v))));
+
+    expect(stored()).toEqual(values);
+    expect(execs.filter((sql) => sql === 'COMMIT')).toHaveLength(2);
   });
 
   it('runs a transaction alone in the turn as a plain one, and still rolls it back on failure', async () => {

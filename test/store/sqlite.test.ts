@@ -17,6 +17,25 @@ runStoreContract('sqlite', async () => {
   };
 });
 
+describe('SQLite store closing', () => {
+  it('writes a finding asked for just before the store closes, so its webhook is not answered for nothing', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cii-close-'));
+    const url = `sqlite:${join(dir, 'close.db')}`;
+    try {
+      const store = await openStore(url, { logger: silentLogger });
+      const written = store.recordFinding(record('e1', 'f1', ['a@x.com']));
+      await store.close();
+      expect(await written).toMatchObject({ duplicate: false, deliveriesCreated: 1 });
+
+      const reopened = await openStore(url, { logger: silentLogger });
+      expect(await reopened.listDeliveries()).toHaveLength(1);
+      await reopened.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('database url', () => {
   it('defaults to ./data/cii-slack.db and accepts sqlite: urls and plain paths', () => {
     expect(parseDatabaseUrl(undefined)).toEqual({ kind: 'sqlite', path: join(process.cwd(), 'data', 'cii-slack.db') });

@@ -9,6 +9,9 @@ interface Waiting {
 
 type Drive = <T>(steps: Steps<T>) => T;
 
+/** At most this many transactions share a COMMIT: a longer burst is committed in several, so no one block is long. */
+const MAX_GROUP = 64;
+
 /** Runs `steps` in a transaction of its own, at once. */
 export function inTransaction<T>(db: DatabaseSync, drive: Drive, steps: Steps<T>): T {
   db.exec('BEGIN IMMEDIATE');
@@ -34,8 +37,8 @@ export interface GroupCommit {
 
 /**
  * Transactions asked for in one turn of the event loop share one BEGIN and one COMMIT, each in a savepoint of its
- * own: a failing one is rolled back alone, and a COMMIT (its write of the WAL, most of a small transaction's cost)
- * is paid once for all of them. A caller hears of its transaction only once the COMMIT is done, so nothing is told
+ * own: a failing one is rolled back alone (unless it ends the whole transaction, or the COMMIT fails: then they all
+ * fail), and a COMMIT (its write of the WAL, most of a small transaction's cost) is paid once for all of them. A caller hears of its transaction only once the COMMIT is done, so nothing is told
  * written that could still be lost; the ones that commit together wait for one another at most one turn.
  */
 export function groupCommit(db: DatabaseSync, drive: Drive): GroupCommit {
@@ -57,31 +60,41 @@ export function groupCommit(db: DatabaseSync, drive: Drive): GroupCommit {
       return;
     }
     const outcomes: Outcome[] = [];
-    for (const item of group) {
-      try {
-        db.exec('SAVEPOINT grouped');
-        const value = drive(item.steps);
-        db.exec('RELEASE grouped');
-        outcomes.push({ ok: true, value });
-      } catch (err) {
-        // Some errors (a full disk, an I/O error) end the whole transaction: every one of them is then lost.
-        if (!db.isTransaction) return failAll(group, outcomes, err);
-        db.exec('ROLLBACK TO grouped');
-        db.exec('RELEASE grouped');
-        outcomes.push({ ok: false, err });
-      }
-    }
     try {
+      for (const item of group) outcomes.push(runInSavepoint(item));
       db.exec('COMMIT');
     } catch (err) {
-      if (db.isTransaction) db.exec('ROLLBACK');
-      return failAll(group, outcomes, err);
+      // The COMMIT failed, or the transaction could not go on: nothing of it is written. Each caller hears of that
+      // error; a ROLLBACK that fails too adds nothing they could act on.
+      try {
+        if (db.isTransaction) db.exec('ROLLBACK');
+      } catch {
+        // The next BEGIN says whether the connection can go on.
+      }
+      failAll(group, outcomes, err);
+      return;
     }
     group.forEach((item, i) => {
       const outcome = outcomes[i]!;
       if (outcome.ok) item.resolve(outcome.value);
       else item.reject(outcome.err);
     });
+  }
+
+  /** One transaction of a group; throws when the whole group's transaction cannot go on. */
+  function runInSavepoint(item: Waiting): Outcome {
+    db.exec('SAVEPOINT grouped');
+    try {
+      const value = drive(item.steps);
+      db.exec('RELEASE grouped');
+      return { ok: true, value };
+    } catch (err) {
+      // Some errors (a full disk, an I/O error) end the whole transaction: every one of the group is then lost.
+      if (!db.isTransaction) throw err;
+      db.exec('ROLLBACK TO grouped');
+      db.exec('RELEASE grouped');
+      return { ok: false, err };
+    }
   }
 
   /** The transaction ended without a commit: each one's own error if it had one, else what ended it. */
@@ -93,10 +106,13 @@ export function groupCommit(db: DatabaseSync, drive: Drive): GroupCommit {
   }
 
   function flush(): void {
-    const group = waiting;
+    const all = waiting;
     waiting = [];
-    if (group.length === 1) runAlone(group[0]!);
-    else if (group.length > 1) runTogether(group);
+    for (let i = 0; i < all.length; i += MAX_GROUP) {
+      const group = all.slice(i, i + MAX_GROUP);
+      if (group.length === 1) runAlone(group[0]!);
+      else runTogether(group);
+    }
   }
 
   return {
