@@ -42,8 +42,8 @@ export interface RunOptions {
   transaction: boolean;
   /**
    * Its transaction may share one COMMIT with the others so marked that are asked for in the same turn of the event
-   * loop (SQLite; each still fails alone, unless the shared COMMIT fails). For a path written in bursts, where the COMMIT is most of
-   * the cost.
+   * loop (SQLite; each still fails alone, unless the shared COMMIT fails). For a path written in bursts, where the
+   * COMMIT is most of the cost.
    */
   sharedCommit?: boolean;
 }

@@ -59,7 +59,8 @@ export function openSqliteStore(path: string, options: { logger: Logger }): Insp
   db.exec('PRAGMA synchronous = NORMAL');
   db.exec('PRAGMA foreign_keys = ON');
   // Savepoints (one per transaction in a shared commit) journal the pages they change in a temporary store: in a
-  // file, that cost a shared commit of 50-user findings more than the commits it saved (4.0 ms each against 3.3 ms before).
+  // file, that cost a shared commit of 50-user findings more than the commits it saved (4.0 ms each against 3.3 ms
+  // before).
   db.exec('PRAGMA temp_store = MEMORY');
   applyMigrations(db, options.logger);
 

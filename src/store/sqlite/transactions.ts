@@ -38,8 +38,9 @@ export interface GroupCommit {
 /**
  * Transactions asked for in one turn of the event loop share one BEGIN and one COMMIT, each in a savepoint of its
  * own: a failing one is rolled back alone (unless it ends the whole transaction, or the COMMIT fails: then they all
- * fail), and a COMMIT (its write of the WAL, most of a small transaction's cost) is paid once for all of them. A caller hears of its transaction only once the COMMIT is done, so nothing is told
- * written that could still be lost; the ones that commit together wait for one another at most one turn.
+ * fail), and a COMMIT (its write of the WAL, most of a small transaction's cost) is paid once for all of them.
+ * A caller hears of its transaction only once the COMMIT is done, so nothing is told written that could still be
+ * lost; the ones that commit together wait for one another at most one turn.
  */
 export function groupCommit(db: DatabaseSync, drive: Drive): GroupCommit {
   let waiting: Waiting[] = [];
