@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { preparedQueries } from '../../src/store/sqlite/sqlite-store.ts';
+import { stepDriver } from '../../src/store/sqlite/sqlite-store.ts';
 import { groupCommit, type GroupCommit } from '../../src/store/sqlite/transactions.ts';
 import { changesOf, rowsOf, type Steps } from '../../src/store/steps.ts';
 
@@ -31,25 +31,21 @@ describe('SQLite transactions that share a COMMIT', () => {
     db.exec(`CREATE TABLE t (v TEXT NOT NULL UNIQUE);
       CREATE TABLE parent (id INTEGER PRIMARY KEY);
       CREATE TABLE child (parent_id INTEGER REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)`);
-    const execute = preparedQueries(db);
-    const drive = <T>(steps: Steps<T>): T => {
-      let step = steps.next();
-      while (!step.done) step = steps.next(execute(step.value));
-      return step.value;
-    };
     execs = [];
     const exec = db.exec.bind(db);
     vi.spyOn(db, 'exec').mockImplementation((sql: string) => {
       execs.push(sql);
       exec(sql);
     });
-    commits = groupCommit(db, drive);
+    commits = groupCommit(db, stepDriver(db));
   });
   afterEach(() => {
     if (db.isOpen) db.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
+  /** Asks for each transaction in the same turn, and waits for all of them. */
+  const runTogether = (...all: Steps<unknown>[]) => Promise.allSettled(all.map((steps) => commits.run(steps)));
   const stored = () =>
     db
       .prepare('SELECT v FROM t ORDER BY v')
@@ -72,12 +68,7 @@ describe('SQLite transactions that share a COMMIT', () => {
   });
 
   it('rolls back a failing transaction alone: the others of its turn are written', async () => {
-    const results = await Promise.allSettled([
-      commits.run(insert('a')),
-      commits.run(insertThenFail('b')),
-      commits.run(insert('a')),
-      commits.run(insert('c')),
-    ]);
+    const results = await runTogether(insert('a'), insertThenFail('b'), insert('a'), insert('c'));
 
     expect(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message))).toEqual([
       1,
@@ -90,12 +81,12 @@ describe('SQLite transactions that share a COMMIT', () => {
   });
 
   it('fails every transaction of a turn whose COMMIT fails, and writes none of them', async () => {
-    const results = await Promise.allSettled([
-      commits.run(insert('a')),
+    const results = await runTogether(
+      insert('a'),
       // A deferred foreign key is checked at COMMIT: this one makes the shared COMMIT fail.
-      commits.run(changesOf('INSERT INTO child (parent_id) VALUES ($1)', [42])),
-      commits.run(insert('b')),
-    ]);
+      changesOf('INSERT INTO child (parent_id) VALUES ($1)', [42]),
+      insert('b'),
+    );
 
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
     expect(String((results[0] as PromiseRejectedResult).reason)).toContain('FOREIGN KEY constraint failed');
@@ -104,12 +95,7 @@ describe('SQLite transactions that share a COMMIT', () => {
   });
 
   it('fails every transaction of a turn when one ends the shared transaction, each with its own error if it had one', async () => {
-    const results = await Promise.allSettled([
-      commits.run(insert('a')),
-      commits.run(insertThenFail('b')),
-      commits.run(rowsOf('ROLLBACK')),
-      commits.run(insert('c')),
-    ]);
+    const results = await runTogether(insert('a'), insertThenFail('b'), rowsOf('ROLLBACK'), insert('c'));
 
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected', 'rejected']);
     expect(String((results[1] as PromiseRejectedResult).reason)).toContain('refused b');
@@ -123,7 +109,7 @@ describe('SQLite transactions that share a COMMIT', () => {
       yield* changesOf('RELEASE grouped');
       throw new Error('refused b');
     }
-    const results = await Promise.allSettled([commits.run(insert('a')), commits.run(releaseThenFail())]);
+    const results = await runTogether(insert('a'), releaseThenFail());
 
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
     expect(stored()).toEqual([]);
@@ -135,7 +121,7 @@ describe('SQLite transactions that share a COMMIT', () => {
   it('fails the transactions of a turn while another connection holds the write lock, and commits the next turn', async () => {
     const other = new DatabaseSync(join(dir, 'db.sqlite'));
     other.exec('BEGIN IMMEDIATE');
-    const locked = await Promise.allSettled([commits.run(insert('a')), commits.run(insert('b'))]);
+    const locked = await runTogether(insert('a'), insert('b'));
     const alone = await commits.run(insert('c')).catch((err: unknown) => String(err));
     other.exec('ROLLBACK');
     other.close();

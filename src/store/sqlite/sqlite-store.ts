@@ -3,10 +3,10 @@ import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { Logger } from '../../logger.ts';
 import { migrations } from '../migrations.ts';
-import { groupCommit, inTransaction } from './transactions.ts';
-import { type Executor, type Query, sqliteParams, sqliteText, type Steps } from '../steps.ts';
+import { type Executor, type Query, sqliteParams, sqliteText } from '../steps.ts';
 import { storeOn } from '../store.ts';
 import type { InspectableStore } from '../types.ts';
+import { type Drive, groupCommit, inTransaction } from './transactions.ts';
 
 type Row = Record<string, unknown>;
 
@@ -51,6 +51,16 @@ export function preparedQueries(db: DatabaseSync): (query: Query) => Row[] | num
   };
 }
 
+/** Runs an operation's steps on `db` one after the other, synchronously: a transaction never spans an await. */
+export function stepDriver(db: DatabaseSync): Drive {
+  const execute = preparedQueries(db);
+  return (steps) => {
+    let step = steps.next();
+    while (!step.done) step = steps.next(execute(step.value));
+    return step.value;
+  };
+}
+
 /** A store in one SQLite file (`:memory:` for a private in-memory database). */
 export function openSqliteStore(path: string, options: { logger: Logger }): InspectableStore {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -64,14 +74,7 @@ export function openSqliteStore(path: string, options: { logger: Logger }): Insp
   db.exec('PRAGMA temp_store = MEMORY');
   applyMigrations(db, options.logger);
 
-  const execute = preparedQueries(db);
-
-  // Every operation runs synchronously, so a transaction never spans an await.
-  function drive<T>(steps: Steps<T>): T {
-    let step = steps.next();
-    while (!step.done) step = steps.next(execute(step.value));
-    return step.value;
-  }
+  const drive = stepDriver(db);
   const sharedCommits = groupCommit(db, drive);
   const executor: Executor = {
     // An operation runs at once (a throw becomes the rejection), except one that may share its COMMIT: that waits

@@ -7,7 +7,7 @@ interface Waiting {
   reject(err: unknown): void;
 }
 
-type Drive = <T>(steps: Steps<T>) => T;
+export type Drive = <T>(steps: Steps<T>) => T;
 
 /** At most this many transactions share a COMMIT: a longer burst is committed in several, so no one block is long. */
 const MAX_GROUP = 64;
