@@ -26,18 +26,17 @@ const KEPT_ANSWER_HEADERS = ['content-type', 'retry-after'] as const;
  * Everything else stays axios's: the config, transforms, `validateStatus`, and AxiosErrors for failures.
  */
 export function nodeHttpAdapter(agents: { http: HttpAgent; https: HttpsAgent }): AxiosAdapter {
+  const targetOf = targets();
   return (config) =>
     new Promise<AxiosResponse>((resolve, reject) => {
-      let url: URL;
+      let target: Target;
       try {
-        url = new URL(config.url ?? '', config.baseURL);
+        target = targetOf(config.url ?? '', config.baseURL);
       } catch (err) {
         reject(AxiosError.from(err, AxiosError.ERR_INVALID_URL, config));
         return;
       }
-      const https = url.protocol === 'https:';
       const body = bodyOf(config.data);
-      const headers = headersOf(config, body);
       const limit =
         config.maxContentLength !== undefined && config.maxContentLength > -1
           ? config.maxContentLength
@@ -52,11 +51,12 @@ export function nodeHttpAdapter(agents: { http: HttpAgent; https: HttpsAgent }):
         reject(err);
       };
       const options = {
+        ...target.options,
         method: (config.method ?? 'get').toUpperCase(),
-        headers,
-        agent: https ? agents.https : agents.http,
+        headers: rawHeadersOf(config, body, target),
+        agent: target.https ? agents.https : agents.http,
       };
-      const req: ClientRequest = (https ? httpsRequest : httpRequest)(url, options, (res: IncomingMessage) => {
+      const req: ClientRequest = (target.https ? httpsRequest : httpRequest)(options, (res: IncomingMessage) => {
         const parts: Buffer[] = [];
         let size = 0;
         res.on('data', (part: Buffer) => {
@@ -128,12 +128,65 @@ function bodyOf(data: unknown): string | Buffer | undefined {
   throw new TypeError('the CII adapter sends bodies given as strings');
 }
 
-/** The request's headers as Node takes them: set values only, with the body's length. */
-function headersOf(config: InternalAxiosRequestConfig, body: string | Buffer | undefined): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(config.headers.toJSON(true))) {
-    if (value !== undefined && value !== null) headers[name] = String(value);
+/** Where a URL sends a request, as node:http takes it: what `new URL()` and Node's own reading of it give. */
+interface Target {
+  https: boolean;
+  options: { protocol: string; hostname: string; port: string; path: string };
+  /** The Host header: the host, with the port when it is not the protocol's default. */
+  host: string;
+  /** `user:password` from the URL, sent as Basic credentials when the call sets no Authorization. */
+  auth?: string;
+}
+
+/** Targets kept: the client calls two URLs (token and API); more means URLs built per call. */
+const MAX_TARGETS = 16;
+
+/** Each URL read once: a URL parse and Node's conversion of it cost more than the rest of a request's setup. */
+function targets(): (url: string, baseURL: string | undefined) => Target {
+  const known = new Map<string, Target>();
+  return (url, baseURL) => {
+    const key = baseURL === undefined ? url : `${baseURL}\u0000${url}`;
+    let target = known.get(key);
+    if (!target) {
+      const parsed = new URL(url, baseURL);
+      const hostname = parsed.hostname.startsWith('[') ? parsed.hostname.slice(1, -1) : parsed.hostname;
+      target = {
+        https: parsed.protocol === 'https:',
+        options: { protocol: parsed.protocol, hostname, port: parsed.port, path: `${parsed.pathname}${parsed.search}` },
+        host: parsed.host,
+        ...(parsed.username || parsed.password
+          ? { auth: `${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}` }
+          : {}),
+      };
+      if (known.size >= MAX_TARGETS) known.clear();
+      known.set(key, target);
+    }
+    return target;
+  };
+}
+
+/**
+ * The request's headers as a flat list of names and values, which Node writes as they are: given as an object,
+ * each is set, stored and read back one by one. Set values only, the body's own length, and the Host header (and
+ * the URL's credentials) that Node adds only to headers given as an object.
+ */
+function rawHeadersOf(config: InternalAxiosRequestConfig, body: string | Buffer | undefined, target: Target): string[] {
+  const raw: string[] = [];
+  let host = false;
+  let authorization = false;
+  const given = config.headers.toJSON(true);
+  for (const name in given) {
+    const value = given[name];
+    if (value === undefined || value === null) continue;
+    const lower = name.toLowerCase();
+    if (lower === 'content-length') continue;
+    if (lower === 'host') host = true;
+    else if (lower === 'authorization') authorization = true;
+    raw.push(name, String(value));
   }
-  if (body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(body));
-  return headers;
+  if (!host) raw.push('Host', target.host);
+  if (target.auth !== undefined && !authorization)
+    raw.push('Authorization', `Basic ${Buffer.from(target.auth).toString('base64')}`);
+  if (body !== undefined) raw.push('Content-Length', String(Buffer.byteLength(body)));
+  return raw;
 }

@@ -57,6 +57,24 @@ describe('the CII adapter', () => {
     });
   });
 
+  it("sends the URL's host, its credentials as Basic unless the call has an Authorization, and the body's own length", async () => {
+    const seen: Array<Record<string, unknown>> = [];
+    handle = (res, _body, headers) => {
+      seen.push(headers);
+      res.end('{}');
+    };
+    const http = createCiiHttp(5_000, {});
+    const withCredentials = url.replace('http://', 'http://client%20id:s%3Acret@');
+    await http.post(withCredentials, '{"a":1}', { headers: { 'content-length': '999' } });
+    await http.post(withCredentials, '{}', { headers: { Authorization: 'Bearer tok' } });
+    expect(seen[0]).toMatchObject({
+      host: new URL(url).host,
+      authorization: `Basic ${Buffer.from('client id:s:cret').toString('base64')}`,
+      'content-length': '7',
+    });
+    expect(seen[1]).toMatchObject({ authorization: 'Bearer tok', 'content-length': '2' });
+  });
+
   it('answers a redirect as it is, without following it with the bearer token', async () => {
     const paths: string[] = [];
     server.on('request', (req: { url?: string }) => paths.push(req.url ?? ''));
