@@ -96,18 +96,11 @@ export function createCiiTransport(opts: CiiTransportOptions): CiiTransport {
       if (res.status === 403) {
         throw new CiiCredentialsError(`CII refused ${rootField} for this API client (HTTP 403)`);
       }
-      const envelope = envelopeSchema.safeParse(res.data);
-      if (!envelope.success) {
-        throw new CiiUnexpectedResponseError(
-          `CII answered ${rootField} with HTTP ${res.status} and no GraphQL response`,
-        );
-      }
-      const errors = envelope.data.errors ?? [];
-      if (errors.length > 0) throw graphqlFailure(rootField, errors);
+      const data = dataWithoutErrors(res.data) ?? dataOfEnvelope(res.data, res.status, rootField);
       if (res.status < 200 || res.status >= 300) {
         throw new CiiUnexpectedResponseError(`CII answered ${rootField} with HTTP ${res.status}`);
       }
-      const parsed = schema.safeParse(envelope.data.data?.[rootField]);
+      const parsed = schema.safeParse(data?.[rootField]);
       if (!parsed.success) {
         const issues = parsed.error.issues
           .slice(0, MAX_ISSUES_NAMED)
@@ -117,6 +110,29 @@ export function createCiiTransport(opts: CiiTransportOptions): CiiTransport {
       return parsed.data;
     },
   };
+}
+
+/**
+ * `data` of the usual answer, an object with `data` and no `errors`, read without the envelope's schema (a
+ * schema pass copies `data`, on every call); undefined for any other answer, which the schema reads.
+ */
+function dataWithoutErrors(body: unknown): Record<string, unknown> | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const { data, errors } = body as { data?: unknown; errors?: unknown };
+  if (errors !== undefined && errors !== null) return undefined;
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return undefined;
+  return data as Record<string, unknown>;
+}
+
+/** `data` of any other answer, after the envelope's schema; throws on GraphQL errors or no GraphQL answer. */
+function dataOfEnvelope(body: unknown, status: number, rootField: string): Record<string, unknown> | undefined {
+  const envelope = envelopeSchema.safeParse(body);
+  if (!envelope.success) {
+    throw new CiiUnexpectedResponseError(`CII answered ${rootField} with HTTP ${status} and no GraphQL response`);
+  }
+  const errors = envelope.data.errors ?? [];
+  if (errors.length > 0) throw graphqlFailure(rootField, errors);
+  return envelope.data.data ?? undefined;
 }
 
 function graphqlFailure(rootField: string, errors: GraphqlError[]): Error {
