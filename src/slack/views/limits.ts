@@ -111,10 +111,14 @@ export function code(text: string | null | undefined, max: number): string {
 }
 
 // Slack rejects empty text objects; views never build one on purpose, this only keeps a bug from failing a post.
-const nonEmpty = (text: string) => (/\S/.test(text) ? text : '-');
+// Text starting with a printable ASCII character, nearly all of it, is answered without a regular expression.
+const nonEmpty = (text: string) => {
+  const first = text.charCodeAt(0);
+  return (first > 0x20 && first < 0x7f) || /\S/.test(text) ? text : '-';
+};
 
 export function plainText(text: string, max: number = LIMITS.sectionText): PlainTextElement {
-  return { type: 'plain_text', text: nonEmpty(truncate(text.replace(/\s+/g, ' ').trim(), max)), emoji: true };
+  return { type: 'plain_text', text: nonEmpty(truncate(oneLine(text), max)), emoji: true };
 }
 
 /** A mrkdwn text object from already-escaped mrkdwn, truncated to `max`. */
