@@ -347,5 +347,13 @@ export function migrations(dialect: Dialect): Migration[] {
       ALTER TABLE channel_gates ADD COLUMN refused_at BIGINT;
     `,
     },
+    {
+      version: 16,
+      name: "a user's latest alerts read in the index's order: every /cii user sorted them",
+      sql: `
+      CREATE INDEX alerts_login_latest ON alerts (lower(login), created_at DESC, id);
+      DROP INDEX alerts_login_created;
+    `,
+    },
   ];
 }

@@ -53,6 +53,27 @@ describe('database url', () => {
   });
 });
 
+describe("a user's alerts", () => {
+  it('are read newest first from one index, without a sort', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cii-plan-'));
+    const file = join(dir, 'plan.db');
+    try {
+      await (await openStore(`sqlite:${file}`, { logger: silentLogger })).close();
+      const raw = new DatabaseSync(file);
+      const plan = raw
+        .prepare(
+          'EXPLAIN QUERY PLAN SELECT * FROM alerts WHERE lower(login) = lower(?) ORDER BY created_at DESC, id LIMIT ?',
+        )
+        .all('ann@x.com', 20)
+        .map((row) => String(row.detail));
+      raw.close();
+      expect(plan).toEqual(['SEARCH alerts USING INDEX alerts_login_latest (<expr>=?)']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('migration 7: logins without case', () => {
   it('folds the alerts of one finding that differ only in letter case into the first, with their cards', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'cii-fold-'));
