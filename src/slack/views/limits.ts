@@ -153,6 +153,11 @@ export function bulletsWithMore<T>(items: readonly T[], shown: number, format: (
  * can span several sections instead of being cut at 3,000 chars.
  */
 export function chunkLines(lines: readonly string[], max: number = LIMITS.sectionText): string[] {
+  // Nearly always all the lines fit in one text: joined as they are (unless one leads with an empty line, dropped
+  // below).
+  let total = lines.length - 1;
+  for (const line of lines) total += line.length;
+  if (total <= max && lines.length > 0 && lines[0] !== '') return [lines.join('\n')];
   const chunks: string[] = [];
   let current = '';
   for (const raw of lines) {
