@@ -50,10 +50,11 @@ export function nodeHttpAdapter(agents: { http: HttpAgent; https: HttpsAgent }):
         req.destroy();
         reject(err);
       };
+      const method = (config.method ?? 'get').toUpperCase();
       const options = {
         ...target.options,
-        method: (config.method ?? 'get').toUpperCase(),
-        headers: rawHeadersOf(config, body, target),
+        method,
+        headers: rawHeadersOf(config, method, body, target),
         agent: target.https ? agents.https : agents.http,
       };
       const req: ClientRequest = (target.https ? httpsRequest : httpRequest)(options, (res: IncomingMessage) => {
@@ -145,42 +146,57 @@ const MAX_TARGETS = 16;
 function targets(): (url: string, baseURL: string | undefined) => Target {
   const known = new Map<string, Target>();
   return (url, baseURL) => {
-    const key = baseURL === undefined ? url : `${baseURL}\u0000${url}`;
-    let target = known.get(key);
+    // The client's calls carry absolute URLs; one relative to a base is read each time.
+    if (baseURL !== undefined) return targetOf(new URL(url, baseURL));
+    let target = known.get(url);
     if (!target) {
-      const parsed = new URL(url, baseURL);
-      const hostname = parsed.hostname.startsWith('[') ? parsed.hostname.slice(1, -1) : parsed.hostname;
-      target = {
-        https: parsed.protocol === 'https:',
-        options: { protocol: parsed.protocol, hostname, port: parsed.port, path: `${parsed.pathname}${parsed.search}` },
-        host: parsed.host,
-        ...(parsed.username || parsed.password
-          ? { auth: `${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}` }
-          : {}),
-      };
+      target = targetOf(new URL(url));
       if (known.size >= MAX_TARGETS) known.clear();
-      known.set(key, target);
+      known.set(url, target);
     }
     return target;
   };
 }
 
+function targetOf(url: URL): Target {
+  const hostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+  return {
+    https: url.protocol === 'https:',
+    options: { protocol: url.protocol, hostname, port: url.port, path: `${url.pathname}${url.search}` },
+    host: url.host,
+    ...(url.username || url.password
+      ? { auth: `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}` }
+      : {}),
+  };
+}
+
+/** Methods Node sends without a length when they have no body; the others get `Content-Length: 0`. */
+const BODILESS_METHODS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS', 'TRACE', 'CONNECT']);
+
 /**
  * The request's headers as a flat list of names and values, which Node writes as they are: given as an object,
- * each is set, stored and read back one by one. Set values only, the body's own length, and the Host header (and
- * the URL's credentials) that Node adds only to headers given as an object.
+ * each is set, stored and read back one by one. Set values only, the body's own length (zero for a POST without
+ * one), and the Host header and the URL's credentials, which Node adds only to headers given as an object.
  */
-function rawHeadersOf(config: InternalAxiosRequestConfig, body: string | Buffer | undefined, target: Target): string[] {
+function rawHeadersOf(
+  config: InternalAxiosRequestConfig,
+  method: string,
+  body: string | Buffer | undefined,
+  target: Target,
+): string[] {
   const raw: string[] = [];
   let host = false;
   let authorization = false;
+  let length = false;
   const given = config.headers.toJSON(true);
   for (const name in given) {
     const value = given[name];
     if (value === undefined || value === null) continue;
     const lower = name.toLowerCase();
-    if (lower === 'content-length') continue;
-    if (lower === 'host') host = true;
+    if (lower === 'content-length') {
+      if (body !== undefined) continue;
+      length = true;
+    } else if (lower === 'host') host = true;
     else if (lower === 'authorization') authorization = true;
     raw.push(name, String(value));
   }
@@ -188,5 +204,6 @@ function rawHeadersOf(config: InternalAxiosRequestConfig, body: string | Buffer 
   if (target.auth !== undefined && !authorization)
     raw.push('Authorization', `Basic ${Buffer.from(target.auth).toString('base64')}`);
   if (body !== undefined) raw.push('Content-Length', String(Buffer.byteLength(body)));
+  else if (!length && !BODILESS_METHODS.has(method)) raw.push('Content-Length', '0');
   return raw;
 }

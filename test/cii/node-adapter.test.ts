@@ -25,6 +25,16 @@ afterEach(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
+/** The headers of each request the server gets from now on, each answered `{}`. */
+function headersSeen(): Array<Record<string, unknown>> {
+  const seen: Array<Record<string, unknown>> = [];
+  handle = (res, _body, headers) => {
+    seen.push(headers);
+    res.end('{}');
+  };
+  return seen;
+}
+
 async function failure(request: Promise<unknown>): Promise<unknown> {
   return request.then(
     () => expect.unreachable('the request should have failed'),
@@ -58,11 +68,7 @@ describe('the CII adapter', () => {
   });
 
   it("sends the URL's host, its credentials as Basic unless the call has an Authorization, and the body's own length", async () => {
-    const seen: Array<Record<string, unknown>> = [];
-    handle = (res, _body, headers) => {
-      seen.push(headers);
-      res.end('{}');
-    };
+    const seen = headersSeen();
     const http = createCiiHttp(5_000, {});
     const withCredentials = url.replace('http://', 'http://client%20id:s%3Acret@');
     await http.post(withCredentials, '{"a":1}', { headers: { 'content-length': '999' } });
@@ -73,6 +79,17 @@ describe('the CII adapter', () => {
       'content-length': '7',
     });
     expect(seen[1]).toMatchObject({ authorization: 'Bearer tok', 'content-length': '2' });
+  });
+
+  it('sends a POST without a body with a zero length, and a GET without one', async () => {
+    const seen = headersSeen();
+    const http = createCiiHttp(5_000, {});
+    await http.post(url);
+    await http.get(url);
+    expect(seen[0]).toMatchObject({ 'content-length': '0' });
+    expect(seen[0]?.['transfer-encoding']).toBeUndefined();
+    expect(seen[1]?.['content-length']).toBeUndefined();
+    expect(seen[1]?.['transfer-encoding']).toBeUndefined();
   });
 
   it('answers a redirect as it is, without following it with the bearer token', async () => {

@@ -111,7 +111,7 @@ export function code(text: string | null | undefined, max: number): string {
 }
 
 // Slack rejects empty text objects; views never build one on purpose, this only keeps a bug from failing a post.
-// Text starting with a printable ASCII character, nearly all of it, is answered without a regular expression.
+// Text starting with a visible ASCII character (not a space), nearly all text, needs no regular expression.
 const nonEmpty = (text: string) => {
   const first = text.charCodeAt(0);
   return (first > 0x20 && first < 0x7f) || /\S/.test(text) ? text : '-';
@@ -153,8 +153,7 @@ export function bulletsWithMore<T>(items: readonly T[], shown: number, format: (
  * can span several sections instead of being cut at 3,000 chars.
  */
 export function chunkLines(lines: readonly string[], max: number = LIMITS.sectionText): string[] {
-  // Nearly always all the lines fit in one text: joined as they are (unless one leads with an empty line, dropped
-  // below).
+  // Usually all lines fit in one text: joined at once, unless the first is empty (the loop drops leading empties).
   let total = lines.length - 1;
   for (const line of lines) total += line.length;
   if (total <= max && lines.length > 0 && lines[0] !== '') return [lines.join('\n')];
