@@ -26,12 +26,12 @@ const KEPT_ANSWER_HEADERS = ['content-type', 'retry-after'] as const;
  * Everything else stays axios's: the config, transforms, `validateStatus`, and AxiosErrors for failures.
  */
 export function nodeHttpAdapter(agents: { http: HttpAgent; https: HttpsAgent }): AxiosAdapter {
-  const targetOf = targets();
+  const targetFor = targets();
   return (config) =>
     new Promise<AxiosResponse>((resolve, reject) => {
       let target: Target;
       try {
-        target = targetOf(config.url ?? '', config.baseURL);
+        target = targetFor(config.url ?? '', config.baseURL);
       } catch (err) {
         reject(AxiosError.from(err, AxiosError.ERR_INVALID_URL, config));
         return;
@@ -147,10 +147,10 @@ function targets(): (url: string, baseURL: string | undefined) => Target {
   const known = new Map<string, Target>();
   return (url, baseURL) => {
     // The client's calls carry absolute URLs; one relative to a base is read each time.
-    if (baseURL !== undefined) return targetOf(new URL(url, baseURL));
+    if (baseURL !== undefined) return readTarget(new URL(url, baseURL));
     let target = known.get(url);
     if (!target) {
-      target = targetOf(new URL(url));
+      target = readTarget(new URL(url));
       if (known.size >= MAX_TARGETS) known.clear();
       known.set(url, target);
     }
@@ -158,7 +158,7 @@ function targets(): (url: string, baseURL: string | undefined) => Target {
   };
 }
 
-function targetOf(url: URL): Target {
+function readTarget(url: URL): Target {
   const hostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
   return {
     https: url.protocol === 'https:',

@@ -1,5 +1,6 @@
 import type { Axios, AxiosRequestConfig, AxiosResponse } from 'axios';
 import { z } from 'zod';
+import { isRecord } from '../util/is-record.ts';
 import { silentLogger, type Logger } from '../logger.ts';
 import { CiiCredentialsError, CiiGraphqlError, CiiNotFoundError, CiiUnexpectedResponseError } from './errors.ts';
 import { createCiiHttp, networkFailure, transientFailure } from './http.ts';
@@ -27,7 +28,8 @@ interface GraphqlError {
 }
 
 const envelopeSchema = z.object({
-  data: z.record(z.string(), z.unknown()).nullish(),
+  // Checked, not copied: `data` is read once, by the root field's own schema (a record schema copied it per call).
+  data: z.custom<Record<string, unknown>>(isRecord).nullish(),
   errors: z
     .array(
       z.object({
@@ -96,11 +98,18 @@ export function createCiiTransport(opts: CiiTransportOptions): CiiTransport {
       if (res.status === 403) {
         throw new CiiCredentialsError(`CII refused ${rootField} for this API client (HTTP 403)`);
       }
-      const data = dataWithoutErrors(res.data) ?? dataOfEnvelope(res.data, res.status, rootField);
+      const envelope = envelopeSchema.safeParse(res.data);
+      if (!envelope.success) {
+        throw new CiiUnexpectedResponseError(
+          `CII answered ${rootField} with HTTP ${res.status} and no GraphQL response`,
+        );
+      }
+      const errors = envelope.data.errors ?? [];
+      if (errors.length > 0) throw graphqlFailure(rootField, errors);
       if (res.status < 200 || res.status >= 300) {
         throw new CiiUnexpectedResponseError(`CII answered ${rootField} with HTTP ${res.status}`);
       }
-      const parsed = schema.safeParse(data?.[rootField]);
+      const parsed = schema.safeParse(envelope.data.data?.[rootField]);
       if (!parsed.success) {
         const issues = parsed.error.issues
           .slice(0, MAX_ISSUES_NAMED)
@@ -110,29 +119,6 @@ export function createCiiTransport(opts: CiiTransportOptions): CiiTransport {
       return parsed.data;
     },
   };
-}
-
-/**
- * `data` of the usual answer, an object with `data` and no `errors`, read without the envelope's schema (a
- * schema pass copies `data`, on every call); undefined for any other answer, which the schema reads.
- */
-function dataWithoutErrors(body: unknown): Record<string, unknown> | undefined {
-  if (typeof body !== 'object' || body === null) return undefined;
-  const { data, errors } = body as { data?: unknown; errors?: unknown };
-  if (errors !== undefined && errors !== null) return undefined;
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) return undefined;
-  return data as Record<string, unknown>;
-}
-
-/** `data` of any other answer, after the envelope's schema; throws on GraphQL errors or no GraphQL answer. */
-function dataOfEnvelope(body: unknown, status: number, rootField: string): Record<string, unknown> | undefined {
-  const envelope = envelopeSchema.safeParse(body);
-  if (!envelope.success) {
-    throw new CiiUnexpectedResponseError(`CII answered ${rootField} with HTTP ${status} and no GraphQL response`);
-  }
-  const errors = envelope.data.errors ?? [];
-  if (errors.length > 0) throw graphqlFailure(rootField, errors);
-  return envelope.data.data ?? undefined;
 }
 
 function graphqlFailure(rootField: string, errors: GraphqlError[]): Error {

@@ -1,7 +1,8 @@
 import { duoRequests } from './duo-request.ts';
 import { duoUrlEncoded } from './duo-signature.ts';
 import { createIdpSend, type IdpHttpOptions } from './http.ts';
-import { brief, isRecord } from './outcome.ts';
+import { isRecord } from '../util/is-record.ts';
+import { brief } from './outcome.ts';
 
 export interface DuoAuthOptions extends IdpHttpOptions {
   /** The Auth API hostname, `https://api-xxxxxxxx.duosecurity.com` (a bare hostname means https). */

@@ -1,6 +1,6 @@
 import { duoRequests, type DuoApplication } from './duo-request.ts';
 import { createIdpSend, type IdpHttpOptions } from './http.ts';
-import { isRecord } from './outcome.ts';
+import { isRecord } from '../util/is-record.ts';
 
 /** The Duo Admin API could not say who has an email (unreachable, refused, or an answer it did not expect). */
 export class DuoLookupError extends Error {

@@ -1,6 +1,7 @@
 import { createIdpSend, type IdpHttpOptions } from './http.ts';
 import { duoRequests } from './duo-request.ts';
-import { brief, describeFailure, failed, isRecord, succeeded, unread } from './outcome.ts';
+import { isRecord } from '../util/is-record.ts';
+import { brief, describeFailure, failed, succeeded, unread } from './outcome.ts';
 import {
   IDENTITY_PROVIDER_LABELS,
   type AccountReading,

@@ -1,6 +1,7 @@
 import type { AxiosResponse, Method } from 'axios';
 import { createIdpSend, headerValue, type IdpHttpOptions, type SendOutcome } from './http.ts';
-import { brief, describeFailure, failed, isRecord, succeeded, unread, type Failure } from './outcome.ts';
+import { isRecord } from '../util/is-record.ts';
+import { brief, describeFailure, failed, succeeded, unread, type Failure } from './outcome.ts';
 import {
   IDENTITY_PROVIDER_LABELS,
   type AccountReading,

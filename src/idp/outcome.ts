@@ -55,7 +55,3 @@ export function describeFailure(ctx: FailureContext): { error: string; retryable
   if (status === 404) return { error: `${label} has no user with id ${userId}`, retryable: false };
   return { error: `${label} rejected the request (HTTP ${status})${because}`, retryable: false };
 }
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
